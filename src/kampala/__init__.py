@@ -1,0 +1,62 @@
+"""kampala: score partnerships against the Kampala Principles.
+
+The public API a notebook needs, re-exported from the submodules:
+
+>>> import kampala as kp
+>>> sorted(kp.__all__)[:3]
+['Aggregate', 'CompositeResult', 'DataFormatError']
+"""
+
+from kampala._version import __version__
+from kampala.composite import (
+    Aggregate,
+    Denominate,
+    Impute,
+    LevelRule,
+    Normalise,
+    Screen,
+    Treat,
+)
+from kampala.composite.normalise import normalise
+from kampala.errors import (
+    DataFormatError,
+    DegenerateIndicatorWarning,
+    FrameworkError,
+    KampalaError,
+    KampalaWarning,
+    MethodologyError,
+    MissingDataWarning,
+    ParameterTypeError,
+    ParameterValueError,
+)
+from kampala.framework import Framework, Node
+from kampala.indicators import IndicatorSet
+from kampala.scoring import CompositeResult, Methodology, MethodologyRef, rank_scores
+
+__all__ = [
+    "Aggregate",
+    "CompositeResult",
+    "DataFormatError",
+    "DegenerateIndicatorWarning",
+    "Denominate",
+    "Framework",
+    "FrameworkError",
+    "Impute",
+    "IndicatorSet",
+    "KampalaError",
+    "KampalaWarning",
+    "LevelRule",
+    "Methodology",
+    "MethodologyError",
+    "MethodologyRef",
+    "MissingDataWarning",
+    "Node",
+    "Normalise",
+    "ParameterTypeError",
+    "ParameterValueError",
+    "Screen",
+    "Treat",
+    "__version__",
+    "normalise",
+    "rank_scores",
+]

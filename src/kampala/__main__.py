@@ -1,0 +1,5 @@
+"""Allow ``python -m kampala``."""
+
+from kampala.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,25 @@
+"""The composite-indicator engine: steps that turn indicators into an index.
+
+Each step is a frozen configuration with a pure, vectorised kernel:
+:class:`Denominate`, :class:`Impute`, :class:`Screen`, :class:`Treat`,
+:class:`Normalise` and :class:`Aggregate`. A
+:class:`~kampala.scoring.Methodology` lists the steps to apply, in order.
+"""
+
+from kampala.composite.aggregate import Aggregate, LevelRule, aggregate_values
+from kampala.composite.denominate import Denominate
+from kampala.composite.impute import Impute
+from kampala.composite.normalise import Normalise
+from kampala.composite.screen import Screen
+from kampala.composite.treat import Treat
+
+__all__ = [
+    "Aggregate",
+    "Denominate",
+    "Impute",
+    "LevelRule",
+    "Normalise",
+    "Screen",
+    "Treat",
+    "aggregate_values",
+]

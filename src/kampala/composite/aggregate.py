@@ -1,0 +1,475 @@
+r"""Aggregation: combine children into their parent, level by level.
+
+Each aggregate of the framework is computed from its children (indicators
+or lower aggregates) with the children's weights normalised to sum to one.
+Kernels work on all units at once.
+
+Missing values: a child without a value is skipped and the weights of the
+children present are renormalised (equation (A0)). If the share of children
+present is below ``min_data``, the aggregate is missing instead.
+
+Methods (equations on ``docs/methodology/aggregation.md``):
+
+- ``"arithmetic"`` (A1): :math:`\sum_i w_i x_i`.
+- ``"geometric"`` (A2): :math:`\prod_i x_i^{w_i}`, values must be > 0.
+- ``"harmonic"`` (A3): :math:`1 / \sum_i (w_i / x_i)`, values must be > 0.
+- ``"generalised-mean"`` (A4): :math:`(\sum_i w_i x_i^p)^{1/p}`; p = 0 is the
+  geometric mean.
+- ``"minimum"`` (A5): :math:`\min_i x_i` over children with positive weight.
+- ``"mazziotta-pareto"`` (A6): :math:`M - \sigma^2 / M` (penalty -1) with the
+  weighted mean :math:`M` and weighted standard deviation :math:`\sigma`.
+- ``"copeland"`` (A7): pairwise outranking; wins minus losses.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from kampala._internal.params import (
+    Method,
+    Param,
+    ParamValue,
+    as_float,
+    as_int,
+    resolve_method,
+)
+from kampala.errors import ParameterTypeError, ParameterValueError
+from kampala.framework import Framework, _LevelPlan
+
+__all__ = ["METHODS", "Aggregate", "AggregateOutput", "LevelRule", "aggregate_values"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+METHODS: dict[str, Method] = {
+    "arithmetic": Method("arithmetic", (), doc="Weighted arithmetic mean."),
+    "geometric": Method("geometric", (), doc="Weighted geometric mean (values > 0)."),
+    "harmonic": Method("harmonic", (), doc="Weighted harmonic mean (values > 0)."),
+    "generalised-mean": Method(
+        "generalised-mean",
+        (Param("p", float, doc="power p; 1 arithmetic, 0 geometric, -1 harmonic"),),
+        doc="Weighted power mean of order p.",
+    ),
+    "minimum": Method("minimum", (), doc="Weakest link: the smallest child."),
+    "mazziotta-pareto": Method(
+        "mazziotta-pareto",
+        (
+            Param(
+                "penalty",
+                int,
+                -1,
+                check=lambda v: v in (-1, 1),
+                expected="-1 (penalise imbalance) or +1",
+                doc="-1 subtracts the imbalance penalty, +1 adds it",
+            ),
+        ),
+        doc="Mean penalised by the horizontal variability of the children.",
+    ),
+    "copeland": Method(
+        "copeland", (), doc="Pairwise weighted majority: wins minus losses."
+    ),
+}
+
+_PAIR_BUDGET = 8_000_000  # array elements per block in the pairwise Copeland kernel
+
+
+# ---------------------------------------------------------------------------
+# kernels: clean arrays in, no validation
+# ---------------------------------------------------------------------------
+def _weighted(
+    x: FloatArray, w: FloatArray
+) -> tuple[FloatArray, FloatArray, BoolArray | None]:
+    """Return values with NaN set to 0, per-row weight sums, and the NaN mask."""
+    nan = np.isnan(x)
+    if not nan.any():
+        return x, np.full(x.shape[0], w.sum()), None
+    x0 = np.where(nan, 0.0, x)
+    wsum = (~nan) @ w
+    return x0, wsum, nan
+
+
+def _arithmetic(x: FloatArray, w: FloatArray) -> FloatArray:
+    x0, wsum, _ = _weighted(x, w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray((x0 @ w) / wsum)
+
+
+def _geometric(x: FloatArray, w: FloatArray) -> FloatArray:
+    x0, wsum, nan = _weighted(x, w)
+    logs = np.log(np.where(nan, 1.0, x0) if nan is not None else x0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.exp((logs @ w) / wsum))
+
+
+def _harmonic(x: FloatArray, w: FloatArray) -> FloatArray:
+    x0, wsum, nan = _weighted(x, w)
+    inv = 1.0 / (np.where(nan, 1.0, x0) if nan is not None else x0)
+    if nan is not None:
+        inv[nan] = 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(wsum / (inv @ w))
+
+
+def _power(x: FloatArray, w: FloatArray, p: float) -> FloatArray:
+    if p == 0:
+        return _geometric(x, w)
+    x0, wsum, nan = _weighted(x, w)
+    xp = np.power(np.where(nan, 1.0, x0) if nan is not None else x0, p)
+    if nan is not None:
+        xp[nan] = 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.power((xp @ w) / wsum, 1.0 / p))
+
+
+def _minimum(x: FloatArray, w: FloatArray) -> FloatArray:
+    cols = x[:, w > 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing rows -> NaN
+        return np.asarray(np.nanmin(cols, axis=1))
+
+
+def _mazziotta_pareto(x: FloatArray, w: FloatArray, penalty: int) -> FloatArray:
+    x0, wsum, nan = _weighted(x, w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = (x0 @ w) / wsum
+        dev = (x0 - m[:, None]) ** 2
+        if nan is not None:
+            dev[nan] = 0.0
+        var = (dev @ w) / wsum
+        return np.asarray(m + penalty * var / m)
+
+
+def _copeland(x: FloatArray, w: FloatArray) -> FloatArray:
+    n = x.shape[0]
+    present = ~np.isnan(x)
+    out = np.empty(n)
+    chunk = max(1, _PAIR_BUDGET // max(1, n * x.shape[1]))
+    for start in range(0, n, chunk):
+        stop = start + chunk
+        blk = x[start:stop]
+        both = present[start:stop, None, :] & present[None, :, :]
+        diff = blk[:, None, :] - x[None, :, :]
+        wb = np.where(both, w, 0.0)
+        win = np.where(diff > 0, wb, 0.0).sum(axis=2)
+        lose = np.where(diff < 0, wb, 0.0).sum(axis=2)
+        out[start:stop] = np.sign(win - lose).sum(axis=1)
+    no_data = ~present.any(axis=1)
+    out[no_data] = np.nan
+    return out
+
+
+def _apply_kernel(
+    method: str, params: Mapping[str, ParamValue], x: FloatArray, w: FloatArray
+) -> FloatArray:
+    if method == "arithmetic":
+        return _arithmetic(x, w)
+    if method == "geometric":
+        return _geometric(x, w)
+    if method == "harmonic":
+        return _harmonic(x, w)
+    if method == "generalised-mean":
+        return _power(x, w, as_float(params, "p"))
+    if method == "minimum":
+        return _minimum(x, w)
+    if method == "mazziotta-pareto":
+        return _mazziotta_pareto(x, w, as_int(params, "penalty"))
+    return _copeland(x, w)
+
+
+def _needs_positive(method: str, params: Mapping[str, ParamValue]) -> str | None:
+    if method in ("geometric", "harmonic"):
+        return "> 0"
+    if method == "generalised-mean":
+        p = as_float(params, "p")
+        return "> 0" if p <= 0 or not float(p).is_integer() else None
+    return None
+
+
+def _param_dict(value: Mapping[str, ParamValue] | None) -> dict[str, ParamValue]:
+    return dict(value or {})
+
+
+# ---------------------------------------------------------------------------
+# the step
+# ---------------------------------------------------------------------------
+@attrs.frozen(kw_only=True)
+class LevelRule:
+    """The method and parameters used at one level.
+
+    Parameters
+    ----------
+    method : str
+        One of :data:`METHODS`.
+    params : mapping, default=None
+        The method's parameters; defaults are filled in.
+    """
+
+    method: str
+    params: Mapping[str, ParamValue] = attrs.field(factory=dict, converter=_param_dict)
+
+    def __attrs_post_init__(self) -> None:
+        resolved = resolve_method("LevelRule()", METHODS, self.method, self.params)
+        object.__setattr__(self, "params", resolved)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class AggregateOutput:
+    """Aggregate scores for every unit, plus what was needed to compute them."""
+
+    codes: tuple[str, ...]
+    scores: FloatArray
+    framework: Framework
+    rules: Mapping[int, LevelRule]
+
+
+def _weights_converter(value: Any) -> str | dict[str, float]:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): float(v) for k, v in value.items()}
+    raise ParameterTypeError(
+        "Aggregate()",
+        "weights",
+        value,
+        '"framework", "equal" or a mapping of node code to weight',
+    )
+
+
+def _levels_converter(value: Any) -> dict[int, LevelRule]:
+    out: dict[int, LevelRule] = {}
+    for k, v in dict(value or {}).items():
+        if isinstance(v, LevelRule):
+            out[int(k)] = v
+        elif isinstance(v, str):
+            out[int(k)] = LevelRule(method=v)
+        else:
+            out[int(k)] = LevelRule(**dict(v))
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class Aggregate:
+    """The aggregation step.
+
+    Parameters
+    ----------
+    method : str, default="arithmetic"
+        Method used at every level unless ``levels`` overrides it.
+    params : mapping, default=None
+        Parameters of ``method``.
+    levels : mapping of int to LevelRule, str or mapping, default=None
+        Per-level rules, for example ``{4: "geometric"}``.
+    weights : {"framework", "equal"} or mapping of str to float, default="framework"
+        ``"framework"`` uses the nodes' weights, ``"equal"`` gives siblings
+        equal weight, a mapping overrides the weights of the nodes it names.
+    min_data : float, default=0.0
+        Minimum share of an aggregate's children that must have a value;
+        below it the aggregate is missing. 0 accepts any single value.
+
+    Examples
+    --------
+    >>> from kampala.composite.aggregate import Aggregate
+    >>> Aggregate(method="generalised-mean", params={"p": 0.5}).to_dict()["params"]
+    {'p': 0.5}
+    """
+
+    kind: ClassVar[str] = "aggregate"
+    dataset: ClassVar[str] = "Aggregated"
+
+    method: str = "arithmetic"
+    params: Mapping[str, ParamValue] = attrs.field(factory=dict, converter=_param_dict)
+    levels: Mapping[int, LevelRule] = attrs.field(
+        factory=dict, converter=_levels_converter
+    )
+    weights: str | Mapping[str, float] = attrs.field(
+        default="framework", converter=_weights_converter
+    )
+    min_data: float = attrs.field(default=0.0, converter=float)
+
+    def __attrs_post_init__(self) -> None:
+        resolved = resolve_method("Aggregate()", METHODS, self.method, self.params)
+        object.__setattr__(self, "params", resolved)
+        if isinstance(self.weights, str) and self.weights not in ("framework", "equal"):
+            raise ParameterValueError(
+                "Aggregate()",
+                "weights",
+                self.weights,
+                '"framework", "equal" or a mapping of node code to weight',
+            )
+        if not 0.0 <= self.min_data <= 1.0:
+            raise ParameterValueError(
+                "Aggregate()", "min_data", self.min_data, "between 0 and 1"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the step as a JSON-ready mapping."""
+        return {
+            "step": self.kind,
+            "method": self.method,
+            "params": dict(self.params),
+            "levels": {
+                str(k): {"method": r.method, "params": dict(r.params)}
+                for k, r in sorted(self.levels.items())
+            },
+            "weights": self.weights
+            if isinstance(self.weights, str)
+            else dict(self.weights),
+            "min_data": self.min_data,
+        }
+
+    def rule(self, level: int) -> LevelRule:
+        """Return the rule used at ``level``."""
+        return self.levels.get(level) or LevelRule(
+            method=self.method, params=self.params
+        )
+
+    def weighted_framework(self, framework: Framework) -> Framework:
+        """Return the framework with this step's weights applied."""
+        if self.weights == "framework":
+            return framework
+        if self.weights == "equal":
+            return framework.with_equal_weights()
+        assert isinstance(self.weights, Mapping)
+        return framework.with_weights(self.weights)
+
+    def apply(
+        self, framework: Framework, values: FloatArray, unit_codes: tuple[str, ...]
+    ) -> AggregateOutput:
+        """Aggregate normalised indicator values (n_units x n_indicators).
+
+        Raises
+        ------
+        ParameterValueError
+            If the framework has no aggregates, a per-level rule names a level
+            the framework lacks, or a mean that needs positive values meets
+            a value that is not.
+        """
+        fw = self.weighted_framework(framework)
+        if fw.root is None:
+            raise ParameterValueError(
+                "Aggregate()",
+                "framework",
+                expected="a framework with at least one aggregate",
+            )
+        for level in self.levels:
+            if level not in fw.levels:
+                raise ParameterValueError(
+                    "Aggregate()",
+                    "levels",
+                    level,
+                    f"one of the framework's aggregate levels {list(fw.levels)}",
+                )
+        rules = {lv: self.rule(lv) for lv in fw.levels}
+        scores = aggregate_values(
+            fw, values, rules, min_data=self.min_data, unit_codes=unit_codes
+        )
+        scores.flags.writeable = False
+        return AggregateOutput(
+            codes=fw.aggregate_codes, scores=scores, framework=fw, rules=rules
+        )
+
+
+def _gather(
+    cols: tuple[int, ...], leaves: FloatArray, aggs: FloatArray, n_ind: int
+) -> FloatArray:
+    if all(c < n_ind for c in cols):
+        lo, hi = min(cols), max(cols) + 1
+        if list(cols) == list(range(lo, hi)):
+            return leaves[:, lo:hi]
+        return leaves[:, list(cols)]
+    return np.column_stack(
+        [leaves[:, c] if c < n_ind else aggs[:, c - n_ind] for c in cols]
+    )
+
+
+def aggregate_values(
+    framework: Framework,
+    values: FloatArray,
+    rules: Mapping[int, LevelRule],
+    *,
+    min_data: float = 0.0,
+    unit_codes: tuple[str, ...] | None = None,
+) -> FloatArray:
+    """Compute every aggregate of ``framework`` from indicator values.
+
+    Parameters
+    ----------
+    framework : Framework
+        Structure and (nominal) weights.
+    values : numpy.ndarray, shape (n_units, n_indicators)
+        Normalised indicator values, NaN for missing.
+    rules : mapping of int to LevelRule
+        The rule of each aggregate level.
+    min_data : float, default=0.0
+        Minimum share of children present (equation (A0)).
+    unit_codes : tuple of str, optional
+        Used to name the unit in error messages.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_units, n_aggregates)
+        Scores in the order of ``framework.aggregate_codes``.
+    """
+    n_ind = len(framework.indicator_codes)
+    n = values.shape[0]
+    aggs = np.full((n, len(framework.aggregate_codes)), np.nan)
+    codes = framework.indicator_codes + framework.aggregate_codes
+    for plan in framework._level_plans():
+        rule = rules[plan.level]
+        _aggregate_level(plan, rule, values, aggs, n_ind, min_data, codes, unit_codes)
+    return aggs
+
+
+def _aggregate_level(
+    plan: _LevelPlan,
+    rule: LevelRule,
+    leaves: FloatArray,
+    aggs: FloatArray,
+    n_ind: int,
+    min_data: float,
+    codes: tuple[str, ...],
+    unit_codes: tuple[str, ...] | None,
+) -> None:
+    positive = _needs_positive(rule.method, rule.params)
+    for target, kids, wts in zip(
+        plan.targets, plan.children, plan.weights, strict=True
+    ):
+        x = _gather(kids, leaves, aggs, n_ind)
+        w = np.asarray(wts, dtype=np.float64)
+        if positive is not None:
+            bad = x <= 0
+            if bad.any():
+                r, c = np.argwhere(bad)[0]
+                unit = unit_codes[r] if unit_codes else f"row {r}"
+                raise ParameterValueError(
+                    f"aggregate {codes[target]!r}",
+                    codes[kids[c]],
+                    float(x[r, c]),
+                    f"{positive} for the {rule.method} mean (unit {unit!r})",
+                    hint="Normalise to a positive range first, e.g. min-max:1,100.",
+                )
+        if rule.method == "mazziotta-pareto":
+            with np.errstate(invalid="ignore"):
+                mean = _arithmetic(x, w)
+            bad_mean = mean <= 0
+            if bad_mean.any():
+                r = int(np.flatnonzero(bad_mean)[0])
+                unit = unit_codes[r] if unit_codes else f"row {r}"
+                raise ParameterValueError(
+                    f"aggregate {codes[target]!r}",
+                    "mean of children",
+                    float(mean[r]),
+                    f"> 0 for the Mazziotta-Pareto index (unit {unit!r})",
+                    hint="Normalise to a positive scale such as z-score:100,10.",
+                )
+        out = _apply_kernel(rule.method, rule.params, x, w)
+        if min_data > 0:
+            share = (~np.isnan(x)).mean(axis=1)
+            out = np.where(share < min_data, np.nan, out)
+        aggs[:, target - n_ind] = out

@@ -1,0 +1,420 @@
+r"""Normalisation: bring indicators onto a common scale.
+
+Every method works column by column over all units at once. An indicator
+with direction -1 is multiplied by -1 before it is normalised, so that
+higher normalised values are always better (equation (N0) on the
+normalisation methodology page).
+
+Methods (equations on ``docs/methodology/normalisation.md``):
+
+- ``"min-max"`` (N1): :math:`l + (u - l)(x - \min x) / (\max x - \min x)`.
+- ``"z-score"`` (N2): :math:`m + s (x - \bar x) / \mathrm{sd}(x)`, with the
+  sample standard deviation (divisor :math:`n - 1`).
+- ``"goalposts"`` (N3): :math:`c \cdot \mathrm{clip}((x - L)/(U - L), 0, 1)`
+  with fixed bounds; reversed to :math:`(U - x)/(U - L)` for direction -1.
+- ``"rank"`` (N4): rank among units, lowest value 1, ties share the lowest
+  rank.
+- ``"percentile-rank"`` (N5): :math:`(r - 1)/(n - 1)`.
+- ``"distance-to-max"`` (N6): :math:`1 - (\max x - x)/(\max x - \min x)`.
+- ``"distance-to-target"`` (N7): :math:`1 - (t - x)/(t - \min x)`, optionally
+  capped at 1.
+- ``"none"``: direction applied, values otherwise unchanged.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import scipy.stats
+
+from kampala._internal.params import (
+    Method,
+    Param,
+    ParamValue,
+    as_float,
+    resolve_method,
+)
+from kampala.composite._step import MethodStep, StepOutput
+from kampala.errors import DegenerateIndicatorWarning, ParameterValueError
+from kampala.indicators import IndicatorSet
+
+__all__ = ["METHODS", "Normalise", "normalise"]
+
+FloatArray = npt.NDArray[np.float64]
+
+METHODS: dict[str, Method] = {
+    "min-max": Method(
+        "min-max",
+        (
+            Param("lower", float, 0.0, doc="lower end l of the output range"),
+            Param("upper", float, 100.0, doc="upper end u of the output range"),
+        ),
+        doc="Linear rescaling onto [lower, upper].",
+    ),
+    "z-score": Method(
+        "z-score",
+        (
+            Param("mean", float, 0.0, doc="mean m of the output"),
+            Param(
+                "sd",
+                float,
+                1.0,
+                check=lambda v: v > 0,
+                expected="> 0",
+                doc="standard deviation s of the output",
+            ),
+        ),
+        doc="Standardisation with the sample standard deviation (n - 1).",
+    ),
+    "goalposts": Method(
+        "goalposts",
+        (
+            Param("lower", float, doc="lower goalpost L, in the indicator's units"),
+            Param("upper", float, doc="upper goalpost U, in the indicator's units"),
+            Param("scale", float, 1.0, doc="multiplier c of the clipped share"),
+            Param("clip", bool, True, doc="truncate values outside the goalposts"),
+        ),
+        doc="Position between fixed bounds, clipped to [0, 1] and scaled.",
+    ),
+    "rank": Method("rank", (), doc="Rank, lowest value 1; ties take the lowest rank."),
+    "percentile-rank": Method(
+        "percentile-rank", (), doc="(rank - 1) / (n - 1), in [0, 1]."
+    ),
+    "distance-to-max": Method(
+        "distance-to-max", (), doc="1 - (max - x) / (max - min), in [0, 1]."
+    ),
+    "distance-to-target": Method(
+        "distance-to-target",
+        (
+            Param(
+                "target",
+                float,
+                None,
+                nullable=True,
+                doc="target t in the indicator's units; default: each node's target",
+            ),
+            Param("cap", bool, False, doc="cap scores above the target at 1"),
+        ),
+        doc="1 - (t - x) / (t - min), 1 at the target.",
+    ),
+    "none": Method("none", (), doc="Direction applied; values otherwise unchanged."),
+}
+
+
+def _degenerate(codes: tuple[str, ...], bad: npt.NDArray[np.bool_], why: str) -> None:
+    for j in np.flatnonzero(bad):
+        warnings.warn(
+            f"normalise(): indicator {codes[j]!r} {why}; its normalised values "
+            "are missing (NaN) and aggregation will skip them.",
+            DegenerateIndicatorWarning,
+            stacklevel=4,
+        )
+
+
+def _colrange(
+    x: FloatArray, codes: tuple[str, ...]
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Column minimum, maximum and range; warns for empty or constant columns."""
+    with warnings.catch_warnings():
+        # an all-missing column gives NaN bounds, reported below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mn = np.nanmin(x, axis=0)
+        mx = np.nanmax(x, axis=0)
+    rng = mx - mn
+    bad = ~(rng > 0)
+    if bad.any():
+        _degenerate(codes, bad, "has no spread (constant or without data)")
+        rng = np.where(bad, np.nan, rng)
+    return mn, mx, rng
+
+
+def _min_max(
+    x: FloatArray, lower: float, upper: float, codes: tuple[str, ...]
+) -> FloatArray:
+    mn, _, rng = _colrange(x, codes)
+    out = x - mn
+    out /= rng
+    out *= upper - lower
+    out += lower
+    return out
+
+
+def _z_score(
+    x: FloatArray, mean: float, sd: float, codes: tuple[str, ...]
+) -> FloatArray:
+    n = (~np.isnan(x)).sum(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mu = np.nanmean(x, axis=0)
+        s = np.nanstd(x, axis=0, ddof=1)
+    bad = (n < 2) | ~(s > 0)
+    if bad.any():
+        _degenerate(codes, bad, "has fewer than two distinct values")
+        s = np.where(bad, np.nan, s)
+    out = x - mu
+    out /= s
+    out *= sd
+    out += mean
+    result: FloatArray = out
+    return result
+
+
+def _goalposts(
+    x: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    scale: FloatArray,
+    clip: npt.NDArray[np.bool_],
+    directions: FloatArray,
+) -> FloatArray:
+    # x already carries the direction sign; bounds are in original units.
+    lo = np.where(directions < 0, -upper, lower)
+    hi = np.where(directions < 0, -lower, upper)
+    out = (x - lo) / (hi - lo)
+    clipped = np.clip(out, 0.0, 1.0)
+    out = np.where(clip, clipped, out)
+    result: FloatArray = out * scale
+    return result
+
+
+def _rank(x: FloatArray) -> FloatArray:
+    out: FloatArray = scipy.stats.rankdata(x, method="min", axis=0, nan_policy="omit")
+    return out.astype(np.float64)
+
+
+def _percentile_rank(x: FloatArray, codes: tuple[str, ...]) -> FloatArray:
+    r = _rank(x)
+    n = (~np.isnan(x)).sum(axis=0).astype(np.float64)
+    bad = n < 2
+    if bad.any():
+        _degenerate(codes, bad, "has fewer than two values")
+        n = np.where(bad, np.nan, n)
+    result: FloatArray = (r - 1.0) / (n - 1.0)
+    return result
+
+
+def _distance_to_max(x: FloatArray, codes: tuple[str, ...]) -> FloatArray:
+    _, mx, rng = _colrange(x, codes)
+    return 1.0 - (mx - x) / rng
+
+
+def _distance_to_target(
+    x: FloatArray, target: FloatArray, cap: bool, codes: tuple[str, ...]
+) -> FloatArray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mn = np.nanmin(x, axis=0)
+    span = target - mn
+    bad = ~(span > 0)
+    if bad.any():
+        _degenerate(codes, bad, "has its target at or below its minimum")
+        span = np.where(bad, np.nan, span)
+    out = 1.0 - (target - x) / span
+    if cap:
+        out = np.where(out > 1.0, 1.0, out)
+    result: FloatArray = out
+    return result
+
+
+def normalise(
+    data: IndicatorSet,
+    method: str = "min-max",
+    *,
+    params: Mapping[str, Any] | None = None,
+    indicator_params: Mapping[str, Mapping[str, Any]] | None = None,
+) -> IndicatorSet:
+    """Normalise every indicator of a data set.
+
+    Parameters
+    ----------
+    data : IndicatorSet
+        The data to normalise.
+    method : {"min-max", "z-score", "goalposts", "rank", "percentile-rank", \
+"distance-to-max", "distance-to-target", "none"}, default="min-max"
+        The normalisation method; see the module documentation.
+    params : mapping, default=None
+        The method's parameters (for example ``{"lower": 0, "upper": 100}``);
+        omitted parameters take their defaults.
+    indicator_params : mapping of str to mapping, default=None
+        Parameters for single indicators, overriding ``params`` (for example
+        different goalposts per indicator).
+
+    Returns
+    -------
+    IndicatorSet
+        The normalised data; missing values stay missing.
+
+    Warns
+    -----
+    DegenerateIndicatorWarning
+        For an indicator that cannot be normalised (for example a constant
+        one); its values become missing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kampala import Framework, IndicatorSet, Node, normalise
+    >>> fw = Framework(nodes=[Node(code="x"), Node(code="y", direction=-1)])
+    >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
+    ...                     values=[[1.0, 10.0], [2.0, 20.0], [3.0, 40.0]])
+    >>> normalise(data, "min-max", params={"lower": 0, "upper": 100}).values.round(2)
+    array([[  0.  , 100.  ],
+           [ 50.  ,  66.67],
+           [100.  ,   0.  ]])
+    """
+    return (
+        Normalise(method=method, params=params, indicator_params=indicator_params or {})
+        .apply(data)
+        .data
+    )
+
+
+def _indicator_params_converter(
+    value: Mapping[str, Mapping[str, Any]] | None,
+) -> dict[str, dict[str, Any]]:
+    return {str(k): dict(v) for k, v in dict(value or {}).items()}
+
+
+@attrs.frozen(kw_only=True)
+class Normalise(MethodStep):
+    """The normalisation step: a method, its parameters, optional overrides.
+
+    Parameters
+    ----------
+    method : str, default="min-max"
+        One of :data:`METHODS`.
+    params : mapping, default=None
+        Parameters of the method; defaults are filled in.
+    indicator_params : mapping of str to mapping, default=None
+        Per-indicator parameters that override ``params``.
+
+    See Also
+    --------
+    normalise : the function form.
+    """
+
+    kind: ClassVar[str] = "normalise"
+    dataset: ClassVar[str] = "Normalised"
+    methods: ClassVar[Mapping[str, Method]] = METHODS
+
+    method: str = "min-max"
+    indicator_params: Mapping[str, Mapping[str, ParamValue]] = attrs.field(
+        factory=dict, converter=_indicator_params_converter
+    )
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        where = "Normalise()"
+        resolved = {
+            code: resolve_method(where, METHODS, self.method, {**self.params, **p})
+            for code, p in self.indicator_params.items()
+        }
+        object.__setattr__(
+            self,
+            "indicator_params",
+            {
+                code: {k: v for k, v in p.items() if self.params.get(k) != v}
+                for code, p in resolved.items()
+            },
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the step as a JSON-ready mapping."""
+        out = super().to_dict()
+        out["indicator_params"] = {k: dict(v) for k, v in self.indicator_params.items()}
+        return out
+
+    def _column_param(self, data: IndicatorSet, name: str) -> FloatArray:
+        codes = data.indicator_codes
+        out = np.empty(len(codes))
+        for j, code in enumerate(codes):
+            value = self.indicator_params.get(code, {}).get(name, self.params[name])
+            if value is None and name == "target":
+                value = data.framework.node(code).target
+                if value is None:
+                    raise ParameterValueError(
+                        "Normalise()",
+                        "target",
+                        None,
+                        f"given for indicator {code!r}",
+                        hint="Set a target on the node, in params or indicator_params.",
+                    )
+            assert isinstance(value, int | float)
+            out[j] = float(value)
+        return out
+
+    def apply(self, data: IndicatorSet) -> StepOutput:
+        """Normalise ``data``; see :func:`normalise`."""
+        for code in self.indicator_params:
+            if code not in data.indicator_codes:
+                raise ParameterValueError(
+                    "Normalise()",
+                    "indicator_params",
+                    code,
+                    "indicator codes of the data",
+                )
+        codes = data.indicator_codes
+        directions = data.framework.directions
+        x = data.values * directions if (directions < 0).any() else data.values.copy()
+        m = self.method
+        if m in ("min-max", "z-score") and self.indicator_params:
+            out = np.empty_like(x)
+            lo = self._column_param(data, "lower" if m == "min-max" else "mean")
+            hi = self._column_param(data, "upper" if m == "min-max" else "sd")
+            base = (
+                _min_max(x, 0.0, 1.0, codes)
+                if m == "min-max"
+                else _z_score(x, 0.0, 1.0, codes)
+            )
+            out = base * (hi - lo) + lo if m == "min-max" else base * hi + lo
+        elif m == "min-max":
+            out = _min_max(
+                x, as_float(self.params, "lower"), as_float(self.params, "upper"), codes
+            )
+        elif m == "z-score":
+            out = _z_score(
+                x, as_float(self.params, "mean"), as_float(self.params, "sd"), codes
+            )
+        elif m == "goalposts":
+            clip = np.array(
+                [
+                    bool(
+                        self.indicator_params.get(c, {}).get(
+                            "clip", self.params["clip"]
+                        )
+                    )
+                    for c in codes
+                ]
+            )
+            lower = self._column_param(data, "lower")
+            upper = self._column_param(data, "upper")
+            bad = ~(upper > lower)
+            if bad.any():
+                j = int(np.flatnonzero(bad)[0])
+                raise ParameterValueError(
+                    "Normalise()",
+                    "upper",
+                    float(upper[j]),
+                    f"greater than lower ({lower[j]!r}) for indicator {codes[j]!r}",
+                )
+            out = _goalposts(
+                x, lower, upper, self._column_param(data, "scale"), clip, directions
+            )
+        elif m == "rank":
+            out = _rank(x)
+        elif m == "percentile-rank":
+            out = _percentile_rank(x, codes)
+        elif m == "distance-to-max":
+            out = _distance_to_max(x, codes)
+        elif m == "distance-to-target":
+            target = self._column_param(data, "target") * directions
+            out = _distance_to_target(x, target, bool(self.params["cap"]), codes)
+        else:  # "none"
+            out = x
+        out.flags.writeable = False
+        return StepOutput(data=data.with_values(out), details={})

@@ -1,0 +1,1 @@
+"""Example data shipped with kampala (see the README in each folder)."""

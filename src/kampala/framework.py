@@ -1,0 +1,540 @@
+"""Indicator frameworks: validated trees of indicators and aggregates.
+
+A :class:`Framework` is the structure of a composite index. Its leaves are
+*indicators* (level 1), its inner nodes are *aggregates* (levels 2 and up)
+and its single top node is the *root*. Every node carries a weight relative
+to its siblings and a direction (+1: higher is better, -1: lower is better).
+
+The framework is validated once, when it is built: duplicate codes, unknown
+parents, cycles, orphans, aggregates without children, negative weights and
+sibling weights that do not sum to a positive number are all errors
+(:class:`~kampala.errors.FrameworkError`) that name the node at fault.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from kampala.errors import FrameworkError
+
+__all__ = ["Framework", "Node"]
+
+NodeKind = Literal["indicator", "aggregate"]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool
+    )
+
+
+def _check_number(instance: Node, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None and attribute.name == "target":
+        return
+    if not _is_number(value) or not math.isfinite(value):
+        raise FrameworkError(
+            f"node {instance.code!r}", attribute.name, value, "a finite number"
+        )
+
+
+def _check_direction(
+    instance: Node, attribute: attrs.Attribute[int], value: int
+) -> None:
+    if not _is_number(value) or value not in (1, -1):
+        raise FrameworkError(
+            f"node {instance.code!r}",
+            "direction",
+            value,
+            "+1 (higher is better) or -1 (lower is better)",
+        )
+
+
+def _check_weight(
+    instance: Node, attribute: attrs.Attribute[float], value: float
+) -> None:
+    if not _is_number(value) or not math.isfinite(value) or value < 0:
+        raise FrameworkError(
+            f"node {instance.code!r}",
+            "weight",
+            value,
+            "a finite number >= 0",
+            hint="Weights are relative to siblings; 0 switches a node off.",
+        )
+
+
+def _check_level(instance: Node, attribute: attrs.Attribute[int], value: int) -> None:
+    if not _is_number(value) or value != int(value) or value < 1:
+        raise FrameworkError(
+            f"node {instance.code!r}", "level", value, "an integer >= 1"
+        )
+
+
+def _check_code(instance: Node, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value or value != value.strip():
+        raise FrameworkError(
+            "Node()",
+            "code",
+            value,
+            "a non-empty string without surrounding spaces",
+        )
+
+
+_opt_str = attrs.validators.optional(attrs.validators.instance_of(str))
+
+
+@attrs.frozen(kw_only=True)
+class Node:
+    """One indicator or aggregate of a framework.
+
+    Parameters
+    ----------
+    code : str
+        Unique identifier, for example ``"LPI"`` or ``"Physical"``.
+    name : str, default=""
+        Human-readable name. Defaults to the code.
+    level : int, default=1
+        1 for indicators; aggregates sit above all of their children.
+    parent : str or None, default=None
+        Code of the aggregate this node feeds; ``None`` only for the root.
+    weight : float, default=1.0
+        Weight relative to the node's siblings (they need not sum to 1).
+    direction : {1, -1}, default=1
+        +1 if higher values are better, -1 if lower values are better.
+    kind : {"indicator", "aggregate"}, default="indicator"
+        Indicators are the leaves that hold data; aggregates are computed.
+    target : float or None, default=None
+        A target value in the indicator's own units, used by
+        distance-to-target normalisation.
+    denominator : str or None, default=None
+        The unit-level variable this indicator is divided by when data are
+        denominated (for example ``"Population"``).
+    scale_factor : float, default=1.0
+        Denominators are divided by this factor before they divide the
+        indicator (so 1000 turns "per person" into "per thousand people").
+    unit : str, default=""
+        Unit of measurement, for display.
+    """
+
+    code: str = attrs.field(validator=_check_code)
+    name: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    level: int = attrs.field(default=1, validator=_check_level)
+    parent: str | None = attrs.field(default=None, validator=_opt_str)
+    weight: float = attrs.field(default=1.0, validator=_check_weight)
+    direction: int = attrs.field(default=1, validator=_check_direction)
+    kind: NodeKind = attrs.field(
+        default="indicator",
+        validator=attrs.validators.in_(("indicator", "aggregate")),
+    )
+    target: float | None = attrs.field(default=None, validator=_check_number)
+    denominator: str | None = attrs.field(default=None, validator=_opt_str)
+    scale_factor: float = attrs.field(default=1.0, validator=_check_number)
+    unit: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+    def __attrs_post_init__(self) -> None:
+        # lossless normalisation of the numeric types validated above
+        object.__setattr__(self, "level", int(self.level))
+        object.__setattr__(self, "direction", int(self.direction))
+        object.__setattr__(self, "weight", float(self.weight))
+        object.__setattr__(self, "scale_factor", float(self.scale_factor))
+        if self.target is not None:
+            object.__setattr__(self, "target", float(self.target))
+        if not self.name:
+            object.__setattr__(self, "name", self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the node as a JSON-ready mapping."""
+        return attrs.asdict(self)
+
+
+def _frozen_array(values: Any, dtype: Any = np.float64) -> npt.NDArray[Any]:
+    arr = np.array(values, dtype=dtype)
+    arr.flags.writeable = False
+    return arr
+
+
+def _node_tuple(nodes: Iterable[Node]) -> tuple[Node, ...]:
+    return tuple(nodes)
+
+
+@attrs.frozen(kw_only=True)
+class _LevelPlan:
+    """How to compute one aggregation level from the full column matrix."""
+
+    level: int
+    #: column indices (into the full matrix) of the aggregates of this level
+    targets: tuple[int, ...]
+    #: for each target, the column indices of its children
+    children: tuple[tuple[int, ...], ...]
+    #: for each target, the children's nominal weights normalised to sum 1
+    weights: tuple[tuple[float, ...], ...]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Framework:
+    """A validated tree of indicators and aggregates.
+
+    Parameters
+    ----------
+    nodes : sequence of Node
+        All indicators and aggregates. Order is kept: indicators appear in
+        data sets in the order given here, aggregates in level order and,
+        within a level, in the order given here.
+
+    Raises
+    ------
+    FrameworkError
+        For duplicate codes, unknown or non-aggregate parents, cycles,
+        several roots or orphans, aggregates with no children, children at
+        a level not below their parent, and sibling weights that do not sum
+        to a positive number.
+
+    Examples
+    --------
+    >>> from kampala import Framework, Node
+    >>> fw = Framework(nodes=[
+    ...     Node(code="a", parent="P"),
+    ...     Node(code="b", parent="P", weight=3),
+    ...     Node(code="P", level=2, kind="aggregate"),
+    ... ])
+    >>> fw.indicator_codes, fw.aggregate_codes, fw.root
+    (('a', 'b'), ('P',), 'P')
+    >>> fw.effective_weights().tolist()
+    [0.25, 0.75]
+    """
+
+    nodes: tuple[Node, ...] = attrs.field(converter=_node_tuple)
+    _by_code: dict[str, Node] = attrs.field(init=False, repr=False)
+    _children: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False)
+    _indicators: tuple[str, ...] = attrs.field(init=False, repr=False)
+    _aggregates: tuple[str, ...] = attrs.field(init=False, repr=False)
+    _root: str | None = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_code: dict[str, Node] = {}
+        for node in self.nodes:
+            if not isinstance(node, Node):
+                raise FrameworkError(
+                    "Framework()", "nodes", node, "a sequence of Node objects"
+                )
+            if node.code in by_code:
+                raise FrameworkError(
+                    f"node {node.code!r}",
+                    "code",
+                    node.code,
+                    "unique within the framework",
+                    hint="Each indicator and aggregate needs its own code.",
+                )
+            by_code[node.code] = node
+        children: dict[str, list[str]] = {
+            n.code: [] for n in self.nodes if n.kind == "aggregate"
+        }
+        for node in self.nodes:
+            if node.parent is None:
+                continue
+            if node.parent not in by_code:
+                raise FrameworkError(
+                    f"node {node.code!r}",
+                    "parent",
+                    node.parent,
+                    "the code of an aggregate in the framework",
+                    hint=f"Known aggregates: {sorted(children)}.",
+                )
+            parent = by_code[node.parent]
+            if parent.kind != "aggregate":
+                raise FrameworkError(
+                    f"node {node.code!r}",
+                    "parent",
+                    node.parent,
+                    "an aggregate, not an indicator",
+                )
+            if parent.level <= node.level:
+                raise FrameworkError(
+                    f"node {node.code!r}",
+                    "level",
+                    node.level,
+                    f"below its parent {parent.code!r} (level {parent.level})",
+                    hint="Levels increase from indicators (1) towards the root.",
+                )
+            children[node.parent].append(node.code)
+        for node in self.nodes:
+            if node.kind == "indicator" and node.level != 1:
+                raise FrameworkError(
+                    f"indicator {node.code!r}",
+                    "level",
+                    node.level,
+                    "1 (indicators are the leaves of the framework)",
+                )
+        for code, kids in children.items():
+            if not kids:
+                raise FrameworkError(
+                    f"aggregate {code!r}",
+                    "children",
+                    (),
+                    "at least one child node",
+                    hint="Remove the aggregate or give it indicators.",
+                )
+            total = sum(by_code[k].weight for k in kids)
+            if not total > 0:
+                raise FrameworkError(
+                    f"aggregate {code!r}",
+                    "weights of its children",
+                    total,
+                    "a positive sum",
+                    hint=f"Children: {kids}.",
+                )
+        # walk up from every node: detects cycles (defensive; levels forbid them)
+        for node in self.nodes:
+            seen = {node.code}
+            cur = node
+            while cur.parent is not None:
+                if cur.parent in seen:
+                    raise FrameworkError(
+                        f"node {node.code!r}",
+                        "parent",
+                        cur.parent,
+                        "part of a tree without cycles",
+                    )
+                seen.add(cur.parent)
+                cur = by_code[cur.parent]
+        roots = [
+            n.code for n in self.nodes if n.parent is None and n.kind == "aggregate"
+        ]
+        if len(roots) > 1:
+            raise FrameworkError(
+                "Framework()",
+                "root",
+                tuple(roots),
+                "a single aggregate without a parent",
+                hint="Give every aggregate but the top one a parent.",
+            )
+        root = roots[0] if roots else None
+        if root is not None:
+            for node in self.nodes:
+                if node.parent is None and node.code != root:
+                    raise FrameworkError(
+                        f"node {node.code!r}",
+                        "parent",
+                        None,
+                        f"set: it is an orphan outside the tree rooted at {root!r}",
+                    )
+        indicators = tuple(n.code for n in self.nodes if n.kind == "indicator")
+        if not indicators:
+            raise FrameworkError("Framework()", "nodes", (), "at least one indicator")
+        aggregates = tuple(
+            n.code
+            for n in sorted(
+                (n for n in self.nodes if n.kind == "aggregate"),
+                key=lambda n: n.level,
+            )
+        )
+        object.__setattr__(self, "_by_code", by_code)
+        object.__setattr__(
+            self, "_children", {k: tuple(v) for k, v in children.items()}
+        )
+        object.__setattr__(self, "_indicators", indicators)
+        object.__setattr__(self, "_aggregates", aggregates)
+        object.__setattr__(self, "_root", root)
+
+    # -- equality by content -------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Framework):
+            return NotImplemented
+        return self.nodes == other.nodes
+
+    def __hash__(self) -> int:
+        return hash(self.nodes)
+
+    # -- structure -----------------------------------------------------------
+    @property
+    def indicator_codes(self) -> tuple[str, ...]:
+        """Codes of the indicators (leaves), in data-set column order."""
+        return self._indicators
+
+    @property
+    def aggregate_codes(self) -> tuple[str, ...]:
+        """Codes of the aggregates, lowest level first."""
+        return self._aggregates
+
+    @property
+    def root(self) -> str | None:
+        """Code of the top aggregate, or ``None`` if there are no aggregates."""
+        return self._root
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        """The distinct aggregate levels, in increasing order."""
+        return tuple(sorted({self._by_code[c].level for c in self._aggregates}))
+
+    def node(self, code: str) -> Node:
+        """Return the node with this code.
+
+        Raises
+        ------
+        FrameworkError
+            If no node has this code.
+        """
+        try:
+            return self._by_code[code]
+        except KeyError:
+            raise FrameworkError(
+                "Framework.node()",
+                "code",
+                code,
+                "the code of a node in the framework",
+            ) from None
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    def children(self, code: str) -> tuple[str, ...]:
+        """Codes of the direct children of an aggregate (empty for indicators)."""
+        self.node(code)
+        return self._children.get(code, ())
+
+    def indicators_under(self, code: str) -> tuple[str, ...]:
+        """Codes of every indicator below ``code`` (itself if an indicator)."""
+        node = self.node(code)
+        if node.kind == "indicator":
+            return (code,)
+        out: list[str] = []
+        for child in self._children[code]:
+            out.extend(self.indicators_under(child))
+        order = {c: i for i, c in enumerate(self._indicators)}
+        return tuple(sorted(out, key=order.__getitem__))
+
+    @property
+    def directions(self) -> npt.NDArray[np.float64]:
+        """Direction (+1/-1) of each indicator, in column order."""
+        return _frozen_array([self._by_code[c].direction for c in self._indicators])
+
+    # -- weights --------------------------------------------------------------
+    def with_weights(self, weights: Mapping[str, float]) -> Framework:
+        """Return a copy whose nodes take the given weights.
+
+        Parameters
+        ----------
+        weights : mapping of str to float
+            New weight for each named node; nodes not named keep theirs.
+
+        Raises
+        ------
+        FrameworkError
+            If a code is unknown or the new weights are invalid.
+        """
+        for code in weights:
+            self.node(code)
+        return Framework(
+            nodes=[
+                attrs.evolve(n, weight=weights[n.code]) if n.code in weights else n
+                for n in self.nodes
+            ]
+        )
+
+    def with_equal_weights(self) -> Framework:
+        """Return a copy in which siblings all weigh the same."""
+        return Framework(nodes=[attrs.evolve(n, weight=1.0) for n in self.nodes])
+
+    def normalised_weight(self, code: str) -> float:
+        """Weight of a node divided by the sum of its siblings' weights."""
+        node = self.node(code)
+        if node.parent is None:
+            return 1.0
+        sibs = self._children[node.parent]
+        return node.weight / sum(self._by_code[s].weight for s in sibs)
+
+    def effective_weights(self) -> npt.NDArray[np.float64]:
+        r"""Effective weight of every indicator at the root.
+
+        The product of the normalised weights on the path from the indicator
+        to the root (equation (W2) of the weighting methodology page):
+
+        .. math::
+
+            W_i = \prod_{v \in \mathrm{path}(i)}
+                  \frac{w_v}{\sum_{s \in \mathrm{sib}(v)} w_s}
+
+        Returns
+        -------
+        numpy.ndarray
+            One weight per indicator, in column order, summing to 1 when the
+            framework has a root.
+        """
+        out = np.empty(len(self._indicators))
+        for i, code in enumerate(self._indicators):
+            w = 1.0
+            cur: str | None = code
+            while cur is not None:
+                w *= self.normalised_weight(cur)
+                cur = self._by_code[cur].parent
+            out[i] = w
+        out.flags.writeable = False
+        return out
+
+    # -- compiled plan for the aggregation kernels -----------------------------
+    def _level_plans(self) -> tuple[_LevelPlan, ...]:
+        col = {c: i for i, c in enumerate(self._indicators)}
+        n_ind = len(self._indicators)
+        for j, c in enumerate(self._aggregates):
+            col[c] = n_ind + j
+        plans = []
+        for level in self.levels:
+            codes = [c for c in self._aggregates if self._by_code[c].level == level]
+            kids = [self._children[c] for c in codes]
+            plans.append(
+                _LevelPlan(
+                    level=level,
+                    targets=tuple(col[c] for c in codes),
+                    children=tuple(tuple(col[k] for k in ks) for ks in kids),
+                    weights=tuple(
+                        tuple(self.normalised_weight(k) for k in ks) for ks in kids
+                    ),
+                )
+            )
+        return tuple(plans)
+
+    # -- construction and serialisation ---------------------------------------
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> Framework:
+        """Build a framework from mappings with :class:`Node` field names."""
+        nodes = []
+        for rec in records:
+            try:
+                nodes.append(Node(**rec))
+            except TypeError as exc:
+                raise FrameworkError(
+                    "Framework.from_records()",
+                    "record",
+                    dict(rec),
+                    f"a mapping of Node fields ({', '.join(attrs.fields_dict(Node))})",
+                ) from exc
+        return cls(nodes=nodes)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Return the nodes as JSON-ready mappings (inverse of :meth:`from_records`)."""
+        return [n.to_dict() for n in self.nodes]
+
+    def subset(self, indicators: Sequence[str]) -> Framework:
+        """Return the framework restricted to the given indicators.
+
+        Aggregates left without any indicator below them are dropped.
+        """
+        keep_ind = set(indicators)
+        for code in keep_ind:
+            if self.node(code).kind != "indicator":
+                raise FrameworkError(
+                    "Framework.subset()", "indicators", code, "indicator codes"
+                )
+        keep = {
+            a
+            for a in self._aggregates
+            if any(i in keep_ind for i in self.indicators_under(a))
+        }
+        return Framework(
+            nodes=[n for n in self.nodes if n.code in keep_ind or n.code in keep]
+        )

@@ -1,0 +1,326 @@
+"""The COINr iData/iMeta CSV layout.
+
+COINr (the European Commission JRC's R package for composite indicators)
+describes an index with two tables:
+
+- **iData**: one row per unit with ``uCode`` (required), ``uName``, group
+  columns, denominators, an optional ``Time`` and one column per indicator.
+  ``NA`` or an empty cell marks a missing value.
+- **iMeta**: one row per iData column and per aggregate, with ``Level``
+  (1 = indicator), ``iCode``, ``iName``, ``Direction`` (+1/-1), ``Weight``
+  (relative to siblings), ``Parent``, ``Type`` (``Indicator``,
+  ``Aggregate``, ``Group``, ``Denominator``, ``Other``) and optionally
+  ``Unit``, ``Target``, ``Denominator`` and ``ScaleFactor``.
+
+:func:`read_coinr` checks that the two tables agree and builds an
+:class:`~kampala.indicators.IndicatorSet`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kampala.errors import DataFormatError, FrameworkError
+from kampala.framework import Framework, Node
+from kampala.indicators import IndicatorSet
+
+__all__ = ["read_coinr", "write_results_csv"]
+
+PathLike = str | os.PathLike[str]
+
+_MISSING = {"", "NA", "NaN", "nan", "N/A", "#N/A", "NULL", "null"}
+_TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
+_UNIT_COLUMNS = ("uCode", "uName", "Time")
+
+
+def _read_table(path: PathLike, what: str) -> tuple[list[str], list[dict[str, str]]]:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise DataFormatError(
+            f"read_coinr() {what}", "path", str(p), "an existing file"
+        ) from None
+    except OSError as exc:
+        raise DataFormatError(
+            f"read_coinr() {what}", "path", str(p), "a readable file", hint=str(exc)
+        ) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(
+            f"{p.name}", "encoding", f"byte {exc.start}", "UTF-8 text"
+        ) from exc
+    if "\x00" in text:
+        raise DataFormatError(f"{p.name}", "content", "binary data", "a CSV text file")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise DataFormatError(
+            f"{p.name} line {reader.line_num}", "CSV", str(exc), "well-formed CSV"
+        ) from exc
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise DataFormatError(
+            f"{p.name}", "content", "empty file", "a header row and data"
+        )
+    header = [h.strip() for h in rows[0]]
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise DataFormatError(f"{p.name} line 1", "header", dup, "unique column names")
+    records = []
+    for lineno, r in enumerate(rows[1:], start=2):
+        if len(r) != len(header):
+            raise DataFormatError(
+                f"{p.name} line {lineno}",
+                "fields",
+                len(r),
+                f"{len(header)} fields, as in the header",
+            )
+        records.append(dict(zip(header, (c.strip() for c in r), strict=True)))
+    return header, records
+
+
+def _number(text: str, where: str, field: str) -> float:
+    if text in _MISSING:
+        return math.nan
+    try:
+        value = float(text)
+    except ValueError:
+        raise DataFormatError(where, field, text, "a number or NA") from None
+    if math.isinf(value):
+        raise DataFormatError(where, field, text, "a finite number or NA")
+    return value
+
+
+def _require(header: Sequence[str], cols: Iterable[str], name: str) -> None:
+    for col in cols:
+        if col not in header:
+            raise DataFormatError(
+                name, "header", list(header)[:12], f"a {col!r} column"
+            )
+
+
+def read_coinr(idata: PathLike, imeta: PathLike) -> IndicatorSet:
+    """Read an index in COINr's iData/iMeta CSV layout.
+
+    Parameters
+    ----------
+    idata : str or path
+        The iData CSV (one row per unit).
+    imeta : str or path
+        The iMeta CSV (one row per indicator, aggregate, group, denominator).
+
+    Returns
+    -------
+    IndicatorSet
+        Indicator values with their framework, unit names, groups and
+        denominators.
+
+    Raises
+    ------
+    DataFormatError
+        If a file is missing or malformed, a value is not a number, or the
+        two tables disagree (a column in one but not the other, a ``Type``
+        that is not known, several time points).
+    FrameworkError
+        If iMeta does not describe a valid tree.
+
+    Examples
+    --------
+    >>> from kampala.io import read_coinr
+    >>> data = read_coinr("../shared/data/asem/asem_iData.csv",
+    ...                   "../shared/data/asem/asem_iMeta.csv")  # doctest: +SKIP
+    >>> data.n_units, data.n_indicators  # doctest: +SKIP
+    (51, 49)
+    """
+    mname = Path(imeta).name
+    dname = Path(idata).name
+    mheader, meta = _read_table(imeta, "iMeta")
+    _require(mheader, ("iCode", "Type"), mname)
+    dheader, rows = _read_table(idata, "iData")
+    _require(dheader, ("uCode",), dname)
+
+    nodes: list[Node] = []
+    groups: list[str] = []
+    denoms: list[str] = []
+    seen: set[str] = set()
+    for lineno, m in enumerate(meta, start=2):
+        where = f"{mname} line {lineno}"
+        code = m["iCode"]
+        kind = m["Type"]
+        if code in _MISSING:
+            raise DataFormatError(where, "iCode", code, "a code")
+        if code in seen:
+            raise DataFormatError(where, "iCode", code, "unique in iMeta")
+        seen.add(code)
+        if kind not in _TYPES:
+            raise DataFormatError(where, "Type", kind, f"one of {', '.join(_TYPES)}")
+        if kind == "Group":
+            groups.append(code)
+            continue
+        if kind == "Denominator":
+            denoms.append(code)
+            continue
+        if kind == "Other":
+            continue
+        fields: dict[str, Any] = {"code": code, "name": m.get("iName", code) or code}
+        for col, key, conv in (
+            ("Level", "level", int),
+            ("Weight", "weight", float),
+            ("Direction", "direction", int),
+        ):
+            text = m.get(col, "")
+            if text in _MISSING:
+                if col == "Direction" and kind == "Aggregate":
+                    continue
+                raise DataFormatError(
+                    where, col, text or None, f"given for {kind} {code!r}"
+                )
+            value = _number(text, where, col)
+            if conv is int and not float(value).is_integer():
+                raise DataFormatError(where, col, text, "a whole number")
+            fields[key] = conv(value)
+        parent = m.get("Parent", "")
+        fields["parent"] = None if parent in _MISSING else parent
+        fields["kind"] = "indicator" if kind == "Indicator" else "aggregate"
+        target = m.get("Target", "")
+        if target not in _MISSING:
+            fields["target"] = _number(target, where, "Target")
+        denom = m.get("Denominator", "")
+        if denom not in _MISSING:
+            fields["denominator"] = denom
+        scale = m.get("ScaleFactor", "")
+        if scale not in _MISSING:
+            fields["scale_factor"] = _number(scale, where, "ScaleFactor")
+        unit = m.get("Unit", "")
+        fields["unit"] = "" if unit in _MISSING else unit
+        try:
+            nodes.append(Node(**fields))
+        except FrameworkError as exc:
+            raise DataFormatError(
+                where, exc.field, exc.value, exc.expected, hint=exc.hint
+            ) from exc
+    framework = Framework(nodes=nodes)
+
+    declared = set(framework.indicator_codes) | set(groups) | set(denoms)
+    for col in [*framework.indicator_codes, *groups, *denoms]:
+        if col not in dheader:
+            raise DataFormatError(
+                dname,
+                "header",
+                col,
+                "present: iMeta declares this column",
+                hint="iMeta and iData must describe the same columns.",
+            )
+    others = {m["iCode"] for m in meta if m["Type"] == "Other"}
+    extra = [
+        c
+        for c in dheader
+        if c not in declared and c not in others and c not in _UNIT_COLUMNS
+    ]
+    if extra:
+        raise DataFormatError(
+            dname,
+            "header",
+            extra,
+            "columns that iMeta declares",
+            hint="Add them to iMeta (Type 'Other' carries them unused) or drop them.",
+        )
+    for node in framework.nodes:
+        if node.denominator is not None and node.denominator not in denoms:
+            raise DataFormatError(
+                mname,
+                f"Denominator of {node.code!r}",
+                node.denominator,
+                f"a Denominator row of iMeta ({', '.join(denoms) or 'none declared'})",
+            )
+    if "Time" in dheader:
+        times = {r["Time"] for r in rows}
+        if len(times) > 1:
+            raise DataFormatError(
+                dname,
+                "Time",
+                sorted(times)[:5],
+                "a single time point",
+                hint="Select one year's rows before reading.",
+            )
+
+    codes = []
+    names = []
+    values = []
+    for lineno, r in enumerate(rows, start=2):
+        ucode = r["uCode"]
+        if ucode in _MISSING:
+            raise DataFormatError(
+                f"{dname} line {lineno}", "uCode", ucode, "a unit code"
+            )
+        codes.append(ucode)
+        names.append(r.get("uName") or ucode)
+        values.append(
+            [
+                _number(r[c], f"{dname} line {lineno} (unit {ucode!r})", c)
+                for c in framework.indicator_codes
+            ]
+        )
+    if len(set(codes)) != len(codes):
+        dup = next(c for c in codes if codes.count(c) > 1)
+        raise DataFormatError(dname, "uCode", dup, "unique")
+    group_cols = {g: [None if r[g] in _MISSING else r[g] for r in rows] for g in groups}
+    denom_cols = {
+        d: [
+            _number(r[d], f"{dname} line {i} (unit {r['uCode']!r})", d)
+            for i, r in enumerate(rows, start=2)
+        ]
+        for d in denoms
+    }
+    return IndicatorSet(
+        framework=framework,
+        unit_codes=codes,
+        unit_names=names,
+        values=np.array(values, dtype=np.float64).reshape(
+            len(rows), len(framework.indicator_codes)
+        ),
+        groups=group_cols,
+        denominators=denom_cols,
+    )
+
+
+def write_results_csv(
+    path: PathLike | io.TextIOBase,
+    table: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+) -> None:
+    """Write result rows as CSV with the given column order.
+
+    Floats are written with ``repr`` precision (they read back exactly);
+    missing values are written as ``NA``.
+    """
+
+    def fmt(v: Any) -> str:
+        if v is None:
+            return "NA"
+        if isinstance(v, float):
+            return "NA" if math.isnan(v) else repr(v)
+        return str(v)
+
+    def write(fh: Any) -> None:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(columns)
+        for row in table:
+            w.writerow([fmt(row.get(c)) for c in columns])
+
+    if isinstance(path, io.TextIOBase):
+        write(path)
+    else:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            write(fh)

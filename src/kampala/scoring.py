@@ -1,0 +1,589 @@
+"""Methodologies and their results.
+
+A :class:`Methodology` is an ordered list of composite steps with an
+``id``, a ``version`` and a content hash: the SHA-256 of its canonical JSON
+(keys sorted, no insignificant white space, UTF-8). Two methodologies that
+mean the same thing have the same hash, and a methodology read back from
+JSON is equal to the one written.
+
+Running a methodology on an :class:`~kampala.indicators.IndicatorSet` gives a
+:class:`CompositeResult` that keeps every intermediate data set by step name
+(``"Raw"``, ``"Denominated"``, ``"Imputed"``, ``"Screened"``, ``"Treated"``,
+``"Normalised"``), the score and rank of every aggregate, and the
+contribution of each indicator to the root score of any unit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import scipy.stats
+
+from kampala._version import __version__
+from kampala.composite._step import Step
+from kampala.composite.aggregate import Aggregate, AggregateOutput, LevelRule
+from kampala.composite.denominate import Denominate
+from kampala.composite.impute import Impute
+from kampala.composite.normalise import Normalise
+from kampala.composite.screen import Screen
+from kampala.composite.treat import Treat
+from kampala.errors import MethodologyError, ParameterValueError
+from kampala.framework import Framework
+from kampala.indicators import IndicatorSet
+
+__all__ = [
+    "CANONICAL_ORDER",
+    "CompositeResult",
+    "Methodology",
+    "MethodologyRef",
+    "rank_scores",
+]
+
+FloatArray = npt.NDArray[np.float64]
+AnyStep = Denominate | Impute | Screen | Treat | Normalise | Aggregate
+
+#: The order in which the command line applies the steps it is given.
+CANONICAL_ORDER = ("denominate", "impute", "screen", "treat", "normalise", "aggregate")
+
+_STEP_TYPES: dict[str, type[Any]] = {
+    "denominate": Denominate,
+    "impute": Impute,
+    "screen": Screen,
+    "treat": Treat,
+    "normalise": Normalise,
+    "aggregate": Aggregate,
+}
+
+_FORMAT = "kampala.methodology/1"
+
+
+def canonical_json(obj: Any) -> str:
+    """Serialise ``obj`` canonically: sorted keys, compact, UTF-8, no NaN."""
+    return json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def rank_scores(scores: FloatArray) -> FloatArray:
+    """Rank scores, 1 = highest; ties share the best rank; NaN stays NaN.
+
+    Examples
+    --------
+    >>> rank_scores(np.array([3.0, 5.0, 3.0, np.nan])).tolist()
+    [2.0, 1.0, 2.0, nan]
+    """
+    s = np.asarray(scores, dtype=np.float64)
+    if s.size == 0:
+        return s.copy()
+    out: FloatArray = scipy.stats.rankdata(-s, method="min", nan_policy="omit")
+    return out.astype(np.float64)
+
+
+@attrs.frozen(kw_only=True)
+class MethodologyRef:
+    """Identifies the methodology that produced a result.
+
+    Parameters
+    ----------
+    id : str
+        Methodology identifier.
+    version : str
+        Methodology version.
+    sha256 : str
+        Content hash of the methodology's canonical JSON.
+    """
+
+    id: str
+    version: str
+    sha256: str
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.version} (sha256:{self.sha256[:12]})"
+
+
+def _step_from_dict(d: Mapping[str, Any]) -> AnyStep:
+    where = "Methodology.from_dict()"
+    if not isinstance(d, Mapping) or "step" not in d:
+        raise MethodologyError(where, "steps", d, "mappings with a 'step' key")
+    kind = d["step"]
+    if kind not in _STEP_TYPES:
+        raise MethodologyError(
+            where, "step", kind, f"one of {', '.join(repr(k) for k in _STEP_TYPES)}"
+        )
+    kwargs = {k: v for k, v in d.items() if k != "step"}
+    if kind == "aggregate" and "levels" in kwargs:
+        kwargs["levels"] = {
+            int(k): LevelRule(**v) for k, v in dict(kwargs["levels"]).items()
+        }
+    try:
+        step: AnyStep = _STEP_TYPES[kind](**kwargs)
+    except TypeError as exc:
+        raise MethodologyError(
+            where, f"{kind} step", kwargs, "a mapping of that step's fields"
+        ) from exc
+    return step
+
+
+def _step_tuple(steps: Iterable[AnyStep]) -> tuple[AnyStep, ...]:
+    return tuple(steps)
+
+
+def _check_id(instance: Any, attribute: Any, value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise MethodologyError(
+            "Methodology()", attribute.name, value, "a non-empty string"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Methodology:
+    """An ordered, versioned, hashable list of composite steps.
+
+    Parameters
+    ----------
+    id : str
+        Identifier, for example ``"ASEM-COINr"`` or ``"KPS"``.
+    version : str
+        Version string; change it whenever the steps change.
+    steps : sequence of step
+        Steps applied in the order given. Each kind of step appears at most
+        once; :class:`~kampala.composite.Aggregate`, if present, comes last.
+    title : str, default=""
+        Human-readable title.
+    description : str, default=""
+        Free text for the citable description.
+
+    Raises
+    ------
+    MethodologyError
+        For a repeated step kind or an aggregation step that is not last.
+
+    Examples
+    --------
+    >>> from kampala import Methodology
+    >>> from kampala.composite import Aggregate, Normalise
+    >>> m = Methodology(id="demo", version="1", steps=[Normalise(), Aggregate()])
+    >>> Methodology.from_json(m.to_json()) == m
+    True
+    >>> len(m.sha256)
+    64
+    """
+
+    id: str = attrs.field(validator=_check_id)
+    version: str = attrs.field(validator=_check_id)
+    steps: tuple[AnyStep, ...] = attrs.field(converter=_step_tuple)
+    title: str = ""
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        seen: set[str] = set()
+        for i, step in enumerate(self.steps):
+            kind = getattr(step, "kind", None)
+            if kind not in _STEP_TYPES or not isinstance(step, _STEP_TYPES[kind]):
+                raise MethodologyError(
+                    "Methodology()",
+                    f"steps[{i}]",
+                    step,
+                    "a step object (Denominate, Impute, Screen, Treat, Normalise, "
+                    "Aggregate)",
+                )
+            if kind in seen:
+                raise MethodologyError(
+                    "Methodology()",
+                    f"steps[{i}]",
+                    kind,
+                    "a kind of step not already listed",
+                )
+            if kind == "aggregate" and i != len(self.steps) - 1:
+                raise MethodologyError(
+                    "Methodology()",
+                    f"steps[{i}]",
+                    kind,
+                    "the last step",
+                    hint="Aggregation produces scores, not indicator data.",
+                )
+            seen.add(kind)
+
+    # -- identity ------------------------------------------------------------------
+    def content(self) -> dict[str, Any]:
+        """Return the hashed content: everything but the hash itself."""
+        return {
+            "format": _FORMAT,
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "description": self.description,
+            "steps": [s.to_dict() for s in self.steps],
+        }
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the canonical JSON of :meth:`content`."""
+        return hashlib.sha256(
+            canonical_json(self.content()).encode("utf-8")
+        ).hexdigest()
+
+    @property
+    def ref(self) -> MethodologyRef:
+        """The reference results carry: id, version and hash."""
+        return MethodologyRef(id=self.id, version=self.version, sha256=self.sha256)
+
+    @property
+    def aggregate(self) -> Aggregate | None:
+        """The aggregation step, if any."""
+        last = self.steps[-1] if self.steps else None
+        return last if isinstance(last, Aggregate) else None
+
+    # -- serialisation --------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Return the methodology as a JSON-ready mapping, hash included."""
+        out = self.content()
+        out["sha256"] = self.sha256
+        return out
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Serialise to JSON (keys sorted); :meth:`from_json` reads it back."""
+        return json.dumps(
+            self.to_dict(),
+            indent=indent,
+            sort_keys=True,
+            ensure_ascii=False,
+            allow_nan=False,
+        )
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Methodology:
+        """Build a methodology from :meth:`to_dict` output.
+
+        Raises
+        ------
+        MethodologyError
+            If the mapping is malformed or its ``sha256`` does not match its
+            content (the file was edited without a new hash).
+        """
+        where = "Methodology.from_dict()"
+        if not isinstance(d, Mapping):
+            raise MethodologyError(where, "methodology", d, "a JSON object")
+        fmt = d.get("format", _FORMAT)
+        if fmt != _FORMAT:
+            raise MethodologyError(where, "format", fmt, repr(_FORMAT))
+        for key in ("id", "version", "steps"):
+            if key not in d:
+                raise MethodologyError(where, key, expected="present")
+        if not isinstance(d["steps"], list):
+            raise MethodologyError(where, "steps", d["steps"], "a list of steps")
+        m = cls(
+            id=d["id"],
+            version=d["version"],
+            steps=[_step_from_dict(s) for s in d["steps"]],
+            title=d.get("title", ""),
+            description=d.get("description", ""),
+        )
+        recorded = d.get("sha256")
+        if recorded is not None and recorded != m.sha256:
+            raise MethodologyError(
+                where,
+                "sha256",
+                recorded,
+                f"the hash of the content ({m.sha256})",
+                hint="The methodology was changed after it was hashed; give it a "
+                "new version and drop the old hash.",
+            )
+        return m
+
+    @classmethod
+    def from_json(cls, text: str) -> Methodology:
+        """Read a methodology from JSON text.
+
+        Raises
+        ------
+        MethodologyError
+            If the text is not valid JSON or not a valid methodology.
+        """
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise MethodologyError(
+                "Methodology.from_json()",
+                "text",
+                f"line {exc.lineno} column {exc.colno}",
+                "valid JSON",
+                hint=exc.msg,
+            ) from exc
+        return cls.from_dict(d)
+
+    # -- running ----------------------------------------------------------------------
+    def run(self, data: IndicatorSet) -> CompositeResult:
+        """Apply the steps to ``data`` and aggregate.
+
+        Parameters
+        ----------
+        data : IndicatorSet
+            Raw indicator data with its framework.
+
+        Returns
+        -------
+        CompositeResult
+            Every intermediate data set, aggregate scores and ranks.
+
+        Raises
+        ------
+        MethodologyError
+            If the methodology has no aggregation step.
+        """
+        datasets: dict[str, IndicatorSet] = {"Raw": data}
+        details: dict[str, Mapping[str, Any]] = {}
+        current = data
+        agg = self.aggregate
+        if agg is None:
+            raise MethodologyError(
+                "Methodology.run()",
+                "steps",
+                [s.kind for s in self.steps],
+                "a list that ends with an aggregate step",
+            )
+        for step in self.steps[:-1]:
+            if isinstance(step, Screen):
+                out = step.apply(current, raw=data)
+            else:
+                assert isinstance(step, Step)
+                out = step.apply(current)
+            current = out.data
+            datasets[step.dataset] = current
+            details[step.kind] = out.details
+        agg_out = agg.apply(current.framework, current.values, current.unit_codes)
+        return CompositeResult(
+            methodology=self.ref,
+            datasets=datasets,
+            details=details,
+            aggregation=agg_out,
+            unit_codes=current.unit_codes,
+            unit_names=current.unit_names,
+        )
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class CompositeResult:
+    """Everything a methodology run produced.
+
+    Attributes
+    ----------
+    methodology : MethodologyRef
+        Id, version and hash of the methodology that produced the result.
+    datasets : mapping of str to IndicatorSet
+        ``"Raw"`` and the output of every data step, by data-set name.
+    details : mapping of str to mapping
+        What each step did (imputed values, removed units, treated points).
+    unit_codes, unit_names : tuple of str
+        The units scored (after screening).
+    kampala_version, numpy_version : str
+        Library versions that produced the result.
+    """
+
+    methodology: MethodologyRef
+    datasets: Mapping[str, IndicatorSet]
+    details: Mapping[str, Mapping[str, Any]]
+    aggregation: AggregateOutput
+    unit_codes: tuple[str, ...]
+    unit_names: tuple[str, ...]
+    kampala_version: str = __version__
+    numpy_version: str = np.__version__
+
+    # -- scores and ranks ------------------------------------------------------------
+    @property
+    def framework(self) -> Framework:
+        """The framework with the weights actually used."""
+        return self.aggregation.framework
+
+    @property
+    def aggregate_codes(self) -> tuple[str, ...]:
+        """Codes of the aggregates, lowest level first."""
+        return self.aggregation.codes
+
+    @property
+    def root(self) -> str:
+        """Code of the root aggregate."""
+        root = self.framework.root
+        assert root is not None
+        return root
+
+    @property
+    def scores(self) -> FloatArray:
+        """All aggregate scores, shape (n_units, n_aggregates), read-only."""
+        return self.aggregation.scores
+
+    def score(self, code: str | None = None) -> FloatArray:
+        """Scores of one aggregate (default: the root) for every unit."""
+        code = self.root if code is None else code
+        if code not in self.aggregate_codes:
+            raise ParameterValueError(
+                "CompositeResult.score()",
+                "code",
+                code,
+                f"one of the aggregates {list(self.aggregate_codes)}",
+            )
+        col = self.scores[:, self.aggregate_codes.index(code)]
+        return col
+
+    def ranks(self, code: str | None = None) -> FloatArray:
+        """Ranks of one aggregate (default: the root); 1 = best, ties share."""
+        return rank_scores(self.score(code))
+
+    def unit_index(self, unit: str) -> int:
+        """Row of a unit code.
+
+        Raises
+        ------
+        ParameterValueError
+            If the unit is not in the result (unknown or screened out).
+        """
+        try:
+            return self.unit_codes.index(unit)
+        except ValueError:
+            removed = self.details.get("screen", {}).get("removed", [])
+            hint = "It was screened out." if unit in removed else ""
+            raise ParameterValueError(
+                "CompositeResult", "unit", unit, "a unit code of the result", hint=hint
+            ) from None
+
+    def top(self, n: int = 10) -> list[tuple[int, str, str, float]]:
+        """Return the ``n`` best units as (rank, code, name, root score), best first."""
+        s = self.score()
+        r = self.ranks()
+        order = np.lexsort((np.arange(s.size), np.nan_to_num(r, nan=np.inf)))
+        return [
+            (
+                int(r[i]) if not math.isnan(r[i]) else -1,
+                self.unit_codes[i],
+                self.unit_names[i],
+                float(s[i]),
+            )
+            for i in order[:n]
+        ]
+
+    # -- explanation -------------------------------------------------------------------
+    def contributions(self) -> FloatArray:
+        """Contribution of every indicator to every unit's root score.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n_units, n_indicators)
+            Each row sums to the unit's root score (missing indicators are
+            NaN and contribute nothing). For arithmetic levels the split is
+            exact (renormalised weight times value); other levels share their
+            value among children in proportion to weight times value
+            (equation (C1) of the aggregation page).
+        """
+        fw = self.framework
+        leaves = self.datasets[_last_dataset(self.datasets)].values
+        aggs = self.scores
+        n = leaves.shape[0]
+        n_ind = len(fw.indicator_codes)
+        col = {c: i for i, c in enumerate(fw.indicator_codes)}
+        for j, c in enumerate(fw.aggregate_codes):
+            col[c] = n_ind + j
+
+        def value(code: str) -> FloatArray:
+            i = col[code]
+            return leaves[:, i] if i < n_ind else aggs[:, i - n_ind]
+
+        contrib: dict[str, FloatArray] = {self.root: value(self.root).copy()}
+        mult: dict[str, FloatArray] = {self.root: np.ones(n)}
+        rules = self.aggregation.rules
+        for parent in reversed(fw.aggregate_codes):
+            kids = fw.children(parent)
+            x = np.column_stack([value(k) for k in kids])
+            present = ~np.isnan(x)
+            w = np.array([fw.normalised_weight(k) for k in kids]) * present
+            wsum = w.sum(axis=1, keepdims=True)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                wt = np.where(wsum > 0, w / wsum, 0.0)
+            x0 = np.where(present, x, 0.0)
+            rule = rules[fw.node(parent).level]
+            if rule.method == "arithmetic":
+                m = mult[parent][:, None] * wt
+                part = m * x0
+            else:
+                a = (wt * x0).sum(axis=1, keepdims=True)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    share = np.where(a != 0, wt * x0 / np.where(a != 0, a, 1.0), wt)
+                part = contrib[parent][:, None] * share
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    m = np.where(x0 != 0, part / np.where(x0 != 0, x0, 1.0), 0.0)
+            for j, k in enumerate(kids):
+                contrib[k] = np.where(present[:, j], part[:, j], np.nan)
+                mult[k] = m[:, j]
+        out = np.column_stack([contrib[code] for code in fw.indicator_codes])
+        out.flags.writeable = False
+        return out
+
+    def explain(self, unit: str) -> dict[str, float]:
+        """Contribution of each indicator to one unit's root score.
+
+        The values (NaN for missing indicators) sum to the unit's root score.
+        """
+        row = self.contributions()[self.unit_index(unit)]
+        return dict(zip(self.framework.indicator_codes, row.tolist(), strict=True))
+
+    # -- tables ----------------------------------------------------------------
+    def table(self) -> list[dict[str, Any]]:
+        """One row per unit: ``uCode``, every aggregate score, root ``rank``."""
+        r = self.ranks()
+        rows = []
+        for i, code in enumerate(self.unit_codes):
+            row: dict[str, Any] = {"uCode": code}
+            for j, a in enumerate(self.aggregate_codes):
+                row[a] = float(self.scores[i, j])
+            row["rank"] = None if math.isnan(r[i]) else int(r[i])
+            rows.append(row)
+        return rows
+
+    def to_pandas(self) -> Any:
+        """Return :meth:`table` as a pandas DataFrame indexed by unit code.
+
+        Requires the optional ``pandas`` extra.
+        """
+        from kampala.io._pandas import require_pandas
+
+        pd = require_pandas("CompositeResult.to_pandas()")
+        df = pd.DataFrame(self.table()).set_index("uCode")
+        df.insert(0, "uName", list(self.unit_names))
+        df["rank"] = df["rank"].astype("Int64")
+        df.attrs["methodology"] = str(self.methodology)
+        return df
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{rank}</td><td>{html.escape(code)}</td>"
+            f"<td>{html.escape(name)}</td><td>{score:.3f}</td></tr>"
+            for rank, code, name, score in self.top(len(self.unit_codes))
+        )
+        return (
+            f"<p><b>{html.escape(self.root)}</b> — methodology "
+            f"{html.escape(str(self.methodology))}</p>"
+            "<table><thead><tr><th>rank</th><th>code</th><th>name</th>"
+            f"<th>score</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"CompositeResult(methodology={self.methodology!s}, "
+            f"units={len(self.unit_codes)}, aggregates={len(self.aggregate_codes)})"
+        )
+
+
+def _last_dataset(datasets: Mapping[str, IndicatorSet]) -> str:
+    return list(datasets)[-1]
+
+
+def steps_in_canonical_order(steps: Sequence[AnyStep]) -> list[AnyStep]:
+    """Sort steps into :data:`CANONICAL_ORDER`."""
+    return sorted(steps, key=lambda s: CANONICAL_ORDER.index(s.kind))
