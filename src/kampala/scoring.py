@@ -28,7 +28,6 @@ import numpy.typing as npt
 import scipy.stats
 
 from kampala._version import __version__
-from kampala.composite._step import Step
 from kampala.composite.aggregate import Aggregate, AggregateOutput, LevelRule
 from kampala.composite.denominate import Denominate
 from kampala.composite.impute import Impute
@@ -353,8 +352,9 @@ class Methodology:
         for step in self.steps[:-1]:
             if isinstance(step, Screen):
                 out = step.apply(current, raw=data)
+            elif isinstance(step, Aggregate):  # only last, checked on construction
+                raise MethodologyError("Methodology.run()", "steps", step.kind, "last")
             else:
-                assert isinstance(step, Step)
                 out = step.apply(current)
             current = out.data
             datasets[step.dataset] = current

@@ -100,33 +100,6 @@ def _arithmetic(x: FloatArray, w: FloatArray) -> FloatArray:
         return np.asarray((x0 @ w) / wsum)
 
 
-def _geometric(x: FloatArray, w: FloatArray) -> FloatArray:
-    x0, wsum, nan = _weighted(x, w)
-    logs = np.log(np.where(nan, 1.0, x0) if nan is not None else x0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(np.exp((logs @ w) / wsum))
-
-
-def _harmonic(x: FloatArray, w: FloatArray) -> FloatArray:
-    x0, wsum, nan = _weighted(x, w)
-    inv = 1.0 / (np.where(nan, 1.0, x0) if nan is not None else x0)
-    if nan is not None:
-        inv[nan] = 0.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(wsum / (inv @ w))
-
-
-def _power(x: FloatArray, w: FloatArray, p: float) -> FloatArray:
-    if p == 0:
-        return _geometric(x, w)
-    x0, wsum, nan = _weighted(x, w)
-    xp = np.power(np.where(nan, 1.0, x0) if nan is not None else x0, p)
-    if nan is not None:
-        xp[nan] = 0.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(np.power((xp @ w) / wsum, 1.0 / p))
-
-
 def _minimum(x: FloatArray, w: FloatArray) -> FloatArray:
     cols = x[:, w > 0]
     with warnings.catch_warnings():
@@ -167,14 +140,7 @@ def _copeland(x: FloatArray, w: FloatArray) -> FloatArray:
 def _apply_kernel(
     method: str, params: Mapping[str, ParamValue], x: FloatArray, w: FloatArray
 ) -> FloatArray:
-    if method == "arithmetic":
-        return _arithmetic(x, w)
-    if method == "geometric":
-        return _geometric(x, w)
-    if method == "harmonic":
-        return _harmonic(x, w)
-    if method == "generalised-mean":
-        return _power(x, w, as_float(params, "p"))
+    """Kernels that are not quasi-arithmetic means (one aggregate at a time)."""
     if method == "minimum":
         return _minimum(x, w)
     if method == "mazziotta-pareto":
@@ -422,8 +388,128 @@ def aggregate_values(
     codes = framework.indicator_codes + framework.aggregate_codes
     for plan in framework._level_plans():
         rule = rules[plan.level]
-        _aggregate_level(plan, rule, values, aggs, n_ind, min_data, codes, unit_codes)
+        if rule.method in _QUASI_ARITHMETIC:
+            _quasi_arithmetic_level(
+                plan, rule, values, aggs, n_ind, min_data, codes, unit_codes
+            )
+        else:
+            _aggregate_level(
+                plan, rule, values, aggs, n_ind, min_data, codes, unit_codes
+            )
     return aggs
+
+
+_QUASI_ARITHMETIC = ("arithmetic", "geometric", "harmonic", "generalised-mean")
+_ROW_CHUNK = 32768  # rows per block: bounds temporaries, keeps blocks in cache
+
+
+def _positive_error(
+    rule: LevelRule,
+    x: FloatArray,
+    cols: list[int],
+    plan: _LevelPlan,
+    codes: tuple[str, ...],
+    unit_codes: tuple[str, ...] | None,
+    row0: int,
+    positive: str,
+) -> ParameterValueError:
+    r, c = np.argwhere(x <= 0)[0]
+    col = cols[c]
+    target = next(
+        t for t, kids in zip(plan.targets, plan.children, strict=True) if col in kids
+    )
+    unit = unit_codes[row0 + r] if unit_codes else f"row {row0 + r}"
+    return ParameterValueError(
+        f"aggregate {codes[target]!r}",
+        codes[col],
+        float(x[r, c]),
+        f"{positive} for the {rule.method} mean (unit {unit!r})",
+        hint="Normalise to a positive range first, e.g. min-max:1,100.",
+    )
+
+
+def _quasi_arithmetic_level(
+    plan: _LevelPlan,
+    rule: LevelRule,
+    leaves: FloatArray,
+    aggs: FloatArray,
+    n_ind: int,
+    min_data: float,
+    codes: tuple[str, ...],
+    unit_codes: tuple[str, ...] | None,
+) -> None:
+    r"""One level of weighted quasi-arithmetic means, in blocks of rows.
+
+    With a transform :math:`\phi` (identity, log, reciprocal, power p) each
+    aggregate is :math:`\phi^{-1}(\sum_i w_i \phi(x_i) / \sum_{i\,present}
+    w_i)`: one matrix-vector product per aggregate and block of rows.
+    """
+    method = rule.method
+    p = as_float(rule.params, "p") if method == "generalised-mean" else 1.0
+    if method == "generalised-mean" and p == 0:
+        method = "geometric"
+    positive = _needs_positive(rule.method, rule.params)
+    groups = []
+    for target, kids, wts in zip(
+        plan.targets, plan.children, plan.weights, strict=True
+    ):
+        w = np.asarray(wts, dtype=np.float64)
+        contiguous = kids[-1] < n_ind and list(kids) == list(
+            range(kids[0], kids[-1] + 1)
+        )
+        groups.append((target - n_ind, kids, w, w.sum(), contiguous))
+    n = leaves.shape[0]
+    for start in range(0, n, _ROW_CHUNK):
+        stop = min(n, start + _ROW_CHUNK)
+        for col, kids, w, wtotal, contiguous in groups:
+            if contiguous:
+                x = leaves[start:stop, kids[0] : kids[-1] + 1]
+            else:
+                x = np.column_stack(
+                    [
+                        leaves[start:stop, c]
+                        if c < n_ind
+                        else aggs[start:stop, c - n_ind]
+                        for c in kids
+                    ]
+                )
+            if positive is not None and (x <= 0).any():
+                raise _positive_error(
+                    rule, x, list(kids), plan, codes, unit_codes, start, positive
+                )
+            nan = np.isnan(x)
+            has_nan = bool(nan.any())
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                if has_nan:
+                    x = np.where(nan, 1.0, x)
+                if method == "arithmetic":
+                    phi = x
+                elif method == "geometric":
+                    phi = np.log(x)
+                elif method == "harmonic":
+                    phi = 1.0 / x
+                else:
+                    phi = np.power(x, p)
+                if has_nan:
+                    present = ~nan
+                    phi = np.where(present, phi, 0.0)
+                    den = present @ w
+                else:
+                    den = wtotal
+                mean = (phi @ w) / den
+                if method == "arithmetic":
+                    out = mean
+                elif method == "geometric":
+                    out = np.exp(mean)
+                elif method == "harmonic":
+                    out = 1.0 / mean
+                else:
+                    out = np.power(mean, 1.0 / p)
+            if has_nan:
+                out = np.where(den > 0, out, np.nan)
+                if min_data > 0:
+                    out = np.where(present.mean(axis=1) < min_data, np.nan, out)
+            aggs[start:stop, col] = out
 
 
 def _aggregate_level(
@@ -436,24 +522,12 @@ def _aggregate_level(
     codes: tuple[str, ...],
     unit_codes: tuple[str, ...] | None,
 ) -> None:
-    positive = _needs_positive(rule.method, rule.params)
+    """Minimum, Mazziotta-Pareto and Copeland: one aggregate at a time."""
     for target, kids, wts in zip(
         plan.targets, plan.children, plan.weights, strict=True
     ):
         x = _gather(kids, leaves, aggs, n_ind)
         w = np.asarray(wts, dtype=np.float64)
-        if positive is not None:
-            bad = x <= 0
-            if bad.any():
-                r, c = np.argwhere(bad)[0]
-                unit = unit_codes[r] if unit_codes else f"row {r}"
-                raise ParameterValueError(
-                    f"aggregate {codes[target]!r}",
-                    codes[kids[c]],
-                    float(x[r, c]),
-                    f"{positive} for the {rule.method} mean (unit {unit!r})",
-                    hint="Normalise to a positive range first, e.g. min-max:1,100.",
-                )
         if rule.method == "mazziotta-pareto":
             with np.errstate(invalid="ignore"):
                 mean = _arithmetic(x, w)

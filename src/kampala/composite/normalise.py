@@ -133,35 +133,64 @@ def _colrange(
     return mn, mx, rng
 
 
-def _min_max(
-    x: FloatArray, lower: float, upper: float, codes: tuple[str, ...]
+_ROWS = 4096  # rows per block in the affine kernel: keeps each block in cache
+
+
+def _affine(
+    x: FloatArray,
+    sign: FloatArray,
+    shift: FloatArray,
+    div: FloatArray,
+    mult: FloatArray,
+    add: FloatArray,
 ) -> FloatArray:
-    mn, _, rng = _colrange(x, codes)
-    out = x - mn
-    out /= rng
-    out *= upper - lower
-    out += lower
+    """Compute ``((sign * x - shift) / div) * mult + add`` column-wise, in blocks.
+
+    The operation order is that of the published formulas, so min-max output
+    reaches ``l`` and ``u`` exactly; blocks bound the temporaries to one
+    output array.
+    """
+    out = np.empty_like(x)
+    flip = bool((sign < 0).any())
+    for start in range(0, x.shape[0], _ROWS):
+        o = out[start : start + _ROWS]
+        if flip:
+            np.multiply(x[start : start + _ROWS], sign, out=o)
+            o -= shift
+        else:
+            np.subtract(x[start : start + _ROWS], shift, out=o)
+        o /= div
+        o *= mult
+        o += add
     return out
 
 
-def _z_score(
-    x: FloatArray, mean: float, sd: float, codes: tuple[str, ...]
-) -> FloatArray:
-    n = (~np.isnan(x)).sum(axis=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        mu = np.nanmean(x, axis=0)
-        s = np.nanstd(x, axis=0, ddof=1)
-    bad = (n < 2) | ~(s > 0)
-    if bad.any():
-        _degenerate(codes, bad, "has fewer than two distinct values")
-        s = np.where(bad, np.nan, s)
-    out = x - mu
-    out /= s
-    out *= sd
-    out += mean
-    result: FloatArray = out
-    return result
+def _signed_range(
+    x: FloatArray, sign: FloatArray, codes: tuple[str, ...]
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Minimum, maximum and range of ``sign * x`` per column."""
+    mn, mx, rng = _colrange(x, codes)
+    return np.where(sign < 0, -mx, mn), np.where(sign < 0, -mn, mx), rng
+
+
+def _mean_sd(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Column mean, sample standard deviation (n - 1) and count, in blocks."""
+    k = x.shape[1]
+    total = np.zeros(k)
+    count = np.zeros(k)
+    for start in range(0, x.shape[0], _ROWS):
+        blk = x[start : start + _ROWS]
+        present = ~np.isnan(blk)
+        total += np.where(present, blk, 0.0).sum(axis=0)
+        count += present.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+        ss = np.zeros(k)
+        for start in range(0, x.shape[0], _ROWS):
+            d = x[start : start + _ROWS] - mean
+            ss += np.where(np.isnan(d), 0.0, d * d).sum(axis=0)
+        sd = np.sqrt(ss / (count - 1))
+    return mean, sd, count
 
 
 def _goalposts(
@@ -360,27 +389,31 @@ class Normalise(MethodStep):
                 )
         codes = data.indicator_codes
         directions = data.framework.directions
-        x = data.values * directions if (directions < 0).any() else data.values.copy()
         m = self.method
-        if m in ("min-max", "z-score") and self.indicator_params:
-            out = np.empty_like(x)
-            lo = self._column_param(data, "lower" if m == "min-max" else "mean")
-            hi = self._column_param(data, "upper" if m == "min-max" else "sd")
-            base = (
-                _min_max(x, 0.0, 1.0, codes)
-                if m == "min-max"
-                else _z_score(x, 0.0, 1.0, codes)
-            )
-            out = base * (hi - lo) + lo if m == "min-max" else base * hi + lo
-        elif m == "min-max":
-            out = _min_max(
-                x, as_float(self.params, "lower"), as_float(self.params, "upper"), codes
-            )
-        elif m == "z-score":
-            out = _z_score(
-                x, as_float(self.params, "mean"), as_float(self.params, "sd"), codes
-            )
-        elif m == "goalposts":
+        ones = np.ones(len(codes))
+        if m in ("min-max", "z-score"):
+            first, second = ("lower", "upper") if m == "min-max" else ("mean", "sd")
+            if self.indicator_params:
+                p1 = self._column_param(data, first)
+                p2 = self._column_param(data, second)
+            else:
+                p1 = ones * as_float(self.params, first)
+                p2 = ones * as_float(self.params, second)
+            if m == "min-max":
+                mn, _, rng = _signed_range(data.values, directions, codes)
+                out = _affine(data.values, directions, mn, rng, p2 - p1, p1)
+            else:
+                mean, sd, count = _mean_sd(data.values)
+                bad = (count < 2) | ~(sd > 0)
+                if bad.any():
+                    _degenerate(codes, bad, "has fewer than two distinct values")
+                    sd = np.where(bad, np.nan, sd)
+                out = _affine(data.values, directions, mean * directions, sd, p2, p1)
+            out.flags.writeable = False
+            return StepOutput(data=data.with_values(out), details={})
+        flip = bool((directions < 0).any())
+        x = data.values * directions if flip else data.values
+        if m == "goalposts":
             clip = np.array(
                 [
                     bool(

@@ -21,6 +21,7 @@ they are and reported.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -35,6 +36,7 @@ from kampala.indicators import IndicatorSet
 __all__ = ["METHODS", "Treat", "kurtosis", "skewness"]
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 METHODS: dict[str, Method] = {
     "winsorise": Method(
@@ -102,56 +104,84 @@ def kurtosis(x: FloatArray) -> float:
     return float((n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * r - 3 * (n - 1)))
 
 
-def _passes(v: FloatArray, s: float, k: float) -> bool:
-    return abs(skewness(v)) < s or kurtosis(v) < k
+def _moments(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Column-wise G1, G2 and value counts of a matrix with NaN for missing."""
+    present = ~np.isnan(x)
+    n = present.sum(axis=0).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(present, x, 0.0).sum(axis=0) / n
+        d = np.where(present, x - mean, 0.0)
+        d2 = d * d
+        m2 = d2.sum(axis=0) / n
+        m3 = (d2 * d).sum(axis=0) / n
+        m4 = (d2 * d2).sum(axis=0) / n
+        g1 = np.sqrt(n * (n - 1)) / (n - 2) * m3 / m2**1.5
+        g2 = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * m4 / m2**2 - 3 * (n - 1))
+    return g1, g2, n
 
 
-def _treat_column(
+def _passing(g1: FloatArray, g2: FloatArray, s: float, k: float) -> BoolArray:
+    # NaN moments (no spread) count as passing: there is nothing to treat
+    out: BoolArray = (np.abs(g1) < s) | (g2 < k) | np.isnan(g1) | np.isnan(g2)
+    return out
+
+
+def _winsorise_all(
     x: FloatArray, points: int, s: float, k: float, log: bool
 ) -> tuple[FloatArray, dict[str, Any]]:
-    present = ~np.isnan(x)
-    v = x[present].copy()
-    info: dict[str, Any] = {"treatment": "none", "winsorised": [], "passes": True}
-    if v.size < 4 or not np.ptp(v) > 0:
-        info["treatment"] = "skipped (fewer than 4 values or no spread)"
-        return x, info
-    info["skew_before"] = skewness(v)
-    info["kurtosis_before"] = kurtosis(v)
-    if _passes(v, s, k):
-        return x, info
-    changed = np.zeros(v.size, dtype=bool)
-    passes = False
-    while not passes and changed.sum() < points:
-        if skewness(v) >= 0:
-            hit = v == v.max()
-            if hit.all():
-                break
-            v[hit] = v[~hit].max()
-        else:
-            hit = v == v.min()
-            if hit.all():
-                break
-            v[hit] = v[~hit].min()
-        changed |= hit
-        passes = _passes(v, s, k) if np.ptp(v) > 0 else True
+    """Treat every column at once; columns are independent (equations T1-T3)."""
+    g1_0, g2_0, n = _moments(x)
+    eligible = n >= 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        spread = np.nanmax(x, axis=0) - np.nanmin(x, axis=0)
+    eligible &= spread > 0
+    fails = eligible & ~_passing(g1_0, g2_0, s, k)
     out = x.copy()
-    rows = np.flatnonzero(present)
-    if passes:
-        out[present] = v
-        info.update(treatment="winsorised", winsorised=rows[changed].tolist())
-    elif log:
-        orig = x[present]
-        lo, hi = orig.min(), orig.max()
-        out[present] = np.log(orig - lo + 0.01 * (hi - lo))
-        info["treatment"] = "log"
-        passes = _passes(out[present], s, k)
-    else:
-        out[present] = v
-        info.update(treatment="winsorised", winsorised=rows[changed].tolist())
-    info["passes"] = passes
-    if np.ptp(out[present]) > 0:
-        info["skew_after"] = skewness(out[present])
-        info["kurtosis_after"] = kurtosis(out[present])
+    changed = np.zeros(x.shape, dtype=bool)
+    active = fails & (points > 0)
+    g1, g2 = g1_0.copy(), g2_0.copy()
+    while active.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            high = g1 >= 0
+            cmax = np.nanmax(out, axis=0)
+            cmin = np.nanmin(out, axis=0)
+            hit_hi = (out == cmax) & (active & high)
+            hit_lo = (out == cmin) & (active & ~high)
+            next_hi = np.nanmax(np.where(hit_hi, np.nan, out), axis=0)
+            next_lo = np.nanmin(np.where(hit_lo, np.nan, out), axis=0)
+        # a column whose values are all tied has nothing left to winsorise
+        stuck = active & np.where(high, np.isnan(next_hi), np.isnan(next_lo))
+        hit_hi &= ~stuck
+        hit_lo &= ~stuck
+        out = np.where(hit_hi, next_hi, out)
+        out = np.where(hit_lo, next_lo, out)
+        changed |= hit_hi | hit_lo
+        g1, g2, _ = _moments(out)
+        active &= ~stuck & ~_passing(g1, g2, s, k) & (changed.sum(axis=0) < points)
+    still = fails & ~_passing(g1, g2, s, k)
+    logged = still & log
+    if logged.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            lo = np.nanmin(x, axis=0)
+            hi = np.nanmax(x, axis=0)
+        cols = np.flatnonzero(logged)
+        out[:, cols] = np.log(x[:, cols] - lo[cols] + 0.01 * (hi[cols] - lo[cols]))
+        changed[:, cols] = False
+    g1_after, g2_after, _ = _moments(out)
+    info = {
+        "eligible": eligible,
+        "fails": fails,
+        "logged": logged,
+        "changed": changed,
+        "passes": _passing(g1_after, g2_after, s, k) | ~eligible,
+        "skew_before": g1_0,
+        "kurtosis_before": g2_0,
+        "skew_after": g1_after,
+        "kurtosis_after": g2_after,
+    }
     return out, info
 
 
@@ -190,18 +220,33 @@ class Treat(MethodStep):
         if self.method == "none":
             return StepOutput(data=data, details={"indicators": {}})
         p = self.params
-        x = data.values.copy()
+        out, info = _winsorise_all(
+            data.values,
+            as_int(p, "points"),
+            as_float(p, "skew"),
+            as_float(p, "kurtosis"),
+            bool(p["log"]),
+        )
         details: dict[str, dict[str, Any]] = {}
         for j, code in enumerate(data.indicator_codes):
-            col, info = _treat_column(
-                x[:, j],
-                as_int(p, "points"),
-                as_float(p, "skew"),
-                as_float(p, "kurtosis"),
-                bool(p["log"]),
-            )
-            x[:, j] = col
-            info["winsorised"] = [data.unit_codes[i] for i in info["winsorised"]]
-            details[code] = info
-        x.flags.writeable = False
-        return StepOutput(data=data.with_values(x), details={"indicators": details})
+            if not info["eligible"][j]:
+                treatment = "skipped (fewer than 4 values or no spread)"
+            elif info["logged"][j]:
+                treatment = "log"
+            elif info["fails"][j]:
+                treatment = "winsorised"
+            else:
+                treatment = "none"
+            details[code] = {
+                "treatment": treatment,
+                "winsorised": [
+                    data.unit_codes[i] for i in np.flatnonzero(info["changed"][:, j])
+                ],
+                "passes": bool(info["passes"][j]),
+                "skew_before": float(info["skew_before"][j]),
+                "kurtosis_before": float(info["kurtosis_before"][j]),
+                "skew_after": float(info["skew_after"][j]),
+                "kurtosis_after": float(info["kurtosis_after"][j]),
+            }
+        out.flags.writeable = False
+        return StepOutput(data=data.with_values(out), details={"indicators": details})
