@@ -9,6 +9,7 @@ denominators (for denomination).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -53,6 +54,20 @@ def _groups(
 
 def _denominators(denoms: Mapping[str, Any]) -> dict[str, FloatArray]:
     return {str(k): _as_frozen(v) for k, v in dict(denoms).items()}
+
+
+def _check_finite(values: FloatArray, data: IndicatorSet) -> None:
+    """Raise for an infinite value, naming its unit and indicator (in blocks)."""
+    for start in range(0, values.shape[0], 8192):
+        block = values[start : start + 8192]
+        if np.isinf(block).any():
+            r, c = np.argwhere(np.isinf(block))[0]
+            raise DataFormatError(
+                f"unit {data.unit_codes[start + r]!r}",
+                data.framework.indicator_codes[c],
+                float(block[r, c]),
+                "a finite number or NaN (missing)",
+            )
 
 
 def _readonly(arr: FloatArray) -> FloatArray:
@@ -126,14 +141,7 @@ class IndicatorSet:
         if len(set(self.unit_codes)) != n:
             dup = next(c for c in self.unit_codes if self.unit_codes.count(c) > 1)
             raise DataFormatError(where, "unit_codes", dup, "unique")
-        if np.isinf(self.values).any():
-            r, c = np.argwhere(np.isinf(self.values))[0]
-            raise DataFormatError(
-                f"unit {self.unit_codes[r]!r}",
-                self.framework.indicator_codes[c],
-                float(self.values[r, c]),
-                "a finite number or NaN (missing)",
-            )
+        _check_finite(self.values, self)
         if not self.unit_names:
             object.__setattr__(self, "unit_names", self.unit_codes)
         elif len(self.unit_names) != n:
@@ -226,8 +234,23 @@ class IndicatorSet:
 
     # -- derived sets ---------------------------------------------------------------
     def with_values(self, values: FloatArray) -> IndicatorSet:
-        """Return a copy with new values of the same shape."""
-        return attrs.evolve(self, values=values)
+        """Return a copy with new values of the same shape.
+
+        Only the values are checked (shape, no infinities): units, groups and
+        denominators are shared with this set, which validated them.
+        """
+        arr = _as_frozen(values)
+        if arr.shape != self.values.shape:
+            raise DataFormatError(
+                "IndicatorSet.with_values()",
+                "values",
+                arr.shape,
+                f"of shape {self.values.shape}",
+            )
+        _check_finite(arr, self)
+        new = copy.copy(self)
+        object.__setattr__(new, "values", arr)
+        return new
 
     def select_units(self, mask: npt.NDArray[np.bool_]) -> IndicatorSet:
         """Return the units where ``mask`` is true, keeping their order."""

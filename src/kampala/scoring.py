@@ -404,6 +404,21 @@ class CompositeResult:
         return self.aggregation.framework
 
     @property
+    def effective_weights(self) -> dict[str, float]:
+        """Effective weight of every indicator at the root (equation (W2)).
+
+        The product of the normalised weights on the path from the indicator
+        to the root, with the weights this result used; they sum to 1.
+        """
+        return dict(
+            zip(
+                self.framework.indicator_codes,
+                self.framework.effective_weights().tolist(),
+                strict=True,
+            )
+        )
+
+    @property
     def aggregate_codes(self) -> tuple[str, ...]:
         """Codes of the aggregates, lowest level first."""
         return self.aggregation.codes

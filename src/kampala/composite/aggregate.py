@@ -442,74 +442,78 @@ def _quasi_arithmetic_level(
 
     With a transform :math:`\phi` (identity, log, reciprocal, power p) each
     aggregate is :math:`\phi^{-1}(\sum_i w_i \phi(x_i) / \sum_{i\,present}
-    w_i)`: one matrix-vector product per aggregate and block of rows.
+    w_i)`, so a whole level is one product of a block of rows with a
+    (children x aggregates) weight matrix.
     """
     method = rule.method
     p = as_float(rule.params, "p") if method == "generalised-mean" else 1.0
     if method == "generalised-mean" and p == 0:
         method = "geometric"
     positive = _needs_positive(rule.method, rule.params)
-    groups = []
-    for target, kids, wts in zip(
-        plan.targets, plan.children, plan.weights, strict=True
-    ):
-        w = np.asarray(wts, dtype=np.float64)
-        contiguous = kids[-1] < n_ind and list(kids) == list(
-            range(kids[0], kids[-1] + 1)
-        )
-        groups.append((target - n_ind, kids, w, w.sum(), contiguous))
+    cols = sorted({c for kids in plan.children for c in kids})
+    pos = {c: i for i, c in enumerate(cols)}
+    wmat = np.zeros((len(cols), len(plan.targets)))
+    member = np.zeros_like(wmat)
+    for t, (kids, wts) in enumerate(zip(plan.children, plan.weights, strict=True)):
+        for c, w in zip(kids, wts, strict=True):
+            wmat[pos[c], t] = w
+            member[pos[c], t] = 1.0
+    n_kids = member.sum(axis=0)
+    wtotal = wmat.sum(axis=0)
+    targets = np.array(plan.targets) - n_ind
+    contiguous = cols == list(range(cols[0], cols[-1] + 1))
+    source, offset = (leaves, 0) if cols[-1] < n_ind else (aggs, n_ind)
+    contiguous &= cols[0] >= offset
     n = leaves.shape[0]
     for start in range(0, n, _ROW_CHUNK):
         stop = min(n, start + _ROW_CHUNK)
-        for col, kids, w, wtotal, contiguous in groups:
-            if contiguous:
-                x = leaves[start:stop, kids[0] : kids[-1] + 1]
-            else:
-                x = np.column_stack(
-                    [
-                        leaves[start:stop, c]
-                        if c < n_ind
-                        else aggs[start:stop, c - n_ind]
-                        for c in kids
-                    ]
-                )
-            if positive is not None and (x <= 0).any():
-                raise _positive_error(
-                    rule, x, list(kids), plan, codes, unit_codes, start, positive
-                )
-            nan = np.isnan(x)
-            has_nan = bool(nan.any())
-            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-                if has_nan:
-                    x = np.where(nan, 1.0, x)
-                if method == "arithmetic":
-                    phi = x
-                elif method == "geometric":
-                    phi = np.log(x)
-                elif method == "harmonic":
-                    phi = 1.0 / x
-                else:
-                    phi = np.power(x, p)
-                if has_nan:
-                    present = ~nan
-                    phi = np.where(present, phi, 0.0)
-                    den = present @ w
-                else:
-                    den = wtotal
-                mean = (phi @ w) / den
-                if method == "arithmetic":
-                    out = mean
-                elif method == "geometric":
-                    out = np.exp(mean)
-                elif method == "harmonic":
-                    out = 1.0 / mean
-                else:
-                    out = np.power(mean, 1.0 / p)
+        if contiguous:
+            x = source[start:stop, cols[0] - offset : cols[-1] + 1 - offset]
+        else:
+            x = np.column_stack(
+                [
+                    leaves[start:stop, c] if c < n_ind else aggs[start:stop, c - n_ind]
+                    for c in cols
+                ]
+            )
+        if positive is not None and (x <= 0).any():
+            raise _positive_error(
+                rule, x, cols, plan, codes, unit_codes, start, positive
+            )
+        nan = np.isnan(x)
+        has_nan = bool(nan.any())
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             if has_nan:
-                out = np.where(den > 0, out, np.nan)
-                if min_data > 0:
-                    out = np.where(present.mean(axis=1) < min_data, np.nan, out)
-            aggs[start:stop, col] = out
+                x = np.where(nan, 1.0, x)
+            if method == "arithmetic":
+                phi = x
+            elif method == "geometric":
+                phi = np.log(x)
+            elif method == "harmonic":
+                phi = 1.0 / x
+            else:
+                phi = np.power(x, p)
+            if has_nan:
+                present = ~nan
+                phi = np.where(present, phi, 0.0)
+                den = present @ wmat
+            else:
+                den = wtotal
+            mean = (phi @ wmat) / den
+            if method == "arithmetic":
+                out = mean
+            elif method == "geometric":
+                out = np.exp(mean)
+            elif method == "harmonic":
+                out = 1.0 / mean
+            else:
+                out = np.power(mean, 1.0 / p)
+        if has_nan:
+            out = np.where(den > 0, out, np.nan)
+            if min_data > 0:
+                share = (present @ member) / n_kids
+                out = np.where(share < min_data, np.nan, out)
+        aggs[start:stop, targets] = out
 
 
 def _aggregate_level(
