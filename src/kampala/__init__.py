@@ -31,6 +31,7 @@ from kampala.errors import (
 )
 from kampala.framework import Framework, Node
 from kampala.indicators import IndicatorSet
+from kampala.portfolio import Portfolio
 from kampala.scoring import CompositeResult, Methodology, MethodologyRef, rank_scores
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "Normalise",
     "ParameterTypeError",
     "ParameterValueError",
+    "Portfolio",
     "Screen",
     "Treat",
     "__version__",

@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "ParameterTypeError",
     "ParameterValueError",
     "PluginLoadError",
+    "PortfolioValidationError",
     "RecordValidationError",
     "RegistrationError",
 ]
@@ -169,3 +171,69 @@ class DegenerateIndicatorWarning(KampalaWarning):
 
 class MissingDataWarning(KampalaWarning):
     """A step left values missing that later steps will have to handle."""
+
+
+class PortfolioValidationError(ExceptionGroup, KampalaError):
+    """Every problem found while loading a portfolio, at once.
+
+    An :class:`ExceptionGroup` of :class:`RecordValidationError`, one per
+    record and field at fault, each with a note giving its location (line,
+    record index). Its message lists them all, so printing the error shows
+    the analyst everything to fix in one go.
+
+    Parameters
+    ----------
+    source : str
+        What was being loaded (a file name, ``"records"``).
+    errors : sequence of RecordValidationError
+        The problems, in the order found.
+
+    Examples
+    --------
+    >>> from kampala.errors import PortfolioValidationError, RecordValidationError
+    >>> err = PortfolioValidationError("portfolio.csv", [
+    ...     RecordValidationError("partnership 'A'", "budget_usd", -1.0, ">= 0"),
+    ... ])
+    >>> print(err)
+    portfolio.csv: 1 problem(s)
+      partnership 'A': 'budget_usd' must be >= 0 (got -1.0).
+    >>> isinstance(err, ValueError), len(err.exceptions)
+    (False, 1)
+    """
+
+    def __new__(
+        cls, source: str, errors: Sequence[Exception]
+    ) -> PortfolioValidationError:
+        """Create the group (ExceptionGroup needs its message in ``__new__``)."""
+        message = _group_message(source, errors)
+        self = super().__new__(cls, message, list(errors))
+        return self
+
+    def __init__(self, source: str, errors: Sequence[Exception]) -> None:
+        super().__init__(_group_message(source, errors), list(errors))
+        self.source = source
+        self.where = source
+        self.field = "records"
+        self.value = None
+        self._has_value = False
+        self.expected = "valid"
+        self.hint = ""
+
+    def __str__(self) -> str:
+        return self.message
+
+    def derive(self, excs: Sequence[Exception]) -> PortfolioValidationError:  # type: ignore[override]
+        """Return a group of a subset of the errors (used by ``split``)."""
+        return PortfolioValidationError(self.source, excs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.source, list(self.exceptions)))
+
+
+def _group_message(source: str, errors: Sequence[Exception]) -> str:
+    lines = [f"{source}: {len(errors)} problem(s)"]
+    for err in errors:
+        notes = getattr(err, "__notes__", None) or []
+        suffix = f" [{'; '.join(notes)}]" if notes else ""
+        lines.append(f"  {err}{suffix}")
+    return "\n".join(lines)
