@@ -1,0 +1,174 @@
+"""The scorer registry and third-party scorer plug-ins.
+
+Scorers register by principle and id. :data:`default_registry` serves
+notebooks and the command line; systems that embed kampala can build their
+own :class:`ScorerRegistry`. Third-party scorers are found through the
+entry-point group ``kampala.scorers`` (each entry point names a scorer
+object, or a callable returning one or a list of them), loaded lazily on the
+first look-up; set the environment variable ``KAMPALA_NO_PLUGINS=1`` to
+turn plug-ins off.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from importlib import metadata
+from typing import Any
+
+from kampala.errors import PluginLoadError, RegistrationError
+from kampala.principles._base import Principle, Scorer, valid_scorer_id
+
+__all__ = ["ENTRY_POINT_GROUP", "ScorerRegistry"]
+
+ENTRY_POINT_GROUP = "kampala.scorers"
+
+
+def _check(scorer: Any) -> None:
+    where = "ScorerRegistry.register()"
+    for attr in (
+        "id",
+        "version",
+        "principle",
+        "criteria",
+        "score",
+        "explain",
+        "params",
+    ):
+        if not hasattr(scorer, attr):
+            raise RegistrationError(
+                where,
+                "scorer",
+                type(scorer).__name__,
+                f"an object with '{attr}' (see kampala.principles.Scorer)",
+            )
+    if not valid_scorer_id(scorer.id):
+        raise RegistrationError(
+            where,
+            "id",
+            scorer.id,
+            "lower case letters, digits, '.', '_' or '-', starting with a letter",
+        )
+    if not isinstance(scorer.version, str) or not scorer.version:
+        raise RegistrationError(where, "version", scorer.version, "a non-empty string")
+    if not isinstance(scorer.principle, Principle):
+        raise RegistrationError(
+            where, "principle", scorer.principle, "a kampala.Principle member"
+        )
+    for name in ("score", "explain", "params"):
+        if not callable(getattr(scorer, name)):
+            raise RegistrationError(where, name, scorer, "callable")
+    criteria = tuple(scorer.criteria)
+    if not criteria:
+        raise RegistrationError(where, "criteria", (), "at least one criterion")
+    codes = [c.code for c in criteria]
+    if len(set(codes)) != len(codes):
+        raise RegistrationError(where, "criteria", codes, "unique criterion codes")
+    for c in criteria:
+        if c.principle is not scorer.principle:
+            raise RegistrationError(
+                where,
+                f"criterion {c.code!r}",
+                c.principle,
+                f"of the scorer's principle {scorer.principle.name}",
+            )
+
+
+class ScorerRegistry:
+    """Scorers by principle and id.
+
+    Parameters
+    ----------
+    load_plugins : bool, default=True
+        Load scorers from the ``kampala.scorers`` entry-point group on the
+        first look-up (unless ``KAMPALA_NO_PLUGINS=1``).
+
+    Examples
+    --------
+    >>> from kampala.principles import ScorerRegistry, OwnershipScorer, Principle
+    >>> reg = ScorerRegistry(load_plugins=False)
+    >>> reg.register(OwnershipScorer())
+    >>> reg.get(Principle.OWNERSHIP, "kps.ownership").version
+    '1'
+    """
+
+    def __init__(self, *, load_plugins: bool = True) -> None:
+        self._scorers: dict[tuple[Principle, str], Scorer] = {}
+        self._plugins_loaded = not load_plugins
+
+    def register(self, scorer: Scorer, *, replace: bool = False) -> None:
+        """Validate and register a scorer.
+
+        Raises
+        ------
+        RegistrationError
+            If the scorer does not conform to the protocol, its id is not
+            valid, or a scorer with the same principle and id is registered
+            and ``replace`` is false.
+        """
+        _check(scorer)
+        key = (scorer.principle, scorer.id)
+        if key in self._scorers and not replace:
+            raise RegistrationError(
+                "ScorerRegistry.register()",
+                "id",
+                scorer.id,
+                f"not yet registered for {scorer.principle.name}",
+                hint="Pass replace=True to replace it.",
+            )
+        self._scorers[key] = scorer
+
+    def get(self, principle: Principle, scorer_id: str) -> Scorer:
+        """Return a registered scorer.
+
+        Raises
+        ------
+        RegistrationError
+            If no scorer of that id is registered for the principle.
+        """
+        self._load_plugins()
+        try:
+            return self._scorers[(principle, scorer_id)]
+        except KeyError:
+            known = [i for (p, i) in self._scorers if p is principle]
+            raise RegistrationError(
+                "ScorerRegistry.get()",
+                "scorer_id",
+                scorer_id,
+                f"a scorer registered for {principle.name} ({', '.join(known)})",
+            ) from None
+
+    def available(self) -> list[tuple[Principle, str, str]]:
+        """List (principle, id, version) of every registered scorer."""
+        self._load_plugins()
+        return sorted(
+            ((p, i, s.version) for (p, i), s in self._scorers.items()),
+            key=lambda t: (t[0].value, t[1]),
+        )
+
+    def _load_plugins(self) -> None:
+        if self._plugins_loaded:
+            return
+        self._plugins_loaded = True
+        if os.environ.get("KAMPALA_NO_PLUGINS") == "1":
+            return
+        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            dist = ep.dist.name if ep.dist is not None else "unknown distribution"
+            try:
+                obj: Any = ep.load()
+                made = obj() if callable(obj) and not hasattr(obj, "score") else obj
+                scorers: Iterable[Any] = (
+                    made if isinstance(made, list | tuple) else [made]
+                )
+                for scorer in scorers:
+                    self.register(scorer)
+            except Exception as exc:
+                raise PluginLoadError(
+                    f"plug-in {ep.name!r} of {dist}",
+                    "entry point",
+                    ep.value,
+                    f"a scorer (or a callable returning scorers) in group "
+                    f"{ENTRY_POINT_GROUP!r}",
+                    hint=f"Loading failed: {exc}. Set KAMPALA_NO_PLUGINS=1 to skip "
+                    "plug-ins.",
+                ) from exc
