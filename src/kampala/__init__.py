@@ -32,7 +32,15 @@ from kampala.errors import (
 from kampala.framework import Framework, Node
 from kampala.indicators import IndicatorSet
 from kampala.portfolio import Portfolio
-from kampala.scoring import CompositeResult, Methodology, MethodologyRef, rank_scores
+from kampala.principles import Principle, PrincipleScores, default_registry
+from kampala.scorecard import Scorecard
+from kampala.scoring import (
+    CompositeResult,
+    Methodology,
+    MethodologyRef,
+    ScorerSpec,
+    rank_scores,
+)
 
 __all__ = [
     "Aggregate",
@@ -56,9 +64,14 @@ __all__ = [
     "ParameterTypeError",
     "ParameterValueError",
     "Portfolio",
+    "Principle",
+    "PrincipleScores",
+    "Scorecard",
+    "ScorerSpec",
     "Screen",
     "Treat",
     "__version__",
+    "default_registry",
     "normalise",
     "rank_scores",
 ]

@@ -20,7 +20,7 @@ import html
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 import numpy as np
@@ -37,12 +37,17 @@ from kampala.composite.treat import Treat
 from kampala.errors import MethodologyError, ParameterValueError
 from kampala.framework import Framework
 from kampala.indicators import IndicatorSet
+from kampala.portfolio import Portfolio
+
+if TYPE_CHECKING:
+    from kampala.scorecard import Scorecard
 
 __all__ = [
     "CANONICAL_ORDER",
     "CompositeResult",
     "Methodology",
     "MethodologyRef",
+    "ScorerSpec",
     "rank_scores",
 ]
 
@@ -108,6 +113,25 @@ class MethodologyRef:
         return f"{self.id} {self.version} (sha256:{self.sha256[:12]})"
 
 
+def _scorer_spec_from_dict(d: Any) -> ScorerSpec:
+    if not isinstance(d, Mapping):
+        raise MethodologyError(
+            "Methodology.from_dict()",
+            "scorers",
+            d,
+            "objects with principle, id, version",
+        )
+    try:
+        return ScorerSpec(**d)
+    except TypeError as exc:
+        raise MethodologyError(
+            "Methodology.from_dict()",
+            "scorers",
+            dict(d),
+            "objects with keys principle, id, version, params",
+        ) from exc
+
+
 def _step_from_dict(d: Mapping[str, Any]) -> AnyStep:
     where = "Methodology.from_dict()"
     if not isinstance(d, Mapping) or "step" not in d:
@@ -135,6 +159,62 @@ def _step_tuple(steps: Iterable[AnyStep]) -> tuple[AnyStep, ...]:
     return tuple(steps)
 
 
+def _json_params(value: Mapping[str, Any] | None) -> dict[str, Any]:
+    out = dict(value or {})
+    try:
+        canonical_json(out)
+    except (TypeError, ValueError) as exc:
+        raise MethodologyError(
+            "ScorerSpec()", "params", out, "JSON-serialisable values"
+        ) from exc
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class ScorerSpec:
+    """Which scorer a methodology uses for a principle, and its parameters.
+
+    Parameters
+    ----------
+    principle : int
+        Principle number, 1 to 5.
+    id : str
+        Scorer id in the registry (``"kps.ownership"``).
+    version : str
+        Scorer version the methodology was built with; running it with
+        another version is an error.
+    params : mapping, default=None
+        Scorer parameters (constructor fields).
+    """
+
+    principle: int = attrs.field(validator=attrs.validators.in_((1, 2, 3, 4, 5)))
+    id: str
+    version: str
+    params: Mapping[str, Any] = attrs.field(factory=dict, converter=_json_params)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the spec as a JSON-ready mapping."""
+        return {
+            "principle": self.principle,
+            "id": self.id,
+            "version": self.version,
+            "params": dict(self.params),
+        }
+
+
+def _spec_tuple(
+    specs: Iterable[ScorerSpec | Mapping[str, Any]],
+) -> tuple[ScorerSpec, ...]:
+    out = []
+    for spec in specs:
+        out.append(spec if isinstance(spec, ScorerSpec) else ScorerSpec(**spec))
+    return tuple(out)
+
+
+def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 def _check_id(instance: Any, attribute: Any, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise MethodologyError(
@@ -159,11 +239,20 @@ class Methodology:
         Human-readable title.
     description : str, default=""
         Free text for the citable description.
+    scorers : sequence of ScorerSpec, default=()
+        For a Kampala scorecard methodology: the scorer of each principle.
+        Running it needs a :class:`~kampala.portfolio.Portfolio` and gives a
+        :class:`~kampala.scorecard.Scorecard`; without scorers it runs on an
+        :class:`~kampala.indicators.IndicatorSet` and gives a
+        :class:`CompositeResult`.
+    references : sequence of str, default=()
+        References cited by the methodology's description.
 
     Raises
     ------
     MethodologyError
-        For a repeated step kind or an aggregation step that is not last.
+        For a repeated step kind, an aggregation step that is not last, or
+        two scorers for one principle.
 
     Examples
     --------
@@ -181,8 +270,18 @@ class Methodology:
     steps: tuple[AnyStep, ...] = attrs.field(converter=_step_tuple)
     title: str = ""
     description: str = ""
+    scorers: tuple[ScorerSpec, ...] = attrs.field(default=(), converter=_spec_tuple)
+    references: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
 
     def __attrs_post_init__(self) -> None:
+        principles = [s.principle for s in self.scorers]
+        if len(set(principles)) != len(principles):
+            raise MethodologyError(
+                "Methodology()",
+                "scorers",
+                principles,
+                "at most one scorer per principle",
+            )
         seen: set[str] = set()
         for i, step in enumerate(self.steps):
             kind = getattr(step, "kind", None)
@@ -211,6 +310,16 @@ class Methodology:
                 )
             seen.add(kind)
 
+    @classmethod
+    def default(cls) -> Methodology:
+        """Return KPS-1, the default Kampala scorecard methodology.
+
+        See :func:`kampala.scorecard.kps1`.
+        """
+        from kampala.scorecard import kps1
+
+        return kps1()
+
     # -- identity ------------------------------------------------------------------
     def content(self) -> dict[str, Any]:
         """Return the hashed content: everything but the hash itself."""
@@ -221,6 +330,8 @@ class Methodology:
             "title": self.title,
             "description": self.description,
             "steps": [s.to_dict() for s in self.steps],
+            "scorers": [s.to_dict() for s in self.scorers],
+            "references": list(self.references),
         }
 
     @property
@@ -285,6 +396,8 @@ class Methodology:
             steps=[_step_from_dict(s) for s in d["steps"]],
             title=d.get("title", ""),
             description=d.get("description", ""),
+            scorers=[_scorer_spec_from_dict(x) for x in d.get("scorers", [])],
+            references=d.get("references", []),
         )
         recorded = d.get("sha256")
         if recorded is not None and recorded != m.sha256:
@@ -320,24 +433,63 @@ class Methodology:
         return cls.from_dict(d)
 
     # -- running ----------------------------------------------------------------------
-    def run(self, data: IndicatorSet) -> CompositeResult:
-        """Apply the steps to ``data`` and aggregate.
+    @overload
+    def run(self, data: IndicatorSet) -> CompositeResult: ...
+
+    @overload
+    def run(self, data: Portfolio, *, registry: Any = None) -> Scorecard: ...
+
+    def run(
+        self, data: IndicatorSet | Portfolio, *, registry: Any = None
+    ) -> CompositeResult | Scorecard:
+        """Apply the methodology.
 
         Parameters
         ----------
-        data : IndicatorSet
-            Raw indicator data with its framework.
+        data : IndicatorSet or Portfolio
+            Indicator data with its framework (for a methodology without
+            scorers), or a portfolio of partnerships (for a scorecard
+            methodology such as KPS-1).
+        registry : ScorerRegistry, optional
+            Where to find the scorers; default
+            :data:`kampala.principles.default_registry`.
 
         Returns
         -------
-        CompositeResult
-            Every intermediate data set, aggregate scores and ranks.
+        CompositeResult or Scorecard
+            Every intermediate data set, aggregate scores and ranks; for a
+            portfolio, the scorecard built on them.
 
         Raises
         ------
         MethodologyError
-            If the methodology has no aggregation step.
+            If the methodology has no aggregation step, or the data do not
+            fit it (a portfolio for a methodology without scorers, or the
+            reverse).
         """
+        if isinstance(data, Portfolio):
+            if not self.scorers:
+                raise MethodologyError(
+                    "Methodology.run()",
+                    "data",
+                    "Portfolio",
+                    "an IndicatorSet: this methodology has no principle scorers",
+                    hint="Use Methodology.default() to score a portfolio.",
+                )
+            from kampala.scorecard import score_portfolio
+
+            return score_portfolio(self, data, registry=registry)
+        if self.scorers:
+            raise MethodologyError(
+                "Methodology.run()",
+                "data",
+                type(data).__name__,
+                "a Portfolio: this methodology scores partnerships",
+            )
+        return self.run_indicators(data)
+
+    def run_indicators(self, data: IndicatorSet) -> CompositeResult:
+        """Apply the steps to indicator data and aggregate (see :meth:`run`)."""
         datasets: dict[str, IndicatorSet] = {"Raw": data}
         details: dict[str, Mapping[str, Any]] = {}
         current = data

@@ -6,7 +6,8 @@ Kernels work on all units at once.
 
 Missing values: a child without a value is skipped and the weights of the
 children present are renormalised (equation (A0)). If the share of children
-present is below ``min_data``, the aggregate is missing instead.
+present is below ``min_data``, or the share of their weight below
+``min_coverage``, the aggregate is missing instead.
 
 Methods (equations on ``docs/methodology/aggregation.md``):
 
@@ -237,6 +238,9 @@ class Aggregate:
     min_data : float, default=0.0
         Minimum share of an aggregate's children that must have a value;
         below it the aggregate is missing. 0 accepts any single value.
+    min_coverage : float, default=0.0
+        Minimum share of an aggregate's children's (normalised) weight that
+        must have a value (equation (A0)); below it the aggregate is missing.
 
     Examples
     --------
@@ -257,6 +261,7 @@ class Aggregate:
         default="framework", converter=_weights_converter
     )
     min_data: float = attrs.field(default=0.0, converter=float)
+    min_coverage: float = attrs.field(default=0.0, converter=float)
 
     def __attrs_post_init__(self) -> None:
         resolved = resolve_method("Aggregate()", METHODS, self.method, self.params)
@@ -268,10 +273,10 @@ class Aggregate:
                 self.weights,
                 '"framework", "equal" or a mapping of node code to weight',
             )
-        if not 0.0 <= self.min_data <= 1.0:
-            raise ParameterValueError(
-                "Aggregate()", "min_data", self.min_data, "between 0 and 1"
-            )
+        for name in ("min_data", "min_coverage"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ParameterValueError("Aggregate()", name, value, "between 0 and 1")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the step as a JSON-ready mapping."""
@@ -287,6 +292,7 @@ class Aggregate:
             if isinstance(self.weights, str)
             else dict(self.weights),
             "min_data": self.min_data,
+            "min_coverage": self.min_coverage,
         }
 
     def rule(self, level: int) -> LevelRule:
@@ -333,7 +339,12 @@ class Aggregate:
                 )
         rules = {lv: self.rule(lv) for lv in fw.levels}
         scores = aggregate_values(
-            fw, values, rules, min_data=self.min_data, unit_codes=unit_codes
+            fw,
+            values,
+            rules,
+            min_data=self.min_data,
+            min_coverage=self.min_coverage,
+            unit_codes=unit_codes,
         )
         scores.flags.writeable = False
         return AggregateOutput(
@@ -360,6 +371,7 @@ def aggregate_values(
     rules: Mapping[int, LevelRule],
     *,
     min_data: float = 0.0,
+    min_coverage: float = 0.0,
     unit_codes: tuple[str, ...] | None = None,
 ) -> FloatArray:
     """Compute every aggregate of ``framework`` from indicator values.
@@ -374,6 +386,8 @@ def aggregate_values(
         The rule of each aggregate level.
     min_data : float, default=0.0
         Minimum share of children present (equation (A0)).
+    min_coverage : float, default=0.0
+        Minimum share of children's weight present (equation (A0)).
     unit_codes : tuple of str, optional
         Used to name the unit in error messages.
 
@@ -390,11 +404,25 @@ def aggregate_values(
         rule = rules[plan.level]
         if rule.method in _QUASI_ARITHMETIC:
             _quasi_arithmetic_level(
-                plan, rule, values, aggs, n_ind, min_data, codes, unit_codes
+                plan,
+                rule,
+                values,
+                aggs,
+                n_ind,
+                (min_data, min_coverage),
+                codes,
+                unit_codes,
             )
         else:
             _aggregate_level(
-                plan, rule, values, aggs, n_ind, min_data, codes, unit_codes
+                plan,
+                rule,
+                values,
+                aggs,
+                n_ind,
+                (min_data, min_coverage),
+                codes,
+                unit_codes,
             )
     return aggs
 
@@ -434,7 +462,7 @@ def _quasi_arithmetic_level(
     leaves: FloatArray,
     aggs: FloatArray,
     n_ind: int,
-    min_data: float,
+    thresholds: tuple[float, float],
     codes: tuple[str, ...],
     unit_codes: tuple[str, ...] | None,
 ) -> None:
@@ -510,9 +538,12 @@ def _quasi_arithmetic_level(
                 out = np.power(mean, 1.0 / p)
         if has_nan:
             out = np.where(den > 0, out, np.nan)
+            min_data, min_coverage = thresholds
             if min_data > 0:
                 share = (present @ member) / n_kids
                 out = np.where(share < min_data, np.nan, out)
+            if min_coverage > 0:
+                out = np.where(den / wtotal < min_coverage, np.nan, out)
         aggs[start:stop, targets] = out
 
 
@@ -522,7 +553,7 @@ def _aggregate_level(
     leaves: FloatArray,
     aggs: FloatArray,
     n_ind: int,
-    min_data: float,
+    thresholds: tuple[float, float],
     codes: tuple[str, ...],
     unit_codes: tuple[str, ...] | None,
 ) -> None:
@@ -547,7 +578,10 @@ def _aggregate_level(
                     hint="Normalise to a positive scale such as z-score:100,10.",
                 )
         out = _apply_kernel(rule.method, rule.params, x, w)
+        min_data, min_coverage = thresholds
+        present = ~np.isnan(x)
         if min_data > 0:
-            share = (~np.isnan(x)).mean(axis=1)
-            out = np.where(share < min_data, np.nan, out)
+            out = np.where(present.mean(axis=1) < min_data, np.nan, out)
+        if min_coverage > 0:
+            out = np.where((present @ w) / w.sum() < min_coverage, np.nan, out)
         aggs[:, target - n_ind] = out

@@ -2,6 +2,8 @@ r"""Imputation: fill missing indicator values.
 
 Methods (equations on ``docs/methodology/imputation.md``):
 
+- ``"constant"`` (I0): a fixed value, for example 0 so that missing evidence
+  counts as absent (a pessimistic policy).
 - ``"mean"`` (I1) and ``"median"`` (I2): the indicator's mean or median over
   the units that have a value.
 - ``"group-mean"`` (I3) and ``"group-median"`` (I4): the same statistic over
@@ -23,7 +25,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from kampala._internal.params import Method, Param
+from kampala._internal.params import Method, Param, as_float
 from kampala.composite._step import MethodStep, StepOutput
 from kampala.errors import MissingDataWarning
 from kampala.indicators import IndicatorSet
@@ -35,6 +37,11 @@ FloatArray = npt.NDArray[np.float64]
 _GROUP = Param("group", str, doc="name of the group column, e.g. EurAsia_group")
 
 METHODS: dict[str, Method] = {
+    "constant": Method(
+        "constant",
+        (Param("value", float, doc="the value every missing entry takes"),),
+        doc="A fixed value, e.g. 0 to count missing evidence as absent.",
+    ),
     "mean": Method("mean", (), doc="Indicator mean over all units."),
     "median": Method("median", (), doc="Indicator median over all units."),
     "group-mean": Method("group-mean", (_GROUP,), doc="Mean within the unit's group."),
@@ -84,7 +91,9 @@ class Impute(MethodStep):
         x = data.values.copy()
         missing = np.isnan(x)
         median = self.method.endswith("median")
-        if self.method in ("mean", "median"):
+        if self.method == "constant":
+            x[missing] = as_float(self.params, "value")
+        elif self.method in ("mean", "median"):
             fill = np.broadcast_to(_stat(x, median), x.shape)
             x[missing] = fill[missing]
         else:

@@ -1,0 +1,556 @@
+"""Kampala scorecards: principle scores, coverage, flags, composite and ranks.
+
+:func:`kps1` builds the default methodology KPS-1 and :func:`score_portfolio`
+runs a scorecard methodology on a portfolio:
+
+1. each principle's scorer rates every partnership on its criteria (scores
+   in [0, 1], NaN where evidence is missing);
+2. the criteria become the indicators of a framework criteria → principles
+   → overall score (``KPS``), with the scorers' criterion weights and equal
+   principle weights unless the methodology says otherwise;
+3. the composite engine aggregates them (weighted arithmetic mean by
+   default); an aggregate whose children's weight with evidence is below
+   the methodology's ``min_coverage`` is missing and *flagged as
+   insufficient evidence* instead of being scored as if complete.
+
+kampala's scorecard is the library's own methodology, built on the content
+of the Kampala Principles; it is not an official GPEDC assessment or score.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from kampala._version import __version__
+from kampala.composite.aggregate import Aggregate
+from kampala.errors import MethodologyError, ParameterValueError
+from kampala.framework import Framework, Node
+from kampala.indicators import IndicatorSet
+from kampala.portfolio import Portfolio
+from kampala.principles import (
+    DEFAULT_SCORERS,
+    Principle,
+    PrincipleScores,
+    Scorer,
+    ScorerRegistry,
+    default_registry,
+)
+from kampala.scoring import CompositeResult, Methodology, MethodologyRef, ScorerSpec
+
+__all__ = ["ROOT", "Explanation", "Scorecard", "kps1", "score_portfolio"]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Code of the overall score in scorecard frameworks.
+ROOT = "KPS"
+
+DISCLAIMER_EN = (
+    "KPS is kampala's own methodology, built on the content of the Kampala "
+    "Principles (GPEDC, 2019) and on composite-indicator practice. It is not an "
+    "official GPEDC assessment or score."
+)
+DISCLAIMER_ES = (
+    "KPS es la metodología propia de kampala, basada en el contenido de los "
+    "Principios de Kampala (GPEDC, 2019) y en la práctica de los indicadores "
+    "compuestos. No es una evaluación ni un puntaje oficial de la GPEDC."
+)
+
+REFERENCES = (
+    "GPEDC (2019). Kampala Principles for effective private sector engagement "
+    "through development co-operation. Global Partnership for Effective "
+    "Development Co-operation. https://www.effectivecooperation.org/",
+    "OECD/European Union/EC-JRC (2008). Handbook on Constructing Composite "
+    "Indicators: Methodology and User Guide. OECD Publishing. "
+    "https://doi.org/10.1787/9789264043466-en",
+    "Saisana, M., Saltelli, A. & Tarantola, S. (2005). Uncertainty and "
+    "sensitivity analysis techniques as tools for the quality assessment of "
+    "composite indicators. J. R. Stat. Soc. A 168(2), 307-323. "
+    "https://doi.org/10.1111/j.1467-985X.2005.00350.x",
+)
+
+
+def kps1() -> Methodology:
+    """Return KPS-1, the default Kampala scorecard methodology.
+
+    The five default scorers (one per principle) with their default
+    parameters and criterion weights; equal principle weights; the weighted
+    arithmetic mean at both levels; missing evidence is skipped and the
+    weights of the criteria with evidence renormalised, and a principle (or
+    the overall score) whose share of weight with evidence is below 0.5 is
+    missing and flagged as insufficient evidence.
+
+    Examples
+    --------
+    >>> m = kps1()
+    >>> m.id, m.version, [s.id for s in m.scorers][:2]
+    ('KPS', '1', ['kps.ownership', 'kps.results'])
+    """
+    scorers = [f() for f in DEFAULT_SCORERS]
+    return Methodology(
+        id="KPS",
+        version="1",
+        title="Kampala Partnership Scorecard, KPS-1",
+        description=DISCLAIMER_EN,
+        scorers=[
+            ScorerSpec(
+                principle=s.principle.number,
+                id=s.id,
+                version=s.version,
+                params=s.params(),
+            )
+            for s in scorers
+        ],
+        steps=[Aggregate(method="arithmetic", min_coverage=0.5)],
+        references=REFERENCES,
+    )
+
+
+def _resolve(spec: ScorerSpec, registry: ScorerRegistry) -> Scorer:
+    principle = Principle(spec.principle)
+    scorer = registry.get(principle, spec.id)
+    if scorer.version != spec.version:
+        raise MethodologyError(
+            "score_portfolio()",
+            f"scorer {spec.id!r} version",
+            scorer.version,
+            f"{spec.version!r}, the version the methodology was built with",
+            hint="Install the matching kampala version or update the methodology "
+            "(with a new version of its own).",
+        )
+    if dict(spec.params) != dict(scorer.params()):
+        try:
+            if attrs.has(type(scorer)):
+                scorer = attrs.evolve(scorer, **spec.params)  # type: ignore[misc]
+            else:
+                scorer = type(scorer)(**spec.params)
+        except (TypeError, ValueError) as exc:
+            raise MethodologyError(
+                "score_portfolio()",
+                f"params of scorer {spec.id!r}",
+                dict(spec.params),
+                "parameters that scorer accepts",
+                hint=str(exc),
+            ) from exc
+    return scorer
+
+
+def scorecard_framework(scores: Mapping[Principle, PrincipleScores]) -> Framework:
+    """Build the framework criteria → principles → ``KPS`` from scorer output."""
+    nodes = []
+    for principle, ps in scores.items():
+        for c in ps.criteria:
+            nodes.append(
+                Node(
+                    code=c.code, name=c.name_en, parent=principle.code, weight=c.weight
+                )
+            )
+    for principle in scores:
+        nodes.append(
+            Node(
+                code=principle.code,
+                name=principle.title(),
+                level=2,
+                kind="aggregate",
+                parent=ROOT,
+            )
+        )
+    nodes.append(
+        Node(code=ROOT, name="Kampala Partnership Score", level=3, kind="aggregate")
+    )
+    return Framework(nodes=nodes)
+
+
+def score_portfolio(
+    methodology: Methodology,
+    portfolio: Portfolio,
+    *,
+    registry: ScorerRegistry | None = None,
+) -> Scorecard:
+    """Score a portfolio with a scorecard methodology (see the module docs).
+
+    Parameters
+    ----------
+    methodology : Methodology
+        A methodology with scorers, such as :func:`kps1`.
+    portfolio : Portfolio
+        The partnerships to score.
+    registry : ScorerRegistry, optional
+        Where to find the scorers; default
+        :data:`kampala.principles.default_registry`.
+
+    Returns
+    -------
+    Scorecard
+
+    Raises
+    ------
+    MethodologyError
+        If a scorer is missing, has another version, or rejects its
+        parameters.
+    """
+    reg = default_registry if registry is None else registry
+    if len(portfolio) == 0:
+        raise ParameterValueError(
+            "score_portfolio()", "portfolio", portfolio.name, "at least one partnership"
+        )
+    scores: dict[Principle, PrincipleScores] = {}
+    for spec in sorted(methodology.scorers, key=lambda s: s.principle):
+        scorer = _resolve(spec, reg)
+        scores[scorer.principle] = scorer.score(portfolio)
+    framework = scorecard_framework(scores)
+    values = np.column_stack([ps.values for ps in scores.values()])
+    data = IndicatorSet(
+        framework=framework,
+        unit_codes=portfolio.ids,
+        unit_names=[str(t) for t in portfolio.column("title")],
+        values=values,
+    )
+    result = methodology.run_indicators(data)
+    agg = methodology.aggregate
+    assert agg is not None
+    return Scorecard(
+        methodology=methodology.ref,
+        portfolio_name=portfolio.name,
+        principle_scores=scores,
+        result=result,
+        min_coverage=agg.min_coverage,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Explanation:
+    """Why one partnership scored what it did.
+
+    ``str(explanation)`` gives a readable account; :meth:`to_dict` the same
+    as data. Each criterion lists its evidence, score, weight within its
+    principle and contribution to the overall score.
+    """
+
+    partnership_id: str
+    title: str
+    rank: int | None
+    composite: float | None
+    principles: tuple[dict[str, Any], ...]
+    methodology: MethodologyRef
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the explanation as JSON-ready data."""
+        return {
+            "id": self.partnership_id,
+            "title": self.title,
+            "rank": self.rank,
+            "composite": self.composite,
+            "principles": list(self.principles),
+            "methodology": attrs.asdict(self.methodology),
+        }
+
+    def __str__(self) -> str:
+        comp = (
+            "insufficient evidence"
+            if self.composite is None
+            else f"{self.composite:.3f}"
+        )
+        rank = "-" if self.rank is None else str(self.rank)
+        lines = [
+            f"{self.partnership_id} — {self.title}",
+            f"overall {comp} (rank {rank}); methodology {self.methodology}",
+        ]
+        for p in self.principles:
+            score = (
+                "insufficient evidence" if p["score"] is None else f"{p['score']:.3f}"
+            )
+            lines.append(
+                f"  {p['code']} {p['title']}: {score} (coverage {p['coverage']:.0%})"
+            )
+            for c in p["criteria"]:
+                if c["score"] is None:
+                    lines.append(
+                        f"    {c['code']} {c['name']}: no evidence — {c['evidence']}"
+                    )
+                else:
+                    lines.append(
+                        f"    {c['code']} {c['name']}: {c['score']:.2f} "
+                        f"at weight {c['weight']:.2f} → contributes "
+                        f"{c['contribution']:.3f} overall — {c['evidence']}"
+                    )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + html.escape(str(self)) + "</pre>"
+
+
+def _none(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Scorecard:
+    """Scores of a portfolio on the Kampala Principles.
+
+    Attributes
+    ----------
+    methodology : MethodologyRef
+        Id, version and hash of the methodology used.
+    portfolio_name : str
+        Name of the portfolio scored.
+    principle_scores : mapping of Principle to PrincipleScores
+        Criterion scores of each principle, as the scorers gave them.
+    result : CompositeResult
+        The composite engine's result (every aggregate, contributions).
+    min_coverage : float
+        Coverage threshold below which a score is flagged.
+    kampala_version, numpy_version : str
+        Versions that produced the scorecard.
+    """
+
+    methodology: MethodologyRef
+    portfolio_name: str
+    principle_scores: Mapping[Principle, PrincipleScores]
+    result: CompositeResult
+    min_coverage: float
+    kampala_version: str = __version__
+    numpy_version: str = np.__version__
+
+    # -- basic views --------------------------------------------------------------
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Partnership ids, in portfolio order."""
+        return self.result.unit_codes
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """Partnership titles, in portfolio order."""
+        return self.result.unit_names
+
+    @property
+    def principles(self) -> tuple[Principle, ...]:
+        """The principles scored."""
+        return tuple(self.principle_scores)
+
+    def _principle(self, principle: Principle | int | str) -> Principle:
+        if isinstance(principle, Principle):
+            p = principle
+        elif isinstance(principle, str) and principle.upper().startswith("P"):
+            p = Principle(int(principle[1:]))
+        else:
+            p = Principle(int(principle))
+        if p not in self.principle_scores:
+            raise ParameterValueError(
+                "Scorecard", "principle", principle, "a principle of the scorecard"
+            )
+        return p
+
+    def score(self, principle: Principle | int | str | None = None) -> FloatArray:
+        """Overall scores, or one principle's (NaN: insufficient evidence)."""
+        if principle is None:
+            return self.result.score(ROOT)
+        return self.result.score(self._principle(principle).code)
+
+    def coverage(self, principle: Principle | int | str | None = None) -> FloatArray:
+        r"""Share of weight with evidence: of a principle's criteria, or overall.
+
+        For a principle, :math:`\sum_{c\,present} w_c / \sum_c w_c` over its
+        criteria with the weights used; overall, the same over principles
+        that could be scored.
+        """
+        fw = self.result.framework
+        if principle is None:
+            codes = [p.code for p in self.principles]
+            w = np.array([fw.normalised_weight(c) for c in codes])
+            present = np.column_stack([~np.isnan(self.result.score(c)) for c in codes])
+            out: FloatArray = present @ w
+            return out
+        p = self._principle(principle)
+        ps = self.principle_scores[p]
+        w = np.array([fw.normalised_weight(c.code) for c in ps.criteria])
+        cov: FloatArray = (~np.isnan(ps.values)) @ w
+        return cov
+
+    def ranks(self) -> FloatArray:
+        """Overall ranks, 1 = best; NaN where the overall score is missing."""
+        return self.result.ranks(ROOT)
+
+    def flags(self) -> list[list[str]]:
+        """Per partnership, the scores flagged as insufficient evidence."""
+        out: list[list[str]] = [[] for _ in self.ids]
+        for p in self.principles:
+            cov = self.coverage(p)
+            for i in np.flatnonzero(np.isnan(self.score(p))):
+                out[i].append(
+                    f"{p.code}: insufficient evidence (coverage {cov[i]:.0%} "
+                    f"< {self.min_coverage:.0%})"
+                )
+        for i in np.flatnonzero(np.isnan(self.score())):
+            out[i].append("overall: insufficient evidence")
+        return out
+
+    # -- tables ------------------------------------------------------------------
+    def table(self) -> list[dict[str, Any]]:
+        """One row per partnership, in rank order (unranked last).
+
+        Keys: ``rank``, ``id``, ``title``, one score per principle code,
+        ``overall``, one coverage per principle (``P1_coverage``…) and
+        ``flags``.
+        """
+        ranks = self.ranks()
+        overall = self.score()
+        flags = self.flags()
+        scores = {p: self.score(p) for p in self.principles}
+        covs = {p: self.coverage(p) for p in self.principles}
+        order = np.lexsort((np.arange(len(self.ids)), np.nan_to_num(ranks, nan=np.inf)))
+        rows = []
+        for i in order:
+            row: dict[str, Any] = {
+                "rank": None if math.isnan(ranks[i]) else int(ranks[i]),
+                "id": self.ids[i],
+                "title": self.titles[i],
+            }
+            for p in self.principles:
+                row[p.code] = _none(scores[p][i])
+            row["overall"] = _none(overall[i])
+            for p in self.principles:
+                row[f"{p.code}_coverage"] = float(covs[p][i])
+            row["flags"] = flags[i]
+            rows.append(row)
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the scorecard as JSON-ready data, with its provenance."""
+        return {
+            "methodology": attrs.asdict(self.methodology),
+            "kampala_version": self.kampala_version,
+            "numpy_version": self.numpy_version,
+            "portfolio": self.portfolio_name,
+            "min_coverage": self.min_coverage,
+            "disclaimer": DISCLAIMER_EN,
+            "partnerships": self.table(),
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Serialise :meth:`to_dict` as JSON."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_pandas(self) -> Any:
+        """Return :meth:`table` as a pandas DataFrame indexed by id.
+
+        Requires the optional ``pandas`` extra.
+        """
+        from kampala.io._pandas import require_pandas
+
+        pd = require_pandas("Scorecard.to_pandas()")
+        df = pd.DataFrame(self.table()).set_index("id")
+        df["rank"] = df["rank"].astype("Int64")
+        df.attrs["methodology"] = str(self.methodology)
+        return df
+
+    # -- explanation ----------------------------------------------------------------
+    def explain(
+        self, partnership_id: str, *, portfolio: Portfolio | None = None
+    ) -> Explanation:
+        """Explain one partnership's scores, criterion by criterion.
+
+        Parameters
+        ----------
+        partnership_id : str
+            Its id.
+        portfolio : Portfolio, optional
+            The portfolio scored; when given, each criterion shows the
+            evidence values behind it.
+        """
+        i = self.result.unit_index(partnership_id)
+        fw = self.result.framework
+        contrib = self.result.contributions()[i]
+        leaf_pos = {c: j for j, c in enumerate(fw.indicator_codes)}
+        principles = []
+        for p, ps in self.principle_scores.items():
+            cov = float(self.coverage(p)[i])
+            criteria = []
+            present_w = sum(
+                fw.normalised_weight(c.code)
+                for k, c in enumerate(ps.criteria)
+                if not math.isnan(ps.values[i, k])
+            )
+            for k, c in enumerate(ps.criteria):
+                v = float(ps.values[i, k])
+                if portfolio is not None:
+                    from kampala.principles.scorers import _describe
+
+                    row = portfolio.index(partnership_id)
+                    evidence = ", ".join(
+                        f"{path} = {_describe(portfolio, path, row)}"
+                        for path in c.evidence
+                    )
+                else:
+                    evidence = ", ".join(c.evidence)
+                w = fw.normalised_weight(c.code)
+                criteria.append(
+                    {
+                        "code": c.code,
+                        "name": c.name_en,
+                        "subprinciple": c.subprinciple,
+                        "evidence": evidence,
+                        "score": _none(v),
+                        "weight": (w / present_w)
+                        if present_w and not math.isnan(v)
+                        else 0.0,
+                        "contribution": 0.0
+                        if math.isnan(contrib[leaf_pos[c.code]])
+                        else float(contrib[leaf_pos[c.code]]),
+                    }
+                )
+            principles.append(
+                {
+                    "code": p.code,
+                    "title": p.title(),
+                    "score": _none(float(self.score(p)[i])),
+                    "coverage": cov,
+                    "criteria": criteria,
+                }
+            )
+        rank = self.ranks()[i]
+        return Explanation(
+            partnership_id=partnership_id,
+            title=self.titles[i],
+            rank=None if math.isnan(rank) else int(rank),
+            composite=_none(float(self.score()[i])),
+            principles=tuple(principles),
+            methodology=self.methodology,
+        )
+
+    # -- display ----------------------------------------------------------------------
+    def _repr_html_(self) -> str:
+        heads = "".join(f"<th>{p.code}</th>" for p in self.principles)
+        body = []
+        for row in self.table():
+            cells = "".join(
+                f"<td>{'—' if row[p.code] is None else f'{row[p.code]:.2f}'}</td>"
+                for p in self.principles
+            )
+            overall = "—" if row["overall"] is None else f"{row['overall']:.3f}"
+            flags = html.escape("; ".join(row["flags"]))
+            body.append(
+                f"<tr><td>{row['rank'] or '—'}</td><td>{html.escape(row['id'])}</td>"
+                f"<td>{html.escape(row['title'])}</td>{cells}<td><b>{overall}</b></td>"
+                f"<td>{flags}</td></tr>"
+            )
+        return (
+            f"<p><b>{html.escape(self.portfolio_name)}</b> — methodology "
+            f"{html.escape(str(self.methodology))}. {html.escape(DISCLAIMER_EN)}</p>"
+            f"<table><thead><tr><th>rank</th><th>id</th><th>title</th>{heads}"
+            f"<th>overall</th><th>flags</th></tr></thead><tbody>{''.join(body)}"
+            "</tbody></table>"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Scorecard(portfolio={self.portfolio_name!r}, "
+            f"partnerships={len(self.ids)}, methodology={self.methodology!s})"
+        )
