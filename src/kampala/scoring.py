@@ -320,6 +320,15 @@ class Methodology:
 
         return kps1()
 
+    def to_markdown(self, *, lang: str = "en") -> str:
+        """Return the citable description in Markdown (``"en"`` or ``"es"``).
+
+        See :func:`kampala.describe.to_markdown`.
+        """
+        from kampala.describe import to_markdown
+
+        return to_markdown(self, lang=lang)
+
     # -- identity ------------------------------------------------------------------
     def content(self) -> dict[str, Any]:
         """Return the hashed content: everything but the hash itself."""

@@ -12,10 +12,14 @@ present is below ``min_data``, or the share of their weight below
 Methods (equations on ``docs/methodology/aggregation.md``):
 
 - ``"arithmetic"`` (A1): :math:`\sum_i w_i x_i`.
-- ``"geometric"`` (A2): :math:`\prod_i x_i^{w_i}`, values must be > 0.
-- ``"harmonic"`` (A3): :math:`1 / \sum_i (w_i / x_i)`, values must be > 0.
+- ``"geometric"`` (A2): :math:`\prod_i x_i^{w_i}`, values must be >= 0.
+- ``"harmonic"`` (A3): :math:`1 / \sum_i (w_i / x_i)`, values must be >= 0.
 - ``"generalised-mean"`` (A4): :math:`(\sum_i w_i x_i^p)^{1/p}`; p = 0 is the
-  geometric mean.
+  geometric mean; values must be >= 0 unless p is a positive integer.
+
+For the geometric, harmonic and power means with p < 0, a child equal to 0
+(with positive weight) makes the aggregate 0, the limit of the mean as that
+child tends to 0; negative values are an error.
 - ``"minimum"`` (A5): :math:`\min_i x_i` over children with positive weight.
 - ``"mazziotta-pareto"`` (A6): :math:`M - \sigma^2 / M` (penalty -1) with the
   weighted mean :math:`M` and weighted standard deviation :math:`\sigma`.
@@ -50,8 +54,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 METHODS: dict[str, Method] = {
     "arithmetic": Method("arithmetic", (), doc="Weighted arithmetic mean."),
-    "geometric": Method("geometric", (), doc="Weighted geometric mean (values > 0)."),
-    "harmonic": Method("harmonic", (), doc="Weighted harmonic mean (values > 0)."),
+    "geometric": Method("geometric", (), doc="Weighted geometric mean (values >= 0)."),
+    "harmonic": Method("harmonic", (), doc="Weighted harmonic mean (values >= 0)."),
     "generalised-mean": Method(
         "generalised-mean",
         (Param("p", float, doc="power p; 1 arithmetic, 0 geometric, -1 harmonic"),),
@@ -150,11 +154,12 @@ def _apply_kernel(
 
 
 def _needs_positive(method: str, params: Mapping[str, ParamValue]) -> str | None:
+    """Return the sign requirement of a mean (zeros take the mean's limit, 0)."""
     if method in ("geometric", "harmonic"):
-        return "> 0"
+        return ">= 0"
     if method == "generalised-mean":
         p = as_float(params, "p")
-        return "> 0" if p <= 0 or not float(p).is_integer() else None
+        return ">= 0" if p <= 0 or not float(p).is_integer() else None
     return None
 
 
@@ -441,7 +446,7 @@ def _positive_error(
     row0: int,
     positive: str,
 ) -> ParameterValueError:
-    r, c = np.argwhere(x <= 0)[0]
+    r, c = np.argwhere(x < 0)[0]
     col = cols[c]
     target = next(
         t for t, kids in zip(plan.targets, plan.children, strict=True) if col in kids
@@ -452,7 +457,7 @@ def _positive_error(
         codes[col],
         float(x[r, c]),
         f"{positive} for the {rule.method} mean (unit {unit!r})",
-        hint="Normalise to a positive range first, e.g. min-max:1,100.",
+        hint="Normalise to a non-negative range first, e.g. min-max:1,100.",
     )
 
 
@@ -489,6 +494,8 @@ def _quasi_arithmetic_level(
     n_kids = member.sum(axis=0)
     wtotal = wmat.sum(axis=0)
     targets = np.array(plan.targets) - n_ind
+    # a child without weight contributes nothing, whatever phi(x) is (0 * inf)
+    weightless = wmat.sum(axis=1) == 0
     contiguous = cols == list(range(cols[0], cols[-1] + 1))
     source, offset = (leaves, 0) if cols[-1] < n_ind else (aggs, n_ind)
     contiguous &= cols[0] >= offset
@@ -504,7 +511,7 @@ def _quasi_arithmetic_level(
                     for c in cols
                 ]
             )
-        if positive is not None and (x <= 0).any():
+        if positive is not None and (x < 0).any():
             raise _positive_error(
                 rule, x, cols, plan, codes, unit_codes, start, positive
             )
@@ -521,6 +528,8 @@ def _quasi_arithmetic_level(
                 phi = 1.0 / x
             else:
                 phi = np.power(x, p)
+            if weightless.any():
+                phi = np.where(weightless, 0.0, phi)
             if has_nan:
                 present = ~nan
                 phi = np.where(present, phi, 0.0)

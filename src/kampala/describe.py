@@ -1,0 +1,342 @@
+"""The citable description of a methodology, generated from the object itself.
+
+:func:`describe` returns every part of a methodology as data (id, version,
+hash, steps, scorers with every criterion and rule, weights, aggregation,
+thresholds, references); :func:`to_markdown` renders it as Markdown in
+English or Spanish. Because both read the :class:`~kampala.scoring.Methodology`
+object, the description cannot drift from the code that scores.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kampala._version import __version__
+from kampala.errors import ParameterValueError
+from kampala.scoring import Methodology
+
+__all__ = ["describe", "to_markdown"]
+
+_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Methodology",
+        "identity": "Identity",
+        "id": "Identifier",
+        "version": "Version",
+        "hash": "SHA-256 of the canonical JSON",
+        "library": "Described by kampala",
+        "status": "Status",
+        "principles": "Principles and criteria",
+        "subprinciples": "Sub-principles served",
+        "criterion": "Criterion",
+        "sub": "Sub-principle",
+        "evidence": "Evidence",
+        "rule": "Scoring rule",
+        "weight": "Weight",
+        "source": "Source question or indicator",
+        "scorer": "Scorer",
+        "params": "parameters",
+        "steps": "Steps",
+        "aggregation": "Aggregation",
+        "weights_fw": "weights from the framework (criteria: as listed; "
+        "principles: equal unless overridden)",
+        "weights_eq": "equal weights among siblings",
+        "weights_map": "weights overridden for",
+        "coverage": "Missing evidence",
+        "coverage_text": (
+            "A criterion without evidence is missing (not zero). A principle's "
+            "score is the weighted mean of its criteria with evidence, the weights "
+            "renormalised over them; coverage is the share of criterion weight "
+            "with evidence. An aggregate whose coverage is below {cov:.0%} is "
+            "missing and flagged as insufficient evidence instead of being scored "
+            "as if complete; the overall score follows the same rule over the "
+            "principles."
+        ),
+        "references": "References",
+        "unverified": "(kampala paraphrase, unverified)",
+        "cite": "How to cite",
+        "cite_text": (
+            "Cite the methodology by identifier, version and hash, and the "
+            "kampala version that produced the results: "
+        ),
+        "levels": "at level",
+        "min_data": "minimum share of children with data",
+        "min_cov": "minimum share of children's weight with data",
+        "method": "method",
+        "none": "none",
+    },
+    "es": {
+        "title": "Metodología",
+        "identity": "Identificación",
+        "id": "Identificador",
+        "version": "Versión",
+        "hash": "SHA-256 del JSON canónico",
+        "library": "Descrita por kampala",
+        "status": "Carácter",
+        "principles": "Principios y criterios",
+        "subprinciples": "Subprincipios atendidos",
+        "criterion": "Criterio",
+        "sub": "Subprincipio",
+        "evidence": "Evidencia",
+        "rule": "Regla de puntuación",
+        "weight": "Peso",
+        "source": "Pregunta o indicador de origen",
+        "scorer": "Evaluador",
+        "params": "parámetros",
+        "steps": "Pasos",
+        "aggregation": "Agregación",
+        "weights_fw": "pesos del marco (criterios: según la tabla; principios: "
+        "iguales salvo indicación)",
+        "weights_eq": "pesos iguales entre hermanos",
+        "weights_map": "pesos modificados para",
+        "coverage": "Evidencia faltante",
+        "coverage_text": (
+            "Un criterio sin evidencia queda como faltante (no como cero). El "
+            "puntaje de un principio es la media ponderada de sus criterios con "
+            "evidencia, con los pesos renormalizados entre ellos; la cobertura es "
+            "la proporción del peso de los criterios con evidencia. Un agregado "
+            "cuya cobertura es menor que {cov:.0%} queda faltante y se marca como "
+            "evidencia insuficiente en lugar de puntuarse como si estuviera "
+            "completo; el puntaje global sigue la misma regla sobre los principios."
+        ),
+        "references": "Referencias",
+        "unverified": "(paráfrasis de kampala, no verificada)",
+        "cite": "Cómo citar",
+        "cite_text": (
+            "Cite la metodología por identificador, versión y hash, y la versión "
+            "de kampala que produjo los resultados: "
+        ),
+        "levels": "en el nivel",
+        "min_data": "proporción mínima de hijos con datos",
+        "min_cov": "proporción mínima del peso de los hijos con datos",
+        "method": "método",
+        "none": "ninguno",
+    },
+}
+
+
+def describe(methodology: Methodology, *, registry: Any = None) -> dict[str, Any]:
+    """Return the full description of a methodology as JSON-ready data.
+
+    Parameters
+    ----------
+    methodology : Methodology
+        The methodology to describe.
+    registry : ScorerRegistry, optional
+        Where to find its scorers (default registry by default).
+
+    Returns
+    -------
+    dict
+        The methodology's own JSON (with hash) plus, for each scorer, its
+        criteria with rules, sources and effective weights, and the
+        principles' titles with the provenance of each title.
+
+    Examples
+    --------
+    >>> d = describe(Methodology.default())
+    >>> d["id"], len(d["principles"]), d["principles"][0]["criteria"][0]["code"]
+    ('KPS', 5, 'P1.alignment')
+    """
+    from kampala.principles import Principle, default_registry
+    from kampala.principles._base import criterion_table
+    from kampala.scorecard import DISCLAIMER_EN, DISCLAIMER_ES, _resolve
+
+    reg = default_registry if registry is None else registry
+    out = methodology.to_dict()
+    out["kampala_version"] = __version__
+    if methodology.scorers:
+        out["disclaimer"] = {"en": DISCLAIMER_EN, "es": DISCLAIMER_ES}
+    agg = methodology.aggregate
+    overrides = (
+        dict(agg.weights)
+        if agg is not None and not isinstance(agg.weights, str)
+        else {}
+    )
+    equal = agg is not None and agg.weights == "equal"
+    principles = []
+    for spec in sorted(methodology.scorers, key=lambda s: s.principle):
+        scorer = _resolve(spec, reg)
+        p = Principle(spec.principle)
+        rows = criterion_table(scorer.criteria)
+        weights = [
+            1.0 if equal else overrides.get(r["code"], r["weight"]) for r in rows
+        ]
+        total = sum(weights)
+        for r, w in zip(rows, weights, strict=True):
+            r["weight"] = w
+            r["weight_in_principle"] = w / total
+        principles.append(
+            {
+                "number": p.number,
+                "code": p.code,
+                "title_en": p.title("en"),
+                "title_es": p.title("es"),
+                "title_verified_en": p.verified("en"),
+                "title_verified_es": p.verified("es"),
+                "tagline_en": p.tagline("en"),
+                "tagline_es": p.tagline("es"),
+                "source_url": p.source_url,
+                "weight": 1.0 if equal else overrides.get(p.code, 1.0),
+                "scorer": {
+                    "id": spec.id,
+                    "version": spec.version,
+                    "params": dict(spec.params),
+                },
+                "subprinciples": [
+                    {
+                        "code": s.code,
+                        "title_en": s.title("en"),
+                        "title_es": s.title("es"),
+                        "verified_en": s.verified_en,
+                        "verified_es": s.verified_es,
+                        "source_url": s.source_url,
+                    }
+                    for s in p.subprinciples
+                ],
+                "criteria": rows,
+            }
+        )
+    out["principles"] = principles
+    return out
+
+
+def _lang(lang: str) -> dict[str, str]:
+    if lang not in _TEXT:
+        raise ParameterValueError("to_markdown()", "lang", lang, '"en" or "es"')
+    return _TEXT[lang]
+
+
+def _step_line(step: dict[str, Any], t: dict[str, str]) -> str:
+    params = ", ".join(f"{k}={v!r}" for k, v in step.get("params", {}).items())
+    line = f"- **{step['step']}**: {t['method']} `{step['method']}`"
+    if params:
+        line += f" ({params})"
+    if step["step"] == "aggregate":
+        if step["weights"] == "framework":
+            line += f"; {t['weights_fw']}"
+        elif step["weights"] == "equal":
+            line += f"; {t['weights_eq']}"
+        else:
+            pairs = ", ".join(f"{k}={v}" for k, v in step["weights"].items())
+            line += f"; {t['weights_map']} {pairs}"
+        for level, rule in step.get("levels", {}).items():
+            line += f"; {t['levels']} {level}: `{rule['method']}` {rule['params']}"
+        if step.get("min_data"):
+            line += f"; {t['min_data']} {step['min_data']:.0%}"
+        if step.get("min_coverage"):
+            line += f"; {t['min_cov']} {step['min_coverage']:.0%}"
+    return line
+
+
+def to_markdown(
+    methodology: Methodology, *, lang: str = "en", registry: Any = None
+) -> str:
+    """Render the citable description of a methodology as Markdown.
+
+    Parameters
+    ----------
+    methodology : Methodology
+        The methodology to describe.
+    lang : {"en", "es"}, default="en"
+        Language of the description.
+    registry : ScorerRegistry, optional
+        Where to find its scorers.
+
+    Returns
+    -------
+    str
+        Markdown text: identity and hash, status, every principle with its
+        criteria (evidence, rule, weight, source), the steps and thresholds,
+        the missing-evidence policy, references and how to cite.
+
+    Examples
+    --------
+    >>> text = to_markdown(Methodology.default(), lang="es")
+    >>> "Apropiación nacional inclusiva" in text
+    True
+    """
+    t = _lang(lang)
+    d = describe(methodology, registry=registry)
+    title = d.get("title") or d["id"]
+    lines = [f"# {t['title']}: {title}", ""]
+    lines += [
+        f"## {t['identity']}",
+        "",
+        f"- {t['id']}: `{d['id']}`",
+        f"- {t['version']}: `{d['version']}`",
+        f"- {t['hash']}: `{d['sha256']}`",
+        f"- {t['library']}: {d['kampala_version']}",
+        "",
+    ]
+    if "disclaimer" in d:
+        lines += [f"## {t['status']}", "", d["disclaimer"][lang], ""]
+    elif d.get("description"):
+        lines += [d["description"], ""]
+    if d["principles"]:
+        lines += [f"## {t['principles']}", ""]
+    for p in d["principles"]:
+        ptitle = p[f"title_{lang}"]
+        if not p[f"title_verified_{lang}"]:
+            ptitle += f" {t['unverified']}"
+        lines += [
+            f"### {p['code']}. {ptitle}",
+            "",
+            f"*{p[f'tagline_{lang}']}*",
+            "",
+            f"{t['weight']}: {p['weight']:g} · {t['scorer']}: `{p['scorer']['id']}` "
+            f"v{p['scorer']['version']}"
+            + (
+                f" ({t['params']}: "
+                + ", ".join(f"{k}={v}" for k, v in p["scorer"]["params"].items())
+                + ")"
+                if p["scorer"]["params"]
+                else ""
+            ),
+            "",
+            f"{t['subprinciples']}:",
+            "",
+        ]
+        used = {c["subprinciple"] for c in p["criteria"]}
+        for s in p["subprinciples"]:
+            if s["code"] in used:
+                lines.append(f"- {s['code']} {s[f'title_{lang}']}")
+        lines += [
+            "",
+            f"| {t['criterion']} | {t['sub']} | {t['evidence']} | {t['rule']} | "
+            f"{t['weight']} | {t['source']} |",
+            "|---|---|---|---|---|---|",
+        ]
+        for c in p["criteria"]:
+            name = c[f"name_{lang}"]
+            rule = c[f"rule_{lang}"]
+            evidence = ", ".join(f"`{e}`" for e in c["evidence"])
+            lines.append(
+                f"| `{c['code']}` {name} | {c['subprinciple']} | {evidence} | {rule} | "
+                f"{c['weight_in_principle']:.3f} | {c['source']} |"
+            )
+        lines.append("")
+    lines += [f"## {t['steps']}", ""]
+    for step in d["steps"]:
+        lines.append(_step_line(step, t))
+    lines.append("")
+    agg = next((s for s in d["steps"] if s["step"] == "aggregate"), None)
+    if d["principles"] and agg is not None:
+        lines += [
+            f"## {t['coverage']}",
+            "",
+            t["coverage_text"].format(cov=agg.get("min_coverage", 0.0)),
+            "",
+        ]
+    if d.get("references"):
+        lines += [f"## {t['references']}", ""]
+        lines += [f"- {r}" for r in d["references"]]
+        lines.append("")
+    lines += [
+        f"## {t['cite']}",
+        "",
+        t["cite_text"] + f"`{d['id']} {d['version']} (sha256:{d['sha256']})`, kampala "
+        f"{d['kampala_version']}.",
+        "",
+    ]
+    return "\n".join(lines)
