@@ -1,20 +1,30 @@
 """The ``kampala`` command line.
 
-``kampala index DATA META`` builds a composite index from COINr-format CSV
-files; ``kampala demo`` builds the ASEM example index shipped with the
-package. Errors print one line to standard error and exit with status 2.
+- ``kampala score [PORTFOLIO]`` scores a portfolio (the sample by default)
+  with KPS-1 or another methodology;
+- ``kampala demo`` scores the sample portfolio and explains the top and the
+  bottom partnership (``--asem`` builds the ASEM example index instead);
+- ``kampala validate PORTFOLIO`` lists every problem in a portfolio file;
+- ``kampala methodology`` prints the citable description of a methodology;
+- ``kampala index DATA META`` builds a composite index from COINr-format CSV.
+
+Bad input prints one clear message to standard error and exits with status
+2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import math
 import sys
 import warnings
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
+
+import attrs
 
 from kampala._internal.params import parse_spec
 from kampala._version import __version__
@@ -29,8 +39,11 @@ from kampala.composite.impute import Impute
 from kampala.composite.normalise import Normalise
 from kampala.composite.screen import Screen
 from kampala.composite.treat import Treat
-from kampala.errors import KampalaError, MethodologyError
+from kampala.data import asem_paths
+from kampala.errors import KampalaError, MethodologyError, PortfolioValidationError
 from kampala.io.coinr import read_coinr, write_results_csv
+from kampala.portfolio import Portfolio
+from kampala.scorecard import Scorecard
 from kampala.scoring import CompositeResult, Methodology, steps_in_canonical_order
 
 __all__ = ["main"]
@@ -79,13 +92,64 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     idx.add_argument("--out", metavar="FILE", help="write all aggregate scores as CSV")
 
+    score = sub.add_parser(
+        "score",
+        help="score a portfolio on the Kampala Principles",
+        description="Score a portfolio (JSON, JSON Lines or CSV; the illustrative "
+        "sample portfolio by default) with KPS-1 or the methodology given.",
+    )
+    score.add_argument(
+        "portfolio", metavar="PORTFOLIO", nargs="?", help="portfolio file"
+    )
+    score.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
+    score.add_argument(
+        "--weights",
+        metavar="CODE=W,...",
+        help="weights of principles (P1..P5) or criteria (e.g. P2.progress)",
+    )
+    score.add_argument(
+        "--aggregate",
+        metavar="SPEC",
+        help=f"aggregation at every level: {', '.join(_aggregate.METHODS)}",
+    )
+    score.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="output format (default: table)",
+    )
+    score.add_argument("--out", metavar="FILE", help="write the output to FILE")
+
     demo = sub.add_parser(
         "demo",
-        help="build the ASEM example index and print its top 10",
-        description="Build the ASEM Sustainable Connectivity example index with the "
-        "reference methodology of COINr and print its top 10 units.",
+        help="score the sample portfolio and explain the top and bottom",
+        description="Score the illustrative sample portfolio with KPS-1, print the "
+        "ranked table and explain the top and the bottom partnership. With "
+        "--asem, build the ASEM example index instead and print its top units.",
     )
-    demo.add_argument("--top", type=int, default=10, help="how many units to print")
+    demo.add_argument("--top", type=int, default=10, help="rows to print with --asem")
+    demo.add_argument(
+        "--asem", action="store_true", help="build the ASEM example index instead"
+    )
+
+    val = sub.add_parser(
+        "validate",
+        help="list every problem in a portfolio file",
+        description="Read a portfolio file and list every problem found; exit "
+        "status 2 if there is any, 0 if the file is valid.",
+    )
+    val.add_argument("portfolio", metavar="PORTFOLIO", help="portfolio file")
+
+    meth = sub.add_parser(
+        "methodology",
+        help="print the citable description of a methodology",
+        description="Print the full description of a methodology (KPS-1 by "
+        "default), generated from the methodology object itself.",
+    )
+    meth.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
+    meth.add_argument("--format", choices=("md", "json"), default="md")
+    meth.add_argument("--lang", choices=("en", "es"), default="en")
+    meth.add_argument("--out", metavar="FILE", help="write the description to FILE")
     return parser
 
 
@@ -165,6 +229,21 @@ def _print_table(result: CompositeResult, out: TextIO, n: int | None = None) -> 
         )
 
 
+def _read_methodology(path_text: str, where: str) -> Methodology:
+    path = Path(path_text)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MethodologyError(
+            where,
+            "--methodology",
+            str(path),
+            "a readable file",
+            hint=exc.strerror or "",
+        ) from exc
+    return Methodology.from_json(text)
+
+
 def _cmd_index(args: argparse.Namespace) -> int:
     step_given = any(
         [
@@ -222,11 +301,6 @@ def _cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _asem_paths() -> tuple[Path, Path]:
-    base = resources.files("kampala") / "data" / "asem"
-    return Path(str(base / "asem_iData.csv")), Path(str(base / "asem_iMeta.csv"))
-
-
 def asem_methodology() -> Methodology:
     """Return the reference build of the ASEM example index (COINr's steps)."""
     return Methodology(
@@ -247,16 +321,217 @@ def asem_methodology() -> Methodology:
     )
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
-    idata, imeta = _asem_paths()
+def _cmd_demo_asem(args: argparse.Namespace) -> int:
+    idata, imeta = asem_paths()
     result = asem_methodology().run(read_coinr(idata, imeta))
     print(
         "ASEM Sustainable Connectivity example (data: ASEM portal, JRC; layout and "
-        "example: COINr). Until the Kampala scorecard lands, the demo builds this "
-        "index.\n"
+        "example: COINr).\n"
     )
     _print_table(result, sys.stdout, args.top)
     return 0
+
+
+def _load_portfolio(path: str | None) -> Portfolio:
+    from kampala.data import sample_portfolio
+    from kampala.io.portfolio_io import read_portfolio
+
+    return sample_portfolio() if path is None else read_portfolio(path)
+
+
+def _parse_weights(text: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in text.split(","):
+        code, sep, value = item.partition("=")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = math.nan
+        if not sep or not code.strip() or not math.isfinite(weight) or weight < 0:
+            raise _UsageError(
+                f"kampala score: --weights: '{item}' must be CODE=WEIGHT with a "
+                "number >= 0 (for example P1=2,P3=1)"
+            )
+        out[code.strip()] = weight
+    return out
+
+
+def _evolve(
+    methodology: Methodology, weights: str | None, aggregate: str | None
+) -> Methodology:
+    if weights is None and aggregate is None:
+        return methodology
+    agg = methodology.aggregate
+    if agg is None:
+        raise MethodologyError(
+            "kampala score", "methodology", methodology.id, "one with an aggregate step"
+        )
+    changes: dict[str, Any] = {}
+    if weights is not None:
+        current = {} if isinstance(agg.weights, str) else dict(agg.weights)
+        changes["weights"] = {**current, **_parse_weights(weights)}
+    if aggregate is not None:
+        name, params = parse_spec("--aggregate", _aggregate.METHODS, aggregate)
+        changes["method"] = name
+        changes["params"] = params
+        changes["levels"] = {}
+    new_agg = attrs.evolve(agg, **changes)
+    return attrs.evolve(
+        methodology,
+        version=f"{methodology.version}+custom",
+        steps=[*methodology.steps[:-1], new_agg],
+    )
+
+
+def _scorecard_rows(card: Scorecard) -> list[dict[str, Any]]:
+    rows = card.table()
+    for row in rows:
+        row["flags"] = "; ".join(row["flags"])
+    return rows
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _UsageError(f"kampala: cannot write {out!r}: {exc.strerror}") from exc
+    print(f"wrote {out}", file=sys.stderr)
+
+
+def _format_scorecard(card: Scorecard, fmt: str) -> str:
+    if fmt == "json":
+        return card.to_json() + "\n"
+    rows = _scorecard_rows(card)
+    codes = [p.code for p in card.principles]
+    if fmt == "csv":
+        buf = io.StringIO()
+        columns = [
+            "rank",
+            "id",
+            "title",
+            *codes,
+            "overall",
+            *(f"{c}_coverage" for c in codes),
+            "flags",
+        ]
+        write_results_csv(buf, rows, columns)
+        return buf.getvalue()
+    return _scorecard_table(card, rows, codes)
+
+
+def _scorecard_table(
+    card: Scorecard, rows: list[dict[str, Any]], codes: list[str]
+) -> str:
+    id_w = max([2, *(len(r["id"]) for r in rows)])
+    title_w = 34
+    head = f"{'rank':>4}  {'id':<{id_w}}  {'title':<{title_w}}"
+    head += "".join(f"  {c:>5}" for c in codes) + f"  {'overall':>7}  flags"
+    lines = [
+        f"{card.portfolio_name} — methodology {card.methodology} — kampala "
+        f"{card.kampala_version}",
+        head,
+    ]
+    for r in rows:
+        rank = "-" if r["rank"] is None else str(r["rank"])
+        title = (
+            r["title"]
+            if len(r["title"]) <= title_w
+            else r["title"][: title_w - 1] + "…"
+        )
+        line = f"{rank:>4}  {r['id']:<{id_w}}  {title:<{title_w}}"
+        for c in codes:
+            v = r[c]
+            line += f"  {'—':>5}" if v is None else f"  {v:5.2f}"
+        overall = r["overall"]
+        line += f"  {'—':>7}" if overall is None else f"  {overall:7.3f}"
+        flags = r["flags"]
+        if flags:
+            line += f"  {flags}"
+        lines.append(line)
+    lines.append(
+        "Scores in [0, 1]; — = insufficient evidence (coverage below "
+        f"{card.min_coverage:.0%}). KPS is kampala's own methodology, not an "
+        "official GPEDC score."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    methodology = (
+        _read_methodology(args.methodology, "kampala score")
+        if args.methodology
+        else Methodology.default()
+    )
+    if not methodology.scorers:
+        raise MethodologyError(
+            "kampala score",
+            "--methodology",
+            methodology.id,
+            "a scorecard methodology with principle scorers (such as KPS-1)",
+            hint="Use 'kampala index' for indicator tables.",
+        )
+    methodology = _evolve(methodology, args.weights, args.aggregate)
+    portfolio = _load_portfolio(args.portfolio)
+    card = methodology.run(portfolio)
+    _emit(_format_scorecard(card, args.format), args.out)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    if args.asem:
+        return _cmd_demo_asem(args)
+    portfolio = _load_portfolio(None)
+    card = Methodology.default().run(portfolio)
+    sys.stdout.write(
+        "Illustrative sample portfolio (fictional partnerships) scored with KPS-1, "
+        "kampala's own methodology (not an official GPEDC score).\n\n"
+    )
+    sys.stdout.write(_format_scorecard(card, "table"))
+    ranked = [r for r in card.table() if r["rank"] is not None]
+    if ranked:
+        for label, row in (("Top", ranked[0]), ("Bottom", ranked[-1])):
+            sys.stdout.write(f"\n{label} partnership:\n")
+            sys.stdout.write(str(card.explain(row["id"], portfolio=portfolio)) + "\n")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from kampala.io.portfolio_io import read_portfolio
+
+    portfolio = read_portfolio(args.portfolio)
+    print(
+        f"{args.portfolio}: valid — {len(portfolio)} partnerships, "
+        f"{portfolio.actor_column('partnership').size} actors"
+    )
+    return 0
+
+
+def _cmd_methodology(args: argparse.Namespace) -> int:
+    from kampala.describe import describe, to_markdown
+
+    methodology = (
+        _read_methodology(args.methodology, "kampala methodology")
+        if args.methodology
+        else Methodology.default()
+    )
+    if args.format == "json":
+        text = json.dumps(describe(methodology), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = to_markdown(methodology, lang=args.lang)
+    _emit(text, args.out)
+    return 0
+
+
+_COMMANDS = {
+    "index": _cmd_index,
+    "score": _cmd_score,
+    "demo": _cmd_demo,
+    "validate": _cmd_validate,
+    "methodology": _cmd_methodology,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -269,12 +544,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            status = _cmd_index(args) if args.command == "index" else _cmd_demo(args)
+            status = _COMMANDS[args.command](args)
         for w in caught:
             print(f"warning: {w.message}", file=sys.stderr)
         return status
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except PortfolioValidationError as exc:
+        print(f"kampala: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KampalaError as exc:
         print(f"kampala: error: {exc}", file=sys.stderr)
