@@ -1,7 +1,9 @@
 """kampala: score partnerships against the Kampala Principles.
 
-The public API a notebook needs, re-exported from the submodules:
+The public API a notebook needs, re-exported from the submodules.
 
+Examples
+--------
 >>> import kampala as kp
 >>> sorted(kp.__all__)[:3]
 ['Aggregate', 'CompositeResult', 'DataFormatError']

@@ -18,6 +18,7 @@ import argparse
 import io
 import json
 import math
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -282,7 +283,14 @@ def _cmd_index(args: argparse.Namespace) -> int:
     data = read_coinr(args.data, args.meta)
     result = methodology.run(data)
     if args.save_methodology:
-        Path(args.save_methodology).write_text(methodology.to_json() + "\n", "utf-8")
+        try:
+            Path(args.save_methodology).write_text(
+                methodology.to_json() + "\n", "utf-8"
+            )
+        except OSError as exc:
+            raise _UsageError(
+                f"kampala index: cannot write {args.save_methodology!r}: {exc.strerror}"
+            ) from exc
     if args.out:
         columns = ["uCode", *result.aggregate_codes, "rank"]
         try:
@@ -560,6 +568,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except json.JSONDecodeError as exc:  # pragma: no cover - wrapped upstream
         print(f"kampala: error: invalid JSON: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        # stdout was closed early; silence the flush at exit as well
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         print("kampala: interrupted", file=sys.stderr)
         return 130

@@ -1,9 +1,9 @@
 """The citable description of a methodology, generated from the object itself.
 
-:func:`describe` returns every part of a methodology as data (id, version,
+`describe()` returns every part of a methodology as data (id, version,
 hash, steps, scorers with every criterion and rule, weights, aggregation,
-thresholds, references); :func:`to_markdown` renders it as Markdown in
-English or Spanish. Because both read the :class:`~kampala.scoring.Methodology`
+thresholds, references); `to_markdown()` renders it as Markdown in
+English or Spanish. Because both read the `Methodology`
 object, the description cannot drift from the code that scores.
 """
 

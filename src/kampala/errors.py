@@ -1,9 +1,10 @@
 """Errors and warnings raised by kampala.
 
-Every exception kampala raises on purpose derives from :class:`KampalaError`.
+Every exception kampala raises on purpose derives from `KampalaError`.
 Each concrete error also derives from the builtin exception users already
-catch (``ValueError``, ``TypeError``, ``OSError``), so ``except ValueError``
-keeps working.
+catch (``ValueError``, ``TypeError``, ``ImportError``), so ``except ValueError``
+keeps working. `PortfolioValidationError` is an ``ExceptionGroup`` of
+`RecordValidationError` (catch it with ``except*``).
 
 Messages share one shape::
 
@@ -176,7 +177,7 @@ class MissingDataWarning(KampalaWarning):
 class PortfolioValidationError(ExceptionGroup, KampalaError):
     """Every problem found while loading a portfolio, at once.
 
-    An :class:`ExceptionGroup` of :class:`RecordValidationError`, one per
+    An `ExceptionGroup` of `RecordValidationError`, one per
     record and field at fault, each with a note giving its location (line,
     record index). Its message lists them all, so printing the error shows
     the analyst everything to fix in one go.

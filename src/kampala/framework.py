@@ -1,6 +1,6 @@
 """Indicator frameworks: validated trees of indicators and aggregates.
 
-A :class:`Framework` is the structure of a composite index. Its leaves are
+A `Framework` is the structure of a composite index. Its leaves are
 *indicators* (level 1), its inner nodes are *aggregates* (levels 2 and up)
 and its single top node is the *root*. Every node carries a weight relative
 to its siblings and a direction (+1: higher is better, -1: lower is better).
@@ -8,7 +8,7 @@ to its siblings and a direction (+1: higher is better, -1: lower is better).
 The framework is validated once, when it is built: duplicate codes, unknown
 parents, cycles, orphans, aggregates without children, negative weights and
 sibling weights that do not sum to a positive number are all errors
-(:class:`~kampala.errors.FrameworkError`) that name the node at fault.
+(`FrameworkError`) that name the node at fault.
 """
 
 from __future__ import annotations
@@ -454,10 +454,10 @@ class Framework:
         The product of the normalised weights on the path from the indicator
         to the root (equation (W2) of the weighting methodology page):
 
-        .. math::
-
-            W_i = \prod_{v \in \mathrm{path}(i)}
-                  \frac{w_v}{\sum_{s \in \mathrm{sib}(v)} w_s}
+        $$
+        W_i = \prod_{v \in \mathrm{path}(i)}
+        \frac{w_v}{\sum_{s \in \mathrm{sib}(v)} w_s}
+        $$
 
         Returns
         -------
@@ -501,7 +501,7 @@ class Framework:
     # -- construction and serialisation ---------------------------------------
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]]) -> Framework:
-        """Build a framework from mappings with :class:`Node` field names."""
+        """Build a framework from mappings with `Node` field names."""
         nodes = []
         for rec in records:
             try:
@@ -516,7 +516,7 @@ class Framework:
         return cls(nodes=nodes)
 
     def to_records(self) -> list[dict[str, Any]]:
-        """Return the nodes as JSON-ready mappings (inverse of :meth:`from_records`)."""
+        """Return the nodes as JSON-ready mappings (inverse of `from_records()`)."""
         return [n.to_dict() for n in self.nodes]
 
     def subset(self, indicators: Sequence[str]) -> Framework:

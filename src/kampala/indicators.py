@@ -1,8 +1,8 @@
 """Indicator data: units x indicators, with their framework.
 
-An :class:`IndicatorSet` is the input of the composite engine: one row per
+An `IndicatorSet` is the input of the composite engine: one row per
 unit (a country, a partnership), one column per indicator of its
-:class:`~kampala.framework.Framework`, float64 values with NaN for missing
+`Framework`, float64 values with NaN for missing
 data, plus unit names, group columns (for group imputation) and
 denominators (for denomination).
 """

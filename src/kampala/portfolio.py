@@ -1,9 +1,9 @@
 """Portfolios: validated collections of partnerships with a columnar view.
 
-A :class:`Portfolio` stores its partnerships as columns (numpy arrays), the
+A `Portfolio` stores its partnerships as columns (numpy arrays), the
 form scorers work on: one value per partnership for every field of
-:data:`SCHEMA`, and one value per actor for every actor field. Records
-(:class:`~kampala.records.Partnership`) are built from the columns on
+`SCHEMA`, and one value per actor for every actor field. Records
+(`Partnership`) are built from the columns on
 demand, and columns from records, so both views always agree.
 
 Column encodings (``portfolio.column(path)``):
@@ -300,16 +300,16 @@ def _readonly_columns(columns: Mapping[str, Array]) -> dict[str, Array]:
 class Portfolio:
     """A validated collection of partnerships, stored as columns.
 
-    Build one with :meth:`from_records` or :meth:`from_columns` (or the
-    readers in :mod:`kampala.io`); both validate everything and report every
-    problem at once in a :class:`~kampala.errors.PortfolioValidationError`.
+    Build one with `from_records()` or `from_columns()` (or the
+    readers in `io`); both validate everything and report every
+    problem at once in a `PortfolioValidationError`.
 
     Parameters
     ----------
     columns : mapping of str to numpy.ndarray
-        One array per entry of :data:`SCHEMA`, encoded as in the module table.
+        One array per entry of `SCHEMA`, encoded as in the module table.
     actors : mapping of str to numpy.ndarray
-        One array per entry of :data:`ACTOR_SCHEMA` plus ``"partnership"``
+        One array per entry of `ACTOR_SCHEMA` plus ``"partnership"``
         (the row of each actor's partnership, non-decreasing).
     name : str, default="portfolio"
         A label used in messages and results.
@@ -330,7 +330,7 @@ class Portfolio:
         Raises
         ------
         PortfolioValidationError
-            If an item is not a :class:`~kampala.records.Partnership` or ids
+            If an item is not a `Partnership` or ids
             repeat (records validate their own fields on construction).
         """
         recs = list(records)
@@ -630,7 +630,7 @@ class Portfolio:
         Raises
         ------
         DataFormatError
-            For a path that is not in :data:`SCHEMA`.
+            For a path that is not in `SCHEMA`.
         """
         try:
             return self.columns[path]
@@ -796,7 +796,7 @@ def _coerce_column(name: str, spec: FieldSpec, values: Any, n: int) -> Array:
 
 
 def iter_ordinals() -> Sequence[tuple[str, type[Ordinal]]]:
-    """Return the ordinal fields of :data:`SCHEMA` with their scales."""
+    """Return the ordinal fields of `SCHEMA` with their scales."""
     return [
         (s.path, s.enum)
         for s in SCHEMA

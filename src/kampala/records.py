@@ -6,8 +6,8 @@ required; evidence fields default to ``None``, which means *no evidence*
 negative answer (``False``, ``Alignment.NONE``, an empty tuple).
 
 Ordinal scales are enumerations whose members are listed from the lowest
-to the highest level; :attr:`Ordinal.rank` is the position (0 = lowest) and
-:attr:`Ordinal.score` maps the scale onto [0, 1] with fixed goalposts
+to the highest level; `Ordinal.rank` is the position (0 = lowest) and
+`Ordinal.score` maps the scale onto [0, 1] with fixed goalposts
 (lowest level 0, highest 1, equal steps).
 
 Examples

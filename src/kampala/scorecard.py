@@ -1,6 +1,6 @@
 """Kampala scorecards: principle scores, coverage, flags, composite and ranks.
 
-:func:`kps1` builds the default methodology KPS-1 and :func:`score_portfolio`
+`kps1()` builds the default methodology KPS-1 and `score_portfolio()`
 runs a scorecard methodology on a portfolio:
 
 1. each principle's scorer rates every partnership on its criteria (scores
@@ -179,12 +179,12 @@ def score_portfolio(
     Parameters
     ----------
     methodology : Methodology
-        A methodology with scorers, such as :func:`kps1`.
+        A methodology with scorers, such as `kps1()`.
     portfolio : Portfolio
         The partnerships to score.
     registry : ScorerRegistry, optional
         Where to find the scorers; default
-        :data:`kampala.principles.default_registry`.
+        `default_registry`.
 
     Returns
     -------
@@ -229,7 +229,7 @@ def score_portfolio(
 class Explanation:
     """Why one partnership scored what it did.
 
-    ``str(explanation)`` gives a readable account; :meth:`to_dict` the same
+    ``str(explanation)`` gives a readable account; `to_dict()` the same
     as data. Each criterion lists its evidence, score, weight within its
     principle and contribution to the overall score.
     """
@@ -357,7 +357,7 @@ class Scorecard:
     def coverage(self, principle: Principle | int | str | None = None) -> FloatArray:
         r"""Share of weight with evidence: of a principle's criteria, or overall.
 
-        For a principle, :math:`\sum_{c\,present} w_c / \sum_c w_c` over its
+        For a principle, $\sum_{c\,present} w_c / \sum_c w_c$ over its
         criteria with the weights used; overall, the same over principles
         that could be scored.
         """
@@ -435,11 +435,11 @@ class Scorecard:
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Serialise :meth:`to_dict` as JSON."""
+        """Serialise `to_dict()` as JSON."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def to_pandas(self) -> Any:
-        """Return :meth:`table` as a pandas DataFrame indexed by id.
+        """Return `table()` as a pandas DataFrame indexed by id.
 
         Requires the optional ``pandas`` extra.
         """

@@ -1,13 +1,13 @@
 """Methodologies and their results.
 
-A :class:`Methodology` is an ordered list of composite steps with an
+A `Methodology` is an ordered list of composite steps with an
 ``id``, a ``version`` and a content hash: the SHA-256 of its canonical JSON
 (keys sorted, no insignificant white space, UTF-8). Two methodologies that
 mean the same thing have the same hash, and a methodology read back from
 JSON is equal to the one written.
 
-Running a methodology on an :class:`~kampala.indicators.IndicatorSet` gives a
-:class:`CompositeResult` that keeps every intermediate data set by step name
+Running a methodology on an `IndicatorSet` gives a
+`CompositeResult` that keeps every intermediate data set by step name
 (``"Raw"``, ``"Denominated"``, ``"Imputed"``, ``"Screened"``, ``"Treated"``,
 ``"Normalised"``), the score and rank of every aggregate, and the
 contribution of each indicator to the root score of any unit.
@@ -234,17 +234,17 @@ class Methodology:
         Version string; change it whenever the steps change.
     steps : sequence of step
         Steps applied in the order given. Each kind of step appears at most
-        once; :class:`~kampala.composite.Aggregate`, if present, comes last.
+        once; `Aggregate`, if present, comes last.
     title : str, default=""
         Human-readable title.
     description : str, default=""
         Free text for the citable description.
     scorers : sequence of ScorerSpec, default=()
         For a Kampala scorecard methodology: the scorer of each principle.
-        Running it needs a :class:`~kampala.portfolio.Portfolio` and gives a
-        :class:`~kampala.scorecard.Scorecard`; without scorers it runs on an
-        :class:`~kampala.indicators.IndicatorSet` and gives a
-        :class:`CompositeResult`.
+        Running it needs a `Portfolio` and gives a
+        `Scorecard`; without scorers it runs on an
+        `IndicatorSet` and gives a
+        `CompositeResult`.
     references : sequence of str, default=()
         References cited by the methodology's description.
 
@@ -314,7 +314,7 @@ class Methodology:
     def default(cls) -> Methodology:
         """Return KPS-1, the default Kampala scorecard methodology.
 
-        See :func:`kampala.scorecard.kps1`.
+        See `kps1()`.
         """
         from kampala.scorecard import kps1
 
@@ -323,7 +323,7 @@ class Methodology:
     def to_markdown(self, *, lang: str = "en") -> str:
         """Return the citable description in Markdown (``"en"`` or ``"es"``).
 
-        See :func:`kampala.describe.to_markdown`.
+        See `to_markdown()`.
         """
         from kampala.describe import to_markdown
 
@@ -345,7 +345,7 @@ class Methodology:
 
     @property
     def sha256(self) -> str:
-        """SHA-256 of the canonical JSON of :meth:`content`."""
+        """SHA-256 of the canonical JSON of `content()`."""
         return hashlib.sha256(
             canonical_json(self.content()).encode("utf-8")
         ).hexdigest()
@@ -369,7 +369,7 @@ class Methodology:
         return out
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Serialise to JSON (keys sorted); :meth:`from_json` reads it back."""
+        """Serialise to JSON (keys sorted); `from_json()` reads it back."""
         return json.dumps(
             self.to_dict(),
             indent=indent,
@@ -380,7 +380,7 @@ class Methodology:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Methodology:
-        """Build a methodology from :meth:`to_dict` output.
+        """Build a methodology from `to_dict()` output.
 
         Raises
         ------
@@ -461,7 +461,7 @@ class Methodology:
             methodology such as KPS-1).
         registry : ScorerRegistry, optional
             Where to find the scorers; default
-            :data:`kampala.principles.default_registry`.
+            `default_registry`.
 
         Returns
         -------
@@ -498,7 +498,7 @@ class Methodology:
         return self.run_indicators(data)
 
     def run_indicators(self, data: IndicatorSet) -> CompositeResult:
-        """Apply the steps to indicator data and aggregate (see :meth:`run`)."""
+        """Apply the steps to indicator data and aggregate (see `run()`)."""
         datasets: dict[str, IndicatorSet] = {"Raw": data}
         details: dict[str, Mapping[str, Any]] = {}
         current = data
@@ -694,9 +694,10 @@ class CompositeResult:
                 part = contrib[parent][:, None] * share
                 with np.errstate(invalid="ignore", divide="ignore"):
                     m = np.where(x0 != 0, part / np.where(x0 != 0, x0, 1.0), 0.0)
+            blank = np.isnan(value(parent))  # a missing aggregate passes nothing on
             for j, k in enumerate(kids):
-                contrib[k] = np.where(present[:, j], part[:, j], np.nan)
-                mult[k] = m[:, j]
+                contrib[k] = np.where(present[:, j] & ~blank, part[:, j], np.nan)
+                mult[k] = np.where(blank, 0.0, m[:, j])
         out = np.column_stack([contrib[code] for code in fw.indicator_codes])
         out.flags.writeable = False
         return out
@@ -723,7 +724,7 @@ class CompositeResult:
         return rows
 
     def to_pandas(self) -> Any:
-        """Return :meth:`table` as a pandas DataFrame indexed by unit code.
+        """Return `table()` as a pandas DataFrame indexed by unit code.
 
         Requires the optional ``pandas`` extra.
         """
@@ -761,5 +762,5 @@ def _last_dataset(datasets: Mapping[str, IndicatorSet]) -> str:
 
 
 def steps_in_canonical_order(steps: Sequence[AnyStep]) -> list[AnyStep]:
-    """Sort steps into :data:`CANONICAL_ORDER`."""
+    """Sort steps into `CANONICAL_ORDER`."""
     return sorted(steps, key=lambda s: CANONICAL_ORDER.index(s.kind))

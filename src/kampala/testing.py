@@ -1,14 +1,14 @@
 """Public conformance checks for principle scorers.
 
-:func:`check_scorer` runs a scorer through every property kampala promises
-of a principle scorer (the :class:`~kampala.principles.Scorer` protocol,
+`check_scorer()` runs a scorer through every property kampala promises
+of a principle scorer (the `Scorer` protocol,
 valid criteria, bounded, deterministic, row-wise, monotone scores and
-explanations) and raises :class:`AssertionError` naming the first check
+explanations) and raises `AssertionError` naming the first check
 that fails. Run it in the tests of any scorer you write or publish as a
 plug-in, as scikit-learn's ``check_estimator`` is run on estimators.
 
-:func:`sample_test_portfolio` builds the seeded synthetic portfolio the
-checks use: it covers every field of :data:`kampala.portfolio.SCHEMA` and
+`sample_test_portfolio()` builds the seeded synthetic portfolio the
+checks use: it covers every field of `SCHEMA` and
 every kind of value (each ordinal level, missing values, empty sets, actors
 of every kind), including partnerships with no evidence at all and
 partnerships with all evidence.
@@ -776,14 +776,14 @@ def check_scorer(scorer: Any, portfolio: Portfolio | None = None) -> None:
       ``principle``, ``criteria``, ``score``, ``explain`` and ``params``;
     - ``id`` and ``version``: a valid scorer id (lower case letters, digits,
       ``.``, ``_`` and ``-``, starting with a letter), a non-empty version;
-    - ``principle``: a :class:`~kampala.principles.Principle` member;
+    - ``principle``: a `Principle` member;
     - ``criteria`` and ``evidence``: at least one criterion, unique codes,
       all of the scorer's principle, weights > 0, and every evidence path a
-      field of :data:`kampala.portfolio.SCHEMA` or ``"actors"``;
+      field of `SCHEMA` or ``"actors"``;
     - ``params``: ``params()`` returns a JSON-serialisable mapping, the same
       on every call;
     - ``score``, ``shape`` and ``bounds``: ``score()`` returns a
-      :class:`~kampala.principles.PrincipleScores` carrying the scorer's id,
+      `PrincipleScores` carrying the scorer's id,
       version, principle, criteria and the portfolio's ids, of shape
       (partnerships, criteria), with values in [0, 1] or NaN;
     - ``no_evidence``: a partnership without evidence scores NaN on every
@@ -795,7 +795,7 @@ def check_scorer(scorer: Any, portfolio: Portfolio | None = None) -> None:
       the portfolio;
     - ``monotonicity``: raising an ordinal evidence field one level, or a
       yes/no field from no to yes, never lowers a criterion that reads it
-      nor the principle score :meth:`PrincipleScores.score`;
+      nor the principle score `PrincipleScores.score()`;
     - ``explain``: ``explain(portfolio, id)`` returns a non-empty text that
       mentions every criterion code, for every partnership.
 
@@ -824,7 +824,7 @@ def check_scorer(scorer: Any, portfolio: Portfolio | None = None) -> None:
     Notes
     -----
     Scores are compared with an absolute and relative tolerance of
-    :math:`10^{-12}` in the permutation, row-independence and
+    $10^{-12}$ in the permutation, row-independence and
     monotonicity checks, and exactly (byte for byte) in the determinism
     check.
 

@@ -1,7 +1,7 @@
 """Named methods with typed, validated parameters.
 
 Each composite step offers methods by name (``"min-max"``, ``"geometric"``).
-A method declares its parameters as a tuple of :class:`Param`; this module
+A method declares its parameters as a tuple of `Param`; this module
 fills defaults, checks types and ranges, and parses the positional
 ``name:p1,p2`` form the command line uses. Resolved parameters are complete
 (every default filled in), so two configurations that mean the same thing

@@ -1,9 +1,9 @@
 """The composite-indicator engine: steps that turn indicators into an index.
 
 Each step is a frozen configuration with a pure, vectorised kernel:
-:class:`Denominate`, :class:`Impute`, :class:`Screen`, :class:`Treat`,
-:class:`Normalise` and :class:`Aggregate`. A
-:class:`~kampala.scoring.Methodology` lists the steps to apply, in order.
+`Denominate`, `Impute`, `Screen`, `Treat`,
+`Normalise` and `Aggregate`. A
+`Methodology` lists the steps to apply, in order.
 """
 
 from kampala.composite.aggregate import Aggregate, LevelRule, aggregate_values

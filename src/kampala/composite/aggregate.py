@@ -11,18 +11,18 @@ present is below ``min_data``, or the share of their weight below
 
 Methods (equations on ``docs/methodology/aggregation.md``):
 
-- ``"arithmetic"`` (A1): :math:`\sum_i w_i x_i`.
-- ``"geometric"`` (A2): :math:`\prod_i x_i^{w_i}`, values must be >= 0.
-- ``"harmonic"`` (A3): :math:`1 / \sum_i (w_i / x_i)`, values must be >= 0.
-- ``"generalised-mean"`` (A4): :math:`(\sum_i w_i x_i^p)^{1/p}`; p = 0 is the
-  geometric mean; values must be >= 0 unless p is a positive integer.
+- ``"arithmetic"`` (A1): $\sum_i w_i x_i$.
+- ``"geometric"`` (A2): $\prod_i x_i^{w_i}$, values must be >= 0.
+- ``"harmonic"`` (A3): $1 / \sum_i (w_i / x_i)$, values must be >= 0.
+- ``"generalised-mean"`` (A4): $(\sum_i w_i x_i^p)^{1/p}$; p = 0 is the
+  geometric mean; values must be >= 0.
 
 For the geometric, harmonic and power means with p < 0, a child equal to 0
 (with positive weight) makes the aggregate 0, the limit of the mean as that
 child tends to 0; negative values are an error.
-- ``"minimum"`` (A5): :math:`\min_i x_i` over children with positive weight.
-- ``"mazziotta-pareto"`` (A6): :math:`M - \sigma^2 / M` (penalty -1) with the
-  weighted mean :math:`M` and weighted standard deviation :math:`\sigma`.
+- ``"minimum"`` (A5): $\min_i x_i$ over children with positive weight.
+- ``"mazziotta-pareto"`` (A6): $M - \sigma^2 / M$ (penalty -1) with the
+  weighted mean $M$ and weighted standard deviation $\sigma$.
 - ``"copeland"`` (A7): pairwise outranking; wins minus losses.
 """
 
@@ -158,8 +158,7 @@ def _needs_positive(method: str, params: Mapping[str, ParamValue]) -> str | None
     if method in ("geometric", "harmonic"):
         return ">= 0"
     if method == "generalised-mean":
-        p = as_float(params, "p")
-        return ">= 0" if p <= 0 or not float(p).is_integer() else None
+        return ">= 0"
     return None
 
 
@@ -177,7 +176,7 @@ class LevelRule:
     Parameters
     ----------
     method : str
-        One of :data:`METHODS`.
+        One of `METHODS`.
     params : mapping, default=None
         The method's parameters; defaults are filled in.
     """
@@ -473,9 +472,9 @@ def _quasi_arithmetic_level(
 ) -> None:
     r"""One level of weighted quasi-arithmetic means, in blocks of rows.
 
-    With a transform :math:`\phi` (identity, log, reciprocal, power p) each
-    aggregate is :math:`\phi^{-1}(\sum_i w_i \phi(x_i) / \sum_{i\,present}
-    w_i)`, so a whole level is one product of a block of rows with a
+    With a transform $\phi$ (identity, log, reciprocal, power p) each
+    aggregate is $\phi^{-1}(\sum_i w_i \phi(x_i) / \sum_{i\,present}
+    w_i)$, so a whole level is one product of a block of rows with a
     (children x aggregates) weight matrix.
     """
     method = rule.method

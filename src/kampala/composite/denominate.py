@@ -1,7 +1,7 @@
 r"""Denomination: divide indicators by unit-level denominators.
 
-For an indicator whose node names a denominator :math:`d` with scale factor
-:math:`c`, :math:`x'_u = x_u / (d_u / c)` (D1): GDP by population gives GDP
+For an indicator whose node names a denominator $d$ with scale factor
+$c$, $x'_u = x_u / (d_u / c)$ (D1): GDP by population gives GDP
 per person, and a scale factor of 1000 gives it per thousand people.
 Indicators without a denominator are unchanged.
 """

@@ -7,16 +7,16 @@ normalisation methodology page).
 
 Methods (equations on ``docs/methodology/normalisation.md``):
 
-- ``"min-max"`` (N1): :math:`l + (u - l)(x - \min x) / (\max x - \min x)`.
-- ``"z-score"`` (N2): :math:`m + s (x - \bar x) / \mathrm{sd}(x)`, with the
-  sample standard deviation (divisor :math:`n - 1`).
-- ``"goalposts"`` (N3): :math:`c \cdot \mathrm{clip}((x - L)/(U - L), 0, 1)`
-  with fixed bounds; reversed to :math:`(U - x)/(U - L)` for direction -1.
+- ``"min-max"`` (N1): $l + (u - l)(x - \min x) / (\max x - \min x)$.
+- ``"z-score"`` (N2): $m + s (x - \bar x) / \mathrm{sd}(x)$, with the
+  sample standard deviation (divisor $n - 1$).
+- ``"goalposts"`` (N3): $c \cdot \mathrm{clip}((x - L)/(U - L), 0, 1)$
+  with fixed bounds; reversed to $(U - x)/(U - L)$ for direction -1.
 - ``"rank"`` (N4): rank among units, lowest value 1, ties share the lowest
   rank.
-- ``"percentile-rank"`` (N5): :math:`(r - 1)/(n - 1)`.
-- ``"distance-to-max"`` (N6): :math:`1 - (\max x - x)/(\max x - \min x)`.
-- ``"distance-to-target"`` (N7): :math:`1 - (t - x)/(t - \min x)`, optionally
+- ``"percentile-rank"`` (N5): $(r - 1)/(n - 1)$.
+- ``"distance-to-max"`` (N6): $1 - (\max x - x)/(\max x - \min x)$.
+- ``"distance-to-target"`` (N7): $1 - (t - x)/(t - \min x)$, optionally
   capped at 1.
 - ``"none"``: direction applied, values otherwise unchanged.
 """
@@ -316,7 +316,7 @@ class Normalise(MethodStep):
     Parameters
     ----------
     method : str, default="min-max"
-        One of :data:`METHODS`.
+        One of `METHODS`.
     params : mapping, default=None
         Parameters of the method; defaults are filled in.
     indicator_params : mapping of str to mapping, default=None
@@ -378,7 +378,7 @@ class Normalise(MethodStep):
         return out
 
     def apply(self, data: IndicatorSet) -> StepOutput:
-        """Normalise ``data``; see :func:`normalise`."""
+        """Normalise ``data``; see `normalise()`."""
         for code in self.indicator_params:
             if code not in data.indicator_codes:
                 raise ParameterValueError(

@@ -1,8 +1,8 @@
 r"""Screening: drop units with too little data.
 
 A unit's data availability is the share of indicators with a value,
-:math:`a_u = \frac{1}{K}\sum_k \mathbf{1}[x_{uk} \text{ present}]` (S1). Units
-with :math:`a_u < \tau` are removed; the removed units are recorded.
+$a_u = \frac{1}{K}\sum_k \mathbf{1}[x_{uk} \text{ present}]$ (S1). Units
+with $a_u < \tau$ are removed; the removed units are recorded.
 
 Availability is measured on the data the step receives. Placed after
 imputation (the canonical order), it keeps units that imputation could fill;
@@ -81,7 +81,15 @@ class Screen(MethodStep):
     def apply(self, data: IndicatorSet, raw: IndicatorSet | None = None) -> StepOutput:
         """Remove units below the threshold; ``raw`` is used for ``basis="raw"``."""
         basis = data
-        if self.params["basis"] == "raw" and raw is not None:
+        if self.params["basis"] == "raw":
+            if raw is None:
+                raise ParameterValueError(
+                    "Screen.apply()",
+                    "raw",
+                    None,
+                    'the raw data set when basis="raw"',
+                    hint="Methodology.run passes it; pass raw=... when calling apply.",
+                )
             basis = raw
         availability = basis.data_availability()
         if basis is not data:

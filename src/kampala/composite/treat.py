@@ -2,18 +2,18 @@ r"""Outlier treatment: winsorisation, then a log transform if still needed.
 
 For each indicator (equations on ``docs/methodology/treatment.md``):
 
-1. The indicator *passes* if :math:`|G_1| < s` **or** :math:`G_2 < k`, where
-   :math:`G_1` is the bias-corrected sample skewness and :math:`G_2` the
+1. The indicator *passes* if $|G_1| < s$ **or** $G_2 < k$, where
+   $G_1$ is the bias-corrected sample skewness and $G_2$ the
    bias-corrected sample excess kurtosis (Excel's ``SKEW`` and ``KURT``),
    with thresholds ``skew`` = 2 and ``kurtosis`` = 3.5 by default (T1).
 2. While it fails and fewer than ``points`` values have been winsorised:
-   if :math:`G_1 \ge 0` every value equal to the current maximum is set to
+   if $G_1 \ge 0$ every value equal to the current maximum is set to
    the largest remaining value, otherwise every value equal to the current
    minimum is set to the smallest remaining value (T2). The count is the
    number of distinct units whose value has been changed; ties are moved
    together, so the count can pass ``points`` by the size of a tie.
 3. If it still fails and ``log`` is true, the *original* values are
-   transformed instead by :math:`\ln(x - \min x + 0.01(\max x - \min x))` (T3).
+   transformed instead by $\ln(x - \min x + 0.01(\max x - \min x))$ (T3).
 
 Indicators with fewer than four values, or without spread, are left as
 they are and reported.
@@ -68,11 +68,13 @@ METHODS: dict[str, Method] = {
 
 
 def skewness(x: FloatArray) -> float:
-    r"""Bias-corrected sample skewness :math:`G_1` (Excel ``SKEW``).
+    r"""Bias-corrected sample skewness $G_1$ (Excel ``SKEW``).
 
-    .. math:: G_1 = \frac{\sqrt{n(n-1)}}{n-2}\,\frac{m_3}{m_2^{3/2}}
+    $$
+    G_1 = \frac{\sqrt{n(n-1)}}{n-2}\,\frac{m_3}{m_2^{3/2}}
+    $$
 
-    with central moments :math:`m_r = \frac1n \sum (x_i - \bar x)^r`.
+    with central moments $m_r = \frac1n \sum (x_i - \bar x)^r$.
 
     Examples
     --------
@@ -87,9 +89,11 @@ def skewness(x: FloatArray) -> float:
 
 
 def kurtosis(x: FloatArray) -> float:
-    r"""Bias-corrected sample excess kurtosis :math:`G_2` (Excel ``KURT``).
+    r"""Bias-corrected sample excess kurtosis $G_2$ (Excel ``KURT``).
 
-    .. math:: G_2 = \frac{n-1}{(n-2)(n-3)}\left((n+1)\frac{m_4}{m_2^2} - 3(n-1)\right)
+    $$
+    G_2 = \frac{n-1}{(n-2)(n-3)}\left((n+1)\frac{m_4}{m_2^2} - 3(n-1)\right)
+    $$
 
     Examples
     --------
@@ -233,8 +237,10 @@ class Treat(MethodStep):
                 treatment = "skipped (fewer than 4 values or no spread)"
             elif info["logged"][j]:
                 treatment = "log"
-            elif info["fails"][j]:
+            elif info["fails"][j] and info["changed"][:, j].any():
                 treatment = "winsorised"
+            elif info["fails"][j]:
+                treatment = "none (fails, no treatment allowed)"
             else:
                 treatment = "none"
             details[code] = {

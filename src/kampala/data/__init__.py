@@ -1,8 +1,8 @@
 """Example data shipped with kampala (see the README in this folder).
 
-- :func:`sample_portfolio`: an illustrative, fictional portfolio of Peruvian
+- `sample_portfolio()`: an illustrative, fictional portfolio of Peruvian
   multi-stakeholder partnerships (not real projects, not an assessment).
-- :func:`asem_paths`: the ASEM Sustainable Connectivity example index in
+- `asem_paths()`: the ASEM Sustainable Connectivity example index in
   COINr's iData/iMeta layout (data: JRC ASEM portal; example: COINr).
 """
 

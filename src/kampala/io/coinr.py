@@ -12,8 +12,8 @@ describes an index with two tables:
   ``Aggregate``, ``Group``, ``Denominator``, ``Other``) and optionally
   ``Unit``, ``Target``, ``Denominator`` and ``ScaleFactor``.
 
-:func:`read_coinr` checks that the two tables agree and builds an
-:class:`~kampala.indicators.IndicatorSet`.
+`read_coinr()` checks that the two tables agree and builds an
+`IndicatorSet`.
 """
 
 from __future__ import annotations
@@ -137,10 +137,10 @@ def read_coinr(idata: PathLike, imeta: PathLike) -> IndicatorSet:
 
     Examples
     --------
+    >>> from kampala.data import asem_paths
     >>> from kampala.io import read_coinr
-    >>> data = read_coinr("../shared/data/asem/asem_iData.csv",
-    ...                   "../shared/data/asem/asem_iMeta.csv")  # doctest: +SKIP
-    >>> data.n_units, data.n_indicators  # doctest: +SKIP
+    >>> data = read_coinr(*asem_paths())
+    >>> data.n_units, data.n_indicators
     (51, 49)
     """
     mname = Path(imeta).name

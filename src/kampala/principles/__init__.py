@@ -1,11 +1,11 @@
 """The Kampala Principles, their sub-principles, and the scorers that rate them.
 
-- :class:`Principle`: the five principles, with English and Spanish titles.
-- :func:`subprinciples`: the 16 sub-principles and the provenance of their
+- `Principle`: the five principles, with English and Spanish titles.
+- `subprinciples()`: the 16 sub-principles and the provenance of their
   titles (unverified titles are shown as the library's paraphrase).
-- :class:`Scorer`: the protocol a principle scorer follows;
-  :class:`PrincipleScores` is what it returns.
-- :class:`ScorerRegistry` and :data:`default_registry`, which also loads
+- `Scorer`: the protocol a principle scorer follows;
+  `PrincipleScores` is what it returns.
+- `ScorerRegistry` and `default_registry`, which also loads
   third-party scorers from the ``kampala.scorers`` entry-point group.
 - The KPS-1 default scorers, one per principle.
 """

@@ -297,7 +297,9 @@ class PrincipleScores:
     def coverage(self) -> FloatArray:
         r"""Share of criterion weight with evidence, per partnership.
 
-        .. math:: \mathrm{cov}_u = \sum_{c\,present} w_c / \sum_c w_c
+        $$
+        \mathrm{cov}_u = \sum_{c\,present} w_c / \sum_c w_c
+        $$
         """
         w = self.weights
         out: FloatArray = (~np.isnan(self.values)) @ w / w.sum()
@@ -306,7 +308,9 @@ class PrincipleScores:
     def score(self) -> FloatArray:
         r"""Weighted mean of the criteria with evidence (NaN if none).
 
-        .. math:: s_u = \sum_{c\,present} w_c x_{uc} / \sum_{c\,present} w_c
+        $$
+        s_u = \sum_{c\,present} w_c x_{uc} / \sum_{c\,present} w_c
+        $$
         """
         w = self.weights
         present = ~np.isnan(self.values)

@@ -1,8 +1,8 @@
 """The scorer registry and third-party scorer plug-ins.
 
-Scorers register by principle and id. :data:`default_registry` serves
+Scorers register by principle and id. `default_registry` serves
 notebooks and the command line; systems that embed kampala can build their
-own :class:`ScorerRegistry`. Third-party scorers are found through the
+own `ScorerRegistry`. Third-party scorers are found through the
 entry-point group ``kampala.scorers`` (each entry point names a scorer
 object, or a callable returning one or a list of them), loaded lazily on the
 first look-up; set the environment variable ``KAMPALA_NO_PLUGINS=1`` to

@@ -3,14 +3,14 @@ r"""The default scorers of KPS-1, one per Kampala Principle.
 Every criterion maps evidence to [0, 1] with a fixed rule (equations (K1)
 to (K5) of the principle pages in ``docs/methodology/principles/``):
 
-- an ordinal level scores :math:`\mathrm{rank} / (\mathrm{levels} - 1)`;
+- an ordinal level scores $\mathrm{rank} / (\mathrm{levels} - 1)$;
 - a yes/no answer scores 1 or 0;
 - a share scores itself;
-- a count scores :math:`\min(1, c / c^\ast)` against a documented target
-  :math:`c^\ast` (a scorer parameter);
+- a count scores $\min(1, c / c^\ast)$ against a documented target
+  $c^\ast$ (a scorer parameter);
 - missing evidence scores NaN, never 0.
 
-All scorers work on the columns of a :class:`~kampala.portfolio.Portfolio`
+All scorers work on the columns of a `Portfolio`
 at once; no Python loop runs per partnership.
 """
 
@@ -97,7 +97,7 @@ class RubricScorer:
     """Base of the default scorers: criteria, rules and explanations.
 
     Subclasses set the class attributes ``id``, ``version``, ``principle``
-    and ``criteria`` and implement :meth:`_compute`, which returns one column
+    and ``criteria`` and implement `_compute()`, which returns one column
     of scores per criterion. Their attrs fields are their parameters.
     """
 
