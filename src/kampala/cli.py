@@ -47,7 +47,7 @@ from kampala.portfolio import Portfolio
 from kampala.scorecard import Scorecard
 from kampala.scoring import CompositeResult, Methodology, steps_in_canonical_order
 
-__all__ = ["main"]
+__all__ = ["asem_methodology", "main"]
 
 EXIT_USAGE = 2
 

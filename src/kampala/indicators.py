@@ -229,7 +229,10 @@ class IndicatorSet:
 
     def data_availability(self) -> FloatArray:
         """Share of indicators with a value, per unit."""
-        out: FloatArray = 1.0 - np.isnan(self.values).mean(axis=1)
+        # a count over a count: exactly k/n, so thresholds such as 0.9 compare
+        # as the analyst expects (1 - 1/10 would be 0.8999999999999999)
+        present = (~np.isnan(self.values)).sum(axis=1)
+        out: FloatArray = present / max(1, self.values.shape[1])
         return out
 
     # -- derived sets ---------------------------------------------------------------
@@ -248,6 +251,8 @@ class IndicatorSet:
                 f"of shape {self.values.shape}",
             )
         _check_finite(arr, self)
+        if arr.flags.writeable:
+            arr.flags.writeable = False
         new = copy.copy(self)
         object.__setattr__(new, "values", arr)
         return new

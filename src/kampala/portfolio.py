@@ -86,7 +86,7 @@ from kampala.records import (
     TransparencyEvidence,
 )
 
-__all__ = ["ACTOR_SCHEMA", "SCHEMA", "FieldSpec", "Portfolio"]
+__all__ = ["ACTOR_SCHEMA", "SCHEMA", "FieldSpec", "Portfolio", "iter_ordinals"]
 
 Kind = Literal[
     "str",

@@ -64,6 +64,7 @@ __all__ = [
     "Role",
     "TargetGroup",
     "TransparencyEvidence",
+    "enum_values",
 ]
 
 

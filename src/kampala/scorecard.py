@@ -45,7 +45,14 @@ from kampala.principles import (
 )
 from kampala.scoring import CompositeResult, Methodology, MethodologyRef, ScorerSpec
 
-__all__ = ["ROOT", "Explanation", "Scorecard", "kps1", "score_portfolio"]
+__all__ = [
+    "ROOT",
+    "Explanation",
+    "Scorecard",
+    "kps1",
+    "score_portfolio",
+    "scorecard_framework",
+]
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -28,7 +28,7 @@ import numpy.typing as npt
 import scipy.stats
 
 from kampala._version import __version__
-from kampala.composite.aggregate import Aggregate, AggregateOutput, LevelRule
+from kampala.composite.aggregate import Aggregate, AggregateOutput
 from kampala.composite.denominate import Denominate
 from kampala.composite.impute import Impute
 from kampala.composite.normalise import Normalise
@@ -48,7 +48,9 @@ __all__ = [
     "Methodology",
     "MethodologyRef",
     "ScorerSpec",
+    "canonical_json",
     "rank_scores",
+    "steps_in_canonical_order",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -142,15 +144,18 @@ def _step_from_dict(d: Mapping[str, Any]) -> AnyStep:
             where, "step", kind, f"one of {', '.join(repr(k) for k in _STEP_TYPES)}"
         )
     kwargs = {k: v for k, v in d.items() if k != "step"}
-    if kind == "aggregate" and "levels" in kwargs:
-        kwargs["levels"] = {
-            int(k): LevelRule(**v) for k, v in dict(kwargs["levels"]).items()
-        }
     try:
         step: AnyStep = _STEP_TYPES[kind](**kwargs)
-    except TypeError as exc:
+    except MethodologyError:
+        raise
+    except (TypeError, ValueError, AttributeError) as exc:
+        # includes KampalaError subclasses raised by the step's own validation
         raise MethodologyError(
-            where, f"{kind} step", kwargs, "a mapping of that step's fields"
+            where,
+            f"{kind} step",
+            kwargs,
+            "a mapping of that step's fields with valid values",
+            hint=str(exc),
         ) from exc
     return step
 

@@ -526,7 +526,15 @@ def _quasi_arithmetic_level(
             elif method == "harmonic":
                 phi = 1.0 / x
             else:
-                phi = np.power(x, p)
+                # M_p(x) = m M_p(x / m) with m the row's largest value keeps
+                # x^p finite; for |p| < 1/2, expm1/log1p keep the mean
+                # accurate as p tends to 0 (where x^p - 1 loses all digits)
+                scale = np.max(x, axis=1, keepdims=True)
+                scale = np.where(scale > 0, scale, 1.0)
+                if abs(p) < 0.5:
+                    phi = np.expm1(p * np.log(x / scale))
+                else:
+                    phi = np.power(x / scale, p)
             if weightless.any():
                 phi = np.where(weightless, 0.0, phi)
             if has_nan:
@@ -542,8 +550,10 @@ def _quasi_arithmetic_level(
                 out = np.exp(mean)
             elif method == "harmonic":
                 out = 1.0 / mean
+            elif abs(p) < 0.5:
+                out = scale * np.exp(np.log1p(mean) / p)
             else:
-                out = np.power(mean, 1.0 / p)
+                out = scale * np.power(mean, 1.0 / p)
         if has_nan:
             out = np.where(den > 0, out, np.nan)
             min_data, min_coverage = thresholds

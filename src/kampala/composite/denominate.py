@@ -64,7 +64,7 @@ class Denominate(MethodStep):
                     f"one of the data's denominators {sorted(data.denominators)}",
                 )
             d = data.denominators[node.denominator] / node.scale_factor
-            bad = ~(d != 0) & ~np.isnan(x[:, j])
+            bad = ((d == 0) | np.isnan(d)) & ~np.isnan(x[:, j])
             if bad.any():
                 units = [data.unit_codes[i] for i in np.flatnonzero(bad)]
                 warnings.warn(

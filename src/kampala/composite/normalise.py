@@ -185,11 +185,19 @@ def _mean_sd(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         count += present.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / count
+        # deviations are scaled by their largest magnitude before squaring, so
+        # that tiny spreads (1e-189) do not underflow to a zero deviation
+        scale = np.zeros(k)
+        for start in range(0, x.shape[0], _ROWS):
+            d = np.abs(x[start : start + _ROWS] - mean)
+            scale = np.fmax(scale, np.nanmax(np.where(np.isnan(d), 0.0, d), axis=0))
+        safe = np.where(scale > 0, scale, 1.0)
         ss = np.zeros(k)
         for start in range(0, x.shape[0], _ROWS):
-            d = x[start : start + _ROWS] - mean
+            d = (x[start : start + _ROWS] - mean) / safe
             ss += np.where(np.isnan(d), 0.0, d * d).sum(axis=0)
-        sd = np.sqrt(ss / (count - 1))
+        sd = safe * np.sqrt(ss / (count - 1))
+        sd = np.where(scale > 0, sd, 0.0)
     return mean, sd, count
 
 
@@ -343,6 +351,17 @@ class Normalise(MethodStep):
             code: resolve_method(where, METHODS, self.method, {**self.params, **p})
             for code, p in self.indicator_params.items()
         }
+        if self.method == "min-max":
+            for code, p in [("", self.params), *resolved.items()]:
+                if not p["lower"] < p["upper"]:  # type: ignore[operator]
+                    raise ParameterValueError(
+                        where,
+                        "upper",
+                        p["upper"],
+                        f"greater than lower ({p['lower']!r})"
+                        + (f" for indicator {code!r}" if code else ""),
+                        hint="Use direction -1 on the node to reverse an indicator.",
+                    )
         object.__setattr__(
             self,
             "indicator_params",
@@ -433,7 +452,8 @@ class Normalise(MethodStep):
                     "Normalise()",
                     "upper",
                     float(upper[j]),
-                    f"greater than lower ({lower[j]!r}) for indicator {codes[j]!r}",
+                    f"greater than lower ({float(lower[j])!r}) "
+                    f"for indicator {codes[j]!r}",
                 )
             out = _goalposts(
                 x, lower, upper, self._column_param(data, "scale"), clip, directions

@@ -39,6 +39,7 @@ PathLike = str | os.PathLike[str]
 _MISSING = {"", "NA", "NaN", "nan", "N/A", "#N/A", "NULL", "null"}
 _TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
 _UNIT_COLUMNS = ("uCode", "uName", "Time")
+_LINE = "\x00line"  # key holding a record's line number (cannot be a CSV header)
 
 
 def _read_table(path: PathLike, what: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -62,23 +63,28 @@ def _read_table(path: PathLike, what: str) -> tuple[list[str], list[dict[str, st
     if "\x00" in text:
         raise DataFormatError(f"{p.name}", "content", "binary data", "a CSV text file")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
     try:
-        rows = list(reader)
+        for row in reader:
+            rows.append((reader.line_num, row))
     except csv.Error as exc:
         raise DataFormatError(
             f"{p.name} line {reader.line_num}", "CSV", str(exc), "well-formed CSV"
         ) from exc
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
     if not rows:
         raise DataFormatError(
             f"{p.name}", "content", "empty file", "a header row and data"
         )
-    header = [h.strip() for h in rows[0]]
+    header_line, header_row = rows[0]
+    header = [h.strip() for h in header_row]
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
-        raise DataFormatError(f"{p.name} line 1", "header", dup, "unique column names")
+        raise DataFormatError(
+            f"{p.name} line {header_line}", "header", dup, "unique column names"
+        )
     records = []
-    for lineno, r in enumerate(rows[1:], start=2):
+    for lineno, r in rows[1:]:
         if len(r) != len(header):
             raise DataFormatError(
                 f"{p.name} line {lineno}",
@@ -86,7 +92,9 @@ def _read_table(path: PathLike, what: str) -> tuple[list[str], list[dict[str, st
                 len(r),
                 f"{len(header)} fields, as in the header",
             )
-        records.append(dict(zip(header, (c.strip() for c in r), strict=True)))
+        rec = dict(zip(header, (c.strip() for c in r), strict=True))
+        rec[_LINE] = str(lineno)
+        records.append(rec)
     return header, records
 
 
@@ -154,8 +162,8 @@ def read_coinr(idata: PathLike, imeta: PathLike) -> IndicatorSet:
     groups: list[str] = []
     denoms: list[str] = []
     seen: set[str] = set()
-    for lineno, m in enumerate(meta, start=2):
-        where = f"{mname} line {lineno}"
+    for m in meta:
+        where = f"{mname} line {m[_LINE]}"
         code = m["iCode"]
         kind = m["Type"]
         if code in _MISSING:
@@ -258,7 +266,8 @@ def read_coinr(idata: PathLike, imeta: PathLike) -> IndicatorSet:
     codes = []
     names = []
     values = []
-    for lineno, r in enumerate(rows, start=2):
+    for r in rows:
+        lineno = r[_LINE]
         ucode = r["uCode"]
         if ucode in _MISSING:
             raise DataFormatError(
@@ -278,8 +287,8 @@ def read_coinr(idata: PathLike, imeta: PathLike) -> IndicatorSet:
     group_cols = {g: [None if r[g] in _MISSING else r[g] for r in rows] for g in groups}
     denom_cols = {
         d: [
-            _number(r[d], f"{dname} line {i} (unit {r['uCode']!r})", d)
-            for i, r in enumerate(rows, start=2)
+            _number(r[d], f"{dname} line {r[_LINE]} (unit {r['uCode']!r})", d)
+            for r in rows
         ]
         for d in denoms
     }

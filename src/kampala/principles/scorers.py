@@ -37,6 +37,11 @@ __all__ = [
     "ResultsScorer",
     "RubricScorer",
     "TransparencyScorer",
+    "count_score",
+    "flag_score",
+    "ordinal_score",
+    "ratio_score",
+    "share_score",
 ]
 
 FloatArray = npt.NDArray[np.float64]
