@@ -14,9 +14,9 @@ window.MathJax = {
   },
 };
 
-// mkdocs-material loads pages without a full reload ("instant" navigation is
-// off here, but the document$ observable also fires on the first load), so
-// typeset again whenever a page is shown.
+// mkdocs-material announces every page it shows through the document$
+// observable (on the first load, and on each page change if "instant"
+// navigation is ever turned on); typeset the page each time.
 if (typeof document$ !== "undefined") {
   document$.subscribe(() => {
     MathJax.startup.output.clearCache();

@@ -98,9 +98,11 @@ class KampalaError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         value = self.value if self._has_value else _Unset()
+        notes = getattr(self, "__notes__", None)
         return (
             _rebuild,
             (type(self), self.where, self.field, value, self.expected, self.hint),
+            {"__notes__": list(notes)} if notes else None,
         )
 
 
@@ -228,7 +230,12 @@ class PortfolioValidationError(ExceptionGroup, KampalaError):
         return PortfolioValidationError(self.source, excs)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.source, list(self.exceptions)))
+        notes = getattr(self, "__notes__", None)
+        return (
+            type(self),
+            (self.source, list(self.exceptions)),
+            {"__notes__": list(notes)} if notes else None,
+        )
 
 
 def _group_message(source: str, errors: Sequence[Exception]) -> str:

@@ -59,6 +59,10 @@ from kampala.errors import (
     RecordValidationError,
 )
 from kampala.records import (
+    _COUNTRY,
+    _CURRENCY,
+    _SDG_TARGET,
+    _SECTOR,
     Actor,
     ActorKind,
     AdditionalityLevel,
@@ -432,7 +436,7 @@ class Portfolio:
                 act[spec.path] = np.full(m, "USD", dtype=object)
             elif spec.path == "roles":
                 act[spec.path] = np.zeros((m, len(Role)))
-            elif not spec.optional:
+            elif not spec.optional and m > 0:
                 raise DataFormatError(name, "actors", spec.path, "present")
             else:
                 act[spec.path] = _empty(spec, m)
@@ -484,29 +488,47 @@ class Portfolio:
                 err.add_note(f"record {r}")
                 errors.append(err)
 
-        for path in ("id", "title", "country", "notes"):
+        def flags(values: Iterable[bool]) -> npt.NDArray[np.bool_]:
+            return np.fromiter(values, dtype=bool, count=n)
+
+        for path in ("id", "title"):
             col = self.columns[path]
-            ok = np.array([isinstance(v, str) for v in col], dtype=bool)
-            if path in ("id", "title"):
-                ok &= np.array([isinstance(v, str) and bool(v.strip()) for v in col])
-            if path == "country":
-                ok &= np.array(
-                    [
-                        isinstance(v, str)
-                        and len(v) == 2
-                        and v.isalpha()
-                        and v.isupper()
-                        for v in col
-                    ]
+            ok = flags(isinstance(v, str) and bool(v.strip()) for v in col)
+            bad(~ok, path, col, "a non-empty string")
+        col = self.columns["notes"]
+        bad(~flags(isinstance(v, str) for v in col), "notes", col, "a string")
+        col = self.columns["country"]
+        ok = flags(isinstance(v, str) and bool(_COUNTRY.match(v)) for v in col)
+        bad(~ok, "country", col, "an ISO 3166-1 alpha-2 code such as 'PE'")
+        col = self.columns["sectors"]
+        for r, v in enumerate(col):
+            items = v if isinstance(v, tuple) else (v,)
+            wrong = [c for c in items if not (isinstance(c, str) and _SECTOR.match(c))]
+            if wrong or not isinstance(v, tuple):
+                bad(
+                    np.arange(n) == r,
+                    "sectors",
+                    np.array([wrong[0] if wrong else v], dtype=object).repeat(n),
+                    "an OECD DAC sector code of 3 or 5 digits, such as '311' or "
+                    "'31120'",
                 )
-            bad(
-                ~ok,
-                path,
-                col,
-                "a non-empty string"
-                if path != "country"
-                else "an ISO 3166-1 alpha-2 code such as 'PE'",
-            )
+        col = self.columns["results.sdg_targets"]
+        for r, v in enumerate(col):
+            if v is None:
+                continue
+            items = v if isinstance(v, tuple) else (v,)
+            wrong = [
+                c for c in items if not (isinstance(c, str) and _SDG_TARGET.match(c))
+            ]
+            if wrong or not isinstance(v, tuple) or len(set(v)) != len(v):
+                bad(
+                    np.arange(n) == r,
+                    "results.sdg_targets",
+                    np.array([wrong[0] if wrong else v], dtype=object).repeat(n),
+                    "an SDG target code such as '5.5' or '17.b', each listed once"
+                    if wrong
+                    else "free of repeated targets",
+                )
         for spec in SCHEMA:
             col = self.columns[spec.path]
             if spec.kind in ("amount", "share", "count", "bool", "ordinal"):
@@ -552,15 +574,14 @@ class Portfolio:
         start, end = self.columns["start"], self.columns["end"]
         both = ~np.isnat(start) & ~np.isnat(end)
         order_bad = both & (end < start)
-        for r in np.flatnonzero(order_bad):
-            rid = ids[r]
+        for k in np.flatnonzero(order_bad).tolist():
             err = RecordValidationError(
-                f"partnership {rid!r}",
+                f"partnership {ids[k]!r}",
                 "end",
-                str(end[r]),
-                f"on or after start ({start[r]})",
+                str(end[k]),
+                f"on or after start ({start[k]})",
             )
-            err.add_note(f"record {r}")
+            err.add_note(f"record {k}")
             errors.append(err)
         total = self.columns["results.indicators_total"]
         for path in (
@@ -593,26 +614,92 @@ class Portfolio:
             return errors
         for path in ("financial_contribution", "in_kind_contribution"):
             col = a[path]
-            neg = ~np.isnan(col) & ~(col >= 0)
+            neg = ~np.isnan(col) & ~((col >= 0) & np.isfinite(col))
             for j in np.flatnonzero(neg):
-                errors.append(
-                    RecordValidationError(
-                        f"partnership {ids[idx[j]]!r}",
-                        f"actors[{a['name'][j]!r}].{path}",
-                        float(col[j]),
-                        ">= 0",
-                    )
+                err = RecordValidationError(
+                    f"partnership {ids[idx[j]]!r}",
+                    f"actors[{a['name'][j]!r}].{path}",
+                    float(col[j]),
+                    "a finite number >= 0",
                 )
+                err.add_note(f"record {int(idx[j])}")
+                errors.append(err)
+        m = idx.size
+
+        def actor_bad(
+            rows: npt.NDArray[np.bool_], field: str, values: Array, expected: str
+        ) -> None:
+            for j in np.flatnonzero(rows):
+                err = RecordValidationError(
+                    f"partnership {ids[idx[j]]!r}",
+                    f"actors[{j - int(np.searchsorted(idx, idx[j]))}].{field}",
+                    _py(values[j]),
+                    expected,
+                )
+                err.add_note(f"record {int(idx[j])}")
+                errors.append(err)
+
+        names = a["name"]
+        actor_bad(
+            ~np.fromiter(
+                (isinstance(v, str) and bool(v.strip()) for v in names),
+                dtype=bool,
+                count=m,
+            ),
+            "name",
+            names,
+            "a non-empty string",
+        )
+        cur = a["currency"]
+        actor_bad(
+            ~np.fromiter(
+                (isinstance(v, str) and bool(_CURRENCY.match(v)) for v in cur),
+                dtype=bool,
+                count=m,
+            ),
+            "currency",
+            cur,
+            "an ISO 4217 code such as 'USD' or 'PEN'",
+        )
+        dom = a["domestic"]
+        actor_bad(
+            ~(np.isnan(dom) | (dom == 0) | (dom == 1)),
+            "domestic",
+            dom,
+            "0 or 1 (false or true) or None",
+        )
+        roles = a["roles"]
+        actor_bad(
+            ~((roles == 0) | (roles == 1)).all(axis=1),
+            "roles",
+            roles,
+            "a row of 0/1 flags",
+        )
+        has_money = ~np.isnan(a["financial_contribution"]) | ~np.isnan(
+            a["in_kind_contribution"]
+        )
+        for i in np.unique(idx[has_money]).tolist():
+            currencies = {str(c) for c in cur[(idx == i) & has_money]}
+            if len(currencies) > 1:
+                err = RecordValidationError(
+                    f"partnership {ids[i]!r}",
+                    "actors",
+                    sorted(currencies),
+                    "contributions in a single currency",
+                    hint="Convert all contributions to one currency (e.g. USD).",
+                )
+                err.add_note(f"record {i}")
+                errors.append(err)
         kinds = a["kind"]
         for j in np.flatnonzero((kinds < 0) | (kinds >= len(ActorKind))):
-            errors.append(
-                RecordValidationError(
-                    f"partnership {ids[idx[j]]!r}",
-                    f"actors[{j}].kind",
-                    int(kinds[j]),
-                    f"an index of ActorKind (0 to {len(ActorKind) - 1})",
-                )
+            err = RecordValidationError(
+                f"partnership {ids[idx[j]]!r}",
+                f"actors[{j}].kind",
+                int(kinds[j]),
+                f"an index of ActorKind (0 to {len(ActorKind) - 1})",
             )
+            err.add_note(f"record {int(idx[j])}")
+            errors.append(err)
         return errors
 
     # -- views ---------------------------------------------------------------------

@@ -429,6 +429,42 @@ def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
 
+def _sorted_members(cls: type[enum.Enum], value: Any) -> Any:
+    """Return a set of enum members as a tuple in declaration order.
+
+    Order carries no meaning in these fields; a canonical order makes records
+    that say the same thing equal and keeps round trips exact. Anything that
+    is not a sequence of members is passed on for the validator to reject.
+    """
+    if value is None or isinstance(value, str):
+        return value
+    items = tuple(value)
+    if all(isinstance(v, cls) for v in items):
+        order = {m: i for i, m in enumerate(cls)}
+        return tuple(sorted(items, key=order.__getitem__))
+    return items
+
+
+def _target_groups(
+    value: Iterable[TargetGroup] | None,
+) -> tuple[TargetGroup, ...] | None:
+    return _sorted_members(TargetGroup, value)  # type: ignore[no-any-return]
+
+
+def _disaggregations(
+    value: Iterable[Disaggregation] | None,
+) -> tuple[Disaggregation, ...] | None:
+    return _sorted_members(Disaggregation, value)  # type: ignore[no-any-return]
+
+
+def _roles(value: Iterable[Role]) -> tuple[Role, ...]:
+    return _sorted_members(Role, value)  # type: ignore[no-any-return]
+
+
+def _instruments(value: Iterable[Instrument]) -> tuple[Instrument, ...]:
+    return _sorted_members(Instrument, value)  # type: ignore[no-any-return]
+
+
 _SDG_TARGET = re.compile(r"^(?:[1-9]|1[0-7])\.(?:[1-9][0-9]?|[a-z])$")
 _SECTOR = re.compile(r"^[0-9]{3}(?:[0-9]{2})?$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -448,6 +484,8 @@ def _sdg_targets(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> 
                 v,
                 "an SDG target code such as '5.5' or '17.b'",
             )
+    if len(set(value)) != len(value):
+        _fail(instance, attribute.name, value, "free of repeated targets")
 
 
 # ---------------------------------------------------------------------------
@@ -634,13 +672,13 @@ class LeaveNoOneBehindEvidence:
 
     target_groups: tuple[TargetGroup, ...] | None = attrs.field(
         default=None,
-        converter=_tuple_or_none,
+        converter=_target_groups,
         validator=_enum_tuple_validator(TargetGroup, optional=True),
     )
     poor_district_share: float | None = attrs.field(default=None, validator=_share)
     disaggregation: tuple[Disaggregation, ...] | None = attrs.field(
         default=None,
-        converter=_tuple_or_none,
+        converter=_disaggregations,
         validator=_enum_tuple_validator(Disaggregation, optional=True),
     )
     gender_marker: GenderMarker | None = attrs.field(
@@ -694,7 +732,7 @@ class Actor:
     kind: ActorKind = attrs.field(validator=_enum_validator(ActorKind, optional=False))
     roles: tuple[Role, ...] = attrs.field(
         default=(),
-        converter=_tuple,
+        converter=_roles,
         validator=_enum_tuple_validator(Role, optional=False),
     )
     domestic: bool | None = attrs.field(default=None, validator=_opt_bool)
@@ -717,6 +755,25 @@ class Actor:
         if self.financial_contribution is None or self.in_kind_contribution is None:
             return None
         return self.financial_contribution + self.in_kind_contribution
+
+
+def _group(cls: type[Any]) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, cls):
+            _fail(
+                instance,
+                attribute.name,
+                value,
+                f"a {cls.__name__}",
+                hint=f"Use {cls.__name__}() for a group without evidence.",
+            )
+
+    return check
+
+
+def _str(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str):
+        _fail(instance, attribute.name, value, "a string")
 
 
 def _date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -793,30 +850,30 @@ class Partnership:
     )
     instruments: tuple[Instrument, ...] = attrs.field(
         default=(),
-        converter=_tuple,
+        converter=_instruments,
         validator=_enum_tuple_validator(Instrument, optional=False),
     )
     actors: tuple[Actor, ...] = attrs.field(default=(), converter=_actors)
     ownership: OwnershipEvidence = attrs.field(
         factory=OwnershipEvidence,
-        validator=attrs.validators.instance_of(OwnershipEvidence),
+        validator=_group(OwnershipEvidence),
     )
     results: ResultsEvidence = attrs.field(
-        factory=ResultsEvidence, validator=attrs.validators.instance_of(ResultsEvidence)
+        factory=ResultsEvidence, validator=_group(ResultsEvidence)
     )
     inclusion: InclusionEvidence = attrs.field(
         factory=InclusionEvidence,
-        validator=attrs.validators.instance_of(InclusionEvidence),
+        validator=_group(InclusionEvidence),
     )
     transparency: TransparencyEvidence = attrs.field(
         factory=TransparencyEvidence,
-        validator=attrs.validators.instance_of(TransparencyEvidence),
+        validator=_group(TransparencyEvidence),
     )
     leave_no_one_behind: LeaveNoOneBehindEvidence = attrs.field(
         factory=LeaveNoOneBehindEvidence,
-        validator=attrs.validators.instance_of(LeaveNoOneBehindEvidence),
+        validator=_group(LeaveNoOneBehindEvidence),
     )
-    notes: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    notes: str = attrs.field(default="", validator=_str)
 
     @country.validator
     def _check_country(self, attribute: attrs.Attribute[str], value: str) -> None:

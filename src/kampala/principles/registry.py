@@ -26,6 +26,14 @@ ENTRY_POINT_GROUP = "kampala.scorers"
 
 def _check(scorer: Any) -> None:
     where = "ScorerRegistry.register()"
+    if isinstance(scorer, type):
+        raise RegistrationError(
+            where,
+            "scorer",
+            scorer.__name__,
+            "a scorer instance, not a class",
+            hint=f"Register {scorer.__name__}() instead.",
+        )
     for attr in (
         "id",
         "version",
@@ -156,7 +164,10 @@ class ScorerRegistry:
             dist = ep.dist.name if ep.dist is not None else "unknown distribution"
             try:
                 obj: Any = ep.load()
-                made = obj() if callable(obj) and not hasattr(obj, "score") else obj
+                is_factory = isinstance(obj, type) or (
+                    callable(obj) and not hasattr(obj, "score")
+                )
+                made = obj() if is_factory else obj
                 scorers: Iterable[Any] = (
                     made if isinstance(made, list | tuple) else [made]
                 )

@@ -471,7 +471,7 @@ def _categories(pf: Portfolio) -> FloatArray:
     seen = np.zeros((len(pf), k), dtype=bool)
     seen[idx, cat[known]] = True
     out: FloatArray = seen.sum(axis=1).astype(np.float64)
-    out[pf.actor_counts() == 0] = np.nan
+    out[out == 0] = np.nan  # no actor, or none that fits a category: no evidence
     return out
 
 
