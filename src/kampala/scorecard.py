@@ -37,6 +37,7 @@ from kampala.indicators import IndicatorSet
 from kampala.portfolio import Portfolio
 from kampala.principles import (
     DEFAULT_SCORERS,
+    Criterion,
     Principle,
     PrincipleScores,
     Scorer,
@@ -50,6 +51,7 @@ __all__ = [
     "Explanation",
     "Scorecard",
     "kps1",
+    "methodology_framework",
     "score_portfolio",
     "scorecard_framework",
 ]
@@ -151,15 +153,37 @@ def _resolve(spec: ScorerSpec, registry: ScorerRegistry) -> Scorer:
 
 def scorecard_framework(scores: Mapping[Principle, PrincipleScores]) -> Framework:
     """Build the framework criteria → principles → ``KPS`` from scorer output."""
+    return _criteria_framework({p: ps.criteria for p, ps in scores.items()})
+
+
+def methodology_framework(
+    methodology: Methodology, *, registry: ScorerRegistry | None = None
+) -> Framework:
+    """Build the framework of a scorecard methodology from its scorers' criteria.
+
+    The nominal weights are the scorers' criterion weights and equal
+    principle weights; the aggregation step's ``weights`` may override them.
+    """
+    reg = default_registry if registry is None else registry
+    criteria = {}
+    for spec in sorted(methodology.scorers, key=lambda s: s.principle):
+        scorer = _resolve(spec, reg)
+        criteria[scorer.principle] = scorer.criteria
+    return _criteria_framework(criteria)
+
+
+def _criteria_framework(
+    criteria_by_principle: Mapping[Principle, tuple[Criterion, ...]],
+) -> Framework:
     nodes = []
-    for principle, ps in scores.items():
-        for c in ps.criteria:
+    for principle, criteria in criteria_by_principle.items():
+        for c in criteria:
             nodes.append(
                 Node(
                     code=c.code, name=c.name_en, parent=principle.code, weight=c.weight
                 )
             )
-    for principle in scores:
+    for principle in criteria_by_principle:
         nodes.append(
             Node(
                 code=principle.code,

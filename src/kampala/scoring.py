@@ -502,20 +502,24 @@ class Methodology:
             )
         return self.run_indicators(data)
 
-    def run_indicators(self, data: IndicatorSet) -> CompositeResult:
-        """Apply the steps to indicator data and aggregate (see `run()`)."""
+    def prepare(
+        self, data: IndicatorSet
+    ) -> tuple[dict[str, IndicatorSet], dict[str, Mapping[str, Any]]]:
+        """Apply the data steps (all but aggregation) to indicator data.
+
+        Returns
+        -------
+        datasets : dict of str to IndicatorSet
+            ``"Raw"`` and each step's output, in order; the last one is the
+            input of aggregation.
+        details : dict of str to mapping
+            What each step did.
+        """
         datasets: dict[str, IndicatorSet] = {"Raw": data}
         details: dict[str, Mapping[str, Any]] = {}
         current = data
-        agg = self.aggregate
-        if agg is None:
-            raise MethodologyError(
-                "Methodology.run()",
-                "steps",
-                [s.kind for s in self.steps],
-                "a list that ends with an aggregate step",
-            )
-        for step in self.steps[:-1]:
+        steps = self.steps[:-1] if self.aggregate is not None else self.steps
+        for step in steps:
             if isinstance(step, Screen):
                 out = step.apply(current, raw=data)
             elif isinstance(step, Aggregate):  # only last, checked on construction
@@ -525,6 +529,20 @@ class Methodology:
             current = out.data
             datasets[step.dataset] = current
             details[step.kind] = out.details
+        return datasets, details
+
+    def run_indicators(self, data: IndicatorSet) -> CompositeResult:
+        """Apply the steps to indicator data and aggregate (see `run()`)."""
+        agg = self.aggregate
+        if agg is None:
+            raise MethodologyError(
+                "Methodology.run()",
+                "steps",
+                [s.kind for s in self.steps],
+                "a list that ends with an aggregate step",
+            )
+        datasets, details = self.prepare(data)
+        current = list(datasets.values())[-1]
         agg_out = agg.apply(current.framework, current.values, current.unit_codes)
         return CompositeResult(
             methodology=self.ref,

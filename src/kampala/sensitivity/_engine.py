@@ -1,0 +1,583 @@
+"""Evaluate a methodology on many samples of its uncertain choices at once.
+
+Speed comes from structure (DESIGN.md §6): samples are grouped by their
+discrete choices; each distinct upstream data set (scorer parameters,
+imputation, treatment, normalisation) is computed once; then every weight
+sample of a group is aggregated together, level by level, as array
+operations over (samples x units). Samples are processed in blocks whose
+size bounds memory; the design is fixed before blocking and every sample is
+computed with the same operations in the same order whatever the block
+size, so block size never changes the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import scipy.stats
+
+from kampala._internal.params import as_float
+from kampala.composite.aggregate import Aggregate, _copeland, _needs_positive
+from kampala.errors import MethodologyError, ParameterValueError
+from kampala.framework import Framework
+from kampala.indicators import IndicatorSet
+from kampala.portfolio import Portfolio
+from kampala.scoring import CANONICAL_ORDER, Methodology, ScorerSpec
+from kampala.sensitivity.spec import (
+    DirichletWeights,
+    Exclusion,
+    ScorerParameter,
+    SettingChoice,
+    StepChoice,
+    UncertaintySpec,
+    WeightNoise,
+)
+
+__all__ = ["Evaluation", "Problem", "rank_rows"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+_BLOCK_ELEMENTS = 4_000_000  # samples x units per block
+
+
+def rank_rows(scores: FloatArray) -> FloatArray:
+    """Rank each row, 1 = highest; ties share the best rank; NaN stays NaN."""
+    if scores.size == 0:
+        return scores.astype(np.float64)
+    out: FloatArray = scipy.stats.rankdata(
+        -scores, method="min", axis=1, nan_policy="omit"
+    ).astype(np.float64)
+    return out
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Evaluation:
+    """Scores and ranks of every unit for every sample.
+
+    Attributes
+    ----------
+    scores : numpy.ndarray, shape (n_samples, n_units)
+        Root scores (NaN where a unit has no score).
+    ranks : numpy.ndarray, shape (n_samples, n_units)
+        Ranks, 1 = best, NaN where the score is NaN.
+    choices : numpy.ndarray, shape (n_samples, n_discrete)
+        Index of the option each discrete factor took.
+    weights : numpy.ndarray, shape (n_samples, n_weighted_nodes)
+        Relative weight of every weighted node in each sample.
+    """
+
+    scores: FloatArray
+    ranks: FloatArray
+    choices: IntArray
+    weights: FloatArray
+
+
+class Problem:
+    """A methodology, its data and an uncertainty spec, ready to evaluate.
+
+    Parameters
+    ----------
+    methodology : Methodology
+        The nominal methodology.
+    data : IndicatorSet or Portfolio
+        Indicator data, or a portfolio for a scorecard methodology.
+    spec : UncertaintySpec
+        The uncertain factors; validated against the methodology here.
+    registry : ScorerRegistry, optional
+        Where to find scorers (default registry by default).
+    """
+
+    def __init__(
+        self,
+        methodology: Methodology,
+        data: IndicatorSet | Portfolio,
+        spec: UncertaintySpec,
+        *,
+        registry: Any = None,
+    ) -> None:
+        if methodology.aggregate is None:
+            raise MethodologyError(
+                "sensitivity",
+                "methodology",
+                methodology.id,
+                "a methodology with an aggregate step",
+            )
+        self.methodology = methodology
+        self.data = data
+        self.spec = spec
+        self.registry = registry
+        if isinstance(data, Portfolio):
+            if not methodology.scorers:
+                raise MethodologyError(
+                    "sensitivity",
+                    "data",
+                    "Portfolio",
+                    "an IndicatorSet: the methodology has no scorers",
+                )
+            from kampala.scorecard import methodology_framework
+
+            self.framework = methodology_framework(methodology, registry=registry)
+            self.units = data.ids
+            self.unit_names = tuple(str(t) for t in data.column("title"))
+        else:
+            self.framework = data.framework
+            self.units = data.unit_codes
+            self.unit_names = data.unit_names
+        spec.validate(methodology, self.framework)
+        agg = methodology.aggregate
+        nominal_fw = agg.weighted_framework(self.framework)
+        #: weighted (non-root) nodes, in framework order
+        self.nodes: tuple[str, ...] = tuple(
+            n.code for n in nominal_fw.nodes if n.parent is not None
+        )
+        self.node_index = {c: i for i, c in enumerate(self.nodes)}
+        self.nominal_weights = np.array(
+            [nominal_fw.normalised_weight(c) for c in self.nodes]
+        )
+        parents = [nominal_fw.node(c).parent for c in self.nodes]
+        parent_ids = {p: i for i, p in enumerate(dict.fromkeys(parents))}
+        self.sibling_group = np.array([parent_ids[p] for p in parents], dtype=np.intp)
+        self.dims = spec.dims(self.framework)
+        self.slices: list[slice] = []
+        start = 0
+        for d in self.dims:
+            self.slices.append(slice(start, start + d))
+            start += d
+        self.n_dims = start
+        self.discrete = [
+            (i, f)
+            for i, f in enumerate(spec.factors)
+            if isinstance(f, StepChoice | SettingChoice | Exclusion | ScorerParameter)
+        ]
+        self._prepared: dict[tuple[int, ...], tuple[IndicatorSet, Aggregate]] = {}
+        self._scored: dict[tuple[Any, ...], Any] = {}
+        if len(self.units) < 2:
+            raise ParameterValueError(
+                "sensitivity", "data", len(self.units), "at least two units"
+            )
+
+    # -- decoding the design ----------------------------------------------------
+    def decode(self, u: FloatArray) -> tuple[IntArray, FloatArray]:
+        """Map a design (n_samples, n_dims) in [0, 1) to choices and weights."""
+        if u.ndim != 2 or u.shape[1] != self.n_dims:
+            raise ParameterValueError(
+                "sensitivity",
+                "design",
+                u.shape,
+                f"of shape (n_samples, {self.n_dims})",
+            )
+        n = u.shape[0]
+        choices = np.zeros((n, len(self.discrete)), dtype=np.intp)
+        weights = np.broadcast_to(self.nominal_weights, (n, len(self.nodes))).copy()
+        for i, f in enumerate(self.spec.factors):
+            cols = u[:, self.slices[i]]
+            if isinstance(f, WeightNoise | DirichletWeights):
+                idx = np.array([self.node_index[c] for c in f.nodes(self.framework)])
+                if isinstance(f, WeightNoise):
+                    weights[:, idx] = f.weights(cols, self.nominal_weights[idx])
+                else:
+                    weights[:, idx] = f.weights(
+                        cols, self.nominal_weights[idx], self.sibling_group[idx]
+                    )
+        for j, (i, f) in enumerate(self.discrete):
+            col = u[:, self.slices[i]][:, 0]
+            choices[:, j] = np.minimum((col * f.options).astype(np.intp), f.options - 1)
+            if isinstance(f, Exclusion):
+                for k, code in enumerate(f.codes, start=1):
+                    weights[choices[:, j] == k, self.node_index[code]] = 0.0
+        return choices, weights
+
+    def nominal_choices(self) -> IntArray | None:
+        """Return the option of each discrete factor that matches the nominal."""
+        out = []
+        for _, f in self.discrete:
+            if isinstance(f, Exclusion):
+                out.append(0)
+                continue
+            match = None
+            for k in range(f.options):
+                if self._variant((k,), [f]).content() == self.methodology.content():
+                    match = k
+                    break
+            if match is None:
+                return None
+            out.append(match)
+        return np.array(out, dtype=np.intp)
+
+    # -- variants ---------------------------------------------------------------
+    def _variant(
+        self, key: Sequence[int], factors: Sequence[Any] | None = None
+    ) -> Methodology:
+        """Return the methodology with the discrete choices ``key`` applied."""
+        m = self.methodology
+        facs = [f for _, f in self.discrete] if factors is None else factors
+        steps = {s.kind: s for s in m.steps}
+        scorers = {s.principle: s for s in m.scorers}
+        for f, k in zip(facs, key, strict=True):
+            if isinstance(f, StepChoice):
+                alt = f.alternatives[k]
+                if alt is None:
+                    steps.pop(f.step, None)
+                else:
+                    steps[f.step] = alt
+        for f, k in zip(facs, key, strict=True):
+            if isinstance(f, SettingChoice):
+                steps[f.step] = f.apply(steps[f.step], k)
+            elif isinstance(f, ScorerParameter):
+                spec = scorers[f.principle]
+                scorers[f.principle] = ScorerSpec(
+                    principle=spec.principle,
+                    id=spec.id,
+                    version=spec.version,
+                    params={**spec.params, f.param: f.values[k]},
+                )
+        ordered = [steps[k] for k in CANONICAL_ORDER if k in steps]
+        return attrs.evolve(
+            m,
+            steps=ordered,
+            scorers=[scorers[p] for p in sorted(scorers)],
+        )
+
+    def _prepare(self, key: tuple[int, ...]) -> tuple[IndicatorSet, Aggregate]:
+        if key in self._prepared:
+            return self._prepared[key]
+        variant = self._variant(key)
+        if isinstance(self.data, Portfolio):
+            data = self._indicators(variant)
+        else:
+            data = self.data
+        datasets, _ = variant.prepare(data)
+        prepared = list(datasets.values())[-1]
+        if prepared.unit_codes != self.units:
+            raise ParameterValueError(
+                "sensitivity",
+                "steps",
+                [s.kind for s in variant.steps],
+                "steps that keep every unit (screening is not supported in a "
+                "sensitivity analysis)",
+            )
+        agg = variant.aggregate
+        assert agg is not None
+        self._prepared[key] = (prepared, agg)
+        return prepared, agg
+
+    def _indicators(self, variant: Methodology) -> IndicatorSet:
+        from kampala.principles import Principle, default_registry
+        from kampala.scorecard import _resolve, scorecard_framework
+
+        reg = default_registry if self.registry is None else self.registry
+        assert isinstance(self.data, Portfolio)
+        scores = {}
+        for spec in variant.scorers:
+            key = (spec.principle, spec.id, tuple(sorted(spec.params.items())))
+            if key not in self._scored:
+                scorer = _resolve(spec, reg)
+                self._scored[key] = scorer.score(self.data)
+            scores[Principle(spec.principle)] = self._scored[key]
+        framework = scorecard_framework(scores)
+        values = np.column_stack([ps.values for ps in scores.values()])
+        return IndicatorSet(
+            framework=framework,
+            unit_codes=self.units,
+            unit_names=self.unit_names,
+            values=values,
+        )
+
+    # -- evaluation -------------------------------------------------------------
+    def evaluate(
+        self,
+        u: FloatArray,
+        *,
+        block: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Evaluation:
+        """Scores and ranks for every row of a design in [0, 1).
+
+        Parameters
+        ----------
+        u : numpy.ndarray, shape (n_samples, n_dims)
+            The design.
+        block : int, optional
+            Samples per block (default: bounded by about four million
+            sample-unit values). The numbers do not depend on it.
+        progress : callable, optional
+            Called as ``progress(done, total)`` after each block.
+        """
+        choices, weights = self.decode(u)
+        n = u.shape[0]
+        n_units = len(self.units)
+        scores = np.full((n, n_units), np.nan)
+        if block is None:
+            block = max(1, _BLOCK_ELEMENTS // max(1, n_units))
+        keys, inverse = np.unique(choices, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        done = 0
+        for g, key in enumerate(keys):
+            rows = np.flatnonzero(inverse == g)
+            data, agg = self._prepare(tuple(int(k) for k in key))
+            for start in range(0, rows.size, block):
+                sel = rows[start : start + block]
+                scores[sel] = _aggregate_samples(
+                    data.framework, data.values, agg, self.node_index, weights[sel]
+                )
+                done += sel.size
+                if progress is not None:
+                    progress(done, n)
+        ranks = rank_rows(scores)
+        return Evaluation(scores=scores, ranks=ranks, choices=choices, weights=weights)
+
+    def labels(self, choices: IntArray) -> list[dict[str, str]]:
+        """Describe the discrete choices of each sample in words."""
+        out = []
+        for row in choices:
+            out.append(
+                {
+                    f.name: f.label(int(k))
+                    for (_, f), k in zip(self.discrete, row, strict=True)
+                }
+            )
+        return out
+
+
+def _phi(method: str, p: float, x: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if method == "arithmetic":
+            return x
+        if method == "geometric" or (method == "generalised-mean" and p == 0):
+            out: FloatArray = np.log(x)
+            return out
+        if method == "harmonic":
+            out = 1.0 / x
+            return out
+        out = np.power(x, p)
+        return out
+
+
+def _inverse(method: str, p: float, m: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if method == "arithmetic":
+            return m
+        if method == "geometric" or (method == "generalised-mean" and p == 0):
+            out: FloatArray = np.exp(m)
+            return out
+        if method == "harmonic":
+            out = 1.0 / m
+            return out
+        out = np.power(m, 1.0 / p)
+        return out
+
+
+def _aggregate_samples(
+    framework: Framework,
+    leaves: FloatArray,
+    agg: Aggregate,
+    node_index: Mapping[str, int],
+    weights: FloatArray,
+) -> FloatArray:
+    """Root scores of all units for a block of weight samples, shape (S, n).
+
+    ``weights`` (S, n_nodes) holds each node's weight relative to its
+    siblings; the aggregation renormalises over the children with a value.
+    """
+    n_samples = weights.shape[0]
+    n_ind = len(framework.indicator_codes)
+    leaf_col = {c: i for i, c in enumerate(framework.indicator_codes)}
+    values: dict[str, FloatArray] = {}
+    for plan in framework._level_plans():
+        rule = agg.rule(plan.level)
+        method = rule.method
+        p = as_float(rule.params, "p") if method == "generalised-mean" else 1.0
+        sign = _needs_positive(method, rule.params)
+        for target in plan.targets:
+            code = framework.aggregate_codes[target - n_ind]
+            kids = framework.children(code)
+            w = np.stack([weights[:, node_index[k]] for k in kids], axis=1)  # (S, k)
+            if method in ("arithmetic", "geometric", "harmonic", "generalised-mean"):
+                num, den = _quasi(
+                    code, method, p, sign, kids, w, leaves, leaf_col, values
+                )
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    out = _inverse(method, p, num / den)
+                out = np.where(den > 0, out, np.nan)
+                if method != "arithmetic" and _zero_limit(method, p):
+                    hit = _zero_hits(kids, w, leaves, leaf_col, values)
+                    out = np.where(hit & (den > 0), 0.0, out)
+            elif method == "minimum":
+                out = np.full((n_samples, leaves.shape[0]), np.inf)
+                den = np.zeros_like(out)
+                for j, k in enumerate(kids):
+                    x = leaves[:, leaf_col[k]] if k in leaf_col else values[k]
+                    present = ~np.isnan(x)
+                    wk = w[:, j : j + 1]
+                    use = (wk > 0) & present
+                    out = np.where(
+                        use, np.minimum(out, np.where(present, x, np.inf)), out
+                    )
+                    den += wk * present
+                out = np.where(np.isinf(out), np.nan, out)
+            elif method == "mazziotta-pareto":
+                num = np.zeros((n_samples, leaves.shape[0]))
+                den = np.zeros_like(num)
+                xs = []
+                for j, k in enumerate(kids):
+                    x = leaves[:, leaf_col[k]] if k in leaf_col else values[k]
+                    present = ~np.isnan(x)
+                    wk = w[:, j : j + 1]
+                    num += wk * np.where(present, x, 0.0)
+                    den += wk * present
+                    xs.append((x, present, wk))
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    mean = num / den
+                    var = np.zeros_like(num)
+                    for x, present, wk in xs:
+                        var += wk * np.where(present, (x - mean) ** 2, 0.0)
+                    var /= den
+                    penalty = as_float(rule.params, "penalty")
+                    out = mean + penalty * var / mean
+                out = np.where(den > 0, out, np.nan)
+            else:  # copeland: pairwise, one sample at a time
+                out = np.empty((n_samples, leaves.shape[0]))
+                den = np.zeros_like(out)
+                for s in range(n_samples):
+                    cols = np.column_stack(
+                        [
+                            leaves[:, leaf_col[k]] if k in leaf_col else values[k][s]
+                            for k in kids
+                        ]
+                    )
+                    out[s] = _copeland(cols, w[s])
+                    den[s] = (~np.isnan(cols)) @ w[s]
+            wtotal = w.sum(axis=1, keepdims=True)
+            if agg.min_coverage > 0:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    out = np.where(den / wtotal < agg.min_coverage, np.nan, out)
+            if agg.min_data > 0:
+                counts = np.zeros_like(out)
+                for k in kids:
+                    x = leaves[:, leaf_col[k]] if k in leaf_col else values[k]
+                    counts += ~np.isnan(x)
+                out = np.where(counts / len(kids) < agg.min_data, np.nan, out)
+            values[code] = out
+    root = framework.root
+    assert root is not None
+    return values[root]
+
+
+_TILE = 64
+
+
+def _rows_matmul(a: FloatArray, b: FloatArray) -> FloatArray:
+    """``a @ b`` computed in tiles of exactly 64 rows (the last one padded).
+
+    Every row of ``a`` then goes through a product of the same shape, so
+    its result does not depend on how many rows are computed together:
+    block sizes cannot change the numbers.
+    """
+    rows = a.shape[0]
+    out = np.empty((rows, b.shape[1]))
+    tile = np.zeros((_TILE, a.shape[1]))
+    for start in range(0, rows, _TILE):
+        stop = min(rows, start + _TILE)
+        if stop - start == _TILE:
+            out[start:stop] = a[start:stop] @ b
+        else:
+            tile[:] = 0.0
+            tile[: stop - start] = a[start:stop]
+            out[start:stop] = (tile @ b)[: stop - start]
+    return out
+
+
+def _zero_limit(method: str, p: float) -> bool:
+    """Whether a child equal to 0 makes the mean 0 (its limit)."""
+    return method in ("geometric", "harmonic") or (
+        method == "generalised-mean" and p <= 0
+    )
+
+
+def _quasi(
+    code: str,
+    method: str,
+    p: float,
+    sign: str | None,
+    kids: Sequence[str],
+    w: FloatArray,
+    leaves: FloatArray,
+    leaf_col: Mapping[str, int],
+    values: Mapping[str, FloatArray],
+) -> tuple[FloatArray, FloatArray]:
+    """Weighted sums of phi(x) and of the weights present, shape (S, n) each.
+
+    Leaf children (the same for every sample) go through one matrix product
+    per block; aggregate children (one value per sample) elementwise.
+    Children equal to 0 under a zero-limit mean contribute phi = 0 here and
+    are handled by `_zero_hits`.
+    """
+    n_samples, n_units = w.shape[0], leaves.shape[0]
+    num = np.zeros((n_samples, n_units))
+    den = np.zeros((n_samples, n_units))
+    zero_limit = _zero_limit(method, p)
+    leaf_j = [j for j, k in enumerate(kids) if k in leaf_col]
+    if leaf_j:
+        x = leaves[:, [leaf_col[kids[j]] for j in leaf_j]]
+        _check_sign(code, method, sign, x, [kids[j] for j in leaf_j])
+        present = ~np.isnan(x)
+        usable = present & (x != 0) if zero_limit else present
+        phi = np.where(usable, _phi(method, p, np.where(usable, x, 1.0)), 0.0)
+        wl = w[:, leaf_j]
+        num += _rows_matmul(wl, phi.T)
+        den += _rows_matmul(wl, present.T.astype(np.float64))
+    for j, k in enumerate(kids):
+        if k in leaf_col:
+            continue
+        x = values[k]
+        _check_sign(code, method, sign, x, [k])
+        present = ~np.isnan(x)
+        usable = present & (x != 0) if zero_limit else present
+        phi = np.where(usable, _phi(method, p, np.where(usable, x, 1.0)), 0.0)
+        wk = w[:, j : j + 1]
+        num += wk * phi
+        den += wk * present
+    return num, den
+
+
+def _zero_hits(
+    kids: Sequence[str],
+    w: FloatArray,
+    leaves: FloatArray,
+    leaf_col: Mapping[str, int],
+    values: Mapping[str, FloatArray],
+) -> npt.NDArray[np.bool_]:
+    """Where a child with positive weight equals 0, shape (S, n)."""
+    n_samples, n_units = w.shape[0], leaves.shape[0]
+    hits = np.zeros((n_samples, n_units))
+    positive = (w > 0).astype(np.float64)
+    leaf_j = [j for j, k in enumerate(kids) if k in leaf_col]
+    if leaf_j:
+        zero = leaves[:, [leaf_col[kids[j]] for j in leaf_j]] == 0
+        hits += _rows_matmul(positive[:, leaf_j], zero.T.astype(np.float64))
+    for j, k in enumerate(kids):
+        if k not in leaf_col:
+            hits += positive[:, j : j + 1] * (values[k] == 0)
+    out: npt.NDArray[np.bool_] = hits > 0
+    return out
+
+
+def _check_sign(
+    code: str, method: str, sign: str | None, x: FloatArray, names: Sequence[str]
+) -> None:
+    if sign is None or not np.any(x < 0):
+        return
+    flat = np.argwhere(x < 0)[0]
+    name = names[int(flat[-1])] if x.ndim == 2 and len(names) > 1 else names[0]
+    raise ParameterValueError(
+        f"aggregate {code!r}",
+        name,
+        float(x[tuple(flat)]),
+        f"{sign} for the {method} mean",
+        hint="Normalise to a non-negative range first.",
+    )

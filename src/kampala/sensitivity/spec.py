@@ -1,0 +1,621 @@
+r"""Uncertainty specifications: which choices of a methodology may vary, and how.
+
+An :class:`UncertaintySpec` is a list of factors. Each factor points at a part
+of a :class:`~kampala.scoring.Methodology` and turns uniform numbers in
+$[0, 1)$ into a value for that part:
+
+- `WeightNoise`: each weight of the nodes at the given levels is multiplied
+  by a factor uniform in $[1 - s, 1 + s]$ (weights are relative to their
+  siblings, so they are renormalised by the aggregation) — one input
+  dimension per weight;
+- `DirichletWeights`: the weights of each group of siblings at a level are
+  drawn from a Dirichlet distribution centred on the nominal weights, with
+  concentration $c$ ($\alpha_i = c\,w_i$ for normalised nominal $w_i$);
+- `StepChoice`: a discrete choice among alternative configurations of one
+  step (normalisation, aggregation, imputation, treatment, screening) — or
+  its absence (``None``);
+- `SettingChoice`: a discrete choice among values of one setting of a step
+  (the aggregation method, the coverage threshold, the number of winsorised
+  points), the step's other settings kept; several settings of one step may
+  vary together;
+- `Exclusion`: leave out one indicator, criterion or principle at a time
+  (option 0 keeps them all);
+- `ScorerParameter`: a discrete choice among values of one scorer parameter.
+
+`UncertaintySpec.validate` checks every factor against a methodology and its
+framework: a factor that names a step, level, node, scorer or parameter the
+methodology does not have is an error that says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import scipy.special
+
+from kampala.composite.aggregate import Aggregate
+from kampala.composite.impute import Impute
+from kampala.errors import ParameterTypeError, ParameterValueError
+from kampala.framework import Framework
+from kampala.scoring import _STEP_TYPES, Methodology
+
+__all__ = [
+    "DirichletWeights",
+    "Exclusion",
+    "Factor",
+    "ScorerParameter",
+    "SettingChoice",
+    "StepChoice",
+    "UncertaintySpec",
+    "WeightNoise",
+    "aggregation_choice",
+    "coverage_choice",
+    "missing_evidence_choice",
+    "weighted_nodes",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+
+def _levels(value: int | Iterable[int]) -> tuple[int, ...]:
+    if isinstance(value, int):
+        return (value,)
+    return tuple(int(v) for v in value)
+
+
+def weighted_nodes(framework: Framework, levels: Sequence[int]) -> tuple[str, ...]:
+    """Codes of the nodes at the given levels that carry a weight (not the root)."""
+    return tuple(
+        n.code for n in framework.nodes if n.level in levels and n.parent is not None
+    )
+
+
+@attrs.frozen(kw_only=True)
+class WeightNoise:
+    """Multiply each weight at some levels by a uniform factor in [1 - s, 1 + s].
+
+    Parameters
+    ----------
+    levels : int or sequence of int
+        Levels of the nodes whose weights vary (1 = indicators or criteria,
+        2 = pillars or principles, ...).
+    spread : float, default=0.25
+        Half-width $s$ of the multiplier's range, in (0, 1).
+    name : str, default=""
+        Label in results; default ``"weights@<levels>"``.
+    """
+
+    levels: tuple[int, ...] = attrs.field(converter=_levels)
+    spread: float = attrs.field(default=0.25, converter=float)
+    name: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not 0.0 < self.spread < 1.0:
+            raise ParameterValueError(
+                "WeightNoise()", "spread", self.spread, "in (0, 1)"
+            )
+        if not self.name:
+            levels = ",".join(str(v) for v in self.levels)
+            object.__setattr__(self, "name", f"weights@{levels}")
+
+    def nodes(self, framework: Framework) -> tuple[str, ...]:
+        """Return the nodes whose weights this factor varies."""
+        return weighted_nodes(framework, self.levels)
+
+    def weights(self, u: FloatArray, nominal: FloatArray) -> FloatArray:
+        """Map uniforms (n, k) to weights: nominal x (1 - s + 2 s u)."""
+        out: FloatArray = nominal * (1.0 - self.spread + 2.0 * self.spread * u)
+        return out
+
+
+@attrs.frozen(kw_only=True)
+class DirichletWeights:
+    r"""Draw sibling weights from a Dirichlet distribution around the nominal.
+
+    Parameters
+    ----------
+    level : int
+        Level of the nodes whose weights vary.
+    concentration : float
+        $c > 0$; each sibling group draws Dirichlet($c\,w$) with its
+        normalised nominal weights $w$ (larger $c$, closer to nominal).
+    name : str, default=""
+        Label in results; default ``"dirichlet@<level>"``.
+    """
+
+    level: int
+    concentration: float = attrs.field(converter=float)
+    name: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.concentration > 0:
+            raise ParameterValueError(
+                "DirichletWeights()", "concentration", self.concentration, "> 0"
+            )
+        if not self.name:
+            object.__setattr__(self, "name", f"dirichlet@{self.level}")
+
+    def nodes(self, framework: Framework) -> tuple[str, ...]:
+        """Return the nodes whose weights this factor varies."""
+        return weighted_nodes(framework, (self.level,))
+
+    def weights(
+        self, u: FloatArray, nominal: FloatArray, groups: IntArray
+    ) -> FloatArray:
+        """Map uniforms (n, k) to Dirichlet weights, by inverse gamma CDFs.
+
+        ``groups`` gives each node's sibling group; within a group the
+        gammas are normalised to sum to one.
+        """
+        alpha = np.empty_like(nominal)
+        for g in np.unique(groups):
+            idx = groups == g
+            alpha[idx] = self.concentration * nominal[idx] / nominal[idx].sum()
+        # keep u strictly inside (0, 1) so the inverse CDF stays finite
+        eps = np.finfo(np.float64).tiny
+        gam: FloatArray = scipy.special.gammaincinv(alpha, np.clip(u, eps, 1.0 - 1e-16))
+        out = np.empty_like(gam)
+        for g in np.unique(groups):
+            idx = groups == g
+            out[:, idx] = gam[:, idx] / gam[:, idx].sum(axis=1, keepdims=True)
+        return out
+
+
+def _alternatives(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class StepChoice:
+    """A discrete choice among alternative configurations of one step.
+
+    Parameters
+    ----------
+    step : {"denominate", "impute", "screen", "treat", "normalise", "aggregate"}
+        The kind of step.
+    alternatives : sequence of step objects or None
+        The configurations to choose from; ``None`` means "without this
+        step". Each is equally likely.
+    name : str, default=""
+        Label in results; default the step kind.
+    """
+
+    step: str
+    alternatives: tuple[Any, ...] = attrs.field(converter=_alternatives)
+    name: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.step not in _STEP_TYPES:
+            raise ParameterValueError(
+                "StepChoice()",
+                "step",
+                self.step,
+                f"one of {', '.join(repr(k) for k in _STEP_TYPES)}",
+            )
+        if len(self.alternatives) < 2:
+            raise ParameterValueError(
+                "StepChoice()",
+                "alternatives",
+                len(self.alternatives),
+                "at least two alternatives",
+            )
+        cls = _STEP_TYPES[self.step]
+        for alt in self.alternatives:
+            if alt is not None and not isinstance(alt, cls):
+                raise ParameterTypeError(
+                    "StepChoice()",
+                    "alternatives",
+                    alt,
+                    f"{cls.__name__} objects or None for step {self.step!r}",
+                )
+        if self.step == "aggregate" and None in self.alternatives:
+            raise ParameterValueError(
+                "StepChoice()",
+                "alternatives",
+                None,
+                "aggregate steps (aggregation cannot be dropped)",
+            )
+        if not self.name:
+            object.__setattr__(self, "name", self.step)
+
+    @property
+    def options(self) -> int:
+        """Number of alternatives."""
+        return len(self.alternatives)
+
+    def label(self, index: int) -> str:
+        """Return a short description of alternative ``index``."""
+        alt = self.alternatives[index]
+        if alt is None:
+            return "none"
+        params = ",".join(str(v) for v in getattr(alt, "params", {}).values())
+        extra = ""
+        if isinstance(alt, Aggregate) and alt.min_coverage:
+            extra = f" cov>={alt.min_coverage:g}"
+        return f"{alt.method}{':' + params if params else ''}{extra}"
+
+
+@attrs.frozen(kw_only=True)
+class SettingChoice:
+    """A discrete choice among values of one setting of a step.
+
+    Parameters
+    ----------
+    step : str
+        The kind of step, which the methodology must have.
+    setting : str
+        A field of the step (``"method"``, ``"min_coverage"``, ``"min_data"``)
+        or one of its parameters as ``"params.<name>"`` (``"params.points"``).
+        Changing an aggregation ``"method"`` drops method parameters and
+        per-level rules.
+    values : sequence
+        Values to choose from, equally likely.
+    name : str, default=""
+        Label; default ``"<step>.<setting>"``.
+    """
+
+    step: str
+    setting: str
+    values: tuple[Any, ...] = attrs.field(converter=_alternatives)
+    name: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.step not in _STEP_TYPES:
+            raise ParameterValueError(
+                "SettingChoice()",
+                "step",
+                self.step,
+                f"one of {', '.join(repr(k) for k in _STEP_TYPES)}",
+            )
+        if len(self.values) < 2:
+            raise ParameterValueError(
+                "SettingChoice()", "values", self.values, "at least two values"
+            )
+        if not self.name:
+            object.__setattr__(self, "name", f"{self.step}.{self.setting}")
+
+    @property
+    def options(self) -> int:
+        """Number of values."""
+        return len(self.values)
+
+    def label(self, index: int) -> str:
+        """Return the value, as text."""
+        return str(self.values[index])
+
+    def apply(self, step: Any, index: int) -> Any:
+        """Return ``step`` with this setting at value ``index``.
+
+        Raises
+        ------
+        ParameterValueError
+            If the value is not valid for the step.
+        """
+        value = self.values[index]
+        if self.setting.startswith("params."):
+            key = self.setting.split(".", 1)[1]
+            return attrs.evolve(step, params={**step.params, key: value})
+        if self.setting == "method" and isinstance(step, Aggregate):
+            return attrs.evolve(step, method=value, params={}, levels={})
+        if self.setting == "method":
+            return attrs.evolve(step, method=value, params={})
+        return attrs.evolve(step, **{self.setting: value})
+
+
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Exclusion:
+    """Leave out one node at a time (or none).
+
+    Parameters
+    ----------
+    codes : sequence of str
+        Candidate nodes (indicators, criteria, pillars or principles). Option
+        0 keeps them all; option $i$ leaves out ``codes[i - 1]`` (its weight
+        becomes 0, so its siblings share its weight).
+    name : str, default="exclusion"
+        Label in results.
+    """
+
+    codes: tuple[str, ...] = attrs.field(converter=_codes)
+    name: str = "exclusion"
+
+    def __attrs_post_init__(self) -> None:
+        if not self.codes:
+            raise ParameterValueError(
+                "Exclusion()", "codes", (), "at least one node code"
+            )
+
+    @property
+    def options(self) -> int:
+        """Number of options: none excluded, then each code."""
+        return len(self.codes) + 1
+
+    def label(self, index: int) -> str:
+        """``"none"`` or ``"-<code>"``."""
+        return "none" if index == 0 else f"-{self.codes[index - 1]}"
+
+
+@attrs.frozen(kw_only=True)
+class ScorerParameter:
+    """A discrete choice among values of one scorer parameter.
+
+    Parameters
+    ----------
+    principle : int
+        Principle number (1 to 5) of the scorer.
+    param : str
+        Parameter name (a field of the scorer, e.g. ``"diversity_target"``).
+    values : sequence
+        Values to choose from, equally likely.
+    name : str, default=""
+        Label; default ``"P<principle>.<param>"``.
+    """
+
+    principle: int
+    param: str
+    values: tuple[Any, ...] = attrs.field(converter=_alternatives)
+    name: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.values) < 2:
+            raise ParameterValueError(
+                "ScorerParameter()", "values", self.values, "at least two values"
+            )
+        if not self.name:
+            object.__setattr__(self, "name", f"P{self.principle}.{self.param}")
+
+    @property
+    def options(self) -> int:
+        """Number of values."""
+        return len(self.values)
+
+    def label(self, index: int) -> str:
+        """Return the value, as text."""
+        return str(self.values[index])
+
+
+Factor = (
+    WeightNoise
+    | DirichletWeights
+    | StepChoice
+    | SettingChoice
+    | Exclusion
+    | ScorerParameter
+)
+DiscreteFactor = StepChoice | SettingChoice | Exclusion | ScorerParameter
+
+
+def _factors(value: Iterable[Factor]) -> tuple[Factor, ...]:
+    out = tuple(value)
+    for f in out:
+        if not isinstance(
+            f,
+            WeightNoise
+            | DirichletWeights
+            | StepChoice
+            | SettingChoice
+            | Exclusion
+            | ScorerParameter,
+        ):
+            raise ParameterTypeError(
+                "UncertaintySpec()",
+                "factors",
+                f,
+                "WeightNoise, DirichletWeights, StepChoice, SettingChoice, "
+                "Exclusion or ScorerParameter objects",
+            )
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class UncertaintySpec:
+    """The factors of an uncertainty or sensitivity analysis.
+
+    Parameters
+    ----------
+    factors : sequence of factor
+        At least one; names must be unique; at most one weight factor per
+        level.
+
+    Examples
+    --------
+    >>> from kampala import Methodology
+    >>> from kampala.scorecard import methodology_framework
+    >>> spec = UncertaintySpec(factors=[
+    ...     WeightNoise(levels=2, spread=0.25),
+    ...     aggregation_choice(["arithmetic", "geometric"]),
+    ... ])
+    >>> kps = Methodology.default()
+    >>> spec.validate(kps, methodology_framework(kps))
+    >>> [f.name for f in spec.factors]
+    ['weights@2', 'aggregation']
+    """
+
+    factors: tuple[Factor, ...] = attrs.field(converter=_factors)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.factors:
+            raise ParameterValueError(
+                "UncertaintySpec()", "factors", (), "at least one factor"
+            )
+        names = [f.name for f in self.factors]
+        if len(set(names)) != len(names):
+            dup = next(n for n in names if names.count(n) > 1)
+            raise ParameterValueError(
+                "UncertaintySpec()", "factors", dup, "unique factor names"
+            )
+        levels: list[int] = []
+        for f in self.factors:
+            if isinstance(f, WeightNoise):
+                levels.extend(f.levels)
+            elif isinstance(f, DirichletWeights):
+                levels.append(f.level)
+        if len(set(levels)) != len(levels):
+            dup_level = next(v for v in levels if levels.count(v) > 1)
+            raise ParameterValueError(
+                "UncertaintySpec()",
+                "factors",
+                dup_level,
+                "at most one weight factor per level",
+            )
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Factor names, in order."""
+        return tuple(f.name for f in self.factors)
+
+    def dims(self, framework: Framework) -> tuple[int, ...]:
+        """Return the number of uniform input dimensions of each factor."""
+        out = []
+        for f in self.factors:
+            if isinstance(f, WeightNoise | DirichletWeights):
+                out.append(len(f.nodes(framework)))
+            else:
+                out.append(1)
+        return tuple(out)
+
+    def validate(self, methodology: Methodology, framework: Framework) -> None:
+        """Check every factor against a methodology and its framework.
+
+        Raises
+        ------
+        ParameterValueError
+            Naming the factor and the step, level, node, scorer or parameter
+            that the methodology does not have.
+        """
+        kinds = {s.kind for s in methodology.steps}
+        weighted_levels = sorted(
+            {n.level for n in framework.nodes if n.parent is not None}
+        )
+        for f in self.factors:
+            where = f"factor {f.name!r}"
+            if isinstance(f, WeightNoise | DirichletWeights):
+                levels = f.levels if isinstance(f, WeightNoise) else (f.level,)
+                for level in levels:
+                    if level not in weighted_levels:
+                        raise ParameterValueError(
+                            where,
+                            "level",
+                            level,
+                            f"a level with weighted nodes {weighted_levels}",
+                        )
+            elif isinstance(f, StepChoice):
+                if f.step not in kinds and None not in f.alternatives:
+                    raise ParameterValueError(
+                        where,
+                        "step",
+                        f.step,
+                        f"a step of methodology {methodology.id!r} "
+                        f"({', '.join(s.kind for s in methodology.steps)})",
+                        hint="Add None to the alternatives to switch a step on "
+                        "and off.",
+                    )
+            elif isinstance(f, SettingChoice):
+                step = next((x for x in methodology.steps if x.kind == f.step), None)
+                if step is None:
+                    raise ParameterValueError(
+                        where,
+                        "step",
+                        f.step,
+                        f"a step of methodology {methodology.id!r} "
+                        f"({', '.join(x.kind for x in methodology.steps)})",
+                    )
+                if f.setting.startswith("params."):
+                    key = f.setting.split(".", 1)[1]
+                    ok = key in step.params
+                else:
+                    ok = f.setting in attrs.fields_dict(type(step))
+                if not ok:
+                    raise ParameterValueError(
+                        where,
+                        "setting",
+                        f.setting,
+                        f"a setting of the {f.step} step ("
+                        + ", ".join(
+                            [
+                                *(
+                                    a
+                                    for a in attrs.fields_dict(type(step))
+                                    if a != "params"
+                                ),
+                                *(f"params.{k}" for k in step.params),
+                            ]
+                        )
+                        + ")",
+                    )
+                for i in range(f.options):
+                    try:
+                        f.apply(step, i)
+                    except (ValueError, TypeError) as exc:
+                        raise ParameterValueError(
+                            where,
+                            "values",
+                            f.values[i],
+                            f"valid values of {f.step} {f.setting}",
+                            hint=str(exc),
+                        ) from exc
+            elif isinstance(f, Exclusion):
+                for code in f.codes:
+                    if code not in framework or code == framework.root:
+                        raise ParameterValueError(
+                            where,
+                            "codes",
+                            code,
+                            "a node of the framework other than the root",
+                        )
+            else:
+                specs = {s.principle: s for s in methodology.scorers}
+                if f.principle not in specs:
+                    raise ParameterValueError(
+                        where,
+                        "principle",
+                        f.principle,
+                        f"a principle with a scorer in {methodology.id!r} "
+                        f"({sorted(specs)})",
+                    )
+                params = specs[f.principle].params
+                if f.param not in params:
+                    raise ParameterValueError(
+                        where,
+                        "param",
+                        f.param,
+                        f"a parameter of scorer {specs[f.principle].id!r} "
+                        f"({', '.join(sorted(params)) or 'none'})",
+                    )
+
+
+def aggregation_choice(
+    methods: Sequence[str], *, name: str = "aggregation"
+) -> SettingChoice:
+    """Choose the aggregation method (at every level) among ``methods``."""
+    return SettingChoice(step="aggregate", setting="method", values=methods, name=name)
+
+
+def coverage_choice(
+    thresholds: Sequence[float], *, name: str = "coverage"
+) -> SettingChoice:
+    """Choose the coverage threshold of the aggregation among ``thresholds``."""
+    return SettingChoice(
+        step="aggregate",
+        setting="min_coverage",
+        values=[float(t) for t in thresholds],
+        name=name,
+    )
+
+
+def missing_evidence_choice(*, name: str = "missing") -> StepChoice:
+    """Missing evidence skipped (weights renormalised) or counted as 0."""
+    return StepChoice(
+        step="impute",
+        alternatives=[None, Impute(method="constant", params={"value": 0.0})],
+        name=name,
+    )
