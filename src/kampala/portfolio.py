@@ -61,6 +61,7 @@ from kampala.errors import (
 from kampala.records import (
     _COUNTRY,
     _CURRENCY,
+    _SDG_GOAL,
     _SDG_TARGET,
     _SECTOR,
     Actor,
@@ -144,6 +145,7 @@ SCHEMA: tuple[FieldSpec, ...] = (
     FieldSpec("title", "str", optional=False),
     FieldSpec("country", "str", optional=False),
     FieldSpec("sectors", "strlist", optional=False),
+    FieldSpec("locations", "strlist", optional=False),
     FieldSpec("start", "date"),
     FieldSpec("end", "date"),
     FieldSpec("budget_usd", "amount"),
@@ -158,6 +160,7 @@ SCHEMA: tuple[FieldSpec, ...] = (
     FieldSpec("results.indicators_with_baseline_and_target", "count"),
     FieldSpec("results.indicators_from_country_frameworks", "count"),
     FieldSpec("results.sdg_targets", "strlist"),
+    FieldSpec("results.sdg_goals", "strlist"),
     FieldSpec("results.additionality", "ordinal", AdditionalityLevel),
     FieldSpec("results.target_progress", "share"),
     FieldSpec("inclusion.dialogue", "ordinal", DialogueLevel),
@@ -416,7 +419,7 @@ class Portfolio:
                     col[:] = "PE"
                 elif spec.path == "notes":
                     col[:] = ""
-                elif spec.path == "sectors":
+                elif spec.path in ("sectors", "locations"):
                     col[:] = [()] * n
                 elif spec.kind == "enumset" and not spec.optional:
                     col[:] = 0.0
@@ -512,6 +515,23 @@ class Portfolio:
                     "an OECD DAC sector code of 3 or 5 digits, such as '311' or "
                     "'31120'",
                 )
+        col = self.columns["locations"]
+        ok = flags(
+            isinstance(v, tuple) and all(isinstance(c, str) and c.strip() for c in v)
+            for v in col
+        )
+        bad(~ok, "locations", col, "a sequence of non-empty place names or codes")
+        col = self.columns["results.sdg_goals"]
+        ok = flags(
+            v is None
+            or (
+                isinstance(v, tuple)
+                and len(set(v)) == len(v)
+                and all(isinstance(c, str) and bool(_SDG_GOAL.match(c)) for c in v)
+            )
+            for v in col
+        )
+        bad(~ok, "results.sdg_goals", col, "distinct SDG numbers '1' to '17', or None")
         col = self.columns["results.sdg_targets"]
         for r, v in enumerate(col):
             if v is None:

@@ -465,6 +465,7 @@ def _instruments(value: Iterable[Instrument]) -> tuple[Instrument, ...]:
     return _sorted_members(Instrument, value)  # type: ignore[no-any-return]
 
 
+_SDG_GOAL = re.compile(r"^(?:[1-9]|1[0-7])$")
 _SDG_TARGET = re.compile(r"^(?:[1-9]|1[0-7])\.(?:[1-9][0-9]?|[a-z])$")
 _SECTOR = re.compile(r"^[0-9]{3}(?:[0-9]{2})?$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -486,6 +487,18 @@ def _sdg_targets(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> 
             )
     if len(set(value)) != len(value):
         _fail(instance, attribute.name, value, "free of repeated targets")
+
+
+def _sdg_goals(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, tuple):
+        _fail(instance, attribute.name, value, "a sequence of SDG numbers")
+    for v in value:
+        if not isinstance(v, str) or not _SDG_GOAL.match(v):
+            _fail(instance, attribute.name, v, "an SDG number from '1' to '17'")
+    if len(set(value)) != len(value):
+        _fail(instance, attribute.name, value, "free of repeated goals")
 
 
 # ---------------------------------------------------------------------------
@@ -539,6 +552,9 @@ class ResultsEvidence:
     sdg_targets : sequence of str or None
         SDG targets the partnership identifies (``"5.5"``, ``"17.b"``); an
         empty sequence documents that none is identified.
+    sdg_goals : sequence of str or None
+        SDGs (goals ``"1"`` to ``"17"``) the partnership names without
+        naming targets.
     additionality : AdditionalityLevel or None
         How additionality was established.
     target_progress : float or None
@@ -556,6 +572,9 @@ class ResultsEvidence:
     )
     sdg_targets: tuple[str, ...] | None = attrs.field(
         default=None, converter=_tuple_or_none, validator=_sdg_targets
+    )
+    sdg_goals: tuple[str, ...] | None = attrs.field(
+        default=None, converter=_tuple_or_none, validator=_sdg_goals
     )
     additionality: AdditionalityLevel | None = attrs.field(
         default=None, validator=_enum_validator(AdditionalityLevel)
@@ -796,6 +815,14 @@ def _sectors(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None
             )
 
 
+def _locations(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, tuple):
+        _fail(instance, attribute.name, value, "a sequence of place names or codes")
+    for v in value:
+        if not isinstance(v, str) or not v.strip():
+            _fail(instance, attribute.name, v, "a non-empty place name or code")
+
+
 def _actors(value: Iterable[Actor]) -> tuple[Actor, ...]:
     return tuple(value)
 
@@ -814,6 +841,9 @@ class Partnership:
         ISO 3166-1 alpha-2 code of the partner country.
     sectors : sequence of str, default=()
         OECD DAC sector (3-digit) or purpose (5-digit) codes.
+    locations : sequence of str, default=()
+        Places the partnership works in, as names or codes (a region, a
+        district, ``"region:489"`` for an IATI recipient region).
     start, end : datetime.date or None, default=None
         Planned or actual dates; ``end`` must not precede ``start``.
     budget_usd : float or None, default=None
@@ -841,6 +871,9 @@ class Partnership:
     country: str = attrs.field(default="PE")
     sectors: tuple[str, ...] = attrs.field(
         default=(), converter=_tuple, validator=_sectors
+    )
+    locations: tuple[str, ...] = attrs.field(
+        default=(), converter=_tuple, validator=_locations
     )
     start: dt.date | None = attrs.field(default=None, validator=_date)
     end: dt.date | None = attrs.field(default=None, validator=_date)

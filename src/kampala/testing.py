@@ -87,6 +87,7 @@ _SPEC: dict[str, FieldSpec] = {s.path: s for s in SCHEMA}
 _EVIDENCE_PATHS = tuple(s.path for s in SCHEMA if s.group is not None)
 
 _SDG_CODES = ("1.4", "2.3", "5.5", "8.3", "9.3", "10.2", "13.1", "17.b", "17.17")
+_SDG_GOALS = ("1", "2", "5", "8", "10", "17")
 _SECTOR_CODES = ("311", "31120", "140", "14030", "151", "15110", "240")
 
 
@@ -207,6 +208,7 @@ def _all_top(i: int) -> Partnership:
             indicators_with_baseline_and_target=5,
             indicators_from_country_frameworks=5,
             sdg_targets=_SDG_CODES,
+            sdg_goals=_SDG_GOALS,
             additionality=AdditionalityLevel.ASSESSED,
             target_progress=1.0,
         ),
@@ -373,7 +375,8 @@ def _random_record(
         elif spec.kind == "strlist":
             value = _cycle(path, (None, (), "draw"), j, offsets)
             if value == "draw":
-                value = _subset(gen, _SDG_CODES)
+                codes = _SDG_GOALS if name == "sdg_goals" else _SDG_CODES
+                value = _subset(gen, codes)
         else:  # counts are drawn together below
             continue
         values[group][name] = value
@@ -398,6 +401,7 @@ def _random_record(
         title=f"Test partnership {i}",
         country=_pick(gen, ("PE", "BO", "CO", "EC")),
         sectors=_subset(gen, _SECTOR_CODES),
+        locations=_subset(gen, ("Piura", "Cusco", "Loreto", "region:489")),
         start=start,
         end=end if gen.random() < 0.8 else None,
         budget_usd=_pick(gen, (None, 0.0, round(float(gen.uniform(0, 5e6)), 2))),

@@ -318,10 +318,19 @@ class OwnershipScorer(RubricScorer):
 _P2 = Principle.RESULTS
 
 
-def _sdg_counts(pf: Portfolio) -> FloatArray:
-    col = pf.column("results.sdg_targets")
+def _list_counts(pf: Portfolio, path: str) -> FloatArray:
+    col = pf.column(path)
     counter: Callable[[Any], float] = lambda v: math.nan if v is None else len(v)  # noqa: E731
     return np.fromiter(map(counter, col), dtype=np.float64, count=len(col))
+
+
+def _sdg_score(pf: Portfolio, target: int) -> FloatArray:
+    """Score targets against the target count; 0.5 for goals named alone."""
+    score = count_score(_list_counts(pf, "results.sdg_targets"), target)
+    goals = _list_counts(pf, "results.sdg_goals")
+    goal_only = np.isnan(score) & ~np.isnan(goals)
+    out: FloatArray = np.where(goal_only, np.where(goals > 0, 0.5, 0.0), score)
+    return out
 
 
 @attrs.frozen(kw_only=True)
@@ -369,11 +378,13 @@ class ResultsScorer(RubricScorer):
             "P2.sdg_targets",
             _P2,
             "2.A",
-            ("results.sdg_targets",),
+            ("results.sdg_targets", "results.sdg_goals"),
             "SDG targets identified",
             "Metas ODS identificadas",
-            "min(1, targets identified / sdg_target_count)",
-            "min(1, metas identificadas / sdg_target_count)",
+            "min(1, targets identified / sdg_target_count); 0.5 when only goals "
+            "(no targets) are named",
+            "min(1, metas identificadas / sdg_target_count); 0,5 si solo se "
+            "nombran objetivos (sin metas)",
             f"Toolkit 1.B (which SDGs projects address). "
             f"{_GPEDC}kampala-principle-tussubp-1b",
         ),
@@ -411,7 +422,7 @@ class ResultsScorer(RubricScorer):
                 pf.column("results.indicators_with_baseline_and_target"), total
             ),
             ratio_score(pf.column("results.indicators_from_country_frameworks"), total),
-            count_score(_sdg_counts(pf), self.sdg_target_count),
+            _sdg_score(pf, self.sdg_target_count),
             ordinal_score(pf, "results.additionality"),
             share_score(pf, "results.target_progress"),
         ]

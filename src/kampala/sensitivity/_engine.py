@@ -472,7 +472,7 @@ _TILE = 64
 
 
 def _rows_matmul(a: FloatArray, b: FloatArray) -> FloatArray:
-    """``a @ b`` computed in tiles of exactly 64 rows (the last one padded).
+    """Compute ``a @ b`` in tiles of exactly 64 rows (the last one padded).
 
     Every row of ``a`` then goes through a product of the same shape, so
     its result does not depend on how many rows are computed together:
