@@ -141,6 +141,38 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     val.add_argument("portfolio", metavar="PORTFOLIO", help="portfolio file")
 
+    sens = sub.add_parser(
+        "sensitivity",
+        help="how far can the ranking be trusted: uncertainty and Sobol indices",
+        description="Uncertainty and variance-based sensitivity analysis of the "
+        "Kampala scorecard of a portfolio (the sample portfolio by default). "
+        "FACTOR: weights[@LEVELS]:SPREAD (e.g. weights:0.25, weights@1,2:0.1), "
+        "dirichlet[@LEVEL]:CONCENTRATION, aggregation[@LEVEL]:M1,M2,..., "
+        "coverage:T1,T2,..., missing (skip or count as 0), "
+        "exclude:principle | exclude:criterion | exclude:CODE,CODE, "
+        "scorer:P3.diversity_target=3,4,5. Default: weights:0.25 and "
+        "aggregation@3:arithmetic,geometric (the overall score from the "
+        "principles).",
+    )
+    sens.add_argument("portfolio", metavar="PORTFOLIO", nargs="?")
+    sens.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
+    sens.add_argument("--n", type=int, default=1024, help="samples (default 1024)")
+    sens.add_argument("--rng", type=int, default=None, help="random seed")
+    sens.add_argument(
+        "--vary", metavar="FACTOR", action="append", help="an uncertain factor"
+    )
+    sens.add_argument(
+        "--analysis",
+        choices=("uncertainty", "sobol", "both"),
+        default="both",
+        help="which analyses to run (default both)",
+    )
+    sens.add_argument("--top-k", type=int, default=10, help="k of P(top k)")
+    sens.add_argument("--format", choices=("table", "json"), default="table")
+    sens.add_argument(
+        "--out", metavar="DIR", help="write tables (CSV) and figures (PNG) here"
+    )
+
     meth = sub.add_parser(
         "methodology",
         help="print the citable description of a methodology",
@@ -503,7 +535,41 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         for label, row in (("Top", ranked[0]), ("Bottom", ranked[-1])):
             sys.stdout.write(f"\n{label} partnership:\n")
             sys.stdout.write(str(card.explain(row["id"], portfolio=portfolio)) + "\n")
+    sys.stdout.write("\n" + _robustness_summary(portfolio))
     return 0
+
+
+def _robustness_summary(portfolio: Portfolio) -> str:
+    from kampala import sensitivity as sa
+
+    spec = sa.UncertaintySpec(
+        factors=[
+            sa.WeightNoise(levels=2, spread=0.25),
+            sa.aggregation_choice(["arithmetic", "geometric"], level=3),
+        ]
+    )
+    ua = sa.uncertainty_analysis(
+        Methodology.default(), portfolio, spec, n=512, top_k=5, rng=2019
+    )
+    rows = [r for r in ua.table() if r["nominal_rank"] is not None]
+    stable = [r for r in rows if r["rank_p95"] - r["rank_p5"] <= 2]
+    shaky = sorted(rows, key=lambda r: -(r["rank_p95"] - r["rank_p5"]))[:5]
+    lines = [
+        "Robustness (512 samples: principle weights ±25 %, overall score by "
+        "arithmetic or geometric mean of the principles):",
+        f"  mean absolute rank shift {ua.mean_rank_shift:.1f} places",
+        "  stable (90 % of ranks within 2 places): "
+        + (", ".join(r["unit"] for r in stable[:12]) or "none"),
+        "  least stable: "
+        + ", ".join(
+            f"{r['unit']} (nominal {r['nominal_rank']:.0f}, "
+            f"{r['rank_p5']:.0f}-{r['rank_p95']:.0f})"
+            for r in shaky
+        ),
+        "  top 5 in every sample: "
+        + (", ".join(r["unit"] for r in rows if r["p_top_5"] == 1.0) or "none"),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -533,12 +599,210 @@ def _cmd_methodology(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_factor(text: str, methodology: Methodology) -> Any:
+    from kampala import sensitivity as sa
+
+    name, _, rest = text.partition(":")
+    head, _, levels_text = name.partition("@")
+    head = head.strip()
+    values = [v.strip() for v in rest.split(",") if v.strip()] if rest else []
+
+    def fail(expected: str) -> NoReturn:
+        raise _UsageError(f"kampala sensitivity: --vary {text!r}: {expected}")
+
+    def numbers() -> list[float]:
+        try:
+            return [float(v) for v in values]
+        except ValueError:
+            fail("the values must be numbers")
+
+    if head in ("weights", "dirichlet"):
+        try:
+            levels = [int(v) for v in levels_text.split(",")] if levels_text else [2]
+        except ValueError:
+            fail("levels must be integers, as in weights@1,2:0.25")
+        (value,) = numbers() if len(values) == 1 else fail("give one number")
+        if head == "weights":
+            return sa.WeightNoise(levels=levels, spread=value)
+        return sa.DirichletWeights(level=levels[0], concentration=value)
+    if head == "aggregation":
+        level = None
+        if levels_text:
+            if not levels_text.isdigit():
+                fail("the level must be an integer, as in aggregation@3:...")
+            level = int(levels_text)
+        return sa.aggregation_choice(values or fail("list the methods"), level=level)
+    if head == "coverage":
+        return sa.coverage_choice(numbers() or fail("list the thresholds"))
+    if head == "missing":
+        return sa.missing_evidence_choice()
+    if head == "exclude":
+        from kampala.scorecard import methodology_framework
+
+        framework = methodology_framework(methodology)
+        if values == ["principle"]:
+            codes = [c for c in framework.aggregate_codes if c != framework.root]
+        elif values == ["criterion"]:
+            codes = list(framework.indicator_codes)
+        else:
+            codes = values
+        return sa.Exclusion(codes=codes or fail("name principle, criterion or codes"))
+    if head == "scorer":
+        target, _, options = rest.partition("=")
+        principle, _, param = target.partition(".")
+        try:
+            number = int(principle.strip().upper().removeprefix("P"))
+            opts = [int(v) for v in options.split(",") if v.strip()]
+        except ValueError:
+            fail("use scorer:P3.diversity_target=3,4,5")
+        return sa.ScorerParameter(principle=number, param=param.strip(), values=opts)
+    fail("one of weights, dirichlet, aggregation, coverage, missing, exclude, scorer")
+
+
+def _progress_bar() -> Any:
+    if not sys.stderr.isatty():
+        return None
+    state = {"last": -1}
+
+    def show(done: int, total: int) -> None:
+        pct = int(100 * done / max(1, total))
+        if pct != state["last"]:
+            state["last"] = pct
+            bar = "#" * (pct // 4)
+            sys.stderr.write(f"\r[{bar:<25}] {pct:3d}% ({done}/{total} runs)")
+            if done >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return show
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from kampala import sensitivity as sa
+
+    methodology = (
+        _read_methodology(args.methodology, "kampala sensitivity")
+        if args.methodology
+        else Methodology.default()
+    )
+    portfolio = _load_portfolio(args.portfolio)
+    factors = [_parse_factor(t, methodology) for t in (args.vary or [])]
+    if not factors:
+        factors = [
+            sa.WeightNoise(levels=2, spread=0.25),
+            sa.aggregation_choice(["arithmetic", "geometric"], level=3),
+        ]
+    spec = sa.UncertaintySpec(factors=factors)
+    progress = _progress_bar()
+    ua = sobol = None
+    if args.analysis in ("uncertainty", "both"):
+        ua = sa.uncertainty_analysis(
+            methodology,
+            portfolio,
+            spec,
+            n=args.n,
+            top_k=args.top_k,
+            progress=progress,
+            rng=args.rng,
+        )
+    if args.analysis in ("sobol", "both"):
+        n_base = max(2, 1 << max(1, (args.n // (len(factors) + 2)).bit_length() - 1))
+        sobol = sa.sensitivity_analysis(
+            methodology, portfolio, spec, n=n_base, progress=progress, rng=args.rng
+        )
+    if args.format == "json":
+        doc = {
+            "uncertainty": None if ua is None else ua.to_dict(),
+            "sobol": None if sobol is None else sobol.to_dict(),
+        }
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    else:
+        if ua is not None:
+            sys.stdout.write(_ua_table(ua))
+        if sobol is not None:
+            sys.stdout.write(_sobol_table(sobol))
+    if args.out:
+        _write_sensitivity(Path(args.out), ua, sobol)
+    return 0
+
+
+def _ua_table(ua: Any) -> str:
+    k = ua.top_k
+    lines = [
+        f"Uncertainty analysis: {ua.n} samples of {', '.join(ua.factor_names)}; "
+        f"methodology {ua.methodology}",
+        f"{'rank':>4}  {'id':<12}  {'median':>6}  {'5%-95%':>9}  "
+        f"{f'P(top {k})':>10}  {'shift':>5}",
+    ]
+    for r in ua.table():
+        if r["nominal_rank"] is None:
+            continue
+        interval = f"{r['rank_p5']:.0f}-{r['rank_p95']:.0f}"
+        lines.append(
+            f"{r['nominal_rank']:4.0f}  {r['unit']:<12}  {r['rank_median']:6.1f}  "
+            f"{interval:>9}  {r[f'p_top_{k}']:10.2f}  {r['rank_shift']:5.2f}"
+        )
+    lines.append(f"Mean absolute rank shift: {ua.mean_rank_shift:.2f}\n")
+    return "\n".join(lines) + "\n"
+
+
+def _sobol_table(sobol: Any) -> str:
+    lines = [
+        f"Sobol' indices of the mean absolute rank shift ({sobol.n_runs} runs):",
+        f"{'factor':<24}  {'S1':>13}  {'ST':>13}",
+    ]
+    for r in sobol.table():
+        s1 = "n/a" if r["S1"] is None else f"{r['S1']:.3f} ± {r['S1_conf']:.3f}"
+        st = "n/a" if r["ST"] is None else f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"
+        lines.append(f"{r['factor']:<24}  {s1:>13}  {st:>13}")
+    return "\n".join(lines) + "\n"
+
+
+def _write_sensitivity(out: Path, ua: Any, sobol: Any) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if ua is not None:
+            rows = ua.table()
+            write_results_csv(out / "uncertainty.csv", rows, list(rows[0]))
+            (out / "uncertainty.json").write_text(
+                json.dumps(ua.to_dict(), indent=2, ensure_ascii=False), "utf-8"
+            )
+        if sobol is not None:
+            rows = sobol.table()
+            write_results_csv(out / "sobol.csv", rows, list(rows[0]))
+            (out / "sobol.json").write_text(
+                json.dumps(sobol.to_dict(), indent=2, ensure_ascii=False), "utf-8"
+            )
+    except OSError as exc:
+        raise _UsageError(
+            f"kampala sensitivity: cannot write to {str(out)!r}: {exc.strerror}"
+        ) from exc
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        print(
+            "figures skipped: install the plot extra (pip install 'kampala[plot]')",
+            file=sys.stderr,
+        )
+        return
+    from kampala import plot
+
+    if ua is not None:
+        ax = plot.rank_intervals(ua)
+        ax.figure.savefig(out / "rank_intervals.png", dpi=120)
+    if sobol is not None:
+        ax = plot.sobol_bars(sobol)
+        ax.figure.savefig(out / "sobol.png", dpi=120)
+    print(f"wrote tables and figures to {out}", file=sys.stderr)
+
+
 _COMMANDS = {
     "index": _cmd_index,
     "score": _cmd_score,
     "demo": _cmd_demo,
     "validate": _cmd_validate,
     "methodology": _cmd_methodology,
+    "sensitivity": _cmd_sensitivity,
 }
 
 
@@ -553,8 +817,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             status = _COMMANDS[args.command](args)
-        for w in caught:
-            print(f"warning: {w.message}", file=sys.stderr)
+        for message in dict.fromkeys(str(w.message) for w in caught):
+            print(f"warning: {message}", file=sys.stderr)
         return status
     except _UsageError as exc:
         print(str(exc), file=sys.stderr)

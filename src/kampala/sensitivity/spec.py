@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.special
 
-from kampala.composite.aggregate import Aggregate
+from kampala.composite.aggregate import Aggregate, LevelRule
 from kampala.composite.impute import Impute
 from kampala.errors import ParameterTypeError, ParameterValueError
 from kampala.framework import Framework
@@ -249,8 +249,9 @@ class SettingChoice:
     step : str
         The kind of step, which the methodology must have.
     setting : str
-        A field of the step (``"method"``, ``"min_coverage"``, ``"min_data"``)
-        or one of its parameters as ``"params.<name>"`` (``"params.points"``).
+        A field of the step (``"method"``, ``"min_coverage"``, ``"min_data"``),
+        one of its parameters as ``"params.<name>"`` (``"params.points"``), or,
+        for aggregation, the method of one level as ``"method@<level>"``.
         Changing an aggregation ``"method"`` drops method parameters and
         per-level rules.
     values : sequence
@@ -297,6 +298,10 @@ class SettingChoice:
             If the value is not valid for the step.
         """
         value = self.values[index]
+        if self.setting.startswith("method@") and isinstance(step, Aggregate):
+            level = int(self.setting.split("@", 1)[1])
+            rules = {**step.levels, level: LevelRule(method=value)}
+            return attrs.evolve(step, levels=rules)
         if self.setting.startswith("params."):
             key = self.setting.split(".", 1)[1]
             return attrs.evolve(step, params={**step.params, key: value})
@@ -532,6 +537,9 @@ class UncertaintySpec:
                 if f.setting.startswith("params."):
                     key = f.setting.split(".", 1)[1]
                     ok = key in step.params
+                elif f.setting.startswith("method@") and f.step == "aggregate":
+                    level_text = f.setting.split("@", 1)[1]
+                    ok = level_text.isdigit() and int(level_text) in framework.levels
                 else:
                     ok = f.setting in attrs.fields_dict(type(step))
                 if not ok:
@@ -594,10 +602,15 @@ class UncertaintySpec:
 
 
 def aggregation_choice(
-    methods: Sequence[str], *, name: str = "aggregation"
+    methods: Sequence[str], *, level: int | None = None, name: str = "aggregation"
 ) -> SettingChoice:
-    """Choose the aggregation method (at every level) among ``methods``."""
-    return SettingChoice(step="aggregate", setting="method", values=methods, name=name)
+    """Choose the aggregation method among ``methods``.
+
+    At every level, or only at ``level`` (for example 3, the overall score
+    of a Kampala scorecard, from its principles).
+    """
+    setting = "method" if level is None else f"method@{level}"
+    return SettingChoice(step="aggregate", setting=setting, values=methods, name=name)
 
 
 def coverage_choice(
