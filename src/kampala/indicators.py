@@ -37,12 +37,15 @@ def _as_frozen(values: Any) -> FloatArray:
 
 
 def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
-    out = tuple(values)
-    for v in out:
-        if not isinstance(v, str):
-            raise DataFormatError(
-                "IndicatorSet()", "unit codes and names", v, "strings"
-            )
+    if isinstance(values, tuple):
+        out = values
+    elif isinstance(values, np.ndarray):
+        out = tuple(values.tolist())
+    else:
+        out = tuple(values)
+    if not set(map(type, out)) <= {str}:
+        bad = next(v for v in out if not isinstance(v, str))
+        raise DataFormatError("IndicatorSet()", "unit codes and names", bad, "strings")
     return out
 
 

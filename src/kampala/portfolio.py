@@ -698,13 +698,17 @@ class Portfolio:
         has_money = ~np.isnan(a["financial_contribution"]) | ~np.isnan(
             a["in_kind_contribution"]
         )
-        for i in np.unique(idx[has_money]).tolist():
-            currencies = {str(c) for c in cur[(idx == i) & has_money]}
-            if len(currencies) > 1:
+        if has_money.any():
+            # partnerships whose actors with money use more than one currency
+            codes, inverse = np.unique(cur[has_money].astype(str), return_inverse=True)
+            pairs = np.unique(idx[has_money] * len(codes) + inverse.reshape(-1))
+            per_partnership = np.bincount(pairs // len(codes), minlength=n)
+            for i in np.flatnonzero(per_partnership > 1).tolist():
+                currencies = sorted({str(c) for c in cur[(idx == i) & has_money]})
                 err = RecordValidationError(
                     f"partnership {ids[i]!r}",
                     "actors",
-                    sorted(currencies),
+                    currencies,
                     "contributions in a single currency",
                     hint="Convert all contributions to one currency (e.g. USD).",
                 )

@@ -493,6 +493,7 @@ def _quasi_arithmetic_level(
     n_kids = member.sum(axis=0)
     wtotal = wmat.sum(axis=0)
     targets = np.array(plan.targets) - n_ind
+    contiguous_targets = bool(np.all(np.diff(targets) == 1))
     # a child without weight contributes nothing, whatever phi(x) is (0 * inf)
     weightless = wmat.sum(axis=1) == 0
     contiguous = cols == list(range(cols[0], cols[-1] + 1))
@@ -517,10 +518,11 @@ def _quasi_arithmetic_level(
         nan = np.isnan(x)
         has_nan = bool(nan.any())
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            if has_nan:
+            if has_nan and method != "arithmetic":
                 x = np.where(nan, 1.0, x)
             if method == "arithmetic":
-                phi = x
+                # one pass: missing values contribute 0 to the weighted sum
+                phi = np.where(nan, 0.0, x) if has_nan else x
             elif method == "geometric":
                 phi = np.log(x)
             elif method == "harmonic":
@@ -539,8 +541,9 @@ def _quasi_arithmetic_level(
                 phi = np.where(weightless, 0.0, phi)
             if has_nan:
                 present = ~nan
-                phi = np.where(present, phi, 0.0)
-                den = present @ wmat
+                if method != "arithmetic":
+                    phi = np.where(present, phi, 0.0)
+                den = present.astype(np.float64) @ wmat
             else:
                 den = wtotal
             mean = (phi @ wmat) / den
@@ -562,7 +565,10 @@ def _quasi_arithmetic_level(
                 out = np.where(share < min_data, np.nan, out)
             if min_coverage > 0:
                 out = np.where(den / wtotal < min_coverage, np.nan, out)
-        aggs[start:stop, targets] = out
+        if contiguous_targets:
+            aggs[start:stop, targets[0] : targets[-1] + 1] = out
+        else:
+            aggs[start:stop, targets] = out
 
 
 def _aggregate_level(

@@ -319,9 +319,14 @@ _P2 = Principle.RESULTS
 
 
 def _list_counts(pf: Portfolio, path: str) -> FloatArray:
+    """Length of each list in an object column; NaN where it is None."""
     col = pf.column(path)
-    counter: Callable[[Any], float] = lambda v: math.nan if v is None else len(v)  # noqa: E731
-    return np.fromiter(map(counter, col), dtype=np.float64, count=len(col))
+    known = col != None  # noqa: E711 - elementwise comparison with None
+    out = np.full(len(col), np.nan)
+    out[known] = np.fromiter(
+        map(len, col[known]), dtype=np.float64, count=int(known.sum())
+    )
+    return out
 
 
 def _sdg_score(pf: Portfolio, target: int) -> FloatArray:

@@ -1,0 +1,803 @@
+r"""Exact robustness margins of a ranking to its weights.
+
+Where the top level of a composite is linear in its weights,
+$s_u(w) = X_u \cdot w$ with $w$ on the simplex
+$\Delta = \{w \ge 0, \sum_k w_k = 1\}$, the weight changes that alter a
+ranking are solved exactly rather than sampled:
+
+- `rank_margins`: for each unit, the smallest L1 change of the weights at
+  which its order relative to some other unit changes, with that unit and
+  the weight vector where it happens (closed form, equation (M1));
+- `topk_margins`: for each unit, the smallest L1 change that moves it out
+  of the top $k$ (if it is in) or into it (if it is not), by mixed-integer
+  linear programming (equation (M2));
+- `stability_intervals`: for each weight, the interval over which it can
+  vary, the others keeping their proportions, without changing the ranking
+  at all (closed form, equation (M3)).
+
+Ranks are competition ranks: 1 = best, and units with equal scores share
+the best rank of their group (``scipy.stats.rankdata(-s, method="min")``).
+Ties are exact floating-point ties of $X_u \cdot w$; units with identical
+rows always tie.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+from scipy import optimize
+
+from kampala._version import __version__
+from kampala.errors import ParameterValueError
+from kampala.sensitivity._local import (
+    _ARRAY_EQ,
+    _array_repr,
+    _as_int,
+    _as_matrix,
+    _as_weights,
+    _frozen,
+    _frozen_int,
+    _methodology_dict,
+    _scores,
+    _str_tuple,
+)
+
+if TYPE_CHECKING:
+    from kampala.scoring import MethodologyRef
+
+__all__ = [
+    "MarginResult",
+    "TopKMarginResult",
+    "rank_margins",
+    "stability_intervals",
+    "topk_margins",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
+
+#: A set of units must be able to lie strictly above ``u`` by at least this
+#: much (times the largest criterion difference) to count as able to
+#: overtake it together; below it the set is treated as only able to tie.
+_STRICT_RTOL = 1e-9
+
+#: Upper bound on the lazy cuts added while searching the top-k boundary.
+_MAX_CUTS = 10_000
+
+
+def _optional_str_tuple(values: Iterable[str | None]) -> tuple[str | None, ...]:
+    return tuple(values)
+
+
+def _pairwise_sign(X: FloatArray, w: FloatArray) -> FloatArray:
+    """Matrix ``G[u, v] = (X_u - X_v) . w``, exactly antisymmetric."""
+    n = X.shape[0]
+    G = np.empty((n, n))
+    for u in range(n):
+        G[u] = _scores(X[u] - X, w)
+    return G
+
+
+def _ranks_from_pairs(G: FloatArray) -> IntArray:
+    """1-based competition ranks: 1 + number of units strictly above."""
+    out: IntArray = 1 + (G < 0).sum(axis=1).astype(np.intp)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# (M1) pairwise boundary, closed form
+# ---------------------------------------------------------------------------
+def _boundary(d: FloatArray, w0: FloatArray) -> tuple[FloatArray, FloatArray]:
+    r"""Nearest point (L1) of the simplex on each hyperplane $d_p \cdot w = 0$.
+
+    ``d`` has shape ``(P, m)``. Returns the distances (``inf`` where the
+    pair can never change order, 0 where it is tied at ``w0`` but not
+    identical) and the nearest points (NaN rows where the distance is
+    infinite). See `rank_margins` for the proof.
+    """
+    P, m = d.shape
+    g = _scores(d, w0)
+    flip = np.where(g < 0, -1.0, 1.0)
+    dd = d * flip[:, None]
+    gg = np.abs(g)
+    jmin = np.argmin(dd, axis=1)
+    dmin = dd[np.arange(P), jmin]
+    gain = dd - dmin[:, None]
+    order = np.argsort(-gain, axis=1, kind="stable")
+    gs = np.take_along_axis(gain, order, axis=1)
+    ws = w0[order]
+    cap = gs * ws
+    cum = np.cumsum(cap, axis=1)
+    prev = cum - cap
+    with np.errstate(divide="ignore", invalid="ignore"):
+        partial = (gg[:, None] - prev) / gs
+    take = np.where(
+        gs > 0,
+        np.where(cum <= gg[:, None], ws, np.where(prev < gg[:, None], partial, 0.0)),
+        0.0,
+    )
+    moved = np.zeros((P, m))
+    np.put_along_axis(moved, order, take, axis=1)
+    total = moved.sum(axis=1)
+    points = w0[None, :] - moved
+    points[np.arange(P), jmin] += total
+    dist = 2.0 * total
+    identical = ~(d != 0).any(axis=1)
+    tied = (g == 0) & ~identical
+    never = identical | ((g != 0) & (dmin > 0))
+    dist[tied] = 0.0
+    points[tied] = w0
+    dist[never] = np.inf
+    points[never] = np.nan
+    return dist, points
+
+
+@attrs.frozen(kw_only=True)
+class MarginResult:
+    r"""Exact rank margins: how far the weights can move before an order changes.
+
+    Parameters
+    ----------
+    labels : tuple of str
+        Unit labels, one per row of ``X``.
+    weights : ndarray of shape (n_criteria,)
+        Nominal weights $w_0$, rescaled to sum to 1.
+    scores : ndarray of shape (n_units,)
+        Composite scores at $w_0$.
+    ranks : ndarray of shape (n_units,)
+        Competition ranks at $w_0$ (1 = best, ties share the best rank).
+    margin : ndarray of shape (n_units,)
+        Smallest $\lVert w - w_0 \rVert_1$ over the simplex at which the
+        unit's order relative to some other unit differs from that at
+        $w_0$; ``inf`` if no weights change it, 0 if it is tied at $w_0$
+        with a unit it can be separated from. Ranges over $[0, 2]$.
+    rival : tuple of str or None
+        The other unit of that pair (the first in row order when several
+        attain the margin); None where the margin is infinite.
+    rival_index : ndarray of shape (n_units,)
+        Row of the rival, -1 where there is none.
+    boundary_weights : ndarray of shape (n_units, n_criteria)
+        A weight vector attaining the margin, where the unit and its rival
+        tie; NaN rows where the margin is infinite.
+    pairwise : ndarray of shape (n_units, n_units)
+        The same distance for every pair of units (symmetric; ``inf`` on the
+        diagonal and for pairs that never change order).
+    methodology : MethodologyRef or None
+        The methodology whose top level was analysed, when known.
+    kampala_version, numpy_version : str
+        Library versions that produced the result.
+
+    See Also
+    --------
+    rank_margins : Compute it.
+    """
+
+    labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    weights: FloatArray = attrs.field(
+        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    scores: FloatArray = attrs.field(
+        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    ranks: IntArray = attrs.field(
+        converter=_frozen_int, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    margin: FloatArray = attrs.field(
+        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    rival: tuple[str | None, ...] = attrs.field(converter=_optional_str_tuple)
+    rival_index: IntArray = attrs.field(
+        converter=_frozen_int, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    boundary_weights: FloatArray = attrs.field(
+        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    pairwise: FloatArray = attrs.field(
+        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    methodology: MethodologyRef | None = None
+    kampala_version: str = __version__
+    numpy_version: str = np.__version__
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as plain Python values.
+
+        Arrays become nested lists; ``inf`` and NaN stay floats.
+        """
+        return {
+            "labels": list(self.labels),
+            "weights": self.weights.tolist(),
+            "scores": self.scores.tolist(),
+            "ranks": self.ranks.tolist(),
+            "margin": self.margin.tolist(),
+            "rival": list(self.rival),
+            "boundary_weights": self.boundary_weights.tolist(),
+            "pairwise": self.pairwise.tolist(),
+            "methodology": _methodology_dict(self.methodology),
+            "kampala_version": self.kampala_version,
+            "numpy_version": self.numpy_version,
+        }
+
+
+def rank_margins(
+    X: npt.ArrayLike, w0: npt.ArrayLike, *, labels: Sequence[str] | None = None
+) -> MarginResult:
+    r"""Smallest weight change (L1) at which each unit's order can change.
+
+    For units $u$ and $v$ let $d = X_u - X_v$; they tie on the hyperplane
+    $d \cdot w = 0$. The pairwise margin is the L1 distance from $w_0$ to
+    the nearest weight vector of the simplex on that hyperplane; a unit's
+    margin is the smallest over the other units. Within it, every pairwise
+    order of the unit (above, tied, below) is as at $w_0$, so its rank
+    cannot change; at the margin it ties its rival, and just beyond it
+    (where the simplex allows) the two swap.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_units, n_criteria)
+        Criteria values, higher is better, no missing values.
+    w0 : array_like of shape (n_criteria,)
+        Nominal weights, >= 0 with a positive sum (rescaled to sum to 1).
+    labels : sequence of str, default=None
+        Unit labels; default ``"0"``, ``"1"``, ... .
+
+    Returns
+    -------
+    MarginResult
+        Margins, rivals, the weights attaining them and all pairwise
+        distances.
+
+    Raises
+    ------
+    ParameterValueError
+        For a missing or infinite value in ``X`` (naming the unit and
+        column), negative or non-finite weights, weights summing to 0 or
+        mismatched shapes.
+    ParameterTypeError
+        If ``X`` or ``w0`` is not numeric.
+
+    See Also
+    --------
+    topk_margins : Margins of membership in the top k.
+    stability_intervals : Ranges of single weights that keep the ranking.
+
+    Notes
+    -----
+    The margin of a pair is (equation (M1))
+
+    $$\delta_{uv} = \min_{w \in \Delta} \lVert w - w_0 \rVert_1
+    \quad\text{s.t.}\quad (X_u - X_v) \cdot w = 0,$$
+
+    solved in closed form. Write $d = X_u - X_v$, $g = d \cdot w_0$ and take
+    $g > 0$ (otherwise negate $d$). Any feasible change $\Delta = w - w_0$
+    has $\sum_k \Delta_k = 0$, so $\lVert \Delta \rVert_1 = 2P$ where $P$ is
+    the mass moved, taken as $q_k \le w_{0k}$ from some criteria and added
+    elsewhere. Since $d \cdot \Delta \ge P \min_k d_k - d \cdot q$, reaching
+    $d \cdot \Delta = -g$ needs $\sum_k q_k (d_k - \min_j d_j) \ge g$: the
+    least mass is found greedily, taking from the criteria with the largest
+    $d_k$ first, and it is all moved onto a criterion with the smallest
+    $d_k$, which attains the bound. A tie is reachable iff
+    $\min_k d_k \le 0$; otherwise $u$ beats $v$ at every weight and
+    $\delta_{uv} = \infty$ (likewise for $g < 0$). Pairs tied at $w_0$ get
+    0 (their order changes with any move separating them) unless their rows
+    are identical (they tie everywhere: $\infty$). The result agrees with
+    the linear programme solved by `scipy.optimize.linprog` and with a dense
+    grid search (see the tests).
+
+    When two swaps happen at the same weights (one unit passing $u$ upwards
+    while another passes it downwards) the rank *number* of $u$ may stay the
+    same beyond the margin even though the units around it changed; for
+    data in general position this does not happen and the margin is exactly
+    the distance at which the rank changes.
+
+    Examples
+    --------
+    >>> from kampala.sensitivity._margins import rank_margins
+    >>> res = rank_margins([[0.9, 0.3], [0.5, 0.6], [0.2, 0.2]], [0.5, 0.5],
+    ...                    labels=["A", "B", "C"])
+    >>> res.ranks.tolist(), res.rival
+    ([1, 2, 3], ('B', 'A', None))
+    >>> res.margin.round(4).tolist()
+    [0.1429, 0.1429, inf]
+    >>> res.boundary_weights[0].round(4).tolist()  # A and B tie at w = (3/7, 4/7)
+    [0.4286, 0.5714]
+    """
+    where = "rank_margins()"
+    x, names = _as_matrix(where, X, labels)
+    w = _as_weights(where, w0, x.shape[1])
+    n = x.shape[0]
+    G = _pairwise_sign(x, w)
+    pairwise = np.full((n, n), np.inf)
+    points = np.full((n, n, x.shape[1]), np.nan)
+    for u in range(n - 1):
+        dist, pts = _boundary(x[u] - x[u + 1 :], w)
+        pairwise[u, u + 1 :] = dist
+        pairwise[u + 1 :, u] = dist
+        points[u, u + 1 :] = pts
+        points[u + 1 :, u] = pts
+    margin = pairwise.min(axis=1) if n > 1 else np.full(1, np.inf)
+    rival_index = np.where(np.isfinite(margin), np.argmin(pairwise, axis=1), -1).astype(
+        np.intp
+    )
+    boundary = np.full((n, x.shape[1]), np.nan)
+    for u in range(n):
+        if rival_index[u] >= 0:
+            boundary[u] = points[u, rival_index[u]]
+    return MarginResult(
+        labels=names,
+        weights=w,
+        scores=_scores(x, w),
+        ranks=_ranks_from_pairs(G),
+        margin=margin,
+        rival=tuple(names[int(v)] if v >= 0 else None for v in rival_index),
+        rival_index=rival_index,
+        boundary_weights=boundary,
+        pairwise=pairwise,
+    )
+
+
+def _frozen_bool(values: Any) -> BoolArray:
+    arr = np.array(values, dtype=bool, copy=True)
+    arr.flags.writeable = False
+    return arr
+
+
+def _nested_tuple(values: Sequence[Sequence[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(x) for x in values)
+
+
+# ---------------------------------------------------------------------------
+# (M2) top-k membership, mixed-integer programming with lazy cuts
+# ---------------------------------------------------------------------------
+@attrs.frozen(kw_only=True)
+class TopKMarginResult:
+    r"""Exact margins of membership in the top k.
+
+    Parameters
+    ----------
+    labels : tuple of str
+        Unit labels, one per row of ``X``.
+    weights : ndarray of shape (n_criteria,)
+        Nominal weights $w_0$, rescaled to sum to 1.
+    k : int
+        Size of the top group: a unit is in it when its competition rank is
+        at most ``k`` (fewer than ``k`` units score strictly higher).
+    scores : ndarray of shape (n_units,)
+        Composite scores at $w_0$.
+    ranks : ndarray of shape (n_units,)
+        Competition ranks at $w_0$.
+    in_top : ndarray of bool, shape (n_units,)
+        Membership at $w_0$.
+    margin : ndarray of shape (n_units,)
+        For a member, the infimum of $\lVert w - w_0 \rVert_1$ over weights
+        that put it out of the top ``k``; for a non-member, the minimum over
+        weights that put it in. ``inf`` when no weights on the simplex do.
+    boundary_weights : ndarray of shape (n_units, n_criteria)
+        Weights attaining the margin (NaN rows where it is infinite). For a
+        non-member they put it in the top ``k``; for a member they are the
+        limit point, where ``k`` units tie or beat it and any step onwards
+        pushes it out.
+    crossing : tuple of tuple of str
+        The units whose order with the unit changes at ``boundary_weights``:
+        for a member, those that newly tie or pass it; for a non-member,
+        those above it at $w_0$ that it ties or passes.
+    methodology : MethodologyRef or None
+        The methodology whose top level was analysed, when known.
+    kampala_version, numpy_version : str
+        Library versions that produced the result.
+
+    See Also
+    --------
+    topk_margins : Compute it.
+    """
+
+    labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    weights: FloatArray = attrs.field(
+        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    k: int
+    scores: FloatArray = attrs.field(
+        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    ranks: IntArray = attrs.field(
+        converter=_frozen_int, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    in_top: BoolArray = attrs.field(
+        converter=_frozen_bool, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    margin: FloatArray = attrs.field(
+        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    boundary_weights: FloatArray = attrs.field(
+        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+    )
+    crossing: tuple[tuple[str, ...], ...] = attrs.field(converter=_nested_tuple)
+    methodology: MethodologyRef | None = None
+    kampala_version: str = __version__
+    numpy_version: str = np.__version__
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as plain Python values.
+
+        Arrays become nested lists; ``inf`` and NaN stay floats.
+        """
+        return {
+            "labels": list(self.labels),
+            "weights": self.weights.tolist(),
+            "k": self.k,
+            "scores": self.scores.tolist(),
+            "ranks": self.ranks.tolist(),
+            "in_top": self.in_top.tolist(),
+            "margin": self.margin.tolist(),
+            "boundary_weights": self.boundary_weights.tolist(),
+            "crossing": [list(c) for c in self.crossing],
+            "methodology": _methodology_dict(self.methodology),
+            "kampala_version": self.kampala_version,
+            "numpy_version": self.numpy_version,
+        }
+
+
+def _l1_rows(
+    w0: FloatArray, n_extra: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    r"""Rows of $t \ge \pm(w - w_0)$, $\sum w = 1$ over variables (w, t, extra).
+
+    Returns (A_ub, b_ub, A_eq, b_eq) with ``A_ub @ v <= b_ub``.
+    """
+    m = w0.size
+    nv = 2 * m + n_extra
+    eye = np.eye(m)
+    A_ub = np.zeros((2 * m, nv))
+    A_ub[:m, :m] = eye  # w - t <= w0
+    A_ub[:m, m : 2 * m] = -eye
+    A_ub[m:, :m] = -eye  # -w - t <= -w0
+    A_ub[m:, m : 2 * m] = -eye
+    b_ub = np.concatenate([w0, -w0])
+    A_eq = np.zeros((1, nv))
+    A_eq[0, :m] = 1.0
+    return A_ub, b_ub, A_eq, np.ones(1)
+
+
+def _nearest_lp(w0: FloatArray, rows: FloatArray) -> tuple[float, FloatArray] | None:
+    """Minimise the L1 distance to w0 on the simplex with ``rows @ w <= 0``."""
+    m = w0.size
+    A_ub, b_ub, A_eq, b_eq = _l1_rows(w0, 0)
+    if rows.size:
+        extra = np.zeros((rows.shape[0], 2 * m))
+        extra[:, :m] = rows
+        A_ub = np.vstack([A_ub, extra])
+        b_ub = np.concatenate([b_ub, np.zeros(rows.shape[0])])
+    c = np.concatenate([np.zeros(m), np.ones(m)])
+    res = optimize.linprog(
+        c,
+        A_ub=A_ub,
+        b_ub=b_ub,
+        A_eq=A_eq,
+        b_eq=b_eq,
+        bounds=[(0.0, 1.0)] * m + [(0.0, None)] * m,
+        method="highs",
+    )
+    if res.status != 0:
+        return None
+    w = np.clip(np.asarray(res.x[:m], dtype=np.float64), 0.0, None)
+    w /= w.sum()
+    return float(np.abs(w - w0).sum()), w
+
+
+def _strictly_above(rows: FloatArray, scale: float) -> bool:
+    """Whether some w on the simplex has ``rows @ w > 0`` in every row."""
+    k, m = rows.shape
+    # variables (w, eps): maximise eps s.t. eps - rows @ w <= 0
+    A_ub = np.hstack([-rows, np.ones((k, 1))])
+    A_eq = np.concatenate([np.ones(m), [0.0]])[None, :]
+    res = optimize.linprog(
+        np.concatenate([np.zeros(m), [-1.0]]),
+        A_ub=A_ub,
+        b_ub=np.zeros(k),
+        A_eq=A_eq,
+        b_eq=np.ones(1),
+        bounds=[(0.0, 1.0)] * m + [(None, 1.0)],
+        method="highs",
+    )
+    return bool(res.status == 0 and -res.fun > _STRICT_RTOL * scale)
+
+
+def _topk_one(
+    e: FloatArray, w0: FloatArray, need: int, leave: bool, scale: float
+) -> tuple[float, FloatArray, IntArray]:
+    """Exact margin for one unit.
+
+    ``e`` holds $X_v - X_u$ for the other units. With ``leave`` the goal is
+    ``need`` units strictly above (infimum); otherwise ``need`` units at or
+    below. Returns (distance, weights, chosen rows of ``e``).
+    """
+    m = w0.size
+    # orient so the goal for a chosen row v is always  sign * e_v . w >= 0
+    sign = 1.0 if leave else -1.0
+    f = sign * e
+    if leave:
+        candidates = np.flatnonzero(f.max(axis=1) > 0)  # can be strictly above
+    else:
+        candidates = np.flatnonzero(f.max(axis=1) >= 0)  # can be at or below
+    nothing = (math.inf, np.full(m, np.nan), np.empty(0, dtype=np.intp))
+    if candidates.size < need:
+        return nothing
+    fc = f[candidates]
+    big_m = np.maximum(-fc.min(axis=1), 0.0)
+    nc = candidates.size
+    A_ub, b_ub, A_eq, b_eq = _l1_rows(w0, nc)
+    # -f_v . w + M_v z_v <= M_v   (z_v = 1 forces f_v . w >= 0)
+    link = np.zeros((nc, 2 * m + nc))
+    link[:, :m] = -fc
+    link[np.arange(nc), 2 * m + np.arange(nc)] = big_m
+    card = np.zeros((1, 2 * m + nc))
+    card[0, 2 * m :] = 1.0
+    constraints = [
+        optimize.LinearConstraint(A_ub, -np.inf, b_ub),
+        optimize.LinearConstraint(link, -np.inf, big_m),
+        optimize.LinearConstraint(A_eq, b_eq, b_eq),
+        optimize.LinearConstraint(card, need, need),
+    ]
+    c = np.concatenate([np.zeros(m), np.ones(m), np.zeros(nc)])
+    integrality = np.concatenate([np.zeros(2 * m), np.ones(nc)])
+    bounds = optimize.Bounds(
+        np.zeros(2 * m + nc),
+        np.concatenate([np.ones(m), np.full(m, np.inf), np.ones(nc)]),
+    )
+    for _ in range(_MAX_CUTS):
+        res = optimize.milp(
+            c,
+            integrality=integrality,
+            bounds=bounds,
+            constraints=constraints,
+            options={"mip_rel_gap": 1e-12},
+        )
+        if res.status != 0 or res.x is None:
+            return nothing
+        chosen = np.flatnonzero(res.x[2 * m :] > 0.5)
+        rows = fc[chosen]
+        ok = not leave or _strictly_above(rows, scale)
+        best = _nearest_lp(w0, -rows) if ok else None
+        if best is not None:
+            return best[0], best[1], candidates[chosen]
+        # the chosen units cannot (strictly) stand together: cut that set
+        cut = np.zeros((1, 2 * m + nc))
+        cut[0, 2 * m + chosen] = 1.0
+        constraints.append(optimize.LinearConstraint(cut, -np.inf, chosen.size - 1))
+    raise ParameterValueError(  # pragma: no cover - guard against cycling
+        "topk_margins()",
+        "X",
+        expected=f"solvable within {_MAX_CUTS} cuts",
+        hint="Please report this data set.",
+    )
+
+
+def topk_margins(
+    X: npt.ArrayLike,
+    w0: npt.ArrayLike,
+    k: int,
+    *,
+    labels: Sequence[str] | None = None,
+) -> TopKMarginResult:
+    r"""Smallest weight change (L1) that moves each unit across the top-k line.
+
+    A unit is in the top ``k`` when its competition rank is at most ``k``,
+    i.e. fewer than ``k`` other units score strictly higher. For a member
+    the margin is the infimum of $\lVert w - w_0 \rVert_1$ over weights at
+    which at least ``k`` units score strictly higher; for a non-member, the
+    minimum over weights at which at most ``k - 1`` do.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_units, n_criteria)
+        Criteria values, higher is better, no missing values.
+    w0 : array_like of shape (n_criteria,)
+        Nominal weights, >= 0 with a positive sum (rescaled to sum to 1).
+    k : int
+        Size of the top group, >= 1. With ``k >= n_units`` every unit is
+        always in and every margin is ``inf``.
+    labels : sequence of str, default=None
+        Unit labels; default ``"0"``, ``"1"``, ... .
+
+    Returns
+    -------
+    TopKMarginResult
+        Membership, margins, the weights attaining them and the units that
+        cross.
+
+    Raises
+    ------
+    ParameterValueError
+        For a missing or infinite value in ``X`` (naming the unit and
+        column), invalid weights or ``k < 1``.
+    ParameterTypeError
+        If an argument has the wrong type.
+
+    See Also
+    --------
+    rank_margins : Margins of every pairwise order.
+
+    Notes
+    -----
+    With $e_v = X_v - X_u$, moving unit $u$ *in* is the mixed-integer
+    programme (equation (M2))
+
+    $$\min_{w \in \Delta,\, t,\, y} \sum_k t_k \quad\text{s.t.}\quad
+    t \ge \pm (w - w_0),\; e_v \cdot w \le M_v (1 - y_v),\;
+    \sum_v y_v = n - k,\; y_v \in \{0, 1\},$$
+
+    with the tight big-M $M_v = \max(\max_k e_{vk}, 0)$, the largest
+    $e_v \cdot w$ on the simplex ($y_v = 1$ puts $v$ at or below $u$). It is
+    solved by `scipy.optimize.milp` (HiGHS) with a relative gap of
+    $10^{-12}$, then re-solved as a linear programme for the chosen units.
+
+    Moving $u$ *out* needs $k$ units *strictly* above it, an open set with
+    no minimum, so the margin is its infimum. The programme uses the
+    closure ($-e_v \cdot w \le M_v (1 - z_v)$, $\sum_v z_v = k$); the closure
+    of an intersection of open half-spaces within the simplex equals the
+    intersection of the closed ones **only when the open one is not
+    empty**. Each chosen set is therefore checked by a linear programme for
+    a weight vector putting all its units strictly above $u$ (by more than
+    $10^{-9}$ times the largest criterion difference); a set that can only
+    tie $u$ (for example two units that beat it on opposite criteria and
+    can never both pass it) is excluded by a cut
+    $\sum_{v \in S} z_v \le k - 1$ and the programme solved again. Units
+    that can never score strictly above $u$ are left out from the start.
+    The result is the exact infimum up to the solver's tolerances (about
+    $10^{-9}$), and agrees with a dense grid search (see the tests).
+
+    Examples
+    --------
+    >>> from kampala.sensitivity._margins import topk_margins
+    >>> res = topk_margins([[0.9, 0.3], [0.5, 0.6], [0.2, 0.2]], [0.5, 0.5], k=1,
+    ...                    labels=["A", "B", "C"])
+    >>> res.in_top.tolist(), res.margin.round(4).tolist()
+    ([True, False, False], [0.1429, 0.1429, inf])
+    >>> res.crossing
+    (('B',), ('A',), ())
+    """
+    where = "topk_margins()"
+    x, names = _as_matrix(where, X, labels)
+    w = _as_weights(where, w0, x.shape[1])
+    kk = _as_int(where, "k", k, 1)
+    n, m = x.shape
+    G = _pairwise_sign(x, w)
+    ranks = _ranks_from_pairs(G)
+    in_top = ranks <= kk
+    scale = float(np.ptp(x)) or 1.0
+    margin = np.full(n, np.inf)
+    boundary = np.full((n, m), np.nan)
+    crossing: list[tuple[str, ...]] = []
+    for u in range(n):
+        others = np.array([v for v in range(n) if v != u], dtype=np.intp)
+        e = x[others] - x[u]
+        above = G[others, u] > 0  # (X_v - X_u) . w0 > 0
+        leave = bool(in_top[u])
+        need = kk if leave else n - kk
+        if leave and kk > n - 1:
+            crossing.append(())
+            continue
+        dist, wb, chosen = _topk_one(e, w, need, leave, scale)
+        margin[u] = dist
+        boundary[u] = wb
+        picked = others[chosen]
+        moved = ~above[chosen] if leave else above[chosen]
+        crossing.append(tuple(names[v] for v in picked[moved]))
+    return TopKMarginResult(
+        labels=names,
+        weights=w,
+        k=kk,
+        scores=_scores(x, w),
+        ranks=ranks,
+        in_top=in_top,
+        margin=margin,
+        boundary_weights=boundary,
+        crossing=crossing,
+    )
+
+
+# ---------------------------------------------------------------------------
+# (M3) stability intervals, closed form
+# ---------------------------------------------------------------------------
+def stability_intervals(
+    X: npt.ArrayLike, w0: npt.ArrayLike
+) -> list[tuple[float, float]]:
+    r"""Range of each weight over which the whole ranking stays as at $w_0$.
+
+    Weight $k$ moves along $w(t) = t\, e_k + (1 - t)\, w_{0,-k} / (1 - w_{0k})$,
+    $t \in [0, 1]$: the other weights keep their proportions. The ranking
+    (every pairwise order, ties included) is the one at $w_0$ for all $t$
+    strictly between the ends of the returned interval.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_units, n_criteria)
+        Criteria values, higher is better, no missing values.
+    w0 : array_like of shape (n_criteria,)
+        Nominal weights, >= 0 with a positive sum (rescaled to sum to 1).
+
+    Returns
+    -------
+    list of tuple of (float, float)
+        ``(low, high)`` for each weight, with
+        ``0 <= low <= w0[k] <= high <= 1``. An end inside $(0, 1)$ is a
+        crossing point where two units tie, so the ranking there already
+        differs; an end at 0 or 1 that is not a crossing point is included.
+
+    Raises
+    ------
+    ParameterValueError
+        For a missing or infinite value in ``X`` (naming the unit and
+        column), invalid weights or mismatched shapes.
+    ParameterTypeError
+        If ``X`` or ``w0`` is not numeric.
+
+    See Also
+    --------
+    rank_margins : Margins in every direction at once.
+
+    Notes
+    -----
+    Along the path, $s_u(t) - s_v(t) = D_0 + (t - w_{0k})\, b$ with
+    $D_0 = (X_u - X_v) \cdot w_0$ and, for $w_{0k} < 1$,
+    $b = (d_k - D_0) / (1 - w_{0k})$, $d = X_u - X_v$. A pair ordered
+    strictly at $w_0$ with $b \ne 0$ swaps at (equation (M3))
+
+    $$t^* = w_{0k} - \frac{D_0 (1 - w_{0k})}{d_k - D_0},$$
+
+    and the interval runs from the largest crossing below $w_{0k}$ (or 0) to
+    the smallest above it (or 1).
+
+    Degenerate cases: a pair tied at $w_0$ stays tied along the path if
+    $b = 0$ (no constraint) and separates at once otherwise, so the interval
+    is the single point ``(w0[k], w0[k])``. If $w_{0k} = 1$ the other
+    weights have no proportions to keep; the path then shares $1 - t$
+    equally among them. With a single criterion the only weight is 1:
+    ``[(1.0, 1.0)]``.
+
+    Examples
+    --------
+    >>> from kampala.sensitivity._margins import stability_intervals
+    >>> iv = stability_intervals([[0.9, 0.3], [0.5, 0.6], [0.2, 0.2]], [0.5, 0.5])
+    >>> [(round(lo, 4), round(hi, 4)) for lo, hi in iv]
+    [(0.4286, 1.0), (0.0, 0.5714)]
+    """
+    where = "stability_intervals()"
+    x, _ = _as_matrix(where, X, None)
+    w = _as_weights(where, w0, x.shape[1])
+    n, m = x.shape
+    if m == 1:
+        return [(1.0, 1.0)]
+    low = np.zeros(m)
+    high = np.ones(m)
+    for u in range(n - 1):
+        d = x[u] - x[u + 1 :]  # (P, m)
+        D0 = _scores(d, w)
+        for k in range(m):
+            t0 = w[k]
+            if t0 < 1.0:
+                b = (d[:, k] - D0) / (1.0 - t0)
+            else:
+                rest = np.delete(d, k, axis=1).mean(axis=1)
+                b = d[:, k] - rest
+            moving = b != 0
+            tied = (D0 == 0) & moving
+            if tied.any():
+                low[k] = max(low[k], t0)
+                high[k] = min(high[k], t0)
+            cross = moving & (D0 != 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                step = -D0 / b  # t* - w0[k]
+            up = step[cross & (step > 0)]
+            down = step[cross & (step < 0)]
+            if up.size:
+                high[k] = min(high[k], t0 + float(up.min()))
+            if down.size:
+                low[k] = max(low[k], t0 + float(down.max()))
+    return [(float(lo), float(hi)) for lo, hi in zip(low, high, strict=True)]
