@@ -517,6 +517,17 @@ def _quasi_arithmetic_level(
             )
         nan = np.isnan(x)
         has_nan = bool(nan.any())
+        zero_limit = method in ("geometric", "harmonic") or (
+            method == "generalised-mean" and p <= 0
+        )
+        zero_hit = None
+        if zero_limit:
+            zeros = x == 0
+            if zeros.any():
+                # a child at 0 makes the mean 0 (its limit); phi(0) is infinite,
+                # so it is left out of the sums and applied afterwards
+                zero_hit = (zeros.astype(np.float64) @ (wmat > 0)) > 0
+                x = np.where(zeros, 1.0, x)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             if has_nan and method != "arithmetic":
                 x = np.where(nan, 1.0, x)
@@ -557,6 +568,8 @@ def _quasi_arithmetic_level(
                 out = scale * np.exp(np.log1p(mean) / p)
             else:
                 out = scale * np.power(mean, 1.0 / p)
+        if zero_hit is not None:
+            out = np.where(zero_hit, 0.0, out)
         if has_nan:
             out = np.where(den > 0, out, np.nan)
             min_data, min_coverage = thresholds

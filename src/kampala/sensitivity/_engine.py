@@ -439,6 +439,15 @@ def _aggregate_samples(
                     var /= den
                     penalty = as_float(rule.params, "penalty")
                     out = mean + penalty * var / mean
+                if np.any(mean <= 0):
+                    s, u = np.argwhere(mean <= 0)[0]
+                    raise ParameterValueError(
+                        f"aggregate {code!r}",
+                        "mean of children",
+                        float(mean[s, u]),
+                        "> 0 for the Mazziotta-Pareto index",
+                        hint="Normalise to a positive scale such as z-score:100,10.",
+                    )
                 out = np.where(den > 0, out, np.nan)
             else:  # copeland: pairwise, one sample at a time
                 out = np.empty((n_samples, leaves.shape[0]))

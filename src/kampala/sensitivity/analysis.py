@@ -263,6 +263,17 @@ class UncertaintyResult:
         )
 
 
+def _no_nan(value: Any) -> Any:
+    """Replace NaN floats by None, recursively (strict JSON has no NaN)."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_no_nan(v) for v in value]
+    return value
+
+
 def _num(x: float) -> float | None:
     return None if math.isnan(float(x)) else float(x)
 
@@ -467,8 +478,8 @@ class SensitivityResult:
             "n_runs": self.n_runs,
             "factors": list(self.factors),
             "mean_rank_shift": self.table(),
-            "rank": self.rank.to_table(),
-            "score": self.score.to_table(),
+            "rank": _no_nan(self.rank.to_table()),
+            "score": _no_nan(self.score.to_table()),
         }
 
     def to_pandas(self) -> Any:

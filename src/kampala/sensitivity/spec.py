@@ -158,11 +158,22 @@ class DirichletWeights:
             alpha[idx] = self.concentration * nominal[idx] / nominal[idx].sum()
         # keep u strictly inside (0, 1) so the inverse CDF stays finite
         eps = np.finfo(np.float64).tiny
-        gam: FloatArray = scipy.special.gammaincinv(alpha, np.clip(u, eps, 1.0 - 1e-16))
+        uu = np.clip(u, eps, 1.0 - 1e-16)
+        gam: FloatArray = scipy.special.gammaincinv(alpha, uu)
+        # for small alpha and u the gamma variate underflows to 0; its log is
+        # then taken from the lower tail P(a, x) ~ x^a / (a Gamma(a))
+        with np.errstate(divide="ignore"):
+            log_gam = np.where(
+                gam > 0,
+                np.log(np.where(gam > 0, gam, 1.0)),
+                (np.log(uu) + np.log(alpha) + scipy.special.gammaln(alpha)) / alpha,
+            )
         out = np.empty_like(gam)
         for g in np.unique(groups):
             idx = groups == g
-            out[:, idx] = gam[:, idx] / gam[:, idx].sum(axis=1, keepdims=True)
+            block = log_gam[:, idx]
+            block = np.exp(block - block.max(axis=1, keepdims=True))
+            out[:, idx] = block / block.sum(axis=1, keepdims=True)
         return out
 
 
@@ -514,6 +525,18 @@ class UncertaintySpec:
                             f"a level with weighted nodes {weighted_levels}",
                         )
             elif isinstance(f, StepChoice):
+                nominal_agg = methodology.aggregate
+                if f.step == "aggregate" and nominal_agg is not None:
+                    for alt in f.alternatives:
+                        if alt.weights != nominal_agg.weights:
+                            raise ParameterValueError(
+                                where,
+                                "alternatives",
+                                alt.weights,
+                                f"the methodology's weights ({nominal_agg.weights!r})",
+                                hint="Vary weights with WeightNoise or "
+                                "DirichletWeights.",
+                            )
                 if f.step not in kinds and None not in f.alternatives:
                     raise ParameterValueError(
                         where,
@@ -525,6 +548,29 @@ class UncertaintySpec:
                         "and off.",
                     )
             elif isinstance(f, SettingChoice):
+                if f.step == "aggregate" and f.setting == "weights":
+                    raise ParameterValueError(
+                        where,
+                        "setting",
+                        f.setting,
+                        "a setting other than the weights",
+                        hint="Vary weights with WeightNoise or DirichletWeights.",
+                    )
+                droppable = [
+                    g.name
+                    for g in self.factors
+                    if isinstance(g, StepChoice)
+                    and g.step == f.step
+                    and None in g.alternatives
+                ]
+                if droppable:
+                    raise ParameterValueError(
+                        where,
+                        "step",
+                        f.step,
+                        "a step that no other factor can drop",
+                        hint=f"Factor {droppable[0]!r} may remove the {f.step} step.",
+                    )
                 step = next((x for x in methodology.steps if x.kind == f.step), None)
                 if step is None:
                     raise ParameterValueError(
