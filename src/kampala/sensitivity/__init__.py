@@ -6,17 +6,41 @@
   probabilities and rank shifts over sampled choices.
 - `sensitivity_analysis`: first-order and total Sobol' indices with
   bootstrap confidence intervals (Saltelli design; SALib's estimators).
+- Weight robustness of a linear top level (`top_level`): SMAA-2 (`smaa`,
+  constrained weights by hit-and-run), exact margins (`rank_margins`,
+  `topk_margins`, `stability_intervals`) and local derivatives
+  (`weight_derivatives`, `one_at_a_time`).
 
 The methods are described, with their equations, on the sensitivity pages of
 the methodology documentation.
 """
 
+from kampala.sensitivity._local import (
+    OneAtATime,
+    WeightDerivatives,
+    one_at_a_time,
+    weight_derivatives,
+)
+from kampala.sensitivity._margins import (
+    MarginResult,
+    TopKMarginResult,
+    rank_margins,
+    stability_intervals,
+    topk_margins,
+)
+from kampala.sensitivity._smaa import (
+    SMAAResult,
+    order_constraints,
+    sample_weights,
+    smaa,
+)
 from kampala.sensitivity.analysis import (
     SensitivityResult,
     UncertaintyResult,
     sensitivity_analysis,
     uncertainty_analysis,
 )
+from kampala.sensitivity.robustness import TopLevel, top_level
 from kampala.sensitivity.spec import (
     DirichletWeights,
     Exclusion,
@@ -33,16 +57,31 @@ from kampala.sensitivity.spec import (
 __all__ = [
     "DirichletWeights",
     "Exclusion",
+    "MarginResult",
+    "OneAtATime",
+    "SMAAResult",
     "ScorerParameter",
     "SensitivityResult",
     "SettingChoice",
     "StepChoice",
+    "TopKMarginResult",
+    "TopLevel",
     "UncertaintyResult",
     "UncertaintySpec",
+    "WeightDerivatives",
     "WeightNoise",
     "aggregation_choice",
     "coverage_choice",
     "missing_evidence_choice",
+    "one_at_a_time",
+    "order_constraints",
+    "rank_margins",
+    "sample_weights",
     "sensitivity_analysis",
+    "smaa",
+    "stability_intervals",
+    "top_level",
+    "topk_margins",
     "uncertainty_analysis",
+    "weight_derivatives",
 ]
