@@ -113,7 +113,7 @@ def top_level(result: Any) -> TopLevel:
     )
     weights = np.array([fw.normalised_weight(c) for c in components])
     complete = ~np.isnan(X).any(axis=1)
-    flags = complete.tolist()
+    flags: list[bool] = [bool(v) for v in complete]
     units = tuple(u for u, ok in zip(composite.unit_codes, flags, strict=True) if ok)
     excluded = tuple(
         u for u, ok in zip(composite.unit_codes, flags, strict=True) if not ok
