@@ -112,8 +112,8 @@ def top_level(result: Any) -> TopLevel:
         ]
     )
     weights = np.array([fw.normalised_weight(c) for c in components])
-    complete = ~np.isnan(X).any(axis=1)
-    flags: list[bool] = [bool(v) for v in complete]
+    complete: npt.NDArray[np.bool_] = np.asarray(~np.isnan(X).any(axis=1))
+    flags: list[bool] = [bool(v) for v in complete.tolist()]
     units = tuple(u for u, ok in zip(composite.unit_codes, flags, strict=True) if ok)
     excluded = tuple(
         u for u, ok in zip(composite.unit_codes, flags, strict=True) if not ok
