@@ -18,7 +18,6 @@ from typing import Any
 import attrs
 import numpy as np
 import numpy.typing as npt
-import scipy.stats
 
 from kampala._internal.params import as_float
 from kampala.composite.aggregate import Aggregate, _copeland, _needs_positive
@@ -45,13 +44,24 @@ IntArray = npt.NDArray[np.intp]
 _BLOCK_ELEMENTS = 4_000_000  # samples x units per block
 
 
-def rank_rows(scores: FloatArray) -> FloatArray:
-    """Rank each row, 1 = highest; ties share the best rank; NaN stays NaN."""
-    if scores.size == 0:
-        return scores.astype(np.float64)
-    out: FloatArray = scipy.stats.rankdata(
-        -scores, method="min", axis=1, nan_policy="omit"
-    ).astype(np.float64)
+def rank_rows(scores: FloatArray, dtype: type = np.float64) -> Any:
+    """Rank each row, 1 = highest; ties share the best rank; NaN stays NaN.
+
+    The rank of a value is one plus the number of values in its row that
+    are strictly greater (competition ranking), found by binary search in
+    the sorted row; this is exact and faster than an argsort.
+    """
+    out: Any = np.full(scores.shape, np.nan, dtype=dtype)
+    block = max(1, _BLOCK_ELEMENTS // max(1, scores.shape[1]))
+    for start in range(0, scores.shape[0], block):
+        rows = scores[start : start + block]
+        negated = -rows
+        ordered = np.sort(negated, axis=1)  # NaN last
+        for i in range(rows.shape[0]):
+            present = ~np.isnan(rows[i])
+            out[start + i, present] = (
+                np.searchsorted(ordered[i], negated[i, present], side="left") + 1
+            )
     return out
 
 
@@ -63,8 +73,9 @@ class Evaluation:
     ----------
     scores : numpy.ndarray, shape (n_samples, n_units)
         Root scores (NaN where a unit has no score).
-    ranks : numpy.ndarray, shape (n_samples, n_units)
-        Ranks, 1 = best, NaN where the score is NaN.
+    ranks : numpy.ndarray of float32, shape (n_samples, n_units)
+        Ranks, 1 = best, NaN where the score is NaN (float32 holds every
+        rank below 2**24 exactly and halves the memory).
     choices : numpy.ndarray, shape (n_samples, n_discrete)
         Index of the option each discrete factor took.
     weights : numpy.ndarray, shape (n_samples, n_weighted_nodes)
@@ -72,7 +83,7 @@ class Evaluation:
     """
 
     scores: FloatArray
-    ranks: FloatArray
+    ranks: npt.NDArray[np.float32]
     choices: IntArray
     weights: FloatArray
 
@@ -328,7 +339,7 @@ class Problem:
                 done += sel.size
                 if progress is not None:
                     progress(done, n)
-        ranks = rank_rows(scores)
+        ranks = rank_rows(scores, np.float32)  # exact: ranks are small integers
         return Evaluation(scores=scores, ranks=ranks, choices=choices, weights=weights)
 
     def labels(self, choices: IntArray) -> list[dict[str, str]]:
@@ -477,11 +488,11 @@ def _aggregate_samples(
     return values[root]
 
 
-_TILE = 64
+_TILE = 256
 
 
 def _rows_matmul(a: FloatArray, b: FloatArray) -> FloatArray:
-    """Compute ``a @ b`` in tiles of exactly 64 rows (the last one padded).
+    """Compute ``a @ b`` in tiles of exactly 256 rows (the last one padded).
 
     Every row of ``a`` then goes through a product of the same shape, so
     its result does not depend on how many rows are computed together:

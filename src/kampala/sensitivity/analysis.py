@@ -85,22 +85,72 @@ def _design(
     raise ParameterValueError(where, "method", method, '"sobol" or "random"')
 
 
-def _mars(ranks: FloatArray, nominal: FloatArray) -> FloatArray:
+def _mars(ranks: Any, nominal: FloatArray) -> FloatArray:
     """Mean absolute rank shift of each sample (row) against the nominal."""
-    with np.errstate(invalid="ignore"):
-        shift = np.abs(ranks - nominal)
-    both = ~np.isnan(shift)
-    out: FloatArray = np.where(both, shift, 0.0).sum(axis=1) / np.maximum(
-        1, both.sum(axis=1)
-    )
-    out[both.sum(axis=1) == 0] = np.nan
+    out = np.empty(ranks.shape[0])
+    block = max(1, 4_000_000 // max(1, ranks.shape[1]))
+    for start in range(0, ranks.shape[0], block):
+        with np.errstate(invalid="ignore"):
+            shift = np.abs(ranks[start : start + block] - nominal)
+        both = ~np.isnan(shift)
+        count = both.sum(axis=1)
+        total = np.where(both, shift, 0.0).sum(axis=1, dtype=np.float64)
+        out[start : start + block] = np.where(
+            count > 0, total / np.maximum(1, count), np.nan
+        )
     return out
 
 
-def _readonly(a: Any) -> FloatArray:
-    arr = np.array(a, dtype=np.float64)
-    arr.flags.writeable = False
+def _column_shift(ranks: Any, nominal: FloatArray) -> FloatArray:
+    """Mean absolute rank shift of each unit (column) against the nominal."""
+    total = np.zeros(ranks.shape[1])
+    count = np.zeros(ranks.shape[1])
+    block = max(1, 4_000_000 // max(1, ranks.shape[1]))
+    for start in range(0, ranks.shape[0], block):
+        with np.errstate(invalid="ignore"):
+            shift = np.abs(ranks[start : start + block] - nominal)
+        both = ~np.isnan(shift)
+        total += np.where(both, shift, 0.0).sum(axis=0, dtype=np.float64)
+        count += both.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: FloatArray = total / count
+    return out
+
+
+def _readonly(a: Any) -> Any:
+    """Freeze an array without copying it (results own their arrays)."""
+    arr = np.asarray(a)
+    if arr.dtype.kind not in "fc":
+        arr = arr.astype(np.float64)
+    if arr.flags.writeable:
+        arr.flags.writeable = False
     return arr
+
+
+def nan_quantiles(a: Any, qs: Any) -> FloatArray:
+    """Column quantiles ignoring NaN, as `numpy.nanquantile` (linear).
+
+    Vectorised over columns, in blocks: sort each block once and
+    interpolate between order statistics.
+    """
+    q = np.asarray(qs, dtype=np.float64)
+    n_rows, n_cols = a.shape
+    out = np.full((q.size, n_cols), np.nan)
+    block = max(1, 8_000_000 // max(1, n_rows))
+    for start in range(0, n_cols, block):
+        sub = np.sort(a[:, start : start + block], axis=0)  # NaN last
+        count = (~np.isnan(sub)).sum(axis=0)
+        ok = count > 0
+        for j, qq in enumerate(q):
+            pos = qq * np.maximum(count - 1, 0)
+            lo = np.floor(pos).astype(np.intp)
+            hi = np.minimum(lo + 1, np.maximum(count - 1, 0))
+            frac = pos - lo
+            v_lo = np.take_along_axis(sub, lo[None, :], axis=0)[0]
+            v_hi = np.take_along_axis(sub, hi[None, :], axis=0)[0]
+            value = v_lo + (v_hi - v_lo) * frac
+            out[j, start : start + block] = np.where(ok, value, np.nan)
+    return out
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -373,17 +423,16 @@ def _summarise(
     method: str,
     methodology: Methodology,
 ) -> UncertaintyResult:
-    nominal_rank = rank_rows(nominal[None, :])[0]
+    nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         # all-missing units give NaN statistics, reported as missing
         warnings.simplefilter("ignore", RuntimeWarning)
         s_mean = np.nanmean(ev.scores, axis=0)
-        s_q = np.nanpercentile(ev.scores, [5, 50, 95], axis=0)
-        r_mean = np.nanmean(ev.ranks, axis=0)
-        r_q = np.nanpercentile(ev.ranks, [5, 50, 95], axis=0)
-        shift = np.abs(ev.ranks - nominal_rank)
-        rank_shift = np.nanmean(shift, axis=0)
-    p_top = (ev.ranks <= top_k).mean(axis=0)
+        s_q = nan_quantiles(ev.scores, [0.05, 0.5, 0.95])
+        r_mean = np.nanmean(ev.ranks, axis=0, dtype=np.float64)
+        r_q = nan_quantiles(ev.ranks, [0.05, 0.5, 0.95])
+        rank_shift = _column_shift(ev.ranks, nominal_rank)
+    p_top = (ev.ranks <= top_k).mean(axis=0, dtype=np.float64)
     mars = _mars(ev.ranks, nominal_rank)
     return UncertaintyResult(
         units=problem.units,
@@ -564,7 +613,7 @@ numpy.random.Generator}, default=None
     rows = design.stack()
     ev = problem.evaluate(rows, block=block, progress=progress)
     nominal = _nominal(methodology, data, registry)
-    nominal_rank = rank_rows(nominal[None, :])[0]
+    nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
     mars = _mars(ev.ranks, nominal_rank)
     outputs = list(problem.units)
     seeds = boot_rng.spawn(3)
