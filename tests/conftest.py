@@ -24,7 +24,7 @@ settings.register_profile(
 settings.register_profile(
     "ci",
     deadline=None,
-    max_examples=150,
+    max_examples=100,
     derandomize=True,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],

@@ -130,7 +130,11 @@ def indicator_matrices(
     for j in range(n_indicators):
         col = x[:, j]
         if np.unique(col[~np.isnan(col)]).size < 2:
-            rows = draw(st.lists(st.integers(0, n_units - 1), min_size=2, max_size=2, unique=True))
+            rows = draw(
+                st.lists(
+                    st.integers(0, n_units - 1), min_size=2, max_size=2, unique=True
+                )
+            )
             x[rows[0], j] = float(np.ceil(lo)) if integers else lo
             x[rows[1], j] = float(np.floor(hi)) if integers else hi
     return x
@@ -193,9 +197,9 @@ normalise_steps = st.one_of(
 )
 
 level_rules = st.one_of(
-    st.sampled_from(
-        ["arithmetic", "geometric", "harmonic", "minimum", "copeland"]
-    ).map(lambda m: LevelRule(method=m)),
+    st.sampled_from(["arithmetic", "geometric", "harmonic", "minimum", "copeland"]).map(
+        lambda m: LevelRule(method=m)
+    ),
     st.floats(-5, 5, allow_nan=False).map(
         lambda p: LevelRule(method="generalised-mean", params={"p": p})
     ),
@@ -256,9 +260,7 @@ data_steps = {
 @st.composite
 def methodologies(draw: st.DrawFn) -> Methodology:
     """A random valid methodology: a subset of data steps, then aggregation."""
-    kinds = draw(
-        st.lists(st.sampled_from(sorted(data_steps)), unique=True, max_size=5)
-    )
+    kinds = draw(st.lists(st.sampled_from(sorted(data_steps)), unique=True, max_size=5))
     steps = [draw(data_steps[k]) for k in kinds]
     if draw(st.booleans()):
         steps.append(draw(aggregate_steps()))

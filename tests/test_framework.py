@@ -49,9 +49,7 @@ def test_structure(fw3: Framework) -> None:
 
 
 def test_aggregates_listed_lowest_level_first() -> None:
-    fw = Framework(
-        nodes=[ind("a", "P"), agg("T", 3), ind("b", "P"), agg("P", 2, "T")]
-    )
+    fw = Framework(nodes=[ind("a", "P"), agg("T", 3), ind("b", "P"), agg("P", 2, "T")])
     assert fw.aggregate_codes == ("P", "T")
     assert fw.indicator_codes == ("a", "b")
 
@@ -106,7 +104,9 @@ def test_records_round_trip(fw3: Framework) -> None:
 
 
 def test_from_records_rejects_unknown_field() -> None:
-    with pytest.raises(FrameworkError, match="'record' must be a mapping of Node fields"):
+    with pytest.raises(
+        FrameworkError, match="'record' must be a mapping of Node fields"
+    ):
         Framework.from_records([{"code": "a", "colour": "red"}])
 
 
@@ -135,13 +135,13 @@ def test_cycle_is_reported_by_the_level_rule() -> None:
         FrameworkError,
         match=r"node 'Q': 'level' must be below its parent 'P' \(level 2\) \(got 3\)",
     ):
-        Framework(
-            nodes=[ind("a", "P"), agg("P", 2, "Q"), agg("Q", 3, "P")]
-        )
+        Framework(nodes=[ind("a", "P"), agg("P", 2, "Q"), agg("Q", 3, "P")])
 
 
 def test_self_parent_is_rejected() -> None:
-    with pytest.raises(FrameworkError, match=r"node 'P': 'level' must be below its parent 'P'"):
+    with pytest.raises(
+        FrameworkError, match=r"node 'P': 'level' must be below its parent 'P'"
+    ):
         Framework(nodes=[ind("a", "P"), agg("P", 2, "P")])
 
 
@@ -201,7 +201,9 @@ def test_aggregate_without_children() -> None:
         FrameworkError,
         match=r"aggregate 'Q': 'children' must be at least one child node \(got \(\)\)",
     ):
-        Framework(nodes=[ind("a", "P"), agg("P", 2, "T"), agg("Q", 2, "T"), agg("T", 3)])
+        Framework(
+            nodes=[ind("a", "P"), agg("P", 2, "T"), agg("Q", 2, "T"), agg("T", 3)]
+        )
 
 
 def test_several_roots() -> None:
@@ -226,7 +228,9 @@ def test_no_indicator() -> None:
 
 
 def test_nodes_must_be_nodes() -> None:
-    with pytest.raises(FrameworkError, match=r"'nodes' must be a sequence of Node objects"):
+    with pytest.raises(
+        FrameworkError, match=r"'nodes' must be a sequence of Node objects"
+    ):
         Framework(nodes=[{"code": "a"}])  # type: ignore[list-item]
 
 
@@ -235,7 +239,10 @@ def test_nodes_must_be_nodes() -> None:
     [
         ({"code": ""}, r"Node\(\): 'code' must be a non-empty string"),
         ({"code": " a"}, r"Node\(\): 'code' must be a non-empty string without"),
-        ({"code": "a", "direction": 0}, r"'direction' must be \+1 \(higher is better\)"),
+        (
+            {"code": "a", "direction": 0},
+            r"'direction' must be \+1 \(higher is better\)",
+        ),
         ({"code": "a", "direction": True}, r"'direction' must be \+1"),
         ({"code": "a", "level": 0}, r"node 'a': 'level' must be an integer >= 1"),
         ({"code": "a", "level": 1.5}, r"'level' must be an integer >= 1"),

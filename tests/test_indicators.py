@@ -57,6 +57,26 @@ def test_values_are_copied_and_read_only(fw: Framework) -> None:
     assert raw.flags.writeable
 
 
+def test_with_values_copies_and_is_read_only(data: IndicatorSet) -> None:
+    new = np.arange(6.0).reshape(3, 2)
+    d = data.with_values(new)
+    new[0, 0] = 99.0
+    assert d.values[0, 0] == 0.0
+    assert d.unit_codes == data.unit_codes
+    assert d.group("g") == data.group("g")
+    with pytest.raises(ValueError, match="read-only"):
+        d.values[0, 0] = 5.0
+
+
+def test_with_values_checks_shape_and_infinities(data: IndicatorSet) -> None:
+    with pytest.raises(DataFormatError, match=r"'values' must be of shape \(3, 2\)"):
+        data.with_values(np.ones((2, 2)))
+    with pytest.raises(
+        DataFormatError, match=r"unit 'b': 'y' must be a finite number or NaN"
+    ):
+        data.with_values(np.array([[1.0, 2.0], [3.0, -np.inf], [5.0, 6.0]]))
+
+
 def test_denominators_are_read_only(data: IndicatorSet) -> None:
     with pytest.raises(ValueError, match="read-only"):
         data.denominators["pop"][0] = 0.0

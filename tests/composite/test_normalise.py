@@ -78,7 +78,9 @@ def test_z_score_uses_sample_sd() -> None:
 
 
 def test_z_score_direction_minus_one() -> None:
-    assert_same(column([1, 3, 5], "z-score", {"mean": 10, "sd": 2}, direction=-1), [12, 10, 8])
+    assert_same(
+        column([1, 3, 5], "z-score", {"mean": 10, "sd": 2}, direction=-1), [12, 10, 8]
+    )
 
 
 def test_goalposts_clip_and_scale() -> None:
@@ -110,7 +112,9 @@ def test_rank_ties_take_the_lowest_rank() -> None:
 
 
 def test_percentile_rank() -> None:
-    assert_same(column([3, 1, 3, 2, nan], "percentile-rank"), [2 / 3, 0, 2 / 3, 1 / 3, nan])
+    assert_same(
+        column([3, 1, 3, 2, nan], "percentile-rank"), [2 / 3, 0, 2 / 3, 1 / 3, nan]
+    )
     assert_same(column([10, 20, 30], "percentile-rank", direction=-1), [1, 0.5, 0])
 
 
@@ -144,7 +148,9 @@ def test_distance_to_target_direction_minus_one() -> None:
         [4 / 3, 1, 0],
     )
     assert_same(
-        column([2, 4, 10], "distance-to-target", {"target": 4, "cap": True}, direction=-1),
+        column(
+            [2, 4, 10], "distance-to-target", {"target": 4, "cap": True}, direction=-1
+        ),
         [1, 1, 0],
     )
 
@@ -218,7 +224,9 @@ def test_single_value_percentile_rank_warns() -> None:
 
 
 def test_target_at_minimum_warns() -> None:
-    with pytest.warns(DegenerateIndicatorWarning, match="target at or below its minimum"):
+    with pytest.warns(
+        DegenerateIndicatorWarning, match="target at or below its minimum"
+    ):
         out = column([2, 4], "distance-to-target", {"target": 2})
     assert all(math.isnan(v) for v in out)
 
@@ -274,7 +282,8 @@ def test_goalposts_need_their_bounds() -> None:
 def test_goalposts_upper_above_lower() -> None:
     with pytest.raises(
         ParameterValueError,
-        match=r"'upper' must be greater than lower \(5.0\) for indicator 'x' \(got 1.0\)",
+        match=r"'upper' must be greater than lower \(5.0\) for indicator 'x' "
+        r"\(got 1.0\)",
     ):
         column([1, 2], "goalposts", {"lower": 5, "upper": 1})
 
@@ -327,17 +336,25 @@ def test_min_max_spans_exactly_l_u(data: IndicatorSet, lu: tuple[float, float]) 
 
 @given(
     indicator_sets(integers=True),
-    st.sampled_from(["min-max", "z-score", "rank", "percentile-rank", "distance-to-max", "none"]),
+    st.sampled_from(
+        ["min-max", "z-score", "rank", "percentile-rank", "distance-to-max", "none"]
+    ),
 )
-def test_direction_minus_one_reverses_the_order(data: IndicatorSet, method: str) -> None:
+def test_direction_minus_one_reverses_the_order(
+    data: IndicatorSet, method: str
+) -> None:
     fw = data.framework
     flipped_fw = Framework(
         nodes=[
-            Node(**{**n.to_dict(), "direction": -n.direction}) if n.kind == "indicator" else n
+            Node(**{**n.to_dict(), "direction": -n.direction})
+            if n.kind == "indicator"
+            else n
             for n in fw.nodes
         ]
     )
-    flipped = IndicatorSet(framework=flipped_fw, unit_codes=data.unit_codes, values=data.values)
+    flipped = IndicatorSet(
+        framework=flipped_fw, unit_codes=data.unit_codes, values=data.values
+    )
     a = normalise(data, method).values
     b = normalise(flipped, method).values
     for j in range(data.n_indicators):
@@ -357,9 +374,13 @@ def test_direction_minus_one_reverses_the_order(data: IndicatorSet, method: str)
     st.floats(-100, 100, allow_nan=False),
     st.floats(0.1, 100, allow_nan=False),
 )
-def test_z_score_has_mean_m_and_sample_sd_s(data: IndicatorSet, m: float, s: float) -> None:
+def test_z_score_has_mean_m_and_sample_sd_s(
+    data: IndicatorSet, m: float, s: float
+) -> None:
     out = normalise(data, "z-score", params={"mean": m, "sd": s}).values
-    np.testing.assert_allclose(np.nanmean(out, axis=0), m, rtol=0, atol=1e-9 * max(1, abs(m), s))
+    np.testing.assert_allclose(
+        np.nanmean(out, axis=0), m, rtol=0, atol=1e-9 * max(1, abs(m), s)
+    )
     np.testing.assert_allclose(np.nanstd(out, axis=0, ddof=1), s, rtol=1e-9)
 
 
@@ -392,7 +413,9 @@ def test_permuting_units_permutes_the_output(
     indicator_sets(integers=True),
     st.floats(0.01, 100, allow_nan=False),
     st.floats(-100, 100, allow_nan=False),
-    st.sampled_from(["min-max", "z-score", "rank", "percentile-rank", "distance-to-max"]),
+    st.sampled_from(
+        ["min-max", "z-score", "rank", "percentile-rank", "distance-to-max"]
+    ),
 )
 def test_invariant_under_positive_affine_rescaling(
     data: IndicatorSet, a: float, b: float, method: str

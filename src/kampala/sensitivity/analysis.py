@@ -41,6 +41,7 @@ from kampala.sensitivity.spec import UncertaintySpec
 __all__ = [
     "SensitivityResult",
     "UncertaintyResult",
+    "nan_quantiles",
     "sensitivity_analysis",
     "uncertainty_analysis",
 ]
