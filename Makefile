@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet -e '.[io]'
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python

@@ -832,6 +832,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except json.JSONDecodeError as exc:  # pragma: no cover - wrapped upstream
         print(f"kampala: error: invalid JSON: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ImportError as exc:  # an optional extra is missing
+        print(f"kampala: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         # stdout was closed early; silence the flush at exit as well
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -282,7 +282,8 @@ def to_markdown(
         lines += [
             f"### {p['code']}. {ptitle}",
             "",
-            f"*{p[f'tagline_{lang}']}*",
+            f"*{p[f'tagline_{lang}']}*"
+            + ("" if p[f"title_verified_{lang}"] else f" {t['unverified']}"),
             "",
             f"{t['weight']}: {p['weight']:g} · {t['scorer']}: `{p['scorer']['id']}` "
             f"v{p['scorer']['version']}"

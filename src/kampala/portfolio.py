@@ -183,6 +183,8 @@ SCHEMA: tuple[FieldSpec, ...] = (
     FieldSpec("notes", "str", optional=False),
 )
 
+"""Partnership columns, in record field order: path, encoding and scale."""
+
 #: Actor columns (one entry per actor).
 ACTOR_SCHEMA: tuple[FieldSpec, ...] = (
     FieldSpec("name", "str", optional=False),
@@ -193,6 +195,7 @@ ACTOR_SCHEMA: tuple[FieldSpec, ...] = (
     FieldSpec("in_kind_contribution", "amount"),
     FieldSpec("currency", "str", optional=False),
 )
+"""Actor columns: one value per actor; ``partnership`` links it to its row."""
 
 _SPEC = {f.path: f for f in SCHEMA}
 _ACTOR_SPEC = {f.path: f for f in ACTOR_SCHEMA}

@@ -854,8 +854,16 @@ class Partnership:
         Financing instruments.
     actors : sequence of Actor, default=()
         The organisations taking part.
-    ownership, results, inclusion, transparency, leave_no_one_behind
-        Evidence for each principle; empty groups (all None) by default.
+    ownership : OwnershipEvidence, default=OwnershipEvidence()
+        Evidence for principle 1.
+    results : ResultsEvidence, default=ResultsEvidence()
+        Evidence for principle 2.
+    inclusion : InclusionEvidence, default=InclusionEvidence()
+        Evidence for principle 3.
+    transparency : TransparencyEvidence, default=TransparencyEvidence()
+        Evidence for principle 4.
+    leave_no_one_behind : LeaveNoOneBehindEvidence, default=LeaveNoOneBehindEvidence()
+        Evidence for principle 5. Every group is empty (all None) by default.
     notes : str, default=""
         Free text.
 
