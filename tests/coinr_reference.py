@@ -43,12 +43,18 @@ def _mean(x: Sequence[float]) -> float:
 
 
 def _sd(x: Sequence[float]) -> float:
-    # stats::sd: sample standard deviation, divisor n - 1
+    # stats::sd: sample standard deviation, divisor n - 1. R accumulates in
+    # long double, whose exponent range keeps squares of tiny deviations
+    # (1e-258) from underflowing; scaling by the largest deviation does the
+    # same in double precision.
     m = _mean(x)
+    scale = max(abs(v - m) for v in x)
+    if scale == 0:
+        return 0.0
     ss = 0.0
     for v in x:
-        ss += (v - m) ** 2
-    return math.sqrt(ss / (len(x) - 1))
+        ss += ((v - m) / scale) ** 2
+    return scale * math.sqrt(ss / (len(x) - 1))
 
 
 def _median(x: Sequence[float]) -> float:

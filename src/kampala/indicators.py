@@ -239,11 +239,13 @@ class IndicatorSet:
         return out
 
     # -- derived sets ---------------------------------------------------------------
-    def with_values(self, values: FloatArray) -> IndicatorSet:
+    def with_values(self, values: FloatArray, *, validate: bool = True) -> IndicatorSet:
         """Return a copy with new values of the same shape.
 
         Only the values are checked (shape, no infinities): units, groups and
-        denominators are shared with this set, which validated them.
+        denominators are shared with this set, which validated them. Kernels
+        whose output is finite by construction pass ``validate=False`` to
+        skip the scan for infinities.
         """
         arr = _as_frozen(values)
         if arr.shape != self.values.shape:
@@ -253,7 +255,8 @@ class IndicatorSet:
                 arr.shape,
                 f"of shape {self.values.shape}",
             )
-        _check_finite(arr, self)
+        if validate:
+            _check_finite(arr, self)
         if arr.flags.writeable:
             arr.flags.writeable = False
         new = copy.copy(self)
