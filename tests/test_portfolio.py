@@ -579,11 +579,11 @@ def test_from_columns_actor_problems_listed() -> None:
     text = str(info.value)
     assert len(info.value.exceptions) == 3
     assert (
-        "partnership 'R0': 'actors['A'].financial_contribution' must be a finite "
+        "partnership 'R0': 'actors[0].financial_contribution' must be a finite "
         "number >= 0" in text
     )
     assert (
-        "partnership 'R1': 'actors['C'].in_kind_contribution' must be a finite "
+        "partnership 'R1': 'actors[0].in_kind_contribution' must be a finite "
         "number >= 0" in text
     )
     assert "partnership 'R0': 'actors[1].kind' must be an index of ActorKind" in text

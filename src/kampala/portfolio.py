@@ -494,6 +494,12 @@ class Portfolio:
                 err.add_note(f"record {r}")
                 errors.append(err)
 
+        def bad_one(r: int, path: str, value: Any, expected: str) -> None:
+            rid = ids[r] if isinstance(ids[r], str) and ids[r] else f"#{r}"
+            err = RecordValidationError(f"partnership {rid!r}", path, value, expected)
+            err.add_note(f"record {r}")
+            errors.append(err)
+
         def flags(values: Iterable[bool]) -> npt.NDArray[np.bool_]:
             return np.fromiter(values, dtype=bool, count=n)
 
@@ -511,10 +517,10 @@ class Portfolio:
             items = v if isinstance(v, tuple) else (v,)
             wrong = [c for c in items if not (isinstance(c, str) and _SECTOR.match(c))]
             if wrong or not isinstance(v, tuple):
-                bad(
-                    np.arange(n) == r,
+                bad_one(
+                    r,
                     "sectors",
-                    np.array([wrong[0] if wrong else v], dtype=object).repeat(n),
+                    wrong[0] if wrong else v,
                     "an OECD DAC sector code of 3 or 5 digits, such as '311' or "
                     "'31120'",
                 )
@@ -544,10 +550,10 @@ class Portfolio:
                 c for c in items if not (isinstance(c, str) and _SDG_TARGET.match(c))
             ]
             if wrong or not isinstance(v, tuple) or len(set(v)) != len(v):
-                bad(
-                    np.arange(n) == r,
+                bad_one(
+                    r,
                     "results.sdg_targets",
-                    np.array([wrong[0] if wrong else v], dtype=object).repeat(n),
+                    wrong[0] if wrong else v,
                     "an SDG target code such as '5.5' or '17.b', each listed once"
                     if wrong
                     else "free of repeated targets",
@@ -641,7 +647,7 @@ class Portfolio:
             for j in np.flatnonzero(neg):
                 err = RecordValidationError(
                     f"partnership {ids[idx[j]]!r}",
-                    f"actors[{a['name'][j]!r}].{path}",
+                    f"actors[{j - int(np.searchsorted(idx, idx[j]))}].{path}",
                     float(col[j]),
                     "a finite number >= 0",
                 )
@@ -721,7 +727,7 @@ class Portfolio:
         for j in np.flatnonzero((kinds < 0) | (kinds >= len(ActorKind))):
             err = RecordValidationError(
                 f"partnership {ids[idx[j]]!r}",
-                f"actors[{j}].kind",
+                f"actors[{j - int(np.searchsorted(idx, idx[j]))}].kind",
                 int(kinds[j]),
                 f"an index of ActorKind (0 to {len(ActorKind) - 1})",
             )
@@ -834,18 +840,18 @@ class Portfolio:
                         top[spec.path] = value
                 else:
                     groups[spec.group][spec.name] = value
-            top["actors"] = [
-                Actor(
-                    **{
-                        spec.path: _decode(spec, self.actors[spec.path], j)
-                        for spec in ACTOR_SCHEMA
-                    }
-                )
-                for j in range(starts[i], stops[i])
-            ]
-            for g, cls in _GROUPS.items():
-                top[g] = cls(**groups[g])
             try:
+                top["actors"] = [
+                    Actor(
+                        **{
+                            spec.path: _decode(spec, self.actors[spec.path], j)
+                            for spec in ACTOR_SCHEMA
+                        }
+                    )
+                    for j in range(starts[i], stops[i])
+                ]
+                for g, cls in _GROUPS.items():
+                    top[g] = cls(**groups[g])
                 out.append(Partnership(**top))
             except RecordValidationError as exc:
                 exc.add_note(f"record {i}")

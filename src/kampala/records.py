@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -71,13 +72,19 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # enumerations
 # ---------------------------------------------------------------------------
+@functools.cache
+def _positions(cls: type[enum.Enum]) -> dict[enum.Enum, int]:
+    """Each member's position in its enumeration (cached per class)."""
+    return {m: i for i, m in enumerate(cls)}
+
+
 class Ordinal(enum.Enum):
     """An ordinal scale: members are declared from the lowest level up."""
 
     @property
     def rank(self) -> int:
         """Position on the scale, 0 for the lowest level."""
-        return list(type(self)).index(self)
+        return _positions(type(self))[self]
 
     @property
     def score(self) -> float:
@@ -440,7 +447,7 @@ def _sorted_members(cls: type[enum.Enum], value: Any) -> Any:
         return value
     items = tuple(value)
     if all(isinstance(v, cls) for v in items):
-        order = {m: i for i, m in enumerate(cls)}
+        order = _positions(cls)
         return tuple(sorted(items, key=order.__getitem__))
     return items
 
@@ -465,11 +472,11 @@ def _instruments(value: Iterable[Instrument]) -> tuple[Instrument, ...]:
     return _sorted_members(Instrument, value)  # type: ignore[no-any-return]
 
 
-_SDG_GOAL = re.compile(r"^(?:[1-9]|1[0-7])$")
-_SDG_TARGET = re.compile(r"^(?:[1-9]|1[0-7])\.(?:[1-9][0-9]?|[a-z])$")
-_SECTOR = re.compile(r"^[0-9]{3}(?:[0-9]{2})?$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SDG_GOAL = re.compile(r"^(?:[1-9]|1[0-7])\Z")
+_SDG_TARGET = re.compile(r"^(?:[1-9]|1[0-7])\.(?:[1-9][0-9]?|[a-z])\Z")
+_SECTOR = re.compile(r"^[0-9]{3}(?:[0-9]{2})?\Z")
+_COUNTRY = re.compile(r"^[A-Z]{2}\Z")
+_CURRENCY = re.compile(r"^[A-Z]{3}\Z")
 
 
 def _sdg_targets(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

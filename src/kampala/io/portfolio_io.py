@@ -1,25 +1,25 @@
 """Read and write portfolios as JSON, JSON Lines or flat CSV.
 
-Three file formats hold a :class:`~kampala.portfolio.Portfolio`; the layouts
+Three file formats hold a `Portfolio`; the layouts
 are documented in the reference page *Portfolio file formats*
 (``docs/reference/formats.md``):
 
 - **JSON** (``.json``): ``{"format": "kampala.portfolio/1", "name": ...,
   "partnerships": [...]}``, or a bare list of partnership objects. Each
   partnership object uses the attrs field names of
-  :class:`~kampala.records.Partnership`.
+  `Partnership`.
 - **JSON Lines** (``.jsonl``): one partnership object per line.
 - **CSV** (``.csv``): one row per partnership, one column per field
-  (evidence fields by their dotted path in :data:`kampala.portfolio.SCHEMA`)
+  (evidence fields by their dotted path in `SCHEMA`)
   and numbered column groups ``actor_1_name`` … for the actors.
 
 Reading validates everything and reports every problem at once in one
-:class:`~kampala.errors.PortfolioValidationError`, whose sub-errors name the
+`PortfolioValidationError`, whose sub-errors name the
 partnership, the field, the value and what would be valid, each with a note
 giving its location (``line N`` in CSV and JSON Lines, ``record N`` in JSON).
 Nothing is coerced: ``"1,5"`` is not a number and ``"yes"`` is not a boolean.
 
-JSON objects are (un)structured with a dedicated :mod:`cattrs` converter
+JSON objects are (un)structured with a dedicated `cattrs` converter
 (the ``io`` extra); CSV files are read column by column with numpy, which is
 much faster for large portfolios.
 
@@ -40,20 +40,24 @@ True
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import difflib
 import enum
 import functools
+import io
 import itertools
 import json
 import math
+import operator
 import os
 import re
+import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO
 
 import attrs
 import numpy as np
@@ -68,7 +72,14 @@ from kampala.errors import (
 )
 from kampala.io._pandas import require_pandas
 from kampala.portfolio import ACTOR_SCHEMA, SCHEMA, FieldSpec, Portfolio
-from kampala.records import Partnership
+from kampala.records import (
+    _COUNTRY,
+    _CURRENCY,
+    _SDG_GOAL,
+    _SDG_TARGET,
+    _SECTOR,
+    Partnership,
+)
 
 if TYPE_CHECKING:
     import cattrs
@@ -87,7 +98,7 @@ Format = Literal["csv", "json", "jsonl"]
 Array = npt.NDArray[Any]
 
 #: The ``format`` value of a JSON portfolio file.
-FORMAT_ID = "kampala.portfolio/1"
+_FORMAT_ID = "kampala.portfolio/1"
 
 _FORMATS: tuple[Format, ...] = ("csv", "json", "jsonl")
 _SUFFIXES: dict[str, Format] = {".csv": "csv", ".json": "json", ".jsonl": "jsonl"}
@@ -99,16 +110,9 @@ _NO_VALUE: Any = object()
 # CSV layout -----------------------------------------------------------------
 _SPEC: dict[str, FieldSpec] = {s.path: s for s in SCHEMA}
 _ACTOR_SPEC: dict[str, FieldSpec] = {s.path: s for s in ACTOR_SCHEMA}
+#: Top-level columns in SCHEMA order, with ``notes`` last.
 _TOP_COLUMNS = (
-    "id",
-    "title",
-    "country",
-    "sectors",
-    "start",
-    "end",
-    "budget_usd",
-    "modality",
-    "instruments",
+    *(s.path for s in SCHEMA if s.group is None and s.path != "notes"),
     "notes",
 )
 _EVIDENCE_COLUMNS = tuple(s.path for s in SCHEMA if s.group is not None)
@@ -123,20 +127,19 @@ _DEFAULTS: dict[str, Any] = {
     "country": "PE",
     "notes": "",
     "sectors": (),
+    "locations": (),
     "instruments": (),
 }
 
-# Patterns the record validators use (kampala.records), checked column-wise.
-_SECTOR = re.compile(r"^[0-9]{3}(?:[0-9]{2})?$")
-_SDG_TARGET = re.compile(r"^(?:[1-9]|1[0-7])\.(?:[1-9][0-9]?|[a-z])$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+# The record validators' own patterns (_COUNTRY … _SECTOR, from
+# kampala.records) are checked column-wise, so both always agree.
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 _SECTOR_EXPECTED = "an OECD DAC sector code of 3 or 5 digits, such as '311' or '31120'"
 _SDG_EXPECTED = "an SDG target code such as '5.5' or '17.b'"
+_GOAL_EXPECTED = "an SDG number from '1' to '17'"
 _COUNTRY_EXPECTED = "an ISO 3166-1 alpha-2 code such as 'PE'"
 _CURRENCY_EXPECTED = "an ISO 4217 code such as 'USD' or 'PEN'"
 _NUMBER_EXPECTED = "a decimal number such as 1500.0, 0.25 or 2.5e6"
@@ -147,6 +150,16 @@ _DATE_EXPECTED = "an ISO date 'YYYY-MM-DD' or None"
 _TEXT_EXPECTED = "a non-empty string"
 _EMPTY_HINT = "Leave the cell empty for None."
 _AMOUNT_HINT = "Use None for an unknown amount."
+
+
+#: Multi-valued string fields: item pattern (None: any non-empty text), what an
+#: item must be, and what to say about repeated items (None: allowed).
+_STRLISTS: dict[str, tuple[re.Pattern[str] | None, str, str | None]] = {
+    "sectors": (_SECTOR, _SECTOR_EXPECTED, None),
+    "locations": (None, "a non-empty place name or code", None),
+    "results.sdg_targets": (_SDG_TARGET, _SDG_EXPECTED, "free of repeated targets"),
+    "results.sdg_goals": (_SDG_GOAL, _GOAL_EXPECTED, "free of repeated goals"),
+}
 
 
 def _enum_expected(cls: type[enum.Enum]) -> str:
@@ -184,7 +197,7 @@ def read_portfolio(
     ------
     PortfolioValidationError
         Listing every invalid value, unknown field or column and repeated id,
-        as :class:`~kampala.errors.RecordValidationError` sub-errors that name
+        as `RecordValidationError` sub-errors that name
         the partnership (or the line if it has no id) and the field; each has
         a note ``line N`` (CSV, JSON Lines) or ``record N`` (JSON, counted
         from 0).
@@ -248,7 +261,7 @@ def write_portfolio(
 
     Every field is written, missing values included (``null`` in JSON, an
     empty cell in CSV), and floats with ``repr`` precision, so that
-    :func:`read_portfolio` gives back the same records and writing again
+    `read_portfolio()` gives back the same records and writing again
     gives the same bytes.
 
     Parameters
@@ -263,7 +276,7 @@ def write_portfolio(
     Raises
     ------
     ParameterTypeError
-        If ``portfolio`` is not a :class:`~kampala.portfolio.Portfolio`.
+        If ``portfolio`` is not a `Portfolio`.
     ParameterValueError
         If ``format`` is not one of the formats, or it is not given and the
         suffix is not one of theirs.
@@ -303,7 +316,7 @@ def write_portfolio(
                     f.write("\n")
             else:
                 doc = {
-                    "format": FORMAT_ID,
+                    "format": _FORMAT_ID,
                     "name": portfolio.name,
                     "partnerships": portfolio_to_dicts(portfolio),
                 }
@@ -319,8 +332,8 @@ def portfolio_from_dicts(items: Iterable[Mapping[str, Any]], *, name: str) -> Po
     """Build a portfolio from partnership objects (as in the JSON format).
 
     Each item is a mapping with the attrs field names of
-    :class:`~kampala.records.Partnership`: enumerations by value (or member),
-    dates as ``"YYYY-MM-DD"`` strings (or :class:`datetime.date`), lists for
+    `Partnership`: enumerations by value (or member),
+    dates as ``"YYYY-MM-DD"`` strings (or `date`), lists for
     sequences and nested mappings for the evidence groups and actors.
 
     Parameters
@@ -380,7 +393,7 @@ def portfolio_to_dicts(portfolio: Portfolio) -> list[dict[str, Any]]:
     Raises
     ------
     ParameterTypeError
-        If ``portfolio`` is not a :class:`~kampala.portfolio.Portfolio`.
+        If ``portfolio`` is not a `Portfolio`.
     ImportError
         If cattrs (the ``io`` extra) is not installed.
 
@@ -410,7 +423,7 @@ def portfolio_from_pandas(df: Any, *, name: str = "portfolio") -> Portfolio:
     """Build a portfolio from a DataFrame in the flat (CSV) layout.
 
     The columns are those of the CSV format (``id``, ``title``, …, dotted
-    evidence paths, ``actor_1_name`` …), as :func:`portfolio_to_pandas`
+    evidence paths, ``actor_1_name`` …), as `portfolio_to_pandas()`
     makes them. Cells hold typed values: strings, numbers, booleans,
     dates or timestamps at midnight, enumeration values (strings or
     categories) and lists or tuples for multi-valued fields. ``None``,
@@ -486,12 +499,12 @@ def portfolio_to_pandas(portfolio: Portfolio) -> Any:
     Returns
     -------
     pandas.DataFrame
-        One row per partnership; :func:`portfolio_from_pandas` reads it back.
+        One row per partnership; `portfolio_from_pandas()` reads it back.
 
     Raises
     ------
     ParameterTypeError
-        If ``portfolio`` is not a :class:`~kampala.portfolio.Portfolio`.
+        If ``portfolio`` is not a `Portfolio`.
     ImportError
         If pandas is not installed.
 
@@ -622,7 +635,10 @@ def _structure_float(value: Any, _: Any = None) -> float:
     if isinstance(value, float):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
-        out = float(value)
+        try:
+            out = float(value)
+        except OverflowError:
+            out = math.inf
         if out != value:
             raise _invalid(value, "a number a float holds exactly")
         return out
@@ -676,14 +692,29 @@ def _is_enum(t: Any) -> bool:
     return isinstance(t, type) and issubclass(t, enum.Enum)
 
 
+def _is_optional(t: Any) -> bool:
+    args = typing.get_args(t)
+    return (
+        typing.get_origin(t) in (typing.Union, types.UnionType)
+        and len(args) == 2
+        and type(None) in args
+    )
+
+
 def _is_var_tuple(t: Any) -> bool:
     args = typing.get_args(t)
     return typing.get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
 @functools.cache
-def _converter() -> cattrs.Converter:
-    """Build the dedicated converter: strict leaf hooks, no extra keys."""
+def _converter(thorough: bool = False) -> cattrs.Converter:
+    """Build a dedicated converter: strict leaf hooks, no extra keys.
+
+    The quick converter lets each record's ``__init__`` validate (stopping
+    at the first invalid field); the thorough one, used only for records
+    that fail, also runs every field's validator on its own inside cattrs'
+    per-attribute error collection, to report every invalid field.
+    """
     cattrs_mod = _require_cattrs()
     from cattrs.errors import IterableValidationError, IterableValidationNote
     from cattrs.gen import (
@@ -693,7 +724,7 @@ def _converter() -> cattrs.Converter:
     )
 
     conv: cattrs.Converter = cattrs_mod.Converter(
-        forbid_extra_keys=True, detailed_validation=True
+        forbid_extra_keys=True, detailed_validation=thorough
     )
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(float, _structure_float)
@@ -703,6 +734,17 @@ def _converter() -> cattrs.Converter:
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_structure_hook_factory(_is_enum, _enum_structure_factory)
     conv.register_unstructure_hook_factory(_is_enum, lambda _: _enum_value)
+
+    def optional_structure(t: Any) -> Callable[[Any, Any], Any]:
+        inner = next(a for a in typing.get_args(t) if a is not type(None))
+        hook = conv.get_structure_hook(inner)
+
+        def structure(value: Any, _: Any = None) -> Any:
+            return None if value is None else hook(value, inner)
+
+        return structure
+
+    conv.register_structure_hook_factory(_is_optional, optional_structure)
 
     def tuple_structure(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
         item_type = typing.get_args(t)[0]
@@ -734,21 +776,23 @@ def _converter() -> cattrs.Converter:
 
     def attrs_structure(cls: type[Any]) -> Callable[[Any, Any], Any]:
         hints = typing.get_type_hints(cls)
-        overrides: dict[str, Any] = {
-            f.name: override(struct_hook=_checked_hook(conv, f, hints[f.name]))
-            for f in attrs.fields(cls)
-        }
+        overrides: dict[str, Any] = {}
+        if thorough:
+            overrides = {
+                f.name: override(struct_hook=_checked_hook(conv, f, hints[f.name]))
+                for f in attrs.fields(cls)
+            }
         generated = make_dict_structure_fn(
             cls,
             conv,
             _cattrs_forbid_extra_keys=True,
-            _cattrs_detailed_validation=True,
+            _cattrs_detailed_validation=thorough,
             **overrides,
         )
         expected = f"an object with the fields of {cls.__name__}"
 
         def structure(value: Any, t: Any = cls) -> Any:
-            if not isinstance(value, Mapping):
+            if type(value) is not dict and not isinstance(value, Mapping):
                 raise _invalid(value, expected)
             return generated(value, t)
 
@@ -851,10 +895,10 @@ def _translate(
                     _suggest(str(key), names),
                     note,
                 )
-        elif isinstance(leaf, KeyError):
+        elif isinstance(leaf, KeyError):  # a required key, already in ``path``
             key = str(leaf.args[0]) if leaf.args else "?"
             yield _error(
-                where, _join(path, key), _NO_VALUE, "present", "It is required.", note
+                where, path or key, _NO_VALUE, "present", "It is required.", note
             )
         else:  # pragma: no cover - defensive: hooks raise the errors above
             yield _error(
@@ -888,16 +932,20 @@ def _structure_all(
     leading: Sequence[Exception] = (),
 ) -> list[Partnership]:
     """Structure every item, collecting every problem; check ids are unique."""
-    structure = _converter().get_structure_hook(Partnership)
+    quick = _converter().get_structure_hook(Partnership)
+    thorough = _converter(thorough=True).get_structure_hook(Partnership)
     records: list[Partnership] = []
     errors: list[Exception] = list(leading)
     first: dict[str, str] = {}
     for loc, item in items:
         where = _where(item, loc)
         try:
-            records.append(structure(item, Partnership))
-        except Exception as exc:  # every failure is a structured cattrs error
-            errors.extend(_translate(exc, where, loc))
+            records.append(quick(item, Partnership))
+        except Exception:  # structure again, collecting every problem
+            try:
+                records.append(thorough(item, Partnership))
+            except Exception as exc:  # a cattrs error tree
+                errors.extend(_translate(exc, where, loc))
         if where.startswith("partnership "):
             rid = item["id"]
             if rid in first:
@@ -961,12 +1009,12 @@ def _json_items(path: Path) -> tuple[str | None, Iterator[tuple[str, Any]]]:
                 expected="a key of a portfolio document",
                 hint=f"Valid keys: {', '.join(_ENVELOPE_KEYS)}.",
             )
-        if doc.get("format") != FORMAT_ID:
+        if doc.get("format") != _FORMAT_ID:
             raise DataFormatError(
                 where,
                 "format",
                 doc.get("format"),
-                f"{FORMAT_ID!r}",
+                f"{_FORMAT_ID!r}",
                 hint="A bare list of partnership objects is also accepted.",
             )
         for key in ("name", "description"):
@@ -1007,7 +1055,8 @@ def _jsonl_items(path: Path) -> Iterator[tuple[str, Any]]:
                     f"byte {exc.start}",
                     "UTF-8 text",
                 ) from exc
-            if not text.strip():
+            text = text.rstrip(" \t\r\n")  # JSON whitespace, and the line end
+            if not text.lstrip(" \t"):
                 continue
             yield f"line {number}", _decode_json(text, where, number - 1)
 
@@ -1114,7 +1163,7 @@ def _format_cells(spec: FieldSpec, col: Array) -> list[str]:
         for v in col.tolist():
             s = cache.get(v)
             if s is None:
-                s = cache[v] = _format_list(v, spec.optional)
+                s = cache[v] = _format_list(v, spec.optional, spec.path)
             out.append(s)
         return out
     if k == "date":
@@ -1148,11 +1197,20 @@ def _format_cells(spec: FieldSpec, col: Array) -> list[str]:
     return typing.cast(list[str], strings[inverse.reshape(-1)].tolist())
 
 
-def _format_list(items: Sequence[str] | None, optional: bool) -> str:
+def _format_list(items: Sequence[str] | None, optional: bool, path: str = "") -> str:
     if items is None:
         return ""
     if not items:
         return "[]" if optional else ""
+    for item in items:
+        if ";" in item or item == "[]":
+            raise DataFormatError(
+                "write_portfolio()",
+                path,
+                item,
+                "free of ';' and not '[]' to be written to CSV",
+                hint="Use the JSON or JSON Lines format for such values.",
+            )
     return ";".join(items)
 
 
@@ -1160,6 +1218,13 @@ def _format_list(items: Sequence[str] | None, optional: bool) -> str:
 # CSV: reading (column by column)
 # ---------------------------------------------------------------------------
 _Bad = list[tuple[int, Any, str, str]]  # (row in chunk, value, expected, hint)
+_BLOCK_BYTES = 1 << 23
+_COMMA = "\x00"  # stands for a comma inside a quoted cell (fast path only)
+_ROW_MARK = "\x03"  # marks the first cell of each row (fast path only)
+_JOIN = "\x02"  # joins cells for whole-column string operations (fast path only)
+_FLOAT_CHARS = re.compile(r"[0-9.eE+\-]*")
+_INT_CHARS = re.compile(r"[0-9+\-]*")
+_DATE_CHARS = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})*")
 
 
 @attrs.define
@@ -1178,45 +1243,227 @@ class _Collector:
 
 def _read_csv(path: Path, source: str, name: str) -> Portfolio:
     try:
-        f = path.open(encoding="utf-8-sig", newline="")
+        f = path.open("rb")
     except OSError as exc:
         raise _open_error(path, exc) from exc
     with f:
-        reader = csv.reader(f, strict=True)
-        header = _next_rows(reader, source, 1)
-        if not header:
-            raise DataFormatError(source, "content", "empty file", "a header row")
-        layout = _Layout.from_header(header[0])
+        header, offset = _read_header(f, source)
+        layout = _Layout.from_header(header)
         out = _Collector()
         for p in layout.problems:
             out.problems.append((-1, _header_error(p, "line 1")))
-        while True:
-            before = reader.line_num
-            rows = _next_rows(reader, source, _CHUNK_ROWS)
-            if not rows:
-                break
-            if reader.line_num - before == len(rows):
-                lines = np.arange(before + 1, before + 1 + len(rows), dtype=np.int64)
-            else:
-                lines = _row_lines(rows, before)
-            _parse_chunk(layout, rows, lines, out)
+        resume, line = _read_fast(f, layout, out, source, offset)
+        if resume is not None:
+            f.seek(resume)
+            _read_slow(f, layout, out, source, line)
     return _finish_csv(layout, out, source, name)
 
 
-def _next_rows(reader: Any, source: str, n: int) -> list[list[str]]:
+def _read_header(f: BinaryIO, source: str) -> tuple[list[str], int]:
+    raw = f.readline()
+    offset = len(raw)
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    text = _decode_block(raw, source, 0)
+    if not text.strip():
+        raise DataFormatError(
+            source,
+            "content",
+            "empty file" if not offset else "a blank first line",
+            "a header row with the column names",
+        )
     try:
-        return list(itertools.islice(reader, n))
+        return next(csv.reader([text], strict=True)), offset
     except csv.Error as exc:
         raise DataFormatError(
-            f"{source} line {reader.line_num}", "CSV", str(exc), "well-formed CSV"
+            f"{source} line 1", "CSV", str(exc), "well-formed CSV"
         ) from exc
+
+
+def _decode_block(block: bytes, source: str, line: int) -> str:
+    """Decode UTF-8; ``line`` is the number of lines before the block."""
+    try:
+        return block.decode("utf-8")
     except UnicodeDecodeError as exc:
+        at = line + 1 + block.count(b"\n", 0, exc.start)
         raise DataFormatError(
-            f"{source} near line {reader.line_num + 1}",
-            "encoding",
-            f"byte {exc.start} of a block",
-            "UTF-8 text",
+            f"{source} line {at}", "encoding", block[exc.start : exc.end], "UTF-8 text"
         ) from exc
+
+
+def _read_fast(
+    f: BinaryIO, layout: _Layout, out: _Collector, source: str, offset: int
+) -> tuple[int | None, int]:
+    """Read blocks of rows with ``str.split``, checking they are plain CSV.
+
+    Returns ``(None, lines)`` at the end of the file, or the byte offset and
+    line number from which the `csv` module must take over: a block with
+    multi-line cells, blank lines, rows of the wrong width, stray quotes or
+    NUL characters. Blocks end at a row boundary, so the handover is exact.
+    """
+    line = 1
+    if layout.width < 2:
+        return offset, line
+    rest = b""
+    while True:
+        data = f.read(_BLOCK_BYTES)
+        buf = rest + data if rest else data
+        if data:
+            cut = _cut(buf)
+            if cut == 0:
+                if len(buf) > 4 * _BLOCK_BYTES:  # quotes never balance: csv module
+                    return offset, line
+                rest = buf
+                continue
+            block, rest = buf[:cut], buf[cut:]
+        else:
+            block, rest = buf, b""
+        if block:
+            split = _split_block(_decode_block(block, source, line), layout.width)
+            if split is None:
+                return offset, line
+            cells, n, commas = split
+            lines = np.arange(line + 1, line + 1 + n, dtype=np.int64)
+            _parse_chunk(layout, cells, lines, out, commas)
+            line += n
+            offset += len(block)
+        if not data:
+            return None, line
+
+
+def _cut(buf: bytes) -> int:
+    """End of the last complete row in ``buf`` (0 if none), by quote parity."""
+    cut = buf.rfind(b"\n") + 1
+    odd = buf.count(b'"', 0, cut) % 2
+    while cut > 0 and odd:
+        prev = buf.rfind(b"\n", 0, cut - 1) + 1
+        odd ^= buf.count(b'"', prev, cut) % 2
+        cut = prev
+    return cut
+
+
+def _split_block(text: str, width: int) -> tuple[list[Sequence[str]], int, bool] | None:
+    """Split complete single-line CSV rows into columns, or None to use csv."""
+    if _COMMA in text or _ROW_MARK in text or _JOIN in text:
+        return None
+    commas = False
+    if '"' in text:
+        unquoted = _unquote(text)
+        if unquoted is None:
+            return None
+        text, commas = unquoted
+    first_end = text.find("\n")
+    end = "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
+    if not text.endswith("\n"):
+        text += end
+    # every row now ends with `end`, which becomes "," + _ROW_MARK
+    marked = text.replace(end, "," + _ROW_MARK)
+    if "\r" in marked or "\n" in marked:
+        return None  # mixed line ends or a bare CR: the csv module decides
+    n = marked.count(_ROW_MARK)
+    fields = marked.split(",")
+    if len(fields) != n * width + 1:
+        return None  # blank lines or rows of another width
+    first = fields[0::width]
+    if first[n] != _ROW_MARK or "".join(first[1:]).count(_ROW_MARK) != n:
+        return None  # rows of different widths
+    cells: list[Sequence[str]] = ["".join(first[:n]).split(_ROW_MARK)]
+    cells.extend(fields[j::width] for j in range(1, width))
+    return cells, n, commas
+
+
+def _unquote(text: str) -> tuple[str, bool] | None:
+    """Remove CSV quoting from rows whose quotes are all well placed.
+
+    Quoted cells lose their quotes, doubled quotes become one and commas in
+    them become a placeholder. None if a quote is not at the start or end of
+    a cell, or a quoted cell spans lines: the csv module handles those.
+    """
+    segments = text.split('"')
+    if len(segments) % 2 == 0:
+        return None
+    outside, inside = segments[0::2], segments[1::2]
+    head, tail, middle = outside[0], outside[-1], outside[1:-1]
+    if (head and head[-1] not in ",\n") or (tail and tail[0] not in ",\r\n"):
+        return None
+    used = list(filter(None, middle))
+    if used and not (
+        set(map(operator.itemgetter(0), used)) <= {",", "\n", "\r"}
+        and set(map(operator.itemgetter(-1), used)) <= {",", "\n"}
+    ):
+        return None
+    quoted = "".join(inside)
+    if "\n" in quoted or "\r" in quoted:
+        return None
+    commas = "," in quoted
+    if commas:
+        inside = _JOIN.join(inside).replace(",", _COMMA).split(_JOIN)
+    if "" in middle:  # "" inside a quoted cell stands for one quote
+        middle = [m or '"' for m in middle]
+    pieces: list[str] = [""] * len(segments)
+    pieces[0::2] = [head, *middle, tail]
+    pieces[1::2] = inside
+    return "".join(pieces), commas
+
+
+def _read_slow(
+    f: BinaryIO, layout: _Layout, out: _Collector, source: str, line: int
+) -> None:
+    """Read the rest of the file with the csv module (any valid CSV)."""
+    stream = io.TextIOWrapper(f, encoding="utf-8", newline="")
+    try:
+        reader = csv.reader(stream, strict=True)
+        while True:
+            before = reader.line_num
+            try:
+                rows = list(itertools.islice(reader, _CHUNK_ROWS))
+            except csv.Error as exc:
+                raise DataFormatError(
+                    f"{source} line {line + reader.line_num}",
+                    "CSV",
+                    str(exc),
+                    "well-formed CSV",
+                ) from exc
+            except UnicodeDecodeError as exc:
+                raise DataFormatError(
+                    f"{source} near line {line + reader.line_num + 1}",
+                    "encoding",
+                    exc.object[exc.start : exc.end],
+                    "UTF-8 text",
+                ) from exc
+            if not rows:
+                return
+            if reader.line_num - before == len(rows):
+                lines = np.arange(len(rows), dtype=np.int64) + (line + before + 1)
+            else:
+                lines = _row_lines(rows, line + before)
+            keep = []
+            for i, row in enumerate(rows):
+                if len(row) == layout.width:
+                    keep.append(i)
+                elif row:  # a blank line is skipped
+                    err = _error(
+                        f"line {lines[i]}",
+                        "row",
+                        len(row),
+                        f"{layout.width} cells, as many as the header",
+                        "",
+                        f"line {lines[i]}",
+                    )
+                    out.problems.append((out.n_rows + len(keep), err))
+            if len(keep) < len(rows):
+                rows = [rows[i] for i in keep]
+                lines = lines[keep]
+            if rows:
+                _parse_chunk(layout, list(zip(*rows, strict=True)), lines, out, False)
+    finally:
+        stream.detach()
+
+
+def _take(cells: Sequence[str], rows: list[int]) -> Sequence[str]:
+    if len(rows) == 1:
+        return [cells[rows[0]]]
+    return typing.cast(tuple[str, ...], operator.itemgetter(*rows)(cells))
 
 
 def _row_lines(rows: list[list[str]], before: int) -> npt.NDArray[np.int64]:
@@ -1230,64 +1477,60 @@ def _row_lines(rows: list[list[str]], before: int) -> npt.NDArray[np.int64]:
     return out
 
 
+def _restore(cells: Sequence[str]) -> Sequence[str]:
+    joined = _JOIN.join(cells)
+    if _COMMA not in joined:
+        return cells
+    return joined.replace(_COMMA, ",").split(_JOIN)
+
+
 def _parse_chunk(
     layout: _Layout,
-    rows: list[list[str]],
+    cells: Sequence[Sequence[str]],
     lines: npt.NDArray[np.int64],
     out: _Collector,
+    commas: bool,
 ) -> None:
-    widths = set(map(len, rows))
-    if widths != {layout.width}:
-        keep = []
-        for i, row in enumerate(rows):
-            if len(row) == layout.width:
-                keep.append(i)
-            elif row:  # a blank line is skipped
-                err = _error(
-                    f"line {lines[i]}",
-                    "row",
-                    len(row),
-                    f"{layout.width} cells, as many as the header",
-                    "",
-                    f"line {lines[i]}",
-                )
-                out.problems.append((out.n_rows, err))
-        rows = [rows[i] for i in keep]
-        lines = lines[keep]
-    n = len(rows)
-    if n == 0:
-        return
-    cells = list(zip(*rows, strict=True))
+    """Parse the columns of a chunk of rows and check them.
+
+    ``commas`` says that commas of quoted cells are placeholders (fast path).
+    """
+    n = len(lines)
     blank: tuple[str, ...] = ("",) * n
 
-    def column(name: str) -> Sequence[str]:
-        i = layout.columns.get(name)
-        return blank if i is None else cells[i]
+    def column(index: int | None, kind: str) -> Sequence[str]:
+        if index is None:
+            return blank
+        if commas and kind in ("str", "strlist"):
+            return _restore(cells[index])
+        return cells[index]
 
-    ids = column("id")
-    wheres = [
-        f"partnership {rid!r}" if rid.strip() else f"line {line}"
-        for rid, line in zip(ids, lines.tolist(), strict=True)
-    ]
+    ids = column(layout.columns.get("id"), "str")
     row0 = out.n_rows
 
     def report(field: str, bad: _Bad) -> None:
         for r, value, expected, hint in bad:
-            err = _error(wheres[r], field, value, expected, hint, f"line {lines[r]}")
+            if commas and isinstance(value, str):
+                value = value.replace(_COMMA, ",")
+            rid = ids[r]
+            where = f"partnership {rid!r}" if rid.strip() else f"line {lines[r]}"
+            err = _error(where, field, value, expected, hint, f"line {lines[r]}")
             out.problems.append((row0 + r, err))
 
     parsed: dict[str, Array] = {}
     for path in _COLUMNS:
         spec = _SPEC[path]
+        index = layout.columns.get(path)
         bad: _Bad = []
-        if path in ("id", "title") and path not in layout.columns:
-            arr = np.array(blank, dtype=object)
+        if index is None and path in ("id", "title"):
+            arr = np.array(blank, dtype=object)  # reported once, in the header
         else:
-            arr, bad = _parse_column(spec, column(path), _DEFAULTS.get(path))
+            values = ids if path == "id" else column(index, spec.kind)
+            arr, bad = _parse_column(spec, values, _DEFAULTS.get(path))
         report(path, bad)
         parsed[path] = arr
     _check_partnerships(parsed, report)
-    _parse_actors(layout, cells, blank, n, row0, report, out)
+    _parse_actors(layout, column, n, row0, report, out)
     for path, arr in parsed.items():
         out.add(out.columns, path, arr)
     out.lines.append(lines)
@@ -1327,8 +1570,7 @@ def _check_partnerships(
 
 def _parse_actors(
     layout: _Layout,
-    cells: list[tuple[str, ...]],
-    blank: tuple[str, ...],
+    column: Callable[[int | None, str], Sequence[str]],
     n: int,
     row0: int,
     report: Callable[[str, _Bad], None],
@@ -1339,13 +1581,13 @@ def _parse_actors(
     mixed = np.zeros(n, dtype=bool)
     currencies: list[Array] = []
     for k in range(1, layout.n_actors + 1):
-        raw = {}
+        raw: dict[str, Sequence[str]] = {}
         present = np.zeros(n, dtype=bool)
-        for f in _ACTOR_FIELDS:
-            i = layout.actors.get((k, f))
-            raw[f] = blank if i is None else cells[i]
-            if i is not None:
-                present |= np.fromiter(map(bool, raw[f]), dtype=bool, count=n)
+        for spec in ACTOR_SCHEMA:
+            cells = column(layout.actors.get((k, spec.path)), spec.kind)
+            raw[spec.path] = cells
+            if cells.count("") != n:
+                present |= np.array(cells, dtype=object) != ""
         gaps = present & ~previous
         report(
             f"actors[{k - 2}]",
@@ -1364,9 +1606,10 @@ def _parse_actors(
         if rows.size == 0:
             continue
         rows_list = rows.tolist()
+        every = rows.size == n
         parsed: dict[str, Array] = {}
         for f in _ACTOR_FIELDS:
-            values = [raw[f][r] for r in rows_list]
+            values = raw[f] if every else _take(raw[f], rows_list)
             default = "USD" if f == "currency" else None
             arr, bad = _parse_column(_ACTOR_SPEC[f], values, default)
             report(
@@ -1382,9 +1625,8 @@ def _parse_actors(
         contributes = ~np.isnan(parsed["financial_contribution"]) | ~np.isnan(
             parsed["in_kind_contribution"]
         )
-        cur = np.where(contributes, parsed["currency"], "")
         full = np.full(n, "", dtype=object)
-        full[rows] = cur
+        full[rows] = np.where(contributes, parsed["currency"], "")
         currencies.append(full)
         has = full != ""
         mixed |= has & (first_currency != "") & (full != first_currency)
@@ -1417,9 +1659,10 @@ def _parse_column(
             return _parse_code(cells, default, _CURRENCY, _CURRENCY_EXPECTED)
         return np.array(cells, dtype=object), []
     if k == "strlist":
-        if spec.path == "sectors":
-            return _parse_strlist(cells, _SECTOR, _SECTOR_EXPECTED, spec.optional)
-        return _parse_strlist(cells, _SDG_TARGET, _SDG_EXPECTED, spec.optional)
+        pattern, expected, repeats = _STRLISTS.get(
+            spec.path, (None, _TEXT_EXPECTED, None)
+        )
+        return _parse_strlist(cells, pattern, expected, repeats, spec.optional)
     if k == "date":
         return _parse_dates(cells)
     if k in ("amount", "share"):
@@ -1431,10 +1674,13 @@ def _parse_column(
         else:
             wrong = present & ~((values >= 0) & (values <= 1))
             expected, hint = _SHARE_EXPECTED, ""
-        bad += [
-            (int(r), float(values[r]), expected, hint) for r in np.flatnonzero(wrong)
-        ]
-        return values, sorted(bad, key=lambda b: b[0])
+        if wrong.any():
+            bad += [
+                (int(r), float(values[r]), expected, hint)
+                for r in np.flatnonzero(wrong)
+            ]
+            bad.sort(key=lambda b: b[0])
+        return values, bad
     if k == "count":
         return _parse_counts(cells)
     if k == "bool":
@@ -1470,21 +1716,28 @@ def _parse_text(cells: Sequence[str]) -> tuple[Array, _Bad]:
 def _parse_code(
     cells: Sequence[str], default: str, pattern: re.Pattern[str], expected: str
 ) -> tuple[Array, _Bad]:
-    arr = np.array(cells, dtype=object)
-    distinct = set(cells)
-    if "" in distinct:
-        arr[arr == ""] = default
+    # one str object per distinct code, so that rows do not keep their own
+    canonical = {c: c for c in set(cells)}
+    distinct = set(canonical)
+    if "" in canonical:
+        canonical[""] = default
+    arr = np.array(list(map(canonical.__getitem__, cells)), dtype=object)
     wrong = {c for c in distinct if c and not pattern.match(c)}
     if not wrong:
         return arr, []
     return arr, [(i, c, expected, "") for i, c in enumerate(cells) if c in wrong]
 
 
-def _present(cells: Sequence[str]) -> tuple[npt.NDArray[np.bool_], Sequence[str]]:
-    present = np.fromiter(map(bool, cells), dtype=bool, count=len(cells))
-    if present.all():
-        return present, cells
-    return present, list(itertools.compress(cells, present))
+def _present(
+    cells: Sequence[str],
+) -> tuple[npt.NDArray[np.bool_] | None, Sequence[str]]:
+    """Mask of non-empty cells (None if all are) and their values."""
+    empty = cells.count("")
+    if empty == 0:
+        return None, cells
+    if empty == len(cells):
+        return np.zeros(len(cells), dtype=bool), []
+    return np.array(cells, dtype=object) != "", list(filter(None, cells))
 
 
 def _parse_floats(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], _Bad]:
@@ -1492,15 +1745,20 @@ def _parse_floats(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], _Bad]:
     present, values = _present(cells)
     if not values:
         return out, []
-    if not "".join(values).lstrip("0123456789.eE+-"):
+    if _FLOAT_CHARS.fullmatch("".join(values)):
         try:
-            out[present] = np.array(values, dtype=np.float64)
-            return out, []
+            parsed = np.array(values, dtype=np.float64)
         except ValueError:
             pass
+        else:
+            if present is None:
+                return parsed, []
+            out[present] = parsed
+            return out, []
     bad: _Bad = []
-    for i in np.flatnonzero(present).tolist():
-        c = cells[i]
+    for i, c in enumerate(cells):
+        if not c:
+            continue
         if _NUMBER.fullmatch(c):
             out[i] = float(c)
         else:
@@ -1514,25 +1772,32 @@ def _parse_counts(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], _Bad]:
     present, values = _present(cells)
     if not values:
         return out, []
+    bad: _Bad = []
     parsed: npt.NDArray[np.float64] | None = None
-    if not "".join(values).lstrip("0123456789+-"):
+    if _INT_CHARS.fullmatch("".join(values)):
         try:
             parsed = np.array(values, dtype=np.int64).astype(np.float64)
         except (ValueError, OverflowError):
             parsed = None
-    bad: _Bad = []
     if parsed is not None:
-        out[present] = parsed
+        out = parsed if present is None else out
+        if present is not None:
+            out[present] = parsed
     else:
-        for i in np.flatnonzero(present).tolist():
-            c = cells[i]
+        for i, c in enumerate(cells):
+            if not c:
+                continue
             if _INTEGER.fullmatch(c):
                 out[i] = float(int(c))
             else:
                 bad.append((i, c, _COUNT_EXPECTED, _EMPTY_HINT))
-    wrong = ~np.isnan(out) & ((out < 0) | (out > _MAX_EXACT_INT))
-    bad += [(int(r), int(out[r]), _COUNT_EXPECTED, "") for r in np.flatnonzero(wrong)]
-    return out, sorted(bad, key=lambda b: b[0])
+    wrong = (out < 0) | (out > _MAX_EXACT_INT)
+    if wrong.any():
+        bad += [
+            (int(r), int(out[r]), _COUNT_EXPECTED, "") for r in np.flatnonzero(wrong)
+        ]
+        bad.sort(key=lambda b: b[0])
+    return out, bad
 
 
 def _parse_dates(cells: Sequence[str]) -> tuple[Array, _Bad]:
@@ -1540,24 +1805,21 @@ def _parse_dates(cells: Sequence[str]) -> tuple[Array, _Bad]:
     present, values = _present(cells)
     if not values:
         return out, []
-    joined = "".join(values)
-    if (
-        set(map(len, values)) == {10}
-        and not joined.lstrip("0123456789-")
-        and joined.count("-") == 2 * len(values)
-        and not joined[4::10].strip("-")
-        and not joined[7::10].strip("-")
-    ):
+    if _DATE_CHARS.fullmatch("".join(values)) and set(map(len, values)) == {10}:
         try:
             dates = np.array(values, dtype="datetime64[D]")
-            if not (dates < np.datetime64("0001-01-01")).any():
-                out[present] = dates
-                return out, []
         except ValueError:
             pass
+        else:
+            if not (dates < np.datetime64("0001-01-01")).any():
+                if present is None:
+                    return dates, []
+                out[present] = dates
+                return out, []
     bad: _Bad = []
-    for i in np.flatnonzero(present).tolist():
-        c = cells[i]
+    for i, c in enumerate(cells):
+        if not c:
+            continue
         try:
             if not _DATE.fullmatch(c):
                 raise ValueError(c)
@@ -1610,22 +1872,34 @@ def _bad_rows(
 
 
 def _parse_strlist(
-    cells: Sequence[str], pattern: re.Pattern[str], expected: str, optional: bool
+    cells: Sequence[str],
+    pattern: re.Pattern[str] | None,
+    expected: str,
+    repeats: str | None,
+    optional: bool,
 ) -> tuple[Array, _Bad]:
     codes, uniq = _factorize(cells)
     table = np.empty(len(uniq), dtype=object)
     bad_codes: dict[int, tuple[Any, str, str]] = {}
+    missing = None if optional else ()
     for i, cell in enumerate(uniq):
         if cell == "":
-            table[i] = None if optional else ()
+            table[i] = missing
         elif cell == "[]":
             table[i] = ()
         else:
             items = tuple(cell.split(";"))
-            wrong = [x for x in items if not pattern.match(x)]
+            wrong = [
+                x
+                for x in items
+                if not (pattern.match(x) if pattern is not None else x.strip())
+            ]
             if wrong:
-                bad_codes[i] = (wrong[0], expected, "Separate codes with ';'.")
-                table[i] = None if optional else ()
+                bad_codes[i] = (wrong[0], expected, "Separate items with ';'.")
+                table[i] = missing
+            elif repeats is not None and len(set(items)) != len(items):
+                bad_codes[i] = (cell, repeats, "")
+                table[i] = missing
             else:
                 table[i] = items
     return table[codes], _bad_rows(codes, bad_codes)
@@ -1659,10 +1933,8 @@ def _parse_enumset(
 
 
 def _finish_csv(layout: _Layout, out: _Collector, source: str, name: str) -> Portfolio:
-    ids = (
-        np.concatenate(out.columns["id"]) if out.columns else np.empty(0, dtype=object)
-    )
-    lines = np.concatenate(out.lines) if out.lines else np.empty(0, dtype=np.int64)
+    ids = np.concatenate(out.columns["id"]) if out.columns else np.empty(0, object)
+    lines = np.concatenate(out.lines) if out.lines else np.empty(0, np.int64)
     if "id" in layout.columns and len(set(ids.tolist())) != len(ids):
         first: dict[str, int] = {}
         for r, rid in enumerate(ids.tolist()):
@@ -1688,7 +1960,6 @@ def _finish_csv(layout: _Layout, out: _Collector, source: str, name: str) -> Por
         for path in _COLUMNS
         if path in layout.columns
     }
-    columns.setdefault("id", ids)
     actors: dict[str, Array] = {
         f: _concat(out.actors.get(f), _ACTOR_SPEC[f], 0) for f in _ACTOR_FIELDS
     }

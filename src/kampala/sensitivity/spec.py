@@ -1,7 +1,7 @@
 r"""Uncertainty specifications: which choices of a methodology may vary, and how.
 
-An :class:`UncertaintySpec` is a list of factors. Each factor points at a part
-of a :class:`~kampala.scoring.Methodology` and turns uniform numbers in
+An `UncertaintySpec` is a list of factors. Each factor points at a part
+of a `Methodology` and turns uniform numbers in
 $[0, 1)$ into a value for that part:
 
 - `WeightNoise`: each weight of the nodes at the given levels is multiplied
