@@ -5,6 +5,8 @@
 - ``kampala demo`` scores the sample portfolio and explains the top and the
   bottom partnership (``--asem`` builds the ASEM example index instead);
 - ``kampala validate PORTFOLIO`` lists every problem in a portfolio file;
+- ``kampala import FILE.xml`` converts an IATI activity file into a portfolio
+  and writes the import report;
 - ``kampala methodology`` prints the citable description of a methodology;
 - ``kampala index DATA META`` builds a composite index from COINr-format CSV.
 
@@ -96,8 +98,9 @@ def _build_parser() -> argparse.ArgumentParser:
     score = sub.add_parser(
         "score",
         help="score a portfolio on the Kampala Principles",
-        description="Score a portfolio (JSON, JSON Lines or CSV; the illustrative "
-        "sample portfolio by default) with KPS-1 or the methodology given.",
+        description="Score a portfolio (JSON, JSON Lines, CSV or an IATI activity "
+        "XML file; the illustrative sample portfolio by default) with KPS-1 or "
+        "the methodology given.",
     )
     score.add_argument(
         "portfolio", metavar="PORTFOLIO", nargs="?", help="portfolio file"
@@ -120,6 +123,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="output format (default: table)",
     )
     score.add_argument("--out", metavar="FILE", help="write the output to FILE")
+    score.add_argument(
+        "--country",
+        metavar="CC",
+        help="IATI files only: keep activities with this recipient country "
+        "(ISO 3166-1 alpha-2, e.g. PE)",
+    )
 
     demo = sub.add_parser(
         "demo",
@@ -140,6 +149,28 @@ def _build_parser() -> argparse.ArgumentParser:
         "status 2 if there is any, 0 if the file is valid.",
     )
     val.add_argument("portfolio", metavar="PORTFOLIO", help="portfolio file")
+
+    imp = sub.add_parser(
+        "import",
+        help="convert an IATI activity file into a portfolio",
+        description="Read an IATI activity XML file (IATI Standard 2.01-2.03), "
+        "print a summary of what it contained, and optionally write the "
+        "portfolio (JSON, JSON Lines or CSV, by suffix) and the import report "
+        "(CSV: for each activity, the fields filled and their elements, the "
+        "evidence missing, and every warning).",
+    )
+    imp.add_argument("source", metavar="FILE.xml", help="IATI activity file")
+    imp.add_argument(
+        "--country", metavar="CC", help="keep activities with this recipient country"
+    )
+    imp.add_argument(
+        "--reporting-org", metavar="REF", help="keep activities of this reporting-org"
+    )
+    imp.add_argument(
+        "--lang", default="es", help="preferred narrative language (default: es)"
+    )
+    imp.add_argument("--out", metavar="FILE", help="write the portfolio to FILE")
+    imp.add_argument("--report", metavar="FILE", help="write the import report (CSV)")
 
     sens = sub.add_parser(
         "sensitivity",
@@ -372,11 +403,26 @@ def _cmd_demo_asem(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_portfolio(path: str | None) -> Portfolio:
+def _load_portfolio(path: str | None, country: str | None = None) -> Portfolio:
     from kampala.data import sample_portfolio
     from kampala.io.portfolio_io import read_portfolio
 
-    return sample_portfolio() if path is None else read_portfolio(path)
+    if path is None:
+        return sample_portfolio()
+    if _is_iati_path(path):
+        from kampala.io.iati import read_iati
+
+        return read_iati(path, country=country)
+    if country is not None:
+        raise _UsageError("kampala score: --country applies to IATI XML files only")
+    return read_portfolio(path)
+
+
+def _is_iati_path(path: str) -> bool:
+    """Tell whether a path is IATI (by root element, or any .xml for a clear error)."""
+    from kampala.io.iati import is_iati
+
+    return Path(path).suffix.lower() == ".xml" or is_iati(path)
 
 
 def _parse_weights(text: str) -> dict[str, float]:
@@ -514,7 +560,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
             hint="Use 'kampala index' for indicator tables.",
         )
     methodology = _evolve(methodology, args.weights, args.aggregate)
-    portfolio = _load_portfolio(args.portfolio)
+    portfolio = _load_portfolio(args.portfolio, args.country)
     card = methodology.run(portfolio)
     _emit(_format_scorecard(card, args.format), args.out)
     return 0
@@ -580,6 +626,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         f"{args.portfolio}: valid — {len(portfolio)} partnerships, "
         f"{portfolio.actor_column('partnership').size} actors"
     )
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from kampala.io.iati import import_iati
+    from kampala.io.portfolio_io import write_portfolio
+
+    result = import_iati(
+        args.source,
+        country=args.country,
+        reporting_org=args.reporting_org,
+        lang=args.lang,
+    )
+    sys.stdout.write(result.report.summary() + "\n")
+    if args.out:
+        write_portfolio(result.portfolio, args.out)
+        print(f"wrote {args.out}", file=sys.stderr)
+    if args.report:
+        result.report.write_csv(args.report)
+        print(f"wrote {args.report}", file=sys.stderr)
     return 0
 
 
@@ -801,6 +867,7 @@ _COMMANDS = {
     "score": _cmd_score,
     "demo": _cmd_demo,
     "validate": _cmd_validate,
+    "import": _cmd_import,
     "methodology": _cmd_methodology,
     "sensitivity": _cmd_sensitivity,
 }
