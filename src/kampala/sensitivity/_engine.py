@@ -542,8 +542,6 @@ def _quasi(
     are handled by `_zero_hits`.
     """
     n_samples, n_units = w.shape[0], leaves.shape[0]
-    num = np.zeros((n_samples, n_units))
-    den = np.zeros((n_samples, n_units))
     zero_limit = _zero_limit(method, p)
     leaf_j = [j for j, k in enumerate(kids) if k in leaf_col]
     if leaf_j:
@@ -553,17 +551,34 @@ def _quasi(
         usable = present & (x != 0) if zero_limit else present
         phi = np.where(usable, _phi(method, p, np.where(usable, x, 1.0)), 0.0)
         wl = w[:, leaf_j]
-        num += _rows_matmul(wl, phi.T)
-        den += _rows_matmul(wl, present.T.astype(np.float64))
+        num = _rows_matmul(wl, phi.T)
+        den = _rows_matmul(wl, present.T.astype(np.float64))
+    else:
+        num = np.zeros((n_samples, n_units))
+        den = np.zeros((n_samples, n_units))
+    tmp = np.empty((n_samples, n_units))
     for j, k in enumerate(kids):
         if k in leaf_col:
             continue
         x = values[k]
         _check_sign(code, method, sign, x, [k])
-        present = ~np.isnan(x)
+        wk = w[:, j : j + 1]
+        nan = np.isnan(x)
+        if method == "arithmetic" and not zero_limit:
+            # one pass for the product, one for the sum; missing values add 0
+            np.multiply(wk, x, out=tmp)
+            if nan.any():
+                tmp[nan] = 0.0
+                num += tmp
+                np.multiply(wk, ~nan, out=tmp)
+                den += tmp
+            else:
+                num += tmp
+                den += wk
+            continue
+        present = ~nan
         usable = present & (x != 0) if zero_limit else present
         phi = np.where(usable, _phi(method, p, np.where(usable, x, 1.0)), 0.0)
-        wk = w[:, j : j + 1]
         num += wk * phi
         den += wk * present
     return num, den
