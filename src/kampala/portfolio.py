@@ -329,6 +329,9 @@ class Portfolio:
     actors: Mapping[str, Array] = attrs.field(converter=_readonly_columns)
     name: str = "portfolio"
     _records: list[Partnership] | None = attrs.field(default=None, repr=False)
+    _ids: tuple[str, ...] | None = attrs.field(
+        default=None, init=False, repr=False, eq=False
+    )
 
     # -- construction ----------------------------------------------------------
     @classmethod
@@ -742,7 +745,10 @@ class Portfolio:
     @property
     def ids(self) -> tuple[str, ...]:
         """Partnership ids, in row order."""
-        return tuple(self.columns["id"].tolist())
+        if self._ids is None:
+            object.__setattr__(self, "_ids", tuple(self.columns["id"].tolist()))
+        assert self._ids is not None
+        return self._ids
 
     def column(self, path: str) -> Array:
         """Return one partnership column (read-only), see the module table.

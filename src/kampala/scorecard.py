@@ -241,7 +241,7 @@ def score_portfolio(
     data = IndicatorSet(
         framework=framework,
         unit_codes=portfolio.ids,
-        unit_names=[str(t) for t in portfolio.column("title")],
+        unit_names=portfolio.column("title").tolist(),
         values=values,
     )
     result = methodology.run_indicators(data)

@@ -235,7 +235,15 @@ class Criterion:
 
 
 def _readonly(arr: Any) -> FloatArray:
-    out = np.array(arr, dtype=np.float64, copy=True)
+    """Freeze scores, copying only arrays that others may still write to."""
+    if (
+        isinstance(arr, np.ndarray)
+        and arr.dtype == np.float64
+        and not arr.flags.writeable
+    ):
+        out = arr  # already frozen: nobody can change it
+    else:
+        out = np.array(arr, dtype=np.float64, copy=True)
     out.flags.writeable = False
     return out
 

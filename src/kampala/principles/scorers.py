@@ -62,7 +62,7 @@ def ordinal_score(pf: Portfolio, path: str) -> FloatArray:
 
 def flag_score(pf: Portfolio, path: str) -> FloatArray:
     """Score a yes/no column: 1 or 0, NaN if missing."""
-    out: FloatArray = np.array(pf.column(path), dtype=np.float64)
+    out: FloatArray = np.array(pf.column(path), dtype=np.float64)  # 1, 0 or NaN
     return out
 
 
@@ -123,6 +123,7 @@ class RubricScorer:
         cols = self._compute(portfolio)
         n = len(portfolio)
         values = np.column_stack(cols) if n else np.empty((0, len(self.criteria)))
+        values.flags.writeable = False  # a fresh array: frozen, not copied
         return PrincipleScores(
             principle=self.principle,
             scorer_id=self.id,
