@@ -177,8 +177,11 @@ class UncertaintyResult:
         The same averaged over units and samples (equation (U3)).
     top_k : int
         The $k$ of ``p_top_k``.
-    scores, ranks : numpy.ndarray, shape (n, n_units)
-        Every sample's scores and ranks.
+    scores, ranks : numpy.ndarray of float32, shape (n, n_units)
+        Every sample's scores and ranks. Each sample is computed and ranked
+        in double precision; storing them in single precision halves the
+        memory of large analyses (ranks are exact, scores keep about seven
+        significant digits; the statistics above are computed from them).
     design : numpy.ndarray, shape (n, n_dims)
         The uniform design; with ``choices`` and ``weights`` it records the
         value every factor took in every sample.
@@ -410,7 +413,9 @@ numpy.random.Generator}, default=None
     gen = np.random.default_rng(rng)
     problem = _problem(methodology, data, spec, registry)
     u = _design(where, n, problem.n_dims, method, gen)
-    ev = problem.evaluate(u, block=block, progress=progress)
+    # samples are summarised, not re-analysed: float32 storage halves the
+    # memory; every sample is computed and ranked in double precision
+    ev = problem.evaluate(u, block=block, progress=progress, dtype=np.float32)
     nominal = _nominal(methodology, data, registry)
     return _summarise(problem, ev, u, nominal, top_k, method, methodology)
 
@@ -428,7 +433,7 @@ def _summarise(
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         # all-missing units give NaN statistics, reported as missing
         warnings.simplefilter("ignore", RuntimeWarning)
-        s_mean = np.nanmean(ev.scores, axis=0)
+        s_mean = np.nanmean(ev.scores, axis=0, dtype=np.float64)
         s_q = nan_quantiles(ev.scores, [0.05, 0.5, 0.95])
         r_mean = np.nanmean(ev.ranks, axis=0, dtype=np.float64)
         r_q = nan_quantiles(ev.ranks, [0.05, 0.5, 0.95])
