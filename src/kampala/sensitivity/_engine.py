@@ -406,10 +406,62 @@ def _aggregate_samples(
 
     ``weights`` (S, n_nodes) holds each node's weight relative to its
     siblings; the aggregation renormalises over the children with a value.
+    Aggregates whose children and weights are the same in every sample of
+    the block (for example the principles, when only principle weights
+    vary) are computed once and then used like indicators.
     """
+    leaf_col = {c: i for i, c in enumerate(framework.indicator_codes)}
+    constant = _constant_aggregates(framework, node_index, weights)
+    root = framework.root
+    assert root is not None
+    if constant and weights.shape[0] > 1:
+        once = _aggregate_core(
+            framework, leaves, leaf_col, agg, node_index, weights[:1], constant, ()
+        )
+        order = [c for c in framework.aggregate_codes if c in constant]
+        leaves = np.column_stack([leaves, *(once[c][0] for c in order)])
+        leaf_col = {**leaf_col, **{c: len(leaf_col) + i for i, c in enumerate(order)}}
+        if root in constant:
+            out: FloatArray = np.broadcast_to(
+                once[root][0], (weights.shape[0], leaves.shape[0])
+            ).copy()
+            return out
+        skip: frozenset[str] = constant
+    else:
+        skip = frozenset()
+    values = _aggregate_core(
+        framework, leaves, leaf_col, agg, node_index, weights, None, skip
+    )
+    return values[root]
+
+
+def _constant_aggregates(
+    framework: Framework, node_index: Mapping[str, int], weights: FloatArray
+) -> frozenset[str]:
+    """Find the aggregates whose whole subtree has the same weights in every sample."""
+    same = np.all(weights == weights[:1], axis=0)
+    out: set[str] = set()
+    leaves = set(framework.indicator_codes)
+    for code in framework.aggregate_codes:  # lowest level first
+        kids = framework.children(code)
+        if all(same[node_index[k]] and (k in leaves or k in out) for k in kids):
+            out.add(code)
+    return frozenset(out)
+
+
+def _aggregate_core(
+    framework: Framework,
+    leaves: FloatArray,
+    leaf_col: Mapping[str, int],
+    agg: Aggregate,
+    node_index: Mapping[str, int],
+    weights: FloatArray,
+    only: frozenset[str] | None,
+    skip: Sequence[str] | frozenset[str],
+) -> dict[str, FloatArray]:
+    """Aggregate level by level; ``only``/``skip`` select the aggregates."""
     n_samples = weights.shape[0]
     n_ind = len(framework.indicator_codes)
-    leaf_col = {c: i for i, c in enumerate(framework.indicator_codes)}
     values: dict[str, FloatArray] = {}
     for plan in framework._level_plans():
         rule = agg.rule(plan.level)
@@ -418,6 +470,8 @@ def _aggregate_samples(
         sign = _needs_positive(method, rule.params)
         for target in plan.targets:
             code = framework.aggregate_codes[target - n_ind]
+            if (only is not None and code not in only) or code in skip:
+                continue
             kids = framework.children(code)
             w = np.stack([weights[:, node_index[k]] for k in kids], axis=1)  # (S, k)
             if method in ("arithmetic", "geometric", "harmonic", "generalised-mean"):
@@ -495,9 +549,7 @@ def _aggregate_samples(
                     counts += ~np.isnan(x)
                 out = np.where(counts / len(kids) < agg.min_data, np.nan, out)
             values[code] = out
-    root = framework.root
-    assert root is not None
-    return values[root]
+    return values
 
 
 _TILE = 256
