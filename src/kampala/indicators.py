@@ -17,23 +17,13 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.arrays import frozen_float64
 from kampala.errors import DataFormatError
 from kampala.framework import Framework
 
 __all__ = ["IndicatorSet"]
 
 FloatArray = npt.NDArray[np.float64]
-
-
-def _as_frozen(values: Any) -> FloatArray:
-    """Copy unless ``values`` is already a read-only float64 array (no aliasing)."""
-    if (
-        isinstance(values, np.ndarray)
-        and values.dtype == np.float64
-        and not values.flags.writeable
-    ):
-        return values
-    return np.array(values, dtype=np.float64, copy=True)
 
 
 def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
@@ -56,7 +46,7 @@ def _groups(
 
 
 def _denominators(denoms: Mapping[str, Any]) -> dict[str, FloatArray]:
-    return {str(k): _as_frozen(v) for k, v in dict(denoms).items()}
+    return {str(k): frozen_float64(v) for k, v in dict(denoms).items()}
 
 
 def _check_finite(values: FloatArray, data: IndicatorSet) -> None:
@@ -121,7 +111,7 @@ class IndicatorSet:
 
     framework: Framework
     unit_codes: tuple[str, ...] = attrs.field(converter=_str_tuple)
-    values: FloatArray = attrs.field(converter=_as_frozen)
+    values: FloatArray = attrs.field(converter=frozen_float64)
     unit_names: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     groups: Mapping[str, tuple[str | None, ...]] = attrs.field(
         factory=dict, converter=_groups
@@ -247,7 +237,7 @@ class IndicatorSet:
         whose output is finite by construction pass ``validate=False`` to
         skip the scan for infinities.
         """
-        arr = _as_frozen(values)
+        arr = frozen_float64(values)
         if arr.shape != self.values.shape:
             raise DataFormatError(
                 "IndicatorSet.with_values()",

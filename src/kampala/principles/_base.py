@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.arrays import frozen_float64
 from kampala.errors import ParameterValueError
 from kampala.portfolio import Portfolio
 
@@ -234,20 +235,6 @@ class Criterion:
         return self.rule_en if _lang(lang) == "en" else self.rule_es
 
 
-def _readonly(arr: Any) -> FloatArray:
-    """Freeze scores, copying only arrays that others may still write to."""
-    if (
-        isinstance(arr, np.ndarray)
-        and arr.dtype == np.float64
-        and not arr.flags.writeable
-    ):
-        out = arr  # already frozen: nobody can change it
-    else:
-        out = np.array(arr, dtype=np.float64, copy=True)
-    out.flags.writeable = False
-    return out
-
-
 @attrs.frozen(kw_only=True, eq=False)
 class PrincipleScores:
     """Per-criterion scores of one principle for every partnership.
@@ -275,7 +262,7 @@ class PrincipleScores:
     scorer_id: str
     scorer_version: str
     criteria: tuple[Criterion, ...] = attrs.field(converter=_criteria_tuple)
-    values: FloatArray = attrs.field(converter=_readonly)
+    values: FloatArray = attrs.field(converter=frozen_float64)
     ids: tuple[str, ...] = attrs.field(converter=_str_tuple)
 
     def __attrs_post_init__(self) -> None:
