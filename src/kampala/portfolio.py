@@ -46,7 +46,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import html
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 import attrs
@@ -79,7 +79,6 @@ from kampala.records import (
     Instrument,
     LeaveNoOneBehindEvidence,
     Modality,
-    Ordinal,
     OwnershipEvidence,
     Partnership,
     ProvisionLevel,
@@ -91,7 +90,7 @@ from kampala.records import (
     TransparencyEvidence,
 )
 
-__all__ = ["ACTOR_SCHEMA", "SCHEMA", "FieldSpec", "Portfolio", "iter_ordinals"]
+__all__ = ["ACTOR_SCHEMA", "SCHEMA", "FieldSpec", "Portfolio"]
 
 Kind = Literal[
     "str",
@@ -919,12 +918,3 @@ def _coerce_column(name: str, spec: FieldSpec, values: Any, n: int) -> Array:
     if len(arr) != n:
         raise DataFormatError(name, spec.path, arr.shape[0], f"of length {n}")
     return arr
-
-
-def iter_ordinals() -> Sequence[tuple[str, type[Ordinal]]]:
-    """Return the ordinal fields of `SCHEMA` with their scales."""
-    return [
-        (s.path, s.enum)
-        for s in SCHEMA
-        if s.kind == "ordinal" and s.enum is not None and issubclass(s.enum, Ordinal)
-    ]

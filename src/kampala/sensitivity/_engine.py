@@ -207,30 +207,11 @@ class Problem:
                     weights[choices[:, j] == k, self.node_index[code]] = 0.0
         return choices, weights
 
-    def nominal_choices(self) -> IntArray | None:
-        """Return the option of each discrete factor that matches the nominal."""
-        out = []
-        for _, f in self.discrete:
-            if isinstance(f, Exclusion):
-                out.append(0)
-                continue
-            match = None
-            for k in range(f.options):
-                if self._variant((k,), [f]).content() == self.methodology.content():
-                    match = k
-                    break
-            if match is None:
-                return None
-            out.append(match)
-        return np.array(out, dtype=np.intp)
-
     # -- variants ---------------------------------------------------------------
-    def _variant(
-        self, key: Sequence[int], factors: Sequence[Any] | None = None
-    ) -> Methodology:
+    def _variant(self, key: Sequence[int]) -> Methodology:
         """Return the methodology with the discrete choices ``key`` applied."""
         m = self.methodology
-        facs = [f for _, f in self.discrete] if factors is None else factors
+        facs = [f for _, f in self.discrete]
         steps = {s.kind: s for s in m.steps}
         scorers = {s.principle: s for s in m.scorers}
         for f, k in zip(facs, key, strict=True):
@@ -353,18 +334,6 @@ class Problem:
                 if progress is not None:
                     progress(done, n)
         return Evaluation(scores=scores, ranks=ranks, choices=choices, weights=weights)
-
-    def labels(self, choices: IntArray) -> list[dict[str, str]]:
-        """Describe the discrete choices of each sample in words."""
-        out = []
-        for row in choices:
-            out.append(
-                {
-                    f.name: f.label(int(k))
-                    for (_, f), k in zip(self.discrete, row, strict=True)
-                }
-            )
-        return out
 
 
 def _phi(method: str, p: float, x: FloatArray) -> FloatArray:
