@@ -22,8 +22,8 @@ demo: $(VENV)/.installed
 	$(BIN)/kampala demo
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check src tests benchmarks typing_tests
-	$(BIN)/ruff format --check src tests benchmarks typing_tests
+	$(BIN)/ruff check src tests benchmarks typing_tests examples
+	$(BIN)/ruff format --check src tests benchmarks typing_tests examples
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy

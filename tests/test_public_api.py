@@ -115,3 +115,38 @@ def test_import_is_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert proc.stdout.strip() == "", f"import kampala imported {proc.stdout.strip()}"
+
+
+def _public_objects() -> list[tuple[str, object]]:
+    """Every class and function a public module lists in ``__all__``, once."""
+    found: dict[tuple[str, str], tuple[str, object]] = {}
+    for name in PUBLIC_MODULES:
+        mod = _module(name)
+        for attr in getattr(mod, "__all__", []):
+            obj = getattr(mod, attr)
+            # functools.cache and other wrappers keep the function's docstring
+            if inspect.isclass(obj) or inspect.isfunction(inspect.unwrap(obj)):
+                key = (obj.__module__, obj.__qualname__)
+                found.setdefault(key, (f"{name}.{attr}", obj))
+    return sorted(found.values(), key=lambda item: item[0])
+
+
+PUBLIC_OBJECTS = _public_objects()
+
+
+@pytest.mark.parametrize(
+    "obj", [obj for _, obj in PUBLIC_OBJECTS], ids=[n for n, _ in PUBLIC_OBJECTS]
+)
+def test_public_object_has_a_doctest_example(obj: object) -> None:
+    # STYLE section 7: every public function and class carries a numpydoc
+    # Examples section with a doctest, which --doctest-modules runs.
+    doc = inspect.getdoc(obj) or ""
+    _, sep, examples = doc.partition("\nExamples\n--------\n")
+    assert sep, "no numpydoc 'Examples' section"
+    assert ">>>" in examples, "the Examples section has no doctest"
+
+
+def test_public_object_walk_finds_the_api() -> None:
+    names = {name for name, _ in PUBLIC_OBJECTS}
+    assert {"kampala.Methodology", "kampala.io.read_iati"} <= names
+    assert len(PUBLIC_OBJECTS) > 100

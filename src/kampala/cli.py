@@ -373,7 +373,23 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def asem_methodology() -> Methodology:
-    """Return the reference build of the ASEM example index (COINr's steps)."""
+    """Return the reference build of the ASEM example index (COINr's steps).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from kampala.cli import asem_methodology
+    >>> from kampala.data import asem_paths
+    >>> from kampala.io.coinr import read_coinr
+    >>> m = asem_methodology()
+    >>> [step.kind for step in m.steps]
+    ['denominate', 'impute', 'screen', 'treat', 'normalise', 'aggregate']
+    >>> with warnings.catch_warnings():  # a zero denominator is reported
+    ...     warnings.simplefilter("ignore")
+    ...     result = m.run(read_coinr(*asem_paths()))
+    >>> [(rank, code) for rank, code, _, _ in result.top(3)]
+    [(1, 'CHE'), (2, 'NLD'), (3, 'DNK')]
+    """
     return Methodology(
         id="ASEM-example",
         version="1",
@@ -844,13 +860,14 @@ def _write_sensitivity(out: Path, ua: Any, sobol: Any) -> None:
             f"kampala sensitivity: cannot write to {str(out)!r}: {exc.strerror}"
         ) from exc
     try:
-        import matplotlib  # noqa: F401
+        import matplotlib
     except ImportError:
         print(
             "figures skipped: install the plot extra (pip install 'kampala[plot]')",
             file=sys.stderr,
         )
         return
+    matplotlib.use("Agg")  # the command writes files and never opens a window
     from kampala import plot
 
     if ua is not None:
@@ -874,7 +891,24 @@ _COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Examples
+    --------
+    The ``kampala`` command calls ``main()``; a program can call it with the
+    arguments it would type:
+
+    >>> from kampala.cli import main
+    >>> from kampala.data import sample_portfolio_path
+    >>> main(["validate", str(sample_portfolio_path())])  # doctest: +ELLIPSIS
+    /...sample_portfolio.json: valid — 48 partnerships, 214 actors
+    0
+
+    Bad input prints one line to standard error and returns 2:
+
+    >>> main(["validate", "no-such-file.json"])
+    2
+    """
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)

@@ -73,10 +73,22 @@ class KampalaError(Exception):
         The parameter, field or column at fault.
     value : object, optional
         The offending value. Omit it when there is no single value to show.
-    expected : str
+    expected : str, default="valid"
         What would have been valid, phrased to follow "must be".
     hint : str, default=""
         How to fix it.
+
+    Examples
+    --------
+    Catch every error kampala raises on purpose, and act on its parts:
+
+    >>> from kampala import KampalaError
+    >>> from kampala.data import sample_portfolio
+    >>> try:
+    ...     sample_portfolio().index("PE-XXX-999")
+    ... except KampalaError as err:
+    ...     print(err.field, err.value, err.expected, sep=" | ")
+    id | PE-XXX-999 | the id of a partnership in it
     """
 
     def __init__(
@@ -124,11 +136,35 @@ def _rebuild(
 
 
 class ParameterValueError(KampalaError, ValueError):
-    """A parameter has the right type but a value outside what is valid."""
+    """A parameter has the right type but a value outside what is valid.
+
+    Examples
+    --------
+    >>> from kampala import Normalise, ParameterValueError
+    >>> try:
+    ...     Normalise(method="min-max", params={"lower": 100, "upper": 0})
+    ... except ParameterValueError as err:
+    ...     print(err)
+    ...     print(err.field, err.value)
+    Normalise(): 'upper' must be greater than lower (100.0) (got 0.0).
+    Use direction -1 on the node to reverse an indicator.
+    upper 0.0
+    """
 
 
 class ParameterTypeError(KampalaError, TypeError):
-    """A parameter has the wrong type."""
+    """A parameter has the wrong type.
+
+    Examples
+    --------
+    >>> from kampala import Aggregate, ParameterTypeError
+    >>> try:
+    ...     Aggregate(weights=3)
+    ... except ParameterTypeError as err:
+    ...     print(err)
+    Aggregate(): 'weights' must be "framework", "equal" or a mapping of node
+    code to weight (got 3).
+    """
 
 
 class FrameworkError(KampalaError, ValueError):
@@ -137,31 +173,134 @@ class FrameworkError(KampalaError, ValueError):
     Raised for cycles, orphan nodes, unknown parents, duplicate codes,
     negative weights and sibling weights that do not sum to a positive
     number.
+
+    Examples
+    --------
+    >>> from kampala import FrameworkError, Node
+    >>> try:
+    ...     Node(code="LPI", weight=-1)
+    ... except FrameworkError as err:
+    ...     print(err.where, err.field, err.value, sep=" | ")
+    ...     print(err.hint)
+    node 'LPI' | weight | -1
+    Weights are relative to siblings; 0 switches a node off.
     """
 
 
 class DataFormatError(KampalaError, ValueError):
-    """A data file or table is malformed or does not match its metadata."""
+    """A data file or table is malformed or does not match its metadata.
+
+    Examples
+    --------
+    >>> from kampala import DataFormatError
+    >>> from kampala.data import sample_portfolio
+    >>> try:
+    ...     sample_portfolio().column("budget")
+    ... except DataFormatError as err:
+    ...     print(err)
+    Portfolio.column(): 'path' must be a field path of SCHEMA (got 'budget').
+    """
 
 
 class MethodologyError(KampalaError, ValueError):
-    """A methodology is inconsistent, or its recorded hash does not match."""
+    """A methodology is inconsistent, or its recorded hash does not match.
+
+    Examples
+    --------
+    >>> from kampala import Aggregate, Methodology, MethodologyError, Normalise
+    >>> try:
+    ...     Methodology(id="demo", version="1", steps=[Aggregate(), Normalise()])
+    ... except MethodologyError as err:
+    ...     print(err)
+    Methodology(): 'steps[0]' must be the last step (got 'aggregate').
+    Aggregation produces scores, not indicator data.
+    """
 
 
 class RecordValidationError(KampalaError, ValueError):
-    """A record field holds a value that is not valid for it."""
+    """A record field holds a value that is not valid for it.
+
+    Examples
+    --------
+    It is a ``ValueError``, so code that catches ``ValueError`` keeps working:
+
+    >>> from kampala.records import Partnership
+    >>> try:
+    ...     Partnership(id="PE-2021-014", title="Riego", budget_usd=-5.0)
+    ... except ValueError as err:
+    ...     print(type(err).__name__)
+    ...     print(err)
+    ...     print(err.where, err.field, err.value, err.expected, sep=" | ")
+    RecordValidationError
+    partnership 'PE-2021-014': 'budget_usd' must be >= 0 (got -5.0).
+    Use None for an unknown amount.
+    partnership 'PE-2021-014' | budget_usd | -5.0 | >= 0
+    """
 
 
 class RegistrationError(KampalaError, ValueError):
-    """A scorer or plug-in could not be registered."""
+    """A scorer or plug-in could not be registered.
+
+    Examples
+    --------
+    Registering a second scorer under a taken id, without ``replace=True``:
+
+    >>> from kampala.principles import OwnershipScorer, ScorerRegistry
+    >>> registry = ScorerRegistry(load_plugins=False)
+    >>> registry.register(OwnershipScorer())
+    >>> try:
+    ...     registry.register(OwnershipScorer())
+    ... except ValueError as err:
+    ...     print(type(err).__name__)
+    ...     print(err)
+    RegistrationError
+    ScorerRegistry.register(): 'id' must be not yet registered for OWNERSHIP
+    (got 'kps.ownership'). Pass replace=True to replace it.
+    """
 
 
 class PluginLoadError(KampalaError, ImportError):
-    """A third-party plug-in failed to load."""
+    """A third-party plug-in failed to load.
+
+    The scorer registry raises it when an entry point of the group
+    ``kampala.scorers`` cannot be loaded; like any import failure it is an
+    ``ImportError``.
+
+    Examples
+    --------
+    >>> from kampala.errors import PluginLoadError
+    >>> err = PluginLoadError(
+    ...     "plug-in 'acme' of acme-scorers", "entry point", "acme.scorers:make",
+    ...     "a scorer in group 'kampala.scorers'", hint="Set KAMPALA_NO_PLUGINS=1.",
+    ... )
+    >>> print(err)
+    plug-in 'acme' of acme-scorers: 'entry point' must be a scorer in group
+    'kampala.scorers' (got 'acme.scorers:make'). Set KAMPALA_NO_PLUGINS=1.
+    >>> isinstance(err, ImportError)
+    True
+    """
 
 
 class KampalaWarning(UserWarning):
-    """Root of every warning kampala emits."""
+    """Root of every warning kampala emits.
+
+    Examples
+    --------
+    Turn every kampala warning into an error, for example in a pipeline that
+    must not publish scores with silent gaps:
+
+    >>> import warnings
+    >>> from kampala import Framework, IndicatorSet, KampalaWarning, Node, normalise
+    >>> data = IndicatorSet(framework=Framework(nodes=[Node(code="x")]),
+    ...                     unit_codes=["a", "b"], values=[[5.0], [5.0]])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", KampalaWarning)
+    ...     try:
+    ...         normalise(data)
+    ...     except KampalaWarning as w:
+    ...         print(type(w).__name__)
+    DegenerateIndicatorWarning
+    """
 
 
 class DegenerateIndicatorWarning(KampalaWarning):
@@ -169,11 +308,48 @@ class DegenerateIndicatorWarning(KampalaWarning):
 
     The affected values become missing (NaN) and the warning names the
     indicator, so the gap is never silent.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from kampala import Framework, IndicatorSet, Node, normalise
+    >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
+    >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b"],
+    ...                     values=[[1.0, 5.0], [3.0, 5.0]])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     out = normalise(data)
+    >>> caught[0].category.__name__
+    'DegenerateIndicatorWarning'
+    >>> print(caught[0].message)
+    normalise(): indicator 'y' has no spread (constant or without data); its
+    normalised values are missing (NaN) and aggregation will skip them.
+    >>> out.values.tolist()
+    [[0.0, nan], [100.0, nan]]
     """
 
 
 class MissingDataWarning(KampalaWarning):
-    """A step left values missing that later steps will have to handle."""
+    """A step left values missing that later steps will have to handle.
+
+    Examples
+    --------
+    Mean imputation cannot fill an indicator that has no value at all:
+
+    >>> import warnings
+    >>> from kampala import Framework, Impute, IndicatorSet, Node
+    >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
+    >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b"],
+    ...                     values=[[1.0, float("nan")], [2.0, float("nan")]])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     out = Impute(method="mean").apply(data)
+    >>> print(caught[0].message)
+    Impute(): 2 value(s) stay missing after mean imputation, first for unit 'a'
+    and indicator 'y' (no value to impute from).
+    >>> out.details["n_still_missing"]
+    2
+    """
 
 
 class PortfolioValidationError(ExceptionGroup, KampalaError):

@@ -119,6 +119,18 @@ class Node:
         indicator (so 1000 turns "per person" into "per thousand people").
     unit : str, default=""
         Unit of measurement, for display.
+
+    Examples
+    --------
+    >>> from kampala import Node
+    >>> lpi = Node(code="LPI", name="Logistics performance index", parent="Physical",
+    ...            weight=2)
+    >>> lpi.level, lpi.kind, lpi.weight, lpi.direction
+    (1, 'indicator', 2.0, 1)
+    >>> Node(code="Physical", level=2, kind="aggregate", parent="Index").name
+    'Physical'
+    >>> Node(code="CO2", direction=-1).direction  # lower emissions are better
+    -1
     """
 
     code: str = attrs.field(validator=_check_code)

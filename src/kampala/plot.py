@@ -26,10 +26,9 @@ __all__ = ["acceptability_heatmap", "rank_intervals", "sobol_bars", "stability_b
 
 
 def _pyplot() -> Any:
+    # The backend is the caller's: Jupyter's inline backend, a GUI, or Agg
+    # (matplotlib falls back to it on a machine without a display).
     try:
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
@@ -62,6 +61,21 @@ def rank_intervals(result: Any, *, ax: Any = None, max_units: int = 60) -> Any:
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from kampala import plot
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scorecard import kps1
+    >>> from kampala.sensitivity import UncertaintySpec, WeightNoise
+    >>> from kampala.sensitivity import uncertainty_analysis
+    >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
+    >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=64, rng=0)
+    >>> ax = plot.rank_intervals(res, max_units=10)
+    >>> ax.get_title(), [t.get_text() for t in ax.get_yticklabels()][:2]
+    ('Rank intervals over 64 samples', ['PE-HEA-001', 'PE-ENE-006'])
+    >>> plt.close("all")
     """
     ranked = np.lexsort(
         (np.arange(len(result.units)), np.nan_to_num(result.nominal_rank, nan=np.inf))
@@ -109,6 +123,25 @@ def sobol_bars(result: Any, *, ax: Any = None) -> Any:
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import matplotlib.pyplot as plt
+    >>> from kampala import DegenerateIndicatorWarning, plot
+    >>> from kampala import sensitivity as sa
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scorecard import kps1
+    >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2),
+    ...                                    sa.missing_evidence_choice()])
+    >>> with warnings.catch_warnings():  # units without a score have no indices
+    ...     warnings.simplefilter("ignore", DegenerateIndicatorWarning)
+    ...     res = sa.sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
+    ...                                   n_bootstrap=100, rng=1)
+    >>> ax = plot.sobol_bars(res)
+    >>> [t.get_text() for t in ax.get_yticklabels()], len(ax.patches)  # S1, ST
+    (['weights@2', 'missing'], 4)
+    >>> plt.close("all")
     """
     rows = result.table()
     ax = _axes(ax, (6.0, 0.5 * len(rows) + 1.5))
@@ -144,6 +177,20 @@ def acceptability_heatmap(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from kampala import plot
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scorecard import kps1
+    >>> from kampala.sensitivity import smaa, top_level
+    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> res = smaa(top.X, n=2000, labels=top.units, rng=0)
+    >>> ax = plot.acceptability_heatmap(res.acceptability, res.labels)
+    >>> ax.images[0].get_array().shape, ax.get_xlabel()  # units x ranks
+    ((36, 36), 'rank')
+    >>> plt.close("all")
     """
     b = np.asarray(acceptability, dtype=np.float64)
     ax = _axes(ax, (0.18 * b.shape[1] + 3.0, 0.2 * b.shape[0] + 1.5))
@@ -179,6 +226,25 @@ def stability_bars(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    In the sample portfolio no principle weight (nominal 0.2) can move by
+    more than about 0.02 without changing some order of the ranking:
+
+    >>> import matplotlib.pyplot as plt
+    >>> from kampala import plot
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scorecard import kps1
+    >>> from kampala.sensitivity import stability_intervals, top_level
+    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> intervals = stability_intervals(top.X, top.weights)
+    >>> [(round(lo, 4), round(hi, 4)) for lo, hi in intervals[:2]]  # P1, P2
+    [(0.1905, 0.2001), (0.1998, 0.2081)]
+    >>> ax = plot.stability_bars(intervals, top.weights, top.components)
+    >>> [t.get_text() for t in ax.get_yticklabels()], len(ax.patches)
+    (['P1', 'P2', 'P3', 'P4', 'P5'], 5)
+    >>> plt.close("all")
     """
     ax = _axes(ax, (6.0, 0.45 * len(labels) + 1.5))
     y = np.arange(len(labels))

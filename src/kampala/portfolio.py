@@ -120,6 +120,15 @@ class FieldSpec:
         The enumeration of ``ordinal``, ``enum`` and ``enumset`` fields.
     optional : bool
         Whether the field may be missing (None) in a record.
+
+    Examples
+    --------
+    >>> from kampala.portfolio import SCHEMA
+    >>> spec = next(f for f in SCHEMA if f.path == "ownership.government_role")
+    >>> spec.group, spec.name, spec.kind, spec.enum.__name__
+    ('ownership', 'government_role', 'ordinal', 'GovernmentRole')
+    >>> [f.path for f in SCHEMA if f.kind == "share"][:2]
+    ['ownership.country_systems_share', 'results.target_progress']
     """
 
     path: str
@@ -322,6 +331,19 @@ class Portfolio:
         (the row of each actor's partnership, non-decreasing).
     name : str, default="portfolio"
         A label used in messages and results.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> pf = sample_portfolio()
+    >>> pf
+    Portfolio(name='Cartera ilustrativa APCI (ficticia)', partnerships=48, actors=214)
+    >>> len(pf), pf.ids[:2]
+    (48, ('PE-AGR-001', 'PE-AGR-002'))
+    >>> pf.column("budget_usd")[:3]
+    array([ 4800000.,  2350000., 12500000.])
+    >>> pf["PE-AGR-001"].sectors
+    ('31120', '31166')
     """
 
     columns: Mapping[str, Array] = attrs.field(converter=_readonly_columns)

@@ -79,7 +79,20 @@ def _positions(cls: type[enum.Enum]) -> dict[enum.Enum, int]:
 
 
 class Ordinal(enum.Enum):
-    """An ordinal scale: members are declared from the lowest level up."""
+    """An ordinal scale: members are declared from the lowest level up.
+
+    Examples
+    --------
+    Define a scale of your own, lowest level first:
+
+    >>> from kampala.records import Ordinal
+    >>> class Quality(Ordinal):
+    ...     LOW = "low"
+    ...     FAIR = "fair"
+    ...     HIGH = "high"
+    >>> [(q.value, q.rank, q.score) for q in Quality]
+    [('low', 0, 0.0), ('fair', 1, 0.5), ('high', 2, 1.0)]
+    """
 
     @property
     def rank(self) -> int:
@@ -102,6 +115,14 @@ class Alignment(Ordinal):
     - ``PARTIAL``: some objectives refer to national or sector plans.
     - ``FULL``: objectives and indicators are taken from the national plan or
       a country results framework.
+
+    Examples
+    --------
+    >>> from kampala.records import Alignment
+    >>> [(a.value, a.score) for a in Alignment]
+    [('none', 0.0), ('partial', 0.5), ('full', 1.0)]
+    >>> Alignment("partial").rank
+    1
     """
 
     NONE = "none"
@@ -117,6 +138,13 @@ class GovernmentRole(Ordinal):
     - ``CONSULTED``: the government is consulted on design or implementation.
     - ``CO_DESIGNED``: the government co-designed the partnership.
     - ``LEADS``: the government leads it.
+
+    Examples
+    --------
+    >>> from kampala.records import GovernmentRole
+    >>> [(g.value, g.rank, g.score) for g in GovernmentRole]
+    [('none', 0, 0.0), ('informed', 1, 0.25), ('consulted', 2, 0.5),
+     ('co-designed', 3, 0.75), ('leads', 4, 1.0)]
     """
 
     NONE = "none"
@@ -132,6 +160,14 @@ class CapacityLevel(Ordinal):
     - ``NONE``: no capacity building.
     - ``SOME``: capacity building is a secondary component.
     - ``SUBSTANTIAL``: capacity building is an explicit, budgeted objective.
+
+    Examples
+    --------
+    >>> from kampala.records import CapacityLevel, enum_values
+    >>> enum_values(CapacityLevel)
+    ['none', 'some', 'substantial']
+    >>> CapacityLevel("some").score
+    0.5
     """
 
     NONE = "none"
@@ -146,6 +182,14 @@ class AdditionalityLevel(Ordinal):
     - ``ASSERTED``: it is claimed without analysis.
     - ``ASSESSED``: an ex-ante assessment (financial or development
       additionality) is documented.
+
+    Examples
+    --------
+    >>> from kampala.records import AdditionalityLevel
+    >>> [a.name for a in AdditionalityLevel]
+    ['NONE', 'ASSERTED', 'ASSESSED']
+    >>> AdditionalityLevel.ASSERTED.score
+    0.5
     """
 
     NONE = "none"
@@ -160,6 +204,12 @@ class DialogueLevel(Ordinal):
     - ``ONE_OFF``: a single consultation.
     - ``REGULAR``: recurring meetings with stakeholders.
     - ``INSTITUTIONALISED``: a standing platform with rules and minutes.
+
+    Examples
+    --------
+    >>> from kampala.records import DialogueLevel
+    >>> [(d.value, round(d.score, 2)) for d in DialogueLevel]
+    [('none', 0.0), ('one-off', 0.33), ('regular', 0.67), ('institutionalised', 1.0)]
     """
 
     NONE = "none"
@@ -174,6 +224,12 @@ class ProvisionLevel(Ordinal):
     - ``NONE``: absent.
     - ``PARTIAL``: present but incomplete (not covering all partners or risks).
     - ``FULL``: complete and documented.
+
+    Examples
+    --------
+    >>> from kampala.records import ProvisionLevel
+    >>> [(p.value, p.rank, p.score) for p in ProvisionLevel]
+    [('none', 0, 0.0), ('partial', 1, 0.5), ('full', 2, 1.0)]
     """
 
     NONE = "none"
@@ -188,6 +244,12 @@ class DataPublication(Ordinal):
     - ``SUMMARY``: a summary on a website or report.
     - ``OPEN_DATA``: structured open data on a public portal.
     - ``IATI``: published to the IATI Standard.
+
+    Examples
+    --------
+    >>> from kampala.records import DataPublication
+    >>> [(d.value, round(d.score, 2)) for d in DataPublication]
+    [('none', 0.0), ('summary', 0.33), ('open-data', 0.67), ('iati', 1.0)]
     """
 
     NONE = "none"
@@ -204,6 +266,13 @@ class ReportingFrequency(Ordinal):
     - ``ANNUAL``: every year.
     - ``SEMI_ANNUAL``: twice a year.
     - ``QUARTERLY``: four times a year or more.
+
+    Examples
+    --------
+    >>> from kampala.records import ReportingFrequency
+    >>> [(r.value, r.score) for r in ReportingFrequency]
+    [('none', 0.0), ('end-only', 0.25), ('annual', 0.5), ('semi-annual', 0.75),
+     ('quarterly', 1.0)]
     """
 
     NONE = "none"
@@ -220,6 +289,14 @@ class EvaluationStatus(Ordinal):
     - ``PLANNED``: planned and budgeted.
     - ``DONE``: carried out.
     - ``PUBLISHED``: carried out and published.
+
+    Examples
+    --------
+    >>> from kampala.records import EvaluationStatus
+    >>> EvaluationStatus("done").rank, round(EvaluationStatus("done").score, 3)
+    (2, 0.667)
+    >>> EvaluationStatus.PUBLISHED.score
+    1.0
     """
 
     NONE = "none"
@@ -234,6 +311,16 @@ class GenderMarker(Ordinal):
     - ``NOT_TARGETED`` (0): gender equality is not targeted.
     - ``SIGNIFICANT`` (1): an important and deliberate objective.
     - ``PRINCIPAL`` (2): the main objective.
+
+    Examples
+    --------
+    Members take the marker's DAC code as their value:
+
+    >>> from kampala.records import GenderMarker
+    >>> GenderMarker("1")
+    <GenderMarker.SIGNIFICANT: '1'>
+    >>> [(g.name, g.score) for g in GenderMarker]
+    [('NOT_TARGETED', 0.0), ('SIGNIFICANT', 0.5), ('PRINCIPAL', 1.0)]
     """
 
     NOT_TARGETED = "0"
@@ -247,6 +334,12 @@ class RiskSharing(Ordinal):
     - ``NONE``: one partner bears the risks.
     - ``INFORMAL``: shared by understanding, not in writing.
     - ``CONTRACTUAL``: allocated in the agreement.
+
+    Examples
+    --------
+    >>> from kampala.records import RiskSharing
+    >>> [(r.value, r.score) for r in RiskSharing]
+    [('none', 0.0), ('informal', 0.5), ('contractual', 1.0)]
     """
 
     NONE = "none"
@@ -255,7 +348,18 @@ class RiskSharing(Ordinal):
 
 
 class Modality(enum.Enum):
-    """Co-operation modality."""
+    """Co-operation modality.
+
+    Examples
+    --------
+    A nominal scale: members have no order and no score.
+
+    >>> from kampala.records import Modality, enum_values
+    >>> enum_values(Modality)
+    ['bilateral', 'multilateral', 'south-south', 'triangular', 'multi-stakeholder']
+    >>> Modality("south-south")
+    <Modality.SOUTH_SOUTH: 'south-south'>
+    """
 
     BILATERAL = "bilateral"
     MULTILATERAL = "multilateral"
@@ -265,7 +369,19 @@ class Modality(enum.Enum):
 
 
 class Instrument(enum.Enum):
-    """Financing instrument."""
+    """Financing instrument.
+
+    Examples
+    --------
+    A partnership lists its instruments in declaration order, whatever the
+    order given:
+
+    >>> from kampala.records import Instrument, Partnership
+    >>> p = Partnership(id="PE-FIN-001", title="Crédito rural",
+    ...                 instruments=[Instrument.LOAN, Instrument.GRANT])
+    >>> [i.value for i in p.instruments]
+    ['grant', 'loan']
+    """
 
     GRANT = "grant"
     LOAN = "loan"
@@ -275,7 +391,16 @@ class Instrument(enum.Enum):
 
 
 class ActorKind(enum.Enum):
-    """Kind of organisation taking part in a partnership."""
+    """Kind of organisation taking part in a partnership.
+
+    Examples
+    --------
+    >>> from kampala.records import ActorKind
+    >>> len(ActorKind)
+    15
+    >>> ActorKind("msme"), ActorKind.CIVIL_SOCIETY.value
+    (<ActorKind.MSME: 'msme'>, 'civil-society')
+    """
 
     GOVERNMENT = "government"
     SUBNATIONAL_GOVERNMENT = "subnational-government"
@@ -295,7 +420,17 @@ class ActorKind(enum.Enum):
 
 
 class Role(enum.Enum):
-    """Role of an actor in a partnership (IATI's four roles plus three)."""
+    """Role of an actor in a partnership (IATI's four roles plus three).
+
+    Examples
+    --------
+    >>> from kampala.records import Actor, ActorKind, Role
+    >>> region = Actor(name="Gobierno Regional de Piura",
+    ...                kind=ActorKind.SUBNATIONAL_GOVERNMENT,
+    ...                roles=[Role.IMPLEMENTER, Role.FUNDER])
+    >>> [r.value for r in region.roles]  # stored in declaration order
+    ['funder', 'implementer']
+    """
 
     FUNDER = "funder"
     ACCOUNTABLE = "accountable"
@@ -307,7 +442,16 @@ class Role(enum.Enum):
 
 
 class TargetGroup(enum.Enum):
-    """Groups at risk of being left behind that a partnership may target."""
+    """Groups at risk of being left behind that a partnership may target.
+
+    Examples
+    --------
+    >>> from kampala.records import TargetGroup, enum_values
+    >>> enum_values(TargetGroup)[:4]
+    ['women', 'indigenous-peoples', 'afro-descendants', 'persons-with-disabilities']
+    >>> TargetGroup("rural-poor")
+    <TargetGroup.RURAL_POOR: 'rural-poor'>
+    """
 
     WOMEN = "women"
     INDIGENOUS_PEOPLES = "indigenous-peoples"
@@ -322,7 +466,14 @@ class TargetGroup(enum.Enum):
 
 
 class Disaggregation(enum.Enum):
-    """Dimensions by which results data are disaggregated."""
+    """Dimensions by which results data are disaggregated.
+
+    Examples
+    --------
+    >>> from kampala.records import Disaggregation, enum_values
+    >>> enum_values(Disaggregation)
+    ['sex', 'age', 'disability', 'ethnicity', 'location', 'income']
+    """
 
     SEX = "sex"
     AGE = "age"
@@ -528,6 +679,16 @@ class OwnershipEvidence:
         Registered with the national co-operation agency (in Peru, APCI).
     local_capacity : CapacityLevel or None
         Investment in local capacities.
+
+    Examples
+    --------
+    >>> from kampala.records import Alignment, OwnershipEvidence
+    >>> ev = OwnershipEvidence(national_plan_alignment=Alignment.FULL,
+    ...                        country_systems_share=0.4)
+    >>> ev.national_plan_alignment.score, ev.country_systems_share
+    (1.0, 0.4)
+    >>> print(ev.government_role)  # no evidence
+    None
     """
 
     national_plan_alignment: Alignment | None = attrs.field(
@@ -568,6 +729,16 @@ class ResultsEvidence:
         Mean progress towards targets, in [0, 1] (achieved share of the
         distance from baseline to target, capped at 1), where actual values
         exist.
+
+    Examples
+    --------
+    >>> from kampala.records import ResultsEvidence
+    >>> ev = ResultsEvidence(indicators_total=10, indicators_with_baseline_and_target=7,
+    ...                      sdg_targets=["6.1", "17.b"])
+    >>> ev.sdg_targets
+    ('6.1', '17.b')
+    >>> ev.indicators_with_baseline_and_target / ev.indicators_total
+    0.7
     """
 
     indicators_total: int | None = attrs.field(default=None, validator=_count)
@@ -622,6 +793,13 @@ class InclusionEvidence:
     msme_access : ProvisionLevel or None
         Accessibility for micro, small and medium enterprises and local
         partners (open calls, simplified requirements, local procurement).
+
+    Examples
+    --------
+    >>> from kampala.records import DialogueLevel, InclusionEvidence
+    >>> ev = InclusionEvidence(dialogue=DialogueLevel.REGULAR, shared_governance=True)
+    >>> ev.dialogue.value, ev.shared_governance, ev.msme_access
+    ('regular', True, None)
     """
 
     dialogue: DialogueLevel | None = attrs.field(
@@ -653,6 +831,14 @@ class TransparencyEvidence:
         The private partners' contributions are publicly disclosed.
     joint_reviews : bool or None
         Partners review progress jointly with the government.
+
+    Examples
+    --------
+    >>> from kampala.records import DataPublication, TransparencyEvidence
+    >>> ev = TransparencyEvidence(publication=DataPublication.IATI,
+    ...                           publication_completeness=0.8, joint_reviews=False)
+    >>> ev.publication.score, ev.publication_completeness, ev.joint_reviews
+    (1.0, 0.8, False)
     """
 
     publication: DataPublication | None = attrs.field(
@@ -694,6 +880,20 @@ class LeaveNoOneBehindEvidence:
     private_solution_case : ProvisionLevel or None
         An ex-ante case that a private-sector solution is the most
         appropriate way to reach those furthest behind.
+
+    Examples
+    --------
+    An empty sequence documents that no group is targeted; None means no
+    evidence:
+
+    >>> from kampala.records import GenderMarker, LeaveNoOneBehindEvidence, TargetGroup
+    >>> ev = LeaveNoOneBehindEvidence(
+    ...     target_groups=[TargetGroup.RURAL_POOR, TargetGroup.WOMEN],
+    ...     gender_marker=GenderMarker.SIGNIFICANT)
+    >>> [g.value for g in ev.target_groups], ev.gender_marker.score
+    (['women', 'rural-poor'], 0.5)
+    >>> LeaveNoOneBehindEvidence(target_groups=[]).target_groups
+    ()
     """
 
     target_groups: tuple[TargetGroup, ...] | None = attrs.field(
@@ -752,6 +952,15 @@ class Actor:
     currency : str, default="USD"
         ISO 4217 code of both amounts. All actors of a partnership use one
         currency, so that contributions can be compared.
+
+    Examples
+    --------
+    >>> from kampala.records import Actor, ActorKind, Role
+    >>> coop = Actor(name="Cooperativa Agraria Alto Mayo", kind=ActorKind.MSME,
+    ...              roles=[Role.IMPLEMENTER], domestic=True,
+    ...              financial_contribution=20_000.0, in_kind_contribution=5_000.0)
+    >>> coop.total_contribution, coop.currency
+    (25000.0, 'USD')
     """
 
     name: str = attrs.field(validator=_non_empty_str)
@@ -879,6 +1088,20 @@ class Partnership:
     RecordValidationError
         For a field with an invalid value, naming the partnership, the field,
         the value and what would be valid.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from kampala.records import Alignment, OwnershipEvidence, Partnership
+    >>> p = Partnership(
+    ...     id="PE-2021-014", title="Riego tecnificado en Piura", sectors=["31140"],
+    ...     start=dt.date(2021, 3, 1), end=dt.date(2024, 2, 29), budget_usd=1.2e6,
+    ...     ownership=OwnershipEvidence(national_plan_alignment=Alignment.PARTIAL),
+    ... )
+    >>> p.country, p.sectors, p.ownership.national_plan_alignment.score
+    ('PE', ('31140',), 0.5)
+    >>> list(p.evidence)
+    ['ownership', 'results', 'inclusion', 'transparency', 'leave_no_one_behind']
     """
 
     id: str = attrs.field(validator=_non_empty_str)
@@ -969,5 +1192,12 @@ class Partnership:
 
 
 def enum_values(cls: type[enum.Enum]) -> Sequence[str]:
-    """Return the string values of an enumeration, in declaration order."""
+    """Return the string values of an enumeration, in declaration order.
+
+    Examples
+    --------
+    >>> from kampala.records import GovernmentRole, enum_values
+    >>> enum_values(GovernmentRole)
+    ['none', 'informed', 'consulted', 'co-designed', 'leads']
+    """
     return [m.value for m in cls]

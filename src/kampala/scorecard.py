@@ -152,7 +152,20 @@ def _resolve(spec: ScorerSpec, registry: ScorerRegistry) -> Scorer:
 
 
 def scorecard_framework(scores: Mapping[Principle, PrincipleScores]) -> Framework:
-    """Build the framework criteria → principles → ``KPS`` from scorer output."""
+    """Build the framework criteria → principles → ``KPS`` from scorer output.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.principles import OwnershipScorer, TransparencyScorer
+    >>> from kampala.scorecard import scorecard_framework
+    >>> pf = sample_portfolio()
+    >>> scores = {s.principle: s.score(pf) for s in (OwnershipScorer(),
+    ...                                               TransparencyScorer())}
+    >>> fw = scorecard_framework(scores)
+    >>> fw.children("KPS"), len(fw.indicator_codes)
+    (('P1', 'P4'), 12)
+    """
     return _criteria_framework({p: ps.criteria for p, ps in scores.items()})
 
 
@@ -163,6 +176,15 @@ def methodology_framework(
 
     The nominal weights are the scorers' criterion weights and equal
     principle weights; the aggregation step's ``weights`` may override them.
+
+    Examples
+    --------
+    >>> from kampala.scorecard import kps1, methodology_framework
+    >>> fw = methodology_framework(kps1())
+    >>> fw.root, fw.children("KPS")
+    ('KPS', ('P1', 'P2', 'P3', 'P4', 'P5'))
+    >>> len(fw.indicator_codes), fw.normalised_weight("P3.dialogue")
+    (29, 0.2)
     """
     reg = default_registry if registry is None else registry
     criteria = {}
@@ -226,6 +248,16 @@ def score_portfolio(
     MethodologyError
         If a scorer is missing, has another version, or rejects its
         parameters.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scorecard import kps1, score_portfolio
+    >>> card = score_portfolio(kps1(), sample_portfolio())
+    >>> [row["id"] for row in card.table()[:3]]
+    ['PE-HEA-001', 'PE-ENE-006', 'PE-WAS-006']
+    >>> [row["id"] for row in card.table() if row["overall"] is None]  # flagged
+    ['PE-ENE-005', 'PE-HEA-004']
     """
     reg = default_registry if registry is None else registry
     if len(portfolio) == 0:
@@ -263,6 +295,22 @@ class Explanation:
     ``str(explanation)`` gives a readable account; `to_dict()` the same
     as data. Each criterion lists its evidence, score, weight within its
     principle and contribution to the overall score.
+
+    Examples
+    --------
+    >>> from kampala import Methodology
+    >>> from kampala.data import sample_portfolio
+    >>> card = Methodology.default().run(sample_portfolio())
+    >>> ex = card.explain("PE-HEA-001")
+    >>> ex.rank, round(ex.composite, 3)
+    (1, 0.845)
+    >>> print(ex)  # doctest: +ELLIPSIS
+    PE-HEA-001 — Reducción de la anemia infantil con nutrición y agricultura familiar
+    overall 0.845 (rank 1); methodology KPS 1 (sha256:...)
+      P1 Inclusive country ownership: 0.868 (coverage 100%)
+        P1.alignment Objectives drawn from national plans: 1.00 at weight 0.20
+        → contributes 0.040 overall — ownership.national_plan_alignment
+    ...
     """
 
     partnership_id: str
@@ -340,6 +388,20 @@ class Scorecard:
         Coverage threshold below which a score is flagged.
     kampala_version, numpy_version : str
         Versions that produced the scorecard.
+
+    Examples
+    --------
+    >>> from kampala import Methodology
+    >>> from kampala.data import sample_portfolio
+    >>> card = Methodology.default().run(sample_portfolio())
+    >>> card  # doctest: +ELLIPSIS
+    Scorecard(portfolio='Cartera ilustrativa APCI (ficticia)', partnerships=48,
+              methodology=KPS 1 (sha256:...))
+    >>> best = card.table()[0]
+    >>> best["rank"], best["id"], round(best["overall"], 3)
+    (1, 'PE-HEA-001', 0.845)
+    >>> card.flags()[card.ids.index("PE-ENE-005")][-1]
+    'overall: insufficient evidence'
     """
 
     methodology: MethodologyRef
@@ -367,17 +429,19 @@ class Scorecard:
         return tuple(self.principle_scores)
 
     def _principle(self, principle: Principle | int | str) -> Principle:
-        if isinstance(principle, Principle):
-            p = principle
-        elif isinstance(principle, str) and principle.upper().startswith("P"):
-            p = Principle(int(principle[1:]))
-        else:
-            p = Principle(int(principle))
-        if p not in self.principle_scores:
+        by_key: dict[object, Principle] = {}
+        for p in self.principle_scores:
+            by_key.update({p: p, p.value: p, str(p.value): p, p.code.lower(): p})
+        key = principle.lower() if isinstance(principle, str) else principle
+        if isinstance(key, bool) or key not in by_key:
+            codes = ", ".join(p.code for p in self.principle_scores)
             raise ParameterValueError(
-                "Scorecard", "principle", principle, "a principle of the scorecard"
+                "Scorecard",
+                "principle",
+                principle,
+                f"a principle of the scorecard ({codes}), its number or a Principle",
             )
-        return p
+        return by_key[key]
 
     def score(self, principle: Principle | int | str | None = None) -> FloatArray:
         """Overall scores, or one principle's (NaN: insufficient evidence)."""

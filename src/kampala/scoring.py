@@ -72,7 +72,21 @@ _FORMAT = "kampala.methodology/1"
 
 
 def canonical_json(obj: Any) -> str:
-    """Serialise ``obj`` canonically: sorted keys, compact, UTF-8, no NaN."""
+    """Serialise ``obj`` canonically: sorted keys, compact, UTF-8, no NaN.
+
+    Examples
+    --------
+    Keys are sorted and no white space is added, so equal content always gives
+    the same text (and the same hash); NaN is refused:
+
+    >>> from kampala.scoring import canonical_json
+    >>> canonical_json({"weights": {"P2": 0.25, "P1": 0.75}, "title": "Índice"})
+    '{"title":"Índice","weights":{"P1":0.75,"P2":0.25}}'
+    >>> canonical_json({"weight": float("nan")})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    ValueError: Out of range float values are not JSON compliant...
+    """
     return json.dumps(
         obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )
@@ -105,6 +119,17 @@ class MethodologyRef:
         Methodology version.
     sha256 : str
         Content hash of the methodology's canonical JSON.
+
+    Examples
+    --------
+    Every result records the methodology that produced it:
+
+    >>> from kampala import Methodology
+    >>> ref = Methodology.default().ref
+    >>> ref.id, ref.version, len(ref.sha256)
+    ('KPS', '1', 64)
+    >>> print(ref)  # doctest: +ELLIPSIS
+    KPS 1 (sha256:...)
     """
 
     id: str
@@ -190,6 +215,15 @@ class ScorerSpec:
         another version is an error.
     params : mapping, default=None
         Scorer parameters (constructor fields).
+
+    Examples
+    --------
+    >>> from kampala import ScorerSpec
+    >>> spec = ScorerSpec(principle=3, id="kps.inclusive-partnership", version="1",
+    ...                   params={"diversity_target": 4})
+    >>> spec.to_dict()
+    {'principle': 3, 'id': 'kps.inclusive-partnership', 'version': '1',
+     'params': {'diversity_target': 4}}
     """
 
     principle: int = attrs.field(validator=attrs.validators.in_((1, 2, 3, 4, 5)))
@@ -570,6 +604,22 @@ class CompositeResult:
         The units scored (after screening).
     kampala_version, numpy_version : str
         Library versions that produced the result.
+
+    Examples
+    --------
+    >>> from kampala import (Aggregate, Framework, IndicatorSet, Methodology, Node,
+    ...                      Normalise)
+    >>> fw = Framework(nodes=[Node(code="a", parent="P"),
+    ...                       Node(code="b", parent="P", weight=3),
+    ...                       Node(code="P", level=2, kind="aggregate")])
+    >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2", "u3"],
+    ...                     values=[[1.0, 10.0], [2.0, 30.0], [3.0, 20.0]])
+    >>> m = Methodology(id="demo", version="1", steps=[Normalise(), Aggregate()])
+    >>> result = m.run(data)
+    >>> result.top(2)
+    [(1, 'u2', 'u2', 87.5), (2, 'u3', 'u3', 62.5)]
+    >>> result.explain("u2")  # contributions to the root score, summing to 87.5
+    {'a': 12.5, 'b': 75.0}
     """
 
     methodology: MethodologyRef
@@ -785,5 +835,14 @@ def _last_dataset(datasets: Mapping[str, IndicatorSet]) -> str:
 
 
 def steps_in_canonical_order(steps: Sequence[AnyStep]) -> list[AnyStep]:
-    """Sort steps into `CANONICAL_ORDER`."""
+    """Sort steps into `CANONICAL_ORDER`.
+
+    Examples
+    --------
+    >>> from kampala import Aggregate, Impute, Normalise
+    >>> from kampala.scoring import steps_in_canonical_order
+    >>> given = [Aggregate(), Normalise(), Impute(method="mean")]
+    >>> [step.kind for step in steps_in_canonical_order(given)]
+    ['impute', 'normalise', 'aggregate']
+    """
     return sorted(steps, key=lambda s: CANONICAL_ORDER.index(s.kind))

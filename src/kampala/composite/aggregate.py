@@ -179,6 +179,19 @@ class LevelRule:
         One of `METHODS`.
     params : mapping, default=None
         The method's parameters; defaults are filled in.
+
+    Examples
+    --------
+    Omitted parameters take their defaults; a rule can set the method of one
+    level of an `Aggregate` step:
+
+    >>> from kampala.composite import Aggregate, LevelRule
+    >>> LevelRule(method="mazziotta-pareto")
+    LevelRule(method='mazziotta-pareto', params={'penalty': -1})
+    >>> rule = LevelRule(method="generalised-mean", params={"p": 2})
+    >>> step = Aggregate(levels={2: rule})
+    >>> step.rule(2).params, step.rule(3).method
+    ({'p': 2.0}, 'arithmetic')
     """
 
     method: str
@@ -191,7 +204,18 @@ class LevelRule:
 
 @attrs.frozen(kw_only=True, eq=False)
 class AggregateOutput:
-    """Aggregate scores for every unit, plus what was needed to compute them."""
+    """Aggregate scores for every unit, plus what was needed to compute them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kampala import Aggregate, Framework, Node
+    >>> fw = Framework(nodes=[Node(code="a", parent="P"), Node(code="b", parent="P"),
+    ...                       Node(code="P", level=2, kind="aggregate")])
+    >>> out = Aggregate(method="minimum").apply(fw, np.array([[40.0, 80.0]]), ("u1",))
+    >>> out.codes, out.scores.tolist(), out.rules[2].method
+    (('P',), [[40.0]], 'minimum')
+    """
 
     codes: tuple[str, ...]
     scores: FloatArray
@@ -399,6 +423,23 @@ def aggregate_values(
     -------
     numpy.ndarray, shape (n_units, n_aggregates)
         Scores in the order of ``framework.aggregate_codes``.
+
+    Examples
+    --------
+    The missing value of unit 2 is skipped and the weights renormalised, unless
+    ``min_coverage`` asks for more of the weight to be present:
+
+    >>> import numpy as np
+    >>> from kampala import Framework, LevelRule, Node
+    >>> from kampala.composite import aggregate_values
+    >>> fw = Framework(nodes=[Node(code="a", parent="P"),
+    ...                       Node(code="b", parent="P", weight=3),
+    ...                       Node(code="P", level=2, kind="aggregate")])
+    >>> x = np.array([[40.0, 80.0], [100.0, np.nan]])
+    >>> aggregate_values(fw, x, {2: LevelRule(method="arithmetic")}).tolist()
+    [[70.0], [100.0]]
+    >>> aggregate_values(fw, x, {2: LevelRule(method="arithmetic")}, min_coverage=0.5)
+    array([[70.], [nan]])
     """
     n_ind = len(framework.indicator_codes)
     n = values.shape[0]

@@ -348,6 +348,22 @@ class Normalise(MethodStep):
     See Also
     --------
     normalise : the function form.
+
+    Examples
+    --------
+    Goalposts from 0 to 4 for every indicator, except ``y`` (0 to 50):
+
+    >>> from kampala import Framework, IndicatorSet, Node, Normalise
+    >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
+    >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
+    ...                     values=[[1.0, 10.0], [2.0, 20.0], [3.0, 40.0]])
+    >>> step = Normalise(method="goalposts",
+    ...                  params={"lower": 0, "upper": 4, "scale": 100},
+    ...                  indicator_params={"y": {"upper": 50}})
+    >>> step.params
+    {'lower': 0.0, 'upper': 4.0, 'scale': 100.0, 'clip': True}
+    >>> step.apply(data).data.values.tolist()
+    [[25.0, 20.0], [50.0, 40.0], [75.0, 80.0]]
     """
 
     kind: ClassVar[str] = "normalise"

@@ -23,7 +23,18 @@ def _path(*parts: str) -> Path:
 
 
 def sample_portfolio_path() -> Path:
-    """Return the path of the sample portfolio's JSON file."""
+    """Return the path of the sample portfolio's JSON file.
+
+    Examples
+    --------
+    >>> import json
+    >>> from kampala.data import sample_portfolio_path
+    >>> path = sample_portfolio_path()
+    >>> path.name
+    'sample_portfolio.json'
+    >>> json.loads(path.read_text(encoding="utf-8"))["format"]
+    'kampala.portfolio/1'
+    """
     return _path("sample_portfolio.json")
 
 
@@ -32,6 +43,15 @@ def sample_portfolio() -> Portfolio:
 
     The partnerships are fictional; they exist to show and test the
     library, not to describe real projects.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> pf = sample_portfolio()
+    >>> len(pf), pf.name
+    (48, 'Cartera ilustrativa APCI (ficticia)')
+    >>> pf["PE-AGR-001"].title
+    'Cadenas de valor de café especial con cooperativas del Alto Mayo'
     """
     from kampala.io.portfolio_io import read_portfolio
 
@@ -39,5 +59,17 @@ def sample_portfolio() -> Portfolio:
 
 
 def asem_paths() -> tuple[Path, Path]:
-    """Return the paths of the ASEM example's iData and iMeta CSV files."""
+    """Return the paths of the ASEM example's iData and iMeta CSV files.
+
+    Examples
+    --------
+    >>> from kampala.data import asem_paths
+    >>> from kampala.io.coinr import read_coinr
+    >>> idata, imeta = asem_paths()
+    >>> idata.name, imeta.name
+    ('asem_iData.csv', 'asem_iMeta.csv')
+    >>> data = read_coinr(idata, imeta)
+    >>> data.n_units, data.n_indicators, data.framework.root
+    (51, 49, 'Index')
+    """
     return _path("asem", "asem_iData.csv"), _path("asem", "asem_iMeta.csv")

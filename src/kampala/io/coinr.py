@@ -313,6 +313,19 @@ def write_results_csv(
 
     Floats are written with ``repr`` precision (they read back exactly);
     missing values are written as ``NA``.
+
+    Examples
+    --------
+    >>> import io
+    >>> from kampala.io.coinr import write_results_csv
+    >>> rows = [{"uCode": "CHE", "Index": 68.38, "rank": 1},
+    ...         {"uCode": "LAO", "Index": float("nan"), "rank": None}]
+    >>> out = io.StringIO()
+    >>> write_results_csv(out, rows, ["uCode", "Index", "rank"])
+    >>> print(out.getvalue(), end="")
+    uCode,Index,rank
+    CHE,68.38,1
+    LAO,NA,NA
     """
 
     def fmt(v: Any) -> str:

@@ -424,6 +424,15 @@ class MappingRow:
         How the value is derived.
     codelist : str
         The IATI codelist the rule reads, or `""`.
+
+    Examples
+    --------
+    >>> from kampala.io.iati import MAPPING
+    >>> row = next(r for r in MAPPING if r.field == "leave_no_one_behind.gender_marker")
+    >>> row.element, row.codelist
+    ('policy-marker/@significance', 'PolicyMarker, PolicySignificance')
+    >>> row.rule
+    'code 1 (gender equality), vocabulary 1: significance 0, 1, 2'
     """
 
     element: str
@@ -663,6 +672,27 @@ class ActivityReport:
         Record fields left missing (`None` or empty), in record field order.
     warnings : sequence of str, default=()
         Every warning, each naming the activity and the element.
+
+    Examples
+    --------
+    >>> import io
+    >>> from kampala.io.iati import import_iati
+    >>> xml = b'''<iati-activities version="2.03">
+    ...  <iati-activity><iati-identifier>A-1</iati-identifier>
+    ...   <title><narrative>Agua segura</narrative></title>
+    ...   <recipient-country code="PE"/><sector vocabulary="99" code="7"/>
+    ...  </iati-activity>
+    ...  <iati-activity><title><narrative>Sin identificador</narrative></title>
+    ...  </iati-activity>
+    ... </iati-activities>'''
+    >>> first, second = import_iati(io.BytesIO(xml)).report.activities
+    >>> first.id, first.source("title"), first.missing[:3]
+    ('A-1', 'title/narrative', ('sectors', 'locations', 'start'))
+    >>> print(first.warnings[0])
+    A-1: sector/@vocabulary: '99' (Reporting Organisation) is not an OECD DAC
+    vocabulary; sector '7' skipped
+    >>> second.id, second.position, second.imported
+    ('activity 2', 2, False)
     """
 
     id: str
@@ -698,6 +728,27 @@ class ImportReport:
         Activities found in the file.
     skipped : int, default=0
         Activities left out by the `country` and `reporting_org` filters.
+
+    Examples
+    --------
+    >>> import io
+    >>> from kampala.io.iati import import_iati
+    >>> xml = b'''<iati-activities version="2.03">
+    ...  <iati-activity><iati-identifier>XM-EX-1-001</iati-identifier>
+    ...   <title><narrative>Agua segura</narrative></title>
+    ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
+    ...  <iati-activity><iati-identifier>XM-EX-1-002</iati-identifier>
+    ...   <title><narrative>Riego</narrative></title>
+    ...   <recipient-country code="BO"/></iati-activity>
+    ... </iati-activities>'''
+    >>> report = import_iati(io.BytesIO(xml), country="PE").report
+    >>> report.read, report.skipped, report.imported
+    (2, 1, 1)
+    >>> print(report.summary())
+    <stream>: IATI 2.03; 2 activities read, 1 left out by the filters, 1 imported;
+    0 warning(s).
+    Evidence fields filled (partnerships): transparency.publication (1),
+    transparency.publication_completeness (1).
     """
 
     source: str
@@ -831,6 +882,21 @@ class IatiImport:
     report : ImportReport
         What was filled from which element, what stayed missing, and every
         warning.
+
+    Examples
+    --------
+    >>> import io
+    >>> from kampala.io.iati import import_iati
+    >>> xml = b'''<iati-activities version="2.03">
+    ...  <iati-activity><iati-identifier>XM-EX-1-001</iati-identifier>
+    ...   <title><narrative>Agua segura</narrative></title>
+    ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
+    ... </iati-activities>'''
+    >>> result = import_iati(io.BytesIO(xml))
+    >>> result.portfolio
+    Portfolio(name='iati', partnerships=1, actors=0)
+    >>> result.report["XM-EX-1-001"].source("sectors")
+    'sector/@code'
     """
 
     portfolio: Portfolio
@@ -870,7 +936,8 @@ def read_iati(
         Preferred language of narratives (titles, names); the first
         non-empty narrative is used when none is in this language.
     name : str, default=None
-        Name of the portfolio; by default the file name without its suffix.
+        Name of the portfolio; by default the file name without its suffix
+        (``"iati"`` for a file object without a name).
     infer_kinds : bool, default=True
         Infer the kind of a participating organisation without a known
         `@type` from its name (company legal forms, ministries); each
@@ -900,6 +967,30 @@ def read_iati(
     See Also
     --------
     import_iati : the same, with the import report.
+
+    Examples
+    --------
+    Keep the activities in Peru from an agency's file:
+
+    >>> import pathlib, tempfile
+    >>> from kampala.io.iati import read_iati
+    >>> xml = '''<iati-activities version="2.03">
+    ...  <iati-activity><iati-identifier>XM-EX-1-001</iati-identifier>
+    ...   <title><narrative>Agua segura en Piura</narrative></title>
+    ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
+    ...  <iati-activity><iati-identifier>XM-EX-1-002</iati-identifier>
+    ...   <title><narrative>Riego en Cochabamba</narrative></title>
+    ...   <recipient-country code="BO"/></iati-activity>
+    ... </iati-activities>'''
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "agencia.xml"
+    ...     _ = path.write_text(xml, encoding="utf-8")
+    ...     portfolio = read_iati(path, country="PE")
+    >>> portfolio
+    Portfolio(name='agencia', partnerships=1, actors=0)
+    >>> p = portfolio["XM-EX-1-001"]
+    >>> p.title, p.sectors, p.transparency.publication
+    ('Agua segura en Piura', ('14030',), <DataPublication.IATI: 'iati'>)
     """
     return _import(
         source,

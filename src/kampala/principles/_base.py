@@ -120,6 +120,19 @@ class SubPrinciple:
         Whether the title was found verbatim in an official source.
     note : str
         Provenance details.
+
+    Examples
+    --------
+    >>> from kampala.principles import subprinciples
+    >>> sp = subprinciples()[0]
+    >>> sp.code, sp.principle, sp.verified_en, sp.verified_es
+    ('1.A', <Principle.OWNERSHIP: 1>, True, False)
+
+    No official Spanish text is stored, so the Spanish title is marked as
+    the library's paraphrase:
+
+    >>> sp.title("es")  # doctest: +ELLIPSIS
+    'Definir metas nacionales ... (paráfrasis de kampala, no verificada)'
     """
 
     code: str
@@ -155,7 +168,14 @@ class SubPrinciple:
 
 @functools.cache
 def subprinciples() -> tuple[SubPrinciple, ...]:
-    """Return the 16 sub-principles, 1.A to 5.D, from the packaged catalogue."""
+    """Return the 16 sub-principles, 1.A to 5.D, from the packaged catalogue.
+
+    Examples
+    --------
+    >>> from kampala.principles import subprinciples
+    >>> len(subprinciples()), subprinciples()[-1].code
+    (16, '5.D')
+    """
     out = []
     for e in _catalogue()["subprinciples"]:
         out.append(
@@ -213,6 +233,17 @@ class Criterion:
         The scoring rule, in words (the methodology pages give it in full).
     source : str
         The question or indicator behind the criterion, with a URL.
+
+    Examples
+    --------
+    A criterion for a scorer of your own:
+
+    >>> from kampala.principles import Criterion, Principle
+    >>> c = Criterion(code="P3.youth_voice", principle=Principle.INCLUSIVE_PARTNERSHIP,
+    ...               subprinciple="3.A", weight=0.5, evidence=["inclusion.dialogue"],
+    ...               name_en="Youth in dialogue", name_es="Jóvenes en el diálogo")
+    >>> c.evidence, c.name("es")
+    (('inclusion.dialogue',), 'Jóvenes en el diálogo')
     """
 
     code: str
@@ -256,6 +287,20 @@ class PrincipleScores:
     ------
     ParameterValueError
         If shapes disagree or a value lies outside [0, 1].
+
+    Examples
+    --------
+    Missing evidence (NaN) is left out of the score, not counted as 0, and
+    lowers the coverage instead:
+
+    >>> import numpy as np
+    >>> from kampala import Principle, PrincipleScores
+    >>> from kampala.principles import OwnershipScorer
+    >>> ps = PrincipleScores(principle=Principle.OWNERSHIP, scorer_id="demo",
+    ...     scorer_version="1", criteria=OwnershipScorer.criteria[:2],
+    ...     values=[[1.0, 0.5], [0.25, np.nan]], ids=["A", "B"])
+    >>> ps.score().tolist(), ps.coverage().tolist()
+    ([0.75, 0.25], [1.0, 0.5])
     """
 
     principle: Principle
@@ -337,6 +382,20 @@ class Scorer(Protocol):
         The principle scored.
     criteria : tuple of Criterion
         Its criteria, with default weights.
+
+    Examples
+    --------
+    The protocol is runtime-checkable: ``isinstance`` checks that an object
+    has every member (not their types or behaviour; `kampala.testing.check_scorer`
+    does that).
+
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.principles import ResultsScorer, Scorer
+    >>> isinstance(ResultsScorer(), Scorer), isinstance(object(), Scorer)
+    (True, False)
+    >>> ps = ResultsScorer().score(sample_portfolio())
+    >>> ps.scorer_id, ps.values.shape
+    ('kps.results', (48, 5))
     """
 
     @property

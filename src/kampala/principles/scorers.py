@@ -53,7 +53,20 @@ _GPEDC = "https://www.effectivecooperation.org/landing-page/"
 # rules
 # ---------------------------------------------------------------------------
 def ordinal_score(pf: Portfolio, path: str) -> FloatArray:
-    """Score an ordinal column: rank / (levels - 1), NaN if missing."""
+    """Score an ordinal column: rank / (levels - 1), NaN if missing.
+
+    Examples
+    --------
+    The government's role has five levels, from none (rank 0) to leads (4):
+
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.principles.scorers import ordinal_score
+    >>> pf = sample_portfolio()
+    >>> pf.column("ownership.government_role")[:4].tolist()
+    [4.0, 3.0, 1.0, nan]
+    >>> ordinal_score(pf, "ownership.government_role")[:4].tolist()
+    [1.0, 0.75, 0.25, nan]
+    """
     spec = _SPEC[path]
     assert spec.enum is not None
     out: FloatArray = pf.column(path) / (len(spec.enum) - 1)
@@ -61,19 +74,51 @@ def ordinal_score(pf: Portfolio, path: str) -> FloatArray:
 
 
 def flag_score(pf: Portfolio, path: str) -> FloatArray:
-    """Score a yes/no column: 1 or 0, NaN if missing."""
+    """Score a yes/no column: 1 or 0, NaN if missing.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.principles.scorers import flag_score
+    >>> pf = sample_portfolio()
+    >>> flag_score(pf, "transparency.grievance_mechanism")[:5].tolist()
+    [1.0, 0.0, 0.0, 1.0, nan]
+    """
     out: FloatArray = np.array(pf.column(path), dtype=np.float64)  # 1, 0 or NaN
     return out
 
 
 def share_score(pf: Portfolio, path: str) -> FloatArray:
-    """Score a share column as itself, NaN if missing."""
+    """Score a share column as itself, NaN if missing.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.principles.scorers import share_score
+    >>> pf = sample_portfolio()
+    >>> share_score(pf, "ownership.country_systems_share")[:5].tolist()
+    [0.36, 0.28, 0.0, 0.24, nan]
+    """
     out: FloatArray = np.array(pf.column(path), dtype=np.float64)
     return out
 
 
 def ratio_score(part: FloatArray, total: FloatArray) -> FloatArray:
-    """Score ``part / total``; 0 when total is 0; NaN if either is missing."""
+    """Score ``part / total``: 0 when ``total`` is 0, else NaN if either is missing.
+
+    Examples
+    --------
+    Indicators with a baseline and a target, out of all indicators; a
+    partnership without indicators scores 0 even if the first count is
+    missing:
+
+    >>> import numpy as np
+    >>> from kampala.principles.scorers import ratio_score
+    >>> with_baseline = np.array([3.0, 0.0, np.nan, np.nan])
+    >>> total = np.array([4.0, 0.0, 5.0, 0.0])
+    >>> ratio_score(with_baseline, total).tolist()
+    [0.75, 0.0, nan, 0.0]
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
         out: FloatArray = np.where(total > 0, part / np.where(total > 0, total, 1), 0.0)
     out[np.isnan(part) & (total != 0)] = np.nan
@@ -82,7 +127,15 @@ def ratio_score(part: FloatArray, total: FloatArray) -> FloatArray:
 
 
 def count_score(count: FloatArray, target: float) -> FloatArray:
-    """Score a count against a target: min(1, count / target), NaN if missing."""
+    """Score a count against a target: min(1, count / target), NaN if missing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kampala.principles.scorers import count_score
+    >>> count_score(np.array([0.0, 1.0, 3.0, np.nan]), 2).tolist()
+    [0.0, 0.5, 1.0, nan]
+    """
     out: FloatArray = np.minimum(1.0, count / target)
     return out
 
@@ -104,6 +157,28 @@ class RubricScorer:
     Subclasses set the class attributes ``id``, ``version``, ``principle``
     and ``criteria`` and implement `_compute()`, which returns one column
     of scores per criterion. Their attrs fields are their parameters.
+
+    Examples
+    --------
+    A one-criterion scorer of your own; scores and explanations come from
+    the base class:
+
+    >>> import attrs
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.principles import Criterion, Principle, RubricScorer
+    >>> from kampala.principles.scorers import flag_score
+    >>> @attrs.frozen(kw_only=True)
+    ... class GrievanceScorer(RubricScorer):
+    ...     id, version, principle = "acme.grievance", "1", Principle.TRANSPARENCY
+    ...     criteria = (Criterion(code="P4.grievance", principle=principle,
+    ...                           subprinciple="4.C", name_en="Grievance mechanism",
+    ...                           evidence=("transparency.grievance_mechanism",)),)
+    ...     def _compute(self, pf):
+    ...         return [flag_score(pf, "transparency.grievance_mechanism")]
+    >>> print(GrievanceScorer().explain(sample_portfolio(), "PE-AGR-002"))
+    P4 Transparency and accountability — PE-AGR-002
+      P4.grievance Grievance mechanism: transparency.grievance_mechanism = False
+      → 0.00 (weight 1.00, contributes 0.000)
     """
 
     id: ClassVar[str]
@@ -348,6 +423,20 @@ class ResultsScorer(RubricScorer):
     sdg_target_count : int, default=1
         Number of SDG targets identified that scores 1 (fewer score
         proportionally).
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.principles import ResultsScorer
+    >>> pf = sample_portfolio()
+    >>> i = pf.index("PE-AGR-005")
+    >>> pf.column("results.sdg_targets")[i]
+    ('2.3', '15.2')
+    >>> for target in (1, 3):
+    ...     scores = ResultsScorer(sdg_target_count=target).score(pf)
+    ...     print(target, round(float(scores.column("P2.sdg_targets")[i]), 2))
+    1 1.0
+    3 0.67
     """
 
     id: ClassVar[str] = "kps.results"
@@ -519,6 +608,18 @@ class InclusivePartnershipScorer(RubricScorer):
     diversity_target : int, default=5
         Number of distinct stakeholder categories that scores 1; one category
         scores 0 and the score rises linearly in between.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.principles import InclusivePartnershipScorer
+    >>> pf = sample_portfolio()
+    >>> default = InclusivePartnershipScorer().score(pf)
+    >>> default.column("P3.diversity")[:4].round(2).tolist()
+    [1.0, 0.75, 0.5, 0.75]
+    >>> every = InclusivePartnershipScorer(diversity_target=8).score(pf)
+    >>> every.column("P3.diversity")[:4].round(2).tolist()  # all 8 categories
+    [0.57, 0.43, 0.29, 0.43]
     """
 
     id: ClassVar[str] = "kps.inclusive-partnership"
@@ -621,7 +722,18 @@ _P4 = Principle.TRANSPARENCY
 
 @attrs.frozen(kw_only=True)
 class TransparencyScorer(RubricScorer):
-    """Principle 4, transparency and accountability (KPS-1 criteria P4.*)."""
+    """Principle 4, transparency and accountability (KPS-1 criteria P4.*).
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.principles import TransparencyScorer
+    >>> ps = TransparencyScorer().score(sample_portfolio())
+    >>> len(ps.criteria), ps.score()[:4].round(3).tolist()
+    (7, [0.688, 0.514, 0.423, 0.853])
+    >>> ps.coverage()[:4].round(2).tolist()  # the 2nd lacks one of 7 criteria
+    [1.0, 0.86, 1.0, 1.0]
+    """
 
     id: ClassVar[str] = "kps.transparency"
     version: ClassVar[str] = "1"
@@ -745,6 +857,20 @@ class LeaveNoOneBehindScorer(RubricScorer):
         Number of explicitly targeted groups that scores 1.
     disaggregation_count : int, default=3
         Number of disaggregation dimensions of results data that scores 1.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.principles import LeaveNoOneBehindScorer
+    >>> pf = sample_portfolio()
+    >>> strict = LeaveNoOneBehindScorer(disaggregation_count=5)
+    >>> strict.params()
+    {'target_group_count': 2, 'disaggregation_count': 5}
+    >>> default = LeaveNoOneBehindScorer().score(pf)
+    >>> default.column("P5.disaggregation")[:3].round(2).tolist()
+    [1.0, 0.33, 0.67]
+    >>> strict.score(pf).column("P5.disaggregation")[:3].round(2).tolist()
+    [0.6, 0.2, 0.4]
     """
 
     id: ClassVar[str] = "kps.leave-no-one-behind"

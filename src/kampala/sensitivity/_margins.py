@@ -177,6 +177,22 @@ class MarginResult:
     See Also
     --------
     rank_margins : Compute it.
+
+    Examples
+    --------
+    How far must the principle weights of KPS-1 move before the first
+    partnership of the sample portfolio ties with another?
+
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scorecard import kps1
+    >>> from kampala.sensitivity import rank_margins, top_level
+    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> res = rank_margins(top.X, top.weights, labels=top.units)
+    >>> u = res.labels.index("PE-HEA-001")
+    >>> int(res.ranks[u]), res.rival[u], round(float(res.margin[u]), 3)
+    (1, 'PE-WAS-006', 0.04)
+    >>> res.boundary_weights[u].round(2).tolist()  # 0.02 moved from P2 to P1
+    [0.22, 0.18, 0.2, 0.2, 0.2]
     """
 
     labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
@@ -397,6 +413,19 @@ class TopKMarginResult:
     See Also
     --------
     topk_margins : Compute it.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scorecard import kps1
+    >>> from kampala.sensitivity import top_level, topk_margins
+    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> res = topk_margins(top.X, top.weights, k=1, labels=top.units)
+    >>> [label for label, first in zip(res.labels, res.in_top) if first]
+    ['PE-HEA-001']
+    >>> u = res.labels.index("PE-HEA-001")
+    >>> round(float(res.margin[u]), 3), res.crossing[u]
+    (0.04, ('PE-WAS-006',))
     """
 
     labels: tuple[str, ...] = attrs.field(converter=_str_tuple)

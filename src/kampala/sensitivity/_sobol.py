@@ -14,7 +14,8 @@ model runs $n (G + 2)$ times. `saltelli_design` builds the design and lays it
 out as SALib does (``SALib.sample.sobol.sample`` with
 ``calc_second_order=False``); `sobol_indices` estimates first-order and total
 indices for every output at once (equations (SA1)-(SA3) on
-``docs/methodology/sensitivity.md``), with bootstrap confidence intervals.
+``docs/methodology/sensitivity/variance-based.md``), with bootstrap
+confidence intervals.
 """
 
 from __future__ import annotations
@@ -336,8 +337,7 @@ class SaltelliDesign:
             Number of bootstrap replicates (0 for none).
         confidence : float, default=0.95
             Confidence level of the intervals.
-        rng : {None, int, numpy.random.SeedSequence, \
-numpy.random.BitGenerator, numpy.random.Generator}, default=None
+        rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
             Source of randomness, passed to `numpy.random.default_rng`.
             `None` draws fresh OS entropy. An int or `SeedSequence` makes
             results reproducible. A `Generator` is used as-is and is advanced.
@@ -390,8 +390,7 @@ def saltelli_design(
         (``scipy.stats.qmc.Sobol(d=2 * D, scramble=True, rng=rng)``), whose
         estimates converge faster; ``"random"`` draws independent uniforms
         with ``rng.random``.
-    rng : {None, int, numpy.random.SeedSequence, numpy.random.BitGenerator, \
-numpy.random.Generator}, default=None
+    rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
         Source of randomness, passed to `numpy.random.default_rng`.
         `None` draws fresh OS entropy. An int or `SeedSequence` makes results
         reproducible. A `Generator` is used as-is and is advanced.
@@ -797,8 +796,7 @@ def sobol_indices(
         bootstrap (every interval is then NaN).
     confidence : float, default=0.95
         Confidence level of the intervals, strictly between 0 and 1.
-    rng : {None, int, numpy.random.SeedSequence, numpy.random.BitGenerator, \
-numpy.random.Generator}, default=None
+    rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
         Source of randomness, passed to `numpy.random.default_rng`.
         `None` draws fresh OS entropy. An int or `SeedSequence` makes results
         reproducible. A `Generator` is used as-is and is advanced.

@@ -133,6 +133,17 @@ def nan_quantiles(a: Any, qs: Any) -> FloatArray:
 
     Vectorised over columns, in blocks: sort each block once and
     interpolate between order statistics.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kampala.sensitivity.analysis import nan_quantiles
+    >>> ranks = np.array([[1.0, 2.0], [2.0, np.nan], [3.0, 4.0]])
+    >>> nan_quantiles(ranks, [0.5, 0.95]).round(2).tolist()
+    [[2.0, 3.0], [2.9, 3.9]]
+    >>> bool(np.allclose(nan_quantiles(ranks, [0.5, 0.95]),
+    ...                  np.nanquantile(ranks, [0.5, 0.95], axis=0)))
+    True
     """
     q = np.asarray(qs, dtype=np.float64)
     n_rows, n_cols = a.shape
@@ -197,6 +208,21 @@ class UncertaintyResult:
         The nominal methodology.
     kampala_version, numpy_version : str
         Versions that produced the result.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scorecard import kps1
+    >>> from kampala.sensitivity import UncertaintySpec, WeightNoise
+    >>> from kampala.sensitivity import uncertainty_analysis
+    >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
+    >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=64,
+    ...                            top_k=3, rng=0)
+    >>> row = res.table()[0]  # the nominal first
+    >>> row["unit"], (row["rank_p5"], row["rank_p95"]), row["p_top_3"]
+    ('PE-HEA-001', (1.0, 2.0), 1.0)
+    >>> round(res.mean_rank_shift, 2), float(res.p_top_k.sum())  # 3 places
+    (0.55, 3.0)
     """
 
     units: tuple[str, ...]
@@ -376,8 +402,7 @@ def uncertainty_analysis(
         Called as ``progress(done, total)``.
     registry : ScorerRegistry, optional
         Where to find scorers.
-    rng : {None, int, numpy.random.SeedSequence, numpy.random.BitGenerator, \
-numpy.random.Generator}, default=None
+    rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
         Source of randomness, passed to `numpy.random.default_rng`. `None`
         draws fresh OS entropy. An int or `SeedSequence` makes results
         reproducible. A `Generator` is used as-is and is advanced.
@@ -495,6 +520,25 @@ class SensitivityResult:
         Base sample size; the model ran ``n * (len(factors) + 2)`` times.
     methodology : MethodologyRef
         The nominal methodology.
+
+    Examples
+    --------
+    Units that never get a score (insufficient evidence) have no indices,
+    and a `DegenerateIndicatorWarning` names them:
+
+    >>> import warnings
+    >>> from kampala import DegenerateIndicatorWarning
+    >>> from kampala import sensitivity as sa
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scorecard import kps1
+    >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2),
+    ...                                    sa.missing_evidence_choice()])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DegenerateIndicatorWarning)
+    ...     res = sa.sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
+    ...                                   n_bootstrap=100, rng=1)
+    >>> [(row["factor"], round(row["ST"], 2)) for row in res.table()]
+    [('weights@2', 0.01), ('missing', 0.99)]
     """
 
     factors: tuple[str, ...]
@@ -588,8 +632,7 @@ def sensitivity_analysis(
         Confidence level of the intervals.
     block, progress, registry
         As for `uncertainty_analysis`.
-    rng : {None, int, numpy.random.SeedSequence, numpy.random.BitGenerator, \
-numpy.random.Generator}, default=None
+    rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
         Source of randomness, passed to `numpy.random.default_rng`. `None`
         draws fresh OS entropy. An int or `SeedSequence` makes results
         reproducible. A `Generator` is used as-is and is advanced.
@@ -609,6 +652,30 @@ numpy.random.Generator}, default=None
     Tarantola, S. (2010). Variance based sensitivity analysis of model
     output. Computer Physics Communications 181(2), 259-270.
     https://doi.org/10.1016/j.cpc.2009.09.018
+
+    Examples
+    --------
+    Which choice decides the rank of ``PE-FIN-006``, the principle weights
+    or whether missing evidence counts as 0? (Units without a score have no
+    indices; the warning that names them is silenced here.)
+
+    >>> import warnings
+    >>> from kampala import DegenerateIndicatorWarning
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scorecard import kps1
+    >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
+    ...                                  missing_evidence_choice)
+    >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2),
+    ...                                 missing_evidence_choice()])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DegenerateIndicatorWarning)
+    ...     res = sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
+    ...                                n_bootstrap=100, rng=1)
+    >>> res.n_runs  # n * (2 factors + 2)
+    256
+    >>> i = res.units.index("PE-FIN-006")
+    >>> dict(zip(res.factors, res.rank.ST[:, i].round(2).tolist()))
+    {'weights@2': 0.03, 'missing': 0.95}
     """
     gen = np.random.default_rng(rng)
     design_rng, boot_rng = gen.spawn(2)

@@ -45,6 +45,17 @@ class TopLevel:
         Component codes.
     excluded : tuple of str
         Units left out because a component has no score.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scorecard import kps1
+    >>> from kampala.sensitivity import top_level
+    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> top.X.shape, top.components
+    ((36, 5), ('P1', 'P2', 'P3', 'P4', 'P5'))
+    >>> len(top.excluded), top.excluded[:2]  # a principle without a score
+    (12, ('PE-TEL-003', 'PE-TEL-004'))
     """
 
     X: FloatArray

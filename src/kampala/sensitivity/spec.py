@@ -69,7 +69,18 @@ def _levels(value: int | Iterable[int]) -> tuple[int, ...]:
 
 
 def weighted_nodes(framework: Framework, levels: Sequence[int]) -> tuple[str, ...]:
-    """Codes of the nodes at the given levels that carry a weight (not the root)."""
+    """Codes of the nodes at the given levels that carry a weight (not the root).
+
+    Examples
+    --------
+    >>> from kampala.scorecard import kps1, methodology_framework
+    >>> from kampala.sensitivity.spec import weighted_nodes
+    >>> fw = methodology_framework(kps1())
+    >>> weighted_nodes(fw, [2])
+    ('P1', 'P2', 'P3', 'P4', 'P5')
+    >>> len(weighted_nodes(fw, [1, 2]))  # 29 criteria and 5 principles
+    34
+    """
     return tuple(
         n.code for n in framework.nodes if n.level in levels and n.parent is not None
     )
@@ -88,6 +99,20 @@ class WeightNoise:
         Half-width $s$ of the multiplier's range, in (0, 1).
     name : str, default=""
         Label in results; default ``"weights@<levels>"``.
+
+    Examples
+    --------
+    Each principle weight of KPS-1 varies by up to 25 %; uniform numbers 0,
+    0.5 and 1 give the lowest, the nominal and the highest weight:
+
+    >>> import numpy as np
+    >>> from kampala.scorecard import kps1, methodology_framework
+    >>> from kampala.sensitivity import WeightNoise
+    >>> noise = WeightNoise(levels=2, spread=0.25)
+    >>> noise.name, noise.nodes(methodology_framework(kps1()))
+    ('weights@2', ('P1', 'P2', 'P3', 'P4', 'P5'))
+    >>> noise.weights(np.array([[0.0, 0.5, 1.0]]), np.full(3, 0.2)).round(2).tolist()
+    [[0.15, 0.2, 0.25]]
     """
 
     levels: tuple[int, ...] = attrs.field(converter=_levels)
@@ -126,6 +151,20 @@ class DirichletWeights:
         normalised nominal weights $w$ (larger $c$, closer to nominal).
     name : str, default=""
         Label in results; default ``"dirichlet@<level>"``.
+
+    Examples
+    --------
+    Five equal sibling weights with concentration 50 (each
+    $\alpha_i = 10$): every draw sums to 1 and the draws centre on the
+    nominal weights.
+
+    >>> import numpy as np
+    >>> from kampala.sensitivity import DirichletWeights
+    >>> factor = DirichletWeights(level=2, concentration=50)
+    >>> u = np.random.default_rng(0).random((1000, 5))
+    >>> W = factor.weights(u, np.full(5, 0.2), groups=np.zeros(5, dtype=int))
+    >>> bool(np.allclose(W.sum(axis=1), 1.0)), W.mean(axis=0).round(2).tolist()
+    (True, [0.2, 0.2, 0.2, 0.2, 0.2])
     """
 
     level: int
@@ -194,6 +233,15 @@ class StepChoice:
         step". Each is equally likely.
     name : str, default=""
         Label in results; default the step kind.
+
+    Examples
+    --------
+    >>> from kampala.composite import Normalise
+    >>> from kampala.sensitivity import StepChoice
+    >>> choice = StepChoice(step="normalise", alternatives=[
+    ...     Normalise(method="min-max"), Normalise(method="z-score"), None])
+    >>> choice.name, [choice.label(i) for i in range(choice.options)]
+    ('normalise', ['min-max:0.0,100.0', 'z-score:0.0,1.0', 'none'])
     """
 
     step: str
@@ -269,6 +317,18 @@ class SettingChoice:
         Values to choose from, equally likely.
     name : str, default=""
         Label; default ``"<step>.<setting>"``.
+
+    Examples
+    --------
+    >>> from kampala.scorecard import kps1
+    >>> from kampala.sensitivity import SettingChoice
+    >>> choice = SettingChoice(step="aggregate", setting="min_coverage",
+    ...                        values=[0.4, 0.5, 0.6])
+    >>> choice.name, choice.options
+    ('aggregate.min_coverage', 3)
+    >>> step = choice.apply(kps1().aggregate, 2)  # other settings kept
+    >>> step.method, step.min_coverage
+    ('arithmetic', 0.6)
     """
 
     step: str
@@ -339,6 +399,21 @@ class Exclusion:
         becomes 0, so its siblings share its weight).
     name : str, default="exclusion"
         Label in results.
+
+    Examples
+    --------
+    >>> from kampala.scorecard import kps1, methodology_framework
+    >>> from kampala.sensitivity import Exclusion, UncertaintySpec
+    >>> factor = Exclusion(codes=["P1", "P5"])
+    >>> [factor.label(i) for i in range(factor.options)]
+    ['none', '-P1', '-P5']
+    >>> kps = kps1()
+    >>> UncertaintySpec(factors=[Exclusion(codes=["P6"])]).validate(
+    ...     kps, methodology_framework(kps))
+    Traceback (most recent call last):
+        ...
+    kampala.errors.ParameterValueError: factor 'exclusion': 'codes' must be a node
+    of the framework other than the root (got 'P6').
     """
 
     codes: tuple[str, ...] = attrs.field(converter=_codes)
@@ -374,6 +449,19 @@ class ScorerParameter:
         Values to choose from, equally likely.
     name : str, default=""
         Label; default ``"P<principle>.<param>"``.
+
+    Examples
+    --------
+    The diversity target of the P3 scorer (5 in KPS-1) set to 3, 4 or 5:
+
+    >>> from kampala.scorecard import kps1, methodology_framework
+    >>> from kampala.sensitivity import ScorerParameter, UncertaintySpec
+    >>> factor = ScorerParameter(principle=3, param="diversity_target",
+    ...                          values=[3, 4, 5])
+    >>> factor.name, [factor.label(i) for i in range(factor.options)]
+    ('P3.diversity_target', ['3', '4', '5'])
+    >>> kps = kps1()
+    >>> UncertaintySpec(factors=[factor]).validate(kps, methodology_framework(kps))
     """
 
     principle: int
@@ -654,6 +742,16 @@ def aggregation_choice(
 
     At every level, or only at ``level`` (for example 3, the overall score
     of a Kampala scorecard, from its principles).
+
+    Examples
+    --------
+    >>> from kampala.scorecard import kps1
+    >>> from kampala.sensitivity import aggregation_choice
+    >>> choice = aggregation_choice(["arithmetic", "geometric"], level=3)
+    >>> choice.setting, choice.values
+    ('method@3', ('arithmetic', 'geometric'))
+    >>> choice.apply(kps1().aggregate, 1).levels[3].method
+    'geometric'
     """
     setting = "method" if level is None else f"method@{level}"
     return SettingChoice(step="aggregate", setting=setting, values=methods, name=name)
@@ -662,7 +760,15 @@ def aggregation_choice(
 def coverage_choice(
     thresholds: Sequence[float], *, name: str = "coverage"
 ) -> SettingChoice:
-    """Choose the coverage threshold of the aggregation among ``thresholds``."""
+    """Choose the coverage threshold of the aggregation among ``thresholds``.
+
+    Examples
+    --------
+    >>> from kampala.sensitivity import coverage_choice
+    >>> choice = coverage_choice([0.4, 0.5, 0.6])
+    >>> choice.name, choice.setting, choice.values
+    ('coverage', 'min_coverage', (0.4, 0.5, 0.6))
+    """
     return SettingChoice(
         step="aggregate",
         setting="min_coverage",
@@ -672,7 +778,15 @@ def coverage_choice(
 
 
 def missing_evidence_choice(*, name: str = "missing") -> StepChoice:
-    """Missing evidence skipped (weights renormalised) or counted as 0."""
+    """Missing evidence skipped (weights renormalised) or counted as 0.
+
+    Examples
+    --------
+    >>> from kampala.sensitivity import missing_evidence_choice
+    >>> choice = missing_evidence_choice()
+    >>> choice.step, [choice.label(i) for i in range(choice.options)]
+    ('impute', ['none', 'constant:0.0'])
+    """
     return StepChoice(
         step="impute",
         alternatives=[None, Impute(method="constant", params={"value": 0.0})],
