@@ -385,7 +385,7 @@ def test_budget_message_is_complete() -> None:
         ),
         (
             lambda: OwnershipEvidence(national_plan_alignment=CapacityLevel.SOME),
-            r"'national_plan_alignment' must be a Alignment \(none, partial, full\)",
+            r"'national_plan_alignment' must be an Alignment \(none, partial, full\)",
         ),
         (
             lambda: p(modality="bilateral"),
@@ -393,11 +393,11 @@ def test_budget_message_is_complete() -> None:
         ),
         (
             lambda: Actor(name="A", kind="msme"),
-            r"^Actor\(\): 'kind' must be a ActorKind \(government, ",
+            r"^Actor\(\): 'kind' must be an ActorKind \(government, ",
         ),
         (
             lambda: Actor(name="A", kind=None),
-            r"'kind' must be a ActorKind",
+            r"'kind' must be an ActorKind",
         ),
         (
             lambda: LeaveNoOneBehindEvidence(target_groups=["women"]),
@@ -409,7 +409,7 @@ def test_budget_message_is_complete() -> None:
         ),
         (
             lambda: p(instruments=[Modality.BILATERAL]),
-            r"'instruments' must be a Instrument \(grant, ",
+            r"'instruments' must be an Instrument \(grant, ",
         ),
         (
             lambda: Actor(name="A", kind=ActorKind.MSME, roles=["funder"]),

@@ -30,6 +30,7 @@ from typing import Any, NoReturn, TextIO
 import attrs
 
 from kampala._internal.params import parse_spec
+from kampala._internal.text import counted
 from kampala._version import __version__
 from kampala.composite import aggregate as _aggregate
 from kampala.composite import impute as _impute
@@ -639,8 +640,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     portfolio = read_portfolio(args.portfolio)
     print(
-        f"{args.portfolio}: valid — {len(portfolio)} partnerships, "
-        f"{portfolio.actor_column('partnership').size} actors"
+        f"{args.portfolio}: valid — {counted(len(portfolio), 'partnership')}, "
+        f"{counted(portfolio.actor_column('partnership').size, 'actor')}"
     )
     return 0
 

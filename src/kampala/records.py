@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from kampala._internal.text import enum_expected, with_article
 from kampala.errors import RecordValidationError
 
 __all__ = [
@@ -549,7 +550,7 @@ def _enum_validator(cls: type[enum.Enum], optional: bool = True) -> Any:
                 instance,
                 attribute.name,
                 value,
-                f"a {cls.__name__} ({', '.join(m.value for m in cls)})",
+                enum_expected(cls),
             )
 
     return check
@@ -567,7 +568,7 @@ def _enum_tuple_validator(cls: type[enum.Enum], optional: bool) -> Any:
                     instance,
                     attribute.name,
                     v,
-                    f"a {cls.__name__} ({', '.join(m.value for m in cls)})",
+                    enum_expected(cls),
                 )
         if len(set(value)) != len(value):
             _fail(instance, attribute.name, value, "free of repeated values")
@@ -999,7 +1000,7 @@ def _group(cls: type[Any]) -> Any:
                 instance,
                 attribute.name,
                 value,
-                f"a {cls.__name__}",
+                with_article(cls.__name__),
                 hint=f"Use {cls.__name__}() for a group without evidence.",
             )
 

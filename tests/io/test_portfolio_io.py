@@ -607,7 +607,7 @@ def test_json_actor_paths(tmp_path: Path) -> None:
         read_portfolio(path)
     found = problems(exc)
     assert any("'actors[2].name' must be a non-empty string" in f for f in found)
-    assert any("'actors[2].kind' must be a ActorKind (government," in f for f in found)
+    assert any("'actors[2].kind' must be an ActorKind (government," in f for f in found)
     assert any("'actors[2].roles[1]' must be a Role (" in f for f in found)
     assert len(found) == 3
     del actors[2]
@@ -733,7 +733,7 @@ def test_missing_and_undecodable_files(tmp_path: Path, fmt: str) -> None:
         ("results.sdg_targets", "5.5;5.5", "results.sdg_targets", "repeated targets"),
         ("country", "pe", "country", r"'country' must be an ISO 3166-1 alpha-2"),
         ("title", "  ", "title", r"'title' must be a non-empty string"),
-        ("instruments", "grant;gift", "instruments", r"must be a Instrument \("),
+        ("instruments", "grant;gift", "instruments", r"must be an Instrument \("),
         (
             "leave_no_one_behind.target_groups",
             "women;women",

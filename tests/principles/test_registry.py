@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -293,6 +295,231 @@ def test_plugin_clashing_with_a_registered_id(
     with pytest.raises(PluginLoadError, match=r"plug-in 'clash'") as info:
         r.available()
     assert isinstance(info.value.__cause__, RegistrationError)
+
+
+def broken_loader(message: str = "No module named 'acme_kampala'") -> Any:
+    raise ImportError(message)
+
+
+def flaky(fail_times: int, value: Callable[[], Any]) -> Callable[[], Any]:
+    """A loader that fails ``fail_times`` times, then returns ``value()``."""
+    state = {"failures": 0}
+
+    def load() -> Any:
+        if state["failures"] < fail_times:
+            state["failures"] += 1
+            broken_loader()
+        return value()
+
+    return load
+
+
+def test_failed_plugin_load_is_retried_on_the_next_lookup(
+    plugins: Callable[..., list[str]],
+) -> None:
+    # a failed load is not recorded as done: the next look-up retries it,
+    # rather than succeeding silently without the plug-ins
+    ep = FakeEntryPoint("acme", flaky(1, lambda: AcmeOwnership))
+    calls = plugins(ep)
+    r = ScorerRegistry()
+    r.register(OwnershipScorer())
+    with pytest.raises(PluginLoadError, match=r"^plug-in 'acme' of acme-kampala"):
+        r.get(Principle.OWNERSHIP, "kps.ownership")
+    got = r.get(Principle.OWNERSHIP, "acme.ownership")
+    assert isinstance(got, AcmeOwnership)
+    assert ep.loads == 2
+    assert calls == [ENTRY_POINT_GROUP, ENTRY_POINT_GROUP]
+    # and, once loaded, never again
+    r.available()
+    assert ep.loads == 2
+    assert len(calls) == 2
+
+
+def test_persistent_plugin_failure_raises_on_every_lookup(
+    plugins: Callable[..., list[str]],
+) -> None:
+    ep = FakeEntryPoint("acme", broken_loader)
+    plugins(ep)
+    r = ScorerRegistry()
+    r.register(OwnershipScorer())
+    for lookup in (
+        r.available,
+        lambda: r.get(Principle.OWNERSHIP, "kps.ownership"),
+        r.available,
+    ):
+        with pytest.raises(PluginLoadError, match=r"Loading failed: No module"):
+            lookup()
+    assert ep.loads == 3
+
+
+def test_no_plugins_variable_after_a_failed_load_skips_plugins(
+    plugins: Callable[..., list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the error's hint works in the same process: the failed load is retried,
+    # and with KAMPALA_NO_PLUGINS=1 the retry skips plug-ins
+    ep = FakeEntryPoint("acme", broken_loader)
+    plugins(ep)
+    r = ScorerRegistry()
+    r.register(OwnershipScorer())
+    with pytest.raises(PluginLoadError, match=r"Set KAMPALA_NO_PLUGINS=1"):
+        r.available()
+    monkeypatch.setenv("KAMPALA_NO_PLUGINS", "1")
+    assert r.available() == [(Principle.OWNERSHIP, "kps.ownership", "1")]
+    monkeypatch.delenv("KAMPALA_NO_PLUGINS")
+    assert r.available() == [(Principle.OWNERSHIP, "kps.ownership", "1")]
+    assert ep.loads == 1
+
+
+@attrs.frozen(kw_only=True)
+class AcmeResults(ResultsScorer):
+    id: ClassVar[str] = "acme.results"
+
+
+@attrs.frozen(kw_only=True)
+class AcmeTransparency(TransparencyScorer):
+    id: ClassVar[str] = "acme.transparency"
+
+
+def test_failed_plugin_load_registers_none_of_its_plugins(
+    plugins: Callable[..., list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # all or nothing: the good plug-in loaded before the broken one is
+    # removed again, as is the second scorer of a half-valid list
+    good = FakeEntryPoint("good", lambda: AcmeOwnership)
+    half = FakeEntryPoint("half", lambda: lambda: [AcmeResults(), Bare(id="Not Valid")])
+    broken = FakeEntryPoint("broken", broken_loader)
+    plugins(good, half, broken)
+    r = ScorerRegistry()
+    r.register(OwnershipScorer())
+    with pytest.raises(PluginLoadError, match=r"^plug-in 'half'"):
+        r.available()
+    monkeypatch.setenv("KAMPALA_NO_PLUGINS", "1")
+    assert r.available() == [(Principle.OWNERSHIP, "kps.ownership", "1")]
+
+
+def test_failed_plugin_load_undoes_registrations_made_by_plugin_code(
+    plugins: Callable[..., list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r = ScorerRegistry()
+
+    def factory() -> Any:
+        r.register(AcmeTransparency())  # a side effect of the plug-in's code
+        return Bare(id="Not Valid")
+
+    plugins(FakeEntryPoint("acme", lambda: factory))
+    with pytest.raises(PluginLoadError, match=r"'id' must be lower case"):
+        r.available()
+    monkeypatch.setenv("KAMPALA_NO_PLUGINS", "1")
+    assert r.available() == []
+
+
+def test_retry_after_a_partial_failure_registers_every_plugin_once(
+    plugins: Callable[..., list[str]],
+) -> None:
+    # without the rollback the retry would fail on the first plug-in, left
+    # registered by the failed load ("'id' must be not yet registered")
+    good = FakeEntryPoint("good", lambda: AcmeOwnership)
+    later = FakeEntryPoint("later", flaky(1, lambda: AcmeResults))
+    plugins(good, later)
+    r = ScorerRegistry()
+    with pytest.raises(PluginLoadError, match=r"^plug-in 'later'"):
+        r.get(Principle.OWNERSHIP, "acme.ownership")
+    assert [i for _, i, _ in r.available()] == ["acme.ownership", "acme.results"]
+    assert (good.loads, later.loads) == (2, 2)
+
+
+def test_plugin_code_looking_up_the_registry_while_it_loads(
+    plugins: Callable[..., list[str]],
+) -> None:
+    # a plug-in factory may look up the registry it is being loaded into; it
+    # sees the registry without the plug-ins, and loading does not recurse
+    r = ScorerRegistry()
+    r.register(OwnershipScorer())
+    seen: list[list[tuple[Principle, str, str]]] = []
+
+    def factory() -> Any:
+        seen.append(r.available())
+        base = r.get(Principle.OWNERSHIP, "kps.ownership")
+        assert isinstance(base, OwnershipScorer)
+        return AcmeOwnership()
+
+    ep = FakeEntryPoint("acme", lambda: factory)
+    calls = plugins(ep)
+    assert len(r.available()) == 2
+    assert seen == [[(Principle.OWNERSHIP, "kps.ownership", "1")]]
+    assert ep.loads == 1
+    assert calls == [ENTRY_POINT_GROUP]
+
+
+@pytest.mark.parametrize("lookup", ["get", "available"])
+def test_concurrent_first_lookups_load_plugins_once(
+    plugins: Callable[..., list[str]], lookup: str
+) -> None:
+    # the load is slow; every thread must wait for it, none may see the
+    # registry without the plug-ins, and the entry points are read once
+    n_threads = 8
+
+    def slow_factory() -> Any:
+        time.sleep(0.2)
+        return [AcmeOwnership(), AcmeResults()]
+
+    ep = FakeEntryPoint("acme", lambda: slow_factory)
+    calls = plugins(ep)
+    r = ScorerRegistry()
+    start = threading.Barrier(n_threads)
+    results: list[Any] = [None] * n_threads
+
+    def work(k: int) -> None:
+        start.wait()
+        try:
+            if lookup == "get":
+                results[k] = r.get(Principle.RESULTS, "acme.results").id
+            else:
+                results[k] = [i for _, i, _ in r.available()]
+        except Exception as exc:  # collected and checked below
+            results[k] = exc
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    expected = "acme.results" if lookup == "get" else ["acme.ownership", "acme.results"]
+    assert results == [expected] * n_threads
+    assert ep.loads == 1
+    assert calls == [ENTRY_POINT_GROUP]
+
+
+def test_concurrent_lookups_of_a_broken_plugin_all_raise(
+    plugins: Callable[..., list[str]],
+) -> None:
+    # threads that all see the same broken plug-in each get PluginLoadError,
+    # never a registry silently without the plug-ins
+    n_threads = 6
+
+    def slow_broken() -> Any:
+        time.sleep(0.02)
+        broken_loader()
+
+    plugins(FakeEntryPoint("acme", slow_broken))
+    r = ScorerRegistry()
+    r.register(OwnershipScorer())
+    start = threading.Barrier(n_threads)
+    results: list[Any] = [None] * n_threads
+
+    def work(k: int) -> None:
+        start.wait()
+        try:
+            results[k] = r.get(Principle.OWNERSHIP, "kps.ownership")
+        except Exception as exc:  # collected and checked below
+            results[k] = exc
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert all(isinstance(x, PluginLoadError) for x in results), results
 
 
 def test_no_plugins_environment_variable(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import attrs
 import numpy as np
 import pytest
@@ -19,8 +22,20 @@ from kampala.composite import (
     Screen,
     Treat,
 )
-from kampala.errors import KampalaError, ParameterTypeError, ParameterValueError
+from kampala.data import sample_portfolio
+from kampala.errors import (
+    KampalaError,
+    MethodologyError,
+    ParameterTypeError,
+    ParameterValueError,
+)
+from kampala.principles import (
+    DEFAULT_SCORERS,
+    InclusivePartnershipScorer,
+    ScorerRegistry,
+)
 from kampala.scorecard import methodology_framework
+from kampala.scoring import ScorerSpec
 from kampala.sensitivity import (
     DirichletWeights,
     Exclusion,
@@ -32,6 +47,8 @@ from kampala.sensitivity import (
     aggregation_choice,
     coverage_choice,
     missing_evidence_choice,
+    sensitivity_analysis,
+    uncertainty_analysis,
 )
 from kampala.sensitivity.spec import weighted_nodes
 
@@ -426,6 +443,194 @@ def test_scorer_parameter_unknown_param_lists_the_parameters(
         match=r"'param' must be a parameter of scorer 'kps\.ownership' \(none\)",
     ):
         validate(ScorerParameter(principle=1, param="x", values=[1, 2]), kps, kps_fw)
+
+
+@pytest.mark.parametrize(
+    ("principle", "param", "bad", "rule"),
+    [
+        (3, "diversity_target", 1, r"an integer >= 2 \(got 1\)"),
+        (3, "diversity_target", 0, r"an integer >= 1 \(got 0\)"),
+        (3, "diversity_target", 2.5, r"an integer >= 1 \(got 2\.5\)"),
+        (3, "diversity_target", "4", r"an integer >= 1 \(got '4'\)"),
+        (3, "diversity_target", True, r"an integer >= 1 \(got True\)"),
+        (5, "target_group_count", -2, r"an integer >= 1 \(got -2\)"),
+        (2, "sdg_target_count", None, r"an integer >= 1 \(got None\)"),
+    ],
+    ids=["below-2", "zero", "float", "str", "bool", "negative", "none"],
+)
+def test_scorer_parameter_invalid_value_is_reported(
+    kps: Methodology,
+    kps_fw: Framework,
+    principle: int,
+    param: str,
+    bad: object,
+    rule: str,
+) -> None:
+    # the scorer's own validation decides; the error names the factor, the
+    # parameter, the value and (in the hint) the scorer's rule
+    scorer_id = next(s.id for s in kps.scorers if s.principle == principle)
+    factor = ScorerParameter(principle=principle, param=param, values=[3, bad])
+    with pytest.raises(
+        ParameterValueError,
+        match=rf"^factor 'P{principle}\.{param}': 'values' must be valid values of "
+        rf"parameter '{param}' of scorer '{re.escape(scorer_id)}' "
+        rf"\(got {re.escape(repr(bad))}\)\. [A-Za-z]+Scorer\(\): '{param}' must be "
+        + rule,
+    ) as info:
+        validate(factor, kps, kps_fw)
+    err = info.value
+    assert (err.where, err.field, err.value) == (
+        f"factor 'P{principle}.{param}'",
+        "values",
+        bad,
+    )
+    assert (
+        err.expected == f"valid values of parameter '{param}' of scorer '{scorer_id}'"
+    )
+    # chained to the scorer's own error
+    assert isinstance(err.__cause__, ParameterValueError)
+    assert err.__cause__.field == param
+
+
+def test_scorer_parameter_reports_the_first_invalid_value(
+    kps: Methodology, kps_fw: Framework
+) -> None:
+    factor = ScorerParameter(principle=3, param="diversity_target", values=[4, 1, 0])
+    with pytest.raises(ParameterValueError, match=r"\(got 1\)\.") as info:
+        validate(factor, kps, kps_fw)
+    assert info.value.value == 1
+
+
+def test_scorer_parameter_value_that_is_not_json_is_reported(
+    kps: Methodology, kps_fw: Framework
+) -> None:
+    # a methodology records scorer parameters as JSON
+    factor = ScorerParameter(principle=3, param="diversity_target", values=[3, {4}])
+    with pytest.raises(
+        ParameterValueError,
+        match=r"^factor 'P3\.diversity_target': 'values' must be valid values of "
+        r"parameter 'diversity_target' of scorer 'kps\.inclusive-partnership' "
+        r"\(got \{4\}\)\. ScorerSpec\(\): 'params' must be JSON-serialisable",
+    ) as info:
+        validate(factor, kps, kps_fw)
+    assert isinstance(info.value.__cause__, MethodologyError)
+
+
+def test_scorer_parameter_valid_values_pass(
+    kps: Methodology, kps_fw: Framework
+) -> None:
+    for factor in (
+        ScorerParameter(principle=3, param="diversity_target", values=[2, 5, 40]),
+        ScorerParameter(principle=5, param="target_group_count", values=[1, 2, 3]),
+        ScorerParameter(principle=5, param="disaggregation_count", values=[3, 1]),
+    ):
+        validate(factor, kps, kps_fw)
+
+
+def test_scorer_parameter_known_to_the_scorer_but_not_recorded(
+    kps: Methodology, kps_fw: Framework
+) -> None:
+    # a methodology may leave a scorer's parameters at their defaults
+    # (params={}); the scorer's own parameters are still valid names
+    bare = attrs.evolve(
+        kps,
+        scorers=[
+            ScorerSpec(principle=s.principle, id=s.id, version=s.version)
+            for s in kps.scorers
+        ],
+    )
+    validate(
+        ScorerParameter(principle=3, param="diversity_target", values=[3, 5]),
+        bare,
+        kps_fw,
+    )
+    with pytest.raises(ParameterValueError, match=r"\(got 1\)"):
+        validate(
+            ScorerParameter(principle=3, param="diversity_target", values=[3, 1]),
+            bare,
+            kps_fw,
+        )
+    with pytest.raises(
+        ParameterValueError,
+        match=r"'param' must be a parameter of scorer 'kps\.inclusive-partnership' "
+        r"\(diversity_target\) \(got 'nope'\)",
+    ):
+        validate(
+            ScorerParameter(principle=3, param="nope", values=[1, 2]), bare, kps_fw
+        )
+
+
+@attrs.frozen(kw_only=True)
+class StrictInclusive(InclusivePartnershipScorer):
+    """The KPS-1 P3 scorer under its own id, with a stricter rule."""
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.diversity_target > 6:
+            raise ParameterValueError(
+                "StrictInclusive()",
+                "diversity_target",
+                self.diversity_target,
+                "an integer <= 6",
+            )
+
+
+def test_scorer_parameter_values_are_checked_by_the_given_registry(
+    kps: Methodology, kps_fw: Framework
+) -> None:
+    reg = ScorerRegistry(load_plugins=False)
+    for factory in DEFAULT_SCORERS:
+        reg.register(factory())
+    reg.register(StrictInclusive(), replace=True)
+    spec = UncertaintySpec(
+        factors=[ScorerParameter(principle=3, param="diversity_target", values=[5, 8])]
+    )
+    spec.validate(kps, kps_fw)  # the default scorer accepts 8
+    with pytest.raises(
+        ParameterValueError,
+        match=r"\(got 8\)\. StrictInclusive\(\): 'diversity_target' must be an "
+        r"integer <= 6",
+    ):
+        spec.validate(kps, kps_fw, registry=reg)
+
+
+def test_scorer_parameter_values_of_a_scorer_the_registry_lacks(
+    kps: Methodology, kps_fw: Framework
+) -> None:
+    # the scorer cannot be built, so only the parameter name is checked (the
+    # analysis reports the missing scorer when it resolves the methodology)
+    empty = ScorerRegistry(load_plugins=False)
+    spec = UncertaintySpec(
+        factors=[ScorerParameter(principle=3, param="diversity_target", values=[1, 5])]
+    )
+    spec.validate(kps, kps_fw, registry=empty)
+    with pytest.raises(ParameterValueError, match=r"'param' must be a parameter"):
+        UncertaintySpec(
+            factors=[ScorerParameter(principle=3, param="nope", values=[1, 5])]
+        ).validate(kps, kps_fw, registry=empty)
+
+
+@pytest.mark.parametrize("analysis", [uncertainty_analysis, sensitivity_analysis])
+def test_analysis_reports_an_invalid_scorer_value_before_sampling(
+    kps: Methodology, analysis: Any
+) -> None:
+    spec = UncertaintySpec(
+        factors=[
+            WeightNoise(levels=2),
+            ScorerParameter(principle=3, param="diversity_target", values=[1, 5]),
+        ]
+    )
+    rng = np.random.default_rng(0)
+    state = rng.bit_generator.state
+    with pytest.raises(
+        ParameterValueError,
+        match=r"^factor 'P3\.diversity_target': 'values' must be valid values of "
+        r"parameter 'diversity_target' of scorer 'kps\.inclusive-partnership' "
+        r"\(got 1\)\. InclusivePartnershipScorer\(\): 'diversity_target' must be "
+        r"an integer >= 2 \(got 1\)\.$",
+    ):
+        analysis(kps, sample_portfolio(), spec, n=8, rng=rng)
+    assert rng.bit_generator.state == state  # nothing was drawn
 
 
 def test_a_full_valid_spec_passes(kps: Methodology, kps_fw: Framework) -> None:

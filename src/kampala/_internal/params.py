@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from kampala._internal.text import with_article
 from kampala.errors import ParameterTypeError, ParameterValueError
 
 __all__ = [
@@ -66,9 +67,8 @@ def _coerce(where: str, method: str, p: Param, value: Any) -> ParamValue:
     if value is None:
         if p.nullable:
             return None
-        raise ParameterTypeError(
-            where, p.name, value, f"a {p.kind.__name__} for method {method!r}"
-        )
+        expected = f"{with_article(p.kind.__name__)} for method {method!r}"
+        raise ParameterTypeError(where, p.name, value, expected)
     if p.kind is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ParameterTypeError(

@@ -63,6 +63,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.text import enum_expected
 from kampala.errors import (
     DataFormatError,
     ParameterTypeError,
@@ -160,11 +161,6 @@ _STRLISTS: dict[str, tuple[re.Pattern[str] | None, str, str | None]] = {
     "results.sdg_targets": (_SDG_TARGET, _SDG_EXPECTED, "free of repeated targets"),
     "results.sdg_goals": (_SDG_GOAL, _GOAL_EXPECTED, "free of repeated goals"),
 }
-
-
-def _enum_expected(cls: type[enum.Enum]) -> str:
-    """Describe a valid value of an enumeration, as kampala.records does."""
-    return f"a {cls.__name__} ({', '.join(m.value for m in cls)})"
 
 
 # ---------------------------------------------------------------------------
@@ -671,7 +667,7 @@ def _structure_date(value: Any, _: Any = None) -> dt.date:
 
 def _enum_structure_factory(cls: type[enum.Enum]) -> Callable[[Any, Any], Any]:
     by_value = {m.value: m for m in cls}
-    expected = _enum_expected(cls)
+    expected = enum_expected(cls)
 
     def structure(value: Any, _: Any = None) -> Any:
         if isinstance(value, cls):
@@ -1692,7 +1688,7 @@ def _parse_column(
         lut = {v: float(i) for i, v in enumerate(names)}
         lut[""] = math.nan
         return _parse_mapped(
-            cells, lut, np.float64, _enum_expected(spec.enum), _EMPTY_HINT
+            cells, lut, np.float64, enum_expected(spec.enum), _EMPTY_HINT
         )
     if k == "enum":
         ilut = {v: i for i, v in enumerate(names)}
@@ -1700,7 +1696,7 @@ def _parse_column(
         if spec.optional:
             ilut[""] = -1
             hint = _EMPTY_HINT
-        return _parse_mapped(cells, ilut, np.int16, _enum_expected(spec.enum), hint)
+        return _parse_mapped(cells, ilut, np.int16, enum_expected(spec.enum), hint)
     return _parse_enumset(cells, spec.enum, spec.optional)
 
 
@@ -1922,7 +1918,7 @@ def _parse_enumset(
         items = cell.split(";")
         wrong = [x for x in items if x not in members]
         if wrong:
-            bad_codes[i] = (wrong[0], _enum_expected(cls), "Separate values with ';'.")
+            bad_codes[i] = (wrong[0], enum_expected(cls), "Separate values with ';'.")
             table[i] = missing
         elif len(set(items)) != len(items):
             bad_codes[i] = (cell, "free of repeated values", "")

@@ -7,11 +7,17 @@ entry-point group ``kampala.scorers`` (each entry point names a scorer
 object, or a callable returning one or a list of them), loaded lazily on the
 first look-up; set the environment variable ``KAMPALA_NO_PLUGINS=1`` to
 turn plug-ins off.
+
+Loading is all or nothing and happens once per registry: a lock makes
+concurrent first look-ups wait for a single load, and a load that fails
+registers none of its plug-ins and is not recorded as done, so the next
+look-up tries again (and raises again while the plug-in is still broken).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable
 from importlib import metadata
 from typing import Any
@@ -91,6 +97,25 @@ class ScorerRegistry:
         Load scorers from the ``kampala.scorers`` entry-point group on the
         first look-up (unless ``KAMPALA_NO_PLUGINS=1``).
 
+    Notes
+    -----
+    The registry is safe to share between threads. Plug-ins load on the
+    first `get` or `available`, under a lock: threads that look up while
+    the plug-ins load wait for the load to finish, and the entry points are
+    read once.
+
+    Loading is all or nothing. If any plug-in fails to load (it cannot be
+    imported, its factory raises, or it returns something `register`
+    rejects), the look-up raises `PluginLoadError`, every scorer registered
+    during that load is removed again, and the load is not recorded as
+    done: the next look-up retries it, and raises again while the failure
+    persists. Setting ``KAMPALA_NO_PLUGINS=1`` before that next look-up
+    turns plug-ins off instead. Changing ``KAMPALA_NO_PLUGINS`` after a
+    successful (or skipped) load has no effect on that registry.
+
+    Code that runs while plug-ins load (a plug-in's factory, say) and looks
+    up this registry sees it without the plug-ins being loaded.
+
     Examples
     --------
     >>> from kampala.principles import ScorerRegistry, OwnershipScorer, Principle
@@ -103,6 +128,10 @@ class ScorerRegistry:
     def __init__(self, *, load_plugins: bool = True) -> None:
         self._scorers: dict[tuple[Principle, str], Scorer] = {}
         self._plugins_loaded = not load_plugins
+        # re-entrant: plug-in code may call register() (or look up) while
+        # the lock is held by the load
+        self._lock = threading.RLock()
+        self._loading = False
 
     def register(self, scorer: Scorer, *, replace: bool = False) -> None:
         """Validate and register a scorer.
@@ -116,15 +145,16 @@ class ScorerRegistry:
         """
         _check(scorer)
         key = (scorer.principle, scorer.id)
-        if key in self._scorers and not replace:
-            raise RegistrationError(
-                "ScorerRegistry.register()",
-                "id",
-                scorer.id,
-                f"not yet registered for {scorer.principle.name}",
-                hint="Pass replace=True to replace it.",
-            )
-        self._scorers[key] = scorer
+        with self._lock:
+            if key in self._scorers and not replace:
+                raise RegistrationError(
+                    "ScorerRegistry.register()",
+                    "id",
+                    scorer.id,
+                    f"not yet registered for {scorer.principle.name}",
+                    hint="Pass replace=True to replace it.",
+                )
+            self._scorers[key] = scorer
 
     def get(self, principle: Principle, scorer_id: str) -> Scorer:
         """Return a registered scorer.
@@ -133,53 +163,80 @@ class ScorerRegistry:
         ------
         RegistrationError
             If no scorer of that id is registered for the principle.
+        PluginLoadError
+            If the plug-ins are not loaded yet and one fails to load (see
+            the class Notes: the next look-up retries).
         """
-        self._load_plugins()
-        try:
-            return self._scorers[(principle, scorer_id)]
-        except KeyError:
+        with self._lock:
+            self._load_plugins()
+            scorer = self._scorers.get((principle, scorer_id))
+            if scorer is not None:
+                return scorer
             known = [i for (p, i) in self._scorers if p is principle]
-            raise RegistrationError(
-                "ScorerRegistry.get()",
-                "scorer_id",
-                scorer_id,
-                f"a scorer registered for {principle.name} ({', '.join(known)})",
-            ) from None
+        raise RegistrationError(
+            "ScorerRegistry.get()",
+            "scorer_id",
+            scorer_id,
+            f"a scorer registered for {principle.name} ({', '.join(known)})",
+        )
 
     def available(self) -> list[tuple[Principle, str, str]]:
-        """List (principle, id, version) of every registered scorer."""
-        self._load_plugins()
+        """List (principle, id, version) of every registered scorer.
+
+        Raises
+        ------
+        PluginLoadError
+            If the plug-ins are not loaded yet and one fails to load (see
+            the class Notes: the next look-up retries).
+        """
+        with self._lock:
+            self._load_plugins()
+            items = list(self._scorers.items())
         return sorted(
-            ((p, i, s.version) for (p, i), s in self._scorers.items()),
+            ((p, i, s.version) for (p, i), s in items),
             key=lambda t: (t[0].value, t[1]),
         )
 
     def _load_plugins(self) -> None:
-        if self._plugins_loaded:
+        """Load the plug-ins once, all or nothing; the caller holds the lock."""
+        if self._plugins_loaded or self._loading:
+            # _loading: a look-up from plug-in code during this thread's load
             return
-        self._plugins_loaded = True
         if os.environ.get("KAMPALA_NO_PLUGINS") == "1":
+            self._plugins_loaded = True
             return
-        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-            dist = ep.dist.name if ep.dist is not None else "unknown distribution"
-            try:
-                obj: Any = ep.load()
-                is_factory = isinstance(obj, type) or (
-                    callable(obj) and not hasattr(obj, "score")
-                )
-                made = obj() if is_factory else obj
-                scorers: Iterable[Any] = (
-                    made if isinstance(made, list | tuple) else [made]
-                )
-                for scorer in scorers:
-                    self.register(scorer)
-            except Exception as exc:
-                raise PluginLoadError(
-                    f"plug-in {ep.name!r} of {dist}",
-                    "entry point",
-                    ep.value,
-                    f"a scorer (or a callable returning scorers) in group "
-                    f"{ENTRY_POINT_GROUP!r}",
-                    hint=f"Loading failed: {exc}. Set KAMPALA_NO_PLUGINS=1 to skip "
-                    "plug-ins.",
-                ) from exc
+        before = dict(self._scorers)
+        self._loading = True
+        try:
+            for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+                self._load_entry_point(ep)
+        except BaseException:
+            # drop whatever this load registered, and let the next look-up retry
+            self._scorers.clear()
+            self._scorers.update(before)
+            raise
+        finally:
+            self._loading = False
+        self._plugins_loaded = True
+
+    def _load_entry_point(self, ep: Any) -> None:
+        dist = ep.dist.name if ep.dist is not None else "unknown distribution"
+        try:
+            obj: Any = ep.load()
+            is_factory = isinstance(obj, type) or (
+                callable(obj) and not hasattr(obj, "score")
+            )
+            made = obj() if is_factory else obj
+            scorers: Iterable[Any] = made if isinstance(made, list | tuple) else [made]
+            for scorer in scorers:
+                self.register(scorer)
+        except Exception as exc:
+            raise PluginLoadError(
+                f"plug-in {ep.name!r} of {dist}",
+                "entry point",
+                ep.value,
+                f"a scorer (or a callable returning scorers) in group "
+                f"{ENTRY_POINT_GROUP!r}",
+                hint=f"Loading failed: {exc}. Set KAMPALA_NO_PLUGINS=1 to skip "
+                "plug-ins.",
+            ) from exc

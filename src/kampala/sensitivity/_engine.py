@@ -143,7 +143,7 @@ class Problem:
             self.framework = data.framework
             self.units = data.unit_codes
             self.unit_names = data.unit_names
-        spec.validate(methodology, self.framework)
+        spec.validate(methodology, self.framework, registry=registry)
         agg = methodology.aggregate
         nominal_fw = agg.weighted_framework(self.framework)
         #: weighted (non-root) nodes, in framework order

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import numpy as np
@@ -33,9 +33,7 @@ from kampala.errors import (
     ParameterTypeError,
     ParameterValueError,
 )
-
-if TYPE_CHECKING:
-    from kampala.scoring import MethodologyRef
+from kampala.scoring import MethodologyRef
 
 __all__ = ["OneAtATime", "WeightDerivatives", "one_at_a_time", "weight_derivatives"]
 
@@ -252,6 +250,20 @@ def _methodology_dict(ref: MethodologyRef | None) -> dict[str, Any] | None:
     return None if ref is None else attrs.asdict(ref)
 
 
+def _as_methodology(where: str, methodology: Any) -> MethodologyRef | None:
+    """Validate the ``methodology`` argument: a `MethodologyRef` or None."""
+    if methodology is None or isinstance(methodology, MethodologyRef):
+        return methodology
+    raise ParameterTypeError(
+        where,
+        "methodology",
+        methodology,
+        "a MethodologyRef or None",
+        hint="Pass the methodology of the analysed result, such as "
+        "top_level(result).methodology, or the .ref of a Methodology.",
+    )
+
+
 # ---------------------------------------------------------------------------
 # derivatives and elasticities
 # ---------------------------------------------------------------------------
@@ -287,13 +299,17 @@ class WeightDerivatives:
     >>> from kampala.scorecard import kps1
     >>> from kampala.sensitivity import top_level, weight_derivatives
     >>> top = top_level(kps1().run(sample_portfolio()))
-    >>> res = weight_derivatives(top.X, top.weights, labels=top.units)
+    >>> res = weight_derivatives(
+    ...     top.X, top.weights, labels=top.units, methodology=top.methodology
+    ... )
     >>> u = res.labels.index("PE-HEA-001")
     >>> dict(zip(top.components, res.derivative[u].round(3).tolist()))
     {'P1': 0.023, 'P2': 0.063, 'P3': -0.107, 'P4': 0.054, 'P5': -0.033}
     >>> derivative, elasticity = res
     >>> elasticity.shape
     (36, 5)
+    >>> res.methodology.id, res.methodology.version  # carried from the scorecard
+    ('KPS', '1')
     """
 
     labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
@@ -333,7 +349,11 @@ class WeightDerivatives:
 
 
 def weight_derivatives(
-    X: npt.ArrayLike, w0: npt.ArrayLike, *, labels: Sequence[str] | None = None
+    X: npt.ArrayLike,
+    w0: npt.ArrayLike,
+    *,
+    labels: Sequence[str] | None = None,
+    methodology: MethodologyRef | None = None,
 ) -> WeightDerivatives:
     r"""Differentiate every composite score with respect to every weight.
 
@@ -352,6 +372,10 @@ def weight_derivatives(
         Nominal weights, >= 0 with a positive sum.
     labels : sequence of str, default=None
         Unit labels; default ``"0"``, ``"1"``, ... .
+    methodology : MethodologyRef, default=None
+        The methodology of the result that ``X`` was taken from, recorded
+        on the returned result: typically ``top.methodology`` for
+        ``top = top_level(scorecard)``. None when unknown.
 
     Returns
     -------
@@ -366,7 +390,8 @@ def weight_derivatives(
         and column), a weight is negative or not finite, the weights sum to
         0, or the shapes do not match.
     ParameterTypeError
-        If ``X`` or ``w0`` is not numeric.
+        If ``X`` or ``w0`` is not numeric, or ``methodology`` is not a
+        `MethodologyRef` or None.
 
     Warns
     -----
@@ -403,6 +428,7 @@ def weight_derivatives(
     where = "weight_derivatives()"
     x, names = _as_matrix(where, X, labels)
     w = _as_weights(where, w0, x.shape[1], normalise=False)
+    ref = _as_methodology(where, methodology)
     total = float(w.sum())
     s = _scores(x, w) / total
     derivative = (x - s[:, None]) / total
@@ -424,6 +450,7 @@ def weight_derivatives(
         scores=s,
         derivative=derivative,
         elasticity=elasticity,
+        methodology=ref,
     )
 
 
@@ -453,6 +480,10 @@ class OneAtATime:
         New score minus nominal score, per unit and perturbed weight.
     rank_change : ndarray of shape (n_units, n_criteria)
         New rank minus nominal rank (negative = moved up).
+    methodology : MethodologyRef or None
+        The methodology whose top level was analysed, when known.
+    kampala_version, numpy_version : str
+        Library versions that produced the result.
 
     See Also
     --------
@@ -468,11 +499,16 @@ class OneAtATime:
     >>> from kampala.scorecard import kps1
     >>> from kampala.sensitivity import one_at_a_time, top_level
     >>> top = top_level(kps1().run(sample_portfolio()))
-    >>> res = one_at_a_time(top.X, top.weights, delta=0.5, labels=top.units)
+    >>> res = one_at_a_time(
+    ...     top.X, top.weights, delta=0.5, labels=top.units,
+    ...     methodology=top.methodology,
+    ... )
     >>> res.perturbed_weights[0].round(3).tolist()  # P1 raised, then rescaled
     [0.273, 0.182, 0.182, 0.182, 0.182]
     >>> dict(zip(top.components, res.mean_abs_rank_shift.round(2).tolist()))
     {'P1': 0.56, 'P2': 0.78, 'P3': 0.67, 'P4': 0.5, 'P5': 0.44}
+    >>> res.methodology == top.methodology
+    True
     """
 
     labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
@@ -528,6 +564,7 @@ def one_at_a_time(
     delta: float = 0.1,
     *,
     labels: Sequence[str] | None = None,
+    methodology: MethodologyRef | None = None,
 ) -> OneAtATime:
     r"""Raise each weight in turn by a relative ``delta`` and see what moves.
 
@@ -546,6 +583,10 @@ def one_at_a_time(
         lowers it by 10 %).
     labels : sequence of str, default=None
         Unit labels; default ``"0"``, ``"1"``, ... .
+    methodology : MethodologyRef, default=None
+        The methodology of the result that ``X`` was taken from, recorded
+        on the returned result: typically ``top.methodology`` for
+        ``top = top_level(scorecard)``. None when unknown.
 
     Returns
     -------
@@ -558,7 +599,8 @@ def one_at_a_time(
         For a missing or infinite value in ``X`` (naming the unit and
         column), invalid weights, or ``delta`` not finite or <= -1.
     ParameterTypeError
-        If an argument is not numeric.
+        If an argument is not numeric, or ``methodology`` is not a
+        `MethodologyRef` or None.
 
     See Also
     --------
@@ -597,6 +639,7 @@ def one_at_a_time(
             "a finite number > -1",
             hint="A relative change of -1 or less would make a weight <= 0.",
         )
+    ref = _as_methodology(where, methodology)
     s0 = _scores(x, w)
     r0 = _ranks1(x, w)
     perturbed = np.empty((m, m))
@@ -618,4 +661,5 @@ def one_at_a_time(
         perturbed_weights=perturbed,
         score_change=change,
         rank_change=rank_change,
+        methodology=ref,
     )

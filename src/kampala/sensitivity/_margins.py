@@ -40,6 +40,7 @@ from kampala.sensitivity._local import (
     _array_repr,
     _as_int,
     _as_matrix,
+    _as_methodology,
     _as_weights,
     _frozen,
     _frozen_int,
@@ -187,12 +188,16 @@ class MarginResult:
     >>> from kampala.scorecard import kps1
     >>> from kampala.sensitivity import rank_margins, top_level
     >>> top = top_level(kps1().run(sample_portfolio()))
-    >>> res = rank_margins(top.X, top.weights, labels=top.units)
+    >>> res = rank_margins(
+    ...     top.X, top.weights, labels=top.units, methodology=top.methodology
+    ... )
     >>> u = res.labels.index("PE-HEA-001")
     >>> int(res.ranks[u]), res.rival[u], round(float(res.margin[u]), 3)
     (1, 'PE-WAS-006', 0.04)
     >>> res.boundary_weights[u].round(2).tolist()  # 0.02 moved from P2 to P1
     [0.22, 0.18, 0.2, 0.2, 0.2]
+    >>> res.methodology == top.methodology
+    True
     """
 
     labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
@@ -243,7 +248,11 @@ class MarginResult:
 
 
 def rank_margins(
-    X: npt.ArrayLike, w0: npt.ArrayLike, *, labels: Sequence[str] | None = None
+    X: npt.ArrayLike,
+    w0: npt.ArrayLike,
+    *,
+    labels: Sequence[str] | None = None,
+    methodology: MethodologyRef | None = None,
 ) -> MarginResult:
     r"""Smallest weight change (L1) at which each unit's order can change.
 
@@ -263,6 +272,10 @@ def rank_margins(
         Nominal weights, >= 0 with a positive sum (rescaled to sum to 1).
     labels : sequence of str, default=None
         Unit labels; default ``"0"``, ``"1"``, ... .
+    methodology : MethodologyRef, default=None
+        The methodology of the result that ``X`` was taken from, recorded
+        on the returned result: typically ``top.methodology`` for
+        ``top = top_level(scorecard)``. None when unknown.
 
     Returns
     -------
@@ -277,7 +290,8 @@ def rank_margins(
         column), negative or non-finite weights, weights summing to 0 or
         mismatched shapes.
     ParameterTypeError
-        If ``X`` or ``w0`` is not numeric.
+        If ``X`` or ``w0`` is not numeric, or ``methodology`` is not a
+        `MethodologyRef` or None.
 
     See Also
     --------
@@ -328,6 +342,7 @@ def rank_margins(
     where = "rank_margins()"
     x, names = _as_matrix(where, X, labels)
     w = _as_weights(where, w0, x.shape[1])
+    ref = _as_methodology(where, methodology)
     n = x.shape[0]
     G = _pairwise_sign(x, w)
     pairwise = np.full((n, n), np.inf)
@@ -357,6 +372,7 @@ def rank_margins(
         rival_index=rival_index,
         boundary_weights=boundary,
         pairwise=pairwise,
+        methodology=ref,
     )
 
 
@@ -420,12 +436,16 @@ class TopKMarginResult:
     >>> from kampala.scorecard import kps1
     >>> from kampala.sensitivity import top_level, topk_margins
     >>> top = top_level(kps1().run(sample_portfolio()))
-    >>> res = topk_margins(top.X, top.weights, k=1, labels=top.units)
+    >>> res = topk_margins(
+    ...     top.X, top.weights, k=1, labels=top.units, methodology=top.methodology
+    ... )
     >>> [label for label, first in zip(res.labels, res.in_top) if first]
     ['PE-HEA-001']
     >>> u = res.labels.index("PE-HEA-001")
     >>> round(float(res.margin[u]), 3), res.crossing[u]
     (0.04, ('PE-WAS-006',))
+    >>> res.to_dict()["methodology"]["id"]
+    'KPS'
     """
 
     labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
@@ -710,6 +730,7 @@ def topk_margins(
     k: int,
     *,
     labels: Sequence[str] | None = None,
+    methodology: MethodologyRef | None = None,
 ) -> TopKMarginResult:
     r"""Smallest weight change (L1) that moves each unit across the top-k line.
 
@@ -730,6 +751,10 @@ def topk_margins(
         always in and every margin is ``inf``.
     labels : sequence of str, default=None
         Unit labels; default ``"0"``, ``"1"``, ... .
+    methodology : MethodologyRef, default=None
+        The methodology of the result that ``X`` was taken from, recorded
+        on the returned result: typically ``top.methodology`` for
+        ``top = top_level(scorecard)``. None when unknown.
 
     Returns
     -------
@@ -743,7 +768,8 @@ def topk_margins(
         For a missing or infinite value in ``X`` (naming the unit and
         column), invalid weights or ``k < 1``.
     ParameterTypeError
-        If an argument has the wrong type.
+        If an argument has the wrong type (``methodology``: a
+        `MethodologyRef` or None).
 
     See Also
     --------
@@ -807,6 +833,7 @@ def topk_margins(
     x, names = _as_matrix(where, X, labels)
     w = _as_weights(where, w0, x.shape[1])
     kk = _as_int(where, "k", k, 1)
+    ref = _as_methodology(where, methodology)
     n, m = x.shape
     G = _pairwise_sign(x, w)
     ranks = _ranks_from_pairs(G)
@@ -840,6 +867,7 @@ def topk_margins(
         margin=margin,
         boundary_weights=boundary,
         crossing=crossing,
+        methodology=ref,
     )
 
 

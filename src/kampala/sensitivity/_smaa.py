@@ -40,6 +40,7 @@ from kampala.sensitivity._local import (
     _as_float_array,
     _as_int,
     _as_matrix,
+    _as_methodology,
     _competition_ranks,
     _frozen,
     _methodology_dict,
@@ -583,12 +584,16 @@ class SMAAResult:
     >>> from kampala.scorecard import kps1
     >>> from kampala.sensitivity import smaa, top_level
     >>> top = top_level(kps1().run(sample_portfolio()))
-    >>> res = smaa(top.X, n=2000, labels=top.units, rng=0)
+    >>> res = smaa(
+    ...     top.X, n=2000, labels=top.units, methodology=top.methodology, rng=0
+    ... )
     >>> bool(np.allclose(res.acceptability.sum(axis=1), 1.0))  # every rank
     True
     >>> best = np.argsort(-res.first_rank)[:3]
     >>> [(res.labels[u], round(float(res.first_rank[u]), 2)) for u in best]
     [('PE-WAS-006', 0.34), ('PE-AGR-004', 0.31), ('PE-HEA-001', 0.18)]
+    >>> res.methodology.id, res.methodology.version  # carried from the scorecard
+    ('KPS', '1')
     """
 
     labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
@@ -691,6 +696,7 @@ def smaa(
     thin: int = 10,
     chains: int = 100,
     chunk_size: int | None = None,
+    methodology: MethodologyRef | None = None,
     rng: SeedLike = None,
 ) -> SMAAResult:
     r"""SMAA-2 analysis: how much of the weight space supports each rank.
@@ -729,6 +735,10 @@ def smaa(
         Weight vectors scored and ranked at a time; bounds memory to about
         ``n_units * chunk_size`` values. Default: about $2^{20}$ values per
         chunk. It never changes the results.
+    methodology : MethodologyRef, default=None
+        The methodology of the result that ``X`` was taken from, recorded
+        on the returned result: typically ``top.methodology`` for
+        ``top = top_level(scorecard)``. None when unknown.
     rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
         Source of randomness, passed to `numpy.random.default_rng`.
         `None` draws fresh OS entropy. An int or `SeedSequence` makes
@@ -748,7 +758,8 @@ def smaa(
         or without interior; an unknown meta-weight scheme; a count out of
         range.
     ParameterTypeError
-        If an argument has the wrong type.
+        If an argument has the wrong type (``methodology``: a
+        `MethodologyRef` or None).
 
     See Also
     --------
@@ -827,6 +838,7 @@ def smaa(
         if chunk_size is None
         else _as_int(where, "chunk_size", chunk_size, 1)
     )
+    ref = _as_methodology(where, methodology)
     gen = np.random.default_rng(rng)
     W = _sample(where, m, nn, cons, bi, th, ch, gen)
 
@@ -875,4 +887,5 @@ def smaa(
         weight_std=W.std(axis=0),
         weight_min=W.min(axis=0),
         weight_max=W.max(axis=0),
+        methodology=ref,
     )

@@ -10,7 +10,9 @@ ones of SMAA (`smaa`).
 `top_level` extracts $X$ and $w$ from a `Scorecard` or a
 `CompositeResult`; units without a score on every top-level component are
 left out (the renormalisation of missing components would make their score
-non-linear in the weights) and listed in ``excluded``.
+non-linear in the weights) and listed in ``excluded``. It also keeps the
+result's methodology reference: pass ``methodology=top.methodology`` to the
+analyses so that their results record which methodology they examined.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala.errors import MethodologyError
-from kampala.scoring import CompositeResult
+from kampala.scoring import CompositeResult, MethodologyRef
 
 __all__ = ["TopLevel", "top_level"]
 
@@ -45,6 +47,11 @@ class TopLevel:
         Component codes.
     excluded : tuple of str
         Units left out because a component has no score.
+    methodology : MethodologyRef
+        The methodology of the result the top level was extracted from.
+        Pass it on as ``methodology=top.methodology`` to `smaa`,
+        `rank_margins`, `topk_margins`, `weight_derivatives` or
+        `one_at_a_time` so that their results carry it.
 
     Examples
     --------
@@ -56,6 +63,8 @@ class TopLevel:
     ((36, 5), ('P1', 'P2', 'P3', 'P4', 'P5'))
     >>> len(top.excluded), top.excluded[:2]  # a principle without a score
     (12, ('PE-TEL-003', 'PE-TEL-004'))
+    >>> top.methodology.id, top.methodology.version
+    ('KPS', '1')
     """
 
     X: FloatArray
@@ -63,6 +72,7 @@ class TopLevel:
     units: tuple[str, ...]
     components: tuple[str, ...]
     excluded: tuple[str, ...]
+    methodology: MethodologyRef
 
 
 def top_level(result: Any) -> TopLevel:
@@ -76,6 +86,8 @@ def top_level(result: Any) -> TopLevel:
     Returns
     -------
     TopLevel
+        Component scores, nominal weights, units kept and left out, and the
+        result's methodology reference.
 
     Raises
     ------
@@ -88,9 +100,12 @@ def top_level(result: Any) -> TopLevel:
     --------
     >>> from kampala import Methodology
     >>> from kampala.data import sample_portfolio
-    >>> top = top_level(Methodology.default().run(sample_portfolio()))
+    >>> card = Methodology.default().run(sample_portfolio())
+    >>> top = top_level(card)
     >>> top.components, round(float(top.weights.sum()), 12)
     (('P1', 'P2', 'P3', 'P4', 'P5'), 1.0)
+    >>> top.methodology == card.methodology
+    True
     """
     composite: CompositeResult = getattr(result, "result", result)
     if not isinstance(composite, CompositeResult):
@@ -142,4 +157,5 @@ def top_level(result: Any) -> TopLevel:
         units=units,
         components=tuple(components),
         excluded=excluded,
+        methodology=composite.methodology,
     )

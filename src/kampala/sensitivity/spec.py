@@ -24,13 +24,14 @@ $[0, 1)$ into a value for that part:
 
 `UncertaintySpec.validate` checks every factor against a methodology and its
 framework: a factor that names a step, level, node, scorer or parameter the
-methodology does not have is an error that says so.
+methodology does not have, or that offers a value the step or scorer rejects,
+is an error that says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -39,9 +40,17 @@ import scipy.special
 
 from kampala.composite.aggregate import Aggregate, LevelRule
 from kampala.composite.impute import Impute
-from kampala.errors import ParameterTypeError, ParameterValueError
+from kampala.errors import (
+    MethodologyError,
+    ParameterTypeError,
+    ParameterValueError,
+    RegistrationError,
+)
 from kampala.framework import Framework
-from kampala.scoring import _STEP_TYPES, Methodology
+from kampala.scoring import _STEP_TYPES, Methodology, ScorerSpec
+
+if TYPE_CHECKING:
+    from kampala.principles import Scorer, ScorerRegistry
 
 __all__ = [
     "DirichletWeights",
@@ -462,6 +471,19 @@ class ScorerParameter:
     ('P3.diversity_target', ['3', '4', '5'])
     >>> kps = kps1()
     >>> UncertaintySpec(factors=[factor]).validate(kps, methodology_framework(kps))
+
+    Every value must be one the scorer accepts; validation builds the scorer
+    with each value, so the scorer's own rules apply:
+
+    >>> UncertaintySpec(factors=[ScorerParameter(
+    ...     principle=3, param="diversity_target", values=[1, 5])]).validate(
+    ...     kps, methodology_framework(kps))
+    Traceback (most recent call last):
+        ...
+    kampala.errors.ParameterValueError: factor 'P3.diversity_target': 'values'
+    must be valid values of parameter 'diversity_target' of scorer
+    'kps.inclusive-partnership' (got 1). InclusivePartnershipScorer():
+    'diversity_target' must be an integer >= 2 (got 1).
     """
 
     principle: int
@@ -587,14 +609,42 @@ class UncertaintySpec:
                 out.append(1)
         return tuple(out)
 
-    def validate(self, methodology: Methodology, framework: Framework) -> None:
+    def validate(
+        self,
+        methodology: Methodology,
+        framework: Framework,
+        *,
+        registry: ScorerRegistry | None = None,
+    ) -> None:
         """Check every factor against a methodology and its framework.
+
+        Each value of a `SettingChoice` is applied to the methodology's step,
+        and each value of a `ScorerParameter` builds the methodology's scorer
+        with that value, so a value the step or scorer rejects is reported
+        here, before any sampling, rather than in the middle of an analysis.
+
+        Parameters
+        ----------
+        methodology : Methodology
+            The nominal methodology.
+        framework : Framework
+            Its framework (for a scorecard, `methodology_framework`).
+        registry : ScorerRegistry, default=None
+            Where to find the scorers whose parameters vary; the default
+            registry if None. A scorer the registry does not have (or has in
+            another version) is not built here: its parameter names are
+            checked against the methodology only, and its values when the
+            analysis resolves it.
 
         Raises
         ------
         ParameterValueError
             Naming the factor and the step, level, node, scorer or parameter
-            that the methodology does not have.
+            that the methodology does not have, or the first value of a
+            factor that its step or scorer rejects (the hint gives the
+            step's or scorer's own message).
+        PluginLoadError
+            If the registry's plug-ins fail to load.
         """
         kinds = {s.kind for s in methodology.steps}
         weighted_levels = sorted(
@@ -715,24 +765,75 @@ class UncertaintySpec:
                             "a node of the framework other than the root",
                         )
             else:
-                specs = {s.principle: s for s in methodology.scorers}
-                if f.principle not in specs:
-                    raise ParameterValueError(
-                        where,
-                        "principle",
-                        f.principle,
-                        f"a principle with a scorer in {methodology.id!r} "
-                        f"({sorted(specs)})",
-                    )
-                params = specs[f.principle].params
-                if f.param not in params:
-                    raise ParameterValueError(
-                        where,
-                        "param",
-                        f.param,
-                        f"a parameter of scorer {specs[f.principle].id!r} "
-                        f"({', '.join(sorted(params)) or 'none'})",
-                    )
+                _check_scorer_parameter(f, where, methodology, registry)
+
+
+def _check_scorer_parameter(
+    f: ScorerParameter,
+    where: str,
+    methodology: Methodology,
+    registry: ScorerRegistry | None,
+) -> None:
+    """Check a scorer parameter's name and values against the scorer itself.
+
+    The values are checked by building the scorer exactly as an analysis
+    does (`kampala.scorecard._resolve`), so the scorer's own validation
+    applies and no rule is repeated here.
+    """
+    from kampala.principles import default_registry
+    from kampala.scorecard import _resolve
+
+    specs = {s.principle: s for s in methodology.scorers}
+    if f.principle not in specs:
+        raise ParameterValueError(
+            where,
+            "principle",
+            f.principle,
+            f"a principle with a scorer in {methodology.id!r} ({sorted(specs)})",
+        )
+    spec = specs[f.principle]
+    reg = default_registry if registry is None else registry
+    nominal: Scorer | None
+    try:
+        nominal = _resolve(spec, reg)
+    except (RegistrationError, MethodologyError):
+        # the methodology does not run with this registry at all; that is
+        # reported where its scorers are resolved, not as a factor's fault
+        nominal = None
+    params = set(spec.params)
+    if nominal is not None:
+        params.update(nominal.params())
+    if f.param not in params:
+        raise ParameterValueError(
+            where,
+            "param",
+            f.param,
+            f"a parameter of scorer {spec.id!r} "
+            f"({', '.join(sorted(params)) or 'none'})",
+        )
+    if nominal is None:
+        return
+    expected = f"valid values of parameter {f.param!r} of scorer {spec.id!r}"
+    for value in f.values:
+        try:
+            variant = ScorerSpec(
+                principle=spec.principle,
+                id=spec.id,
+                version=spec.version,
+                params={**spec.params, f.param: value},
+            )
+        except MethodologyError as exc:  # not JSON-serialisable
+            raise ParameterValueError(
+                where, "values", value, expected, hint=str(exc)
+            ) from exc
+        try:
+            _resolve(variant, reg)
+        except MethodologyError as exc:
+            # _resolve wraps the scorer's own error; show that one
+            cause = exc.__cause__ if exc.__cause__ is not None else exc
+            raise ParameterValueError(
+                where, "values", value, expected, hint=str(cause)
+            ) from cause
 
 
 def aggregation_choice(
