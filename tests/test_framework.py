@@ -248,6 +248,12 @@ def test_nodes_must_be_nodes() -> None:
         ({"code": "a", "level": 1.5}, r"'level' must be an integer >= 1"),
         ({"code": "a", "target": float("nan")}, r"'target' must be a finite number"),
         ({"code": "a", "scale_factor": "2"}, r"'scale_factor' must be a finite number"),
+        (
+            {"code": "a", "scale_factor": 0},
+            r"'scale_factor' must be a finite number > 0",
+        ),
+        ({"code": "a", "scale_factor": -1000}, r"'scale_factor' must be .* > 0"),
+        ({"code": "a", "scale_factor": float("inf")}, r"'scale_factor' must be"),
     ],
 )
 def test_node_field_errors(kwargs: dict[str, object], match: str) -> None:

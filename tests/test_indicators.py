@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from kampala import DataFormatError, Framework, IndicatorSet, Node
+from kampala import DataFormatError, Framework, IndicatorSet, Node, ParameterValueError
 from tests.strategies import indicator_sets
 
 
@@ -102,6 +102,22 @@ def test_select_units_keeps_everything_aligned(data: IndicatorSet) -> None:
     assert sub.group("g") == ("G1", None)
     assert sub.denominators["pop"].tolist() == [1.0, 4.0]
     np.testing.assert_array_equal(sub.values, [[1.0, np.nan], [5.0, 6.0]])
+
+
+@pytest.mark.parametrize(
+    "mask",
+    [
+        np.array([True, False]),  # one value short
+        np.array([2, 0, 0]),  # row numbers, not a mask
+        np.array([1, 0, 1]),  # 0/1 integers are not booleans
+        np.array([[True, False, True]]),  # wrong shape
+    ],
+)
+def test_select_units_needs_one_boolean_per_unit(
+    data: IndicatorSet, mask: np.ndarray
+) -> None:
+    with pytest.raises(ParameterValueError, match=r"a boolean array of shape \(3,\)"):
+        data.select_units(mask)
 
 
 def test_to_records(data: IndicatorSet) -> None:

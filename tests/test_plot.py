@@ -51,7 +51,7 @@ def test_sobol_bars_draws_both_indices_per_factor(spec: sa.UncertaintySpec) -> N
     kps = Methodology.default()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateIndicatorWarning)
-        si = sa.sensitivity_analysis(kps, sample_portfolio(), spec, n=16, rng=0)
+        si = sa.sensitivity_analysis(kps, sample_portfolio(), spec, n=64, rng=0)
     ax = plot.sobol_bars(si)
     assert [t.get_text() for t in ax.get_yticklabels()] == list(si.factors)
     widths = sorted(round(p.get_width(), 12) for p in ax.patches)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -146,7 +147,46 @@ def test_public_object_has_a_doctest_example(obj: object) -> None:
     assert ">>>" in examples, "the Examples section has no doctest"
 
 
+def _public_members() -> list[tuple[str, object]]:
+    """Public methods and properties that the public classes define themselves.
+
+    Members of protocols (``Scorer``) are declarations, not code, and are left
+    out; so are names starting with an underscore.
+    """
+    found = []
+    for name, cls in PUBLIC_OBJECTS:
+        if not inspect.isclass(cls) or getattr(cls, "_is_protocol", False):
+            continue
+        for attr, member in vars(cls).items():
+            func = member
+            if isinstance(func, (staticmethod, classmethod)):
+                func = func.__func__
+            elif isinstance(func, property):
+                func = func.fget
+            elif isinstance(func, functools.cached_property):
+                func = func.func
+            if attr.startswith("_") or not inspect.isfunction(func):
+                continue
+            found.append((f"{name}.{attr}", func))
+    return found
+
+
+PUBLIC_MEMBERS = _public_members()
+
+
+@pytest.mark.parametrize(
+    "func", [f for _, f in PUBLIC_MEMBERS], ids=[n for n, _ in PUBLIC_MEMBERS]
+)
+def test_public_method_has_a_doctest_example(func: object) -> None:
+    doc = inspect.getdoc(func) or ""
+    _, sep, examples = doc.partition("\nExamples\n--------\n")
+    assert sep, "no numpydoc 'Examples' section"
+    assert ">>>" in examples, "the Examples section has no doctest"
+
+
 def test_public_object_walk_finds_the_api() -> None:
     names = {name for name, _ in PUBLIC_OBJECTS}
     assert {"kampala.Methodology", "kampala.io.read_iati"} <= names
     assert len(PUBLIC_OBJECTS) > 100
+    members = {name for name, _ in PUBLIC_MEMBERS}
+    assert {"kampala.Methodology.run", "kampala.Scorecard.explain"} <= members

@@ -402,7 +402,26 @@ class PortfolioValidationError(ExceptionGroup, KampalaError):
         return self.message
 
     def derive(self, excs: Sequence[Exception]) -> PortfolioValidationError:  # type: ignore[override]
-        """Return a group of a subset of the errors (used by ``split``)."""
+        """Return a group of a subset of the errors (used by ``split``, ``subgroup``).
+
+        Examples
+        --------
+        >>> from kampala.errors import PortfolioValidationError, RecordValidationError
+        >>> err = PortfolioValidationError("portfolio.csv", [
+        ...     RecordValidationError("partnership 'A'", "budget_usd", -1.0, ">= 0"),
+        ...     RecordValidationError("partnership 'B'", "title", "", "non-empty"),
+        ... ])
+        >>> sub = err.derive(err.exceptions[:1])
+        >>> type(sub).__name__, sub.source, len(sub.exceptions)
+        ('PortfolioValidationError', 'portfolio.csv', 1)
+
+        ``split`` and ``subgroup`` use it, so their parts keep the type and source:
+
+        >>> titles, others = err.split(lambda e: e.field == "title")
+        >>> print(titles)
+        portfolio.csv: 1 problem(s)
+          partnership 'B': 'title' must be non-empty (got '').
+        """
         return PortfolioValidationError(self.source, excs)
 
     def __reduce__(self) -> tuple[Any, ...]:

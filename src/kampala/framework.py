@@ -43,6 +43,19 @@ def _check_number(instance: Node, attribute: attrs.Attribute[Any], value: Any) -
         )
 
 
+def _check_scale_factor(
+    instance: Node, attribute: attrs.Attribute[float], value: Any
+) -> None:
+    if not _is_number(value) or not math.isfinite(value) or value <= 0:
+        raise FrameworkError(
+            f"node {instance.code!r}",
+            "scale_factor",
+            value,
+            "a finite number > 0",
+            hint="Denominators are divided by it; use 1 for none.",
+        )
+
+
 def _check_direction(
     instance: Node, attribute: attrs.Attribute[int], value: int
 ) -> None:
@@ -117,6 +130,7 @@ class Node:
     scale_factor : float, default=1.0
         Denominators are divided by this factor before they divide the
         indicator (so 1000 turns "per person" into "per thousand people").
+        Must be finite and > 0.
     unit : str, default=""
         Unit of measurement, for display.
 
@@ -145,7 +159,7 @@ class Node:
     )
     target: float | None = attrs.field(default=None, validator=_check_number)
     denominator: str | None = attrs.field(default=None, validator=_opt_str)
-    scale_factor: float = attrs.field(default=1.0, validator=_check_number)
+    scale_factor: float = attrs.field(default=1.0, validator=_check_scale_factor)
     unit: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
     def __attrs_post_init__(self) -> None:
@@ -160,7 +174,19 @@ class Node:
             object.__setattr__(self, "name", self.code)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the node as a JSON-ready mapping."""
+        """Return the node as a JSON-ready mapping.
+
+        Examples
+        --------
+        >>> from kampala import Node
+        >>> node = Node(code="CO2", parent="Environ", direction=-1, unit="t")
+        >>> node.to_dict()
+        {'code': 'CO2', 'name': 'CO2', 'level': 1, 'parent': 'Environ', 'weight': 1.0,
+         'direction': -1, 'kind': 'indicator', 'target': None, 'denominator': None,
+         'scale_factor': 1.0, 'unit': 't'}
+        >>> Node(**node.to_dict()) == node
+        True
+        """
         return attrs.asdict(self)
 
 
@@ -365,22 +391,70 @@ class Framework:
     # -- structure -----------------------------------------------------------
     @property
     def indicator_codes(self) -> tuple[str, ...]:
-        """Codes of the indicators (leaves), in data-set column order."""
+        """Codes of the indicators (leaves), in data-set column order.
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="b", parent="P"), Node(code="a", parent="P"),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> fw.indicator_codes  # the order the nodes were given in
+        ('b', 'a')
+        """
         return self._indicators
 
     @property
     def aggregate_codes(self) -> tuple[str, ...]:
-        """Codes of the aggregates, lowest level first."""
+        """Codes of the aggregates, lowest level first.
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="T", level=3, kind="aggregate"),
+        ...     Node(code="P", level=2, kind="aggregate", parent="T"),
+        ...     Node(code="x", parent="P"),
+        ... ])
+        >>> fw.aggregate_codes  # whatever the order the nodes were given in
+        ('P', 'T')
+        """
         return self._aggregates
 
     @property
     def root(self) -> str | None:
-        """Code of the top aggregate, or ``None`` if there are no aggregates."""
+        """Code of the top aggregate, or ``None`` if there are no aggregates.
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="x", parent="P"),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> fw.root
+        'P'
+        >>> Framework(nodes=[Node(code="x"), Node(code="y")]).root is None
+        True
+        """
         return self._root
 
     @property
     def levels(self) -> tuple[int, ...]:
-        """The distinct aggregate levels, in increasing order."""
+        """The distinct aggregate levels, in increasing order.
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="x", parent="P"), Node(code="y", parent="T"),
+        ...     Node(code="P", level=2, kind="aggregate", parent="T"),
+        ...     Node(code="T", level=3, kind="aggregate"),
+        ... ])
+        >>> fw.levels
+        (2, 3)
+        """
         return tuple(sorted({self._by_code[c].level for c in self._aggregates}))
 
     def node(self, code: str) -> Node:
@@ -390,6 +464,16 @@ class Framework:
         ------
         FrameworkError
             If no node has this code.
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="x", parent="P", weight=2),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> fw.node("x").weight, fw.node("P").kind
+        (2.0, 'aggregate')
         """
         try:
             return self._by_code[code]
@@ -405,12 +489,36 @@ class Framework:
         return code in self._by_code
 
     def children(self, code: str) -> tuple[str, ...]:
-        """Codes of the direct children of an aggregate (empty for indicators)."""
+        """Codes of the direct children of an aggregate (empty for indicators).
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="x", parent="P"), Node(code="y", parent="T"),
+        ...     Node(code="P", level=2, kind="aggregate", parent="T"),
+        ...     Node(code="T", level=3, kind="aggregate"),
+        ... ])
+        >>> fw.children("T"), fw.children("P"), fw.children("x")
+        (('y', 'P'), ('x',), ())
+        """
         self.node(code)
         return self._children.get(code, ())
 
     def indicators_under(self, code: str) -> tuple[str, ...]:
-        """Codes of every indicator below ``code`` (itself if an indicator)."""
+        """Codes of every indicator below ``code`` (itself if an indicator).
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="x", parent="P"), Node(code="y", parent="T"),
+        ...     Node(code="P", level=2, kind="aggregate", parent="T"),
+        ...     Node(code="T", level=3, kind="aggregate"),
+        ... ])
+        >>> fw.indicators_under("T"), fw.indicators_under("P"), fw.indicators_under("y")
+        (('x', 'y'), ('x',), ('y',))
+        """
         node = self.node(code)
         if node.kind == "indicator":
             return (code,)
@@ -422,7 +530,15 @@ class Framework:
 
     @property
     def directions(self) -> npt.NDArray[np.float64]:
-        """Direction (+1/-1) of each indicator, in column order."""
+        """Direction (+1/-1) of each indicator, in column order.
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[Node(code="gdp"), Node(code="co2", direction=-1)])
+        >>> fw.directions
+        array([ 1., -1.])
+        """
         return _frozen_array([self._by_code[c].direction for c in self._indicators])
 
     # -- weights --------------------------------------------------------------
@@ -438,6 +554,18 @@ class Framework:
         ------
         FrameworkError
             If a code is unknown or the new weights are invalid.
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P"),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> fw.with_weights({"b": 3}).effective_weights().tolist()
+        [0.25, 0.75]
+        >>> fw.effective_weights().tolist()  # the original is unchanged
+        [0.5, 0.5]
         """
         for code in weights:
             self.node(code)
@@ -449,11 +577,37 @@ class Framework:
         )
 
     def with_equal_weights(self) -> Framework:
-        """Return a copy in which siblings all weigh the same."""
+        """Return a copy in which siblings all weigh the same.
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"),
+        ...     Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> fw.with_equal_weights().effective_weights().tolist()
+        [0.5, 0.5]
+        """
         return Framework(nodes=[attrs.evolve(n, weight=1.0) for n in self.nodes])
 
     def normalised_weight(self, code: str) -> float:
-        """Weight of a node divided by the sum of its siblings' weights."""
+        """Weight of a node divided by the sum of its siblings' weights.
+
+        The sum includes the node itself; the root's normalised weight is 1.
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"),
+        ...     Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> [fw.normalised_weight(code) for code in ("a", "b", "P")]
+        [0.25, 0.75, 1.0]
+        """
         node = self.node(code)
         if node.parent is None:
             return 1.0
@@ -476,6 +630,20 @@ class Framework:
         numpy.ndarray
             One weight per indicator, in column order, summing to 1 when the
             framework has a root.
+
+        Examples
+        --------
+        ``x`` and ``y`` share half of the root's weight, ``z`` has the other half:
+
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="x", parent="P"), Node(code="y", parent="P"),
+        ...     Node(code="z", parent="T"),
+        ...     Node(code="P", level=2, kind="aggregate", parent="T"),
+        ...     Node(code="T", level=3, kind="aggregate"),
+        ... ])
+        >>> fw.effective_weights().tolist()
+        [0.25, 0.25, 0.5]
         """
         out = np.empty(len(self._indicators))
         for i, code in enumerate(self._indicators):
@@ -513,7 +681,25 @@ class Framework:
     # -- construction and serialisation ---------------------------------------
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]]) -> Framework:
-        """Build a framework from mappings with `Node` field names."""
+        """Build a framework from mappings with `Node` field names.
+
+        Raises
+        ------
+        FrameworkError
+            If a mapping has a key that is not a `Node` field, or the nodes do
+            not form a valid framework.
+
+        Examples
+        --------
+        >>> from kampala import Framework
+        >>> fw = Framework.from_records([
+        ...     {"code": "a", "parent": "P", "weight": 3},
+        ...     {"code": "b", "parent": "P"},
+        ...     {"code": "P", "level": 2, "kind": "aggregate"},
+        ... ])
+        >>> fw.indicator_codes, fw.root, fw.node("a").weight
+        (('a', 'b'), 'P', 3.0)
+        """
         nodes = []
         for rec in records:
             try:
@@ -528,13 +714,43 @@ class Framework:
         return cls(nodes=nodes)
 
     def to_records(self) -> list[dict[str, Any]]:
-        """Return the nodes as JSON-ready mappings (inverse of `from_records()`)."""
+        """Return the nodes as JSON-ready mappings (inverse of `from_records()`).
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="x", parent="P"),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> [(r["code"], r["level"], r["kind"], r["parent"]) for r in fw.to_records()]
+        [('x', 1, 'indicator', 'P'), ('P', 2, 'aggregate', None)]
+        >>> Framework.from_records(fw.to_records()) == fw
+        True
+        """
         return [n.to_dict() for n in self.nodes]
 
     def subset(self, indicators: Sequence[str]) -> Framework:
         """Return the framework restricted to the given indicators.
 
         Aggregates left without any indicator below them are dropped.
+
+        Raises
+        ------
+        FrameworkError
+            If a code is not an indicator of the framework.
+
+        Examples
+        --------
+        >>> from kampala import Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="x", parent="P"), Node(code="y", parent="T"),
+        ...     Node(code="P", level=2, kind="aggregate", parent="T"),
+        ...     Node(code="T", level=3, kind="aggregate"),
+        ... ])
+        >>> small = fw.subset(["y"])  # P has no indicator left
+        >>> small.indicator_codes, small.aggregate_codes
+        (('y',), ('T',))
         """
         keep_ind = set(indicators)
         for code in keep_ind:

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.arrays import frozen_float64
-from kampala.errors import DataFormatError
+from kampala.errors import DataFormatError, ParameterValueError
 from kampala.framework import Framework
 
 __all__ = ["IndicatorSet"]
@@ -176,21 +176,66 @@ class IndicatorSet:
     # -- views ---------------------------------------------------------------------
     @property
     def n_units(self) -> int:
-        """Number of units (rows)."""
+        """Number of units (rows).
+
+        Examples
+        --------
+        >>> from kampala.data import asem_paths
+        >>> from kampala.io.coinr import read_coinr
+        >>> data = read_coinr(*asem_paths())
+        >>> data.n_units  # the ASEM countries
+        51
+        """
         return len(self.unit_codes)
 
     @property
     def n_indicators(self) -> int:
-        """Number of indicators (columns)."""
+        """Number of indicators (columns).
+
+        Examples
+        --------
+        >>> from kampala.data import asem_paths
+        >>> from kampala.io.coinr import read_coinr
+        >>> data = read_coinr(*asem_paths())
+        >>> data.n_indicators
+        49
+        """
         return len(self.framework.indicator_codes)
 
     @property
     def indicator_codes(self) -> tuple[str, ...]:
-        """Indicator codes, in column order."""
+        """Indicator codes, in column order (those of the framework).
+
+        Examples
+        --------
+        >>> from kampala import Framework, IndicatorSet, Node
+        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["a"], values=[[1.0, 2.0]])
+        >>> data.indicator_codes
+        ('x', 'y')
+        """
         return self.framework.indicator_codes
 
     def column(self, code: str) -> FloatArray:
-        """Return the (read-only) values of one indicator."""
+        """Return the (read-only) values of one indicator.
+
+        Raises
+        ------
+        DataFormatError
+            If ``code`` is not an indicator of the data.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kampala import Framework, IndicatorSet, Node
+        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
+        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 6.0]])
+        >>> data.column("y")
+        array([nan,  5.,  6.])
+        >>> data.column("y").flags.writeable
+        False
+        """
         try:
             j = self.framework.indicator_codes.index(code)
         except ValueError:
@@ -210,6 +255,16 @@ class IndicatorSet:
         ------
         DataFormatError
             If there is no group column of that name.
+
+        Examples
+        --------
+        >>> from kampala import Framework, IndicatorSet, Node
+        >>> fw = Framework(nodes=[Node(code="x")])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
+        ...                     values=[[1.0], [2.0], [3.0]],
+        ...                     groups={"region": ["North", "South", None]})
+        >>> data.group("region")
+        ('North', 'South', None)
         """
         if name not in self.groups:
             raise DataFormatError(
@@ -221,7 +276,18 @@ class IndicatorSet:
         return self.groups[name]
 
     def data_availability(self) -> FloatArray:
-        """Share of indicators with a value, per unit."""
+        """Share of indicators with a value, per unit.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kampala import Framework, IndicatorSet, Node
+        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
+        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 6.0]])
+        >>> data.data_availability()
+        array([0.5, 1. , 1. ])
+        """
         # a count over a count: exactly k/n, so thresholds such as 0.9 compare
         # as the analyst expects (1 - 1/10 would be 0.8999999999999999)
         present = (~np.isnan(self.values)).sum(axis=1)
@@ -236,6 +302,22 @@ class IndicatorSet:
         denominators are shared with this set, which validated them. Kernels
         whose output is finite by construction pass ``validate=False`` to
         skip the scan for infinities.
+
+        Raises
+        ------
+        DataFormatError
+            If the shape differs or, with ``validate``, a value is infinite.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kampala import Framework, IndicatorSet, Node
+        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
+        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 6.0]])
+        >>> scaled = data.with_values(data.values * 10)
+        >>> scaled.column("x").tolist(), scaled.unit_codes == data.unit_codes
+        ([10.0, 20.0, 30.0], True)
         """
         arr = frozen_float64(values)
         if arr.shape != self.values.shape:
@@ -254,8 +336,34 @@ class IndicatorSet:
         return new
 
     def select_units(self, mask: npt.NDArray[np.bool_]) -> IndicatorSet:
-        """Return the units where ``mask`` is true, keeping their order."""
-        idx = np.flatnonzero(mask)
+        """Return the units where ``mask`` is true, keeping their order.
+
+        Raises
+        ------
+        ParameterValueError
+            If ``mask`` is not a boolean array with one value per unit.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kampala import Framework, IndicatorSet, Node
+        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
+        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 6.0]])
+        >>> complete = data.select_units(data.data_availability() == 1)
+        >>> complete.unit_codes, complete.values.tolist()
+        (('b', 'c'), [[2.0, 5.0], [3.0, 6.0]])
+        """
+        m = np.asarray(mask)
+        if m.dtype != np.bool_ or m.shape != (self.n_units,):
+            raise ParameterValueError(
+                "IndicatorSet.select_units()",
+                "mask",
+                f"array of dtype {m.dtype} and shape {m.shape}",
+                f"a boolean array of shape ({self.n_units},), one value per unit",
+                hint="Select by position with np.isin(np.arange(n), rows).",
+            )
+        idx = np.flatnonzero(m)
         return IndicatorSet(
             framework=self.framework,
             unit_codes=[self.unit_codes[i] for i in idx],
@@ -266,7 +374,23 @@ class IndicatorSet:
         )
 
     def to_records(self) -> list[dict[str, Any]]:
-        """Return one mapping per unit: ``uCode``, ``uName``, groups and values."""
+        """Return one mapping per unit: ``uCode``, ``uName``, groups and values.
+
+        Missing values become ``None``; denominators are not included.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kampala import Framework, IndicatorSet, Node
+        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["PE", "CL"],
+        ...                     unit_names=["Peru", "Chile"],
+        ...                     groups={"bloc": ["Pacific", "Pacific"]},
+        ...                     values=[[1.0, np.nan], [2.0, 5.0]])
+        >>> data.to_records()
+        [{'uCode': 'PE', 'uName': 'Peru', 'bloc': 'Pacific', 'x': 1.0, 'y': None},
+         {'uCode': 'CL', 'uName': 'Chile', 'bloc': 'Pacific', 'x': 2.0, 'y': 5.0}]
+        """
         out = []
         for i, code in enumerate(self.unit_codes):
             row: dict[str, Any] = {"uCode": code, "uName": self.unit_names[i]}
@@ -293,6 +417,17 @@ class IndicatorSet:
         DataFormatError
             If an indicator of the framework has no column, or a column is
             not an indicator of the framework.
+
+        Examples
+        --------
+        Columns may come in any order; they are arranged in the framework's:
+
+        >>> from kampala import Framework, IndicatorSet, Node
+        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
+        >>> data = IndicatorSet.from_columns(fw, ["a", "b"],
+        ...                                  {"y": [3.0, 4.0], "x": [1.0, 2.0]})
+        >>> data.values.tolist()
+        [[1.0, 3.0], [2.0, 4.0]]
         """
         missing = [c for c in framework.indicator_codes if c not in columns]
         if missing:

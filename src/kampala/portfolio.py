@@ -138,12 +138,30 @@ class FieldSpec:
 
     @property
     def group(self) -> str | None:
-        """The evidence group of the field, or None for top-level fields."""
+        """The evidence group of the field, or None for top-level fields.
+
+        Examples
+        --------
+        >>> from kampala.portfolio import FieldSpec
+        >>> FieldSpec("ownership.government_role", "ordinal").group
+        'ownership'
+        >>> FieldSpec("budget_usd", "amount").group is None
+        True
+        """
         return self.path.split(".")[0] if "." in self.path else None
 
     @property
     def name(self) -> str:
-        """The field name within its record or group."""
+        """The field name within its record or group.
+
+        Examples
+        --------
+        >>> from kampala.portfolio import FieldSpec
+        >>> FieldSpec("ownership.government_role", "ordinal").name
+        'government_role'
+        >>> FieldSpec("budget_usd", "amount").name
+        'budget_usd'
+        """
         return self.path.split(".")[-1]
 
 
@@ -366,6 +384,16 @@ class Portfolio:
         PortfolioValidationError
             If an item is not a `Partnership` or ids
             repeat (records validate their own fields on construction).
+
+        Examples
+        --------
+        >>> from kampala import Portfolio
+        >>> from kampala.records import Partnership
+        >>> pf = Portfolio.from_records([
+        ...     Partnership(id="A", title="Agua segura", budget_usd=1.2e6),
+        ...     Partnership(id="B", title="Banca rural")], name="demo")
+        >>> pf, pf.column("budget_usd")
+        (Portfolio(name='demo', partnerships=2, actors=0), array([1200000., nan]))
         """
         recs = list(records)
         errors: list[Exception] = []
@@ -425,6 +453,17 @@ class Portfolio:
             Listing every invalid value with its partnership id and field.
         DataFormatError
             For an unknown column name or arrays of the wrong length.
+
+        Examples
+        --------
+        Columns left out are missing, NaN stands for a missing amount:
+
+        >>> import numpy as np
+        >>> from kampala import Portfolio
+        >>> pf = Portfolio.from_columns({"id": ["A", "B"], "title": ["Agua", "Banca"],
+        ...                              "budget_usd": [1.2e6, np.nan]})
+        >>> pf["A"].budget_usd, pf["B"].budget_usd, pf["B"].country
+        (1200000.0, None, 'PE')
         """
         if "id" not in columns or "title" not in columns:
             raise DataFormatError(
@@ -765,7 +804,14 @@ class Portfolio:
 
     @property
     def ids(self) -> tuple[str, ...]:
-        """Partnership ids, in row order."""
+        """Partnership ids, in row order.
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> sample_portfolio().ids[:3]
+        ('PE-AGR-001', 'PE-AGR-002', 'PE-AGR-003')
+        """
         if self._ids is None:
             object.__setattr__(self, "_ids", tuple(self.columns["id"].tolist()))
         assert self._ids is not None
@@ -778,6 +824,19 @@ class Portfolio:
         ------
         DataFormatError
             For a path that is not in `SCHEMA`.
+
+        Examples
+        --------
+        An ordinal column holds ranks (``LEADS`` is rank 4), NaN where missing:
+
+        >>> from kampala import Portfolio
+        >>> from kampala.records import GovernmentRole, OwnershipEvidence, Partnership
+        >>> leads = OwnershipEvidence(government_role=GovernmentRole.LEADS)
+        >>> pf = Portfolio.from_records([
+        ...     Partnership(id="A", title="Agua", ownership=leads),
+        ...     Partnership(id="B", title="Banca")])
+        >>> pf.column("ownership.government_role"), pf.column("title")
+        (array([ 4., nan]), array(['Agua', 'Banca'], dtype=object))
         """
         try:
             return self.columns[path]
@@ -787,7 +846,24 @@ class Portfolio:
             ) from None
 
     def actor_column(self, name: str) -> Array:
-        """Return one actor column (read-only), or ``"partnership"``."""
+        """Return one actor column (read-only), or ``"partnership"``.
+
+        Raises
+        ------
+        DataFormatError
+            For a name that is not an actor column.
+
+        Examples
+        --------
+        ``"partnership"`` gives the row of each actor's partnership:
+
+        >>> from kampala.data import sample_portfolio
+        >>> pf = sample_portfolio()
+        >>> pf.actor_column("partnership")[:8]
+        array([0, 0, 0, 0, 0, 0, 1, 1])
+        >>> pf.actor_column("name")[0]
+        'Gobierno Regional de San Martín'
+        """
         try:
             return self.actors[name]
         except KeyError:
@@ -799,20 +875,59 @@ class Portfolio:
             ) from None
 
     def actor_sum(self, values: FloatArray) -> FloatArray:
-        """Sum a per-actor quantity per partnership (NaN if any term is NaN)."""
+        """Sum a per-actor quantity per partnership (NaN if any term is NaN).
+
+        Examples
+        --------
+        Contributions per partnership; one unknown amount makes the sum unknown:
+
+        >>> from kampala import Portfolio
+        >>> pf = Portfolio.from_columns(
+        ...     {"id": ["A", "B"], "title": ["Agua", "Banca"]},
+        ...     {"partnership": [0, 0, 1], "name": ["MINAM", "Coop", "Banco"],
+        ...      "kind": [0, 3, 2], "financial_contribution": [5e5, 2e4, float("nan")]})
+        >>> pf.actor_sum(pf.actor_column("financial_contribution"))
+        array([520000., nan])
+        """
         idx = self.actors["partnership"]
         out = np.zeros(len(self))
         np.add.at(out, idx, values)
         return out
 
     def actor_counts(self, mask: npt.NDArray[np.bool_] | None = None) -> FloatArray:
-        """Count actors per partnership, optionally only where ``mask`` holds."""
+        """Count actors per partnership, optionally only where ``mask`` holds.
+
+        Examples
+        --------
+        All actors, then only the domestic ones:
+
+        >>> from kampala.data import sample_portfolio
+        >>> pf = sample_portfolio()
+        >>> pf.actor_counts()[:4]
+        array([6., 5., 4., 5.])
+        >>> pf.actor_counts(pf.actor_column("domestic") == 1)[:4]
+        array([5., 4., 2., 3.])
+        """
         idx = self.actors["partnership"]
         weights = None if mask is None else mask.astype(np.float64)
         return np.bincount(idx, weights=weights, minlength=len(self)).astype(np.float64)
 
     def actor_kind_matrix(self) -> FloatArray:
-        """Count actors of each kind per partnership, shape (n, kinds)."""
+        """Count actors of each kind per partnership, shape (n, kinds).
+
+        Columns follow the order of `ActorKind`.
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.records import ActorKind
+        >>> m = sample_portfolio().actor_kind_matrix()
+        >>> m.shape
+        (48, 15)
+        >>> {kind.value: int(n) for kind, n in zip(ActorKind, m[1]) if n}
+        {'government': 1, 'subnational-government': 1, 'private-sector': 1,
+         'community-organisation': 1, 'development-partner': 1}
+        """
         idx = self.actors["partnership"]
         k = len(ActorKind)
         flat = idx * k + self.actors["kind"].astype(np.int64)
@@ -821,7 +936,15 @@ class Portfolio:
 
     @property
     def records(self) -> list[Partnership]:
-        """The partnerships as records (built from the columns once)."""
+        """The partnerships as records (built from the columns once).
+
+        Examples
+        --------
+        >>> from kampala import Portfolio
+        >>> pf = Portfolio.from_columns({"id": ["A", "B"], "title": ["Agua", "Banca"]})
+        >>> [(p.id, p.title, p.budget_usd) for p in pf.records]
+        [('A', 'Agua', None), ('B', 'Banca', None)]
+        """
         if self._records is None:
             object.__setattr__(self, "_records", self._build_records())
         assert self._records is not None
@@ -842,6 +965,13 @@ class Portfolio:
         ------
         DataFormatError
             If no partnership has that id.
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> pf = sample_portfolio()
+        >>> pf.index("PE-AGR-002"), pf.ids[1]
+        (1, 'PE-AGR-002')
         """
         rows = np.flatnonzero(self.columns["id"] == partnership_id)
         if rows.size == 0:

@@ -97,12 +97,28 @@ class Ordinal(enum.Enum):
 
     @property
     def rank(self) -> int:
-        """Position on the scale, 0 for the lowest level."""
+        """Position on the scale, 0 for the lowest level.
+
+        Examples
+        --------
+        >>> from kampala.records import GovernmentRole
+        >>> GovernmentRole.NONE.rank, GovernmentRole.CONSULTED.rank
+        (0, 2)
+        """
         return _positions(type(self))[self]
 
     @property
     def score(self) -> float:
-        """Level mapped onto [0, 1] with fixed goalposts: rank / (levels - 1)."""
+        """Level mapped onto [0, 1] with fixed goalposts: rank / (levels - 1).
+
+        Examples
+        --------
+        Consulted is rank 2 of the five levels of `GovernmentRole`:
+
+        >>> from kampala.records import GovernmentRole
+        >>> GovernmentRole.CONSULTED.score, GovernmentRole.LEADS.score
+        (0.5, 1.0)
+        """
         return self.rank / (len(type(self)) - 1)
 
 
@@ -987,7 +1003,18 @@ class Actor:
 
     @property
     def total_contribution(self) -> float | None:
-        """Financial plus in-kind contribution; None if either is unknown."""
+        """Financial plus in-kind contribution; None if either is unknown.
+
+        Examples
+        --------
+        >>> from kampala.records import Actor, ActorKind
+        >>> Actor(name="Coop", kind=ActorKind.MSME, financial_contribution=20_000.0,
+        ...       in_kind_contribution=5_000.0).total_contribution
+        25000.0
+        >>> print(Actor(name="Coop", kind=ActorKind.MSME,
+        ...             financial_contribution=20_000.0).total_contribution)
+        None
+        """
         if self.financial_contribution is None or self.in_kind_contribution is None:
             return None
         return self.financial_contribution + self.in_kind_contribution
@@ -1182,7 +1209,18 @@ class Partnership:
 
     @property
     def evidence(self) -> dict[str, Any]:
-        """The five evidence groups by principle key."""
+        """The five evidence groups, one per principle (1 to 5), by field name.
+
+        Examples
+        --------
+        >>> from kampala.records import OwnershipEvidence, Partnership
+        >>> p = Partnership(id="A", title="Agua segura",
+        ...                 ownership=OwnershipEvidence(registered_with_agency=True))
+        >>> list(p.evidence)
+        ['ownership', 'results', 'inclusion', 'transparency', 'leave_no_one_behind']
+        >>> p.evidence["ownership"].registered_with_agency
+        True
+        """
         return {
             "ownership": self.ownership,
             "results": self.results,

@@ -321,7 +321,21 @@ class Explanation:
     methodology: MethodologyRef
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the explanation as JSON-ready data."""
+        """Return the explanation as JSON-ready data.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> card = Methodology.default().run(sample_portfolio())
+        >>> data = card.explain("PE-HEA-001").to_dict()
+        >>> data["id"], data["rank"], round(data["composite"], 3)
+        ('PE-HEA-001', 1, 0.845)
+        >>> data["principles"][0]["criteria"][0]
+        {'code': 'P1.alignment', 'name': 'Objectives drawn from national plans',
+         'subprinciple': '1.B', 'evidence': 'ownership.national_plan_alignment',
+         'score': 1.0, 'weight': 0.2, 'contribution': 0.04}
+        """
         return {
             "id": self.partnership_id,
             "title": self.title,
@@ -415,17 +429,44 @@ class Scorecard:
     # -- basic views --------------------------------------------------------------
     @property
     def ids(self) -> tuple[str, ...]:
-        """Partnership ids, in portfolio order."""
+        """Partnership ids, in portfolio order.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> card = Methodology.default().run(sample_portfolio())
+        >>> card.ids[:3]
+        ('PE-AGR-001', 'PE-AGR-002', 'PE-AGR-003')
+        """
         return self.result.unit_codes
 
     @property
     def titles(self) -> tuple[str, ...]:
-        """Partnership titles, in portfolio order."""
+        """Partnership titles, in portfolio order.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> card = Methodology.default().run(sample_portfolio())
+        >>> card.titles[0]
+        'Cadenas de valor de café especial con cooperativas del Alto Mayo'
+        """
         return self.result.unit_names
 
     @property
     def principles(self) -> tuple[Principle, ...]:
-        """The principles scored."""
+        """The principles scored.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> card = Methodology.default().run(sample_portfolio())
+        >>> [p.code for p in card.principles]
+        ['P1', 'P2', 'P3', 'P4', 'P5']
+        """
         return tuple(self.principle_scores)
 
     def _principle(self, principle: Principle | int | str) -> Principle:
@@ -444,7 +485,29 @@ class Scorecard:
         return by_key[key]
 
     def score(self, principle: Principle | int | str | None = None) -> FloatArray:
-        """Overall scores, or one principle's (NaN: insufficient evidence)."""
+        """Overall scores, or one principle's (NaN: insufficient evidence).
+
+        Parameters
+        ----------
+        principle : Principle, int or str, default=None
+            A principle of the scorecard, its number or its code (``"P1"``);
+            None for the overall score.
+
+        Raises
+        ------
+        ParameterValueError
+            For a principle the scorecard does not have.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> card = Methodology.default().run(sample_portfolio())
+        >>> card.score()[:3].round(3), card.score("P1")[:3]
+        (array([0.766, 0.458, 0.302]), array([0.772 , 0.2575, 0.45  ]))
+        >>> card.score()[card.ids.index("PE-ENE-005")]  # insufficient evidence
+        np.float64(nan)
+        """
         if principle is None:
             return self.result.score(ROOT)
         return self.result.score(self._principle(principle).code)
@@ -455,6 +518,18 @@ class Scorecard:
         For a principle, $\sum_{c\,present} w_c / \sum_c w_c$ over its
         criteria with the weights used; overall, the same over principles
         that could be scored.
+
+        Examples
+        --------
+        PE-ENE-005 has evidence for 40% of the weight of P2, and two of its
+        five principles could be scored:
+
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> card = Methodology.default().run(sample_portfolio())
+        >>> i = card.ids.index("PE-ENE-005")
+        >>> float(card.coverage("P2")[i]), float(card.coverage()[i])
+        (0.4, 0.4)
         """
         fw = self.result.framework
         if principle is None:
@@ -470,11 +545,32 @@ class Scorecard:
         return cov
 
     def ranks(self) -> FloatArray:
-        """Overall ranks, 1 = best; NaN where the overall score is missing."""
+        """Overall ranks, 1 = best; NaN where the overall score is missing.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> card = Methodology.default().run(sample_portfolio())
+        >>> card.ranks()[:4]
+        array([10., 36., 43.,  4.])
+        >>> card.ranks()[card.ids.index("PE-ENE-005")]
+        np.float64(nan)
+        """
         return self.result.ranks(ROOT)
 
     def flags(self) -> list[list[str]]:
-        """Per partnership, the scores flagged as insufficient evidence."""
+        """Per partnership, the scores flagged as insufficient evidence.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> card = Methodology.default().run(sample_portfolio())
+        >>> flags = card.flags()
+        >>> flags[card.ids.index("PE-TEL-003")], flags[0]
+        (['P4: insufficient evidence (coverage 29% < 50%)'], [])
+        """
         out: list[list[str]] = [[] for _ in self.ids]
         for p in self.principles:
             cov = self.coverage(p)
@@ -493,7 +589,18 @@ class Scorecard:
 
         Keys: ``rank``, ``id``, ``title``, one score per principle code,
         ``overall``, one coverage per principle (``P1_coverage``…) and
-        ``flags``.
+        ``flags``. Missing scores are None.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> card = Methodology.default().run(sample_portfolio())
+        >>> rows = card.table()
+        >>> [(r["rank"], r["id"], round(r["overall"], 3)) for r in rows[:2]]
+        [(1, 'PE-HEA-001', 0.845), (2, 'PE-ENE-006', 0.838)]
+        >>> rows[-1]["rank"], rows[-1]["id"], rows[-1]["P1"], rows[-1]["overall"]
+        (None, 'PE-HEA-004', None, None)
         """
         ranks = self.ranks()
         overall = self.score()
@@ -518,7 +625,20 @@ class Scorecard:
         return rows
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the scorecard as JSON-ready data, with its provenance."""
+        """Return the scorecard as JSON-ready data, with its provenance.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> card = Methodology.default().run(sample_portfolio())
+        >>> data = card.to_dict()
+        >>> list(data)
+        ['methodology', 'kampala_version', 'numpy_version', 'portfolio',
+         'min_coverage', 'disclaimer', 'partnerships']
+        >>> data["methodology"]["id"], data["min_coverage"], len(data["partnerships"])
+        ('KPS', 0.5, 48)
+        """
         return {
             "methodology": attrs.asdict(self.methodology),
             "kampala_version": self.kampala_version,
@@ -530,13 +650,45 @@ class Scorecard:
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Serialise `to_dict()` as JSON."""
+        """Serialise `to_dict()` as JSON.
+
+        Examples
+        --------
+        >>> import json
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> card = Methodology.default().run(sample_portfolio())
+        >>> print(card.to_json()[:60])  # doctest: +ELLIPSIS
+        {
+          "methodology": {
+            "id": "KPS",
+            "version": "1",...
+        >>> json.loads(card.to_json())["partnerships"][0]["id"]
+        'PE-HEA-001'
+        """
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def to_pandas(self) -> Any:
         """Return `table()` as a pandas DataFrame indexed by id.
 
         Requires the optional ``pandas`` extra.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> card = Methodology.default().run(sample_portfolio())
+        >>> df = card.to_pandas()
+        >>> df.shape
+        (48, 14)
+        >>> df["rank"].head(3)
+        id
+        PE-HEA-001    1
+        PE-ENE-006    2
+        PE-WAS-006    3
+        Name: rank, dtype: Int64
+        >>> df.attrs["methodology"]  # doctest: +ELLIPSIS
+        'KPS 1 (sha256:...)'
         """
         from kampala.io._pandas import require_pandas
 
@@ -559,6 +711,21 @@ class Scorecard:
         portfolio : Portfolio, optional
             The portfolio scored; when given, each criterion shows the
             evidence values behind it.
+
+        Returns
+        -------
+        Explanation
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> from kampala.data import sample_portfolio
+        >>> pf = sample_portfolio()
+        >>> ex = Methodology.default().run(pf).explain("PE-AGR-002", portfolio=pf)
+        >>> ex.rank, round(ex.composite, 3), ex.principles[0]["score"]
+        (36, 0.458, 0.2575)
+        >>> ex.principles[0]["criteria"][1]["evidence"]
+        'ownership.government_role = co-designed'
         """
         i = self.result.unit_index(partnership_id)
         fw = self.result.framework

@@ -232,7 +232,14 @@ class ScorerSpec:
     params: Mapping[str, Any] = attrs.field(factory=dict, converter=_json_params)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the spec as a JSON-ready mapping."""
+        """Return the spec as a JSON-ready mapping.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> Methodology.default().scorers[0].to_dict()
+        {'principle': 1, 'id': 'kps.ownership', 'version': '1', 'params': {}}
+        """
         return {
             "principle": self.principle,
             "id": self.id,
@@ -354,6 +361,13 @@ class Methodology:
         """Return KPS-1, the default Kampala scorecard methodology.
 
         See `kps1()`.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> m = Methodology.default()
+        >>> m.id, m.version, [spec.principle for spec in m.scorers]
+        ('KPS', '1', [1, 2, 3, 4, 5])
         """
         from kampala.scorecard import kps1
 
@@ -363,6 +377,15 @@ class Methodology:
         """Return the citable description in Markdown (``"en"`` or ``"es"``).
 
         See `to_markdown()`.
+
+        Examples
+        --------
+        >>> from kampala import Methodology
+        >>> m = Methodology.default()
+        >>> m.to_markdown().splitlines()[0]
+        '# Methodology: Kampala Partnership Scorecard, KPS-1'
+        >>> m.to_markdown(lang="es").splitlines()[0]
+        '# Metodología: Kampala Partnership Scorecard, KPS-1'
         """
         from kampala.describe import to_markdown
 
@@ -370,7 +393,19 @@ class Methodology:
 
     # -- identity ------------------------------------------------------------------
     def content(self) -> dict[str, Any]:
-        """Return the hashed content: everything but the hash itself."""
+        """Return the hashed content: everything but the hash itself.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Methodology
+        >>> Methodology(id="demo", version="1", steps=[Aggregate()]).content()
+        {'format': 'kampala.methodology/1', 'id': 'demo', 'version': '1', 'title': '',
+         'description': '',
+         'steps': [{'step': 'aggregate', 'method': 'arithmetic', 'params': {},
+                    'levels': {}, 'weights': 'framework', 'min_data': 0.0,
+                    'min_coverage': 0.0}],
+         'scorers': [], 'references': []}
+        """
         return {
             "format": _FORMAT,
             "id": self.id,
@@ -384,31 +419,87 @@ class Methodology:
 
     @property
     def sha256(self) -> str:
-        """SHA-256 of the canonical JSON of `content()`."""
+        """SHA-256 of the canonical JSON of `content()`.
+
+        Examples
+        --------
+        Spelling out a default does not change the content, so not the hash;
+        another method does:
+
+        >>> from kampala import Aggregate, Methodology, Normalise
+        >>> def demo(step):
+        ...     return Methodology(id="demo", version="1", steps=[step, Aggregate()])
+        >>> m = demo(Normalise())
+        >>> len(m.sha256), m.sha256 == demo(Normalise(method="min-max")).sha256
+        (64, True)
+        >>> m.sha256 == demo(Normalise(method="rank")).sha256
+        False
+        """
         return hashlib.sha256(
             canonical_json(self.content()).encode("utf-8")
         ).hexdigest()
 
     @property
     def ref(self) -> MethodologyRef:
-        """The reference results carry: id, version and hash."""
+        """The reference results carry: id, version and hash.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Methodology
+        >>> m = Methodology(id="demo", version="1", steps=[Aggregate()])
+        >>> m.ref.id, m.ref.version, m.ref.sha256 == m.sha256
+        ('demo', '1', True)
+        >>> print(m.ref)  # doctest: +ELLIPSIS
+        demo 1 (sha256:...)
+        """
         return MethodologyRef(id=self.id, version=self.version, sha256=self.sha256)
 
     @property
     def aggregate(self) -> Aggregate | None:
-        """The aggregation step, if any."""
+        """The aggregation step, if any.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Methodology, Normalise
+        >>> m = Methodology(id="demo", version="1",
+        ...                 steps=[Normalise(), Aggregate(method="geometric")])
+        >>> m.aggregate.method
+        'geometric'
+        >>> Methodology(id="prep", version="1", steps=[Normalise()]).aggregate is None
+        True
+        """
         last = self.steps[-1] if self.steps else None
         return last if isinstance(last, Aggregate) else None
 
     # -- serialisation --------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """Return the methodology as a JSON-ready mapping, hash included."""
+        """Return the methodology as a JSON-ready mapping, hash included.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Methodology
+        >>> m = Methodology(id="demo", version="1", steps=[Aggregate()])
+        >>> d = m.to_dict()
+        >>> d["sha256"] == m.sha256, d.keys() - m.content().keys()
+        (True, {'sha256'})
+        """
         out = self.content()
         out["sha256"] = self.sha256
         return out
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Serialise to JSON (keys sorted); `from_json()` reads it back."""
+        """Serialise to JSON (keys sorted); `from_json()` reads it back.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Methodology
+        >>> m = Methodology(id="demo", version="1", steps=[Aggregate()])
+        >>> text = m.to_json()
+        >>> text.splitlines()[:3]
+        ['{', '  "description": "",', '  "format": "kampala.methodology/1",']
+        >>> Methodology.from_json(text) == m
+        True
+        """
         return json.dumps(
             self.to_dict(),
             indent=indent,
@@ -426,6 +517,24 @@ class Methodology:
         MethodologyError
             If the mapping is malformed or its ``sha256`` does not match its
             content (the file was edited without a new hash).
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Methodology
+        >>> m = Methodology(id="demo", version="1", steps=[Aggregate()])
+        >>> d = m.to_dict()
+        >>> Methodology.from_dict(d) == m
+        True
+        >>> d["version"] = "2"  # edited, but the old hash kept
+        >>> Methodology.from_dict(d)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        kampala.errors.MethodologyError: Methodology.from_dict(): 'sha256' must be
+        the hash of the content (...) (got '...'). The methodology was changed
+        after it was hashed; give it a new version and drop the old hash.
+        >>> del d["sha256"]
+        >>> Methodology.from_dict(d).version
+        '2'
         """
         where = "Methodology.from_dict()"
         if not isinstance(d, Mapping):
@@ -467,6 +576,16 @@ class Methodology:
         ------
         MethodologyError
             If the text is not valid JSON or not a valid methodology.
+
+        Examples
+        --------
+        The hash is optional and omitted fields take their defaults:
+
+        >>> from kampala import Methodology
+        >>> text = '{"id": "demo", "version": "1", "steps": [{"step": "aggregate"}]}'
+        >>> m = Methodology.from_json(text)
+        >>> m.aggregate.method, m.title
+        ('arithmetic', '')
         """
         try:
             d = json.loads(text)
@@ -514,6 +633,23 @@ class Methodology:
             If the methodology has no aggregation step, or the data do not
             fit it (a portfolio for a methodology without scorers, or the
             reverse).
+
+        Examples
+        --------
+        Indicator data give a `CompositeResult`:
+
+        >>> from kampala import Aggregate, Methodology, Normalise
+        >>> from kampala.data import asem_paths, sample_portfolio
+        >>> from kampala.io.coinr import read_coinr
+        >>> m = Methodology(id="asem", version="1", steps=[Normalise(), Aggregate()])
+        >>> m.run(read_coinr(*asem_paths()))  # doctest: +ELLIPSIS
+        CompositeResult(methodology=asem 1 (sha256:...), units=51, aggregates=11)
+
+        A portfolio gives a `Scorecard`:
+
+        >>> Methodology.default().run(sample_portfolio())  # doctest: +ELLIPSIS
+        Scorecard(portfolio='Cartera ilustrativa APCI (ficticia)', partnerships=48,
+                  methodology=KPS 1 (sha256:...))
         """
         if isinstance(data, Portfolio):
             if not self.scorers:
@@ -548,6 +684,22 @@ class Methodology:
             input of aggregation.
         details : dict of str to mapping
             What each step did.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kampala import (Aggregate, Framework, Impute, IndicatorSet,
+        ...                      Methodology, Node, Normalise)
+        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
+        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 7.0]])
+        >>> m = Methodology(id="demo", version="1",
+        ...                 steps=[Impute(method="mean"), Normalise(), Aggregate()])
+        >>> datasets, details = m.prepare(data)
+        >>> list(datasets), details["impute"]["imputed"]
+        (['Raw', 'Imputed', 'Normalised'], [('a', 'y')])
+        >>> datasets["Normalised"].values.tolist()
+        [[0.0, 50.0], [50.0, 0.0], [100.0, 100.0]]
         """
         datasets: dict[str, IndicatorSet] = {"Raw": data}
         details: dict[str, Mapping[str, Any]] = {}
@@ -566,7 +718,26 @@ class Methodology:
         return datasets, details
 
     def run_indicators(self, data: IndicatorSet) -> CompositeResult:
-        """Apply the steps to indicator data and aggregate (see `run()`)."""
+        """Apply the steps to indicator data and aggregate (see `run()`).
+
+        Raises
+        ------
+        MethodologyError
+            If the methodology has no aggregation step.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> result.score().tolist()
+        [70.0, 75.0]
+        """
         agg = self.aggregate
         if agg is None:
             raise MethodologyError(
@@ -634,7 +805,21 @@ class CompositeResult:
     # -- scores and ranks ------------------------------------------------------------
     @property
     def framework(self) -> Framework:
-        """The framework with the weights actually used."""
+        """The framework with the weights actually used.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> m = Methodology(id="demo", version="1", steps=[Aggregate(weights="equal")])
+        >>> m.run(data).framework.node("b").weight, fw.node("b").weight
+        (1.0, 3.0)
+        """
         return self.aggregation.framework
 
     @property
@@ -643,6 +828,19 @@ class CompositeResult:
 
         The product of the normalised weights on the path from the indicator
         to the root, with the weights this result used; they sum to 1.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> result.effective_weights
+        {'a': 0.25, 'b': 0.75}
         """
         return dict(
             zip(
@@ -654,23 +852,85 @@ class CompositeResult:
 
     @property
     def aggregate_codes(self) -> tuple[str, ...]:
-        """Codes of the aggregates, lowest level first."""
+        """Codes of the aggregates, lowest level first.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> result.aggregate_codes
+        ('P',)
+        """
         return self.aggregation.codes
 
     @property
     def root(self) -> str:
-        """Code of the root aggregate."""
+        """Code of the root aggregate.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> result.root
+        'P'
+        """
         root = self.framework.root
         assert root is not None
         return root
 
     @property
     def scores(self) -> FloatArray:
-        """All aggregate scores, shape (n_units, n_aggregates), read-only."""
+        """All aggregate scores, shape (n_units, n_aggregates), read-only.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> result.scores
+        array([[70.],
+               [75.]])
+        """
         return self.aggregation.scores
 
     def score(self, code: str | None = None) -> FloatArray:
-        """Scores of one aggregate (default: the root) for every unit."""
+        """Scores of one aggregate (default: the root) for every unit.
+
+        Raises
+        ------
+        ParameterValueError
+            If ``code`` is not an aggregate of the result.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> result.score("P").tolist()
+        [70.0, 75.0]
+        """
         code = self.root if code is None else code
         if code not in self.aggregate_codes:
             raise ParameterValueError(
@@ -683,7 +943,21 @@ class CompositeResult:
         return col
 
     def ranks(self, code: str | None = None) -> FloatArray:
-        """Ranks of one aggregate (default: the root); 1 = best, ties share."""
+        """Ranks of one aggregate (default: the root); 1 = best, ties share.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> result.ranks().tolist()
+        [2.0, 1.0]
+        """
         return rank_scores(self.score(code))
 
     def unit_index(self, unit: str) -> int:
@@ -693,6 +967,20 @@ class CompositeResult:
         ------
         ParameterValueError
             If the unit is not in the result (unknown or screened out).
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> i = result.unit_index("u2")
+        >>> i, float(result.score()[i])
+        (1, 75.0)
         """
         try:
             return self.unit_codes.index(unit)
@@ -704,7 +992,18 @@ class CompositeResult:
             ) from None
 
     def top(self, n: int = 10) -> list[tuple[int, str, str, float]]:
-        """Return the ``n`` best units as (rank, code, name, root score), best first."""
+        """Return the ``n`` best units as (rank, code, name, root score), best first.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Methodology, Normalise
+        >>> from kampala.data import asem_paths
+        >>> from kampala.io.coinr import read_coinr
+        >>> m = Methodology(id="asem", version="1", steps=[Normalise(), Aggregate()])
+        >>> m.run(read_coinr(*asem_paths())).top(3)
+        [(1, 'DEU', 'Germany', 75.2278), (2, 'GBR', 'United Kingdom', 68.9363),
+         (3, 'FRA', 'France', 65.9181)]
+        """
         s = self.score()
         r = self.ranks()
         order = np.lexsort((np.arange(s.size), np.nan_to_num(r, nan=np.inf)))
@@ -730,6 +1029,20 @@ class CompositeResult:
             exact (renormalised weight times value); other levels share their
             value among children in proportion to weight times value
             (equation (C1) of the aggregation page).
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> result.contributions()  # rows sum to the scores 70 and 75
+        array([[10. , 60. ],
+               [22.5, 52.5]])
         """
         fw = self.framework
         leaves = self.datasets[_last_dataset(self.datasets)].values
@@ -779,13 +1092,40 @@ class CompositeResult:
         """Contribution of each indicator to one unit's root score.
 
         The values (NaN for missing indicators) sum to the unit's root score.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> result.explain("u1")  # 0.25 * 40 and 0.75 * 80
+        {'a': 10.0, 'b': 60.0}
         """
         row = self.contributions()[self.unit_index(unit)]
         return dict(zip(self.framework.indicator_codes, row.tolist(), strict=True))
 
     # -- tables ----------------------------------------------------------------
     def table(self) -> list[dict[str, Any]]:
-        """One row per unit: ``uCode``, every aggregate score, root ``rank``."""
+        """One row per unit: ``uCode``, every aggregate score, root ``rank``.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> result.table()
+        [{'uCode': 'u1', 'P': 70.0, 'rank': 2}, {'uCode': 'u2', 'P': 75.0, 'rank': 1}]
+        """
         r = self.ranks()
         rows = []
         for i, code in enumerate(self.unit_codes):
@@ -800,6 +1140,22 @@ class CompositeResult:
         """Return `table()` as a pandas DataFrame indexed by unit code.
 
         Requires the optional ``pandas`` extra.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
+        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> result.to_pandas()
+              uName     P  rank
+        uCode
+        u1       u1  70.0     2
+        u2       u2  75.0     1
         """
         from kampala.io._pandas import require_pandas
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import warnings
 
 import numpy as np
 import pytest
 import scipy.stats
 from numpy.testing import assert_allclose, assert_array_equal
 
-from kampala import IndicatorSet, Methodology
+from kampala import DegenerateIndicatorWarning, IndicatorSet, Methodology
 from kampala.composite import Aggregate, Denominate, Impute, Normalise, Treat
 from kampala.data import asem_paths, sample_portfolio
 from kampala.errors import ParameterValueError
@@ -25,6 +26,7 @@ from kampala.sensitivity import (
     WeightNoise,
     aggregation_choice,
     coverage_choice,
+    missing_evidence_choice,
     sensitivity_analysis,
     uncertainty_analysis,
 )
@@ -557,3 +559,21 @@ def test_sensitivity_needs_a_power_of_two(
         r"Use n=64 or n=128, or method='random'",
     ):
         sensitivity_analysis(kps, portfolio, SA_SPEC, n=100, rng=0)
+
+
+def test_sobol_refuses_a_discrete_factor_that_never_varies_between_a_and_b(
+    portfolio: Portfolio, kps: Methodology
+) -> None:
+    # With n=16 scrambled Sobol' points, the two-option 'missing' factor takes
+    # the same option in A and B in every row (seed 0): AB_missing equals A,
+    # and its indices would be exactly 0 although it drives the ranking.
+    spec = UncertaintySpec(factors=[WeightNoise(levels=2), missing_evidence_choice()])
+    with pytest.raises(ParameterValueError, match=r"Factor 'missing'.*n >= 64") as info:
+        sensitivity_analysis(kps, portfolio, spec, n=16, n_bootstrap=10, rng=0)
+    assert info.value.field == "n"
+    assert info.value.value == 16
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateIndicatorWarning)
+        res = sensitivity_analysis(kps, portfolio, spec, n=64, n_bootstrap=10, rng=0)
+    total = {row["factor"]: row["ST"] for row in res.table()}
+    assert total["missing"] > 0.5

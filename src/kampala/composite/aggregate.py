@@ -307,7 +307,18 @@ class Aggregate:
                 raise ParameterValueError("Aggregate()", name, value, "between 0 and 1")
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the step as a JSON-ready mapping."""
+        """Return the step as a JSON-ready mapping.
+
+        Examples
+        --------
+        Level keys become strings, as JSON requires:
+
+        >>> from kampala import Aggregate
+        >>> Aggregate(levels={3: "geometric"}, min_coverage=0.5).to_dict()
+        {'step': 'aggregate', 'method': 'arithmetic', 'params': {},
+         'levels': {'3': {'method': 'geometric', 'params': {}}},
+         'weights': 'framework', 'min_data': 0.0, 'min_coverage': 0.5}
+        """
         return {
             "step": self.kind,
             "method": self.method,
@@ -324,13 +335,37 @@ class Aggregate:
         }
 
     def rule(self, level: int) -> LevelRule:
-        """Return the rule used at ``level``."""
+        """Return the rule used at ``level``.
+
+        A level without a rule of its own uses the step's method and parameters.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate
+        >>> step = Aggregate(method="arithmetic", levels={3: "geometric"})
+        >>> step.rule(2).method, step.rule(3).method
+        ('arithmetic', 'geometric')
+        """
         return self.levels.get(level) or LevelRule(
             method=self.method, params=self.params
         )
 
     def weighted_framework(self, framework: Framework) -> Framework:
-        """Return the framework with this step's weights applied."""
+        """Return the framework with this step's weights applied.
+
+        Examples
+        --------
+        >>> from kampala import Aggregate, Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> Aggregate().weighted_framework(fw).node("b").weight
+        3.0
+        >>> equal = Aggregate(weights="equal").weighted_framework(fw)
+        >>> equal.node("b").weight, equal.effective_weights().tolist()
+        (1.0, [0.5, 0.5])
+        """
         if self.weights == "framework":
             return framework
         if self.weights == "equal":
@@ -347,8 +382,23 @@ class Aggregate:
         ------
         ParameterValueError
             If the framework has no aggregates, a per-level rule names a level
-            the framework lacks, or a mean that needs positive values meets
-            a value that is not.
+            the framework lacks, a mean that needs non-negative values meets a
+            negative one, or the Mazziotta-Pareto index meets a mean <= 0.
+
+        Examples
+        --------
+        The missing value of ``u2`` is skipped and the weights renormalised:
+
+        >>> import numpy as np
+        >>> from kampala import Aggregate, Framework, Node
+        >>> fw = Framework(nodes=[
+        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
+        ...     Node(code="P", level=2, kind="aggregate"),
+        ... ])
+        >>> out = Aggregate().apply(fw, np.array([[40.0, 80.0], [100.0, np.nan]]),
+        ...                         ("u1", "u2"))
+        >>> out.codes, out.scores.tolist()
+        (('P',), [[70.0], [100.0]])
         """
         fw = self.weighted_framework(framework)
         if fw.root is None:

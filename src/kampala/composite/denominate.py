@@ -49,7 +49,36 @@ class Denominate(MethodStep):
     method: str = "ratio"
 
     def apply(self, data: IndicatorSet) -> StepOutput:
-        """Divide each indicator that has a denominator by it."""
+        """Divide each indicator that has a denominator by it.
+
+        Raises
+        ------
+        DataFormatError
+            If a node names a denominator the data do not have.
+
+        Warns
+        -----
+        DegenerateIndicatorWarning
+            If a denominator is zero or missing for a unit with a value; that
+            value becomes missing.
+
+        Examples
+        --------
+        GDP per thousand people; ``lpi`` has no denominator and is unchanged:
+
+        >>> from kampala import Framework, IndicatorSet, Node
+        >>> from kampala.composite import Denominate
+        >>> fw = Framework(nodes=[
+        ...     Node(code="gdp", denominator="pop", scale_factor=1000),
+        ...     Node(code="lpi"),
+        ... ])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b"],
+        ...                     values=[[10.0, 3.0], [6.0, 4.0]],
+        ...                     denominators={"pop": [2000.0, 3000.0]})
+        >>> out = Denominate().apply(data)
+        >>> out.data.values.tolist(), out.details
+        ([[5.0, 3.0], [2.0, 4.0]], {'denominated': {'gdp': 'pop'}})
+        """
         x = data.values.copy()
         done: dict[str, str] = {}
         for j, code in enumerate(data.indicator_codes):

@@ -63,10 +63,11 @@ class Impute(MethodStep):
 
     Parameters
     ----------
-    method : {"mean", "median", "group-mean", "group-median"}
+    method : {"constant", "mean", "median", "group-mean", "group-median"}
         How to fill a missing value.
     params : mapping, default=None
-        ``{"group": name}`` for the group methods.
+        ``{"value": v}`` for ``"constant"``, ``{"group": name}`` for the group
+        methods.
 
     Examples
     --------
@@ -87,7 +88,27 @@ class Impute(MethodStep):
     methods: ClassVar[Mapping[str, Method]] = METHODS
 
     def apply(self, data: IndicatorSet) -> StepOutput:
-        """Fill the missing values of ``data``."""
+        """Fill the missing values of ``data``.
+
+        Warns
+        -----
+        MissingDataWarning
+            If values stay missing (no value to impute from).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kampala import Framework, IndicatorSet, Node
+        >>> from kampala.composite import Impute
+        >>> fw = Framework(nodes=[Node(code="x")])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
+        ...                     values=[[1.0], [np.nan], [5.0]])
+        >>> out = Impute(method="median").apply(data)
+        >>> out.data.values.ravel().tolist()
+        [1.0, 3.0, 5.0]
+        >>> out.details
+        {'n_imputed': 1, 'imputed': [('b', 'x')], 'n_still_missing': 0}
+        """
         x = data.values.copy()
         missing = np.isnan(x)
         median = self.method.endswith("median")

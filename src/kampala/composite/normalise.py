@@ -403,7 +403,19 @@ class Normalise(MethodStep):
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the step as a JSON-ready mapping."""
+        """Return the step as a JSON-ready mapping.
+
+        Examples
+        --------
+        Defaults are filled in; overrides keep only what differs from ``params``:
+
+        >>> from kampala import Normalise
+        >>> Normalise(method="goalposts", params={"lower": 0, "upper": 4},
+        ...           indicator_params={"y": {"lower": 0, "upper": 50}}).to_dict()
+        {'step': 'normalise', 'method': 'goalposts',
+         'params': {'lower': 0.0, 'upper': 4.0, 'scale': 1.0, 'clip': True},
+         'indicator_params': {'y': {'upper': 50.0}}}
+        """
         out = super().to_dict()
         out["indicator_params"] = {k: dict(v) for k, v in self.indicator_params.items()}
         return out
@@ -428,7 +440,19 @@ class Normalise(MethodStep):
         return out
 
     def apply(self, data: IndicatorSet) -> StepOutput:
-        """Normalise ``data``; see `normalise()`."""
+        """Normalise ``data``; see `normalise()`.
+
+        Examples
+        --------
+        Ranks, lowest value 1; ``y`` (lower is better) is reversed first:
+
+        >>> from kampala import Framework, IndicatorSet, Node, Normalise
+        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y", direction=-1)])
+        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
+        ...                     values=[[1.0, 10.0], [2.0, 20.0], [4.0, 40.0]])
+        >>> Normalise(method="rank").apply(data).data.values.tolist()
+        [[1.0, 3.0], [2.0, 2.0], [3.0, 1.0]]
+        """
         for code in self.indicator_params:
             if code not in data.indicator_codes:
                 raise ParameterValueError(

@@ -79,7 +79,23 @@ class Screen(MethodStep):
     method: str = "availability"
 
     def apply(self, data: IndicatorSet, raw: IndicatorSet | None = None) -> StepOutput:
-        """Remove units below the threshold; ``raw`` is used for ``basis="raw"``."""
+        """Remove units below the threshold; ``raw`` is used for ``basis="raw"``.
+
+        Examples
+        --------
+        After imputation every unit is complete; ``basis="raw"`` still screens
+        on the data as read:
+
+        >>> import numpy as np
+        >>> from kampala import Framework, Impute, IndicatorSet, Node, Screen
+        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
+        >>> raw = IndicatorSet(framework=fw, unit_codes=["a", "b"],
+        ...                    values=[[1.0, 2.0], [np.nan, 3.0]])
+        >>> filled = Impute(method="mean").apply(raw).data
+        >>> step = Screen(params={"threshold": 1.0, "basis": "raw"})
+        >>> step.apply(filled, raw=raw).details
+        {'removed': ['b'], 'availability': {'a': 1.0, 'b': 0.5}}
+        """
         basis = data
         if self.params["basis"] == "raw":
             if raw is None:

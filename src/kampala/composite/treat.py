@@ -220,7 +220,25 @@ class Treat(MethodStep):
     method: str = "winsorise"
 
     def apply(self, data: IndicatorSet) -> StepOutput:
-        """Treat every indicator of ``data``; details per indicator."""
+        """Treat every indicator of ``data``; details per indicator.
+
+        Examples
+        --------
+        Winsorising one point (unit ``k``) is enough for the indicator to pass;
+        with no point allowed, it is log-transformed instead:
+
+        >>> from kampala import Framework, IndicatorSet, Node, Treat
+        >>> fw = Framework(nodes=[Node(code="x")])
+        >>> values = [[v] for v in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]]
+        >>> data = IndicatorSet(framework=fw, unit_codes=list("abcdefghijk"),
+        ...                     values=values)
+        >>> x = Treat(params={"points": 1}).apply(data).details["indicators"]["x"]
+        >>> x["treatment"], x["winsorised"], x["passes"]
+        ('winsorised', ['k'], True)
+        >>> out = Treat(params={"points": 0}).apply(data)
+        >>> out.details["indicators"]["x"]["treatment"]
+        'log'
+        """
         if self.method == "none":
             return StepOutput(data=data, details={"indicators": {}})
         p = self.params

@@ -703,7 +703,21 @@ class ActivityReport:
     warnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
     def source(self, field: str) -> str | None:
-        """Return the element path a field was filled from, or None."""
+        """Return the element path a field was filled from, or None.
+
+        Examples
+        --------
+        >>> import io
+        >>> from kampala.io.iati import import_iati
+        >>> xml = b'''<iati-activities version="2.03">
+        ...  <iati-activity><iati-identifier>A-1</iati-identifier>
+        ...   <title><narrative>Agua segura</narrative></title>
+        ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
+        ... </iati-activities>'''
+        >>> activity = import_iati(io.BytesIO(xml)).report["A-1"]
+        >>> activity.source("sectors"), activity.source("budget_usd")
+        ('sector/@code', None)
+        """
         for name, element in self.filled:
             if name == field:
                 return element
@@ -760,7 +774,25 @@ class ImportReport:
 
     @property
     def imported(self) -> int:
-        """Number of partnerships made."""
+        """Number of partnerships made.
+
+        Examples
+        --------
+        The second activity has no identifier, so no partnership is made:
+
+        >>> import io
+        >>> from kampala.io.iati import import_iati
+        >>> xml = b'''<iati-activities version="2.03">
+        ...  <iati-activity><iati-identifier>A-1</iati-identifier>
+        ...   <title><narrative>Agua segura</narrative></title>
+        ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
+        ...  <iati-activity><title><narrative>Sin identificador</narrative></title>
+        ...  </iati-activity>
+        ... </iati-activities>'''
+        >>> report = import_iati(io.BytesIO(xml)).report
+        >>> report.read, len(report), report.imported
+        (2, 2, 1)
+        """
         return sum(1 for a in self.activities if a.imported)
 
     def __getitem__(self, activity_id: str) -> ActivityReport:
@@ -781,6 +813,25 @@ class ImportReport:
         `missing`, `warning` or `skipped`), `field` and `detail` (the element
         path or the warning text). File-level warnings have an empty
         `activity`.
+
+        Examples
+        --------
+        >>> import io
+        >>> from kampala.io.iati import import_iati
+        >>> xml = b'''<iati-activities version="2.03">
+        ...  <iati-activity><iati-identifier>A-1</iati-identifier>
+        ...   <title><narrative>Agua segura</narrative></title>
+        ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
+        ...  <iati-activity><title><narrative>Sin identificador</narrative></title>
+        ...  </iati-activity>
+        ... </iati-activities>'''
+        >>> report = import_iati(io.BytesIO(xml)).report
+        >>> rows = report.to_rows()
+        >>> rows[0]
+        {'activity': 'A-1', 'position': '1', 'status': 'filled', 'field': 'id',
+         'detail': 'iati-identifier'}
+        >>> [(r["activity"], r["status"]) for r in rows[-2:]]
+        [('activity 2', 'skipped'), ('activity 2', 'warning')]
         """
         rows: list[dict[str, str]] = [
             {
@@ -822,6 +873,24 @@ class ImportReport:
         ------
         DataFormatError
             If the file cannot be written.
+
+        Examples
+        --------
+        >>> import io
+        >>> from kampala.io.iati import import_iati
+        >>> xml = b'''<iati-activities version="2.03">
+        ...  <iati-activity><iati-identifier>A-1</iati-identifier>
+        ...   <title><narrative>Agua segura</narrative></title>
+        ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
+        ... </iati-activities>'''
+        >>> report = import_iati(io.BytesIO(xml)).report
+        >>> out = io.StringIO()
+        >>> report.write_csv(out)
+        >>> for line in out.getvalue().splitlines()[:3]:
+        ...     print(line)
+        activity,position,status,field,detail
+        A-1,1,filled,id,iati-identifier
+        A-1,1,filled,title,title/narrative
         """
         fields = ["activity", "position", "status", "field", "detail"]
         if isinstance(target, str | os.PathLike):
@@ -840,7 +909,26 @@ class ImportReport:
             _write_rows(target, fields, self.to_rows())
 
     def summary(self) -> str:
-        """Return a few lines: counts of activities, fields and warnings."""
+        """Return a few lines: counts of activities, fields and warnings.
+
+        Examples
+        --------
+        >>> import io
+        >>> from kampala.io.iati import import_iati
+        >>> xml = b'''<iati-activities version="2.03">
+        ...  <iati-activity><iati-identifier>A-1</iati-identifier>
+        ...   <title><narrative>Agua segura</narrative></title>
+        ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
+        ...  <iati-activity><title><narrative>Sin identificador</narrative></title>
+        ...  </iati-activity>
+        ... </iati-activities>'''
+        >>> report = import_iati(io.BytesIO(xml)).report
+        >>> print(report.summary())
+        <stream>: IATI 2.03; 2 activities read, 0 left out by the filters,
+        1 imported; 1 warning(s).
+        Evidence fields filled (partnerships): transparency.publication (1),
+        transparency.publication_completeness (1).
+        """
         n_warn = len(self.warnings) + sum(len(a.warnings) for a in self.activities)
         lines = [
             f"{self.source}: IATI {self.version or '?'}; {self.read} activities "

@@ -60,12 +60,28 @@ class Principle(enum.Enum):
 
     @property
     def number(self) -> int:
-        """The principle's number, 1 to 5."""
+        """The principle's number, 1 to 5.
+
+        Examples
+        --------
+        >>> from kampala import Principle
+        >>> [p.number for p in Principle]
+        [1, 2, 3, 4, 5]
+        >>> Principle(4).name
+        'TRANSPARENCY'
+        """
         return int(self.value)
 
     @property
     def code(self) -> str:
-        """Short code used in frameworks and tables: ``"P1"`` … ``"P5"``."""
+        """Short code used in frameworks and tables: ``"P1"`` … ``"P5"``.
+
+        Examples
+        --------
+        >>> from kampala import Principle
+        >>> Principle.TRANSPARENCY.code
+        'P4'
+        """
         return f"P{self.value}"
 
     def _entry(self) -> dict[str, Any]:
@@ -73,25 +89,73 @@ class Principle(enum.Enum):
         return next(e for e in entries if e["number"] == self.value)
 
     def title(self, lang: str = "en") -> str:
-        """Title in English (``"en"``) or Spanish (``"es"``)."""
+        """Title in English (``"en"``) or Spanish (``"es"``).
+
+        Raises
+        ------
+        ParameterValueError
+            For a language other than ``"en"`` or ``"es"``.
+
+        Examples
+        --------
+        >>> from kampala import Principle
+        >>> p = Principle.INCLUSIVE_PARTNERSHIP
+        >>> p.title(), p.title("es")
+        ('Inclusive partnership', 'Alianza inclusiva')
+        """
         return str(self._entry()[f"title_{_lang(lang)}"])
 
     def tagline(self, lang: str = "en") -> str:
-        """One-line description in English or Spanish."""
+        """One-line description in English or Spanish.
+
+        Examples
+        --------
+        >>> from kampala import Principle
+        >>> Principle.INCLUSIVE_PARTNERSHIP.tagline()
+        'Foster trust through inclusive dialogue and consultation'
+        >>> Principle.INCLUSIVE_PARTNERSHIP.tagline("es")
+        'Generar confianza mediante el diálogo y la consulta inclusivos'
+        """
         return str(self._entry()[f"tagline_{_lang(lang)}"])
 
     def verified(self, lang: str = "en") -> bool:
-        """Whether the title and tagline were checked against an official text."""
+        """Whether the title and tagline were checked against an official text.
+
+        Examples
+        --------
+        The English texts were; no official Spanish text is stored, so the
+        Spanish ones are the library's own translation:
+
+        >>> from kampala import Principle
+        >>> Principle.OWNERSHIP.verified("en"), Principle.OWNERSHIP.verified("es")
+        (True, False)
+        """
         return bool(self._entry()[f"verified_{_lang(lang)}"])
 
     @property
     def source_url(self) -> str:
-        """Where the title was checked."""
+        """Where the title was checked.
+
+        Examples
+        --------
+        >>> from kampala import Principle
+        >>> Principle.RESULTS.source_url
+        'https://www.oecd.org/dac/effectiveness/kampala-principles.htm'
+        """
         return str(self._entry()["source_url"])
 
     @property
     def subprinciples(self) -> tuple[SubPrinciple, ...]:
-        """The sub-principles of this principle."""
+        """The sub-principles of this principle.
+
+        Examples
+        --------
+        >>> from kampala import Principle
+        >>> [s.code for s in Principle.TRANSPARENCY.subprinciples]
+        ['4.A', '4.B', '4.C']
+        >>> len(Principle.LEAVE_NO_ONE_BEHIND.subprinciples)
+        4
+        """
         return tuple(s for s in subprinciples() if s.principle is self)
 
 
@@ -258,11 +322,32 @@ class Criterion:
     source: str = ""
 
     def name(self, lang: str = "en") -> str:
-        """Name in English or Spanish."""
+        """Name in English or Spanish.
+
+        Examples
+        --------
+        >>> from kampala.principles import OwnershipScorer
+        >>> c = OwnershipScorer.criteria[1]
+        >>> c.code, c.name(), c.name("es")
+        ('P1.government_role', 'Role of the partner-country government',
+         'Rol del gobierno del país socio')
+        """
         return self.name_en if _lang(lang) == "en" else self.name_es
 
     def rule(self, lang: str = "en") -> str:
-        """Scoring rule in English or Spanish."""
+        """Scoring rule in English or Spanish.
+
+        Examples
+        --------
+        >>> from kampala.principles import OwnershipScorer
+        >>> c = OwnershipScorer.criteria[1]
+        >>> print(c.rule())
+        none / informed / consulted / co-designed / leads;
+        ordinal level: rank / (levels - 1)
+        >>> print(c.rule("es"))
+        ninguno / informado / consultado / codiseño / lidera;
+        nivel ordinal: posición / (niveles - 1)
+        """
         return self.rule_en if _lang(lang) == "en" else self.rule_es
 
 
@@ -331,7 +416,19 @@ class PrincipleScores:
 
     @property
     def weights(self) -> FloatArray:
-        """Criterion weights, in column order."""
+        """Criterion weights, in column order.
+
+        Examples
+        --------
+        >>> import attrs, numpy as np
+        >>> from kampala.principles import OwnershipScorer, Principle, PrincipleScores
+        >>> alignment, role = OwnershipScorer.criteria[:2]
+        >>> ps = PrincipleScores(principle=Principle.OWNERSHIP, scorer_id="demo",
+        ...     scorer_version="1", criteria=[attrs.evolve(alignment, weight=3), role],
+        ...     values=[[1.0, 0.0], [np.nan, 0.5]], ids=["A", "B"])
+        >>> ps.weights
+        array([3., 1.])
+        """
         return np.array([c.weight for c in self.criteria])
 
     def coverage(self) -> FloatArray:
@@ -340,6 +437,19 @@ class PrincipleScores:
         $$
         \mathrm{cov}_u = \sum_{c\,present} w_c / \sum_c w_c
         $$
+
+        Examples
+        --------
+        Partnership B has evidence for the criterion of weight 1 only:
+
+        >>> import attrs, numpy as np
+        >>> from kampala.principles import OwnershipScorer, Principle, PrincipleScores
+        >>> alignment, role = OwnershipScorer.criteria[:2]
+        >>> ps = PrincipleScores(principle=Principle.OWNERSHIP, scorer_id="demo",
+        ...     scorer_version="1", criteria=[attrs.evolve(alignment, weight=3), role],
+        ...     values=[[1.0, 0.0], [np.nan, 0.5]], ids=["A", "B"])
+        >>> ps.coverage()
+        array([1.  , 0.25])
         """
         w = self.weights
         out: FloatArray = (~np.isnan(self.values)) @ w / w.sum()
@@ -351,6 +461,20 @@ class PrincipleScores:
         $$
         s_u = \sum_{c\,present} w_c x_{uc} / \sum_{c\,present} w_c
         $$
+
+        Examples
+        --------
+        A scores $(3 \cdot 1 + 1 \cdot 0) / 4$; B's missing criterion is left
+        out, not counted as 0:
+
+        >>> import attrs, numpy as np
+        >>> from kampala.principles import OwnershipScorer, Principle, PrincipleScores
+        >>> alignment, role = OwnershipScorer.criteria[:2]
+        >>> ps = PrincipleScores(principle=Principle.OWNERSHIP, scorer_id="demo",
+        ...     scorer_version="1", criteria=[attrs.evolve(alignment, weight=3), role],
+        ...     values=[[1.0, 0.0], [np.nan, 0.5]], ids=["A", "B"])
+        >>> ps.score()
+        array([0.75, 0.5 ])
         """
         w = self.weights
         present = ~np.isnan(self.values)
@@ -359,7 +483,24 @@ class PrincipleScores:
         return out
 
     def column(self, code: str) -> FloatArray:
-        """Scores of one criterion."""
+        """Scores of one criterion.
+
+        Raises
+        ------
+        ParameterValueError
+            For a code that is not one of the criteria.
+
+        Examples
+        --------
+        >>> import attrs, numpy as np
+        >>> from kampala.principles import OwnershipScorer, Principle, PrincipleScores
+        >>> alignment, role = OwnershipScorer.criteria[:2]
+        >>> ps = PrincipleScores(principle=Principle.OWNERSHIP, scorer_id="demo",
+        ...     scorer_version="1", criteria=[attrs.evolve(alignment, weight=3), role],
+        ...     values=[[1.0, 0.0], [np.nan, 0.5]], ids=["A", "B"])
+        >>> ps.column("P1.alignment"), ps.column("P1.government_role")
+        (array([ 1., nan]), array([0. , 0.5]))
+        """
         codes = [c.code for c in self.criteria]
         if code not in codes:
             raise ParameterValueError(

@@ -142,6 +142,17 @@ class ScorerRegistry:
             If the scorer does not conform to the protocol, its id is not
             valid, or a scorer with the same principle and id is registered
             and ``replace`` is false.
+
+        Examples
+        --------
+        Register a scorer, then replace it with one of other parameters:
+
+        >>> from kampala.principles import Principle, ResultsScorer, ScorerRegistry
+        >>> reg = ScorerRegistry(load_plugins=False)
+        >>> reg.register(ResultsScorer())
+        >>> reg.register(ResultsScorer(sdg_target_count=3), replace=True)
+        >>> reg.get(Principle.RESULTS, "kps.results").params()
+        {'sdg_target_count': 3}
         """
         _check(scorer)
         key = (scorer.principle, scorer.id)
@@ -166,6 +177,19 @@ class ScorerRegistry:
         PluginLoadError
             If the plug-ins are not loaded yet and one fails to load (see
             the class Notes: the next look-up retries).
+
+        Examples
+        --------
+        >>> from kampala.principles import OwnershipScorer, Principle, ScorerRegistry
+        >>> reg = ScorerRegistry(load_plugins=False)
+        >>> reg.register(OwnershipScorer())
+        >>> reg.get(Principle.OWNERSHIP, "kps.ownership")
+        OwnershipScorer()
+        >>> reg.get(Principle.OWNERSHIP, "acme.ownership")
+        Traceback (most recent call last):
+        ...
+        kampala.errors.RegistrationError: ScorerRegistry.get(): 'scorer_id' must be
+        a scorer registered for OWNERSHIP (kps.ownership) (got 'acme.ownership').
         """
         with self._lock:
             self._load_plugins()
@@ -188,6 +212,19 @@ class ScorerRegistry:
         PluginLoadError
             If the plug-ins are not loaded yet and one fails to load (see
             the class Notes: the next look-up retries).
+
+        Examples
+        --------
+        Sorted by principle, then id:
+
+        >>> from kampala.principles import OwnershipScorer, ResultsScorer
+        >>> from kampala.principles import ScorerRegistry
+        >>> reg = ScorerRegistry(load_plugins=False)
+        >>> reg.register(ResultsScorer())
+        >>> reg.register(OwnershipScorer())
+        >>> reg.available()
+        [(<Principle.OWNERSHIP: 1>, 'kps.ownership', '1'),
+         (<Principle.RESULTS: 2>, 'kps.results', '1')]
         """
         with self._lock:
             self._load_plugins()

@@ -190,11 +190,30 @@ class RubricScorer:
         raise NotImplementedError
 
     def params(self) -> dict[str, Any]:
-        """Return the scorer's parameters (its fields), JSON-ready."""
+        """Return the scorer's parameters (its fields), JSON-ready.
+
+        Examples
+        --------
+        >>> from kampala.principles import OwnershipScorer, ResultsScorer
+        >>> ResultsScorer(sdg_target_count=3).params(), OwnershipScorer().params()
+        ({'sdg_target_count': 3}, {})
+        """
         return attrs.asdict(self)
 
     def score(self, portfolio: Portfolio) -> PrincipleScores:
-        """Score every partnership of ``portfolio`` on every criterion."""
+        """Score every partnership of ``portfolio`` on every criterion.
+
+        Examples
+        --------
+        One column per criterion (NaN where evidence is missing), and the
+        principle score over the criteria with evidence:
+
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.principles import OwnershipScorer
+        >>> ps = OwnershipScorer().score(sample_portfolio())
+        >>> ps.ids[1], ps.values[1].tolist(), float(ps.score()[1])
+        ('PE-AGR-002', [nan, 0.75, 0.28, 0.0, 0.0], 0.2575)
+        """
         cols = self._compute(portfolio)
         n = len(portfolio)
         values = np.column_stack(cols) if n else np.empty((0, len(self.criteria)))
@@ -209,7 +228,36 @@ class RubricScorer:
         )
 
     def explain(self, portfolio: Portfolio, partnership_id: str) -> str:
-        """Explain each criterion of one partnership: evidence, rule, score."""
+        """Explain each criterion of one partnership: evidence, rule, score.
+
+        Weights are shares among the criteria with evidence.
+
+        Raises
+        ------
+        DataFormatError
+            If no partnership of ``portfolio`` has that id.
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.principles import OwnershipScorer
+        >>> print(OwnershipScorer().explain(sample_portfolio(), "PE-AGR-002"))
+        P1 Inclusive country ownership — PE-AGR-002
+          P1.alignment Objectives drawn from national plans: no evidence
+          (ownership.national_plan_alignment = missing) — not scored
+          P1.government_role Role of the partner-country government:
+          ownership.government_role = co-designed
+          → 0.75 (weight 0.25, contributes 0.188)
+          P1.country_systems Funds through country systems:
+          ownership.country_systems_share = 0.28
+          → 0.28 (weight 0.25, contributes 0.070)
+          P1.registration Registered with the national co-operation agency:
+          ownership.registered_with_agency = False
+          → 0.00 (weight 0.25, contributes 0.000)
+          P1.local_capacity Investment in local capacities:
+          ownership.local_capacity = none
+          → 0.00 (weight 0.25, contributes 0.000)
+        """
         i = portfolio.index(partnership_id)
         scores = self._compute(portfolio)
         w = np.array([c.weight for c in self.criteria])

@@ -335,7 +335,20 @@ class WeightDerivatives:
         yield self.elasticity
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as plain Python values (arrays as nested lists)."""
+        """Return the result as plain Python values (arrays as nested lists).
+
+        Examples
+        --------
+        >>> import json
+        >>> from kampala.sensitivity import weight_derivatives
+        >>> res = weight_derivatives([[0.8, 0.2], [0.5, 0.5]], [0.5, 0.5],
+        ...                          labels=["A", "B"])
+        >>> d = res.to_dict()
+        >>> d["scores"], d["derivative"], d["methodology"]
+        ([0.5, 0.5], [[0.3, -0.3], [0.0, 0.0]], None)
+        >>> json.loads(json.dumps(d)) == d  # survives a JSON round trip
+        True
+        """
         return {
             "labels": list(self.labels),
             "weights": self.weights.tolist(),
@@ -537,12 +550,38 @@ class OneAtATime:
 
     @property
     def mean_abs_rank_shift(self) -> FloatArray:
-        """Mean absolute rank change over units, per perturbed weight."""
+        """Mean absolute rank change over units, per perturbed weight.
+
+        Examples
+        --------
+        Doubling the second weight swaps the two units, so each moves one
+        place; doubling the first moves neither:
+
+        >>> from kampala.sensitivity import one_at_a_time
+        >>> res = one_at_a_time([[0.9, 0.1], [0.4, 0.5]], [0.5, 0.5], delta=1.0)
+        >>> res.rank_change.tolist()
+        [[0, 1], [0, -1]]
+        >>> res.mean_abs_rank_shift.tolist()
+        [0.0, 1.0]
+        """
         out: FloatArray = np.abs(self.rank_change).mean(axis=0)
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as plain Python values (arrays as nested lists)."""
+        """Return the result as plain Python values (arrays as nested lists).
+
+        Examples
+        --------
+        >>> import json
+        >>> from kampala.sensitivity import one_at_a_time
+        >>> res = one_at_a_time([[0.9, 0.1], [0.4, 0.5]], [0.5, 0.5], delta=1.0,
+        ...                     labels=["A", "B"])
+        >>> d = res.to_dict()
+        >>> d["labels"], d["delta"], d["ranks"], d["rank_change"]
+        (['A', 'B'], 1.0, [1, 2], [[0, 1], [0, -1]])
+        >>> json.loads(json.dumps(d)) == d  # survives a JSON round trip
+        True
+        """
         return {
             "labels": list(self.labels),
             "weights": self.weights.tolist(),

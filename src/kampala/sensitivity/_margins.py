@@ -231,6 +231,22 @@ class MarginResult:
         """Return the result as plain Python values.
 
         Arrays become nested lists; ``inf`` and NaN stay floats.
+
+        Examples
+        --------
+        ``C`` is below ``A`` and ``B`` at every weight, so its margin is
+        infinite; the `json` module writes it as ``Infinity``, which strict
+        JSON parsers reject (``json.dumps(d, allow_nan=False)`` raises):
+
+        >>> import json
+        >>> from kampala.sensitivity import rank_margins
+        >>> res = rank_margins([[0.9, 0.3], [0.5, 0.6], [0.2, 0.2]], [0.5, 0.5],
+        ...                    labels=["A", "B", "C"])
+        >>> d = res.to_dict()
+        >>> d["ranks"], d["rival"]
+        ([1, 2, 3], ['B', 'A', None])
+        >>> json.dumps([round(m, 3) for m in d["margin"]])
+        '[0.143, 0.143, Infinity]'
         """
         return {
             "labels": list(self.labels),
@@ -477,6 +493,21 @@ class TopKMarginResult:
         """Return the result as plain Python values.
 
         Arrays become nested lists; ``inf`` and NaN stay floats.
+
+        Examples
+        --------
+        ``C`` can never rank first, so its margin is infinite; the `json`
+        module writes it as ``Infinity``, which strict JSON parsers reject:
+
+        >>> import json
+        >>> from kampala.sensitivity import topk_margins
+        >>> res = topk_margins([[0.9, 0.3], [0.5, 0.6], [0.2, 0.2]], [0.5, 0.5],
+        ...                    k=1, labels=["A", "B", "C"])
+        >>> d = res.to_dict()
+        >>> d["k"], d["in_top"], d["crossing"]
+        (1, [True, False, False], [['B'], ['A'], []])
+        >>> json.dumps([round(m, 3) for m in d["margin"]])
+        '[0.143, 0.143, Infinity]'
         """
         return {
             "labels": list(self.labels),

@@ -35,7 +35,7 @@ from kampala.indicators import IndicatorSet
 from kampala.portfolio import Portfolio
 from kampala.scoring import Methodology, MethodologyRef
 from kampala.sensitivity._engine import Evaluation, Problem, rank_rows
-from kampala.sensitivity._sobol import SobolIndices, saltelli_design
+from kampala.sensitivity._sobol import SaltelliDesign, SobolIndices, saltelli_design
 from kampala.sensitivity.spec import UncertaintySpec
 
 __all__ = [
@@ -202,6 +202,8 @@ class UncertaintyResult:
         Relative weight of each weighted node in each sample.
     factor_names, discrete_names, nodes : tuple of str
         Labels of the factors, the discrete factors and the weighted nodes.
+    discrete_labels : tuple of tuple of str
+        Labels of the options of each discrete factor.
     method : str
         ``"sobol"`` or ``"random"``.
     methodology : MethodologyRef
@@ -257,11 +259,42 @@ class UncertaintyResult:
 
     @property
     def n(self) -> int:
-        """Number of samples."""
+        """Number of samples.
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.scorecard import kps1
+        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
+        ...                                  uncertainty_analysis)
+        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
+        >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16,
+        ...                            top_k=3, rng=0)
+        >>> res.n, res.scores.shape  # one row per sample, one column per unit
+        (16, (16, 48))
+        """
         return int(self.scores.shape[0])
 
     def sample(self, i: int) -> dict[str, Any]:
-        """Return the value every factor took in sample ``i`` (discrete by label)."""
+        """Return the value every factor took in sample ``i`` (discrete by label).
+
+        Examples
+        --------
+        Sample 0 counts missing evidence as 0 and draws new principle weights
+        (relative weights, not rescaled to sum to 1):
+
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.scorecard import kps1
+        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
+        ...                                  missing_evidence_choice,
+        ...                                  uncertainty_analysis)
+        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25),
+        ...                                 missing_evidence_choice()])
+        >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16, rng=0)
+        >>> s = res.sample(0)
+        >>> s["missing"], round(s["weights"]["P1"], 3), round(s["weights"]["P2"], 3)
+        ('constant:0.0', 0.191, 0.246)
+        """
         out: dict[str, Any] = {
             name: self.discrete_labels[j][int(self.choices[i, j])]
             for j, name in enumerate(self.discrete_names)
@@ -270,7 +303,26 @@ class UncertaintyResult:
         return out
 
     def table(self) -> list[dict[str, Any]]:
-        """One row per unit, in nominal rank order (unranked last)."""
+        """One row per unit, in nominal rank order (unranked last).
+
+        Missing values (for units that never get a score) are None.
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.scorecard import kps1
+        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
+        ...                                  uncertainty_analysis)
+        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
+        >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16,
+        ...                            top_k=3, rng=0)
+        >>> rows = res.table()
+        >>> [(r["unit"], r["nominal_rank"], r["rank_p5"], r["rank_p95"])
+        ...  for r in rows[:2]]
+        [('PE-HEA-001', 1.0, 1.0, 2.25), ('PE-ENE-006', 2.0, 2.0, 3.0)]
+        >>> rows[-1]["unit"], rows[-1]["nominal_rank"], rows[-1]["p_top_3"]
+        ('PE-HEA-004', None, 0.0)
+        """
         order = np.lexsort(
             (np.arange(len(self.units)), np.nan_to_num(self.nominal_rank, nan=np.inf))
         )
@@ -297,12 +349,50 @@ class UncertaintyResult:
         return rows
 
     def stable(self, width: int = 2) -> list[str]:
-        """Units whose 5th-95th percentile rank interval is at most ``width``."""
+        """Units whose 5th-95th percentile rank interval is at most ``width``.
+
+        Units without ranks are never stable.
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.scorecard import kps1
+        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
+        ...                                  uncertainty_analysis)
+        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
+        >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16,
+        ...                            top_k=3, rng=0)
+        >>> res.stable(width=0)  # the same rank in (nearly) every sample
+        ['PE-ENE-007', 'PE-EDU-004']
+        >>> len(res.stable()), len(res.units)
+        (28, 48)
+        """
         span = self.rank_p95 - self.rank_p5
         return [u for u, s in zip(self.units, span, strict=True) if s <= width]
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the summary as JSON-ready data (without the raw samples)."""
+        """Return the summary as JSON-ready data (without the raw samples).
+
+        Missing values are None, so the result is strict JSON.
+
+        Examples
+        --------
+        >>> import json
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.scorecard import kps1
+        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
+        ...                                  uncertainty_analysis)
+        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
+        >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16,
+        ...                            top_k=3, rng=0)
+        >>> d = res.to_dict()
+        >>> d["analysis"], d["n"], d["factors"], round(d["mean_rank_shift"], 2)
+        ('uncertainty', 16, ['weights@2'], 0.52)
+        >>> d["units"][0]["unit"], len(d["units"])  # the rows of table()
+        ('PE-HEA-001', 48)
+        >>> json.loads(json.dumps(d, allow_nan=False)) == d
+        True
+        """
         return {
             "analysis": "uncertainty",
             "methodology": attrs.asdict(self.methodology),
@@ -317,7 +407,32 @@ class UncertaintyResult:
         }
 
     def to_pandas(self) -> Any:
-        """Return `table` as a pandas DataFrame indexed by unit."""
+        """Return `table` as a pandas DataFrame indexed by unit.
+
+        The methodology is recorded in ``DataFrame.attrs["methodology"]``.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.scorecard import kps1
+        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
+        ...                                  uncertainty_analysis)
+        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
+        >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16,
+        ...                            top_k=3, rng=0)
+        >>> df = res.to_pandas()
+        >>> df.shape, df.index.name
+        ((48, 13), 'unit')
+        >>> list(df.columns[:4])
+        ['name', 'nominal_rank', 'rank_median', 'rank_p5']
+        >>> df.loc["PE-HEA-001", ["nominal_rank", "p_top_3"]].tolist()
+        [1.0, 1.0]
+        """
         from kampala.io._pandas import require_pandas
 
         pd = require_pandas("UncertaintyResult.to_pandas()")
@@ -356,6 +471,32 @@ def _no_nan(value: Any) -> Any:
 
 def _num(x: float) -> float | None:
     return None if math.isnan(float(x)) else float(x)
+
+
+def _check_discrete_factors_vary(
+    problem: Problem, design: SaltelliDesign, rows: FloatArray
+) -> None:
+    """Refuse a design in which a discrete factor never differs between A and B.
+
+    If a factor takes the same option in base samples A and B in every row,
+    then AB_i equals A and its estimated indices are exactly 0, whatever the
+    factor's real effect. With few rows of a scrambled Sobol' sequence this
+    can happen for a factor with few options.
+    """
+    choices, _ = problem.decode(rows)
+    in_a, in_b, _ = design.split(choices)
+    for j, (i, _) in enumerate(problem.discrete):
+        if np.array_equal(in_a[:, j], in_b[:, j]):
+            raise ParameterValueError(
+                "sensitivity_analysis()",
+                "n",
+                design.n,
+                "large enough for every discrete factor to take different "
+                "options in the two base samples",
+                hint=f"Factor {problem.spec.names[i]!r} takes the same option in A "
+                f"and B in all {design.n} rows, so its indices would be 0 "
+                "whatever its effect. Use n >= 64.",
+            )
 
 
 def _problem(
@@ -517,9 +658,13 @@ class SensitivityResult:
     units : tuple of str
         Unit codes, the outputs of ``rank`` and ``score``.
     n : int
-        Base sample size; the model ran ``n * (len(factors) + 2)`` times.
+        Base sample size.
+    n_runs : int
+        Number of model runs, ``n * (len(factors) + 2)``.
     methodology : MethodologyRef
         The nominal methodology.
+    kampala_version, numpy_version : str
+        Versions that produced the result.
 
     Examples
     --------
@@ -553,7 +698,27 @@ class SensitivityResult:
     numpy_version: str = np.__version__
 
     def table(self) -> list[dict[str, Any]]:
-        """One row per factor: indices for the mean absolute rank shift."""
+        """One row per factor: indices for the mean absolute rank shift.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> from kampala import DegenerateIndicatorWarning
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.scorecard import kps1
+        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
+        ...                                  missing_evidence_choice,
+        ...                                  sensitivity_analysis)
+        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2),
+        ...                                 missing_evidence_choice()])
+        >>> with warnings.catch_warnings():  # units without a score
+        ...     warnings.simplefilter("ignore", DegenerateIndicatorWarning)
+        ...     res = sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
+        ...                                n_bootstrap=100, rng=1)
+        >>> [(r["factor"], round(r["S1"], 2), round(r["ST"], 2))
+        ...  for r in res.table()]
+        [('weights@2', -0.01, 0.01), ('missing', 0.98, 0.99)]
+        """
         m = self.mean_rank_shift
         return [
             {
@@ -567,7 +732,39 @@ class SensitivityResult:
         ]
 
     def to_dict(self) -> dict[str, Any]:
-        """Return all indices as JSON-ready data."""
+        """Return all indices as JSON-ready data.
+
+        ``"rank"`` and ``"score"`` hold one row per unit and factor; the
+        indices of units without any score are None, so the result is
+        strict JSON.
+
+        Examples
+        --------
+        >>> import json
+        >>> import warnings
+        >>> from kampala import DegenerateIndicatorWarning
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.scorecard import kps1
+        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
+        ...                                  missing_evidence_choice,
+        ...                                  sensitivity_analysis)
+        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2),
+        ...                                 missing_evidence_choice()])
+        >>> with warnings.catch_warnings():  # units without a score
+        ...     warnings.simplefilter("ignore", DegenerateIndicatorWarning)
+        ...     res = sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
+        ...                                n_bootstrap=100, rng=1)
+        >>> d = res.to_dict()
+        >>> d["analysis"], d["n_runs"], len(d["rank"])  # 48 units x 2 factors
+        ('sobol', 256, 96)
+        >>> sorted(d["rank"][0])
+        ['S1', 'S1_conf', 'S1_high', 'S1_low', 'ST', 'ST_conf', 'ST_high', 'ST_low',
+         'group', 'output']
+        >>> sum(row["ST"] is None for row in d["rank"])  # 2 units never scored
+        4
+        >>> json.loads(json.dumps(d, allow_nan=False)) == d
+        True
+        """
         return {
             "analysis": "sobol",
             "methodology": attrs.asdict(self.methodology),
@@ -582,7 +779,34 @@ class SensitivityResult:
         }
 
     def to_pandas(self) -> Any:
-        """Return `table` as a pandas DataFrame indexed by factor."""
+        """Return `table` as a pandas DataFrame indexed by factor.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> from kampala import DegenerateIndicatorWarning
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.scorecard import kps1
+        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
+        ...                                  missing_evidence_choice,
+        ...                                  sensitivity_analysis)
+        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2),
+        ...                                 missing_evidence_choice()])
+        >>> with warnings.catch_warnings():  # units without a score
+        ...     warnings.simplefilter("ignore", DegenerateIndicatorWarning)
+        ...     res = sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
+        ...                                n_bootstrap=100, rng=1)
+        >>> df = res.to_pandas()
+        >>> df.shape, df.index.name, list(df.columns)
+        ((2, 4), 'factor', ['S1', 'S1_conf', 'ST', 'ST_conf'])
+        >>> df["ST"].round(2).to_dict()
+        {'weights@2': 0.01, 'missing': 0.99}
+        """
         from kampala.io._pandas import require_pandas
 
         pd = require_pandas("SensitivityResult.to_pandas()")
@@ -684,6 +908,7 @@ def sensitivity_analysis(
         problem.dims, n, groups=list(problem.spec.names), method=method, rng=design_rng
     )
     rows = design.stack()
+    _check_discrete_factors_vary(problem, design, rows)
     ev = problem.evaluate(rows, block=block, progress=progress)
     nominal = _nominal(methodology, data, registry)
     nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)

@@ -138,11 +138,34 @@ class WeightNoise:
             object.__setattr__(self, "name", f"weights@{levels}")
 
     def nodes(self, framework: Framework) -> tuple[str, ...]:
-        """Return the nodes whose weights this factor varies."""
+        """Return the nodes whose weights this factor varies.
+
+        Examples
+        --------
+        Level 1 of KPS-1 holds its 29 criteria:
+
+        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.sensitivity import WeightNoise
+        >>> nodes = WeightNoise(levels=1).nodes(methodology_framework(kps1()))
+        >>> len(nodes), nodes[:2]
+        (29, ('P1.alignment', 'P1.government_role'))
+        """
         return weighted_nodes(framework, self.levels)
 
     def weights(self, u: FloatArray, nominal: FloatArray) -> FloatArray:
-        """Map uniforms (n, k) to weights: nominal x (1 - s + 2 s u)."""
+        """Map uniforms (n, k) to weights: nominal x (1 - s + 2 s u).
+
+        Examples
+        --------
+        The weights are not rescaled to sum to 1; the aggregation does that:
+
+        >>> import numpy as np
+        >>> from kampala.sensitivity import WeightNoise
+        >>> noise = WeightNoise(levels=2, spread=0.5)
+        >>> u = np.array([[0.0, 0.25], [0.5, 1.0]])
+        >>> noise.weights(u, np.array([0.4, 0.6])).round(2).tolist()
+        [[0.2, 0.45], [0.4, 0.9]]
+        """
         out: FloatArray = nominal * (1.0 - self.spread + 2.0 * self.spread * u)
         return out
 
@@ -189,7 +212,16 @@ class DirichletWeights:
             object.__setattr__(self, "name", f"dirichlet@{self.level}")
 
     def nodes(self, framework: Framework) -> tuple[str, ...]:
-        """Return the nodes whose weights this factor varies."""
+        """Return the nodes whose weights this factor varies.
+
+        Examples
+        --------
+        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.sensitivity import DirichletWeights
+        >>> factor = DirichletWeights(level=2, concentration=50)
+        >>> factor.nodes(methodology_framework(kps1()))
+        ('P1', 'P2', 'P3', 'P4', 'P5')
+        """
         return weighted_nodes(framework, (self.level,))
 
     def weights(
@@ -199,6 +231,23 @@ class DirichletWeights:
 
         ``groups`` gives each node's sibling group; within a group the
         gammas are normalised to sum to one.
+
+        Examples
+        --------
+        Two sibling groups, of two and three nodes: each group's weights sum
+        to 1 in every draw, and their means are the group's normalised
+        nominal weights.
+
+        >>> import numpy as np
+        >>> from kampala.sensitivity import DirichletWeights
+        >>> factor = DirichletWeights(level=1, concentration=20)
+        >>> u = np.random.default_rng(0).random((2000, 5))
+        >>> W = factor.weights(u, np.array([1.0, 1.0, 0.2, 0.3, 0.5]),
+        ...                    groups=np.array([0, 0, 1, 1, 1]))
+        >>> W[:3, :2].sum(axis=1).tolist(), W[:3, 2:].sum(axis=1).round(12).tolist()
+        ([1.0, 1.0, 1.0], [1.0, 1.0, 1.0])
+        >>> W.mean(axis=0).round(1).tolist()
+        [0.5, 0.5, 0.2, 0.3, 0.5]
         """
         alpha = np.empty_like(nominal)
         for g in np.unique(groups):
@@ -293,11 +342,37 @@ class StepChoice:
 
     @property
     def options(self) -> int:
-        """Number of alternatives."""
+        """Number of alternatives.
+
+        Examples
+        --------
+        >>> from kampala.composite import Normalise
+        >>> from kampala.sensitivity import StepChoice
+        >>> StepChoice(step="normalise", alternatives=[
+        ...     Normalise(method="min-max"), None]).options
+        2
+        """
         return len(self.alternatives)
 
     def label(self, index: int) -> str:
-        """Return a short description of alternative ``index``."""
+        """Return a short description of alternative ``index``.
+
+        The method and its parameter values, plus ``" cov>=<threshold>"``
+        for an aggregation with a coverage threshold; ``"none"`` for the
+        step's absence.
+
+        Examples
+        --------
+        >>> from kampala.composite import Aggregate, Normalise
+        >>> from kampala.sensitivity import StepChoice
+        >>> StepChoice(step="normalise", alternatives=[
+        ...     Normalise(method="z-score"), None]).label(0)
+        'z-score:0.0,1.0'
+        >>> StepChoice(step="aggregate", alternatives=[
+        ...     Aggregate(method="arithmetic", min_coverage=0.5),
+        ...     Aggregate(method="geometric")]).label(0)
+        'arithmetic cov>=0.5'
+        """
         alt = self.alternatives[index]
         if alt is None:
             return "none"
@@ -362,11 +437,28 @@ class SettingChoice:
 
     @property
     def options(self) -> int:
-        """Number of values."""
+        """Number of values.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import SettingChoice
+        >>> SettingChoice(step="aggregate", setting="min_coverage",
+        ...               values=[0.4, 0.5, 0.6]).options
+        3
+        """
         return len(self.values)
 
     def label(self, index: int) -> str:
-        """Return the value, as text."""
+        """Return the value, as text.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import SettingChoice
+        >>> choice = SettingChoice(step="treat", setting="params.points",
+        ...                        values=[1, 2])
+        >>> choice.name, choice.label(1)
+        ('treat.params.points', '2')
+        """
         return str(self.values[index])
 
     def apply(self, step: Any, index: int) -> Any:
@@ -376,6 +468,27 @@ class SettingChoice:
         ------
         ParameterValueError
             If the value is not valid for the step.
+
+        Examples
+        --------
+        Changing the aggregation method drops method parameters and
+        per-level rules and keeps the coverage threshold; the step's own
+        checks reject a value it does not accept:
+
+        >>> from kampala.scorecard import kps1
+        >>> from kampala.sensitivity import SettingChoice
+        >>> nominal = kps1().aggregate
+        >>> choice = SettingChoice(step="aggregate", setting="method",
+        ...                        values=["arithmetic", "geometric"])
+        >>> step = choice.apply(nominal, 1)
+        >>> step.method, step.min_coverage, nominal.method
+        ('geometric', 0.5, 'arithmetic')
+        >>> SettingChoice(step="aggregate", setting="min_coverage",
+        ...               values=[0.5, 1.5]).apply(nominal, 1)
+        Traceback (most recent call last):
+            ...
+        kampala.errors.ParameterValueError: Aggregate(): 'min_coverage' must be
+        between 0 and 1 (got 1.5).
         """
         value = self.values[index]
         if self.setting.startswith("method@") and isinstance(step, Aggregate):
@@ -436,11 +549,26 @@ class Exclusion:
 
     @property
     def options(self) -> int:
-        """Number of options: none excluded, then each code."""
+        """Number of options: none excluded, then each code.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import Exclusion
+        >>> Exclusion(codes=["P1", "P2", "P5"]).options
+        4
+        """
         return len(self.codes) + 1
 
     def label(self, index: int) -> str:
-        """``"none"`` or ``"-<code>"``."""
+        """Return ``"none"`` for option 0, else ``"-<code>"``.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import Exclusion
+        >>> factor = Exclusion(codes=["P1", "P5"])
+        >>> factor.label(0), factor.label(2)
+        ('none', '-P5')
+        """
         return "none" if index == 0 else f"-{self.codes[index - 1]}"
 
 
@@ -501,11 +629,28 @@ class ScorerParameter:
 
     @property
     def options(self) -> int:
-        """Number of values."""
+        """Number of values.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import ScorerParameter
+        >>> ScorerParameter(principle=3, param="diversity_target",
+        ...                 values=[3, 4, 5]).options
+        3
+        """
         return len(self.values)
 
     def label(self, index: int) -> str:
-        """Return the value, as text."""
+        """Return the value, as text.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import ScorerParameter
+        >>> factor = ScorerParameter(principle=3, param="diversity_target",
+        ...                          values=[3, 4, 5])
+        >>> factor.label(0)
+        '3'
+        """
         return str(self.values[index])
 
 
@@ -596,11 +741,39 @@ class UncertaintySpec:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Factor names, in order."""
+        """Factor names, in order.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
+        ...                                  missing_evidence_choice)
+        >>> UncertaintySpec(factors=[WeightNoise(levels=2),
+        ...                          missing_evidence_choice()]).names
+        ('weights@2', 'missing')
+        """
         return tuple(f.name for f in self.factors)
 
     def dims(self, framework: Framework) -> tuple[int, ...]:
-        """Return the number of uniform input dimensions of each factor."""
+        """Return the number of uniform input dimensions of each factor.
+
+        One per weight that a weight factor varies; one for each discrete
+        factor.
+
+        Examples
+        --------
+        KPS-1 has 29 criteria (level 1) under 5 principles (level 2):
+
+        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.sensitivity import (DirichletWeights, UncertaintySpec,
+        ...                                  WeightNoise, missing_evidence_choice)
+        >>> spec = UncertaintySpec(factors=[
+        ...     WeightNoise(levels=2),
+        ...     DirichletWeights(level=1, concentration=20),
+        ...     missing_evidence_choice(),
+        ... ])
+        >>> spec.dims(methodology_framework(kps1()))
+        (5, 29, 1)
+        """
         out = []
         for f in self.factors:
             if isinstance(f, WeightNoise | DirichletWeights):
@@ -645,6 +818,29 @@ class UncertaintySpec:
             step's or scorer's own message).
         PluginLoadError
             If the registry's plug-ins fail to load.
+
+        Examples
+        --------
+        A valid spec returns None; a level without weights or a value the
+        step rejects is reported before any sampling:
+
+        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
+        ...                                  coverage_choice)
+        >>> kps = kps1()
+        >>> fw = methodology_framework(kps)
+        >>> UncertaintySpec(factors=[WeightNoise(levels=2)]).validate(kps, fw)
+        >>> UncertaintySpec(factors=[WeightNoise(levels=3)]).validate(kps, fw)
+        Traceback (most recent call last):
+            ...
+        kampala.errors.ParameterValueError: factor 'weights@3': 'level' must be a
+        level with weighted nodes [1, 2] (got 3).
+        >>> UncertaintySpec(factors=[coverage_choice([0.5, 1.5])]).validate(kps, fw)
+        Traceback (most recent call last):
+            ...
+        kampala.errors.ParameterValueError: factor 'coverage': 'values' must be
+        valid values of aggregate min_coverage (got 1.5). Aggregate():
+        'min_coverage' must be between 0 and 1 (got 1.5).
         """
         kinds = {s.kind for s in methodology.steps}
         weighted_levels = sorted(
