@@ -130,13 +130,18 @@ def describe(methodology: Methodology, *, registry: Any = None) -> dict[str, Any
     dict
         The methodology's own JSON (with hash) plus, for each scorer, its
         criteria with rules, sources and effective weights, and the
-        principles' titles with the provenance of each title.
+        principles' titles with the provenance of each title. Names, rules
+        and sources come in English and Spanish (``name_en``/``name_es``,
+        ``rule_en``/``rule_es``, ``source``/``source_es``); ``source_es``
+        is ``source`` where a criterion has no Spanish source.
 
     Examples
     --------
     >>> d = describe(Methodology.default())
     >>> d["id"], len(d["principles"]), d["principles"][0]["criteria"][0]["code"]
     ('KPS', 5, 'P1.alignment')
+    >>> d["principles"][0]["criteria"][0]["source_es"][:24]
+    'Caja de herramientas 1.B'
     """
     from kampala.principles import Principle, default_registry
     from kampala.principles._base import criterion_table
@@ -311,10 +316,11 @@ def to_markdown(
         for c in p["criteria"]:
             name = c[f"name_{lang}"]
             rule = c[f"rule_{lang}"]
+            source = c["source_es"] if lang == "es" else c["source"]
             evidence = ", ".join(f"`{e}`" for e in c["evidence"])
             lines.append(
                 f"| `{c['code']}` {name} | {c['subprinciple']} | {evidence} | {rule} | "
-                f"{c['weight_in_principle']:.3f} | {c['source']} |"
+                f"{c['weight_in_principle']:.3f} | {source} |"
             )
         lines.append("")
     lines += [f"## {t['steps']}", ""]

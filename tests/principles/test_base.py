@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -175,7 +176,24 @@ def test_criterion_table() -> None:
         "rule_en",
         "rule_es",
         "source",
+        "source_es",
     }
+    assert rows[0]["source_es"] == OwnershipScorer.criteria[0].source_es
+
+
+def test_criterion_source_es_defaults_to_empty_and_the_table_falls_back() -> None:
+    plain = crit("P1.x", source="Toolkit 1.A. https://example.org/1a")
+    both = crit("P1.y", source="Toolkit 1.A.", source_es="Caja de herramientas 1.A.")
+    assert plain.source_es == ""
+    rows = criterion_table([plain, both])
+    assert [r["source"] for r in rows] == [
+        "Toolkit 1.A. https://example.org/1a",
+        "Toolkit 1.A.",
+    ]
+    assert [r["source_es"] for r in rows] == [
+        "Toolkit 1.A. https://example.org/1a",
+        "Caja de herramientas 1.A.",
+    ]
 
 
 def test_default_criteria_are_consistent_with_the_catalogue() -> None:
@@ -189,10 +207,33 @@ def test_default_criteria_are_consistent_with_the_catalogue() -> None:
             # that is documented in its source; KPS-1 keeps them aligned
             assert codes[c.subprinciple].principle is scorer.principle, c.code
             assert c.code.startswith(scorer.principle.code + ".")
-            for text in (c.name_en, c.name_es, c.rule_en, c.rule_es, c.source):
+            texts = (c.name_en, c.name_es, c.rule_en, c.rule_es)
+            for text in (*texts, c.source, c.source_es):
                 assert text, c.code
+            assert c.source_es != c.source, c.code
             all_codes.append(c.code)
     assert len(all_codes) == len(set(all_codes))
+
+
+_URL = re.compile(r"https?://\S+")
+_CODE = re.compile(r"\b\d+(?:\.[0-9A-Za-z]+)+")  # 1.B, 17.15.1, 5.c.1
+
+
+@pytest.mark.parametrize(
+    "c",
+    [c for f in DEFAULT_SCORERS for c in f().criteria],
+    ids=lambda c: c.code,
+)
+def test_spanish_sources_keep_codes_indicators_and_urls(c: Criterion) -> None:
+    assert _URL.findall(c.source_es) == _URL.findall(c.source)
+    en, es = _URL.sub("", c.source), _URL.sub("", c.source_es)
+    assert _CODE.findall(es) == _CODE.findall(en)
+    indicators = re.findall(r"GPEDC indicator (\w+)", en)
+    assert re.findall(r"[Ii]ndicador (\w+) del monitoreo de la GPEDC", es) == (
+        indicators
+    )
+    assert "Toolkit" not in es
+    assert ("Caja de herramientas" in es) == ("Toolkit" in en)
 
 
 @pytest.mark.parametrize(

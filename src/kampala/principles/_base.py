@@ -297,6 +297,10 @@ class Criterion:
         The scoring rule, in words (the methodology pages give it in full).
     source : str
         The question or indicator behind the criterion, with a URL.
+    source_es : str, default=""
+        The same in Spanish, with the same codes and URL. Spanish output
+        (`kampala.describe.to_markdown` with ``lang="es"``) falls back to
+        ``source`` when it is empty.
 
     Examples
     --------
@@ -308,6 +312,13 @@ class Criterion:
     ...               name_en="Youth in dialogue", name_es="Jóvenes en el diálogo")
     >>> c.evidence, c.name("es")
     (('inclusion.dialogue',), 'Jóvenes en el diálogo')
+
+    The built-in criteria cite their source in both languages:
+
+    >>> from kampala.principles import OwnershipScorer
+    >>> print(OwnershipScorer.criteria[3].source_es)  # doctest: +NORMALIZE_WHITESPACE
+    Caja de herramientas 1.B (coordinación con las prioridades nacionales).
+    https://www.effectivecooperation.org/landing-page/kampala-principle-tussubp-1b
     """
 
     code: str
@@ -320,6 +331,7 @@ class Criterion:
     rule_en: str = ""
     rule_es: str = ""
     source: str = ""
+    source_es: str = ""
 
     def name(self, lang: str = "en") -> str:
         """Name in English or Spanish.
@@ -578,7 +590,11 @@ def valid_scorer_id(value: str) -> bool:
 
 
 def criterion_table(criteria: Sequence[Criterion]) -> list[dict[str, Any]]:
-    """Return the criteria as JSON-ready rows."""
+    """Return the criteria as JSON-ready rows.
+
+    ``source_es`` falls back to ``source`` for a criterion without a Spanish
+    source, so that a Spanish reader always gets one.
+    """
     return [
         {
             "code": c.code,
@@ -591,6 +607,7 @@ def criterion_table(criteria: Sequence[Criterion]) -> list[dict[str, Any]]:
             "rule_en": c.rule_en,
             "rule_es": c.rule_es,
             "source": c.source,
+            "source_es": c.source_es or c.source,
         }
         for c in criteria
     ]

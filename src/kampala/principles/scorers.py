@@ -321,6 +321,7 @@ def _c(
     rule_en: str,
     rule_es: str,
     source: str,
+    source_es: str,
 ) -> Criterion:
     return Criterion(
         code=code,
@@ -332,6 +333,7 @@ def _c(
         rule_en=rule_en,
         rule_es=rule_es,
         source=source,
+        source_es=source_es,
     )
 
 
@@ -375,6 +377,9 @@ class OwnershipScorer(RubricScorer):
             f"ninguna / parcial / total; {_ORD_ES}",
             f"Toolkit 1.B (align PSE with national priorities); GPEDC indicator 1a "
             f"(SDG 17.15.1). {_GPEDC}kampala-principle-tussubp-1b",
+            "Caja de herramientas 1.B (alinear la participación del sector privado "
+            "con las prioridades nacionales); indicador 1a del monitoreo de la "
+            f"GPEDC (ODS 17.15.1). {_GPEDC}kampala-principle-tussubp-1b",
         ),
         _c(
             "P1.government_role",
@@ -386,6 +391,9 @@ class OwnershipScorer(RubricScorer):
             f"none / informed / consulted / co-designed / leads; {_ORD_EN}",
             f"ninguno / informado / consultado / codiseño / lidera; {_ORD_ES}",
             f"Toolkit 1.A and 3.A (government-led, inclusive PSE goals). "
+            f"{_GPEDC}kampala-principle-1dpssubp-1a",
+            "Caja de herramientas 1.A y 3.A (metas de participación del sector "
+            "privado lideradas por el gobierno e inclusivas). "
             f"{_GPEDC}kampala-principle-1dpssubp-1a",
         ),
         _c(
@@ -399,6 +407,9 @@ class OwnershipScorer(RubricScorer):
             _SHARE_ES,
             f"Toolkit 4.A (use partner-country systems); GPEDC indicator 9b. "
             f"{_GPEDC}kampala-principle-4dpssubp-4a",
+            "Caja de herramientas 4.A (uso de los sistemas del país socio); "
+            "indicador 9b del monitoreo de la GPEDC. "
+            f"{_GPEDC}kampala-principle-4dpssubp-4a",
         ),
         _c(
             "P1.registration",
@@ -411,6 +422,8 @@ class OwnershipScorer(RubricScorer):
             _YES_ES,
             f"Toolkit 1.B (co-ordination with national priorities). "
             f"{_GPEDC}kampala-principle-tussubp-1b",
+            "Caja de herramientas 1.B (coordinación con las prioridades "
+            f"nacionales). {_GPEDC}kampala-principle-tussubp-1b",
         ),
         _c(
             "P1.local_capacity",
@@ -422,6 +435,9 @@ class OwnershipScorer(RubricScorer):
             f"none / some / substantial; {_ORD_EN}",
             f"ninguna / alguna / sustancial; {_ORD_ES}",
             f"Toolkit 1.C (invest in capacities for PSE). "
+            f"{_GPEDC}kampala-principle-1csossubp-1c",
+            "Caja de herramientas 1.C (invertir en capacidades para la "
+            "participación del sector privado). "
             f"{_GPEDC}kampala-principle-1csossubp-1c",
         ),
     )
@@ -504,6 +520,8 @@ class ResultsScorer(RubricScorer):
             "(0 sin marco de resultados)",
             f"Toolkit 4.A (measure results; results framework with indicators). "
             f"{_GPEDC}kampala-principle-4dpssubp-4a",
+            "Caja de herramientas 4.A (medir resultados; marco de resultados con "
+            f"indicadores). {_GPEDC}kampala-principle-4dpssubp-4a",
         ),
         _c(
             "P2.country_indicators",
@@ -515,6 +533,9 @@ class ResultsScorer(RubricScorer):
             "indicators drawn from country results frameworks / all indicators",
             "indicadores tomados de marcos nacionales / total de indicadores",
             "GPEDC indicator 1a (use of country results frameworks, SDG 17.15.1). "
+            "http://effectivecooperation.org/monitoring-country-progress/",
+            "Indicador 1a del monitoreo de la GPEDC (uso de los marcos de "
+            "resultados del país, ODS 17.15.1). "
             "http://effectivecooperation.org/monitoring-country-progress/",
         ),
         _c(
@@ -530,6 +551,8 @@ class ResultsScorer(RubricScorer):
             "nombran objetivos (sin metas)",
             f"Toolkit 1.B (which SDGs projects address). "
             f"{_GPEDC}kampala-principle-tussubp-1b",
+            "Caja de herramientas 1.B (a qué ODS apuntan los proyectos). "
+            f"{_GPEDC}kampala-principle-tussubp-1b",
         ),
         _c(
             "P2.additionality",
@@ -542,6 +565,8 @@ class ResultsScorer(RubricScorer):
             f"ninguna / afirmada / evaluada; {_ORD_ES}",
             f"Toolkit 5.A and 2.B (ex-ante development additionality). "
             f"{_GPEDC}kampala-principle-5dpssubp-5a",
+            "Caja de herramientas 5.A y 2.B (adicionalidad de desarrollo ex ante). "
+            f"{_GPEDC}kampala-principle-5dpssubp-5a",
         ),
         _c(
             "P2.progress",
@@ -553,6 +578,8 @@ class ResultsScorer(RubricScorer):
             "mean achieved share of the baseline-to-target distance, capped at 1",
             "proporción media alcanzada entre línea de base y meta, máx. 1",
             f"Toolkit 4.A (measure results). {_GPEDC}kampala-principle-4dpssubp-4a",
+            "Caja de herramientas 4.A (medir resultados). "
+            f"{_GPEDC}kampala-principle-4dpssubp-4a",
         ),
     )
 
@@ -686,6 +713,8 @@ class InclusivePartnershipScorer(RubricScorer):
             "min(1, (categorías - 1) / (diversity_target - 1))",
             f"Toolkit 3.B (inclusive, bottom-up partnerships). "
             f"{_GPEDC}kampala-principle-tussubp-3b",
+            "Caja de herramientas 3.B (alianzas inclusivas, desde las bases). "
+            f"{_GPEDC}kampala-principle-tussubp-3b",
         ),
         _c(
             "P3.local_share",
@@ -700,6 +729,8 @@ class InclusivePartnershipScorer(RubricScorer):
             "aportes de origen conocido",
             f"Toolkit 3.C (make partnerships accessible to local partners). "
             f"{_GPEDC}kampala-principle-3dpssubp-3c",
+            "Caja de herramientas 3.C (hacer las alianzas accesibles a los socios "
+            f"locales). {_GPEDC}kampala-principle-3dpssubp-3c",
         ),
         _c(
             "P3.dialogue",
@@ -712,6 +743,9 @@ class InclusivePartnershipScorer(RubricScorer):
             f"ninguno / puntual / regular / institucionalizado; {_ORD_ES}",
             f"Toolkit 3.A (inclusive dialogue); GPEDC indicator 3 (quality of "
             f"public-private dialogue). {_GPEDC}kampala-principle-3dpssubp-3a",
+            "Caja de herramientas 3.A (diálogo inclusivo); indicador 3 del "
+            "monitoreo de la GPEDC (calidad del diálogo público-privado). "
+            f"{_GPEDC}kampala-principle-3dpssubp-3a",
         ),
         _c(
             "P3.shared_governance",
@@ -724,6 +758,8 @@ class InclusivePartnershipScorer(RubricScorer):
             _YES_ES,
             f"Toolkit 4.C and 3.A (governance agreements, joint rules). "
             f"{_GPEDC}kampala-principle-4dpssubp-4c",
+            "Caja de herramientas 4.C y 3.A (acuerdos de gobernanza, reglas "
+            f"conjuntas). {_GPEDC}kampala-principle-4dpssubp-4c",
         ),
         _c(
             "P3.msme_access",
@@ -735,6 +771,8 @@ class InclusivePartnershipScorer(RubricScorer):
             f"none / partial / full; {_ORD_EN}",
             f"ninguna / parcial / total; {_ORD_ES}",
             f"Toolkit 3.C (make partnerships more accessible). "
+            f"{_GPEDC}kampala-principle-3dpssubp-3c",
+            "Caja de herramientas 3.C (hacer más accesibles las alianzas). "
             f"{_GPEDC}kampala-principle-3dpssubp-3c",
         ),
     )
@@ -798,6 +836,9 @@ class TransparencyScorer(RubricScorer):
             f"ninguna / resumen / datos abiertos / IATI; {_ORD_ES}",
             f"Toolkit 4.B (disseminate results; disclose information online); "
             f"GPEDC indicator 4 (transparency). {_GPEDC}kampala-principle4dpssubp-4b",
+            "Caja de herramientas 4.B (difundir resultados; publicar la información"
+            " en línea); indicador 4 del monitoreo de la GPEDC (transparencia). "
+            f"{_GPEDC}kampala-principle4dpssubp-4b",
         ),
         _c(
             "P4.completeness",
@@ -809,6 +850,7 @@ class TransparencyScorer(RubricScorer):
             _SHARE_EN,
             _SHARE_ES,
             f"Toolkit 4.B. {_GPEDC}kampala-principle4dpssubp-4b",
+            f"Caja de herramientas 4.B. {_GPEDC}kampala-principle4dpssubp-4b",
         ),
         _c(
             "P4.reporting",
@@ -820,6 +862,8 @@ class TransparencyScorer(RubricScorer):
             f"none / end only / annual / semi-annual / quarterly; {_ORD_EN}",
             f"ninguna / solo al final / anual / semestral / trimestral; {_ORD_ES}",
             f"Toolkit 4.A (measure results). {_GPEDC}kampala-principle-4dpssubp-4a",
+            "Caja de herramientas 4.A (medir resultados). "
+            f"{_GPEDC}kampala-principle-4dpssubp-4a",
         ),
         _c(
             "P4.evaluation",
@@ -831,6 +875,8 @@ class TransparencyScorer(RubricScorer):
             f"none / planned / done / published; {_ORD_EN}",
             f"ninguna / planificada / realizada / publicada; {_ORD_ES}",
             f"Toolkit 4.A and 4.B (independent evaluation, published). "
+            f"{_GPEDC}kampala-principle4dpssubp-4b",
+            "Caja de herramientas 4.A y 4.B (evaluación independiente, publicada). "
             f"{_GPEDC}kampala-principle4dpssubp-4b",
         ),
         _c(
@@ -844,6 +890,8 @@ class TransparencyScorer(RubricScorer):
             _YES_ES,
             f"Toolkit 4.A, 4.B and 5.D (complaints and remediation). "
             f"{_GPEDC}kampala-principle-tussubp-4a",
+            "Caja de herramientas 4.A, 4.B y 5.D (quejas y reparación). "
+            f"{_GPEDC}kampala-principle-tussubp-4a",
         ),
         _c(
             "P4.disclosure",
@@ -856,6 +904,8 @@ class TransparencyScorer(RubricScorer):
             _YES_ES,
             f"Toolkit 4.B and 4.C (openness about spending and commercial results). "
             f"{_GPEDC}kampala-principle-4dpssubp-4c",
+            "Caja de herramientas 4.B y 4.C (apertura sobre el gasto y los "
+            f"resultados comerciales). {_GPEDC}kampala-principle-4dpssubp-4c",
         ),
         _c(
             "P4.joint_reviews",
@@ -867,6 +917,8 @@ class TransparencyScorer(RubricScorer):
             _YES_EN,
             _YES_ES,
             f"Toolkit 4.C (ensure accountability). "
+            f"{_GPEDC}kampala-principle-4dpssubp-4c",
+            "Caja de herramientas 4.C (asegurar la rendición de cuentas). "
             f"{_GPEDC}kampala-principle-4dpssubp-4c",
         ),
     )
@@ -936,6 +988,8 @@ class LeaveNoOneBehindScorer(RubricScorer):
             "min(1, grupos atendidos / target_group_count)",
             f"Toolkit 5.B and 2.A (target those furthest behind). "
             f"{_GPEDC}kampala-principle-5dpssubp-5b",
+            "Caja de herramientas 5.B y 2.A (llegar a quienes están más rezagados)."
+            f" {_GPEDC}kampala-principle-5dpssubp-5b",
         ),
         _c(
             "P5.geographic",
@@ -948,6 +1002,9 @@ class LeaveNoOneBehindScorer(RubricScorer):
             _SHARE_ES,
             f"Toolkit 5.B (target locations most likely to benefit those furthest "
             f"behind). {_GPEDC}kampala-principle-5dpssubp-5b",
+            "Caja de herramientas 5.B (focalizar los lugares con mayor probabilidad"
+            " de beneficiar a los más rezagados). "
+            f"{_GPEDC}kampala-principle-5dpssubp-5b",
         ),
         _c(
             "P5.disaggregation",
@@ -961,6 +1018,9 @@ class LeaveNoOneBehindScorer(RubricScorer):
             "GPEDC monitoring and SDG 17.18 (data disaggregated by income, sex, "
             "age, ethnicity, disability, location). "
             f"{_GPEDC}kampala-principle-5dpssubp-5b",
+            "Monitoreo de la GPEDC y ODS 17.18 (datos desagregados por ingreso, "
+            "sexo, edad, etnia, discapacidad y ubicación). "
+            f"{_GPEDC}kampala-principle-5dpssubp-5b",
         ),
         _c(
             "P5.gender_marker",
@@ -972,6 +1032,8 @@ class LeaveNoOneBehindScorer(RubricScorer):
             f"0 / 1 / 2; {_ORD_EN}",
             f"0 / 1 / 2; {_ORD_ES}",
             "OECD DAC gender equality policy marker; GPEDC indicator 8 (SDG 5.c.1).",
+            "Marcador de políticas de igualdad de género del CAD de la OCDE; "
+            "indicador 8 del monitoreo de la GPEDC (ODS 5.c.1).",
         ),
         _c(
             "P5.safeguards",
@@ -984,6 +1046,8 @@ class LeaveNoOneBehindScorer(RubricScorer):
             f"ninguna / parcial / total; {_ORD_ES}",
             f"Toolkit 5.D (provisions to mitigate and manage risks). "
             f"{_GPEDC}kampala-principle-5dpssubp-5d",
+            "Caja de herramientas 5.D (disposiciones para mitigar y gestionar los "
+            f"riesgos). {_GPEDC}kampala-principle-5dpssubp-5d",
         ),
         _c(
             "P5.risk_sharing",
@@ -996,6 +1060,8 @@ class LeaveNoOneBehindScorer(RubricScorer):
             f"ninguno / informal / contractual; {_ORD_ES}",
             f"Toolkit 5.C (share risks proportionately). "
             f"{_GPEDC}kampala-principle-tussubp-5c",
+            "Caja de herramientas 5.C (compartir los riesgos de forma "
+            f"proporcional). {_GPEDC}kampala-principle-tussubp-5c",
         ),
         _c(
             "P5.private_solution",
@@ -1008,6 +1074,8 @@ class LeaveNoOneBehindScorer(RubricScorer):
             f"ninguna / parcial / total; {_ORD_ES}",
             f"Toolkit 5.A (private sector solution is the most appropriate way). "
             f"{_GPEDC}kampala-principle-5dpssubp-5a",
+            "Caja de herramientas 5.A (que la solución del sector privado sea la "
+            f"vía más adecuada). {_GPEDC}kampala-principle-5dpssubp-5a",
         ),
     )
 
