@@ -994,6 +994,9 @@ class CompositeResult:
     def top(self, n: int = 10) -> list[tuple[int, str, str, float]]:
         """Return the ``n`` best units as (rank, code, name, root score), best first.
 
+        Units without a root score (too little data under ``min_data`` or
+        ``min_coverage``) come last, with rank -1 and a NaN score.
+
         Examples
         --------
         >>> from kampala import Aggregate, Methodology, Normalise

@@ -904,3 +904,15 @@ def test_pandas_errors_and_float_counts() -> None:
     assert ok.records[0].results.indicators_total == 3
     with pytest.raises(ParameterTypeError):
         portfolio_from_pandas([])
+
+
+@pytest.mark.parametrize("items", [None, {"id": "A", "title": "t"}, "A", b"A", 5])
+def test_portfolio_from_dicts_needs_an_iterable_of_mappings(items: Any) -> None:
+    with pytest.raises(ParameterTypeError, match="an iterable of mappings") as info:
+        portfolio_from_dicts(items, name="x")
+    assert info.value.field == "items"
+
+
+def test_portfolio_from_dicts_takes_any_iterable() -> None:
+    items = ({"id": f"P{i}", "title": f"t{i}"} for i in range(3))
+    assert portfolio_from_dicts(items, name="x").ids == ("P0", "P1", "P2")

@@ -349,6 +349,9 @@ def portfolio_from_dicts(items: Iterable[Mapping[str, Any]], *, name: str) -> Po
     PortfolioValidationError
         Listing every problem; each sub-error has a note ``record N``
         (counted from 0).
+    ParameterTypeError
+        If ``items`` is not an iterable of mappings (a single mapping, a
+        string or ``None``).
     ImportError
         If cattrs (the ``io`` extra) is not installed.
 
@@ -357,12 +360,20 @@ def portfolio_from_dicts(items: Iterable[Mapping[str, Any]], *, name: str) -> Po
     >>> from kampala.io import portfolio_from_dicts
     >>> pf = portfolio_from_dicts(
     ...     [{"id": "A", "title": "Agua segura", "start": "2021-03-01",
-    ...       "actors": [{"name": "SUNASS", "kind": "government"}]}],
+    ...       "actors": [{"name": "Ministerio (ejemplo)", "kind": "government"}]}],
     ...     name="demo")
     >>> pf.records[0].start, pf.records[0].actors[0].kind
     (datetime.date(2021, 3, 1), <ActorKind.GOVERNMENT: 'government'>)
     """
     _check_name(name, "portfolio_from_dicts()", required=True)
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        raise ParameterTypeError(
+            "portfolio_from_dicts()",
+            "items",
+            items,
+            "an iterable of mappings, one per partnership",
+            hint="Wrap a single partnership in a list.",
+        )
     records = _structure_all(
         ((f"record {i}", item) for i, item in enumerate(items)), name
     )
