@@ -135,18 +135,6 @@ def _public_objects() -> list[tuple[str, object]]:
 PUBLIC_OBJECTS = _public_objects()
 
 
-@pytest.mark.parametrize(
-    "obj", [obj for _, obj in PUBLIC_OBJECTS], ids=[n for n, _ in PUBLIC_OBJECTS]
-)
-def test_public_object_has_a_doctest_example(obj: object) -> None:
-    # STYLE section 7: every public function and class carries a numpydoc
-    # Examples section with a doctest, which --doctest-modules runs.
-    doc = inspect.getdoc(obj) or ""
-    _, sep, examples = doc.partition("\nExamples\n--------\n")
-    assert sep, "no numpydoc 'Examples' section"
-    assert ">>>" in examples, "the Examples section has no doctest"
-
-
 def _public_members() -> list[tuple[str, object]]:
     """Public methods and properties that the public classes define themselves.
 
@@ -175,10 +163,15 @@ PUBLIC_MEMBERS = _public_members()
 
 
 @pytest.mark.parametrize(
-    "func", [f for _, f in PUBLIC_MEMBERS], ids=[n for n, _ in PUBLIC_MEMBERS]
+    "obj",
+    [obj for _, obj in PUBLIC_OBJECTS + PUBLIC_MEMBERS],
+    ids=[name for name, _ in PUBLIC_OBJECTS + PUBLIC_MEMBERS],
 )
-def test_public_method_has_a_doctest_example(func: object) -> None:
-    doc = inspect.getdoc(func) or ""
+def test_public_api_has_a_doctest_example(obj: object) -> None:
+    # STYLE section 7: every public function, class, method and property
+    # carries a numpydoc Examples section with a doctest, which
+    # --doctest-modules runs.
+    doc = inspect.getdoc(obj) or ""
     _, sep, examples = doc.partition("\nExamples\n--------\n")
     assert sep, "no numpydoc 'Examples' section"
     assert ">>>" in examples, "the Examples section has no doctest"
