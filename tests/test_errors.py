@@ -118,3 +118,43 @@ def test_errors_survive_pickling(
             err.expected,
             err.hint,
         )
+
+
+def test_record_validation_error_keeps_the_record_id_through_pickling() -> None:
+    err = errors.RecordValidationError(
+        "partnership 'PE-1'", "budget_usd", -1.0, ">= 0", record_id="PE-1"
+    )
+    err.add_note("record 0")
+    again = pickle.loads(pickle.dumps(err))
+    assert again.record_id == "PE-1"
+    assert again.__notes__ == ["record 0"]
+    assert str(again) == str(err)
+    assert errors.RecordValidationError("Actor()", "name", "").record_id is None
+
+
+def test_record_errors_name_the_partnership_from_every_source(tmp_path: Any) -> None:
+    import json
+
+    from kampala.io import read_portfolio
+    from kampala.records import Partnership
+
+    with pytest.raises(errors.RecordValidationError) as one:
+        Partnership(id="PE-1", title="t", budget_usd=-1.0)
+    assert one.value.record_id == "PE-1"
+
+    doc = {
+        "format": "kampala.portfolio/1",
+        "partnerships": [
+            {"id": "A", "title": "t", "budget_usd": -1},
+            {"title": "no id"},
+            {"id": "A", "title": "again"},
+        ],
+    }
+    (tmp_path / "p.json").write_text(json.dumps(doc), encoding="utf-8")
+    (tmp_path / "p.csv").write_text(
+        "id,title,budget_usd\nC,t,-1\n,t,5\nC,t,1\n", encoding="utf-8"
+    )
+    for name, expected in [("p.json", ["A", None, "A"]), ("p.csv", ["C", None, "C"])]:
+        with pytest.raises(errors.PortfolioValidationError) as group:
+            read_portfolio(tmp_path / name)
+        assert [e.record_id for e in group.value.exceptions] == expected, name

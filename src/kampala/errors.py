@@ -220,6 +220,15 @@ class MethodologyError(KampalaError, ValueError):
 class RecordValidationError(KampalaError, ValueError):
     """A record field holds a value that is not valid for it.
 
+    Parameters
+    ----------
+    where, field, value, expected, hint
+        As for `KampalaError`.
+    record_id : str or None, default=None
+        The id of the partnership at fault, when it has one (``where`` then
+        reads ``"partnership '<id>'"``); ``None`` for a record without a
+        valid id or an error about no single record.
+
     Examples
     --------
     It is a ``ValueError``, so code that catches ``ValueError`` keeps working:
@@ -231,11 +240,30 @@ class RecordValidationError(KampalaError, ValueError):
     ...     print(type(err).__name__)
     ...     print(err)
     ...     print(err.where, err.field, err.value, err.expected, sep=" | ")
+    ...     print(err.record_id)
     RecordValidationError
     partnership 'PE-2021-014': 'budget_usd' must be >= 0 (got -5.0).
     Use None for an unknown amount.
     partnership 'PE-2021-014' | budget_usd | -5.0 | >= 0
+    PE-2021-014
     """
+
+    def __init__(
+        self,
+        where: str,
+        field: str,
+        value: Any = _UNSET,
+        expected: str = "valid",
+        *,
+        hint: str = "",
+        record_id: str | None = None,
+    ) -> None:
+        super().__init__(where, field, value, expected, hint=hint)
+        self.record_id = record_id
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        rebuild, args, state = super().__reduce__()
+        return rebuild, args, {**(state or {}), "record_id": self.record_id}
 
 
 class RegistrationError(KampalaError, ValueError):

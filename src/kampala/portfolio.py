@@ -531,6 +531,7 @@ class Portfolio:
                     d,
                     "unique in the portfolio",
                     hint=f"It appears {rows.size} times.",
+                    record_id=d,
                 )
                 err.add_note(f"records {', '.join(str(r) for r in rows.tolist())}")
                 errors.append(err)
@@ -550,16 +551,25 @@ class Portfolio:
             hint: str = "",
         ) -> None:
             for r in np.flatnonzero(rows):
-                rid = ids[r] if isinstance(ids[r], str) and ids[r] else f"#{r}"
+                known = ids[r] if isinstance(ids[r], str) and ids[r] else None
+                rid = f"#{r}" if known is None else known
                 err = RecordValidationError(
-                    f"partnership {rid!r}", path, _py(values[r]), expected, hint=hint
+                    f"partnership {rid!r}",
+                    path,
+                    _py(values[r]),
+                    expected,
+                    hint=hint,
+                    record_id=known,
                 )
                 err.add_note(f"record {r}")
                 errors.append(err)
 
         def bad_one(r: int, path: str, value: Any, expected: str) -> None:
-            rid = ids[r] if isinstance(ids[r], str) and ids[r] else f"#{r}"
-            err = RecordValidationError(f"partnership {rid!r}", path, value, expected)
+            known = ids[r] if isinstance(ids[r], str) and ids[r] else None
+            rid = f"#{r}" if known is None else known
+            err = RecordValidationError(
+                f"partnership {rid!r}", path, value, expected, record_id=known
+            )
             err.add_note(f"record {r}")
             errors.append(err)
 
@@ -672,6 +682,7 @@ class Portfolio:
                 "end",
                 str(end[k]),
                 f"on or after start ({start[k]})",
+                record_id=ids[k],
             )
             err.add_note(f"record {k}")
             errors.append(err)
@@ -713,6 +724,7 @@ class Portfolio:
                     f"actors[{j - int(np.searchsorted(idx, idx[j]))}].{path}",
                     float(col[j]),
                     "a finite number >= 0",
+                    record_id=ids[idx[j]],
                 )
                 err.add_note(f"record {int(idx[j])}")
                 errors.append(err)
@@ -727,6 +739,7 @@ class Portfolio:
                     f"actors[{j - int(np.searchsorted(idx, idx[j]))}].{field}",
                     _py(values[j]),
                     expected,
+                    record_id=ids[idx[j]],
                 )
                 err.add_note(f"record {int(idx[j])}")
                 errors.append(err)
@@ -783,6 +796,7 @@ class Portfolio:
                     currencies,
                     "contributions in a single currency",
                     hint="Convert all contributions to one currency (e.g. USD).",
+                    record_id=ids[i],
                 )
                 err.add_note(f"record {i}")
                 errors.append(err)
@@ -793,6 +807,7 @@ class Portfolio:
                 f"actors[{j - int(np.searchsorted(idx, idx[j]))}].kind",
                 int(kinds[j]),
                 f"an index of ActorKind (0 to {len(ActorKind) - 1})",
+                record_id=ids[idx[j]],
             )
             err.add_note(f"record {int(idx[j])}")
             errors.append(err)

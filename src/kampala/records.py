@@ -507,13 +507,17 @@ E = TypeVar("E", bound=enum.Enum)
 
 
 def _fail(instance: Any, field: str, value: Any, expected: str, hint: str = "") -> None:
+    record_id = None
     if isinstance(instance, Partnership) and isinstance(
         getattr(instance, "id", None), str
     ):
-        where = f"partnership {instance.id!r}"
+        record_id = instance.id
+        where = f"partnership {record_id!r}"
     else:
         where = type(instance).__name__ + "()"
-    raise RecordValidationError(where, field, value, expected, hint=hint)
+    raise RecordValidationError(
+        where, field, value, expected, hint=hint, record_id=record_id
+    )
 
 
 def _share(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -1186,11 +1190,16 @@ class Partnership:
                 "end",
                 self.end.isoformat(),
                 f"on or after start ({self.start.isoformat()})",
+                record_id=self.id,
             )
         for i, actor in enumerate(self.actors):
             if not isinstance(actor, Actor):
                 raise RecordValidationError(
-                    f"partnership {self.id!r}", f"actors[{i}]", actor, "an Actor"
+                    f"partnership {self.id!r}",
+                    f"actors[{i}]",
+                    actor,
+                    "an Actor",
+                    record_id=self.id,
                 )
         currencies = {
             a.currency
@@ -1205,6 +1214,7 @@ class Partnership:
                 sorted(currencies),
                 "contributions in a single currency",
                 hint="Convert all contributions to one currency (for example USD).",
+                record_id=self.id,
             )
 
     @property

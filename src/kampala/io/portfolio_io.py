@@ -585,12 +585,23 @@ def _open_error(path: Path, exc: OSError) -> DataFormatError:
 
 
 def _error(
-    where: str, field: str, value: Any, expected: str, hint: str, note: str | None
+    where: str,
+    field: str,
+    value: Any,
+    expected: str,
+    hint: str,
+    note: str | None,
+    *,
+    record_id: str | None = None,
 ) -> RecordValidationError:
     if value is _NO_VALUE:
-        err = RecordValidationError(where, field, expected=expected, hint=hint)
+        err = RecordValidationError(
+            where, field, expected=expected, hint=hint, record_id=record_id
+        )
     else:
-        err = RecordValidationError(where, field, value, expected, hint=hint)
+        err = RecordValidationError(
+            where, field, value, expected, hint=hint, record_id=record_id
+        )
     if note is not None:
         err.add_note(note)
     return err
@@ -882,7 +893,7 @@ def _leaves(exc: BaseException, path: str) -> Iterator[tuple[str, BaseException]
 
 
 def _translate(
-    exc: BaseException, where: str, note: str
+    exc: BaseException, where: str, note: str, record_id: str | None = None
 ) -> Iterator[RecordValidationError]:
     from cattrs.errors import ForbiddenExtraKeysError
 
@@ -890,7 +901,15 @@ def _translate(
         if isinstance(leaf, RecordValidationError):
             field = (_join(path, leaf.field) if leaf.field else path) or "partnership"
             value = leaf.value if leaf._has_value else _NO_VALUE
-            yield _error(where, field, value, leaf.expected, leaf.hint, note)
+            yield _error(
+                where,
+                field,
+                value,
+                leaf.expected,
+                leaf.hint,
+                note,
+                record_id=record_id,
+            )
         elif isinstance(leaf, ForbiddenExtraKeysError):
             names = [f.name for f in attrs.fields(leaf.cl)]
             for key in sorted(leaf.extra_fields, key=str):
@@ -901,11 +920,18 @@ def _translate(
                     f"a field of {leaf.cl.__name__}",
                     _suggest(str(key), names),
                     note,
+                    record_id=record_id,
                 )
         elif isinstance(leaf, KeyError):  # a required key, already in ``path``
             key = str(leaf.args[0]) if leaf.args else "?"
             yield _error(
-                where, path or key, _NO_VALUE, "present", "It is required.", note
+                where,
+                path or key,
+                _NO_VALUE,
+                "present",
+                "It is required.",
+                note,
+                record_id=record_id,
             )
         else:  # pragma: no cover - defensive: hooks raise the errors above
             yield _error(
@@ -925,11 +951,14 @@ def _suggest(name: str, valid: Sequence[str]) -> str:
     return f"Valid names: {', '.join(valid)}."
 
 
-def _where(item: Any, loc: str) -> str:
+def _record_id(item: Any) -> str | None:
     rid = item.get("id") if isinstance(item, Mapping) else None
-    if isinstance(rid, str) and rid.strip():
-        return f"partnership {rid!r}"
-    return loc
+    return rid if isinstance(rid, str) and rid.strip() else None
+
+
+def _where(item: Any, loc: str) -> str:
+    rid = _record_id(item)
+    return loc if rid is None else f"partnership {rid!r}"
 
 
 def _structure_all(
@@ -952,7 +981,7 @@ def _structure_all(
             try:
                 records.append(thorough(item, Partnership))
             except Exception as exc:  # a cattrs error tree
-                errors.extend(_translate(exc, where, loc))
+                errors.extend(_translate(exc, where, loc, _record_id(item)))
         if where.startswith("partnership "):
             rid = item["id"]
             if rid in first:
@@ -964,6 +993,7 @@ def _structure_all(
                         "unique in the portfolio",
                         f"It is also used at {first[rid]}.",
                         loc,
+                        record_id=rid,
                     )
                 )
             else:
@@ -1521,7 +1551,15 @@ def _parse_chunk(
                 value = value.replace(_COMMA, ",")
             rid = ids[r]
             where = f"partnership {rid!r}" if rid.strip() else f"line {lines[r]}"
-            err = _error(where, field, value, expected, hint, f"line {lines[r]}")
+            err = _error(
+                where,
+                field,
+                value,
+                expected,
+                hint,
+                f"line {lines[r]}",
+                record_id=rid if rid.strip() else None,
+            )
             out.problems.append((row0 + r, err))
 
     parsed: dict[str, Array] = {}
@@ -1955,6 +1993,7 @@ def _finish_csv(layout: _Layout, out: _Collector, source: str, name: str) -> Por
                     "unique in the portfolio",
                     f"It is also used on line {lines[first[rid]]}.",
                     f"line {lines[r]}",
+                    record_id=rid,
                 )
                 out.problems.append((r, err))
             else:
