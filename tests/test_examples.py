@@ -71,23 +71,23 @@ def test_notebook_runs_cleanly(path: Path, tmp_path: Path) -> None:
     assert figures >= 3
 
 
-@pytest.mark.slow
-def test_batch_script_scores_a_portfolio_file(tmp_path: Path) -> None:
-    from kampala.data import sample_portfolio_path
-
-    out = tmp_path / "out"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(EXAMPLES / "batch_score.py"),
-            str(sample_portfolio_path()),
-            str(out),
-        ],
+def _run_example(script: str, *args: object) -> subprocess.CompletedProcess[str]:
+    """Run ``examples/<script>`` in a fresh interpreter, drawing off-screen."""
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / script), *map(str, args)],
         capture_output=True,
         text=True,
         env={**os.environ, "MPLBACKEND": "Agg"},
         check=False,
     )
+
+
+@pytest.mark.slow
+def test_batch_script_scores_a_portfolio_file(tmp_path: Path) -> None:
+    from kampala.data import sample_portfolio_path
+
+    out = tmp_path / "out"
+    proc = _run_example("batch_score.py", sample_portfolio_path(), out)
     assert proc.returncode == 0, proc.stderr
     assert {p.name for p in out.iterdir()} >= {"scores.csv", "scores.json"}
     assert "KPS 1 (sha256:" in proc.stdout
@@ -96,12 +96,7 @@ def test_batch_script_scores_a_portfolio_file(tmp_path: Path) -> None:
 def test_batch_script_rejects_a_bad_file_with_one_message(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "kampala.portfolio/1", "partnerships": [{}]}', "utf-8")
-    proc = subprocess.run(
-        [sys.executable, str(EXAMPLES / "batch_score.py"), str(bad), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = _run_example("batch_score.py", bad, tmp_path)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("batch_score: ")
@@ -111,13 +106,7 @@ def test_batch_script_rejects_a_bad_file_with_one_message(tmp_path: Path) -> Non
 def test_audit_script_writes_ranks_and_methodology(tmp_path: Path) -> None:
     from kampala import Methodology
 
-    proc = subprocess.run(
-        [sys.executable, str(EXAMPLES / "audit_index.py"), str(tmp_path), "--n", "64"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "MPLBACKEND": "Agg"},
-        check=False,
-    )
+    proc = _run_example("audit_index.py", tmp_path, "--n", "64")
     assert proc.returncode == 0, proc.stderr
     # the data's own problem (Laos has no energy figure) is reported, once
     assert proc.stderr.count("'LAO'") == 2  # the Elec and Gas indicators

@@ -473,9 +473,7 @@ def _num(x: float) -> float | None:
     return None if math.isnan(float(x)) else float(x)
 
 
-def _check_discrete_factors_vary(
-    problem: Problem, design: SaltelliDesign, rows: FloatArray
-) -> None:
+def _check_discrete_factors_vary(problem: Problem, design: SaltelliDesign) -> None:
     """Refuse a design in which a discrete factor never differs between A and B.
 
     If a factor takes the same option in base samples A and B in every row,
@@ -483,8 +481,8 @@ def _check_discrete_factors_vary(
     factor's real effect. With few rows of a scrambled Sobol' sequence this
     can happen for a factor with few options.
     """
-    choices, _ = problem.decode(rows)
-    in_a, in_b, _ = design.split(choices)
+    in_a, _ = problem.decode(design.A)
+    in_b, _ = problem.decode(design.B)
     for j, (i, _) in enumerate(problem.discrete):
         if np.array_equal(in_a[:, j], in_b[:, j]):
             raise ParameterValueError(
@@ -908,7 +906,7 @@ def sensitivity_analysis(
         problem.dims, n, groups=list(problem.spec.names), method=method, rng=design_rng
     )
     rows = design.stack()
-    _check_discrete_factors_vary(problem, design, rows)
+    _check_discrete_factors_vary(problem, design)
     ev = problem.evaluate(rows, block=block, progress=progress)
     nominal = _nominal(methodology, data, registry)
     nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
