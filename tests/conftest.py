@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from kampala.data import asem_paths as packaged_asem_paths
 from kampala.indicators import IndicatorSet
 from kampala.io import read_coinr
 
@@ -31,16 +32,14 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
-#: The ASEM example data sit in ``shared/`` beside the repository (CI clones
-#: the repository next to it).
-ASEM_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "asem"
+#: The ASEM example data ship with the package (``kampala/data/asem``), so the
+#: COINr cross-checks run on every clone and every installed copy.
+ASEM_DIR = packaged_asem_paths()[0].parent
 
 
 @pytest.fixture(scope="session")
 def asem_dir() -> Path:
-    """Directory holding asem_iData.csv and asem_iMeta.csv (skip if absent)."""
-    if not (ASEM_DIR / "asem_iData.csv").is_file():
-        pytest.skip(f"ASEM example data not found at {ASEM_DIR}")
+    """Directory holding asem_iData.csv and asem_iMeta.csv (package data)."""
     return ASEM_DIR
 
 
