@@ -9,11 +9,19 @@ object, the description cannot drift from the code that scores.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kampala._version import __version__
 from kampala.errors import ParameterValueError
-from kampala.scoring import Methodology
+from kampala.kps import DISCLAIMER_EN, DISCLAIMER_ES
+from kampala.principles import Principle, ScorerRegistry
+from kampala.principles._base import criterion_table
+from kampala.scoring import resolve_scorer
+
+if TYPE_CHECKING:
+    # annotations only: kampala.methodology imports this module
+    # (Methodology.to_markdown renders the description here)
+    from kampala.methodology import Methodology
 
 __all__ = ["describe", "to_markdown"]
 
@@ -115,15 +123,17 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def describe(methodology: Methodology, *, registry: Any = None) -> dict[str, Any]:
+def describe(
+    methodology: Methodology, *, registry: ScorerRegistry | None = None
+) -> dict[str, Any]:
     """Return the full description of a methodology as JSON-ready data.
 
     Parameters
     ----------
     methodology : Methodology
         The methodology to describe.
-    registry : ScorerRegistry, optional
-        Where to find its scorers (default registry by default).
+    registry : ScorerRegistry, default=None
+        Where to find its scorers; `default_registry` if None.
 
     Returns
     -------
@@ -137,17 +147,13 @@ def describe(methodology: Methodology, *, registry: Any = None) -> dict[str, Any
 
     Examples
     --------
+    >>> from kampala import Methodology
     >>> d = describe(Methodology.default())
     >>> d["id"], len(d["principles"]), d["principles"][0]["criteria"][0]["code"]
     ('KPS', 5, 'P1.alignment')
     >>> d["principles"][0]["criteria"][0]["source_es"][:24]
     'Caja de herramientas 1.B'
     """
-    from kampala.principles import Principle, default_registry
-    from kampala.principles._base import criterion_table
-    from kampala.scorecard import DISCLAIMER_EN, DISCLAIMER_ES, _resolve
-
-    reg = default_registry if registry is None else registry
     out = methodology.to_dict()
     out["kampala_version"] = __version__
     if methodology.scorers:
@@ -161,7 +167,7 @@ def describe(methodology: Methodology, *, registry: Any = None) -> dict[str, Any
     equal = agg is not None and agg.weights == "equal"
     principles = []
     for spec in sorted(methodology.scorers, key=lambda s: s.principle):
-        scorer = _resolve(spec, reg)
+        scorer = resolve_scorer(spec, registry)
         p = Principle(spec.principle)
         rows = criterion_table(scorer.criteria)
         weights = [
@@ -235,7 +241,10 @@ def _step_line(step: dict[str, Any], t: dict[str, str]) -> str:
 
 
 def to_markdown(
-    methodology: Methodology, *, lang: str = "en", registry: Any = None
+    methodology: Methodology,
+    *,
+    lang: str = "en",
+    registry: ScorerRegistry | None = None,
 ) -> str:
     """Render the citable description of a methodology as Markdown.
 
@@ -245,8 +254,8 @@ def to_markdown(
         The methodology to describe.
     lang : {"en", "es"}, default="en"
         Language of the description.
-    registry : ScorerRegistry, optional
-        Where to find its scorers.
+    registry : ScorerRegistry, default=None
+        Where to find its scorers; `default_registry` if None.
 
     Returns
     -------
@@ -257,6 +266,7 @@ def to_markdown(
 
     Examples
     --------
+    >>> from kampala import Methodology
     >>> text = to_markdown(Methodology.default(), lang="es")
     >>> "Apropiación nacional inclusiva" in text
     True
