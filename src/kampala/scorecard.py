@@ -98,9 +98,8 @@ class Explanation:
 
     Examples
     --------
-    >>> from kampala import Methodology
-    >>> from kampala.data import sample_portfolio
-    >>> card = Methodology.default().run(sample_portfolio())
+    >>> from kampala import Methodology, data
+    >>> card = Methodology.default().run(data.sample_portfolio())
     >>> ex = card.explain("PE-HEA-001")
     >>> ex.rank, round(ex.composite, 3)
     (1, 0.845)
@@ -125,9 +124,8 @@ class Explanation:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> data = card.explain("PE-HEA-001").to_dict()
         >>> data["id"], data["rank"], round(data["composite"], 3)
         ('PE-HEA-001', 1, 0.845)
@@ -205,9 +203,8 @@ class Scorecard:
 
     Examples
     --------
-    >>> from kampala import Methodology
-    >>> from kampala.data import sample_portfolio
-    >>> card = Methodology.default().run(sample_portfolio())
+    >>> from kampala import Methodology, data
+    >>> card = Methodology.default().run(data.sample_portfolio())
     >>> card  # doctest: +ELLIPSIS
     Scorecard(portfolio='Cartera ilustrativa APCI (ficticia)', partnerships=48,
               methodology=KPS 1 (sha256:...))
@@ -233,9 +230,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> card.ids[:3]
         ('PE-AGR-001', 'PE-AGR-002', 'PE-AGR-003')
         """
@@ -247,9 +243,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> card.titles[0]
         'Cadenas de valor de café especial con cooperativas del Alto Mayo'
         """
@@ -261,9 +256,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> [p.code for p in card.principles]
         ['P1', 'P2', 'P3', 'P4', 'P5']
         """
@@ -300,9 +294,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> card.score()[:3].round(3), card.score("P1")[:3]
         (array([0.766, 0.458, 0.302]), array([0.772 , 0.2575, 0.45  ]))
         >>> card.score()[card.ids.index("PE-ENE-005")]  # insufficient evidence
@@ -324,9 +317,8 @@ class Scorecard:
         PE-ENE-005 has evidence for 40% of the weight of P2, and two of its
         five principles could be scored:
 
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> i = card.ids.index("PE-ENE-005")
         >>> float(card.coverage("P2")[i]), float(card.coverage()[i])
         (0.4, 0.4)
@@ -349,9 +341,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> card.ranks()[:4]
         array([10., 36., 43.,  4.])
         >>> card.ranks()[card.ids.index("PE-ENE-005")]
@@ -364,9 +355,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> flags = card.flags()
         >>> flags[card.ids.index("PE-TEL-003")], flags[0]
         (['P4: insufficient evidence (coverage 29% < 50%)'], [])
@@ -393,9 +383,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> rows = card.table()
         >>> [(r["rank"], r["id"], round(r["overall"], 3)) for r in rows[:2]]
         [(1, 'PE-HEA-001', 0.845), (2, 'PE-ENE-006', 0.838)]
@@ -429,9 +418,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> data = card.to_dict()
         >>> list(data)
         ['methodology', 'kampala_version', 'numpy_version', 'portfolio',
@@ -455,9 +443,8 @@ class Scorecard:
         Examples
         --------
         >>> import json
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> print(card.to_json()[:60])  # doctest: +ELLIPSIS
         {
           "methodology": {
@@ -475,9 +462,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> df = card.to_pandas()
         >>> df.shape
         (48, 14)

@@ -327,13 +327,13 @@ def indicator_table(
     Parameters
     ----------
     portfolio : Portfolio
-        The partnerships to score.
+        Its partnerships become the rows.
     scorers : iterable of ScorerSpec
-        The scorers, for example a methodology's ``scorers``.
+        Their criteria become the columns, in principle order.
     registry : ScorerRegistry, default=None
-        Where to find them; `default_registry` if None.
+        Where the scorers are registered (`default_registry` if None).
     memo : mutable mapping, default=None
-        See `score_principles`.
+        Scores computed before; see `score_principles`.
 
     Returns
     -------

@@ -1,20 +1,10 @@
-r"""What the KPS-1 default scorers share: scoring rules, base class, evidence text.
+"""What the KPS-1 default scorers share: scoring rules, base class, evidence text.
 
-Every criterion maps evidence to [0, 1] with a fixed rule (equations (K1)
-to (K5) of the principle pages in ``docs/methodology/principles/``):
-
-- an ordinal level scores $\mathrm{rank} / (\mathrm{levels} - 1)$;
-- a yes/no answer scores 1 or 0;
-- a share scores itself;
-- a count scores $\min(1, c / c^\ast)$ against a documented target
-  $c^\ast$ (a scorer parameter);
-- missing evidence scores NaN, never 0.
-
-All rules work on the columns of a `Portfolio` at once; no Python loop runs
-per partnership. The criteria of the default scorers (names, rules and
+The rules (ordinal level, yes/no, share, ratio, count against a target) are
+documented where users find them, in `kampala.principles.scorers`, which
+re-exports them. The criteria of the default scorers (names, rules and
 sources in English and Spanish) are data, in ``data/kps1_criteria.json``,
-read by `kps1_criteria`. The rules are re-exported by
-`kampala.principles.scorers`.
+read by `kps1_criteria`.
 """
 
 from __future__ import annotations
