@@ -416,9 +416,9 @@ class Methodology:
             Indicator data with its framework (for a methodology without
             scorers), or a portfolio of partnerships (for a scorecard
             methodology such as KPS-1).
-        registry : ScorerRegistry, optional
-            Where to find the scorers; default
-            `default_registry`.
+        registry : ScorerRegistry, default=None
+            Where to find the scorers (for a portfolio);
+            `default_registry` if None.
 
         Returns
         -------
