@@ -549,3 +549,96 @@ def test_composite_result_is_a_record(data: IndicatorSet) -> None:
     r = full().run(data)
     assert isinstance(r, CompositeResult)
     assert r.framework.root == "T"
+
+
+# -- scoring a portfolio (kampala.scoring) ---------------------------------------
+def test_indicator_table_is_what_the_scorecard_aggregates() -> None:
+    from kampala.data import sample_portfolio
+    from kampala.scoring import indicator_table
+
+    pf = sample_portfolio()
+    m = Methodology.default()
+    table = indicator_table(pf, m.scorers)
+    card = m.run(pf)
+    raw = card.result.datasets["Raw"]
+    np.testing.assert_array_equal(table.values, raw.values)
+    assert table.framework == raw.framework
+    assert table.unit_codes == pf.ids == card.ids
+    assert table.unit_names == card.titles
+
+
+def test_score_principles_fills_and_reuses_the_memo() -> None:
+    from kampala.data import sample_portfolio
+    from kampala.scoring import ScorerSpec, score_principles
+
+    pf = sample_portfolio()
+    memo: dict[Any, Any] = {}
+    specs = list(Methodology.default().scorers)
+    first = score_principles(pf, reversed(specs), memo=memo)
+    assert [p.number for p in first] == [1, 2, 3, 4, 5]  # principle order
+    assert len(memo) == 5
+    wider = ScorerSpec(**{**specs[2].to_dict(), "params": {"diversity_target": 8}})
+    varied = [*specs[:2], wider, *specs[3:]]
+    second = score_principles(pf, varied, memo=memo)
+    assert len(memo) == 6  # only the changed scorer ran again
+    for p in first:
+        same = p.number != 3
+        assert (second[p] is first[p]) is same
+
+
+def test_resolve_scorer_uses_the_registry_given() -> None:
+    from kampala.errors import RegistrationError
+    from kampala.principles import ResultsScorer, ScorerRegistry
+    from kampala.scoring import ScorerSpec, resolve_scorer
+
+    spec = ScorerSpec(principle=2, id="kps.results", version="1")
+    assert resolve_scorer(spec) == ResultsScorer()
+    empty = ScorerRegistry()
+    with pytest.raises(RegistrationError, match=r"kps\.results"):
+        resolve_scorer(spec, empty)
+
+
+def test_score_portfolio_refuses_an_empty_portfolio() -> None:
+    from kampala import Portfolio
+    from kampala.scoring import score_portfolio
+
+    empty = Portfolio.from_records([])
+    with pytest.raises(ParameterValueError, match="at least one partnership"):
+        score_portfolio(Methodology.default(), empty)
+
+
+@pytest.mark.parametrize(
+    ("old", "name", "new"),
+    [
+        ("kampala.scoring", "Methodology", "kampala.methodology"),
+        ("kampala.scoring", "MethodologyRef", "kampala.composite_result"),
+        ("kampala.scoring", "CompositeResult", "kampala.composite_result"),
+        ("kampala.scoring", "rank_scores", "kampala.composite_result"),
+        ("kampala.scoring", "CANONICAL_ORDER", "kampala.steps"),
+        ("kampala.scoring", "steps_in_canonical_order", "kampala.steps"),
+        ("kampala.scoring", "canonical_json", "kampala.canonical"),
+        ("kampala.scorecard", "kps1", "kampala.methodology"),
+        ("kampala.scorecard", "score_portfolio", "kampala.scoring"),
+        ("kampala.scorecard", "scorecard_framework", "kampala.scoring"),
+        ("kampala.scorecard", "methodology_framework", "kampala.scoring"),
+    ],
+)
+def test_names_stay_importable_from_their_old_modules(
+    old: str, name: str, new: str
+) -> None:
+    import importlib
+
+    old_module = importlib.import_module(old)
+    assert getattr(old_module, name) is getattr(importlib.import_module(new), name)
+    assert name in old_module.__all__
+    assert name in dir(old_module)
+
+
+def test_an_unknown_name_is_still_an_attribute_error() -> None:
+    import kampala.scorecard
+    import kampala.scoring
+
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        kampala.scoring.nothing  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        kampala.scorecard.nothing  # noqa: B018

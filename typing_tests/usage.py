@@ -26,3 +26,17 @@ scores: npt.NDArray[np.float64] = result.score()
 ranks: npt.NDArray[np.float64] = result.ranks("T")
 ref: kp.MethodologyRef = result.methodology
 digest: str = m.sha256
+
+# scoring a portfolio: the registry is typed, and both old and new homes work
+from kampala.data import sample_portfolio  # noqa: E402
+from kampala.principles import ScorerRegistry  # noqa: E402
+from kampala.scorecard import kps1  # noqa: E402
+from kampala.scoring import Methodology as OldMethodology  # noqa: E402
+from kampala.scoring import indicator_table, score_portfolio  # noqa: E402
+
+registry: ScorerRegistry = kp.default_registry
+pf = sample_portfolio()
+card: kp.Scorecard = kp.Methodology.default().run(pf, registry=registry)
+table: kp.IndicatorSet = indicator_table(pf, kps1().scorers, registry=registry)
+old: OldMethodology = kp.Methodology.default()
+card2: kp.Scorecard = score_portfolio(old, pf, registry=None)

@@ -20,6 +20,7 @@ from kampala.composite import (
     Treat,
 )
 from kampala.composite.normalise import normalise
+from kampala.composite_result import CompositeResult, MethodologyRef, rank_scores
 from kampala.errors import (
     DataFormatError,
     DegenerateIndicatorWarning,
@@ -33,16 +34,11 @@ from kampala.errors import (
 )
 from kampala.framework import Framework, Node
 from kampala.indicators import IndicatorSet
+from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.principles import Principle, PrincipleScores, default_registry
 from kampala.scorecard import Scorecard
-from kampala.scoring import (
-    CompositeResult,
-    Methodology,
-    MethodologyRef,
-    ScorerSpec,
-    rank_scores,
-)
+from kampala.scoring import ScorerSpec
 
 __all__ = [
     "Aggregate",

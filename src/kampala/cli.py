@@ -43,12 +43,14 @@ from kampala.composite.impute import Impute
 from kampala.composite.normalise import Normalise
 from kampala.composite.screen import Screen
 from kampala.composite.treat import Treat
+from kampala.composite_result import CompositeResult
 from kampala.data import asem_paths
 from kampala.errors import KampalaError, MethodologyError, PortfolioValidationError
 from kampala.io.coinr import read_coinr, write_results_csv
+from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.scorecard import Scorecard
-from kampala.scoring import CompositeResult, Methodology, steps_in_canonical_order
+from kampala.steps import steps_in_canonical_order
 
 __all__ = ["asem_methodology", "main"]
 
@@ -720,7 +722,7 @@ def _parse_factor(text: str, methodology: Methodology) -> Any:
     if head == "missing":
         return sa.missing_evidence_choice()
     if head == "exclude":
-        from kampala.scorecard import methodology_framework
+        from kampala.scoring import methodology_framework
 
         framework = methodology_framework(methodology)
         if values == ["principle"]:

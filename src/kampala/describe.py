@@ -9,11 +9,20 @@ object, the description cannot drift from the code that scores.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from kampala._version import __version__
 from kampala.errors import ParameterValueError
-from kampala.scoring import Methodology
+from kampala.kps import DISCLAIMER_EN, DISCLAIMER_ES
+from kampala.principles import Principle, Scorer, ScorerRegistry
+from kampala.principles._base import criterion_table
+from kampala.scoring import ScorerSpec, resolve_scorer
+
+if TYPE_CHECKING:
+    # annotations only: kampala.methodology imports this module
+    # (Methodology.to_markdown renders the description here)
+    from kampala.methodology import Methodology
 
 __all__ = ["describe", "to_markdown"]
 
@@ -115,15 +124,17 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def describe(methodology: Methodology, *, registry: Any = None) -> dict[str, Any]:
+def describe(
+    methodology: Methodology, *, registry: ScorerRegistry | None = None
+) -> dict[str, Any]:
     """Return the full description of a methodology as JSON-ready data.
 
     Parameters
     ----------
     methodology : Methodology
         The methodology to describe.
-    registry : ScorerRegistry, optional
-        Where to find its scorers (default registry by default).
+    registry : ScorerRegistry, default=None
+        Where to find its scorers; `default_registry` if None.
 
     Returns
     -------
@@ -137,73 +148,73 @@ def describe(methodology: Methodology, *, registry: Any = None) -> dict[str, Any
 
     Examples
     --------
+    >>> from kampala import Methodology
     >>> d = describe(Methodology.default())
     >>> d["id"], len(d["principles"]), d["principles"][0]["criteria"][0]["code"]
     ('KPS', 5, 'P1.alignment')
     >>> d["principles"][0]["criteria"][0]["source_es"][:24]
     'Caja de herramientas 1.B'
     """
-    from kampala.principles import Principle, default_registry
-    from kampala.principles._base import criterion_table
-    from kampala.scorecard import DISCLAIMER_EN, DISCLAIMER_ES, _resolve
-
-    reg = default_registry if registry is None else registry
     out = methodology.to_dict()
     out["kampala_version"] = __version__
     if methodology.scorers:
         out["disclaimer"] = {"en": DISCLAIMER_EN, "es": DISCLAIMER_ES}
+    weight_of = _weights(methodology)
+    out["principles"] = [
+        _describe_principle(spec, resolve_scorer(spec, registry), weight_of)
+        for spec in sorted(methodology.scorers, key=lambda s: s.principle)
+    ]
+    return out
+
+
+def _weights(methodology: Methodology) -> Callable[[str, float], float]:
+    """Return the weight of a node under the aggregation step (code, default)."""
     agg = methodology.aggregate
+    if agg is not None and agg.weights == "equal":
+        return lambda code, default: 1.0
     overrides = (
         dict(agg.weights)
         if agg is not None and not isinstance(agg.weights, str)
         else {}
     )
-    equal = agg is not None and agg.weights == "equal"
-    principles = []
-    for spec in sorted(methodology.scorers, key=lambda s: s.principle):
-        scorer = _resolve(spec, reg)
-        p = Principle(spec.principle)
-        rows = criterion_table(scorer.criteria)
-        weights = [
-            1.0 if equal else overrides.get(r["code"], r["weight"]) for r in rows
-        ]
-        total = sum(weights)
-        for r, w in zip(rows, weights, strict=True):
-            r["weight"] = w
-            r["weight_in_principle"] = w / total
-        principles.append(
+    return lambda code, default: overrides.get(code, default)
+
+
+def _describe_principle(
+    spec: ScorerSpec, scorer: Scorer, weight_of: Callable[[str, float], float]
+) -> dict[str, Any]:
+    p = Principle(spec.principle)
+    rows = criterion_table(scorer.criteria)
+    weights = [weight_of(r["code"], r["weight"]) for r in rows]
+    total = sum(weights)
+    for r, w in zip(rows, weights, strict=True):
+        r["weight"] = w
+        r["weight_in_principle"] = w / total
+    return {
+        "number": p.number,
+        "code": p.code,
+        "title_en": p.title("en"),
+        "title_es": p.title("es"),
+        "title_verified_en": p.verified("en"),
+        "title_verified_es": p.verified("es"),
+        "tagline_en": p.tagline("en"),
+        "tagline_es": p.tagline("es"),
+        "source_url": p.source_url,
+        "weight": weight_of(p.code, 1.0),
+        "scorer": {"id": spec.id, "version": spec.version, "params": dict(spec.params)},
+        "subprinciples": [
             {
-                "number": p.number,
-                "code": p.code,
-                "title_en": p.title("en"),
-                "title_es": p.title("es"),
-                "title_verified_en": p.verified("en"),
-                "title_verified_es": p.verified("es"),
-                "tagline_en": p.tagline("en"),
-                "tagline_es": p.tagline("es"),
-                "source_url": p.source_url,
-                "weight": 1.0 if equal else overrides.get(p.code, 1.0),
-                "scorer": {
-                    "id": spec.id,
-                    "version": spec.version,
-                    "params": dict(spec.params),
-                },
-                "subprinciples": [
-                    {
-                        "code": s.code,
-                        "title_en": s.title("en"),
-                        "title_es": s.title("es"),
-                        "verified_en": s.verified_en,
-                        "verified_es": s.verified_es,
-                        "source_url": s.source_url,
-                    }
-                    for s in p.subprinciples
-                ],
-                "criteria": rows,
+                "code": s.code,
+                "title_en": s.title("en"),
+                "title_es": s.title("es"),
+                "verified_en": s.verified_en,
+                "verified_es": s.verified_es,
+                "source_url": s.source_url,
             }
-        )
-    out["principles"] = principles
-    return out
+            for s in p.subprinciples
+        ],
+        "criteria": rows,
+    }
 
 
 def _lang(lang: str) -> dict[str, str]:
@@ -235,7 +246,10 @@ def _step_line(step: dict[str, Any], t: dict[str, str]) -> str:
 
 
 def to_markdown(
-    methodology: Methodology, *, lang: str = "en", registry: Any = None
+    methodology: Methodology,
+    *,
+    lang: str = "en",
+    registry: ScorerRegistry | None = None,
 ) -> str:
     """Render the citable description of a methodology as Markdown.
 
@@ -245,8 +259,8 @@ def to_markdown(
         The methodology to describe.
     lang : {"en", "es"}, default="en"
         Language of the description.
-    registry : ScorerRegistry, optional
-        Where to find its scorers.
+    registry : ScorerRegistry, default=None
+        Where to find its scorers; `default_registry` if None.
 
     Returns
     -------
@@ -257,6 +271,7 @@ def to_markdown(
 
     Examples
     --------
+    >>> from kampala import Methodology
     >>> text = to_markdown(Methodology.default(), lang="es")
     >>> "Apropiación nacional inclusiva" in text
     True
@@ -281,48 +296,7 @@ def to_markdown(
     if d["principles"]:
         lines += [f"## {t['principles']}", ""]
     for p in d["principles"]:
-        ptitle = p[f"title_{lang}"]
-        if not p[f"title_verified_{lang}"]:
-            ptitle += f" {t['unverified']}"
-        lines += [
-            f"### {p['code']}. {ptitle}",
-            "",
-            f"*{p[f'tagline_{lang}']}*"
-            + ("" if p[f"title_verified_{lang}"] else f" {t['unverified']}"),
-            "",
-            f"{t['weight']}: {p['weight']:g} · {t['scorer']}: `{p['scorer']['id']}` "
-            f"v{p['scorer']['version']}"
-            + (
-                f" ({t['params']}: "
-                + ", ".join(f"{k}={v}" for k, v in p["scorer"]["params"].items())
-                + ")"
-                if p["scorer"]["params"]
-                else ""
-            ),
-            "",
-            f"{t['subprinciples']}:",
-            "",
-        ]
-        used = {c["subprinciple"] for c in p["criteria"]}
-        for s in p["subprinciples"]:
-            if s["code"] in used:
-                lines.append(f"- {s['code']} {s[f'title_{lang}']}")
-        lines += [
-            "",
-            f"| {t['criterion']} | {t['sub']} | {t['evidence']} | {t['rule']} | "
-            f"{t['weight']} | {t['source']} |",
-            "|---|---|---|---|---|---|",
-        ]
-        for c in p["criteria"]:
-            name = c[f"name_{lang}"]
-            rule = c[f"rule_{lang}"]
-            source = c["source_es"] if lang == "es" else c["source"]
-            evidence = ", ".join(f"`{e}`" for e in c["evidence"])
-            lines.append(
-                f"| `{c['code']}` {name} | {c['subprinciple']} | {evidence} | {rule} | "
-                f"{c['weight_in_principle']:.3f} | {source} |"
-            )
-        lines.append("")
+        lines += _principle_markdown(p, lang, t)
     lines += [f"## {t['steps']}", ""]
     for step in d["steps"]:
         lines.append(_step_line(step, t))
@@ -347,3 +321,50 @@ def to_markdown(
         "",
     ]
     return "\n".join(lines)
+
+
+def _principle_markdown(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:
+    lines: list[str] = []
+    ptitle = p[f"title_{lang}"]
+    if not p[f"title_verified_{lang}"]:
+        ptitle += f" {t['unverified']}"
+    lines += [
+        f"### {p['code']}. {ptitle}",
+        "",
+        f"*{p[f'tagline_{lang}']}*"
+        + ("" if p[f"title_verified_{lang}"] else f" {t['unverified']}"),
+        "",
+        f"{t['weight']}: {p['weight']:g} · {t['scorer']}: `{p['scorer']['id']}` "
+        f"v{p['scorer']['version']}"
+        + (
+            f" ({t['params']}: "
+            + ", ".join(f"{k}={v}" for k, v in p["scorer"]["params"].items())
+            + ")"
+            if p["scorer"]["params"]
+            else ""
+        ),
+        "",
+        f"{t['subprinciples']}:",
+        "",
+    ]
+    used = {c["subprinciple"] for c in p["criteria"]}
+    for s in p["subprinciples"]:
+        if s["code"] in used:
+            lines.append(f"- {s['code']} {s[f'title_{lang}']}")
+    lines += [
+        "",
+        f"| {t['criterion']} | {t['sub']} | {t['evidence']} | {t['rule']} | "
+        f"{t['weight']} | {t['source']} |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in p["criteria"]:
+        name = c[f"name_{lang}"]
+        rule = c[f"rule_{lang}"]
+        source = c["source_es"] if lang == "es" else c["source"]
+        evidence = ", ".join(f"`{e}`" for e in c["evidence"])
+        lines.append(
+            f"| `{c['code']}` {name} | {c['subprinciple']} | {evidence} | {rule} | "
+            f"{c['weight_in_principle']:.3f} | {source} |"
+        )
+    lines.append("")
+    return lines

@@ -1,20 +1,19 @@
 """Kampala scorecards: principle scores, coverage, flags, composite and ranks.
 
-`kps1()` builds the default methodology KPS-1 and `score_portfolio()`
-runs a scorecard methodology on a portfolio:
-
-1. each principle's scorer rates every partnership on its criteria (scores
-   in [0, 1], NaN where evidence is missing);
-2. the criteria become the indicators of a framework criteria → principles
-   → overall score (``KPS``), with the scorers' criterion weights and equal
-   principle weights unless the methodology says otherwise;
-3. the composite engine aggregates them (weighted arithmetic mean by
-   default); an aggregate whose children's weight with evidence is below
-   the methodology's ``min_coverage`` is missing and *flagged as
-   insufficient evidence* instead of being scored as if complete.
+A `Scorecard` is what scoring a portfolio gives (`kampala.scoring`, or
+``Methodology.run(portfolio)``): the criterion scores of each principle as
+the scorers gave them, the composite engine's result on the criteria →
+principles → overall score (``KPS``) framework, and the coverage threshold
+below which a score is *flagged as insufficient evidence* instead of being
+scored as if complete. `Scorecard.explain` gives an `Explanation` of one
+partnership, criterion by criterion.
 
 kampala's scorecard is the library's own methodology, built on the content
 of the Kampala Principles; it is not an official GPEDC assessment or score.
+
+``kps1``, ``score_portfolio``, ``scorecard_framework`` and
+``methodology_framework``, defined here until 0.2, now live in
+`kampala.methodology` and `kampala.scoring`; they stay importable from here.
 """
 
 from __future__ import annotations
@@ -23,28 +22,28 @@ import html
 import json
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from kampala._version import __version__
-from kampala.composite.aggregate import Aggregate
-from kampala.errors import MethodologyError, ParameterValueError
-from kampala.framework import Framework, Node
-from kampala.indicators import IndicatorSet
+from kampala.composite_result import CompositeResult, MethodologyRef
+from kampala.errors import ParameterValueError
+from kampala.kps import DISCLAIMER_EN
 from kampala.portfolio import Portfolio
-from kampala.principles import (
-    DEFAULT_SCORERS,
-    Criterion,
-    Principle,
-    PrincipleScores,
-    Scorer,
-    ScorerRegistry,
-    default_registry,
-)
-from kampala.scoring import CompositeResult, Methodology, MethodologyRef, ScorerSpec
+from kampala.principles import Principle, PrincipleScores
+from kampala.principles._rubric import describe_evidence
+
+if TYPE_CHECKING:
+    # the old names served by __getattr__ below
+    from kampala.methodology import kps1
+    from kampala.scoring import (
+        methodology_framework,
+        score_portfolio,
+        scorecard_framework,
+    )
 
 __all__ = [
     "ROOT",
@@ -56,236 +55,37 @@ __all__ = [
     "scorecard_framework",
 ]
 
+_MOVED = {
+    "kps1": "kampala.methodology",
+    "methodology_framework": "kampala.scoring",
+    "score_portfolio": "kampala.scoring",
+    "scorecard_framework": "kampala.scoring",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: names defined here until 0.2. Their modules import this one
+    # (scoring builds Scorecards), so they are served lazily instead of by
+    # imports that would close a circle.
+    if name == "kps1":
+        from kampala.methodology import kps1
+
+        return kps1
+    if name in _MOVED:
+        from kampala import scoring
+
+        return getattr(scoring, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MOVED})
+
+
 FloatArray = npt.NDArray[np.float64]
 
 #: Code of the overall score in scorecard frameworks.
 ROOT = "KPS"
-
-DISCLAIMER_EN = (
-    "KPS is kampala's own methodology, built on the content of the Kampala "
-    "Principles (GPEDC, 2019) and on composite-indicator practice. It is not an "
-    "official GPEDC assessment or score."
-)
-DISCLAIMER_ES = (
-    "KPS es la metodología propia de kampala, basada en el contenido de los "
-    "Principios de Kampala (GPEDC, 2019) y en la práctica de los indicadores "
-    "compuestos. No es una evaluación ni un puntaje oficial de la GPEDC."
-)
-
-REFERENCES = (
-    "GPEDC (2019). Kampala Principles for effective private sector engagement "
-    "through development co-operation. Global Partnership for Effective "
-    "Development Co-operation. https://www.effectivecooperation.org/",
-    "OECD/European Union/EC-JRC (2008). Handbook on Constructing Composite "
-    "Indicators: Methodology and User Guide. OECD Publishing. "
-    "https://doi.org/10.1787/9789264043466-en",
-    "Saisana, M., Saltelli, A. & Tarantola, S. (2005). Uncertainty and "
-    "sensitivity analysis techniques as tools for the quality assessment of "
-    "composite indicators. J. R. Stat. Soc. A 168(2), 307-323. "
-    "https://doi.org/10.1111/j.1467-985X.2005.00350.x",
-)
-
-
-def kps1() -> Methodology:
-    """Return KPS-1, the default Kampala scorecard methodology.
-
-    The five default scorers (one per principle) with their default
-    parameters and criterion weights; equal principle weights; the weighted
-    arithmetic mean at both levels; missing evidence is skipped and the
-    weights of the criteria with evidence renormalised, and a principle (or
-    the overall score) whose share of weight with evidence is below 0.5 is
-    missing and flagged as insufficient evidence.
-
-    Examples
-    --------
-    >>> m = kps1()
-    >>> m.id, m.version, [s.id for s in m.scorers][:2]
-    ('KPS', '1', ['kps.ownership', 'kps.results'])
-    """
-    scorers = [f() for f in DEFAULT_SCORERS]
-    return Methodology(
-        id="KPS",
-        version="1",
-        title="Kampala Partnership Scorecard, KPS-1",
-        description=DISCLAIMER_EN,
-        scorers=[
-            ScorerSpec(
-                principle=s.principle.number,
-                id=s.id,
-                version=s.version,
-                params=s.params(),
-            )
-            for s in scorers
-        ],
-        steps=[Aggregate(method="arithmetic", min_coverage=0.5)],
-        references=REFERENCES,
-    )
-
-
-def _resolve(spec: ScorerSpec, registry: ScorerRegistry) -> Scorer:
-    principle = Principle(spec.principle)
-    scorer = registry.get(principle, spec.id)
-    if scorer.version != spec.version:
-        raise MethodologyError(
-            "score_portfolio()",
-            f"scorer {spec.id!r} version",
-            scorer.version,
-            f"{spec.version!r}, the version the methodology was built with",
-            hint="Install the matching kampala version or update the methodology "
-            "(with a new version of its own).",
-        )
-    if dict(spec.params) != dict(scorer.params()):
-        try:
-            if attrs.has(type(scorer)):
-                scorer = attrs.evolve(scorer, **spec.params)  # type: ignore[misc]
-            else:
-                scorer = type(scorer)(**spec.params)
-        except (TypeError, ValueError) as exc:
-            raise MethodologyError(
-                "score_portfolio()",
-                f"params of scorer {spec.id!r}",
-                dict(spec.params),
-                "parameters that scorer accepts",
-                hint=str(exc),
-            ) from exc
-    return scorer
-
-
-def scorecard_framework(scores: Mapping[Principle, PrincipleScores]) -> Framework:
-    """Build the framework criteria → principles → ``KPS`` from scorer output.
-
-    Examples
-    --------
-    >>> from kampala.data import sample_portfolio
-    >>> from kampala.principles import OwnershipScorer, TransparencyScorer
-    >>> from kampala.scorecard import scorecard_framework
-    >>> pf = sample_portfolio()
-    >>> scores = {s.principle: s.score(pf) for s in (OwnershipScorer(),
-    ...                                               TransparencyScorer())}
-    >>> fw = scorecard_framework(scores)
-    >>> fw.children("KPS"), len(fw.indicator_codes)
-    (('P1', 'P4'), 12)
-    """
-    return _criteria_framework({p: ps.criteria for p, ps in scores.items()})
-
-
-def methodology_framework(
-    methodology: Methodology, *, registry: ScorerRegistry | None = None
-) -> Framework:
-    """Build the framework of a scorecard methodology from its scorers' criteria.
-
-    The nominal weights are the scorers' criterion weights and equal
-    principle weights; the aggregation step's ``weights`` may override them.
-
-    Examples
-    --------
-    >>> from kampala.scorecard import kps1, methodology_framework
-    >>> fw = methodology_framework(kps1())
-    >>> fw.root, fw.children("KPS")
-    ('KPS', ('P1', 'P2', 'P3', 'P4', 'P5'))
-    >>> len(fw.indicator_codes), fw.normalised_weight("P3.dialogue")
-    (29, 0.2)
-    """
-    reg = default_registry if registry is None else registry
-    criteria = {}
-    for spec in sorted(methodology.scorers, key=lambda s: s.principle):
-        scorer = _resolve(spec, reg)
-        criteria[scorer.principle] = scorer.criteria
-    return _criteria_framework(criteria)
-
-
-def _criteria_framework(
-    criteria_by_principle: Mapping[Principle, tuple[Criterion, ...]],
-) -> Framework:
-    nodes = []
-    for principle, criteria in criteria_by_principle.items():
-        for c in criteria:
-            nodes.append(
-                Node(
-                    code=c.code, name=c.name_en, parent=principle.code, weight=c.weight
-                )
-            )
-    for principle in criteria_by_principle:
-        nodes.append(
-            Node(
-                code=principle.code,
-                name=principle.title(),
-                level=2,
-                kind="aggregate",
-                parent=ROOT,
-            )
-        )
-    nodes.append(
-        Node(code=ROOT, name="Kampala Partnership Score", level=3, kind="aggregate")
-    )
-    return Framework(nodes=nodes)
-
-
-def score_portfolio(
-    methodology: Methodology,
-    portfolio: Portfolio,
-    *,
-    registry: ScorerRegistry | None = None,
-) -> Scorecard:
-    """Score a portfolio with a scorecard methodology (see the module docs).
-
-    Parameters
-    ----------
-    methodology : Methodology
-        A methodology with scorers, such as `kps1()`.
-    portfolio : Portfolio
-        The partnerships to score.
-    registry : ScorerRegistry, optional
-        Where to find the scorers; default
-        `default_registry`.
-
-    Returns
-    -------
-    Scorecard
-
-    Raises
-    ------
-    MethodologyError
-        If a scorer is missing, has another version, or rejects its
-        parameters.
-
-    Examples
-    --------
-    >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1, score_portfolio
-    >>> card = score_portfolio(kps1(), sample_portfolio())
-    >>> [row["id"] for row in card.table()[:3]]
-    ['PE-HEA-001', 'PE-ENE-006', 'PE-WAS-006']
-    >>> [row["id"] for row in card.table() if row["overall"] is None]  # flagged
-    ['PE-ENE-005', 'PE-HEA-004']
-    """
-    reg = default_registry if registry is None else registry
-    if len(portfolio) == 0:
-        raise ParameterValueError(
-            "score_portfolio()", "portfolio", portfolio.name, "at least one partnership"
-        )
-    scores: dict[Principle, PrincipleScores] = {}
-    for spec in sorted(methodology.scorers, key=lambda s: s.principle):
-        scorer = _resolve(spec, reg)
-        scores[scorer.principle] = scorer.score(portfolio)
-    framework = scorecard_framework(scores)
-    values = np.column_stack([ps.values for ps in scores.values()])
-    data = IndicatorSet(
-        framework=framework,
-        unit_codes=portfolio.ids,
-        unit_names=portfolio.column("title").tolist(),
-        values=values,
-    )
-    result = methodology.run_indicators(data)
-    agg = methodology.aggregate
-    assert agg is not None
-    return Scorecard(
-        methodology=methodology.ref,
-        portfolio_name=portfolio.name,
-        principle_scores=scores,
-        result=result,
-        min_coverage=agg.min_coverage,
-    )
 
 
 @attrs.frozen(kw_only=True)
@@ -298,9 +98,8 @@ class Explanation:
 
     Examples
     --------
-    >>> from kampala import Methodology
-    >>> from kampala.data import sample_portfolio
-    >>> card = Methodology.default().run(sample_portfolio())
+    >>> from kampala import Methodology, data
+    >>> card = Methodology.default().run(data.sample_portfolio())
     >>> ex = card.explain("PE-HEA-001")
     >>> ex.rank, round(ex.composite, 3)
     (1, 0.845)
@@ -325,9 +124,8 @@ class Explanation:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> data = card.explain("PE-HEA-001").to_dict()
         >>> data["id"], data["rank"], round(data["composite"], 3)
         ('PE-HEA-001', 1, 0.845)
@@ -405,9 +203,8 @@ class Scorecard:
 
     Examples
     --------
-    >>> from kampala import Methodology
-    >>> from kampala.data import sample_portfolio
-    >>> card = Methodology.default().run(sample_portfolio())
+    >>> from kampala import Methodology, data
+    >>> card = Methodology.default().run(data.sample_portfolio())
     >>> card  # doctest: +ELLIPSIS
     Scorecard(portfolio='Cartera ilustrativa APCI (ficticia)', partnerships=48,
               methodology=KPS 1 (sha256:...))
@@ -433,9 +230,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> card.ids[:3]
         ('PE-AGR-001', 'PE-AGR-002', 'PE-AGR-003')
         """
@@ -447,9 +243,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> card.titles[0]
         'Cadenas de valor de café especial con cooperativas del Alto Mayo'
         """
@@ -461,9 +256,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> [p.code for p in card.principles]
         ['P1', 'P2', 'P3', 'P4', 'P5']
         """
@@ -500,9 +294,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> card.score()[:3].round(3), card.score("P1")[:3]
         (array([0.766, 0.458, 0.302]), array([0.772 , 0.2575, 0.45  ]))
         >>> card.score()[card.ids.index("PE-ENE-005")]  # insufficient evidence
@@ -524,9 +317,8 @@ class Scorecard:
         PE-ENE-005 has evidence for 40% of the weight of P2, and two of its
         five principles could be scored:
 
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> i = card.ids.index("PE-ENE-005")
         >>> float(card.coverage("P2")[i]), float(card.coverage()[i])
         (0.4, 0.4)
@@ -549,9 +341,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> card.ranks()[:4]
         array([10., 36., 43.,  4.])
         >>> card.ranks()[card.ids.index("PE-ENE-005")]
@@ -564,9 +355,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> flags = card.flags()
         >>> flags[card.ids.index("PE-TEL-003")], flags[0]
         (['P4: insufficient evidence (coverage 29% < 50%)'], [])
@@ -593,9 +383,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> rows = card.table()
         >>> [(r["rank"], r["id"], round(r["overall"], 3)) for r in rows[:2]]
         [(1, 'PE-HEA-001', 0.845), (2, 'PE-ENE-006', 0.838)]
@@ -629,9 +418,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> data = card.to_dict()
         >>> list(data)
         ['methodology', 'kampala_version', 'numpy_version', 'portfolio',
@@ -655,9 +443,8 @@ class Scorecard:
         Examples
         --------
         >>> import json
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> print(card.to_json()[:60])  # doctest: +ELLIPSIS
         {
           "methodology": {
@@ -675,9 +462,8 @@ class Scorecard:
 
         Examples
         --------
-        >>> from kampala import Methodology
-        >>> from kampala.data import sample_portfolio
-        >>> card = Methodology.default().run(sample_portfolio())
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
         >>> df = card.to_pandas()
         >>> df.shape
         (48, 14)
@@ -728,64 +514,68 @@ class Scorecard:
         'ownership.government_role = co-designed'
         """
         i = self.result.unit_index(partnership_id)
-        fw = self.result.framework
         contrib = self.result.contributions()[i]
-        leaf_pos = {c: j for j, c in enumerate(fw.indicator_codes)}
-        principles = []
-        for p, ps in self.principle_scores.items():
-            cov = float(self.coverage(p)[i])
-            criteria = []
-            present_w = sum(
-                fw.normalised_weight(c.code)
-                for k, c in enumerate(ps.criteria)
-                if not math.isnan(ps.values[i, k])
-            )
-            for k, c in enumerate(ps.criteria):
-                v = float(ps.values[i, k])
-                if portfolio is not None:
-                    from kampala.principles.scorers import _describe
-
-                    row = portfolio.index(partnership_id)
-                    evidence = ", ".join(
-                        f"{path} = {_describe(portfolio, path, row)}"
-                        for path in c.evidence
-                    )
-                else:
-                    evidence = ", ".join(c.evidence)
-                w = fw.normalised_weight(c.code)
-                criteria.append(
-                    {
-                        "code": c.code,
-                        "name": c.name_en,
-                        "subprinciple": c.subprinciple,
-                        "evidence": evidence,
-                        "score": _none(v),
-                        "weight": (w / present_w)
-                        if present_w and not math.isnan(v)
-                        else 0.0,
-                        "contribution": 0.0
-                        if math.isnan(contrib[leaf_pos[c.code]])
-                        else float(contrib[leaf_pos[c.code]]),
-                    }
-                )
-            principles.append(
-                {
-                    "code": p.code,
-                    "title": p.title(),
-                    "score": _none(float(self.score(p)[i])),
-                    "coverage": cov,
-                    "criteria": criteria,
-                }
-            )
+        principles = tuple(
+            self._explain_principle(p, i, contrib, portfolio)
+            for p in self.principle_scores
+        )
         rank = self.ranks()[i]
         return Explanation(
             partnership_id=partnership_id,
             title=self.titles[i],
             rank=None if math.isnan(rank) else int(rank),
             composite=_none(float(self.score()[i])),
-            principles=tuple(principles),
+            principles=principles,
             methodology=self.methodology,
         )
+
+    def _explain_principle(
+        self,
+        p: Principle,
+        i: int,
+        contrib: FloatArray,
+        portfolio: Portfolio | None,
+    ) -> dict[str, Any]:
+        fw = self.result.framework
+        leaf_pos = {c: j for j, c in enumerate(fw.indicator_codes)}
+        ps = self.principle_scores[p]
+        values = ps.values[i]
+        weights = np.array([fw.normalised_weight(c.code) for c in ps.criteria])
+        present_w = float(weights[~np.isnan(values)].sum())
+        if portfolio is None:
+            evidence = [", ".join(c.evidence) for c in ps.criteria]
+        else:
+            row = portfolio.index(self.ids[i])
+            evidence = [
+                ", ".join(
+                    f"{path} = {describe_evidence(portfolio, path, row)}"
+                    for path in c.evidence
+                )
+                for c in ps.criteria
+            ]
+        criteria = []
+        for c, v, w, ev in zip(
+            ps.criteria, values.tolist(), weights.tolist(), evidence, strict=True
+        ):
+            part = float(contrib[leaf_pos[c.code]])
+            criteria.append(
+                {
+                    "code": c.code,
+                    "name": c.name_en,
+                    "subprinciple": c.subprinciple,
+                    "evidence": ev,
+                    "score": _none(v),
+                    "weight": w / present_w if present_w and not math.isnan(v) else 0.0,
+                    "contribution": 0.0 if math.isnan(part) else part,
+                }
+            )
+        return {
+            "code": p.code,
+            "title": p.title(),
+            "score": _none(float(self.score(p)[i])),
+            "coverage": float(self.coverage(p)[i]),
+            "criteria": criteria,
+        }
 
     # -- display ----------------------------------------------------------------------
     def _repr_html_(self) -> str:

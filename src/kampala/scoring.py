@@ -1,46 +1,57 @@
-"""Methodologies and their results.
+"""Scoring: from a portfolio, through its principle scorers, to a scorecard.
 
-A `Methodology` is an ordered list of composite steps with an
-``id``, a ``version`` and a content hash: the SHA-256 of its canonical JSON
-(keys sorted, no insignificant white space, UTF-8). Two methodologies that
-mean the same thing have the same hash, and a methodology read back from
-JSON is equal to the one written.
+1. `resolve_scorer` finds the scorer a `ScorerSpec` names in a registry,
+   at the version the methodology was built with and with its parameters;
+2. `score_principles` rates every partnership on every criterion (scores
+   in [0, 1], NaN where evidence is missing);
+3. `indicator_table` lays the criteria out as the indicators of a
+   framework criteria → principles → overall score (``KPS``,
+   `scorecard_framework`), with the scorers' criterion weights and equal
+   principle weights unless the methodology says otherwise;
+4. `score_portfolio` runs the methodology's composite steps on that table
+   (weighted arithmetic mean by default) and returns the `Scorecard`; an
+   aggregate whose children's weight with evidence is below the
+   methodology's ``min_coverage`` is missing and *flagged as insufficient
+   evidence* instead of being scored as if complete.
 
-Running a methodology on an `IndicatorSet` gives a
-`CompositeResult` that keeps every intermediate data set by step name
-(``"Raw"``, ``"Denominated"``, ``"Imputed"``, ``"Screened"``, ``"Treated"``,
-``"Normalised"``), the score and rank of every aggregate, and the
-contribution of each indicator to the root score of any unit.
+`Methodology.run` calls `score_portfolio` for a portfolio.
+kampala's scorecard is the library's own methodology, built on the content
+of the Kampala Principles; it is not an official GPEDC assessment or score.
+
+This module also re-exports, for code written before they moved, the names
+it used to define: `Methodology` (now in `kampala.methodology`),
+`CompositeResult`, `MethodologyRef` and `rank_scores` (`kampala.composite_result`),
+`CANONICAL_ORDER` and `steps_in_canonical_order` (`kampala.steps`) and
+`canonical_json` (`kampala.canonical`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
-import math
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
-import numpy.typing as npt
-import scipy.stats
 
-from kampala._version import __version__
-from kampala.composite.aggregate import Aggregate, AggregateOutput
-from kampala.composite.denominate import Denominate
-from kampala.composite.impute import Impute
-from kampala.composite.normalise import Normalise
-from kampala.composite.screen import Screen
-from kampala.composite.treat import Treat
+from kampala.canonical import canonical_json
+from kampala.composite_result import CompositeResult, MethodologyRef, rank_scores
 from kampala.errors import MethodologyError, ParameterValueError
-from kampala.framework import Framework
+from kampala.framework import Framework, Node
 from kampala.indicators import IndicatorSet
 from kampala.portfolio import Portfolio
+from kampala.principles import (
+    Criterion,
+    Principle,
+    PrincipleScores,
+    Scorer,
+    ScorerRegistry,
+    default_registry,
+)
+from kampala.scorecard import ROOT, Scorecard
+from kampala.steps import CANONICAL_ORDER, steps_in_canonical_order
 
 if TYPE_CHECKING:
-    from kampala.scorecard import Scorecard
+    from kampala.methodology import Methodology
 
 __all__ = [
     "CANONICAL_ORDER",
@@ -49,144 +60,30 @@ __all__ = [
     "MethodologyRef",
     "ScorerSpec",
     "canonical_json",
+    "indicator_table",
+    "methodology_framework",
     "rank_scores",
+    "resolve_scorer",
+    "score_portfolio",
+    "score_principles",
+    "scorecard_framework",
     "steps_in_canonical_order",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-AnyStep = Denominate | Impute | Screen | Treat | Normalise | Aggregate
 
-#: The order in which the command line applies the steps it is given.
-CANONICAL_ORDER = ("denominate", "impute", "screen", "treat", "normalise", "aggregate")
+def __getattr__(name: str) -> Any:
+    # PEP 562: `Methodology` was defined here until 0.2; kampala.methodology
+    # imports this module (Methodology.run scores portfolios here), so the old
+    # path is served lazily instead of by an import that would close a circle.
+    if name == "Methodology":
+        from kampala.methodology import Methodology
 
-_STEP_TYPES: dict[str, type[Any]] = {
-    "denominate": Denominate,
-    "impute": Impute,
-    "screen": Screen,
-    "treat": Treat,
-    "normalise": Normalise,
-    "aggregate": Aggregate,
-}
-
-_FORMAT = "kampala.methodology/1"
+        return Methodology
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def canonical_json(obj: Any) -> str:
-    """Serialise ``obj`` canonically: sorted keys, compact, UTF-8, no NaN.
-
-    Examples
-    --------
-    Keys are sorted and no white space is added, so equal content always gives
-    the same text (and the same hash); NaN is refused:
-
-    >>> from kampala.scoring import canonical_json
-    >>> canonical_json({"weights": {"P2": 0.25, "P1": 0.75}, "title": "Índice"})
-    '{"title":"Índice","weights":{"P1":0.75,"P2":0.25}}'
-    >>> canonical_json({"weight": float("nan")})  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-        ...
-    ValueError: Out of range float values are not JSON compliant...
-    """
-    return json.dumps(
-        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-
-
-def rank_scores(scores: FloatArray) -> FloatArray:
-    """Rank scores, 1 = highest; ties share the best rank; NaN stays NaN.
-
-    Examples
-    --------
-    >>> rank_scores(np.array([3.0, 5.0, 3.0, np.nan])).tolist()
-    [2.0, 1.0, 2.0, nan]
-    """
-    s = np.asarray(scores, dtype=np.float64)
-    if s.size == 0:
-        return s.copy()
-    out: FloatArray = scipy.stats.rankdata(-s, method="min", nan_policy="omit")
-    return out.astype(np.float64)
-
-
-@attrs.frozen(kw_only=True)
-class MethodologyRef:
-    """Identifies the methodology that produced a result.
-
-    Parameters
-    ----------
-    id : str
-        Methodology identifier.
-    version : str
-        Methodology version.
-    sha256 : str
-        Content hash of the methodology's canonical JSON.
-
-    Examples
-    --------
-    Every result records the methodology that produced it:
-
-    >>> from kampala import Methodology
-    >>> ref = Methodology.default().ref
-    >>> ref.id, ref.version, len(ref.sha256)
-    ('KPS', '1', 64)
-    >>> print(ref)  # doctest: +ELLIPSIS
-    KPS 1 (sha256:...)
-    """
-
-    id: str
-    version: str
-    sha256: str
-
-    def __str__(self) -> str:
-        return f"{self.id} {self.version} (sha256:{self.sha256[:12]})"
-
-
-def _scorer_spec_from_dict(d: Any) -> ScorerSpec:
-    if not isinstance(d, Mapping):
-        raise MethodologyError(
-            "Methodology.from_dict()",
-            "scorers",
-            d,
-            "objects with principle, id, version",
-        )
-    try:
-        return ScorerSpec(**d)
-    except TypeError as exc:
-        raise MethodologyError(
-            "Methodology.from_dict()",
-            "scorers",
-            dict(d),
-            "objects with keys principle, id, version, params",
-        ) from exc
-
-
-def _step_from_dict(d: Mapping[str, Any]) -> AnyStep:
-    where = "Methodology.from_dict()"
-    if not isinstance(d, Mapping) or "step" not in d:
-        raise MethodologyError(where, "steps", d, "mappings with a 'step' key")
-    kind = d["step"]
-    if kind not in _STEP_TYPES:
-        raise MethodologyError(
-            where, "step", kind, f"one of {', '.join(repr(k) for k in _STEP_TYPES)}"
-        )
-    kwargs = {k: v for k, v in d.items() if k != "step"}
-    try:
-        step: AnyStep = _STEP_TYPES[kind](**kwargs)
-    except MethodologyError:
-        raise
-    except (TypeError, ValueError, AttributeError) as exc:
-        # includes KampalaError subclasses raised by the step's own validation
-        raise MethodologyError(
-            where,
-            f"{kind} step",
-            kwargs,
-            "a mapping of that step's fields with valid values",
-            hint=str(exc),
-        ) from exc
-    return step
-
-
-def _step_tuple(steps: Iterable[AnyStep]) -> tuple[AnyStep, ...]:
-    return tuple(steps)
+def __dir__() -> list[str]:
+    return sorted({*globals(), "Methodology"})
 
 
 def _json_params(value: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -247,961 +144,338 @@ class ScorerSpec:
             "params": dict(self.params),
         }
 
+    @classmethod
+    def from_dict(
+        cls, d: Mapping[str, Any], *, where: str = "ScorerSpec.from_dict()"
+    ) -> ScorerSpec:
+        """Build a spec from `to_dict()` output.
 
-def _spec_tuple(
-    specs: Iterable[ScorerSpec | Mapping[str, Any]],
-) -> tuple[ScorerSpec, ...]:
-    out = []
-    for spec in specs:
-        out.append(spec if isinstance(spec, ScorerSpec) else ScorerSpec(**spec))
-    return tuple(out)
+        Raises
+        ------
+        MethodologyError
+            If ``d`` is not a mapping of the spec's keys.
+
+        Examples
+        --------
+        >>> from kampala.scoring import ScorerSpec
+        >>> ScorerSpec.from_dict({"principle": 4, "id": "kps.transparency",
+        ...                       "version": "1"}).params
+        {}
+        >>> ScorerSpec.from_dict({"principle": 4, "name": "kps.transparency"})
+        Traceback (most recent call last):
+            ...
+        kampala.errors.MethodologyError: ScorerSpec.from_dict(): 'scorers' must be
+        objects with keys principle, id, version, params (got {'principle': 4,
+        'name': 'kps.transparency'}).
+        """
+        if not isinstance(d, Mapping):
+            raise MethodologyError(
+                where, "scorers", d, "objects with principle, id, version"
+            )
+        try:
+            return cls(**d)
+        except TypeError as exc:
+            raise MethodologyError(
+                where,
+                "scorers",
+                dict(d),
+                "objects with keys principle, id, version, params",
+            ) from exc
 
 
-def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
-
-
-def _check_id(instance: Any, attribute: Any, value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise MethodologyError(
-            "Methodology()", attribute.name, value, "a non-empty string"
-        )
-
-
-@attrs.frozen(kw_only=True)
-class Methodology:
-    """An ordered, versioned, hashable list of composite steps.
+def resolve_scorer(spec: ScorerSpec, registry: ScorerRegistry | None = None) -> Scorer:
+    """Return the scorer ``spec`` names, with its parameters, from ``registry``.
 
     Parameters
     ----------
-    id : str
-        Identifier, for example ``"ASEM-COINr"`` or ``"KPS"``.
-    version : str
-        Version string; change it whenever the steps change.
-    steps : sequence of step
-        Steps applied in the order given. Each kind of step appears at most
-        once; `Aggregate`, if present, comes last.
-    title : str, default=""
-        Human-readable title.
-    description : str, default=""
-        Free text for the citable description.
-    scorers : sequence of ScorerSpec, default=()
-        For a Kampala scorecard methodology: the scorer of each principle.
-        Running it needs a `Portfolio` and gives a
-        `Scorecard`; without scorers it runs on an
-        `IndicatorSet` and gives a
-        `CompositeResult`.
-    references : sequence of str, default=()
-        References cited by the methodology's description.
+    spec : ScorerSpec
+        Principle, scorer id, the version the methodology was built with, and
+        parameters.
+    registry : ScorerRegistry, default=None
+        Where to look; `default_registry` if None.
+
+    Returns
+    -------
+    Scorer
+        The registered scorer, rebuilt with ``spec.params`` where they differ
+        from its own (so the scorer's own validation applies to them).
 
     Raises
     ------
     MethodologyError
-        For a repeated step kind, an aggregation step that is not last, or
-        two scorers for one principle.
+        If the registered scorer has another version, or rejects the
+        parameters.
+    RegistrationError
+        If the registry has no such scorer.
+
+    Examples
+    --------
+    >>> from kampala.scoring import ScorerSpec, resolve_scorer
+    >>> spec = ScorerSpec(principle=2, id="kps.results", version="1",
+    ...                   params={"sdg_target_count": 3})
+    >>> resolve_scorer(spec)
+    ResultsScorer(sdg_target_count=3)
+    >>> resolve_scorer(ScorerSpec(principle=2, id="kps.results", version="0"))
+    Traceback (most recent call last):
+        ...
+    kampala.errors.MethodologyError: score_portfolio(): 'scorer 'kps.results'
+    version' must be '0', the version the methodology was built with (got '1').
+    Install the matching kampala version or update the methodology (with a new
+    version of its own).
+    """
+    reg = default_registry if registry is None else registry
+    scorer = reg.get(Principle(spec.principle), spec.id)
+    if scorer.version != spec.version:
+        raise MethodologyError(
+            "score_portfolio()",
+            f"scorer {spec.id!r} version",
+            scorer.version,
+            f"{spec.version!r}, the version the methodology was built with",
+            hint="Install the matching kampala version or update the methodology "
+            "(with a new version of its own).",
+        )
+    if dict(spec.params) != dict(scorer.params()):
+        try:
+            if attrs.has(type(scorer)):
+                scorer = attrs.evolve(scorer, **spec.params)  # type: ignore[misc]
+            else:
+                scorer = type(scorer)(**spec.params)
+        except (TypeError, ValueError) as exc:
+            raise MethodologyError(
+                "score_portfolio()",
+                f"params of scorer {spec.id!r}",
+                dict(spec.params),
+                "parameters that scorer accepts",
+                hint=str(exc),
+            ) from exc
+    return scorer
+
+
+def _memo_key(spec: ScorerSpec) -> tuple[int, str, str, str]:
+    return (spec.principle, spec.id, spec.version, canonical_json(dict(spec.params)))
+
+
+def score_principles(
+    portfolio: Portfolio,
+    scorers: Iterable[ScorerSpec],
+    *,
+    registry: ScorerRegistry | None = None,
+    memo: MutableMapping[Any, PrincipleScores] | None = None,
+) -> dict[Principle, PrincipleScores]:
+    """Run each scorer on the portfolio, in principle order.
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+        The partnerships to score.
+    scorers : iterable of ScorerSpec
+        The scorers, for example a methodology's ``scorers``.
+    registry : ScorerRegistry, default=None
+        Where to find them; `default_registry` if None.
+    memo : mutable mapping, default=None
+        Scores already computed for this portfolio, by spec; filled as
+        scorers run (a sensitivity analysis scores each variant once).
+
+    Returns
+    -------
+    dict of Principle to PrincipleScores
 
     Examples
     --------
     >>> from kampala import Methodology
-    >>> from kampala.composite import Aggregate, Normalise
-    >>> m = Methodology(id="demo", version="1", steps=[Normalise(), Aggregate()])
-    >>> Methodology.from_json(m.to_json()) == m
-    True
-    >>> len(m.sha256)
-    64
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scoring import score_principles
+    >>> scores = score_principles(sample_portfolio(), Methodology.default().scorers)
+    >>> [p.code for p in scores], scores[Principle.OWNERSHIP].values.shape
+    (['P1', 'P2', 'P3', 'P4', 'P5'], (48, 5))
     """
-
-    id: str = attrs.field(validator=_check_id)
-    version: str = attrs.field(validator=_check_id)
-    steps: tuple[AnyStep, ...] = attrs.field(converter=_step_tuple)
-    title: str = ""
-    description: str = ""
-    scorers: tuple[ScorerSpec, ...] = attrs.field(default=(), converter=_spec_tuple)
-    references: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
-
-    def __attrs_post_init__(self) -> None:
-        principles = [s.principle for s in self.scorers]
-        if len(set(principles)) != len(principles):
-            raise MethodologyError(
-                "Methodology()",
-                "scorers",
-                principles,
-                "at most one scorer per principle",
-            )
-        seen: set[str] = set()
-        for i, step in enumerate(self.steps):
-            kind = getattr(step, "kind", None)
-            if kind not in _STEP_TYPES or not isinstance(step, _STEP_TYPES[kind]):
-                raise MethodologyError(
-                    "Methodology()",
-                    f"steps[{i}]",
-                    step,
-                    "a step object (Denominate, Impute, Screen, Treat, Normalise, "
-                    "Aggregate)",
-                )
-            if kind in seen:
-                raise MethodologyError(
-                    "Methodology()",
-                    f"steps[{i}]",
-                    kind,
-                    "a kind of step not already listed",
-                )
-            if kind == "aggregate" and i != len(self.steps) - 1:
-                raise MethodologyError(
-                    "Methodology()",
-                    f"steps[{i}]",
-                    kind,
-                    "the last step",
-                    hint="Aggregation produces scores, not indicator data.",
-                )
-            seen.add(kind)
-
-    @classmethod
-    def default(cls) -> Methodology:
-        """Return KPS-1, the default Kampala scorecard methodology.
-
-        See `kps1()`.
-
-        Examples
-        --------
-        >>> from kampala import Methodology
-        >>> m = Methodology.default()
-        >>> m.id, m.version, [spec.principle for spec in m.scorers]
-        ('KPS', '1', [1, 2, 3, 4, 5])
-        """
-        from kampala.scorecard import kps1
-
-        return kps1()
-
-    def to_markdown(self, *, lang: str = "en") -> str:
-        """Return the citable description in Markdown (``"en"`` or ``"es"``).
-
-        See `to_markdown()`.
-
-        Examples
-        --------
-        >>> from kampala import Methodology
-        >>> m = Methodology.default()
-        >>> m.to_markdown().splitlines()[0]
-        '# Methodology: Kampala Partnership Scorecard, KPS-1'
-        >>> m.to_markdown(lang="es").splitlines()[0]
-        '# Metodología: Kampala Partnership Scorecard, KPS-1'
-        """
-        from kampala.describe import to_markdown
-
-        return to_markdown(self, lang=lang)
-
-    # -- identity ------------------------------------------------------------------
-    def content(self) -> dict[str, Any]:
-        """Return the hashed content: everything but the hash itself.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Methodology
-        >>> Methodology(id="demo", version="1", steps=[Aggregate()]).content()
-        {'format': 'kampala.methodology/1', 'id': 'demo', 'version': '1', 'title': '',
-         'description': '',
-         'steps': [{'step': 'aggregate', 'method': 'arithmetic', 'params': {},
-                    'levels': {}, 'weights': 'framework', 'min_data': 0.0,
-                    'min_coverage': 0.0}],
-         'scorers': [], 'references': []}
-        """
-        return {
-            "format": _FORMAT,
-            "id": self.id,
-            "version": self.version,
-            "title": self.title,
-            "description": self.description,
-            "steps": [s.to_dict() for s in self.steps],
-            "scorers": [s.to_dict() for s in self.scorers],
-            "references": list(self.references),
-        }
-
-    @property
-    def sha256(self) -> str:
-        """SHA-256 of the canonical JSON of `content()`.
-
-        Examples
-        --------
-        Spelling out a default does not change the content, so not the hash;
-        another method does:
-
-        >>> from kampala import Aggregate, Methodology, Normalise
-        >>> def demo(step):
-        ...     return Methodology(id="demo", version="1", steps=[step, Aggregate()])
-        >>> m = demo(Normalise())
-        >>> len(m.sha256), m.sha256 == demo(Normalise(method="min-max")).sha256
-        (64, True)
-        >>> m.sha256 == demo(Normalise(method="rank")).sha256
-        False
-        """
-        return hashlib.sha256(
-            canonical_json(self.content()).encode("utf-8")
-        ).hexdigest()
-
-    @property
-    def ref(self) -> MethodologyRef:
-        """The reference results carry: id, version and hash.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Methodology
-        >>> m = Methodology(id="demo", version="1", steps=[Aggregate()])
-        >>> m.ref.id, m.ref.version, m.ref.sha256 == m.sha256
-        ('demo', '1', True)
-        >>> print(m.ref)  # doctest: +ELLIPSIS
-        demo 1 (sha256:...)
-        """
-        return MethodologyRef(id=self.id, version=self.version, sha256=self.sha256)
-
-    @property
-    def aggregate(self) -> Aggregate | None:
-        """The aggregation step, if any.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Methodology, Normalise
-        >>> m = Methodology(id="demo", version="1",
-        ...                 steps=[Normalise(), Aggregate(method="geometric")])
-        >>> m.aggregate.method
-        'geometric'
-        >>> Methodology(id="prep", version="1", steps=[Normalise()]).aggregate is None
-        True
-        """
-        last = self.steps[-1] if self.steps else None
-        return last if isinstance(last, Aggregate) else None
-
-    # -- serialisation --------------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
-        """Return the methodology as a JSON-ready mapping, hash included.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Methodology
-        >>> m = Methodology(id="demo", version="1", steps=[Aggregate()])
-        >>> d = m.to_dict()
-        >>> d["sha256"] == m.sha256, d.keys() - m.content().keys()
-        (True, {'sha256'})
-        """
-        out = self.content()
-        out["sha256"] = self.sha256
-        return out
-
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """Serialise to JSON (keys sorted); `from_json()` reads it back.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Methodology
-        >>> m = Methodology(id="demo", version="1", steps=[Aggregate()])
-        >>> text = m.to_json()
-        >>> text.splitlines()[:3]
-        ['{', '  "description": "",', '  "format": "kampala.methodology/1",']
-        >>> Methodology.from_json(text) == m
-        True
-        """
-        return json.dumps(
-            self.to_dict(),
-            indent=indent,
-            sort_keys=True,
-            ensure_ascii=False,
-            allow_nan=False,
-        )
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Methodology:
-        """Build a methodology from `to_dict()` output.
-
-        Raises
-        ------
-        MethodologyError
-            If the mapping is malformed or its ``sha256`` does not match its
-            content (the file was edited without a new hash).
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Methodology
-        >>> m = Methodology(id="demo", version="1", steps=[Aggregate()])
-        >>> d = m.to_dict()
-        >>> Methodology.from_dict(d) == m
-        True
-        >>> d["version"] = "2"  # edited, but the old hash kept
-        >>> Methodology.from_dict(d)  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-            ...
-        kampala.errors.MethodologyError: Methodology.from_dict(): 'sha256' must be
-        the hash of the content (...) (got '...'). The methodology was changed
-        after it was hashed; give it a new version and drop the old hash.
-        >>> del d["sha256"]
-        >>> Methodology.from_dict(d).version
-        '2'
-        """
-        where = "Methodology.from_dict()"
-        if not isinstance(d, Mapping):
-            raise MethodologyError(where, "methodology", d, "a JSON object")
-        fmt = d.get("format", _FORMAT)
-        if fmt != _FORMAT:
-            raise MethodologyError(where, "format", fmt, repr(_FORMAT))
-        for key in ("id", "version", "steps"):
-            if key not in d:
-                raise MethodologyError(where, key, expected="present")
-        if not isinstance(d["steps"], list):
-            raise MethodologyError(where, "steps", d["steps"], "a list of steps")
-        m = cls(
-            id=d["id"],
-            version=d["version"],
-            steps=[_step_from_dict(s) for s in d["steps"]],
-            title=d.get("title", ""),
-            description=d.get("description", ""),
-            scorers=[_scorer_spec_from_dict(x) for x in d.get("scorers", [])],
-            references=d.get("references", []),
-        )
-        recorded = d.get("sha256")
-        if recorded is not None and recorded != m.sha256:
-            raise MethodologyError(
-                where,
-                "sha256",
-                recorded,
-                f"the hash of the content ({m.sha256})",
-                hint="The methodology was changed after it was hashed; give it a "
-                "new version and drop the old hash.",
-            )
-        return m
-
-    @classmethod
-    def from_json(cls, text: str) -> Methodology:
-        """Read a methodology from JSON text.
-
-        Raises
-        ------
-        MethodologyError
-            If the text is not valid JSON or not a valid methodology.
-
-        Examples
-        --------
-        The hash is optional and omitted fields take their defaults:
-
-        >>> from kampala import Methodology
-        >>> text = '{"id": "demo", "version": "1", "steps": [{"step": "aggregate"}]}'
-        >>> m = Methodology.from_json(text)
-        >>> m.aggregate.method, m.title
-        ('arithmetic', '')
-        """
-        try:
-            d = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise MethodologyError(
-                "Methodology.from_json()",
-                "text",
-                f"line {exc.lineno} column {exc.colno}",
-                "valid JSON",
-                hint=exc.msg,
-            ) from exc
-        return cls.from_dict(d)
-
-    # -- running ----------------------------------------------------------------------
-    @overload
-    def run(self, data: IndicatorSet) -> CompositeResult: ...
-
-    @overload
-    def run(self, data: Portfolio, *, registry: Any = None) -> Scorecard: ...
-
-    def run(
-        self, data: IndicatorSet | Portfolio, *, registry: Any = None
-    ) -> CompositeResult | Scorecard:
-        """Apply the methodology.
-
-        Parameters
-        ----------
-        data : IndicatorSet or Portfolio
-            Indicator data with its framework (for a methodology without
-            scorers), or a portfolio of partnerships (for a scorecard
-            methodology such as KPS-1).
-        registry : ScorerRegistry, optional
-            Where to find the scorers; default
-            `default_registry`.
-
-        Returns
-        -------
-        CompositeResult or Scorecard
-            Every intermediate data set, aggregate scores and ranks; for a
-            portfolio, the scorecard built on them.
-
-        Raises
-        ------
-        MethodologyError
-            If the methodology has no aggregation step, or the data do not
-            fit it (a portfolio for a methodology without scorers, or the
-            reverse).
-
-        Examples
-        --------
-        Indicator data give a `CompositeResult`:
-
-        >>> from kampala import Aggregate, Methodology, Normalise
-        >>> from kampala.data import asem_paths, sample_portfolio
-        >>> from kampala.io.coinr import read_coinr
-        >>> m = Methodology(id="asem", version="1", steps=[Normalise(), Aggregate()])
-        >>> m.run(read_coinr(*asem_paths()))  # doctest: +ELLIPSIS
-        CompositeResult(methodology=asem 1 (sha256:...), units=51, aggregates=11)
-
-        A portfolio gives a `Scorecard`:
-
-        >>> Methodology.default().run(sample_portfolio())  # doctest: +ELLIPSIS
-        Scorecard(portfolio='Cartera ilustrativa APCI (ficticia)', partnerships=48,
-                  methodology=KPS 1 (sha256:...))
-        """
-        if isinstance(data, Portfolio):
-            if not self.scorers:
-                raise MethodologyError(
-                    "Methodology.run()",
-                    "data",
-                    "Portfolio",
-                    "an IndicatorSet: this methodology has no principle scorers",
-                    hint="Use Methodology.default() to score a portfolio.",
-                )
-            from kampala.scorecard import score_portfolio
-
-            return score_portfolio(self, data, registry=registry)
-        if self.scorers:
-            raise MethodologyError(
-                "Methodology.run()",
-                "data",
-                type(data).__name__,
-                "a Portfolio: this methodology scores partnerships",
-            )
-        return self.run_indicators(data)
-
-    def prepare(
-        self, data: IndicatorSet
-    ) -> tuple[dict[str, IndicatorSet], dict[str, Mapping[str, Any]]]:
-        """Apply the data steps (all but aggregation) to indicator data.
-
-        Returns
-        -------
-        datasets : dict of str to IndicatorSet
-            ``"Raw"`` and each step's output, in order; the last one is the
-            input of aggregation.
-        details : dict of str to mapping
-            What each step did.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from kampala import (Aggregate, Framework, Impute, IndicatorSet,
-        ...                      Methodology, Node, Normalise)
-        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
-        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 7.0]])
-        >>> m = Methodology(id="demo", version="1",
-        ...                 steps=[Impute(method="mean"), Normalise(), Aggregate()])
-        >>> datasets, details = m.prepare(data)
-        >>> list(datasets), details["impute"]["imputed"]
-        (['Raw', 'Imputed', 'Normalised'], [('a', 'y')])
-        >>> datasets["Normalised"].values.tolist()
-        [[0.0, 50.0], [50.0, 0.0], [100.0, 100.0]]
-        """
-        datasets: dict[str, IndicatorSet] = {"Raw": data}
-        details: dict[str, Mapping[str, Any]] = {}
-        current = data
-        steps = self.steps[:-1] if self.aggregate is not None else self.steps
-        for step in steps:
-            if isinstance(step, Screen):
-                out = step.apply(current, raw=data)
-            elif isinstance(step, Aggregate):  # only last, checked on construction
-                raise MethodologyError("Methodology.run()", "steps", step.kind, "last")
-            else:
-                out = step.apply(current)
-            current = out.data
-            datasets[step.dataset] = current
-            details[step.kind] = out.details
-        return datasets, details
-
-    def run_indicators(self, data: IndicatorSet) -> CompositeResult:
-        """Apply the steps to indicator data and aggregate (see `run()`).
-
-        Raises
-        ------
-        MethodologyError
-            If the methodology has no aggregation step.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
-        >>> result.score().tolist()
-        [70.0, 75.0]
-        """
-        agg = self.aggregate
-        if agg is None:
-            raise MethodologyError(
-                "Methodology.run()",
-                "steps",
-                [s.kind for s in self.steps],
-                "a list that ends with an aggregate step",
-            )
-        datasets, details = self.prepare(data)
-        current = list(datasets.values())[-1]
-        agg_out = agg.apply(current.framework, current.values, current.unit_codes)
-        return CompositeResult(
-            methodology=self.ref,
-            datasets=datasets,
-            details=details,
-            aggregation=agg_out,
-            unit_codes=current.unit_codes,
-            unit_names=current.unit_names,
-        )
+    memo = {} if memo is None else memo
+    out: dict[Principle, PrincipleScores] = {}
+    for spec in sorted(scorers, key=lambda s: s.principle):
+        key = _memo_key(spec)
+        if key not in memo:
+            memo[key] = resolve_scorer(spec, registry).score(portfolio)
+        out[Principle(spec.principle)] = memo[key]
+    return out
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class CompositeResult:
-    """Everything a methodology run produced.
+def _table(
+    portfolio: Portfolio, scores: Mapping[Principle, PrincipleScores]
+) -> IndicatorSet:
+    return IndicatorSet(
+        framework=scorecard_framework(scores),
+        unit_codes=portfolio.ids,
+        unit_names=portfolio.column("title").tolist(),
+        values=np.column_stack([ps.values for ps in scores.values()]),
+    )
 
-    Attributes
+
+def indicator_table(
+    portfolio: Portfolio,
+    scorers: Iterable[ScorerSpec],
+    *,
+    registry: ScorerRegistry | None = None,
+    memo: MutableMapping[Any, PrincipleScores] | None = None,
+) -> IndicatorSet:
+    """Turn a portfolio into the scorecard's indicator table.
+
+    One row per partnership, one column per criterion of each scorer (scores
+    in [0, 1], NaN where evidence is missing), under the framework criteria →
+    principles → ``KPS`` of `scorecard_framework`. Any composite
+    methodology can run on it; `score_portfolio` runs the scorecard's own.
+
+    Parameters
     ----------
-    methodology : MethodologyRef
-        Id, version and hash of the methodology that produced the result.
-    datasets : mapping of str to IndicatorSet
-        ``"Raw"`` and the output of every data step, by data-set name.
-    details : mapping of str to mapping
-        What each step did (imputed values, removed units, treated points).
-    unit_codes, unit_names : tuple of str
-        The units scored (after screening).
-    kampala_version, numpy_version : str
-        Library versions that produced the result.
+    portfolio : Portfolio
+        Its partnerships become the rows.
+    scorers : iterable of ScorerSpec
+        Their criteria become the columns, in principle order.
+    registry : ScorerRegistry, default=None
+        Where the scorers are registered (`default_registry` if None).
+    memo : mutable mapping, default=None
+        Scores computed before; see `score_principles`.
+
+    Returns
+    -------
+    IndicatorSet
+
+    Raises
+    ------
+    MethodologyError
+        If a scorer has another version or rejects its parameters.
 
     Examples
     --------
-    >>> from kampala import (Aggregate, Framework, IndicatorSet, Methodology, Node,
-    ...                      Normalise)
-    >>> fw = Framework(nodes=[Node(code="a", parent="P"),
-    ...                       Node(code="b", parent="P", weight=3),
-    ...                       Node(code="P", level=2, kind="aggregate")])
-    >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2", "u3"],
-    ...                     values=[[1.0, 10.0], [2.0, 30.0], [3.0, 20.0]])
-    >>> m = Methodology(id="demo", version="1", steps=[Normalise(), Aggregate()])
-    >>> result = m.run(data)
-    >>> result.top(2)
-    [(1, 'u2', 'u2', 87.5), (2, 'u3', 'u3', 62.5)]
-    >>> result.explain("u2")  # contributions to the root score, summing to 87.5
-    {'a': 12.5, 'b': 75.0}
+    >>> from kampala import Methodology
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scoring import indicator_table
+    >>> table = indicator_table(sample_portfolio(), Methodology.default().scorers)
+    >>> table.values.shape, table.framework.indicator_codes[:2]
+    ((48, 29), ('P1.alignment', 'P1.government_role'))
     """
-
-    methodology: MethodologyRef
-    datasets: Mapping[str, IndicatorSet]
-    details: Mapping[str, Mapping[str, Any]]
-    aggregation: AggregateOutput
-    unit_codes: tuple[str, ...]
-    unit_names: tuple[str, ...]
-    kampala_version: str = __version__
-    numpy_version: str = np.__version__
-
-    # -- scores and ranks ------------------------------------------------------------
-    @property
-    def framework(self) -> Framework:
-        """The framework with the weights actually used.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> m = Methodology(id="demo", version="1", steps=[Aggregate(weights="equal")])
-        >>> m.run(data).framework.node("b").weight, fw.node("b").weight
-        (1.0, 3.0)
-        """
-        return self.aggregation.framework
-
-    @property
-    def effective_weights(self) -> dict[str, float]:
-        """Effective weight of every indicator at the root (equation (W2)).
-
-        The product of the normalised weights on the path from the indicator
-        to the root, with the weights this result used; they sum to 1.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
-        >>> result.effective_weights
-        {'a': 0.25, 'b': 0.75}
-        """
-        return dict(
-            zip(
-                self.framework.indicator_codes,
-                self.framework.effective_weights().tolist(),
-                strict=True,
-            )
-        )
-
-    @property
-    def aggregate_codes(self) -> tuple[str, ...]:
-        """Codes of the aggregates, lowest level first.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
-        >>> result.aggregate_codes
-        ('P',)
-        """
-        return self.aggregation.codes
-
-    @property
-    def root(self) -> str:
-        """Code of the root aggregate.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
-        >>> result.root
-        'P'
-        """
-        root = self.framework.root
-        assert root is not None
-        return root
-
-    @property
-    def scores(self) -> FloatArray:
-        """All aggregate scores, shape (n_units, n_aggregates), read-only.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
-        >>> result.scores
-        array([[70.],
-               [75.]])
-        """
-        return self.aggregation.scores
-
-    def score(self, code: str | None = None) -> FloatArray:
-        """Scores of one aggregate (default: the root) for every unit.
-
-        Raises
-        ------
-        ParameterValueError
-            If ``code`` is not an aggregate of the result.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
-        >>> result.score("P").tolist()
-        [70.0, 75.0]
-        """
-        code = self.root if code is None else code
-        if code not in self.aggregate_codes:
-            raise ParameterValueError(
-                "CompositeResult.score()",
-                "code",
-                code,
-                f"one of the aggregates {list(self.aggregate_codes)}",
-            )
-        col = self.scores[:, self.aggregate_codes.index(code)]
-        return col
-
-    def ranks(self, code: str | None = None) -> FloatArray:
-        """Ranks of one aggregate (default: the root); 1 = best, ties share.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
-        >>> result.ranks().tolist()
-        [2.0, 1.0]
-        """
-        return rank_scores(self.score(code))
-
-    def unit_index(self, unit: str) -> int:
-        """Row of a unit code.
-
-        Raises
-        ------
-        ParameterValueError
-            If the unit is not in the result (unknown or screened out).
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
-        >>> i = result.unit_index("u2")
-        >>> i, float(result.score()[i])
-        (1, 75.0)
-        """
-        try:
-            return self.unit_codes.index(unit)
-        except ValueError:
-            removed = self.details.get("screen", {}).get("removed", [])
-            hint = "It was screened out." if unit in removed else ""
-            raise ParameterValueError(
-                "CompositeResult", "unit", unit, "a unit code of the result", hint=hint
-            ) from None
-
-    def top(self, n: int = 10) -> list[tuple[int, str, str, float]]:
-        """Return the ``n`` best units as (rank, code, name, root score), best first.
-
-        Units without a root score (too little data under ``min_data`` or
-        ``min_coverage``) come last, with rank -1 and a NaN score.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Methodology, Normalise
-        >>> from kampala.data import asem_paths
-        >>> from kampala.io.coinr import read_coinr
-        >>> m = Methodology(id="asem", version="1", steps=[Normalise(), Aggregate()])
-        >>> m.run(read_coinr(*asem_paths())).top(3)
-        [(1, 'DEU', 'Germany', 75.2278), (2, 'GBR', 'United Kingdom', 68.9363),
-         (3, 'FRA', 'France', 65.9181)]
-        """
-        s = self.score()
-        r = self.ranks()
-        order = np.lexsort((np.arange(s.size), np.nan_to_num(r, nan=np.inf)))
-        return [
-            (
-                int(r[i]) if not math.isnan(r[i]) else -1,
-                self.unit_codes[i],
-                self.unit_names[i],
-                float(s[i]),
-            )
-            for i in order[:n]
-        ]
-
-    # -- explanation -------------------------------------------------------------------
-    def contributions(self) -> FloatArray:
-        """Contribution of every indicator to every unit's root score.
-
-        Returns
-        -------
-        numpy.ndarray, shape (n_units, n_indicators)
-            Each row sums to the unit's root score (missing indicators are
-            NaN and contribute nothing). For arithmetic levels the split is
-            exact (renormalised weight times value); other levels share their
-            value among children in proportion to weight times value
-            (equation (C1) of the aggregation page).
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
-        >>> result.contributions()  # rows sum to the scores 70 and 75
-        array([[10. , 60. ],
-               [22.5, 52.5]])
-        """
-        fw = self.framework
-        leaves = self.datasets[_last_dataset(self.datasets)].values
-        aggs = self.scores
-        n = leaves.shape[0]
-        n_ind = len(fw.indicator_codes)
-        col = {c: i for i, c in enumerate(fw.indicator_codes)}
-        for j, c in enumerate(fw.aggregate_codes):
-            col[c] = n_ind + j
-
-        def value(code: str) -> FloatArray:
-            i = col[code]
-            return leaves[:, i] if i < n_ind else aggs[:, i - n_ind]
-
-        contrib: dict[str, FloatArray] = {self.root: value(self.root).copy()}
-        mult: dict[str, FloatArray] = {self.root: np.ones(n)}
-        rules = self.aggregation.rules
-        for parent in reversed(fw.aggregate_codes):
-            kids = fw.children(parent)
-            x = np.column_stack([value(k) for k in kids])
-            present = ~np.isnan(x)
-            w = np.array([fw.normalised_weight(k) for k in kids]) * present
-            wsum = w.sum(axis=1, keepdims=True)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                wt = np.where(wsum > 0, w / wsum, 0.0)
-            x0 = np.where(present, x, 0.0)
-            rule = rules[fw.node(parent).level]
-            if rule.method == "arithmetic":
-                m = mult[parent][:, None] * wt
-                part = m * x0
-            else:
-                a = (wt * x0).sum(axis=1, keepdims=True)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    share = np.where(a != 0, wt * x0 / np.where(a != 0, a, 1.0), wt)
-                part = contrib[parent][:, None] * share
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    m = np.where(x0 != 0, part / np.where(x0 != 0, x0, 1.0), 0.0)
-            blank = np.isnan(value(parent))  # a missing aggregate passes nothing on
-            for j, k in enumerate(kids):
-                contrib[k] = np.where(present[:, j] & ~blank, part[:, j], np.nan)
-                mult[k] = np.where(blank, 0.0, m[:, j])
-        out = np.column_stack([contrib[code] for code in fw.indicator_codes])
-        out.flags.writeable = False
-        return out
-
-    def explain(self, unit: str) -> dict[str, float]:
-        """Contribution of each indicator to one unit's root score.
-
-        The values (NaN for missing indicators) sum to the unit's root score.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
-        >>> result.explain("u1")  # 0.25 * 40 and 0.75 * 80
-        {'a': 10.0, 'b': 60.0}
-        """
-        row = self.contributions()[self.unit_index(unit)]
-        return dict(zip(self.framework.indicator_codes, row.tolist(), strict=True))
-
-    # -- tables ----------------------------------------------------------------
-    def table(self) -> list[dict[str, Any]]:
-        """One row per unit: ``uCode``, every aggregate score, root ``rank``.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
-        >>> result.table()
-        [{'uCode': 'u1', 'P': 70.0, 'rank': 2}, {'uCode': 'u2', 'P': 75.0, 'rank': 1}]
-        """
-        r = self.ranks()
-        rows = []
-        for i, code in enumerate(self.unit_codes):
-            row: dict[str, Any] = {"uCode": code}
-            for j, a in enumerate(self.aggregate_codes):
-                row[a] = float(self.scores[i, j])
-            row["rank"] = None if math.isnan(r[i]) else int(r[i])
-            rows.append(row)
-        return rows
-
-    def to_pandas(self) -> Any:
-        """Return `table()` as a pandas DataFrame indexed by unit code.
-
-        Requires the optional ``pandas`` extra.
-
-        Examples
-        --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
-        >>> result.to_pandas()
-              uName     P  rank
-        uCode
-        u1       u1  70.0     2
-        u2       u2  75.0     1
-        """
-        from kampala.io._pandas import require_pandas
-
-        pd = require_pandas("CompositeResult.to_pandas()")
-        df = pd.DataFrame(self.table()).set_index("uCode")
-        df.insert(0, "uName", list(self.unit_names))
-        df["rank"] = df["rank"].astype("Int64")
-        df.attrs["methodology"] = str(self.methodology)
-        return df
-
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{rank}</td><td>{html.escape(code)}</td>"
-            f"<td>{html.escape(name)}</td><td>{score:.3f}</td></tr>"
-            for rank, code, name, score in self.top(len(self.unit_codes))
-        )
-        return (
-            f"<p><b>{html.escape(self.root)}</b> — methodology "
-            f"{html.escape(str(self.methodology))}</p>"
-            "<table><thead><tr><th>rank</th><th>code</th><th>name</th>"
-            f"<th>score</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
-
-    def __repr__(self) -> str:
-        return (
-            f"CompositeResult(methodology={self.methodology!s}, "
-            f"units={len(self.unit_codes)}, aggregates={len(self.aggregate_codes)})"
-        )
+    scores = score_principles(portfolio, scorers, registry=registry, memo=memo)
+    return _table(portfolio, scores)
 
 
-def _last_dataset(datasets: Mapping[str, IndicatorSet]) -> str:
-    return list(datasets)[-1]
-
-
-def steps_in_canonical_order(steps: Sequence[AnyStep]) -> list[AnyStep]:
-    """Sort steps into `CANONICAL_ORDER`.
+def scorecard_framework(scores: Mapping[Principle, PrincipleScores]) -> Framework:
+    """Build the framework criteria → principles → ``KPS`` from scorer output.
 
     Examples
     --------
-    >>> from kampala import Aggregate, Impute, Normalise
-    >>> from kampala.scoring import steps_in_canonical_order
-    >>> given = [Aggregate(), Normalise(), Impute(method="mean")]
-    >>> [step.kind for step in steps_in_canonical_order(given)]
-    ['impute', 'normalise', 'aggregate']
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.principles import OwnershipScorer, TransparencyScorer
+    >>> from kampala.scoring import scorecard_framework
+    >>> pf = sample_portfolio()
+    >>> scores = {s.principle: s.score(pf) for s in (OwnershipScorer(),
+    ...                                               TransparencyScorer())}
+    >>> fw = scorecard_framework(scores)
+    >>> fw.children("KPS"), len(fw.indicator_codes)
+    (('P1', 'P4'), 12)
     """
-    return sorted(steps, key=lambda s: CANONICAL_ORDER.index(s.kind))
+    return _criteria_framework({p: ps.criteria for p, ps in scores.items()})
+
+
+def methodology_framework(
+    methodology: Methodology, *, registry: ScorerRegistry | None = None
+) -> Framework:
+    """Build the framework of a scorecard methodology from its scorers' criteria.
+
+    The nominal weights are the scorers' criterion weights and equal
+    principle weights; the aggregation step's ``weights`` may override them.
+
+    Examples
+    --------
+    >>> from kampala import Methodology
+    >>> from kampala.scoring import methodology_framework
+    >>> fw = methodology_framework(Methodology.default())
+    >>> fw.root, fw.children("KPS")
+    ('KPS', ('P1', 'P2', 'P3', 'P4', 'P5'))
+    >>> len(fw.indicator_codes), fw.normalised_weight("P3.dialogue")
+    (29, 0.2)
+    """
+    criteria = {}
+    for spec in sorted(methodology.scorers, key=lambda s: s.principle):
+        scorer = resolve_scorer(spec, registry)
+        criteria[scorer.principle] = scorer.criteria
+    return _criteria_framework(criteria)
+
+
+def _criteria_framework(
+    criteria_by_principle: Mapping[Principle, tuple[Criterion, ...]],
+) -> Framework:
+    nodes = [
+        Node(code=c.code, name=c.name_en, parent=principle.code, weight=c.weight)
+        for principle, criteria in criteria_by_principle.items()
+        for c in criteria
+    ]
+    nodes.extend(
+        Node(
+            code=principle.code,
+            name=principle.title(),
+            level=2,
+            kind="aggregate",
+            parent=ROOT,
+        )
+        for principle in criteria_by_principle
+    )
+    nodes.append(
+        Node(code=ROOT, name="Kampala Partnership Score", level=3, kind="aggregate")
+    )
+    return Framework(nodes=nodes)
+
+
+def score_portfolio(
+    methodology: Methodology,
+    portfolio: Portfolio,
+    *,
+    registry: ScorerRegistry | None = None,
+) -> Scorecard:
+    """Score a portfolio with a scorecard methodology (see the module docs).
+
+    Parameters
+    ----------
+    methodology : Methodology
+        A methodology with scorers, such as ``Methodology.default()``.
+    portfolio : Portfolio
+        The partnerships to score.
+    registry : ScorerRegistry, default=None
+        Where to find the scorers; `default_registry` if None.
+
+    Returns
+    -------
+    Scorecard
+
+    Raises
+    ------
+    MethodologyError
+        If a scorer is missing, has another version, or rejects its
+        parameters, or the methodology has no aggregation step.
+    ParameterValueError
+        If the portfolio is empty.
+
+    Examples
+    --------
+    >>> from kampala import Methodology
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.scoring import score_portfolio
+    >>> card = score_portfolio(Methodology.default(), sample_portfolio())
+    >>> [row["id"] for row in card.table()[:3]]
+    ['PE-HEA-001', 'PE-ENE-006', 'PE-WAS-006']
+    >>> [row["id"] for row in card.table() if row["overall"] is None]  # flagged
+    ['PE-ENE-005', 'PE-HEA-004']
+    """
+    if len(portfolio) == 0:
+        raise ParameterValueError(
+            "score_portfolio()", "portfolio", portfolio.name, "at least one partnership"
+        )
+    scores = score_principles(portfolio, methodology.scorers, registry=registry)
+    result = methodology.run_indicators(_table(portfolio, scores))
+    agg = methodology.aggregate
+    assert agg is not None  # run_indicators refuses a methodology without one
+    return Scorecard(
+        methodology=methodology.ref,
+        portfolio_name=portfolio.name,
+        principle_scores=scores,
+        result=result,
+        min_coverage=agg.min_coverage,
+    )

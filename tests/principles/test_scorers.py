@@ -636,3 +636,31 @@ def test_adding_a_stakeholder_category_never_lowers_diversity(
         after = row(s, better)[0]
         assert not math.isnan(after)
         assert math.isnan(before) or after >= before
+
+
+def test_each_default_scorer_has_its_own_module() -> None:
+    modules = [factory.__module__ for factory in DEFAULT_SCORERS]
+    assert modules == [
+        "kampala.principles.ownership",
+        "kampala.principles.results",
+        "kampala.principles.inclusive_partnership",
+        "kampala.principles.transparency",
+        "kampala.principles.leave_no_one_behind",
+    ]
+
+
+def test_criteria_data_fits_the_scorers() -> None:
+    from kampala.data import sample_portfolio
+    from kampala.principles.scorers import STAKEHOLDER_CATEGORIES
+
+    pf = sample_portfolio()
+    for factory in DEFAULT_SCORERS:
+        scorer = factory()
+        assert all(c.principle is scorer.principle for c in scorer.criteria)
+        assert all(
+            c.code.startswith(scorer.principle.code + ".") for c in scorer.criteria
+        )
+        # one column per criterion, in the order of the data file
+        assert scorer.score(pf).values.shape == (len(pf), len(scorer.criteria))
+    rule = InclusivePartnershipScorer.criteria[0].rule_en
+    assert all(category in rule for category in STAKEHOLDER_CATEGORIES)

@@ -256,7 +256,7 @@ class ScorerRegistry:
             self._loading = False
         self._plugins_loaded = True
 
-    def _load_entry_point(self, ep: Any) -> None:
+    def _load_entry_point(self, ep: metadata.EntryPoint) -> None:
         dist = ep.dist.name if ep.dist is not None else "unknown distribution"
         try:
             obj: Any = ep.load()

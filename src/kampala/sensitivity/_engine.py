@@ -24,8 +24,10 @@ from kampala.composite.aggregate import Aggregate, _copeland, _needs_positive
 from kampala.errors import MethodologyError, ParameterValueError
 from kampala.framework import Framework
 from kampala.indicators import IndicatorSet
+from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
-from kampala.scoring import CANONICAL_ORDER, Methodology, ScorerSpec
+from kampala.principles import ScorerRegistry
+from kampala.scoring import indicator_table, methodology_framework
 from kampala.sensitivity.spec import (
     DirichletWeights,
     Exclusion,
@@ -35,6 +37,7 @@ from kampala.sensitivity.spec import (
     UncertaintySpec,
     WeightNoise,
 )
+from kampala.steps import steps_in_canonical_order
 
 __all__ = ["Evaluation", "Problem", "rank_rows"]
 
@@ -113,7 +116,7 @@ class Problem:
         data: IndicatorSet | Portfolio,
         spec: UncertaintySpec,
         *,
-        registry: Any = None,
+        registry: ScorerRegistry | None = None,
     ) -> None:
         if methodology.aggregate is None:
             raise MethodologyError(
@@ -134,8 +137,6 @@ class Problem:
                     "Portfolio",
                     "an IndicatorSet: the methodology has no scorers",
                 )
-            from kampala.scorecard import methodology_framework
-
             self.framework = methodology_framework(methodology, registry=registry)
             self.units = data.ids
             self.unit_names = tuple(str(t) for t in data.column("title"))
@@ -226,16 +227,11 @@ class Problem:
                 steps[f.step] = f.apply(steps[f.step], k)
             elif isinstance(f, ScorerParameter):
                 spec = scorers[f.principle]
-                scorers[f.principle] = ScorerSpec(
-                    principle=spec.principle,
-                    id=spec.id,
-                    version=spec.version,
-                    params={**spec.params, f.param: f.values[k]},
-                )
-        ordered = [steps[k] for k in CANONICAL_ORDER if k in steps]
+                params = {**spec.params, f.param: f.values[k]}
+                scorers[f.principle] = attrs.evolve(spec, params=params)
         return attrs.evolve(
             m,
-            steps=ordered,
+            steps=steps_in_canonical_order(list(steps.values())),
             scorers=[scorers[p] for p in sorted(scorers)],
         )
 
@@ -263,25 +259,9 @@ class Problem:
         return prepared, agg
 
     def _indicators(self, variant: Methodology) -> IndicatorSet:
-        from kampala.principles import Principle, default_registry
-        from kampala.scorecard import _resolve, scorecard_framework
-
-        reg = default_registry if self.registry is None else self.registry
         assert isinstance(self.data, Portfolio)
-        scores = {}
-        for spec in variant.scorers:
-            key = (spec.principle, spec.id, tuple(sorted(spec.params.items())))
-            if key not in self._scored:
-                scorer = _resolve(spec, reg)
-                self._scored[key] = scorer.score(self.data)
-            scores[Principle(spec.principle)] = self._scored[key]
-        framework = scorecard_framework(scores)
-        values = np.column_stack([ps.values for ps in scores.values()])
-        return IndicatorSet(
-            framework=framework,
-            unit_codes=self.units,
-            unit_names=self.unit_names,
-            values=values,
+        return indicator_table(
+            self.data, variant.scorers, registry=self.registry, memo=self._scored
         )
 
     # -- evaluation -------------------------------------------------------------

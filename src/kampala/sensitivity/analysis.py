@@ -33,6 +33,7 @@ from kampala._version import __version__
 from kampala.errors import ParameterValueError
 from kampala.indicators import IndicatorSet
 from kampala.portfolio import Portfolio
+from kampala.principles import ScorerRegistry
 from kampala.scoring import Methodology, MethodologyRef
 from kampala.sensitivity._engine import Evaluation, Problem, rank_rows
 from kampala.sensitivity._sobol import SaltelliDesign, SobolIndices, saltelli_design
@@ -53,7 +54,9 @@ SeedLike = (
 
 
 def _nominal(
-    methodology: Methodology, data: IndicatorSet | Portfolio, registry: Any
+    methodology: Methodology,
+    data: IndicatorSet | Portfolio,
+    registry: ScorerRegistry | None,
 ) -> FloatArray:
     if isinstance(data, Portfolio):
         card = methodology.run(data, registry=registry)
@@ -501,7 +504,7 @@ def _problem(
     methodology: Methodology,
     data: IndicatorSet | Portfolio,
     spec: UncertaintySpec,
-    registry: Any,
+    registry: ScorerRegistry | None,
 ) -> Problem:
     return Problem(methodology, data, spec, registry=registry)
 
@@ -516,7 +519,7 @@ def uncertainty_analysis(
     top_k: int = 10,
     block: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    registry: Any = None,
+    registry: ScorerRegistry | None = None,
     rng: SeedLike = None,
 ) -> UncertaintyResult:
     r"""Propagate the uncertain choices of a methodology to scores and ranks.
@@ -835,7 +838,7 @@ def sensitivity_analysis(
     confidence: float = 0.95,
     block: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    registry: Any = None,
+    registry: ScorerRegistry | None = None,
     rng: SeedLike = None,
 ) -> SensitivityResult:
     r"""Sobol' indices of the uncertain factors for ranks and scores.

@@ -47,7 +47,10 @@ from kampala.errors import (
     RegistrationError,
 )
 from kampala.framework import Framework
-from kampala.scoring import _STEP_TYPES, Methodology, ScorerSpec
+from kampala.methodology import Methodology
+from kampala.principles import default_registry
+from kampala.scoring import ScorerSpec, resolve_scorer
+from kampala.steps import STEP_TYPES as _STEP_TYPES
 
 if TYPE_CHECKING:
     from kampala.principles import Scorer, ScorerRegistry
@@ -973,12 +976,9 @@ def _check_scorer_parameter(
     """Check a scorer parameter's name and values against the scorer itself.
 
     The values are checked by building the scorer exactly as an analysis
-    does (`kampala.scorecard._resolve`), so the scorer's own validation
+    does (`kampala.scoring.resolve_scorer`), so the scorer's own validation
     applies and no rule is repeated here.
     """
-    from kampala.principles import default_registry
-    from kampala.scorecard import _resolve
-
     specs = {s.principle: s for s in methodology.scorers}
     if f.principle not in specs:
         raise ParameterValueError(
@@ -991,7 +991,7 @@ def _check_scorer_parameter(
     reg = default_registry if registry is None else registry
     nominal: Scorer | None
     try:
-        nominal = _resolve(spec, reg)
+        nominal = resolve_scorer(spec, reg)
     except (RegistrationError, MethodologyError):
         # the methodology does not run with this registry at all; that is
         # reported where its scorers are resolved, not as a factor's fault
@@ -1023,9 +1023,9 @@ def _check_scorer_parameter(
                 where, "values", value, expected, hint=str(exc)
             ) from exc
         try:
-            _resolve(variant, reg)
+            resolve_scorer(variant, reg)
         except MethodologyError as exc:
-            # _resolve wraps the scorer's own error; show that one
+            # resolve_scorer wraps the scorer's own error; show that one
             cause = exc.__cause__ if exc.__cause__ is not None else exc
             raise ParameterValueError(
                 where, "values", value, expected, hint=str(cause)
