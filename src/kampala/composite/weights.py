@@ -390,7 +390,7 @@ def ahp_weights(
     *,
     labels: Sequence[str] | None = None,
     max_cr: float | None = 0.1,
-    rtol: float = 0.01,
+    rtol: float = 0.05,
     random_index: float | None = None,
 ) -> AHPResult:
     r"""Derive weights from a pairwise comparison matrix (analytic hierarchy process).
@@ -413,8 +413,10 @@ def ahp_weights(
     max_cr : float or None, default=0.1
         Largest consistency ratio accepted (Saaty's 10 % rule). ``None``
         accepts any matrix; the ratio is still reported.
-    rtol : float, default=0.01
-        Tolerance on $|a_{ij} a_{ji} - 1|$ and on the diagonal.
+    rtol : float, default=0.05
+        Tolerance on $|a_{ij} a_{ji} - 1|$ and on the diagonal: wide enough
+        for reciprocals rounded to two decimals (1/7 as 0.14), narrow enough
+        to catch a judgement entered the wrong way round (3 for 1/3).
     random_index : float or None, default=None
         RI(n) to divide by. ``None`` takes Saaty's value from
         `RANDOM_INDEX`, which stops at n = 10; larger matrices need it.
@@ -443,7 +445,8 @@ def ahp_weights(
     $$ CI = \frac{\lambda_{max} - n}{n - 1}, \qquad CR = \frac{CI}{RI(n)} . $$
 
     A consistent matrix ($a_{ij} = v_i / v_j$) has $\lambda_{max} = n$ and
-    weights $v / \sum v$. CI is clipped at 0 against rounding. See
+    weights $v / \sum v$. Against rounding, $\lambda_{max}$ within
+    $10^{-12} n$ of $n$ is taken as $n$ and CI is clipped at 0. See
     ``docs/methodology/weighting.md``, equations (W3)-(W5).
 
     References
@@ -493,6 +496,8 @@ def ahp_weights(
         vals, vecs = vals_c.real, vecs_c.real[:, [k]]
         vals = vals[[k]]
     lam = float(vals[0])
+    if abs(lam - n) <= 1e-12 * n:
+        lam = float(n)  # rounding: a consistent matrix has lambda_max = n exactly
     v = np.abs(vecs[:, 0])  # the Perron vector has one sign
     w = v / v.sum()
     ci = max((lam - n) / (n - 1), 0.0) if n > 2 else 0.0
@@ -1283,14 +1288,15 @@ def _points_table(
     experts = tuple(str(e) for e in points)
     if not experts:
         raise ParameterValueError(where, "points", {}, "at least one expert")
-    first = points[next(iter(points))]
-    codes = _labels(where, labels if labels is not None else list(first), len(first))
-    rows = []
     for e, given in points.items():
         if not isinstance(given, Mapping):
             raise ParameterTypeError(
                 f"{where}: expert {e!r}", "points", given, "a mapping of code to points"
             )
+    first = points[next(iter(points))]
+    codes = _labels(where, labels if labels is not None else list(first), len(first))
+    rows = []
+    for e, given in points.items():
         extra = sorted(set(given) - set(codes))
         if extra:
             raise ParameterValueError(
