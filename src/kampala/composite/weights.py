@@ -62,7 +62,9 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Saaty's random consistency index RI(n) for n = 1..10: the mean consistency
 #: index of random reciprocal matrices with entries from the 1/9..9 scale
-#: (Saaty 1980). For n > 10 pass ``random_index=`` to `ahp_weights`.
+#: (T. L. Saaty 1980; the table as printed in R. W. Saaty 1987, section 4,
+#: doi:10.1016/0270-0255(87)90473-8). For n > 10 pass ``random_index=`` to
+#: `ahp_weights`.
 RANDOM_INDEX: Mapping[int, float] = {
     1: 0.0,
     2: 0.0,
