@@ -471,6 +471,38 @@ def test_bod_solvers_and_dual_agree() -> None:
         assert dual.fun == pytest.approx(ds[u], abs=1e-8)
 
 
+def full_programme(y: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Scores from (W10)-(W11) with every constraint, one programme per unit."""
+    from scipy.optimize import linprog
+
+    n, p = y.shape
+    out = np.empty(n)
+    for u in range(n):
+        yu = y[u]
+        share = np.vstack(
+            [lower[:, None] * yu - np.diag(yu), np.diag(yu) - upper[:, None] * yu]
+        )
+        res = linprog(
+            -yu,
+            A_ub=np.vstack([y, share]),
+            b_ub=np.concatenate([np.ones(n), np.zeros(2 * p)]),
+            method="highs-ds",
+        )
+        out[u] = -res.fun
+    return out
+
+
+@pytest.mark.parametrize("bounded", [False, True])
+def test_bod_working_set_is_exact(bounded: bool) -> None:
+    rng = np.random.default_rng(21)
+    y = rng.uniform(0, 1, size=(150, 5)) ** 3  # skewed: a small frontier
+    lower = np.full(5, 0.1 if bounded else 0.0)
+    upper = np.full(5, 0.5 if bounded else 1.0)
+    res = bod_weights(y, share_bounds=np.column_stack([lower, upper]))
+    np.testing.assert_allclose(res.scores, full_programme(y, lower, upper), atol=1e-9)
+    assert (y @ res.weights.T <= 1 + 1e-7).all()
+
+
 def test_bod_is_unit_invariant_and_permutation_equivariant() -> None:
     rng = np.random.default_rng(6)
     y = rng.uniform(0, 5, size=(10, 3))

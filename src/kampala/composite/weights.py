@@ -1010,6 +1010,9 @@ class BoDResult:
         }
 
 
+_BOD_ADD = 20  # units added to the working set per re-solve
+
+
 def _shares(w: FloatArray, y: FloatArray) -> FloatArray:
     contrib = w * y
     total = contrib.sum(axis=1, keepdims=True)
@@ -1113,9 +1116,13 @@ def bod_weights(
     Notes
     -----
     Inputs are checked once; then one linear programme per unit is solved
-    (HiGHS), sharing the constraint matrix. Share bounds are used instead
-    of absolute bounds on $w$ because absolute bounds depend on the units of
-    the data, which benefit of the doubt is otherwise invariant to. A unit
+    (HiGHS). Only the data constraints of a working set of units enter each
+    programme; any unit whose constraint the solution violates joins the set
+    and the programme is solved again, so the answer is exact (feasible for
+    every unit) while the programmes stay near the size of the frontier.
+    Share bounds are used instead of absolute bounds on $w$ because absolute
+    bounds depend on the units of the data, which benefit of the doubt is
+    otherwise invariant to. A unit
     that is 0 on an indicator with a positive lower share bound scores 0.
     See ``docs/methodology/weighting.md``, equations (W10)-(W11).
 
@@ -1154,30 +1161,47 @@ def bod_weights(
         )
     lower, upper = _share_bounds(where, share_bounds, codes)
     n, p = y.shape
-    b_data = np.ones(n)
     has_low, has_up = lower > 0, upper < 1
     weights = np.zeros((n, p))
+    # working set of data constraints, shared by all units: the units best on
+    # each indicator to start; rows a solution violates are added and the
+    # programme solved again, so every answer is feasible for all n rows
+    work = np.zeros(n, dtype=bool)
+    work[np.argmax(y, axis=0)] = True
     for u in range(n):
         yu = y[u]
-        blocks = [y]
+        extra = []
         if has_low.any():
-            blocks.append(lower[has_low, None] * yu[None, :] - np.diag(yu)[has_low])
+            extra.append(lower[has_low, None] * yu[None, :] - np.diag(yu)[has_low])
         if has_up.any():
-            blocks.append(np.diag(yu)[has_up] - upper[has_up, None] * yu[None, :])
-        a_ub = np.vstack(blocks)
-        b_ub = np.concatenate([b_data, np.zeros(a_ub.shape[0] - n)])
-        res = optimize.linprog(
-            -yu, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method=method
-        )
-        if res.status != 0:
-            raise ParameterValueError(
-                where,
-                "data",
-                units[u],
-                "solvable by scipy.optimize.linprog for every unit",
-                hint=f"The solver said: {res.message}",
+            extra.append(np.diag(yu)[has_up] - upper[has_up, None] * yu[None, :])
+        n_extra = sum(len(e) for e in extra)
+        while True:
+            rows = work.copy()
+            rows[u] = True  # its own row bounds the objective
+            a_ub = np.vstack([y[rows], *extra])
+            b_ub = np.concatenate([np.ones(int(rows.sum())), np.zeros(n_extra)])
+            res = optimize.linprog(
+                -yu, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method=method
             )
-        weights[u] = np.clip(res.x, 0.0, None)
+            if res.status != 0:
+                raise ParameterValueError(
+                    where,
+                    "data",
+                    units[u],
+                    "solvable by scipy.optimize.linprog for every unit",
+                    hint=f"The solver said: {res.message}",
+                )
+            w = np.clip(res.x, 0.0, None)
+            excess = np.where(rows, 0.0, y @ w - 1.0)
+            violated = np.flatnonzero(excess > 1e-9)
+            if violated.size == 0:
+                break
+            # the most violated few: adding all would fill the set with
+            # units that later solutions never reach
+            worst = violated[np.argsort(excess[violated])[::-1][:_BOD_ADD]]
+            work[worst] = True
+        weights[u] = w
     scores = np.clip(np.einsum("ij,ij->i", weights, y), 0.0, 1.0)
     return BoDResult(
         scores=scores, weights=weights, unit_codes=units, labels=codes, values=y
