@@ -93,7 +93,7 @@ def _labels(where: str, labels: Sequence[str] | None, n: int) -> tuple[str, ...]
         raise ParameterTypeError(where, "labels", bad, "a sequence of strings")
     if len(out) != n:
         raise ParameterValueError(
-            where, "labels", len(out), f"of length {n} (one per indicator)"
+            where, "labels", len(out), f"of length {n} (one per row or column)"
         )
     if len(set(out)) != n:
         dup = next(s for s in out if out.count(s) > 1)
@@ -113,23 +113,27 @@ def _matrix(where: str, name: str, values: Any) -> FloatArray:
     return arr
 
 
+def _unit(units: tuple[str, ...] | None, r: int) -> str:
+    return units[r] if units is not None else f"row {r}"
+
+
 def _data(
     where: str, data: IndicatorSet | Any, labels: Sequence[str] | None
-) -> tuple[FloatArray, tuple[str, ...], tuple[str, ...]]:
-    """Return the values, unit codes and indicator codes, all complete."""
+) -> tuple[FloatArray, tuple[str, ...] | None, tuple[str, ...]]:
+    """Return the values, unit codes (None for an array) and indicator codes."""
+    units: tuple[str, ...] | None = None
     if isinstance(data, IndicatorSet):
         x = np.asarray(data.values, dtype=np.float64)
         units = data.unit_codes
         codes = _labels(where, labels or data.framework.indicator_codes, x.shape[1])
     else:
         x = _matrix(where, "data", data)
-        units = tuple(f"row {i}" for i in range(x.shape[0]))
         codes = _labels(where, labels, x.shape[1])
     bad = ~np.isfinite(x)
     if bad.any():
         r, c = np.argwhere(bad)[0]
         raise DataFormatError(
-            f"{where}: unit {units[r]!r}",
+            f"{where}: unit {_unit(units, r)!r}",
             codes[c],
             float(x[r, c]),
             "a finite number (the method needs complete data)",
@@ -193,7 +197,8 @@ def equal_weights(labels: Sequence[str]) -> dict[str, float]:
     >>> equal_weights(["a", "b", "c", "d"])
     {'a': 0.25, 'b': 0.25, 'c': 0.25, 'd': 0.25}
     """
-    codes = _labels("equal_weights()", labels, len(tuple(labels)))
+    given = labels if isinstance(labels, str) else tuple(labels)
+    codes = _labels("equal_weights()", given, len(given))
     if not codes:
         raise ParameterValueError(
             "equal_weights()", "labels", (), "a non-empty sequence of codes"
@@ -1090,8 +1095,10 @@ def bod_weights(
     Parameters
     ----------
     data : IndicatorSet or array_like, shape (n_units, n_indicators)
-        Complete data, >= 0, higher is better (apply directions first).
-        Scores do not depend on each indicator's unit of measurement.
+        Complete data, >= 0, higher is better: the values are used as they
+        are, so pass normalised data (normalisation applies the directions
+        of the framework). Scores do not depend on each indicator's unit of
+        measurement.
     labels : sequence of str, default=None
         Indicator codes; default the framework's for an `IndicatorSet`.
     share_bounds : mapping of str to (float, float) or array_like, default=None
@@ -1149,7 +1156,7 @@ def bod_weights(
     if neg.any():
         r, c = np.argwhere(neg)[0]
         raise DataFormatError(
-            f"{where}: unit {units[r]!r}",
+            f"{where}: unit {_unit(units, r)!r}",
             codes[c],
             float(y[r, c]),
             ">= 0 (benefit of the doubt needs non-negative data)",
@@ -1188,7 +1195,7 @@ def bod_weights(
                 raise ParameterValueError(
                     where,
                     "data",
-                    units[u],
+                    _unit(units, u),
                     "solvable by scipy.optimize.linprog for every unit",
                     hint=f"The solver said: {res.message}",
                 )
@@ -1203,6 +1210,8 @@ def bod_weights(
             work[worst] = True
         weights[u] = w
     scores = np.clip(np.einsum("ij,ij->i", weights, y), 0.0, 1.0)
+    if units is None:  # one label per unit is cheap next to one programme each
+        units = tuple(f"row {i}" for i in range(n))
     return BoDResult(
         scores=scores, weights=weights, unit_codes=units, labels=codes, values=y
     )
