@@ -386,9 +386,10 @@ def _check_pairwise(
             f"1 / {_cell(names, j, i)} = {1.0 / a[j, i]:.6g} (reciprocal)",
             hint=f"Enter reciprocals to full precision or raise rtol (now {rtol}).",
         )
-    upper = np.triu(a, k=1)
-    out = upper + np.where(upper.T > 0, 1.0 / np.where(upper.T > 0, upper.T, 1), 0)
-    np.fill_diagonal(out, 1.0)
+    out = np.ones_like(a)
+    rows, cols = np.triu_indices(n, k=1)
+    out[rows, cols] = a[rows, cols]
+    out[cols, rows] = 1.0 / a[rows, cols]
     return out
 
 
