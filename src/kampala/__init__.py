@@ -20,6 +20,12 @@ from kampala.composite import (
     Treat,
 )
 from kampala.composite.normalise import normalise
+from kampala.composite.weights import (
+    ahp_weights,
+    bod_weights,
+    budget_weights,
+    pca_weights,
+)
 from kampala.composite_result import CompositeResult, MethodologyRef, rank_scores
 from kampala.errors import (
     DataFormatError,
@@ -69,7 +75,11 @@ __all__ = [
     "Screen",
     "Treat",
     "__version__",
+    "ahp_weights",
+    "bod_weights",
+    "budget_weights",
     "default_registry",
     "normalise",
+    "pca_weights",
     "rank_scores",
 ]
