@@ -25,11 +25,6 @@ from kampala.errors import ParameterValueError
 
 __all__ = ["RANDOM_INDEX", "AHPResult", "ahp_weights"]
 
-#: Saaty's random consistency index RI(n) for n = 1..10: the mean consistency
-#: index of random reciprocal matrices with entries from the 1/9..9 scale
-#: (T. L. Saaty 1980; the table as printed in R. W. Saaty 1987, section 4,
-#: doi:10.1016/0270-0255(87)90473-8). For n > 10 pass ``random_index=`` to
-#: `ahp_weights`.
 RANDOM_INDEX: Mapping[int, float] = {
     1: 0.0,
     2: 0.0,
@@ -42,10 +37,15 @@ RANDOM_INDEX: Mapping[int, float] = {
     9: 1.45,
     10: 1.49,
 }
+"""Saaty's random consistency index RI(n) for n = 1..10.
+
+The mean consistency index of random reciprocal matrices with entries from
+the 1/9..9 scale (T. L. Saaty 1980; the table as printed in R. W. Saaty 1987,
+section 4, doi:10.1016/0270-0255(87)90473-8). For n > 10 pass
+``random_index=`` to `ahp_weights`.
+"""
 
 
-# analytic hierarchy process
-# ---------------------------------------------------------------------------
 @attrs.frozen(kw_only=True, eq=False)
 class AHPResult(FrameworkWeights):
     r"""Weights from a pairwise comparison matrix, with their consistency.
@@ -295,6 +295,3 @@ def ahp_weights(
                 ),
             )
     return AHPResult(weights=w, labels=codes, lambda_max=lam, ci=ci, ri=ri, cr=cr, n=n)
-
-
-# ---------------------------------------------------------------------------
