@@ -23,8 +23,6 @@ from kampala import (
 )
 from kampala.composite.weights import (
     RANDOM_INDEX,
-    _retain,
-    _varimax_criterion,
     ahp_weights,
     bod_weights,
     budget_weights,
@@ -33,6 +31,7 @@ from kampala.composite.weights import (
     pca_weights,
     varimax,
 )
+from kampala.composite.weights.pca import _retain, _varimax_criterion
 
 positive = st.floats(min_value=0.05, max_value=20.0, allow_nan=False)
 
