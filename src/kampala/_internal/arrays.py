@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["frozen_float64"]
+__all__ = [
+    "ARRAY_EQ",
+    "array_repr",
+    "frozen_bool",
+    "frozen_float64",
+    "frozen_int",
+    "optional_frozen_float64",
+    "readonly",
+]
+
+#: ``attrs`` comparison of array fields: equal shape and values, NaN == NaN.
+ARRAY_EQ = attrs.cmp_using(eq=functools.partial(np.array_equal, equal_nan=True))
 
 
 def frozen_float64(values: Any) -> npt.NDArray[np.float64]:
@@ -25,3 +38,41 @@ def frozen_float64(values: Any) -> npt.NDArray[np.float64]:
     out = np.array(values, dtype=np.float64, copy=True)
     out.flags.writeable = False
     return out
+
+
+def optional_frozen_float64(values: Any) -> npt.NDArray[np.float64] | None:
+    """`frozen_float64`, letting None through."""
+    return None if values is None else frozen_float64(values)
+
+
+def frozen_int(values: Any) -> npt.NDArray[np.intp]:
+    """Return a read-only integer (``intp``) copy of ``values``."""
+    out = np.array(values, dtype=np.intp, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+def frozen_bool(values: Any) -> npt.NDArray[np.bool_]:
+    """Return a read-only boolean copy of ``values``."""
+    out = np.array(values, dtype=bool, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+def readonly(values: Any) -> Any:
+    """Freeze an array without copying it (results own their arrays).
+
+    Integer and boolean input becomes float64 (a copy); float arrays of any
+    precision keep their dtype and memory.
+    """
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "fc":
+        arr = arr.astype(np.float64)
+    if arr.flags.writeable:
+        arr.flags.writeable = False
+    return arr
+
+
+def array_repr(arr: npt.NDArray[Any]) -> str:
+    """Return a short ``repr`` for a large array field: its shape only."""
+    return f"<array of shape {arr.shape}>"

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -33,20 +33,27 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize
 
+from kampala._internal.arrays import (
+    ARRAY_EQ,
+    array_repr,
+    frozen_bool,
+    frozen_float64,
+    frozen_int,
+)
+from kampala._internal.checks import (
+    as_int,
+    nested_str_tuple,
+    optional_str_tuple,
+    str_tuple,
+)
 from kampala._version import __version__
 from kampala.errors import ParameterValueError
-from kampala.sensitivity._local import (
-    _ARRAY_EQ,
-    _array_repr,
-    _as_int,
-    _as_matrix,
-    _as_methodology,
-    _as_weights,
-    _frozen,
-    _frozen_int,
-    _methodology_dict,
-    _scores,
-    _str_tuple,
+from kampala.sensitivity._weights_common import (
+    as_matrix,
+    as_methodology,
+    as_weights,
+    linear_scores,
+    methodology_dict,
 )
 
 if TYPE_CHECKING:
@@ -73,16 +80,12 @@ _STRICT_RTOL = 1e-9
 _MAX_CUTS = 10_000
 
 
-def _optional_str_tuple(values: Iterable[str | None]) -> tuple[str | None, ...]:
-    return tuple(values)
-
-
 def _pairwise_sign(X: FloatArray, w: FloatArray) -> FloatArray:
     """Matrix ``G[u, v] = (X_u - X_v) . w``, exactly antisymmetric."""
     n = X.shape[0]
     G = np.empty((n, n))
     for u in range(n):
-        G[u] = _scores(X[u] - X, w)
+        G[u] = linear_scores(X[u] - X, w)
     return G
 
 
@@ -104,7 +107,7 @@ def _boundary(d: FloatArray, w0: FloatArray) -> tuple[FloatArray, FloatArray]:
     infinite). See `rank_margins` for the proof.
     """
     P, m = d.shape
-    g = _scores(d, w0)
+    g = linear_scores(d, w0)
     flip = np.where(g < 0, -1.0, 1.0)
     dd = d * flip[:, None]
     gg = np.abs(g)
@@ -200,28 +203,28 @@ class MarginResult:
     True
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     weights: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     scores: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     ranks: IntArray = attrs.field(
-        converter=_frozen_int, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_int, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     margin: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
-    rival: tuple[str | None, ...] = attrs.field(converter=_optional_str_tuple)
+    rival: tuple[str | None, ...] = attrs.field(converter=optional_str_tuple)
     rival_index: IntArray = attrs.field(
-        converter=_frozen_int, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_int, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     boundary_weights: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     pairwise: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     methodology: MethodologyRef | None = None
     kampala_version: str = __version__
@@ -257,7 +260,7 @@ class MarginResult:
             "rival": list(self.rival),
             "boundary_weights": self.boundary_weights.tolist(),
             "pairwise": self.pairwise.tolist(),
-            "methodology": _methodology_dict(self.methodology),
+            "methodology": methodology_dict(self.methodology),
             "kampala_version": self.kampala_version,
             "numpy_version": self.numpy_version,
         }
@@ -356,9 +359,9 @@ def rank_margins(
     [0.4286, 0.5714]
     """
     where = "rank_margins()"
-    x, names = _as_matrix(where, X, labels)
-    w = _as_weights(where, w0, x.shape[1])
-    ref = _as_methodology(where, methodology)
+    x, names = as_matrix(where, X, labels)
+    w = as_weights(where, w0, x.shape[1])
+    ref = as_methodology(where, methodology)
     n = x.shape[0]
     G = _pairwise_sign(x, w)
     pairwise = np.full((n, n), np.inf)
@@ -381,7 +384,7 @@ def rank_margins(
     return MarginResult(
         labels=names,
         weights=w,
-        scores=_scores(x, w),
+        scores=linear_scores(x, w),
         ranks=_ranks_from_pairs(G),
         margin=margin,
         rival=tuple(names[int(v)] if v >= 0 else None for v in rival_index),
@@ -390,16 +393,6 @@ def rank_margins(
         pairwise=pairwise,
         methodology=ref,
     )
-
-
-def _frozen_bool(values: Any) -> BoolArray:
-    arr = np.array(values, dtype=bool, copy=True)
-    arr.flags.writeable = False
-    return arr
-
-
-def _nested_tuple(values: Sequence[Sequence[str]]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(x) for x in values)
 
 
 # ---------------------------------------------------------------------------
@@ -464,27 +457,27 @@ class TopKMarginResult:
     'KPS'
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     weights: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     k: int
     scores: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     ranks: IntArray = attrs.field(
-        converter=_frozen_int, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_int, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     in_top: BoolArray = attrs.field(
-        converter=_frozen_bool, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_bool, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     margin: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     boundary_weights: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
-    crossing: tuple[tuple[str, ...], ...] = attrs.field(converter=_nested_tuple)
+    crossing: tuple[tuple[str, ...], ...] = attrs.field(converter=nested_str_tuple)
     methodology: MethodologyRef | None = None
     kampala_version: str = __version__
     numpy_version: str = np.__version__
@@ -519,7 +512,7 @@ class TopKMarginResult:
             "margin": self.margin.tolist(),
             "boundary_weights": self.boundary_weights.tolist(),
             "crossing": [list(c) for c in self.crossing],
-            "methodology": _methodology_dict(self.methodology),
+            "methodology": methodology_dict(self.methodology),
             "kampala_version": self.kampala_version,
             "numpy_version": self.numpy_version,
         }
@@ -604,7 +597,7 @@ def _ball_max(c: FloatArray, w0: FloatArray, r: float) -> FloatArray:
     ws = w0[order]
     cum = np.cumsum(ws, axis=1)
     take = np.clip(r / 2.0 - (cum - ws), 0.0, ws)
-    out: FloatArray = _scores(c, w0) + (take * (cmax[:, None] - cs)).sum(axis=1)
+    out: FloatArray = linear_scores(c, w0) + (take * (cmax[:, None] - cs)).sum(axis=1)
     return out
 
 
@@ -649,7 +642,7 @@ def _topk_one(
     # lower bound: the goal needs `short` more units to change sides, and
     # each needs at least its pairwise margin
     delta, _ = _boundary(-e, w0)
-    g = _scores(f, w0)
+    g = linear_scores(f, w0)
     meets = g > 0 if leave else g >= 0
     short = need - int(meets.sum())
     pool = np.sort(delta[able & ~meets])
@@ -861,10 +854,10 @@ def topk_margins(
     (('B',), ('A',), ())
     """
     where = "topk_margins()"
-    x, names = _as_matrix(where, X, labels)
-    w = _as_weights(where, w0, x.shape[1])
-    kk = _as_int(where, "k", k, 1)
-    ref = _as_methodology(where, methodology)
+    x, names = as_matrix(where, X, labels)
+    w = as_weights(where, w0, x.shape[1])
+    kk = as_int(where, "k", k, 1)
+    ref = as_methodology(where, methodology)
     n, m = x.shape
     G = _pairwise_sign(x, w)
     ranks = _ranks_from_pairs(G)
@@ -892,7 +885,7 @@ def topk_margins(
         labels=names,
         weights=w,
         k=kk,
-        scores=_scores(x, w),
+        scores=linear_scores(x, w),
         ranks=ranks,
         in_top=in_top,
         margin=margin,
@@ -969,8 +962,8 @@ def stability_intervals(
     [(0.4286, 1.0), (0.0, 0.5714)]
     """
     where = "stability_intervals()"
-    x, _ = _as_matrix(where, X, None)
-    w = _as_weights(where, w0, x.shape[1])
+    x, _ = as_matrix(where, X, None)
+    w = as_weights(where, w0, x.shape[1])
     n, m = x.shape
     if m == 1:
         return [(1.0, 1.0)]
@@ -978,7 +971,7 @@ def stability_intervals(
     high = np.ones(m)
     for u in range(n - 1):
         d = x[u] - x[u + 1 :]  # (P, m)
-        D0 = _scores(d, w)
+        D0 = linear_scores(d, w)
         for k in range(m):
             t0 = w[k]
             if t0 < 1.0:

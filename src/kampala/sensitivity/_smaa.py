@@ -32,20 +32,26 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize
 
+from kampala._internal.arrays import (
+    ARRAY_EQ,
+    array_repr,
+    frozen_float64,
+    optional_frozen_float64,
+)
+from kampala._internal.checks import (
+    as_float_array,
+    as_int,
+    str_tuple,
+)
+from kampala._internal.rng import SeedLike
 from kampala._version import __version__
 from kampala.errors import ParameterTypeError, ParameterValueError
-from kampala.sensitivity._local import (
-    _ARRAY_EQ,
-    _array_repr,
-    _as_float_array,
-    _as_int,
-    _as_matrix,
-    _as_methodology,
-    _competition_ranks,
-    _frozen,
-    _methodology_dict,
-    _scores,
-    _str_tuple,
+from kampala.sensitivity._weights_common import (
+    as_matrix,
+    as_methodology,
+    competition_ranks,
+    linear_scores,
+    methodology_dict,
 )
 
 if TYPE_CHECKING:
@@ -55,9 +61,6 @@ __all__ = ["SMAAResult", "order_constraints", "sample_weights", "smaa"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
-SeedLike = (
-    int | np.random.SeedSequence | np.random.BitGenerator | np.random.Generator | None
-)
 MetaWeights = Literal["linear", "inverse", "centroid"]
 
 #: Array elements (units x samples) scored and ranked per chunk when
@@ -123,7 +126,7 @@ def order_constraints(
     where = "order_constraints()"
     if isinstance(order, str) or not isinstance(order, Sequence | np.ndarray):
         raise ParameterTypeError(where, "order", order, "a sequence of integers")
-    idx = [_as_int(where, f"order[{i}]", v, 0) for i, v in enumerate(order)]
+    idx = [as_int(where, f"order[{i}]", v, 0) for i, v in enumerate(order)]
     if not idx:
         raise ParameterValueError(where, "order", list(order), "non-empty")
     if len(set(idx)) != len(idx):
@@ -134,7 +137,7 @@ def order_constraints(
     m = (
         max(idx) + 1
         if n_criteria is None
-        else _as_int(where, "n_criteria", n_criteria, 1)
+        else as_int(where, "n_criteria", n_criteria, 1)
     )
     if max(idx) >= m:
         raise ParameterValueError(
@@ -161,8 +164,8 @@ def _as_constraints(
             "a pair (A, b) meaning A @ w <= b",
             hint="order_constraints() builds one for an order of importance.",
         )
-    A = _as_float_array(where, "constraints", constraints[0])
-    b = _as_float_array(where, "constraints", constraints[1])
+    A = as_float_array(where, "constraints", constraints[0])
+    b = as_float_array(where, "constraints", constraints[1])
     if A.ndim == 1:
         A = A[None, :]
     b = np.atleast_1d(b)
@@ -362,10 +365,10 @@ def _sampler_args(
     where: str, n: Any, burn_in: Any, thin: Any, chains: Any
 ) -> tuple[int, int, int, int]:
     return (
-        _as_int(where, "n", n, 1),
-        _as_int(where, "burn_in", burn_in, 0),
-        _as_int(where, "thin", thin, 1),
-        _as_int(where, "chains", chains, 1),
+        as_int(where, "n", n, 1),
+        as_int(where, "burn_in", burn_in, 0),
+        as_int(where, "thin", thin, 1),
+        as_int(where, "chains", chains, 1),
     )
 
 
@@ -468,7 +471,7 @@ def sample_weights(
     [0.61, 0.28, 0.11]
     """
     where = "sample_weights()"
-    m = _as_int(where, "n_criteria", n_criteria, 1)
+    m = as_int(where, "n_criteria", n_criteria, 1)
     nn, bi, th, ch = _sampler_args(where, n, burn_in, thin, chains)
     cons = _as_constraints(where, constraints, m)
     gen = np.random.default_rng(rng)
@@ -496,7 +499,7 @@ def _meta_weights(where: str, meta: Any, n_units: int) -> tuple[str, FloatArray]
                 f"one of {', '.join(repr(x) for x in _META_WEIGHTS)} or an array",
             )
         return meta, alpha
-    alpha = _as_float_array(where, "meta_weights", meta)
+    alpha = as_float_array(where, "meta_weights", meta)
     if (
         alpha.shape != (n_units,)
         or not np.isfinite(alpha).all()
@@ -515,10 +518,6 @@ def _meta_weights(where: str, meta: Any, n_units: int) -> tuple[str, FloatArray]
 
 def _as_mapping(values: Mapping[str, int]) -> dict[str, int]:
     return dict(values)
-
-
-def _optional_frozen(values: Any) -> FloatArray | None:
-    return None if values is None else _frozen(values)
 
 
 def _optional_eq(a: FloatArray | None, b: FloatArray | None) -> bool:
@@ -596,49 +595,49 @@ class SMAAResult:
     ('KPS', '1')
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     n: int
     sampler: str
     sampler_params: Mapping[str, int] = attrs.field(converter=_as_mapping, hash=False)
     constraints_A: FloatArray | None = attrs.field(
-        converter=_optional_frozen,
+        converter=optional_frozen_float64,
         eq=attrs.cmp_using(eq=_optional_eq),
         hash=False,
         repr=False,
     )
     constraints_b: FloatArray | None = attrs.field(
-        converter=_optional_frozen,
+        converter=optional_frozen_float64,
         eq=attrs.cmp_using(eq=_optional_eq),
         hash=False,
         repr=False,
     )
     acceptability: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     central_weights: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     confidence: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     holistic: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     meta_weights: str
     meta_weight_values: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     weight_mean: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     weight_std: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     weight_min: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     weight_max: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     methodology: MethodologyRef | None = None
     kampala_version: str = __version__
@@ -714,7 +713,7 @@ class SMAAResult:
             "weight_std": self.weight_std.tolist(),
             "weight_min": self.weight_min.tolist(),
             "weight_max": self.weight_max.tolist(),
-            "methodology": _methodology_dict(self.methodology),
+            "methodology": methodology_dict(self.methodology),
             "kampala_version": self.kampala_version,
             "numpy_version": self.numpy_version,
         }
@@ -863,7 +862,7 @@ def smaa(
     [1.0, 1.0, 1.0]
     """
     where = "smaa()"
-    x, names = _as_matrix(where, X, labels)
+    x, names = as_matrix(where, X, labels)
     n_units, m = x.shape
     nn, bi, th, ch = _sampler_args(where, n, burn_in, thin, chains)
     cons = _as_constraints(where, constraints, m)
@@ -871,9 +870,9 @@ def smaa(
     chunk = (
         max(1, _CHUNK_ELEMENTS // n_units)
         if chunk_size is None
-        else _as_int(where, "chunk_size", chunk_size, 1)
+        else as_int(where, "chunk_size", chunk_size, 1)
     )
-    ref = _as_methodology(where, methodology)
+    ref = as_methodology(where, methodology)
     gen = np.random.default_rng(rng)
     W = _sample(where, m, nn, cons, bi, th, ch, gen)
 
@@ -883,7 +882,7 @@ def smaa(
     first_draws: list[IntArray] = []
     for start in range(0, nn, chunk):
         block = W[start : start + chunk]
-        ranks = _competition_ranks(_scores(x, block))
+        ranks = competition_ranks(linear_scores(x, block))
         counts += np.bincount((offsets + ranks).ravel(), minlength=n_units * n_units)
         uu, ss = np.nonzero(ranks == 0)
         first_units.append(uu)
@@ -900,7 +899,7 @@ def smaa(
     for u, idx in enumerate(groups):
         if idx.size:
             central[u] = W[idx].mean(axis=0)
-            s = _scores(x, central[u])
+            s = linear_scores(x, central[u])
             confidence[u] = 1.0 if not (s > s[u]).any() else 0.0
 
     return SMAAResult(

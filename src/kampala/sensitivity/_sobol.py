@@ -20,7 +20,6 @@ confidence intervals.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import warnings
@@ -33,6 +32,9 @@ import numpy.typing as npt
 from scipy import special
 from scipy.stats import qmc
 
+from kampala._internal.arrays import ARRAY_EQ, array_repr, frozen_float64
+from kampala._internal.checks import as_int, int_tuple, str_tuple
+from kampala._internal.rng import SeedLike
 from kampala.errors import (
     DegenerateIndicatorWarning,
     ParameterTypeError,
@@ -49,9 +51,6 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
-_SeedLike = (
-    int | np.random.SeedSequence | np.random.BitGenerator | np.random.Generator | None
-)
 
 #: Bootstrap replicates drawn from one random stream. Replicate block ``k``
 #: (replicates ``100 k`` to ``100 k + 99``) draws its resampling indices from
@@ -73,42 +72,6 @@ _RESAMPLE_VAR_RTOL = 1e-10
 
 #: How many output names a warning lists before it stops.
 _WARN_LIST = 10
-
-_ARRAY_EQ = attrs.cmp_using(eq=functools.partial(np.array_equal, equal_nan=True))
-
-
-def _frozen(values: Any) -> FloatArray:
-    """Return a read-only float64 copy (no copy if already read-only float64)."""
-    if (
-        isinstance(values, np.ndarray)
-        and values.dtype == np.float64
-        and not values.flags.writeable
-    ):
-        return values
-    arr = np.array(values, dtype=np.float64, copy=True)
-    arr.flags.writeable = False
-    return arr
-
-
-def _int_tuple(values: Sequence[int]) -> tuple[int, ...]:
-    return tuple(int(v) for v in values)
-
-
-def _str_tuple(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(str(v) for v in values)
-
-
-def _array_repr(arr: FloatArray) -> str:
-    return f"<array of shape {arr.shape}>"
-
-
-def _as_int(where: str, field: str, value: Any, minimum: int) -> int:
-    expected = f"an integer >= {minimum}"
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ParameterTypeError(where, field, value, expected)
-    if value < minimum:
-        raise ParameterValueError(where, field, value, expected)
-    return int(value)
 
 
 def _group_names(
@@ -171,16 +134,16 @@ class SaltelliDesign:
     """
 
     A: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     B: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     AB: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
-    dims: tuple[int, ...] = attrs.field(converter=_int_tuple)
-    groups: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    dims: tuple[int, ...] = attrs.field(converter=int_tuple)
+    groups: tuple[str, ...] = attrs.field(converter=str_tuple)
     method: str = attrs.field(validator=attrs.validators.in_(("sobol", "random")))
 
     def __attrs_post_init__(self) -> None:
@@ -320,7 +283,7 @@ class SaltelliDesign:
         outputs: Sequence[str] | None = None,
         n_bootstrap: int = 1000,
         confidence: float = 0.95,
-        rng: _SeedLike = None,
+        rng: SeedLike = None,
     ) -> SobolIndices:
         """Estimate the indices from outputs in `stack` order.
 
@@ -366,7 +329,7 @@ def saltelli_design(
     *,
     groups: Sequence[str] | None = None,
     method: Literal["sobol", "random"] = "sobol",
-    rng: _SeedLike = None,
+    rng: SeedLike = None,
 ) -> SaltelliDesign:
     r"""Draw a Saltelli design for factor groups of the given sizes.
 
@@ -453,13 +416,13 @@ def saltelli_design(
             where, "n_groups_dims", n_groups_dims, "a sequence of integers"
         )
     dims = tuple(
-        _as_int(where, f"n_groups_dims[{i}]", k, 1) for i, k in enumerate(n_groups_dims)
+        as_int(where, f"n_groups_dims[{i}]", k, 1) for i, k in enumerate(n_groups_dims)
     )
     if not dims:
         raise ParameterValueError(
             where, "n_groups_dims", n_groups_dims, "a non-empty sequence of integers"
         )
-    n = _as_int(where, "n", n, 2)
+    n = as_int(where, "n", n, 2)
     if method not in ("sobol", "random"):
         raise ParameterValueError(where, "method", method, "one of 'sobol', 'random'")
     names = _group_names(where, "groups", groups, len(dims))
@@ -528,7 +491,7 @@ def discretise(u: npt.ArrayLike, m: int) -> IntArray:
     [0, 0, 1, 2]
     """
     where = "discretise()"
-    m = _as_int(where, "m", m, 1)
+    m = as_int(where, "m", m, 1)
     arr = _as_float_array(where, "u", u)
     bad = ~((arr >= 0.0) & (arr <= 1.0))
     if bad.any():
@@ -602,32 +565,32 @@ class SobolIndices:
     """
 
     S1: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     ST: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     S1_conf: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     ST_conf: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     S1_low: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     S1_high: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     ST_low: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
     ST_high: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
+        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
     )
-    groups: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    groups: tuple[str, ...] = attrs.field(converter=str_tuple)
     outputs: tuple[str, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(_str_tuple)
+        default=None, converter=attrs.converters.optional(str_tuple)
     )
     n: int
     n_bootstrap: int
@@ -768,7 +731,7 @@ def sobol_indices(
     outputs: Sequence[str] | None = None,
     n_bootstrap: int = 1000,
     confidence: float = 0.95,
-    rng: _SeedLike = None,
+    rng: SeedLike = None,
 ) -> SobolIndices:
     r"""Estimate first-order and total Sobol' indices of factor groups.
 
@@ -906,7 +869,7 @@ def sobol_indices(
     n = int(a.shape[0])
     if n < 2:
         raise ParameterValueError(where, "fA", a.shape, "at least 2 rows")
-    n_boot = _as_int(where, "n_bootstrap", n_bootstrap, 0)
+    n_boot = as_int(where, "n_bootstrap", n_bootstrap, 0)
     if n_boot == 1:
         raise ParameterValueError(
             where,

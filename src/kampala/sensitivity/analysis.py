@@ -29,6 +29,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.stats
 
+from kampala._internal.arrays import readonly
+from kampala._internal.rng import SeedLike
 from kampala._version import __version__
 from kampala.errors import ParameterValueError
 from kampala.indicators import IndicatorSet
@@ -47,9 +49,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-SeedLike = (
-    int | np.random.SeedSequence | np.random.BitGenerator | np.random.Generator | None
-)
 
 
 def _nominal(
@@ -116,16 +115,6 @@ def _column_shift(ranks: Any, nominal: FloatArray) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore"):
         out: FloatArray = total / count
     return out
-
-
-def _readonly(a: Any) -> Any:
-    """Freeze an array without copying it (results own their arrays)."""
-    arr = np.asarray(a)
-    if arr.dtype.kind not in "fc":
-        arr = arr.astype(np.float64)
-    if arr.flags.writeable:
-        arr.flags.writeable = False
-    return arr
 
 
 def nan_quantiles(a: Any, qs: Any) -> FloatArray:
@@ -229,25 +218,25 @@ class UncertaintyResult:
 
     units: tuple[str, ...]
     unit_names: tuple[str, ...]
-    nominal_score: FloatArray = attrs.field(converter=_readonly)
-    nominal_rank: FloatArray = attrs.field(converter=_readonly)
-    score_mean: FloatArray = attrs.field(converter=_readonly)
-    score_median: FloatArray = attrs.field(converter=_readonly)
-    score_p5: FloatArray = attrs.field(converter=_readonly)
-    score_p95: FloatArray = attrs.field(converter=_readonly)
-    rank_mean: FloatArray = attrs.field(converter=_readonly)
-    rank_median: FloatArray = attrs.field(converter=_readonly)
-    rank_p5: FloatArray = attrs.field(converter=_readonly)
-    rank_p95: FloatArray = attrs.field(converter=_readonly)
-    p_top_k: FloatArray = attrs.field(converter=_readonly)
-    rank_shift: FloatArray = attrs.field(converter=_readonly)
+    nominal_score: FloatArray = attrs.field(converter=readonly)
+    nominal_rank: FloatArray = attrs.field(converter=readonly)
+    score_mean: FloatArray = attrs.field(converter=readonly)
+    score_median: FloatArray = attrs.field(converter=readonly)
+    score_p5: FloatArray = attrs.field(converter=readonly)
+    score_p95: FloatArray = attrs.field(converter=readonly)
+    rank_mean: FloatArray = attrs.field(converter=readonly)
+    rank_median: FloatArray = attrs.field(converter=readonly)
+    rank_p5: FloatArray = attrs.field(converter=readonly)
+    rank_p95: FloatArray = attrs.field(converter=readonly)
+    p_top_k: FloatArray = attrs.field(converter=readonly)
+    rank_shift: FloatArray = attrs.field(converter=readonly)
     mean_rank_shift: float
     top_k: int
-    scores: FloatArray = attrs.field(converter=_readonly)
-    ranks: FloatArray = attrs.field(converter=_readonly)
-    design: FloatArray = attrs.field(converter=_readonly)
+    scores: FloatArray = attrs.field(converter=readonly)
+    ranks: FloatArray = attrs.field(converter=readonly)
+    design: FloatArray = attrs.field(converter=readonly)
     choices: npt.NDArray[np.intp]
-    weights: FloatArray = attrs.field(converter=_readonly)
+    weights: FloatArray = attrs.field(converter=readonly)
     factor_names: tuple[str, ...]
     discrete_names: tuple[str, ...]
     discrete_labels: tuple[tuple[str, ...], ...]
