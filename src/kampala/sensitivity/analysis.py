@@ -27,7 +27,6 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 import numpy.typing as npt
-import scipy.stats
 
 from kampala._internal.arrays import readonly
 from kampala._internal.rng import SeedLike
@@ -36,8 +35,9 @@ from kampala.errors import ParameterValueError
 from kampala.indicators import IndicatorSet
 from kampala.portfolio import Portfolio
 from kampala.scoring import Methodology, MethodologyRef
-from kampala.sensitivity._engine import Evaluation, Problem, rank_rows
-from kampala.sensitivity._sobol import SaltelliDesign, SobolIndices, saltelli_design
+from kampala.sensitivity._engine import rank_rows
+from kampala.sensitivity._execution import AnalysisProblem, BlockResult, merge_blocks
+from kampala.sensitivity._sobol import SobolIndices
 from kampala.sensitivity.spec import UncertaintySpec
 
 __all__ = [
@@ -49,40 +49,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-
-
-def _nominal(
-    methodology: Methodology, data: IndicatorSet | Portfolio, registry: Any
-) -> FloatArray:
-    if isinstance(data, Portfolio):
-        card = methodology.run(data, registry=registry)
-        return np.asarray(card.score(), dtype=np.float64)
-    return np.asarray(methodology.run(data).score(), dtype=np.float64)
-
-
-def _power_of_two(where: str, n: int) -> None:
-    if n < 2 or n & (n - 1):
-        lower = 1 << max(1, n.bit_length() - 1)
-        raise ParameterValueError(
-            where,
-            "n",
-            n,
-            "a power of 2 for scrambled Sobol' points",
-            hint=f"Use {lower} or {lower * 2}, or method='random'.",
-        )
-
-
-def _design(
-    where: str, n: int, dims: int, method: str, rng: np.random.Generator
-) -> FloatArray:
-    if method == "sobol":
-        _power_of_two(where, n)
-        engine = scipy.stats.qmc.Sobol(d=dims, scramble=True, rng=rng)
-        out: FloatArray = engine.random_base2(int(math.log2(n)))
-        return out
-    if method == "random":
-        return rng.random((n, dims))
-    raise ParameterValueError(where, "method", method, '"sobol" or "random"')
 
 
 def _mars(ranks: Any, nominal: FloatArray) -> FloatArray:
@@ -462,39 +428,6 @@ def _num(x: float) -> float | None:
     return None if math.isnan(float(x)) else float(x)
 
 
-def _check_discrete_factors_vary(problem: Problem, design: SaltelliDesign) -> None:
-    """Refuse a design in which a discrete factor never differs between A and B.
-
-    If a factor takes the same option in base samples A and B in every row,
-    then AB_i equals A and its estimated indices are exactly 0, whatever the
-    factor's real effect. With few rows of a scrambled Sobol' sequence this
-    can happen for a factor with few options.
-    """
-    in_a, _ = problem.decode(design.A)
-    in_b, _ = problem.decode(design.B)
-    for j, (i, _) in enumerate(problem.discrete):
-        if np.array_equal(in_a[:, j], in_b[:, j]):
-            raise ParameterValueError(
-                "sensitivity_analysis()",
-                "n",
-                design.n,
-                "large enough for every discrete factor to take different "
-                "options in the two base samples",
-                hint=f"Factor {problem.spec.names[i]!r} takes the same option in A "
-                f"and B in all {design.n} rows, so its indices would be 0 "
-                "whatever its effect. Use n >= 64.",
-            )
-
-
-def _problem(
-    methodology: Methodology,
-    data: IndicatorSet | Portfolio,
-    spec: UncertaintySpec,
-    registry: Any,
-) -> Problem:
-    return Problem(methodology, data, spec, registry=registry)
-
-
 def uncertainty_analysis(
     methodology: Methodology,
     data: IndicatorSet | Portfolio,
@@ -563,25 +496,38 @@ def uncertainty_analysis(
     where = "uncertainty_analysis()"
     if not isinstance(top_k, int) or top_k < 1:
         raise ParameterValueError(where, "top_k", top_k, "an integer >= 1")
-    gen = np.random.default_rng(rng)
-    problem = _problem(methodology, data, spec, registry)
-    u = _design(where, n, problem.n_dims, method, gen)
+    problem = AnalysisProblem.uncertainty(
+        methodology, data, spec, n=n, method=method, registry=registry, rng=rng
+    )
     # samples are summarised, not re-analysed: float32 storage halves the
     # memory; every sample is computed and ranked in double precision
-    ev = problem.evaluate(u, block=block, progress=progress, dtype=np.float32)
-    nominal = _nominal(methodology, data, registry)
-    return _summarise(problem, ev, u, nominal, top_k, method, methodology)
+    ev = _run(problem, block, progress)
+    return _summarise(problem, ev, top_k, method, methodology)
+
+
+def _run(
+    problem: AnalysisProblem,
+    block: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> BlockResult:
+    """Evaluate every row of the problem's design.
+
+    In process this is one range; an executor would map
+    `AnalysisProblem.evaluate` over `AnalysisProblem.blocks` and
+    `merge_blocks` the results, to the same bits.
+    """
+    return merge_blocks([problem.evaluate(block=block, progress=progress)])
 
 
 def _summarise(
-    problem: Problem,
-    ev: Evaluation,
-    u: FloatArray,
-    nominal: FloatArray,
+    problem: AnalysisProblem,
+    ev: BlockResult,
     top_k: int,
     method: str,
     methodology: Methodology,
 ) -> UncertaintyResult:
+    engine = problem.engine
+    nominal = problem.nominal_scores()
     nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         # all-missing units give NaN statistics, reported as missing
@@ -594,8 +540,8 @@ def _summarise(
     p_top = (ev.ranks <= top_k).mean(axis=0, dtype=np.float64)
     mars = _mars(ev.ranks, nominal_rank)
     return UncertaintyResult(
-        units=problem.units,
-        unit_names=problem.unit_names,
+        units=engine.units,
+        unit_names=engine.unit_names,
         nominal_score=nominal,
         nominal_rank=nominal_rank,
         score_mean=s_mean,
@@ -614,15 +560,15 @@ def _summarise(
         top_k=top_k,
         scores=ev.scores,
         ranks=ev.ranks,
-        design=u,
+        design=problem.design,
         choices=ev.choices,
         weights=ev.weights,
-        factor_names=problem.spec.names,
-        discrete_names=tuple(f.name for _, f in problem.discrete),
+        factor_names=engine.spec.names,
+        discrete_names=tuple(f.name for _, f in engine.discrete),
         discrete_labels=tuple(
-            tuple(f.label(k) for k in range(f.options)) for _, f in problem.discrete
+            tuple(f.label(k) for k in range(f.options)) for _, f in engine.discrete
         ),
-        nodes=problem.nodes,
+        nodes=engine.nodes,
         method=method,
         methodology=methodology.ref,
     )
@@ -888,48 +834,51 @@ def sensitivity_analysis(
     >>> dict(zip(res.factors, res.rank.ST[:, i].round(2).tolist()))
     {'weights@2': 0.03, 'missing': 0.95}
     """
-    gen = np.random.default_rng(rng)
-    design_rng, boot_rng = gen.spawn(2)
-    problem = _problem(methodology, data, spec, registry)
-    design = saltelli_design(
-        problem.dims, n, groups=list(problem.spec.names), method=method, rng=design_rng
+    problem = AnalysisProblem.sobol(
+        methodology, data, spec, n=n, method=method, registry=registry, rng=rng
     )
-    rows = design.stack()
-    _check_discrete_factors_vary(problem, design)
-    ev = problem.evaluate(rows, block=block, progress=progress)
-    nominal = _nominal(methodology, data, registry)
-    nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
-    mars = _mars(ev.ranks, nominal_rank)
-    outputs = list(problem.units)
-    seeds = boot_rng.spawn(3)
-    mars_idx = design.analyse(
-        mars[:, None],
-        outputs=["mean_rank_shift"],
-        n_bootstrap=n_bootstrap,
-        confidence=confidence,
-        rng=seeds[0],
-    )
-    rank_idx = design.analyse(
-        ev.ranks,
-        outputs=outputs,
-        n_bootstrap=n_bootstrap,
-        confidence=confidence,
-        rng=seeds[1],
-    )
-    score_idx = design.analyse(
-        ev.scores,
-        outputs=outputs,
-        n_bootstrap=n_bootstrap,
-        confidence=confidence,
-        rng=seeds[2],
-    )
+    ev = _run(problem, block, progress)
+    indices = _sobol_indices(problem, ev, n_bootstrap, confidence)
     return SensitivityResult(
-        factors=problem.spec.names,
-        mean_rank_shift=mars_idx,
-        rank=rank_idx,
-        score=score_idx,
-        units=problem.units,
+        factors=spec.names,
+        mean_rank_shift=indices[0],
+        rank=indices[1],
+        score=indices[2],
+        units=problem.engine.units,
         n=n,
-        n_runs=rows.shape[0],
+        n_runs=problem.n_samples,
         methodology=methodology.ref,
     )
+
+
+def _sobol_indices(
+    problem: AnalysisProblem,
+    ev: BlockResult,
+    n_bootstrap: int,
+    confidence: float,
+) -> tuple[SobolIndices, SobolIndices, SobolIndices]:
+    """Estimate the indices of the mean absolute rank shift, ranks and scores."""
+    design = problem.saltelli
+    assert design is not None
+    assert problem.bootstrap_rng is not None
+    nominal = problem.nominal_scores()
+    nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
+    mars = _mars(ev.ranks, nominal_rank)
+    units = list(problem.engine.units)
+    seeds = problem.bootstrap_rng.spawn(3)
+    outputs: list[tuple[Any, list[str]]] = [
+        (mars[:, None], ["mean_rank_shift"]),
+        (ev.ranks, units),
+        (ev.scores, units),
+    ]
+    a, b, c = (
+        design.analyse(
+            y,
+            outputs=names,
+            n_bootstrap=n_bootstrap,
+            confidence=confidence,
+            rng=seed,
+        )
+        for (y, names), seed in zip(outputs, seeds, strict=True)
+    )
+    return a, b, c
