@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import pickle
 import warnings
@@ -165,7 +166,7 @@ def test_any_blocks_merge_to_the_serial_bytes(
     order: object,
 ) -> None:
     edges = [0, *sorted(cuts), sobol_problem.n_samples]
-    ranges = list(zip(edges, edges[1:], strict=False))
+    ranges = list(itertools.pairwise(edges))
     order.shuffle(ranges)  # type: ignore[attr-defined]
     parts = [sobol_problem.evaluate(a, b, block=inner) for a, b in ranges]
     assert same_bytes(merge_blocks(parts), sobol_serial)

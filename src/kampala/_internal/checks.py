@@ -17,6 +17,7 @@ from kampala.errors import ParameterTypeError, ParameterValueError
 __all__ = [
     "as_float_array",
     "as_int",
+    "float_array_view",
     "int_tuple",
     "nested_str_tuple",
     "optional_str_tuple",
@@ -57,6 +58,20 @@ def as_float_array(where: str, field: str, values: Any) -> npt.NDArray[np.float6
         raise ParameterTypeError(
             where, field, values, "a numeric array", hint=str(exc)
         ) from exc
+
+
+def float_array_view(where: str, field: str, values: Any) -> npt.NDArray[np.float64]:
+    """Return ``values`` as float64 without copying a float64 array.
+
+    For large model outputs; the error names the type, not the (large) value.
+    """
+    try:
+        arr: npt.NDArray[np.float64] = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ParameterTypeError(
+            where, field, type(values).__name__, "an array of numbers"
+        ) from exc
+    return arr
 
 
 def str_tuple(values: Iterable[Any]) -> tuple[str, ...]:
