@@ -261,6 +261,7 @@ def _warn_outputs(
     consequence: str,
     shape: tuple[int, ...],
     outputs: tuple[str, ...] | None,
+    stacklevel: int = 3,
 ) -> None:
     if columns.size == 0:
         return
@@ -274,7 +275,7 @@ def _warn_outputs(
     warnings.warn(
         f"sobol_indices(): {problem} for {subject}. {consequence}",
         DegenerateIndicatorWarning,
-        stacklevel=3,
+        stacklevel=stacklevel,
     )
 
 
@@ -433,6 +434,42 @@ def sobol_indices(
     yb = b.reshape(n, t)
     yab = ab.reshape(g, n, t)
 
+    valid = _screen(ya, yb, yab, shape, out_names)
+    result, dropped = _estimate(ya, yb, yab, valid, n_boot, conf_level, rng)
+    _warn_outputs(
+        np.flatnonzero(dropped),
+        "constant bootstrap resamples of A and B",
+        "They are left out of the intervals (NaN when fewer than 2 remain); "
+        "increase n.",
+        shape,
+        out_names,
+    )
+    out = {k: v.reshape(g, *shape) for k, v in result.items()}
+    return SobolIndices(
+        S1=out["S1"],
+        ST=out["ST"],
+        S1_conf=out["S1_conf"],
+        ST_conf=out["ST_conf"],
+        S1_low=out["S1_low"],
+        S1_high=out["S1_high"],
+        ST_low=out["ST_low"],
+        ST_high=out["ST_high"],
+        groups=names,
+        outputs=out_names,
+        n=n,
+        n_bootstrap=n_boot,
+        confidence=conf_level,
+    )
+
+
+def _screen(
+    ya: FloatArray,
+    yb: FloatArray,
+    yab: FloatArray,
+    shape: tuple[int, ...],
+    out_names: tuple[str, ...] | None,
+) -> npt.NDArray[np.bool_]:
+    """Return the outputs with finite, varying values; warn about the others."""
     finite = (
         np.isfinite(ya).all(axis=0)
         & np.isfinite(yb).all(axis=0)
@@ -444,13 +481,14 @@ def sobol_indices(
         )
         scale = np.maximum(np.abs(ya).max(axis=0), np.abs(yb).max(axis=0))
     constant = finite & (spread <= _CONSTANT_RTOL * scale)
-    valid = finite & ~constant
+    valid: npt.NDArray[np.bool_] = finite & ~constant
     _warn_outputs(
         np.flatnonzero(~finite),
         "non-finite model values (NaN or inf)",
         "Their indices are NaN.",
         shape,
         out_names,
+        stacklevel=4,
     )
     _warn_outputs(
         np.flatnonzero(constant),
@@ -458,8 +496,26 @@ def sobol_indices(
         "There is no variance to apportion; their indices are NaN.",
         shape,
         out_names,
+        stacklevel=4,
     )
+    return valid
 
+
+def _estimate(
+    ya: FloatArray,
+    yb: FloatArray,
+    yab: FloatArray,
+    valid: npt.NDArray[np.bool_],
+    n_boot: int,
+    conf_level: float,
+    rng: np.random.Generator,
+) -> tuple[dict[str, FloatArray], IntArray]:
+    """Estimate the indices and intervals of the valid outputs, in chunks.
+
+    Returns the index arrays, shape (G, T) each, and how many bootstrap
+    resamples each output dropped.
+    """
+    g, n, t = yab.shape
     z = float(special.ndtri(0.5 + conf_level / 2.0))
     quantiles = ((1.0 - conf_level) / 2.0, (1.0 + conf_level) / 2.0)
     block_states: list[Mapping[str, Any]] = []
@@ -501,30 +557,7 @@ def sobol_indices(
                 result[f"{key}_conf"][:, sub[k]] = conf
                 result[f"{key}_low"][:, sub[k]] = low
                 result[f"{key}_high"][:, sub[k]] = high
-    _warn_outputs(
-        np.flatnonzero(dropped),
-        "constant bootstrap resamples of A and B",
-        "They are left out of the intervals (NaN when fewer than 2 remain); "
-        "increase n.",
-        shape,
-        out_names,
-    )
-    out = {k: v.reshape(g, *shape) for k, v in result.items()}
-    return SobolIndices(
-        S1=out["S1"],
-        ST=out["ST"],
-        S1_conf=out["S1_conf"],
-        ST_conf=out["ST_conf"],
-        S1_low=out["S1_low"],
-        S1_high=out["S1_high"],
-        ST_low=out["ST_low"],
-        ST_high=out["ST_high"],
-        groups=names,
-        outputs=out_names,
-        n=n,
-        n_bootstrap=n_boot,
-        confidence=conf_level,
-    )
+    return result, dropped
 
 
 def _checked_runs(
