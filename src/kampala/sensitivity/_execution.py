@@ -69,6 +69,8 @@ class BlockResult:
     >>> part = problem.evaluate(4, 8)
     >>> part.start, part.stop, part.scores.shape, part.ranks.dtype
     (4, 8, (4, 48), dtype('float32'))
+    >>> part.choices.shape, part.weights.shape  # no discrete factor; 34 nodes
+    ((4, 0), (4, 34))
     """
 
     start: int
@@ -77,24 +79,6 @@ class BlockResult:
     ranks: npt.NDArray[np.float32] = attrs.field(converter=readonly)
     choices: npt.NDArray[np.intp]
     weights: FloatArray = attrs.field(converter=readonly)
-
-    @property
-    def n(self) -> int:
-        """Number of rows in the block.
-
-        Examples
-        --------
-        >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
-        >>> from kampala.sensitivity import (AnalysisProblem, UncertaintySpec,
-        ...                                  WeightNoise)
-        >>> problem = AnalysisProblem.uncertainty(
-        ...     kps1(), sample_portfolio(),
-        ...     UncertaintySpec(factors=[WeightNoise(levels=2)]), n=16, rng=0)
-        >>> problem.evaluate(0, 5).n
-        5
-        """
-        return self.stop - self.start
 
 
 class AnalysisProblem:
@@ -131,6 +115,11 @@ class AnalysisProblem:
     ----------
     design : numpy.ndarray
         The design, read-only.
+    n_samples : int
+        Its number of rows.
+    engine : Problem
+        The evaluation engine (units, nodes, discrete factors), shared by
+        every block.
     saltelli : SaltelliDesign or None
         For a problem built by `sobol`, the Saltelli design whose stacked
         rows are ``design``.
@@ -177,20 +166,17 @@ class AnalysisProblem:
         registry: Any = None,
         dtype: type = np.float64,
     ) -> None:
-        self._engine = Problem(methodology, data, spec, registry=registry)
+        self.engine = Problem(methodology, data, spec, registry=registry)
         u = np.array(design, dtype=np.float64, copy=True)
-        if u.ndim != 2 or u.shape[1] != self._engine.n_dims or u.shape[0] < 1:
+        if u.ndim != 2 or u.shape[1] != self.engine.n_dims or u.shape[0] < 1:
             raise ParameterValueError(
                 "AnalysisProblem()",
                 "design",
                 u.shape,
-                f"of shape (n_samples, {self._engine.n_dims}) with n_samples >= 1",
+                f"of shape (n_samples, {self.engine.n_dims}) with n_samples >= 1",
             )
         u.flags.writeable = False
-        self.design: FloatArray = u
-        self.dtype = dtype
-        self.saltelli: SaltelliDesign | None = None
-        self.bootstrap_rng: np.random.Generator | None = None
+        self._set(self.engine, u, dtype)
 
     # -- constructors ---------------------------------------------------------
     @classmethod
@@ -308,50 +294,17 @@ class AnalysisProblem:
         cls, engine: Problem, u: FloatArray, dtype: type
     ) -> AnalysisProblem:
         out = cls.__new__(cls)
-        out._engine = engine
         u.flags.writeable = False
-        out.design = u
-        out.dtype = dtype
-        out.saltelli = None
-        out.bootstrap_rng = None
+        out._set(engine, u, dtype)
         return out
 
-    # -- what the problem is --------------------------------------------------
-    @property
-    def engine(self) -> Problem:
-        """The evaluation engine (units, nodes, discrete factors).
-
-        Examples
-        --------
-        >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
-        >>> from kampala.sensitivity import (AnalysisProblem, UncertaintySpec,
-        ...                                  WeightNoise)
-        >>> problem = AnalysisProblem.uncertainty(
-        ...     kps1(), sample_portfolio(),
-        ...     UncertaintySpec(factors=[WeightNoise(levels=2)]), n=16, rng=0)
-        >>> len(problem.engine.units), problem.engine.nodes[-1]
-        (48, 'P5')
-        """
-        return self._engine
-
-    @property
-    def n_samples(self) -> int:
-        """Number of rows of the design.
-
-        Examples
-        --------
-        >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
-        >>> from kampala.sensitivity import (AnalysisProblem, UncertaintySpec,
-        ...                                  WeightNoise)
-        >>> AnalysisProblem.uncertainty(
-        ...     kps1(), sample_portfolio(),
-        ...     UncertaintySpec(factors=[WeightNoise(levels=2)]), n=16, rng=0
-        ... ).n_samples
-        16
-        """
-        return int(self.design.shape[0])
+    def _set(self, engine: Problem, u: FloatArray, dtype: type) -> None:
+        self.engine = engine
+        self.design: FloatArray = u
+        self.n_samples = int(u.shape[0])
+        self.dtype = dtype
+        self.saltelli: SaltelliDesign | None = None
+        self.bootstrap_rng: np.random.Generator | None = None
 
     def blocks(self, size: int | None = None) -> list[tuple[int, int]]:
         """Cut the design into consecutive row ranges of at most ``size`` rows.
@@ -363,14 +316,15 @@ class AnalysisProblem:
 
         Examples
         --------
+        A design of one's own: 16 rows for the 5 principle weights.
+
+        >>> import numpy as np
         >>> from kampala.data import sample_portfolio
         >>> from kampala.scorecard import kps1
-        >>> from kampala.sensitivity import (AnalysisProblem, UncertaintySpec,
-        ...                                  WeightNoise)
-        >>> problem = AnalysisProblem.uncertainty(
-        ...     kps1(), sample_portfolio(),
-        ...     UncertaintySpec(factors=[WeightNoise(levels=2)]), n=16, rng=0)
-        >>> problem.blocks(6)
+        >>> from kampala import sensitivity as sa
+        >>> u = np.random.default_rng(0).random((16, 5))
+        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2)])
+        >>> sa.AnalysisProblem(kps1(), sample_portfolio(), spec, u).blocks(6)
         [(0, 6), (6, 12), (12, 16)]
         """
         step = _DEFAULT_ROWS if size is None else as_int("blocks()", "size", size, 1)
@@ -405,13 +359,16 @@ class AnalysisProblem:
 
         Examples
         --------
+        Rows of Saltelli's design, alone or with the others, give the same
+        bits:
+
         >>> from kampala.data import sample_portfolio
         >>> from kampala.scorecard import kps1
-        >>> from kampala.sensitivity import (AnalysisProblem, UncertaintySpec,
-        ...                                  WeightNoise)
-        >>> problem = AnalysisProblem.uncertainty(
-        ...     kps1(), sample_portfolio(),
-        ...     UncertaintySpec(factors=[WeightNoise(levels=2)]), n=16, rng=0)
+        >>> from kampala import sensitivity as sa
+        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=1),
+        ...                                    sa.missing_evidence_choice()])
+        >>> problem = sa.AnalysisProblem.sobol(kps1(), sample_portfolio(), spec,
+        ...                                    n=64, rng=3)
         >>> whole = problem.evaluate()
         >>> part = problem.evaluate(3, 4)  # one row, the same bits
         >>> part.scores.tobytes() == whole.scores[3:4].tobytes()
@@ -430,7 +387,7 @@ class AnalysisProblem:
                 (start, stop),
                 f"a row range with 0 <= start < stop <= {n}",
             )
-        ev = self._engine.evaluate(
+        ev = self.engine.evaluate(
             self.design[start:stop], block=block, progress=progress, dtype=self.dtype
         )
         return BlockResult(
@@ -447,17 +404,22 @@ class AnalysisProblem:
 
         Examples
         --------
+        The first sample of a design at the nominal weights (all 0.5) scores
+        every unit as the nominal methodology:
+
+        >>> import numpy as np
         >>> from kampala.data import sample_portfolio
         >>> from kampala.scorecard import kps1
-        >>> from kampala.sensitivity import (AnalysisProblem, UncertaintySpec,
-        ...                                  WeightNoise)
-        >>> problem = AnalysisProblem.uncertainty(
-        ...     kps1(), sample_portfolio(),
-        ...     UncertaintySpec(factors=[WeightNoise(levels=2)]), n=16, rng=0)
-        >>> problem.nominal_scores().shape
-        (48,)
+        >>> from kampala import sensitivity as sa
+        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2)])
+        >>> problem = sa.AnalysisProblem(kps1(), sample_portfolio(), spec,
+        ...                              np.full((1, 5), 0.5))
+        >>> nominal = problem.nominal_scores()
+        >>> bool(np.allclose(problem.evaluate().scores[0], nominal,
+        ...                  equal_nan=True))
+        True
         """
-        e = self._engine
+        e = self.engine
         if isinstance(e.data, Portfolio):
             card = e.methodology.run(e.data, registry=e.registry)
             return np.asarray(card.score(), dtype=np.float64)
