@@ -27,10 +27,8 @@ from kampala.sensitivity._local import (
 )
 from kampala.sensitivity._margins import (
     MarginResult,
-    TopKMarginResult,
     rank_margins,
     stability_intervals,
-    topk_margins,
 )
 from kampala.sensitivity._smaa import (
     SMAAResult,
@@ -38,6 +36,7 @@ from kampala.sensitivity._smaa import (
     sample_weights,
     smaa,
 )
+from kampala.sensitivity._topk import TopKMarginResult, topk_margins
 from kampala.sensitivity.analysis import (
     SensitivityResult,
     UncertaintyResult,
