@@ -30,13 +30,9 @@ from kampala.sensitivity._margins import (
     rank_margins,
     stability_intervals,
 )
-from kampala.sensitivity._smaa import (
-    SMAAResult,
-    order_constraints,
-    sample_weights,
-    smaa,
-)
+from kampala.sensitivity._smaa import SMAAResult, smaa
 from kampala.sensitivity._topk import TopKMarginResult, topk_margins
+from kampala.sensitivity._weight_sampling import order_constraints, sample_weights
 from kampala.sensitivity.analysis import (
     SensitivityResult,
     UncertaintyResult,
