@@ -1,4 +1,4 @@
-"""What every uncertainty factor answers, and the two continuous weight factors.
+"""What every uncertainty factor answers; the weight factors and `Exclusion`.
 
 A factor is one class: `FactorBase` gives the defaults (a discrete factor
 varies no weight continuously and excludes nothing), each factor class
@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     from kampala.scoring import Methodology
     from kampala.sensitivity.spec import UncertaintySpec
 
-__all__ = ["DirichletWeights", "FactorBase", "WeightNoise", "weighted_nodes"]
+__all__ = [
+    "DirichletWeights",
+    "Exclusion",
+    "FactorBase",
+    "WeightNoise",
+    "weighted_nodes",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -359,3 +365,115 @@ class DirichletWeights(FactorBase):
             block = np.exp(block - block.max(axis=1, keepdims=True))
             out[:, idx] = block / block.sum(axis=1, keepdims=True)
         return out
+
+
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Exclusion(FactorBase):
+    """Leave out one node at a time (or none).
+
+    Parameters
+    ----------
+    codes : sequence of str
+        Candidate nodes (indicators, criteria, pillars or principles). Option
+        0 keeps them all; option $i$ leaves out ``codes[i - 1]`` (its weight
+        becomes 0, so its siblings share its weight).
+    name : str, default="exclusion"
+        Label in results.
+
+    Examples
+    --------
+    >>> from kampala.scorecard import kps1, methodology_framework
+    >>> from kampala.sensitivity import Exclusion, UncertaintySpec
+    >>> factor = Exclusion(codes=["P1", "P5"])
+    >>> [factor.label(i) for i in range(factor.options)]
+    ['none', '-P1', '-P5']
+    >>> kps = kps1()
+    >>> UncertaintySpec(factors=[Exclusion(codes=["P6"])]).validate(
+    ...     kps, methodology_framework(kps))
+    Traceback (most recent call last):
+        ...
+    kampala.errors.ParameterValueError: factor 'exclusion': 'codes' must be a node
+    of the framework other than the root (got 'P6').
+    """
+
+    codes: tuple[str, ...] = attrs.field(converter=_codes)
+    name: str = "exclusion"
+
+    def __attrs_post_init__(self) -> None:
+        if not self.codes:
+            raise ParameterValueError(
+                "Exclusion()", "codes", (), "at least one node code"
+            )
+
+    @property
+    def options(self) -> int:
+        """Number of options: none excluded, then each code.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import Exclusion
+        >>> Exclusion(codes=["P1", "P2", "P5"]).options
+        4
+        """
+        return len(self.codes) + 1
+
+    def label(self, index: int) -> str:
+        """Return ``"none"`` for option 0, else ``"-<code>"``.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import Exclusion
+        >>> factor = Exclusion(codes=["P1", "P5"])
+        >>> factor.label(0), factor.label(2)
+        ('none', '-P5')
+        """
+        return "none" if index == 0 else f"-{self.codes[index - 1]}"
+
+    def validate(
+        self,
+        methodology: Methodology,
+        framework: Framework,
+        *,
+        spec: UncertaintySpec,
+        registry: ScorerRegistry | None = None,
+    ) -> None:
+        """Check that every code is a node of the framework other than the root.
+
+        Raises
+        ------
+        ParameterValueError
+            Naming the first code the framework lacks.
+
+        Examples
+        --------
+        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.sensitivity import Exclusion, UncertaintySpec
+        >>> kps = kps1()
+        >>> f = Exclusion(codes=["P1", "P5"])
+        >>> f.validate(kps, methodology_framework(kps),
+        ...            spec=UncertaintySpec(factors=[f]))  # valid: returns None
+        """
+        for code in self.codes:
+            if code not in framework or code == framework.root:
+                raise ParameterValueError(
+                    f"factor {self.name!r}",
+                    "codes",
+                    code,
+                    "a node of the framework other than the root",
+                )
+
+    def excluded(self, index: int) -> tuple[str, ...]:
+        """Return the node option ``index`` leaves out: none, then each code.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import Exclusion
+        >>> f = Exclusion(codes=["P1", "P5"])
+        >>> [f.excluded(i) for i in range(f.options)]
+        [(), ('P1',), ('P5',)]
+        """
+        return () if index == 0 else (self.codes[index - 1],)
