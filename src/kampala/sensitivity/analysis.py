@@ -11,7 +11,7 @@ r"""Uncertainty analysis and variance-based sensitivity analysis of a ranking.
   confidence intervals for the mean absolute rank shift and for each unit's
   rank and score; discrete factors are first-class.
 
-Both evaluate all samples through `kampala.sensitivity._engine.Problem`, so
+Both evaluate all samples through `AnalysisProblem` (the execution layer), so
 they work on indicator data (any composite index) and on portfolios (the
 Kampala scorecard).
 """
@@ -37,6 +37,13 @@ from kampala.portfolio import Portfolio
 from kampala.scoring import Methodology, MethodologyRef
 from kampala.sensitivity._engine import rank_rows
 from kampala.sensitivity._execution import AnalysisProblem, BlockResult, merge_blocks
+from kampala.sensitivity._rank_stats import (
+    column_rank_shift,
+    json_safe,
+    nan_quantiles,
+    num_or_none,
+    row_rank_shift,
+)
 from kampala.sensitivity._sobol import SobolIndices
 from kampala.sensitivity.spec import UncertaintySpec
 
@@ -49,75 +56,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-
-
-def _mars(ranks: Any, nominal: FloatArray) -> FloatArray:
-    """Mean absolute rank shift of each sample (row) against the nominal."""
-    out = np.empty(ranks.shape[0])
-    block = max(1, 4_000_000 // max(1, ranks.shape[1]))
-    for start in range(0, ranks.shape[0], block):
-        with np.errstate(invalid="ignore"):
-            shift = np.abs(ranks[start : start + block] - nominal)
-        both = ~np.isnan(shift)
-        count = both.sum(axis=1)
-        total = np.where(both, shift, 0.0).sum(axis=1, dtype=np.float64)
-        out[start : start + block] = np.where(
-            count > 0, total / np.maximum(1, count), np.nan
-        )
-    return out
-
-
-def _column_shift(ranks: Any, nominal: FloatArray) -> FloatArray:
-    """Mean absolute rank shift of each unit (column) against the nominal."""
-    total = np.zeros(ranks.shape[1])
-    count = np.zeros(ranks.shape[1])
-    block = max(1, 4_000_000 // max(1, ranks.shape[1]))
-    for start in range(0, ranks.shape[0], block):
-        with np.errstate(invalid="ignore"):
-            shift = np.abs(ranks[start : start + block] - nominal)
-        both = ~np.isnan(shift)
-        total += np.where(both, shift, 0.0).sum(axis=0, dtype=np.float64)
-        count += both.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: FloatArray = total / count
-    return out
-
-
-def nan_quantiles(a: Any, qs: Any) -> FloatArray:
-    """Column quantiles ignoring NaN, as `numpy.nanquantile` (linear).
-
-    Vectorised over columns, in blocks: sort each block once and
-    interpolate between order statistics.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from kampala.sensitivity.analysis import nan_quantiles
-    >>> ranks = np.array([[1.0, 2.0], [2.0, np.nan], [3.0, 4.0]])
-    >>> nan_quantiles(ranks, [0.5, 0.95]).round(2).tolist()
-    [[2.0, 3.0], [2.9, 3.9]]
-    >>> bool(np.allclose(nan_quantiles(ranks, [0.5, 0.95]),
-    ...                  np.nanquantile(ranks, [0.5, 0.95], axis=0)))
-    True
-    """
-    q = np.asarray(qs, dtype=np.float64)
-    n_rows, n_cols = a.shape
-    out = np.full((q.size, n_cols), np.nan)
-    block = max(1, 8_000_000 // max(1, n_rows))
-    for start in range(0, n_cols, block):
-        sub = np.sort(a[:, start : start + block], axis=0)  # NaN last
-        count = (~np.isnan(sub)).sum(axis=0)
-        ok = count > 0
-        for j, qq in enumerate(q):
-            pos = qq * np.maximum(count - 1, 0)
-            lo = np.floor(pos).astype(np.intp)
-            hi = np.minimum(lo + 1, np.maximum(count - 1, 0))
-            frac = pos - lo
-            v_lo = np.take_along_axis(sub, lo[None, :], axis=0)[0]
-            v_hi = np.take_along_axis(sub, hi[None, :], axis=0)[0]
-            value = v_lo + (v_hi - v_lo) * frac
-            out[j, start : start + block] = np.where(ok, value, np.nan)
-    return out
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -287,18 +225,18 @@ class UncertaintyResult:
                 {
                     "unit": self.units[i],
                     "name": self.unit_names[i],
-                    "nominal_rank": _num(self.nominal_rank[i]),
-                    "rank_median": _num(self.rank_median[i]),
-                    "rank_p5": _num(self.rank_p5[i]),
-                    "rank_p95": _num(self.rank_p95[i]),
-                    "rank_mean": _num(self.rank_mean[i]),
-                    f"p_top_{self.top_k}": _num(self.p_top_k[i]),
-                    "rank_shift": _num(self.rank_shift[i]),
-                    "nominal_score": _num(self.nominal_score[i]),
-                    "score_mean": _num(self.score_mean[i]),
-                    "score_median": _num(self.score_median[i]),
-                    "score_p5": _num(self.score_p5[i]),
-                    "score_p95": _num(self.score_p95[i]),
+                    "nominal_rank": num_or_none(self.nominal_rank[i]),
+                    "rank_median": num_or_none(self.rank_median[i]),
+                    "rank_p5": num_or_none(self.rank_p5[i]),
+                    "rank_p95": num_or_none(self.rank_p95[i]),
+                    "rank_mean": num_or_none(self.rank_mean[i]),
+                    f"p_top_{self.top_k}": num_or_none(self.p_top_k[i]),
+                    "rank_shift": num_or_none(self.rank_shift[i]),
+                    "nominal_score": num_or_none(self.nominal_score[i]),
+                    "score_mean": num_or_none(self.score_mean[i]),
+                    "score_median": num_or_none(self.score_median[i]),
+                    "score_p5": num_or_none(self.score_p5[i]),
+                    "score_p95": num_or_none(self.score_p95[i]),
                 }
             )
         return rows
@@ -357,7 +295,7 @@ class UncertaintyResult:
             "method": self.method,
             "factors": list(self.factor_names),
             "top_k": self.top_k,
-            "mean_rank_shift": _num(self.mean_rank_shift),
+            "mean_rank_shift": num_or_none(self.mean_rank_shift),
             "units": self.table(),
         }
 
@@ -411,21 +349,6 @@ class UncertaintyResult:
             f"mean absolute rank shift {self.mean_rank_shift:.2f}; methodology "
             f"{html.escape(str(self.methodology))}</p><table>{head}{body}</table>"
         )
-
-
-def _no_nan(value: Any) -> Any:
-    """Replace NaN floats by None, recursively (strict JSON has no NaN)."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _no_nan(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_no_nan(v) for v in value]
-    return value
-
-
-def _num(x: float) -> float | None:
-    return None if math.isnan(float(x)) else float(x)
 
 
 def uncertainty_analysis(
@@ -536,9 +459,9 @@ def _summarise(
         s_q = nan_quantiles(ev.scores, [0.05, 0.5, 0.95])
         r_mean = np.nanmean(ev.ranks, axis=0, dtype=np.float64)
         r_q = nan_quantiles(ev.ranks, [0.05, 0.5, 0.95])
-        rank_shift = _column_shift(ev.ranks, nominal_rank)
+        rank_shift = column_rank_shift(ev.ranks, nominal_rank)
     p_top = (ev.ranks <= top_k).mean(axis=0, dtype=np.float64)
-    mars = _mars(ev.ranks, nominal_rank)
+    mars = row_rank_shift(ev.ranks, nominal_rank)
     return UncertaintyResult(
         units=engine.units,
         unit_names=engine.unit_names,
@@ -656,10 +579,10 @@ class SensitivityResult:
         return [
             {
                 "factor": f,
-                "S1": _num(m.S1[g, 0]),
-                "S1_conf": _num(m.S1_conf[g, 0]),
-                "ST": _num(m.ST[g, 0]),
-                "ST_conf": _num(m.ST_conf[g, 0]),
+                "S1": num_or_none(m.S1[g, 0]),
+                "S1_conf": num_or_none(m.S1_conf[g, 0]),
+                "ST": num_or_none(m.ST[g, 0]),
+                "ST_conf": num_or_none(m.ST_conf[g, 0]),
             }
             for g, f in enumerate(self.factors)
         ]
@@ -707,8 +630,8 @@ class SensitivityResult:
             "n_runs": self.n_runs,
             "factors": list(self.factors),
             "mean_rank_shift": self.table(),
-            "rank": _no_nan(self.rank.to_table()),
-            "score": _no_nan(self.score.to_table()),
+            "rank": json_safe(self.rank.to_table()),
+            "score": json_safe(self.score.to_table()),
         }
 
     def to_pandas(self) -> Any:
@@ -863,7 +786,7 @@ def _sobol_indices(
     assert problem.bootstrap_rng is not None
     nominal = problem.nominal_scores()
     nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
-    mars = _mars(ev.ranks, nominal_rank)
+    mars = row_rank_shift(ev.ranks, nominal_rank)
     units = list(problem.engine.units)
     seeds = problem.bootstrap_rng.spawn(3)
     outputs: list[tuple[Any, list[str]]] = [
