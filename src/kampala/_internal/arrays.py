@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 __all__ = [
     "ARRAY_EQ",
+    "array_fields",
     "array_repr",
     "frozen_bool",
     "frozen_float64",
@@ -76,3 +77,29 @@ def readonly(values: Any) -> Any:
 def array_repr(arr: npt.NDArray[Any]) -> str:
     """Return a short ``repr`` for a large array field: its shape only."""
     return f"<array of shape {arr.shape}>"
+
+
+_FIELD_CONVERTERS: dict[str, Any] = {
+    "FloatArray": frozen_float64,
+    "IntArray": frozen_int,
+    "BoolArray": frozen_bool,
+}
+
+
+def array_fields(cls: type, fields: list[attrs.Attribute]) -> list[attrs.Attribute]:  # type: ignore[type-arg]
+    """Make every array field of a result read-only (an attrs ``field_transformer``).
+
+    A field annotated ``FloatArray``, ``IntArray`` or ``BoolArray`` (the
+    aliases of the result modules) without a converter of its own gets the
+    matching frozen copy as converter, NaN-aware comparison (`ARRAY_EQ`), no
+    hash and a short ``repr``: declared once here instead of on every field.
+    """
+    out = []
+    for f in fields:
+        convert = _FIELD_CONVERTERS.get(str(f.type))
+        if convert is not None and f.converter is None:
+            f = f.evolve(
+                converter=convert, eq=True, eq_key=ARRAY_EQ, hash=False, repr=array_repr
+            )
+        out.append(f)
+    return out

@@ -22,10 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.arrays import (
-    ARRAY_EQ,
-    array_repr,
-    frozen_float64,
-    frozen_int,
+    array_fields,
 )
 from kampala._internal.checks import str_tuple
 from kampala._version import __version__
@@ -54,7 +51,7 @@ IntArray = npt.NDArray[np.intp]
 # ---------------------------------------------------------------------------
 # derivatives and elasticities
 # ---------------------------------------------------------------------------
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=array_fields)
 class WeightDerivatives:
     r"""Derivatives and elasticities of composite scores with respect to weights.
 
@@ -100,18 +97,10 @@ class WeightDerivatives:
     """
 
     labels: tuple[str, ...] = attrs.field(converter=str_tuple)
-    weights: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    scores: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    derivative: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    elasticity: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
+    weights: FloatArray
+    scores: FloatArray
+    derivative: FloatArray
+    elasticity: FloatArray
     methodology: MethodologyRef | None = None
     kampala_version: str = __version__
     numpy_version: str = np.__version__
@@ -257,7 +246,7 @@ def weight_derivatives(
 # ---------------------------------------------------------------------------
 # one at a time
 # ---------------------------------------------------------------------------
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=array_fields)
 class OneAtATime:
     r"""Score and rank changes when each weight in turn is raised.
 
@@ -312,25 +301,13 @@ class OneAtATime:
     """
 
     labels: tuple[str, ...] = attrs.field(converter=str_tuple)
-    weights: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
+    weights: FloatArray
     delta: float
-    scores: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    ranks: IntArray = attrs.field(
-        converter=frozen_int, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    perturbed_weights: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    score_change: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    rank_change: IntArray = attrs.field(
-        converter=frozen_int, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
+    scores: FloatArray
+    ranks: IntArray
+    perturbed_weights: FloatArray
+    score_change: FloatArray
+    rank_change: IntArray
     methodology: MethodologyRef | None = None
     kampala_version: str = __version__
     numpy_version: str = np.__version__

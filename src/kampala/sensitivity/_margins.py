@@ -31,10 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.arrays import (
-    ARRAY_EQ,
-    array_repr,
-    frozen_float64,
-    frozen_int,
+    array_fields,
 )
 from kampala._internal.checks import (
     optional_str_tuple,
@@ -129,7 +126,7 @@ def l1_boundary(d: FloatArray, w0: FloatArray) -> tuple[FloatArray, FloatArray]:
     return dist, points
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=array_fields)
 class MarginResult:
     r"""Exact rank margins: how far the weights can move before an order changes.
 
@@ -190,28 +187,14 @@ class MarginResult:
     """
 
     labels: tuple[str, ...] = attrs.field(converter=str_tuple)
-    weights: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    scores: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    ranks: IntArray = attrs.field(
-        converter=frozen_int, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    margin: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
+    weights: FloatArray
+    scores: FloatArray
+    ranks: IntArray
+    margin: FloatArray
     rival: tuple[str | None, ...] = attrs.field(converter=optional_str_tuple)
-    rival_index: IntArray = attrs.field(
-        converter=frozen_int, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    boundary_weights: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    pairwise: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
+    rival_index: IntArray
+    boundary_weights: FloatArray
+    pairwise: FloatArray
     methodology: MethodologyRef | None = None
     kampala_version: str = __version__
     numpy_version: str = np.__version__

@@ -31,9 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.arrays import (
-    ARRAY_EQ,
-    array_repr,
-    frozen_float64,
+    array_fields,
     optional_frozen_float64,
 )
 from kampala._internal.checks import (
@@ -121,7 +119,7 @@ def _optional_eq(a: FloatArray | None, b: FloatArray | None) -> bool:
     return bool(np.array_equal(a, b))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=array_fields)
 class SMAAResult:
     r"""Result of an SMAA-2 analysis of the weights.
 
@@ -206,34 +204,16 @@ class SMAAResult:
         hash=False,
         repr=False,
     )
-    acceptability: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    central_weights: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    confidence: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    holistic: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
+    acceptability: FloatArray
+    central_weights: FloatArray
+    confidence: FloatArray
+    holistic: FloatArray
     meta_weights: str
-    meta_weight_values: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    weight_mean: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    weight_std: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    weight_min: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    weight_max: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
+    meta_weight_values: FloatArray
+    weight_mean: FloatArray
+    weight_std: FloatArray
+    weight_min: FloatArray
+    weight_max: FloatArray
     methodology: MethodologyRef | None = None
     kampala_version: str = __version__
     numpy_version: str = np.__version__

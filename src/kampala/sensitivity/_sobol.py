@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import qmc
 
-from kampala._internal.arrays import ARRAY_EQ, array_repr, frozen_float64
+from kampala._internal.arrays import array_fields
 from kampala._internal.checks import as_int, float_array_view, int_tuple, str_tuple
 from kampala._internal.rng import SeedLike
 from kampala.errors import ParameterTypeError, ParameterValueError
@@ -54,7 +54,7 @@ IntArray = npt.NDArray[np.intp]
 # ---------------------------------------------------------------------------
 # design
 # ---------------------------------------------------------------------------
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=array_fields)
 class SaltelliDesign:
     r"""Saltelli sample design: base matrices A and B and the mixed matrices.
 
@@ -84,15 +84,9 @@ class SaltelliDesign:
     sobol_indices : Estimate the indices from model outputs.
     """
 
-    A: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    B: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    AB: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
+    A: FloatArray
+    B: FloatArray
+    AB: FloatArray
     dims: tuple[int, ...] = attrs.field(converter=int_tuple)
     groups: tuple[str, ...] = attrs.field(converter=str_tuple)
     method: str = attrs.field(validator=attrs.validators.in_(("sobol", "random")))

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from kampala._internal.arrays import ARRAY_EQ, array_repr, frozen_float64
+from kampala._internal.arrays import array_fields
 from kampala._internal.checks import as_int, float_array_view, str_tuple
 from kampala._internal.rng import SeedLike
 from kampala.errors import (
@@ -91,7 +91,7 @@ def group_names(
 # ---------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=array_fields)
 class SobolIndices:
     r"""First-order and total Sobol' indices of factor groups, with intervals.
 
@@ -137,30 +137,14 @@ class SobolIndices:
     sobol_indices : Compute them.
     """
 
-    S1: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    ST: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    S1_conf: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    ST_conf: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    S1_low: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    S1_high: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    ST_low: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    ST_high: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
+    S1: FloatArray
+    ST: FloatArray
+    S1_conf: FloatArray
+    ST_conf: FloatArray
+    S1_low: FloatArray
+    S1_high: FloatArray
+    ST_low: FloatArray
+    ST_high: FloatArray
     groups: tuple[str, ...] = attrs.field(converter=str_tuple)
     outputs: tuple[str, ...] | None = attrs.field(
         default=None, converter=attrs.converters.optional(str_tuple)

@@ -19,11 +19,7 @@ import numpy.typing as npt
 from scipy import optimize
 
 from kampala._internal.arrays import (
-    ARRAY_EQ,
-    array_repr,
-    frozen_bool,
-    frozen_float64,
-    frozen_int,
+    array_fields,
 )
 from kampala._internal.checks import as_int, nested_str_tuple, str_tuple
 from kampala._version import __version__
@@ -62,7 +58,7 @@ _MAX_CUTS = 10_000
 # ---------------------------------------------------------------------------
 # (M2) top-k membership, mixed-integer programming with lazy cuts
 # ---------------------------------------------------------------------------
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=array_fields)
 class TopKMarginResult:
     r"""Exact margins of membership in the top k.
 
@@ -122,25 +118,13 @@ class TopKMarginResult:
     """
 
     labels: tuple[str, ...] = attrs.field(converter=str_tuple)
-    weights: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
+    weights: FloatArray
     k: int
-    scores: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    ranks: IntArray = attrs.field(
-        converter=frozen_int, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    in_top: BoolArray = attrs.field(
-        converter=frozen_bool, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    margin: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
-    boundary_weights: FloatArray = attrs.field(
-        converter=frozen_float64, eq=ARRAY_EQ, hash=False, repr=array_repr
-    )
+    scores: FloatArray
+    ranks: IntArray
+    in_top: BoolArray
+    margin: FloatArray
+    boundary_weights: FloatArray
     crossing: tuple[tuple[str, ...], ...] = attrs.field(converter=nested_str_tuple)
     methodology: MethodologyRef | None = None
     kampala_version: str = __version__
