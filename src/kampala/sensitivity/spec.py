@@ -77,6 +77,14 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 
+def _check_step_kind(where: str, step: str) -> None:
+    """Refuse a step kind the methodology format does not know."""
+    if step not in _STEP_TYPES:
+        raise ParameterValueError(
+            where, "step", step, f"one of {', '.join(repr(k) for k in _STEP_TYPES)}"
+        )
+
+
 def _alternatives(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
@@ -110,13 +118,7 @@ class StepChoice(FactorBase):
     name: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if self.step not in _STEP_TYPES:
-            raise ParameterValueError(
-                "StepChoice()",
-                "step",
-                self.step,
-                f"one of {', '.join(repr(k) for k in _STEP_TYPES)}",
-            )
+        _check_step_kind("StepChoice()", self.step)
         if len(self.alternatives) < 2:
             raise ParameterValueError(
                 "StepChoice()",
@@ -279,13 +281,7 @@ class SettingChoice(FactorBase):
     name: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if self.step not in _STEP_TYPES:
-            raise ParameterValueError(
-                "SettingChoice()",
-                "step",
-                self.step,
-                f"one of {', '.join(repr(k) for k in _STEP_TYPES)}",
-            )
+        _check_step_kind("SettingChoice()", self.step)
         if len(self.values) < 2:
             raise ParameterValueError(
                 "SettingChoice()", "values", self.values, "at least two values"
