@@ -91,6 +91,17 @@ class FactorBase:
         """
         return ()
 
+    def drops_step(self, kind: str) -> bool:
+        """Return whether some option removes the ``kind`` step (no).
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import WeightNoise
+        >>> WeightNoise(levels=2).drops_step("impute")
+        False
+        """
+        return False
+
     def validate(
         self,
         methodology: Methodology,

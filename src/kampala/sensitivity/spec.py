@@ -242,6 +242,17 @@ class StepChoice(FactorBase):
                 hint="Add None to the alternatives to switch a step on and off.",
             )
 
+    def drops_step(self, kind: str) -> bool:
+        """Return whether an option removes the ``kind`` step (``None`` offered).
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import missing_evidence_choice
+        >>> missing_evidence_choice().drops_step("impute")
+        True
+        """
+        return self.step == kind and None in self.alternatives
+
 
 @attrs.frozen(kw_only=True)
 class SettingChoice(FactorBase):
@@ -392,13 +403,7 @@ class SettingChoice(FactorBase):
                 "a setting other than the weights",
                 hint="Vary weights with WeightNoise or DirichletWeights.",
             )
-        droppable = [
-            g.name
-            for g in spec.factors
-            if isinstance(g, StepChoice)
-            and g.step == self.step
-            and None in g.alternatives
-        ]
+        droppable = [g.name for g in spec.factors if g.drops_step(self.step)]
         if droppable:
             raise ParameterValueError(
                 where,
