@@ -31,8 +31,8 @@ from kampala.sensitivity import (
     uncertainty_analysis,
 )
 from kampala.sensitivity._engine import Problem, rank_rows
+from kampala.sensitivity._rank_stats import row_rank_shift
 from kampala.sensitivity._sobol import saltelli_design
-from kampala.sensitivity.analysis import _mars
 
 #: LAO has no Energy denominator: Denominate warns on every ASEM run.
 asem_warning = pytest.mark.filterwarnings(
@@ -480,7 +480,7 @@ def test_sensitivity_agrees_with_salib(
     )
     ev = problem.evaluate(design.stack())
     nominal = kps.run(portfolio).score()
-    mars = _mars(ev.ranks, rank_rows(nominal[None, :])[0])
+    mars = row_rank_shift(ev.ranks, rank_rows(nominal[None, :])[0])
     assert np.isfinite(mars).all()
     salib_problem = {
         "num_vars": problem.n_dims,

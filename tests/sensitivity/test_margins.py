@@ -13,7 +13,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy import optimize
 
 from kampala.errors import ParameterTypeError, ParameterValueError
-from kampala.sensitivity._margins import (
+from kampala.sensitivity import (
     MarginResult,
     TopKMarginResult,
     rank_margins,

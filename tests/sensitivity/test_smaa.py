@@ -15,7 +15,7 @@ import scipy.stats
 from numpy.testing import assert_allclose, assert_array_equal
 
 from kampala.errors import ParameterTypeError, ParameterValueError
-from kampala.sensitivity._smaa import (
+from kampala.sensitivity import (
     SMAAResult,
     order_constraints,
     sample_weights,

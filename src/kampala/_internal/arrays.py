@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["frozen_float64"]
+__all__ = [
+    "ARRAY_EQ",
+    "array_fields",
+    "array_repr",
+    "frozen_bool",
+    "frozen_float64",
+    "frozen_int",
+    "optional_frozen_float64",
+    "readonly",
+]
+
+#: ``attrs`` comparison of array fields: equal shape and values, NaN == NaN.
+ARRAY_EQ = attrs.cmp_using(eq=functools.partial(np.array_equal, equal_nan=True))
 
 
 def frozen_float64(values: Any) -> npt.NDArray[np.float64]:
@@ -24,4 +38,68 @@ def frozen_float64(values: Any) -> npt.NDArray[np.float64]:
         return values
     out = np.array(values, dtype=np.float64, copy=True)
     out.flags.writeable = False
+    return out
+
+
+def optional_frozen_float64(values: Any) -> npt.NDArray[np.float64] | None:
+    """`frozen_float64`, letting None through."""
+    return None if values is None else frozen_float64(values)
+
+
+def frozen_int(values: Any) -> npt.NDArray[np.intp]:
+    """Return a read-only integer (``intp``) copy of ``values``."""
+    out = np.array(values, dtype=np.intp, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+def frozen_bool(values: Any) -> npt.NDArray[np.bool_]:
+    """Return a read-only boolean copy of ``values``."""
+    out = np.array(values, dtype=bool, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+def readonly(values: Any) -> Any:
+    """Freeze an array without copying it (results own their arrays).
+
+    Integer and boolean input becomes float64 (a copy); float arrays of any
+    precision keep their dtype and memory.
+    """
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "fc":
+        arr = arr.astype(np.float64)
+    if arr.flags.writeable:
+        arr.flags.writeable = False
+    return arr
+
+
+def array_repr(arr: npt.NDArray[Any]) -> str:
+    """Return a short ``repr`` for a large array field: its shape only."""
+    return f"<array of shape {arr.shape}>"
+
+
+_FIELD_CONVERTERS: dict[str, Any] = {
+    "FloatArray": frozen_float64,
+    "IntArray": frozen_int,
+    "BoolArray": frozen_bool,
+}
+
+
+def array_fields(cls: type, fields: list[attrs.Attribute]) -> list[attrs.Attribute]:  # type: ignore[type-arg]
+    """Make every array field of a result read-only (an attrs ``field_transformer``).
+
+    A field annotated ``FloatArray``, ``IntArray`` or ``BoolArray`` (the
+    aliases of the result modules) without a converter of its own gets the
+    matching frozen copy as converter, NaN-aware comparison (`ARRAY_EQ`), no
+    hash and a short ``repr``: declared once here instead of on every field.
+    """
+    out = []
+    for f in fields:
+        convert = _FIELD_CONVERTERS.get(str(f.type))
+        if convert is not None and f.converter is None:
+            f = f.evolve(
+                converter=convert, eq=True, eq_key=ARRAY_EQ, hash=False, repr=array_repr
+            )
+        out.append(f)
     return out

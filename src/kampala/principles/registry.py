@@ -133,6 +133,21 @@ class ScorerRegistry:
         self._lock = threading.RLock()
         self._loading = False
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the scorers and the plug-in flag, never the lock."""
+        with self._lock:
+            return {
+                "scorers": dict(self._scorers),
+                "plugins_loaded": self._plugins_loaded,
+            }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled registry with a fresh lock (for worker processes)."""
+        self._scorers = dict(state["scorers"])
+        self._plugins_loaded = state["plugins_loaded"]
+        self._lock = threading.RLock()
+        self._loading = False
+
     def register(self, scorer: Scorer, *, replace: bool = False) -> None:
         """Validate and register a scorer.
 

@@ -6,6 +6,9 @@
   probabilities and rank shifts over sampled choices.
 - `sensitivity_analysis`: first-order and total Sobol' indices with
   bootstrap confidence intervals (Saltelli design; SALib's estimators).
+- The execution layer (`AnalysisProblem`, `BlockResult`, `merge_blocks`):
+  a picklable problem with a fixed sample design whose rows can be
+  evaluated in any blocks, anywhere, and merged exactly.
 - Weight robustness of a linear top level (`top_level`): SMAA-2 (`smaa`,
   constrained weights by hit-and-run), exact margins (`rank_margins`,
   `topk_margins`, `stability_intervals`) and local derivatives
@@ -15,6 +18,7 @@ The methods are described, with their equations, on the sensitivity pages of
 the methodology documentation.
 """
 
+from kampala.sensitivity._execution import AnalysisProblem, BlockResult, merge_blocks
 from kampala.sensitivity._local import (
     OneAtATime,
     WeightDerivatives,
@@ -23,17 +27,12 @@ from kampala.sensitivity._local import (
 )
 from kampala.sensitivity._margins import (
     MarginResult,
-    TopKMarginResult,
     rank_margins,
     stability_intervals,
-    topk_margins,
 )
-from kampala.sensitivity._smaa import (
-    SMAAResult,
-    order_constraints,
-    sample_weights,
-    smaa,
-)
+from kampala.sensitivity._smaa import SMAAResult, smaa
+from kampala.sensitivity._topk import TopKMarginResult, topk_margins
+from kampala.sensitivity._weight_sampling import order_constraints, sample_weights
 from kampala.sensitivity.analysis import (
     SensitivityResult,
     UncertaintyResult,
@@ -55,6 +54,8 @@ from kampala.sensitivity.spec import (
 )
 
 __all__ = [
+    "AnalysisProblem",
+    "BlockResult",
     "DirichletWeights",
     "Exclusion",
     "MarginResult",
@@ -72,6 +73,7 @@ __all__ = [
     "WeightNoise",
     "aggregation_choice",
     "coverage_choice",
+    "merge_blocks",
     "missing_evidence_choice",
     "one_at_a_time",
     "order_constraints",

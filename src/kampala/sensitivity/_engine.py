@@ -13,7 +13,7 @@ size, so block size never changes the numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -29,13 +29,12 @@ from kampala.portfolio import Portfolio
 from kampala.principles import ScorerRegistry
 from kampala.scoring import indicator_table, methodology_framework
 from kampala.sensitivity.spec import (
-    DirichletWeights,
-    Exclusion,
+    DiscreteFactor,
     ScorerParameter,
     SettingChoice,
     StepChoice,
     UncertaintySpec,
-    WeightNoise,
+    WeightFactor,
 )
 from kampala.steps import steps_in_canonical_order
 
@@ -165,17 +164,38 @@ class Problem:
             self.slices.append(slice(start, start + d))
             start += d
         self.n_dims = start
-        self.discrete = [
-            (i, f)
+        # the `discrete` class flag tells the two kinds apart
+        self.discrete: list[tuple[int, DiscreteFactor]] = [
+            (i, cast("DiscreteFactor", f))
             for i, f in enumerate(spec.factors)
-            if isinstance(f, StepChoice | SettingChoice | Exclusion | ScorerParameter)
+            if f.discrete
         ]
+        self.continuous: list[tuple[int, WeightFactor]] = [
+            (i, cast("WeightFactor", f))
+            for i, f in enumerate(spec.factors)
+            if not f.discrete
+        ]
+        #: nodes whose weight a continuous factor varies from sample to sample
+        self.varied = np.zeros(len(self.nodes), dtype=bool)
+        for f in spec.factors:
+            for code in f.nodes(self.framework):
+                self.varied[self.node_index[code]] = True
         self._prepared: dict[tuple[int, ...], tuple[IndicatorSet, Aggregate]] = {}
         self._scored: dict[tuple[Any, ...], Any] = {}
         if len(self.units) < 2:
             raise ParameterValueError(
                 "sensitivity", "data", len(self.units), "at least two units"
             )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the problem without its caches (workers rebuild them)."""
+        state = dict(self.__dict__)
+        state["_prepared"] = {}
+        state["_scored"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
     # -- decoding the design ----------------------------------------------------
     def decode(self, u: FloatArray) -> tuple[IntArray, FloatArray]:
@@ -190,21 +210,16 @@ class Problem:
         n = u.shape[0]
         choices = np.zeros((n, len(self.discrete)), dtype=np.intp)
         weights = np.broadcast_to(self.nominal_weights, (n, len(self.nodes))).copy()
-        for i, f in enumerate(self.spec.factors):
-            cols = u[:, self.slices[i]]
-            if isinstance(f, WeightNoise | DirichletWeights):
-                idx = np.array([self.node_index[c] for c in f.nodes(self.framework)])
-                if isinstance(f, WeightNoise):
-                    weights[:, idx] = f.weights(cols, self.nominal_weights[idx])
-                else:
-                    weights[:, idx] = f.weights(
-                        cols, self.nominal_weights[idx], self.sibling_group[idx]
-                    )
+        for i, wf in self.continuous:
+            idx = np.array([self.node_index[c] for c in wf.nodes(self.framework)])
+            weights[:, idx] = wf.weights(
+                u[:, self.slices[i]], self.nominal_weights[idx], self.sibling_group[idx]
+            )
         for j, (i, f) in enumerate(self.discrete):
             col = u[:, self.slices[i]][:, 0]
             choices[:, j] = np.minimum((col * f.options).astype(np.intp), f.options - 1)
-            if isinstance(f, Exclusion):
-                for k, code in enumerate(f.codes, start=1):
+            for k in range(f.options):
+                for code in f.excluded(k):
                     weights[choices[:, j] == k, self.node_index[code]] = 0.0
         return choices, weights
 
@@ -304,9 +319,7 @@ class Problem:
             data, agg = self._prepare(tuple(int(k) for k in key))
             for start in range(0, rows.size, block):
                 sel = rows[start : start + block]
-                block_scores = _aggregate_samples(
-                    data.framework, data.values, agg, self.node_index, weights[sel]
-                )
+                block_scores = self._aggregate(data, agg, weights[sel])
                 # each row is one whole sample: rank it now, from the exact scores
                 ranks[sel] = rank_rows(block_scores, np.float32)
                 scores[sel] = block_scores
@@ -314,6 +327,27 @@ class Problem:
                 if progress is not None:
                     progress(done, n)
         return Evaluation(scores=scores, ranks=ranks, choices=choices, weights=weights)
+
+    def _aggregate(
+        self, data: IndicatorSet, agg: Aggregate, weights: FloatArray
+    ) -> FloatArray:
+        """Root scores of the rows of ``weights``, whatever rows come with them.
+
+        The aggregation computes an aggregate once for a whole block when its
+        subtree has the same weights in every row. Which aggregates qualify
+        must not depend on the block, or the order of floating-point sums
+        (and so the last bit of a score) would: a probe row, doubling the
+        weights that continuous factors vary, is appended so that exactly the
+        aggregates with no varied weight below them are shared, in blocks of
+        any size. Its scores are dropped.
+        """
+        probe = weights[:1].copy()
+        probe[:, self.varied] *= 2.0
+        rows = np.concatenate([weights, probe])
+        out: FloatArray = _aggregate_samples(
+            data.framework, data.values, agg, self.node_index, rows
+        )[:-1]
+        return out
 
 
 def _phi(method: str, p: float, x: FloatArray) -> FloatArray:

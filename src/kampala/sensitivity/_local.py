@@ -9,24 +9,22 @@ $$s_u(w) = \frac{\sum_k w_k x_{uk}}{\sum_k w_k}.$$
 every unit's composite with respect to every weight at a nominal weight
 vector; `one_at_a_time` raises each weight in turn by a relative amount,
 renormalises, and reports how scores and ranks move.
-
-This module also holds the input checks shared by the weight-robustness
-tools (`kampala.sensitivity._smaa`, `kampala.sensitivity._margins`): a
-criteria matrix without missing values, unit labels and non-negative
-weights.
 """
 
 from __future__ import annotations
 
-import functools
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.arrays import (
+    array_fields,
+)
+from kampala._internal.checks import str_tuple
 from kampala._version import __version__
 from kampala.errors import (
     DegenerateIndicatorWarning,
@@ -34,240 +32,26 @@ from kampala.errors import (
     ParameterValueError,
 )
 from kampala.scoring import MethodologyRef
+from kampala.sensitivity._weights_common import (
+    as_matrix,
+    as_methodology,
+    as_weights,
+    linear_ranks,
+    linear_scores,
+    listed_labels,
+    methodology_dict,
+)
 
 __all__ = ["OneAtATime", "WeightDerivatives", "one_at_a_time", "weight_derivatives"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
-_ARRAY_EQ = attrs.cmp_using(eq=functools.partial(np.array_equal, equal_nan=True))
-
-#: How many unit labels a warning lists before it stops.
-_WARN_LIST = 10
-
-
-# ---------------------------------------------------------------------------
-# shared input checks and small kernels (used by _smaa and _margins too)
-# ---------------------------------------------------------------------------
-def _frozen(values: Any) -> FloatArray:
-    """Return a read-only float64 copy (no copy if already read-only float64)."""
-    if (
-        isinstance(values, np.ndarray)
-        and values.dtype == np.float64
-        and not values.flags.writeable
-    ):
-        return values
-    arr = np.array(values, dtype=np.float64, copy=True)
-    arr.flags.writeable = False
-    return arr
-
-
-def _frozen_int(values: Any) -> IntArray:
-    """Return a read-only integer copy."""
-    arr = np.array(values, dtype=np.intp, copy=True)
-    arr.flags.writeable = False
-    return arr
-
-
-def _array_repr(arr: npt.NDArray[Any]) -> str:
-    return f"<array of shape {arr.shape}>"
-
-
-def _as_int(where: str, field: str, value: Any, minimum: int) -> int:
-    """Return ``value`` as an int >= ``minimum`` (bools are not integers)."""
-    expected = f"an integer >= {minimum}"
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ParameterTypeError(where, field, value, expected)
-    if value < minimum:
-        raise ParameterValueError(where, field, int(value), expected)
-    return int(value)
-
-
-def _as_float_array(where: str, field: str, values: Any) -> FloatArray:
-    """Convert to float64, raising a kampala error for non-numeric input."""
-    if isinstance(values, str | bytes):
-        raise ParameterTypeError(where, field, values, "a numeric array")
-    try:
-        arr = np.asarray(values)
-        if arr.dtype.kind not in "biufO":
-            raise TypeError(arr.dtype)
-        return np.array(arr, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise ParameterTypeError(
-            where, field, values, "a numeric array", hint=str(exc)
-        ) from exc
-
-
-def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
-
-
-def _as_labels(where: str, labels: Sequence[str] | None, n: int) -> tuple[str, ...]:
-    """Return the unit labels: the given unique strings, or ``"0"``, ``"1"``, ...."""
-    if labels is None:
-        return tuple(str(i) for i in range(n))
-    if isinstance(labels, str):
-        raise ParameterTypeError(
-            where, "labels", labels, "a sequence of strings", hint="Wrap it in a list."
-        )
-    out = tuple(labels)
-    if len(out) != n or not all(isinstance(x, str) for x in out):
-        raise ParameterValueError(
-            where, "labels", out, f"a sequence of {n} strings (one per unit)"
-        )
-    if len(set(out)) != n:
-        dup = next(x for x in out if out.count(x) > 1)
-        raise ParameterValueError(
-            where, "labels", dup, "unique", hint="Each unit needs its own label."
-        )
-    return out
-
-
-def _as_matrix(
-    where: str, X: Any, labels: Sequence[str] | None
-) -> tuple[FloatArray, tuple[str, ...]]:
-    """Validate the criteria matrix: 2-D, at least one unit and criterion, finite."""
-    arr = _as_float_array(where, "X", X)
-    if arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
-        raise ParameterValueError(
-            where,
-            "X",
-            arr.shape,
-            "a 2-D array of shape (n_units, n_criteria) with at least one of each",
-            hint="Give one row per unit and one column per criterion.",
-        )
-    names = _as_labels(where, labels, arr.shape[0])
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        r, c = (int(i) for i in np.argwhere(bad)[0])
-        value = float(arr[r, c])
-        missing = np.isnan(value)
-        hint = (
-            f"Unit {names[r]!r} (row {r}) has no value for criterion {c}; "
-            "impute or drop it before a weight analysis."
-            if missing
-            else f"Unit {names[r]!r} (row {r}) has an infinite value in criterion {c}."
-        )
-        raise ParameterValueError(
-            where,
-            f"X[{r}, {c}]",
-            value,
-            "a finite number (no missing values)",
-            hint=hint,
-        )
-    arr = np.ascontiguousarray(arr)
-    return arr, names
-
-
-def _as_weights(
-    where: str, w0: Any, m: int, *, field: str = "w0", normalise: bool = True
-) -> FloatArray:
-    """Validate non-negative weights for ``m`` criteria; optionally sum them to 1."""
-    w = _as_float_array(where, field, w0)
-    if w.shape != (m,):
-        raise ParameterValueError(
-            where,
-            field,
-            w.shape,
-            f"a 1-D array of {m} weights (one per column of X)",
-        )
-    bad = ~np.isfinite(w)
-    if bad.any():
-        k = int(np.argmax(bad))
-        raise ParameterValueError(where, f"{field}[{k}]", float(w[k]), "finite")
-    if (w < 0).any():
-        k = int(np.argmax(w < 0))
-        raise ParameterValueError(
-            where,
-            f"{field}[{k}]",
-            float(w[k]),
-            ">= 0",
-            hint="Weights are shares of importance; use 0 to leave a criterion out.",
-        )
-    total = float(w.sum())
-    if total <= 0.0:
-        raise ParameterValueError(
-            where,
-            field,
-            w.tolist(),
-            "weights with a positive sum",
-            hint="Give at least one criterion a positive weight.",
-        )
-    return w / total if normalise else w
-
-
-def _scores(X: FloatArray, W: FloatArray) -> FloatArray:
-    """Composite scores $X w$ for one weight vector or a block of them.
-
-    ``W`` has shape ``(m,)`` (result ``(n_units,)``) or ``(c, m)`` (result
-    ``(n_units, c)``). The sum over criteria runs in a fixed order with
-    element-wise operations, so each score is bitwise the same whatever
-    block it is computed in, and units with identical rows tie exactly.
-    """
-    if W.ndim == 1:
-        out = X[:, 0] * W[0]
-        for k in range(1, X.shape[1]):
-            out = out + X[:, k] * W[k]
-        return np.asarray(out, dtype=np.float64)
-    out2 = X[:, 0, None] * W[None, :, 0]
-    for k in range(1, X.shape[1]):
-        out2 += X[:, k, None] * W[None, :, k]
-    return out2
-
-
-def _competition_ranks(S: FloatArray) -> IntArray:
-    """Competition ranks along axis 0 (0 = best, ties share the best rank).
-
-    Equivalent to ``scipy.stats.rankdata(-S, method="min", axis=0) - 1``.
-    """
-    order = np.argsort(-S, axis=0, kind="stable")
-    ranked = np.take_along_axis(S, order, axis=0)
-    n = S.shape[0]
-    new = np.empty(ranked.shape, dtype=bool)
-    new[0] = True
-    new[1:] = ranked[1:] != ranked[:-1]
-    index = np.arange(n, dtype=np.intp).reshape((n,) + (1,) * (S.ndim - 1))
-    start = np.maximum.accumulate(np.where(new, index, 0), axis=0)
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, start, axis=0)
-    return ranks
-
-
-def _ranks1(X: FloatArray, w: FloatArray) -> IntArray:
-    """1-based competition ranks of the composite at weights ``w``."""
-    return _competition_ranks(_scores(X, w)) + 1
-
-
-def _names(labels: Sequence[str], mask: npt.NDArray[np.bool_]) -> str:
-    picked = [labels[int(i)] for i in np.flatnonzero(mask)]
-    text = ", ".join(repr(x) for x in picked[:_WARN_LIST])
-    if len(picked) > _WARN_LIST:
-        text += f" and {len(picked) - _WARN_LIST} more"
-    return text
-
-
-def _methodology_dict(ref: MethodologyRef | None) -> dict[str, Any] | None:
-    return None if ref is None else attrs.asdict(ref)
-
-
-def _as_methodology(where: str, methodology: Any) -> MethodologyRef | None:
-    """Validate the ``methodology`` argument: a `MethodologyRef` or None."""
-    if methodology is None or isinstance(methodology, MethodologyRef):
-        return methodology
-    raise ParameterTypeError(
-        where,
-        "methodology",
-        methodology,
-        "a MethodologyRef or None",
-        hint="Pass the methodology of the analysed result, such as "
-        "top_level(result).methodology, or the .ref of a Methodology.",
-    )
-
 
 # ---------------------------------------------------------------------------
 # derivatives and elasticities
 # ---------------------------------------------------------------------------
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=array_fields)
 class WeightDerivatives:
     r"""Derivatives and elasticities of composite scores with respect to weights.
 
@@ -312,19 +96,11 @@ class WeightDerivatives:
     ('KPS', '1')
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
-    weights: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
-    )
-    scores: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
-    )
-    derivative: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
-    )
-    elasticity: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
-    )
+    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
+    weights: FloatArray
+    scores: FloatArray
+    derivative: FloatArray
+    elasticity: FloatArray
     methodology: MethodologyRef | None = None
     kampala_version: str = __version__
     numpy_version: str = np.__version__
@@ -355,7 +131,7 @@ class WeightDerivatives:
             "scores": self.scores.tolist(),
             "derivative": self.derivative.tolist(),
             "elasticity": self.elasticity.tolist(),
-            "methodology": _methodology_dict(self.methodology),
+            "methodology": methodology_dict(self.methodology),
             "kampala_version": self.kampala_version,
             "numpy_version": self.numpy_version,
         }
@@ -439,11 +215,11 @@ def weight_derivatives(
     [[0.3, -0.3], [0.0, 0.0]]
     """
     where = "weight_derivatives()"
-    x, names = _as_matrix(where, X, labels)
-    w = _as_weights(where, w0, x.shape[1], normalise=False)
-    ref = _as_methodology(where, methodology)
+    x, names = as_matrix(where, X, labels)
+    w = as_weights(where, w0, x.shape[1], normalise=False)
+    ref = as_methodology(where, methodology)
     total = float(w.sum())
-    s = _scores(x, w) / total
+    s = linear_scores(x, w) / total
     derivative = (x - s[:, None]) / total
     zero = s == 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -452,7 +228,7 @@ def weight_derivatives(
         elasticity[zero] = np.nan
         warnings.warn(
             DegenerateIndicatorWarning(
-                f"{where}: composite score 0 for unit(s) {_names(names, zero)}; "
+                f"{where}: composite score 0 for unit(s) {listed_labels(names, zero)}; "
                 "their elasticities are undefined and set to NaN."
             ),
             stacklevel=2,
@@ -470,7 +246,7 @@ def weight_derivatives(
 # ---------------------------------------------------------------------------
 # one at a time
 # ---------------------------------------------------------------------------
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=array_fields)
 class OneAtATime:
     r"""Score and rank changes when each weight in turn is raised.
 
@@ -524,26 +300,14 @@ class OneAtATime:
     True
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=_str_tuple)
-    weights: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
-    )
+    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
+    weights: FloatArray
     delta: float
-    scores: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
-    )
-    ranks: IntArray = attrs.field(
-        converter=_frozen_int, eq=_ARRAY_EQ, hash=False, repr=_array_repr
-    )
-    perturbed_weights: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
-    )
-    score_change: FloatArray = attrs.field(
-        converter=_frozen, eq=_ARRAY_EQ, hash=False, repr=_array_repr
-    )
-    rank_change: IntArray = attrs.field(
-        converter=_frozen_int, eq=_ARRAY_EQ, hash=False, repr=_array_repr
-    )
+    scores: FloatArray
+    ranks: IntArray
+    perturbed_weights: FloatArray
+    score_change: FloatArray
+    rank_change: IntArray
     methodology: MethodologyRef | None = None
     kampala_version: str = __version__
     numpy_version: str = np.__version__
@@ -591,7 +355,7 @@ class OneAtATime:
             "perturbed_weights": self.perturbed_weights.tolist(),
             "score_change": self.score_change.tolist(),
             "rank_change": self.rank_change.tolist(),
-            "methodology": _methodology_dict(self.methodology),
+            "methodology": methodology_dict(self.methodology),
             "kampala_version": self.kampala_version,
             "numpy_version": self.numpy_version,
         }
@@ -664,9 +428,9 @@ def one_at_a_time(
     [[0.1333, -0.1333], [-0.0167, 0.0167]]
     """
     where = "one_at_a_time()"
-    x, names = _as_matrix(where, X, labels)
+    x, names = as_matrix(where, X, labels)
     m = x.shape[1]
-    w = _as_weights(where, w0, m)
+    w = as_weights(where, w0, m)
     if isinstance(delta, bool) or not isinstance(delta, int | float | np.floating):
         raise ParameterTypeError(where, "delta", delta, "a number > -1")
     d = float(delta)
@@ -678,9 +442,9 @@ def one_at_a_time(
             "a finite number > -1",
             hint="A relative change of -1 or less would make a weight <= 0.",
         )
-    ref = _as_methodology(where, methodology)
-    s0 = _scores(x, w)
-    r0 = _ranks1(x, w)
+    ref = as_methodology(where, methodology)
+    s0 = linear_scores(x, w)
+    r0 = linear_ranks(x, w)
     perturbed = np.empty((m, m))
     change = np.empty((x.shape[0], m))
     rank_change = np.empty((x.shape[0], m), dtype=np.intp)
@@ -689,8 +453,8 @@ def one_at_a_time(
         wk[k] *= 1.0 + d
         wk /= wk.sum()
         perturbed[k] = wk
-        change[:, k] = _scores(x, wk) - s0
-        rank_change[:, k] = _ranks1(x, wk) - r0
+        change[:, k] = linear_scores(x, wk) - s0
+        rank_change[:, k] = linear_ranks(x, wk) - r0
     return OneAtATime(
         labels=names,
         weights=w,

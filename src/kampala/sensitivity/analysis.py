@@ -11,7 +11,7 @@ r"""Uncertainty analysis and variance-based sensitivity analysis of a ranking.
   confidence intervals for the mean absolute rank shift and for each unit's
   rank and score; discrete factors are first-class.
 
-Both evaluate all samples through `kampala.sensitivity._engine.Problem`, so
+Both evaluate all samples through `AnalysisProblem` (the execution layer), so
 they work on indicator data (any composite index) and on portfolios (the
 Kampala scorecard).
 """
@@ -27,16 +27,25 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 import numpy.typing as npt
-import scipy.stats
 
+from kampala._internal.arrays import readonly
+from kampala._internal.rng import SeedLike
 from kampala._version import __version__
 from kampala.errors import ParameterValueError
 from kampala.indicators import IndicatorSet
 from kampala.portfolio import Portfolio
 from kampala.principles import ScorerRegistry
 from kampala.scoring import Methodology, MethodologyRef
-from kampala.sensitivity._engine import Evaluation, Problem, rank_rows
-from kampala.sensitivity._sobol import SaltelliDesign, SobolIndices, saltelli_design
+from kampala.sensitivity._engine import rank_rows
+from kampala.sensitivity._execution import AnalysisProblem, BlockResult, merge_blocks
+from kampala.sensitivity._rank_stats import (
+    column_rank_shift,
+    json_safe,
+    nan_quantiles,
+    num_or_none,
+    row_rank_shift,
+)
+from kampala.sensitivity._sobol import SobolIndices
 from kampala.sensitivity.spec import UncertaintySpec
 
 __all__ = [
@@ -48,124 +57,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-SeedLike = (
-    int | np.random.SeedSequence | np.random.BitGenerator | np.random.Generator | None
-)
-
-
-def _nominal(
-    methodology: Methodology,
-    data: IndicatorSet | Portfolio,
-    registry: ScorerRegistry | None,
-) -> FloatArray:
-    if isinstance(data, Portfolio):
-        card = methodology.run(data, registry=registry)
-        return np.asarray(card.score(), dtype=np.float64)
-    return np.asarray(methodology.run(data).score(), dtype=np.float64)
-
-
-def _power_of_two(where: str, n: int) -> None:
-    if n < 2 or n & (n - 1):
-        lower = 1 << max(1, n.bit_length() - 1)
-        raise ParameterValueError(
-            where,
-            "n",
-            n,
-            "a power of 2 for scrambled Sobol' points",
-            hint=f"Use {lower} or {lower * 2}, or method='random'.",
-        )
-
-
-def _design(
-    where: str, n: int, dims: int, method: str, rng: np.random.Generator
-) -> FloatArray:
-    if method == "sobol":
-        _power_of_two(where, n)
-        engine = scipy.stats.qmc.Sobol(d=dims, scramble=True, rng=rng)
-        out: FloatArray = engine.random_base2(int(math.log2(n)))
-        return out
-    if method == "random":
-        return rng.random((n, dims))
-    raise ParameterValueError(where, "method", method, '"sobol" or "random"')
-
-
-def _mars(ranks: Any, nominal: FloatArray) -> FloatArray:
-    """Mean absolute rank shift of each sample (row) against the nominal."""
-    out = np.empty(ranks.shape[0])
-    block = max(1, 4_000_000 // max(1, ranks.shape[1]))
-    for start in range(0, ranks.shape[0], block):
-        with np.errstate(invalid="ignore"):
-            shift = np.abs(ranks[start : start + block] - nominal)
-        both = ~np.isnan(shift)
-        count = both.sum(axis=1)
-        total = np.where(both, shift, 0.0).sum(axis=1, dtype=np.float64)
-        out[start : start + block] = np.where(
-            count > 0, total / np.maximum(1, count), np.nan
-        )
-    return out
-
-
-def _column_shift(ranks: Any, nominal: FloatArray) -> FloatArray:
-    """Mean absolute rank shift of each unit (column) against the nominal."""
-    total = np.zeros(ranks.shape[1])
-    count = np.zeros(ranks.shape[1])
-    block = max(1, 4_000_000 // max(1, ranks.shape[1]))
-    for start in range(0, ranks.shape[0], block):
-        with np.errstate(invalid="ignore"):
-            shift = np.abs(ranks[start : start + block] - nominal)
-        both = ~np.isnan(shift)
-        total += np.where(both, shift, 0.0).sum(axis=0, dtype=np.float64)
-        count += both.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: FloatArray = total / count
-    return out
-
-
-def _readonly(a: Any) -> Any:
-    """Freeze an array without copying it (results own their arrays)."""
-    arr = np.asarray(a)
-    if arr.dtype.kind not in "fc":
-        arr = arr.astype(np.float64)
-    if arr.flags.writeable:
-        arr.flags.writeable = False
-    return arr
-
-
-def nan_quantiles(a: Any, qs: Any) -> FloatArray:
-    """Column quantiles ignoring NaN, as `numpy.nanquantile` (linear).
-
-    Vectorised over columns, in blocks: sort each block once and
-    interpolate between order statistics.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from kampala.sensitivity.analysis import nan_quantiles
-    >>> ranks = np.array([[1.0, 2.0], [2.0, np.nan], [3.0, 4.0]])
-    >>> nan_quantiles(ranks, [0.5, 0.95]).round(2).tolist()
-    [[2.0, 3.0], [2.9, 3.9]]
-    >>> bool(np.allclose(nan_quantiles(ranks, [0.5, 0.95]),
-    ...                  np.nanquantile(ranks, [0.5, 0.95], axis=0)))
-    True
-    """
-    q = np.asarray(qs, dtype=np.float64)
-    n_rows, n_cols = a.shape
-    out = np.full((q.size, n_cols), np.nan)
-    block = max(1, 8_000_000 // max(1, n_rows))
-    for start in range(0, n_cols, block):
-        sub = np.sort(a[:, start : start + block], axis=0)  # NaN last
-        count = (~np.isnan(sub)).sum(axis=0)
-        ok = count > 0
-        for j, qq in enumerate(q):
-            pos = qq * np.maximum(count - 1, 0)
-            lo = np.floor(pos).astype(np.intp)
-            hi = np.minimum(lo + 1, np.maximum(count - 1, 0))
-            frac = pos - lo
-            v_lo = np.take_along_axis(sub, lo[None, :], axis=0)[0]
-            v_hi = np.take_along_axis(sub, hi[None, :], axis=0)[0]
-            value = v_lo + (v_hi - v_lo) * frac
-            out[j, start : start + block] = np.where(ok, value, np.nan)
-    return out
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -232,25 +123,25 @@ class UncertaintyResult:
 
     units: tuple[str, ...]
     unit_names: tuple[str, ...]
-    nominal_score: FloatArray = attrs.field(converter=_readonly)
-    nominal_rank: FloatArray = attrs.field(converter=_readonly)
-    score_mean: FloatArray = attrs.field(converter=_readonly)
-    score_median: FloatArray = attrs.field(converter=_readonly)
-    score_p5: FloatArray = attrs.field(converter=_readonly)
-    score_p95: FloatArray = attrs.field(converter=_readonly)
-    rank_mean: FloatArray = attrs.field(converter=_readonly)
-    rank_median: FloatArray = attrs.field(converter=_readonly)
-    rank_p5: FloatArray = attrs.field(converter=_readonly)
-    rank_p95: FloatArray = attrs.field(converter=_readonly)
-    p_top_k: FloatArray = attrs.field(converter=_readonly)
-    rank_shift: FloatArray = attrs.field(converter=_readonly)
+    nominal_score: FloatArray = attrs.field(converter=readonly)
+    nominal_rank: FloatArray = attrs.field(converter=readonly)
+    score_mean: FloatArray = attrs.field(converter=readonly)
+    score_median: FloatArray = attrs.field(converter=readonly)
+    score_p5: FloatArray = attrs.field(converter=readonly)
+    score_p95: FloatArray = attrs.field(converter=readonly)
+    rank_mean: FloatArray = attrs.field(converter=readonly)
+    rank_median: FloatArray = attrs.field(converter=readonly)
+    rank_p5: FloatArray = attrs.field(converter=readonly)
+    rank_p95: FloatArray = attrs.field(converter=readonly)
+    p_top_k: FloatArray = attrs.field(converter=readonly)
+    rank_shift: FloatArray = attrs.field(converter=readonly)
     mean_rank_shift: float
     top_k: int
-    scores: FloatArray = attrs.field(converter=_readonly)
-    ranks: FloatArray = attrs.field(converter=_readonly)
-    design: FloatArray = attrs.field(converter=_readonly)
+    scores: FloatArray = attrs.field(converter=readonly)
+    ranks: FloatArray = attrs.field(converter=readonly)
+    design: FloatArray = attrs.field(converter=readonly)
     choices: npt.NDArray[np.intp]
-    weights: FloatArray = attrs.field(converter=_readonly)
+    weights: FloatArray = attrs.field(converter=readonly)
     factor_names: tuple[str, ...]
     discrete_names: tuple[str, ...]
     discrete_labels: tuple[tuple[str, ...], ...]
@@ -335,18 +226,18 @@ class UncertaintyResult:
                 {
                     "unit": self.units[i],
                     "name": self.unit_names[i],
-                    "nominal_rank": _num(self.nominal_rank[i]),
-                    "rank_median": _num(self.rank_median[i]),
-                    "rank_p5": _num(self.rank_p5[i]),
-                    "rank_p95": _num(self.rank_p95[i]),
-                    "rank_mean": _num(self.rank_mean[i]),
-                    f"p_top_{self.top_k}": _num(self.p_top_k[i]),
-                    "rank_shift": _num(self.rank_shift[i]),
-                    "nominal_score": _num(self.nominal_score[i]),
-                    "score_mean": _num(self.score_mean[i]),
-                    "score_median": _num(self.score_median[i]),
-                    "score_p5": _num(self.score_p5[i]),
-                    "score_p95": _num(self.score_p95[i]),
+                    "nominal_rank": num_or_none(self.nominal_rank[i]),
+                    "rank_median": num_or_none(self.rank_median[i]),
+                    "rank_p5": num_or_none(self.rank_p5[i]),
+                    "rank_p95": num_or_none(self.rank_p95[i]),
+                    "rank_mean": num_or_none(self.rank_mean[i]),
+                    f"p_top_{self.top_k}": num_or_none(self.p_top_k[i]),
+                    "rank_shift": num_or_none(self.rank_shift[i]),
+                    "nominal_score": num_or_none(self.nominal_score[i]),
+                    "score_mean": num_or_none(self.score_mean[i]),
+                    "score_median": num_or_none(self.score_median[i]),
+                    "score_p5": num_or_none(self.score_p5[i]),
+                    "score_p95": num_or_none(self.score_p95[i]),
                 }
             )
         return rows
@@ -405,7 +296,7 @@ class UncertaintyResult:
             "method": self.method,
             "factors": list(self.factor_names),
             "top_k": self.top_k,
-            "mean_rank_shift": _num(self.mean_rank_shift),
+            "mean_rank_shift": num_or_none(self.mean_rank_shift),
             "units": self.table(),
         }
 
@@ -459,54 +350,6 @@ class UncertaintyResult:
             f"mean absolute rank shift {self.mean_rank_shift:.2f}; methodology "
             f"{html.escape(str(self.methodology))}</p><table>{head}{body}</table>"
         )
-
-
-def _no_nan(value: Any) -> Any:
-    """Replace NaN floats by None, recursively (strict JSON has no NaN)."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _no_nan(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_no_nan(v) for v in value]
-    return value
-
-
-def _num(x: float) -> float | None:
-    return None if math.isnan(float(x)) else float(x)
-
-
-def _check_discrete_factors_vary(problem: Problem, design: SaltelliDesign) -> None:
-    """Refuse a design in which a discrete factor never differs between A and B.
-
-    If a factor takes the same option in base samples A and B in every row,
-    then AB_i equals A and its estimated indices are exactly 0, whatever the
-    factor's real effect. With few rows of a scrambled Sobol' sequence this
-    can happen for a factor with few options.
-    """
-    in_a, _ = problem.decode(design.A)
-    in_b, _ = problem.decode(design.B)
-    for j, (i, _) in enumerate(problem.discrete):
-        if np.array_equal(in_a[:, j], in_b[:, j]):
-            raise ParameterValueError(
-                "sensitivity_analysis()",
-                "n",
-                design.n,
-                "large enough for every discrete factor to take different "
-                "options in the two base samples",
-                hint=f"Factor {problem.spec.names[i]!r} takes the same option in A "
-                f"and B in all {design.n} rows, so its indices would be 0 "
-                "whatever its effect. Use n >= 64.",
-            )
-
-
-def _problem(
-    methodology: Methodology,
-    data: IndicatorSet | Portfolio,
-    spec: UncertaintySpec,
-    registry: ScorerRegistry | None,
-) -> Problem:
-    return Problem(methodology, data, spec, registry=registry)
 
 
 def uncertainty_analysis(
@@ -577,25 +420,38 @@ def uncertainty_analysis(
     where = "uncertainty_analysis()"
     if not isinstance(top_k, int) or top_k < 1:
         raise ParameterValueError(where, "top_k", top_k, "an integer >= 1")
-    gen = np.random.default_rng(rng)
-    problem = _problem(methodology, data, spec, registry)
-    u = _design(where, n, problem.n_dims, method, gen)
+    problem = AnalysisProblem.uncertainty(
+        methodology, data, spec, n=n, method=method, registry=registry, rng=rng
+    )
     # samples are summarised, not re-analysed: float32 storage halves the
     # memory; every sample is computed and ranked in double precision
-    ev = problem.evaluate(u, block=block, progress=progress, dtype=np.float32)
-    nominal = _nominal(methodology, data, registry)
-    return _summarise(problem, ev, u, nominal, top_k, method, methodology)
+    ev = _run(problem, block, progress)
+    return _summarise(problem, ev, top_k, method, methodology)
+
+
+def _run(
+    problem: AnalysisProblem,
+    block: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> BlockResult:
+    """Evaluate every row of the problem's design.
+
+    In process this is one range; an executor would map
+    `AnalysisProblem.evaluate` over `AnalysisProblem.blocks` and
+    `merge_blocks` the results, to the same bits.
+    """
+    return merge_blocks([problem.evaluate(block=block, progress=progress)])
 
 
 def _summarise(
-    problem: Problem,
-    ev: Evaluation,
-    u: FloatArray,
-    nominal: FloatArray,
+    problem: AnalysisProblem,
+    ev: BlockResult,
     top_k: int,
     method: str,
     methodology: Methodology,
 ) -> UncertaintyResult:
+    engine = problem.engine
+    nominal = problem.nominal_scores()
     nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         # all-missing units give NaN statistics, reported as missing
@@ -604,12 +460,12 @@ def _summarise(
         s_q = nan_quantiles(ev.scores, [0.05, 0.5, 0.95])
         r_mean = np.nanmean(ev.ranks, axis=0, dtype=np.float64)
         r_q = nan_quantiles(ev.ranks, [0.05, 0.5, 0.95])
-        rank_shift = _column_shift(ev.ranks, nominal_rank)
+        rank_shift = column_rank_shift(ev.ranks, nominal_rank)
     p_top = (ev.ranks <= top_k).mean(axis=0, dtype=np.float64)
-    mars = _mars(ev.ranks, nominal_rank)
+    mars = row_rank_shift(ev.ranks, nominal_rank)
     return UncertaintyResult(
-        units=problem.units,
-        unit_names=problem.unit_names,
+        units=engine.units,
+        unit_names=engine.unit_names,
         nominal_score=nominal,
         nominal_rank=nominal_rank,
         score_mean=s_mean,
@@ -628,15 +484,15 @@ def _summarise(
         top_k=top_k,
         scores=ev.scores,
         ranks=ev.ranks,
-        design=u,
+        design=problem.design,
         choices=ev.choices,
         weights=ev.weights,
-        factor_names=problem.spec.names,
-        discrete_names=tuple(f.name for _, f in problem.discrete),
+        factor_names=engine.spec.names,
+        discrete_names=tuple(f.name for _, f in engine.discrete),
         discrete_labels=tuple(
-            tuple(f.label(k) for k in range(f.options)) for _, f in problem.discrete
+            tuple(f.label(k) for k in range(f.options)) for _, f in engine.discrete
         ),
-        nodes=problem.nodes,
+        nodes=engine.nodes,
         method=method,
         methodology=methodology.ref,
     )
@@ -724,10 +580,10 @@ class SensitivityResult:
         return [
             {
                 "factor": f,
-                "S1": _num(m.S1[g, 0]),
-                "S1_conf": _num(m.S1_conf[g, 0]),
-                "ST": _num(m.ST[g, 0]),
-                "ST_conf": _num(m.ST_conf[g, 0]),
+                "S1": num_or_none(m.S1[g, 0]),
+                "S1_conf": num_or_none(m.S1_conf[g, 0]),
+                "ST": num_or_none(m.ST[g, 0]),
+                "ST_conf": num_or_none(m.ST_conf[g, 0]),
             }
             for g, f in enumerate(self.factors)
         ]
@@ -775,8 +631,8 @@ class SensitivityResult:
             "n_runs": self.n_runs,
             "factors": list(self.factors),
             "mean_rank_shift": self.table(),
-            "rank": _no_nan(self.rank.to_table()),
-            "score": _no_nan(self.score.to_table()),
+            "rank": json_safe(self.rank.to_table()),
+            "score": json_safe(self.score.to_table()),
         }
 
     def to_pandas(self) -> Any:
@@ -902,48 +758,51 @@ def sensitivity_analysis(
     >>> dict(zip(res.factors, res.rank.ST[:, i].round(2).tolist()))
     {'weights@2': 0.03, 'missing': 0.95}
     """
-    gen = np.random.default_rng(rng)
-    design_rng, boot_rng = gen.spawn(2)
-    problem = _problem(methodology, data, spec, registry)
-    design = saltelli_design(
-        problem.dims, n, groups=list(problem.spec.names), method=method, rng=design_rng
+    problem = AnalysisProblem.sobol(
+        methodology, data, spec, n=n, method=method, registry=registry, rng=rng
     )
-    rows = design.stack()
-    _check_discrete_factors_vary(problem, design)
-    ev = problem.evaluate(rows, block=block, progress=progress)
-    nominal = _nominal(methodology, data, registry)
-    nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
-    mars = _mars(ev.ranks, nominal_rank)
-    outputs = list(problem.units)
-    seeds = boot_rng.spawn(3)
-    mars_idx = design.analyse(
-        mars[:, None],
-        outputs=["mean_rank_shift"],
-        n_bootstrap=n_bootstrap,
-        confidence=confidence,
-        rng=seeds[0],
-    )
-    rank_idx = design.analyse(
-        ev.ranks,
-        outputs=outputs,
-        n_bootstrap=n_bootstrap,
-        confidence=confidence,
-        rng=seeds[1],
-    )
-    score_idx = design.analyse(
-        ev.scores,
-        outputs=outputs,
-        n_bootstrap=n_bootstrap,
-        confidence=confidence,
-        rng=seeds[2],
-    )
+    ev = _run(problem, block, progress)
+    indices = _sobol_indices(problem, ev, n_bootstrap, confidence)
     return SensitivityResult(
-        factors=problem.spec.names,
-        mean_rank_shift=mars_idx,
-        rank=rank_idx,
-        score=score_idx,
-        units=problem.units,
+        factors=spec.names,
+        mean_rank_shift=indices[0],
+        rank=indices[1],
+        score=indices[2],
+        units=problem.engine.units,
         n=n,
-        n_runs=rows.shape[0],
+        n_runs=problem.n_samples,
         methodology=methodology.ref,
     )
+
+
+def _sobol_indices(
+    problem: AnalysisProblem,
+    ev: BlockResult,
+    n_bootstrap: int,
+    confidence: float,
+) -> tuple[SobolIndices, SobolIndices, SobolIndices]:
+    """Estimate the indices of the mean absolute rank shift, ranks and scores."""
+    design = problem.saltelli
+    assert design is not None
+    assert problem.bootstrap_rng is not None
+    nominal = problem.nominal_scores()
+    nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
+    mars = row_rank_shift(ev.ranks, nominal_rank)
+    units = list(problem.engine.units)
+    seeds = problem.bootstrap_rng.spawn(3)
+    outputs: list[tuple[Any, list[str]]] = [
+        (mars[:, None], ["mean_rank_shift"]),
+        (ev.ranks, units),
+        (ev.scores, units),
+    ]
+    a, b, c = (
+        design.analyse(
+            y,
+            outputs=names,
+            n_bootstrap=n_bootstrap,
+            confidence=confidence,
+            rng=seed,
+        )
+        for (y, names), seed in zip(outputs, seeds, strict=True)
+    )
+    return a, b, c

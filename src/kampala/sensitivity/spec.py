@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 import numpy.typing as npt
-import scipy.special
 
 from kampala.composite.aggregate import Aggregate, LevelRule
 from kampala.composite.impute import Impute
@@ -50,6 +49,13 @@ from kampala.framework import Framework
 from kampala.methodology import Methodology
 from kampala.principles import default_registry
 from kampala.scoring import ScorerSpec, resolve_scorer
+from kampala.sensitivity._factors import (
+    DirichletWeights,
+    Exclusion,
+    FactorBase,
+    WeightNoise,
+    weighted_nodes,
+)
 from kampala.steps import STEP_TYPES as _STEP_TYPES
 
 if TYPE_CHECKING:
@@ -74,207 +80,12 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 
-def _levels(value: int | Iterable[int]) -> tuple[int, ...]:
-    if isinstance(value, int):
-        return (value,)
-    return tuple(int(v) for v in value)
-
-
-def weighted_nodes(framework: Framework, levels: Sequence[int]) -> tuple[str, ...]:
-    """Codes of the nodes at the given levels that carry a weight (not the root).
-
-    Examples
-    --------
-    >>> from kampala.scorecard import kps1, methodology_framework
-    >>> from kampala.sensitivity.spec import weighted_nodes
-    >>> fw = methodology_framework(kps1())
-    >>> weighted_nodes(fw, [2])
-    ('P1', 'P2', 'P3', 'P4', 'P5')
-    >>> len(weighted_nodes(fw, [1, 2]))  # 29 criteria and 5 principles
-    34
-    """
-    return tuple(
-        n.code for n in framework.nodes if n.level in levels and n.parent is not None
-    )
-
-
-@attrs.frozen(kw_only=True)
-class WeightNoise:
-    """Multiply each weight at some levels by a uniform factor in [1 - s, 1 + s].
-
-    Parameters
-    ----------
-    levels : int or sequence of int
-        Levels of the nodes whose weights vary (1 = indicators or criteria,
-        2 = pillars or principles, ...).
-    spread : float, default=0.25
-        Half-width $s$ of the multiplier's range, in (0, 1).
-    name : str, default=""
-        Label in results; default ``"weights@<levels>"``.
-
-    Examples
-    --------
-    Each principle weight of KPS-1 varies by up to 25 %; uniform numbers 0,
-    0.5 and 1 give the lowest, the nominal and the highest weight:
-
-    >>> import numpy as np
-    >>> from kampala.scorecard import kps1, methodology_framework
-    >>> from kampala.sensitivity import WeightNoise
-    >>> noise = WeightNoise(levels=2, spread=0.25)
-    >>> noise.name, noise.nodes(methodology_framework(kps1()))
-    ('weights@2', ('P1', 'P2', 'P3', 'P4', 'P5'))
-    >>> noise.weights(np.array([[0.0, 0.5, 1.0]]), np.full(3, 0.2)).round(2).tolist()
-    [[0.15, 0.2, 0.25]]
-    """
-
-    levels: tuple[int, ...] = attrs.field(converter=_levels)
-    spread: float = attrs.field(default=0.25, converter=float)
-    name: str = ""
-
-    def __attrs_post_init__(self) -> None:
-        if not 0.0 < self.spread < 1.0:
-            raise ParameterValueError(
-                "WeightNoise()", "spread", self.spread, "in (0, 1)"
-            )
-        if not self.name:
-            levels = ",".join(str(v) for v in self.levels)
-            object.__setattr__(self, "name", f"weights@{levels}")
-
-    def nodes(self, framework: Framework) -> tuple[str, ...]:
-        """Return the nodes whose weights this factor varies.
-
-        Examples
-        --------
-        Level 1 of KPS-1 holds its 29 criteria:
-
-        >>> from kampala.scorecard import kps1, methodology_framework
-        >>> from kampala.sensitivity import WeightNoise
-        >>> nodes = WeightNoise(levels=1).nodes(methodology_framework(kps1()))
-        >>> len(nodes), nodes[:2]
-        (29, ('P1.alignment', 'P1.government_role'))
-        """
-        return weighted_nodes(framework, self.levels)
-
-    def weights(self, u: FloatArray, nominal: FloatArray) -> FloatArray:
-        """Map uniforms (n, k) to weights: nominal x (1 - s + 2 s u).
-
-        Examples
-        --------
-        The weights are not rescaled to sum to 1; the aggregation does that:
-
-        >>> import numpy as np
-        >>> from kampala.sensitivity import WeightNoise
-        >>> noise = WeightNoise(levels=2, spread=0.5)
-        >>> u = np.array([[0.0, 0.25], [0.5, 1.0]])
-        >>> noise.weights(u, np.array([0.4, 0.6])).round(2).tolist()
-        [[0.2, 0.45], [0.4, 0.9]]
-        """
-        out: FloatArray = nominal * (1.0 - self.spread + 2.0 * self.spread * u)
-        return out
-
-
-@attrs.frozen(kw_only=True)
-class DirichletWeights:
-    r"""Draw sibling weights from a Dirichlet distribution around the nominal.
-
-    Parameters
-    ----------
-    level : int
-        Level of the nodes whose weights vary.
-    concentration : float
-        $c > 0$; each sibling group draws Dirichlet($c\,w$) with its
-        normalised nominal weights $w$ (larger $c$, closer to nominal).
-    name : str, default=""
-        Label in results; default ``"dirichlet@<level>"``.
-
-    Examples
-    --------
-    Five equal sibling weights with concentration 50 (each
-    $\alpha_i = 10$): every draw sums to 1 and the draws centre on the
-    nominal weights.
-
-    >>> import numpy as np
-    >>> from kampala.sensitivity import DirichletWeights
-    >>> factor = DirichletWeights(level=2, concentration=50)
-    >>> u = np.random.default_rng(0).random((1000, 5))
-    >>> W = factor.weights(u, np.full(5, 0.2), groups=np.zeros(5, dtype=int))
-    >>> bool(np.allclose(W.sum(axis=1), 1.0)), W.mean(axis=0).round(2).tolist()
-    (True, [0.2, 0.2, 0.2, 0.2, 0.2])
-    """
-
-    level: int
-    concentration: float = attrs.field(converter=float)
-    name: str = ""
-
-    def __attrs_post_init__(self) -> None:
-        if not self.concentration > 0:
-            raise ParameterValueError(
-                "DirichletWeights()", "concentration", self.concentration, "> 0"
-            )
-        if not self.name:
-            object.__setattr__(self, "name", f"dirichlet@{self.level}")
-
-    def nodes(self, framework: Framework) -> tuple[str, ...]:
-        """Return the nodes whose weights this factor varies.
-
-        Examples
-        --------
-        >>> from kampala.scorecard import kps1, methodology_framework
-        >>> from kampala.sensitivity import DirichletWeights
-        >>> factor = DirichletWeights(level=2, concentration=50)
-        >>> factor.nodes(methodology_framework(kps1()))
-        ('P1', 'P2', 'P3', 'P4', 'P5')
-        """
-        return weighted_nodes(framework, (self.level,))
-
-    def weights(
-        self, u: FloatArray, nominal: FloatArray, groups: IntArray
-    ) -> FloatArray:
-        """Map uniforms (n, k) to Dirichlet weights, by inverse gamma CDFs.
-
-        ``groups`` gives each node's sibling group; within a group the
-        gammas are normalised to sum to one.
-
-        Examples
-        --------
-        Two sibling groups, of two and three nodes: each group's weights sum
-        to 1 in every draw, and their means are the group's normalised
-        nominal weights.
-
-        >>> import numpy as np
-        >>> from kampala.sensitivity import DirichletWeights
-        >>> factor = DirichletWeights(level=1, concentration=20)
-        >>> u = np.random.default_rng(0).random((2000, 5))
-        >>> W = factor.weights(u, np.array([1.0, 1.0, 0.2, 0.3, 0.5]),
-        ...                    groups=np.array([0, 0, 1, 1, 1]))
-        >>> W[:3, :2].sum(axis=1).tolist(), W[:3, 2:].sum(axis=1).round(12).tolist()
-        ([1.0, 1.0, 1.0], [1.0, 1.0, 1.0])
-        >>> W.mean(axis=0).round(1).tolist()
-        [0.5, 0.5, 0.2, 0.3, 0.5]
-        """
-        alpha = np.empty_like(nominal)
-        for g in np.unique(groups):
-            idx = groups == g
-            alpha[idx] = self.concentration * nominal[idx] / nominal[idx].sum()
-        # keep u strictly inside (0, 1) so the inverse CDF stays finite
-        eps = np.finfo(np.float64).tiny
-        uu = np.clip(u, eps, 1.0 - 1e-16)
-        gam: FloatArray = scipy.special.gammaincinv(alpha, uu)
-        # for small alpha and u the gamma variate underflows to 0; its log is
-        # then taken from the lower tail P(a, x) ~ x^a / (a Gamma(a))
-        with np.errstate(divide="ignore"):
-            log_gam = np.where(
-                gam > 0,
-                np.log(np.where(gam > 0, gam, 1.0)),
-                (np.log(uu) + np.log(alpha) + scipy.special.gammaln(alpha)) / alpha,
-            )
-        out = np.empty_like(gam)
-        for g in np.unique(groups):
-            idx = groups == g
-            block = log_gam[:, idx]
-            block = np.exp(block - block.max(axis=1, keepdims=True))
-            out[:, idx] = block / block.sum(axis=1, keepdims=True)
-        return out
+def _check_step_kind(where: str, step: str) -> None:
+    """Refuse a step kind the methodology format does not know."""
+    if step not in _STEP_TYPES:
+        raise ParameterValueError(
+            where, "step", step, f"one of {', '.join(repr(k) for k in _STEP_TYPES)}"
+        )
 
 
 def _alternatives(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -282,7 +93,7 @@ def _alternatives(value: Iterable[Any]) -> tuple[Any, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class StepChoice:
+class StepChoice(FactorBase):
     """A discrete choice among alternative configurations of one step.
 
     Parameters
@@ -310,13 +121,7 @@ class StepChoice:
     name: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if self.step not in _STEP_TYPES:
-            raise ParameterValueError(
-                "StepChoice()",
-                "step",
-                self.step,
-                f"one of {', '.join(repr(k) for k in _STEP_TYPES)}",
-            )
+        _check_step_kind("StepChoice()", self.step)
         if len(self.alternatives) < 2:
             raise ParameterValueError(
                 "StepChoice()",
@@ -385,9 +190,75 @@ class StepChoice:
             extra = f" cov>={alt.min_coverage:g}"
         return f"{alt.method}{':' + params if params else ''}{extra}"
 
+    def validate(
+        self,
+        methodology: Methodology,
+        framework: Framework,
+        *,
+        spec: UncertaintySpec,
+        registry: ScorerRegistry | None = None,
+    ) -> None:
+        """Check that the step exists (or may be dropped) and keeps the weights.
+
+        Raises
+        ------
+        ParameterValueError
+            If the methodology lacks the step and ``None`` is not an
+            alternative, or an aggregation alternative changes the weights.
+
+        Examples
+        --------
+        >>> from kampala.composite import Treat
+        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.sensitivity import StepChoice, UncertaintySpec
+        >>> kps = kps1()
+        >>> f = StepChoice(step="treat", alternatives=[Treat(), Treat(method="none")])
+        >>> f.validate(kps, methodology_framework(kps),
+        ...            spec=UncertaintySpec(factors=[f]))
+        Traceback (most recent call last):
+            ...
+        kampala.errors.ParameterValueError: factor 'treat': 'step' must be a step of
+        methodology 'KPS' (aggregate) (got 'treat'). Add None to the alternatives to
+        switch a step on and off.
+        """
+        where = f"factor {self.name!r}"
+        nominal_agg = methodology.aggregate
+        if self.step == "aggregate" and nominal_agg is not None:
+            for alt in self.alternatives:
+                if alt.weights != nominal_agg.weights:
+                    raise ParameterValueError(
+                        where,
+                        "alternatives",
+                        alt.weights,
+                        f"the methodology's weights ({nominal_agg.weights!r})",
+                        hint="Vary weights with WeightNoise or DirichletWeights.",
+                    )
+        if self.step not in {s.kind for s in methodology.steps} and (
+            None not in self.alternatives
+        ):
+            raise ParameterValueError(
+                where,
+                "step",
+                self.step,
+                f"a step of methodology {methodology.id!r} "
+                f"({', '.join(s.kind for s in methodology.steps)})",
+                hint="Add None to the alternatives to switch a step on and off.",
+            )
+
+    def drops_step(self, kind: str) -> bool:
+        """Return whether an option removes the ``kind`` step (``None`` offered).
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import missing_evidence_choice
+        >>> missing_evidence_choice().drops_step("impute")
+        True
+        """
+        return self.step == kind and None in self.alternatives
+
 
 @attrs.frozen(kw_only=True)
-class SettingChoice:
+class SettingChoice(FactorBase):
     """A discrete choice among values of one setting of a step.
 
     Parameters
@@ -424,13 +295,7 @@ class SettingChoice:
     name: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if self.step not in _STEP_TYPES:
-            raise ParameterValueError(
-                "SettingChoice()",
-                "step",
-                self.step,
-                f"one of {', '.join(repr(k) for k in _STEP_TYPES)}",
-            )
+        _check_step_kind("SettingChoice()", self.step)
         if len(self.values) < 2:
             raise ParameterValueError(
                 "SettingChoice()", "values", self.values, "at least two values"
@@ -507,76 +372,93 @@ class SettingChoice:
             return attrs.evolve(step, method=value, params={})
         return attrs.evolve(step, **{self.setting: value})
 
+    def validate(
+        self,
+        methodology: Methodology,
+        framework: Framework,
+        *,
+        spec: UncertaintySpec,
+        registry: ScorerRegistry | None = None,
+    ) -> None:
+        """Check the step and setting exist and that every value applies.
 
-def _codes(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+        Raises
+        ------
+        ParameterValueError
+            If the step is missing or may be dropped by another factor, the
+            setting is not one of the step's, or the step rejects a value.
 
-
-@attrs.frozen(kw_only=True)
-class Exclusion:
-    """Leave out one node at a time (or none).
-
-    Parameters
-    ----------
-    codes : sequence of str
-        Candidate nodes (indicators, criteria, pillars or principles). Option
-        0 keeps them all; option $i$ leaves out ``codes[i - 1]`` (its weight
-        becomes 0, so its siblings share its weight).
-    name : str, default="exclusion"
-        Label in results.
-
-    Examples
-    --------
-    >>> from kampala.scorecard import kps1, methodology_framework
-    >>> from kampala.sensitivity import Exclusion, UncertaintySpec
-    >>> factor = Exclusion(codes=["P1", "P5"])
-    >>> [factor.label(i) for i in range(factor.options)]
-    ['none', '-P1', '-P5']
-    >>> kps = kps1()
-    >>> UncertaintySpec(factors=[Exclusion(codes=["P6"])]).validate(
-    ...     kps, methodology_framework(kps))
-    Traceback (most recent call last):
-        ...
-    kampala.errors.ParameterValueError: factor 'exclusion': 'codes' must be a node
-    of the framework other than the root (got 'P6').
-    """
-
-    codes: tuple[str, ...] = attrs.field(converter=_codes)
-    name: str = "exclusion"
-
-    def __attrs_post_init__(self) -> None:
-        if not self.codes:
+        Examples
+        --------
+        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.sensitivity import UncertaintySpec, coverage_choice
+        >>> kps = kps1()
+        >>> f = coverage_choice([0.5, 0.75])
+        >>> f.validate(kps, methodology_framework(kps),
+        ...            spec=UncertaintySpec(factors=[f]))  # valid: returns None
+        """
+        where = f"factor {self.name!r}"
+        if self.step == "aggregate" and self.setting == "weights":
             raise ParameterValueError(
-                "Exclusion()", "codes", (), "at least one node code"
+                where,
+                "setting",
+                self.setting,
+                "a setting other than the weights",
+                hint="Vary weights with WeightNoise or DirichletWeights.",
+            )
+        droppable = [g.name for g in spec.factors if g.drops_step(self.step)]
+        if droppable:
+            raise ParameterValueError(
+                where,
+                "step",
+                self.step,
+                "a step that no other factor can drop",
+                hint=f"Factor {droppable[0]!r} may remove the {self.step} step.",
+            )
+        step = next((x for x in methodology.steps if x.kind == self.step), None)
+        if step is None:
+            raise ParameterValueError(
+                where,
+                "step",
+                self.step,
+                f"a step of methodology {methodology.id!r} "
+                f"({', '.join(x.kind for x in methodology.steps)})",
+            )
+        self._check_setting(where, step, framework)
+        for i in range(self.options):
+            try:
+                self.apply(step, i)
+            except (ValueError, TypeError) as exc:
+                raise ParameterValueError(
+                    where,
+                    "values",
+                    self.values[i],
+                    f"valid values of {self.step} {self.setting}",
+                    hint=str(exc),
+                ) from exc
+
+    def _check_setting(self, where: str, step: Any, framework: Framework) -> None:
+        if self.setting.startswith("params."):
+            ok = self.setting.split(".", 1)[1] in step.params
+        elif self.setting.startswith("method@") and self.step == "aggregate":
+            level_text = self.setting.split("@", 1)[1]
+            ok = level_text.isdigit() and int(level_text) in framework.levels
+        else:
+            ok = self.setting in attrs.fields_dict(type(step))
+        if not ok:
+            fields = [a for a in attrs.fields_dict(type(step)) if a != "params"]
+            raise ParameterValueError(
+                where,
+                "setting",
+                self.setting,
+                f"a setting of the {self.step} step ("
+                + ", ".join([*fields, *(f"params.{k}" for k in step.params)])
+                + ")",
             )
 
-    @property
-    def options(self) -> int:
-        """Number of options: none excluded, then each code.
-
-        Examples
-        --------
-        >>> from kampala.sensitivity import Exclusion
-        >>> Exclusion(codes=["P1", "P2", "P5"]).options
-        4
-        """
-        return len(self.codes) + 1
-
-    def label(self, index: int) -> str:
-        """Return ``"none"`` for option 0, else ``"-<code>"``.
-
-        Examples
-        --------
-        >>> from kampala.sensitivity import Exclusion
-        >>> factor = Exclusion(codes=["P1", "P5"])
-        >>> factor.label(0), factor.label(2)
-        ('none', '-P5')
-        """
-        return "none" if index == 0 else f"-{self.codes[index - 1]}"
-
 
 @attrs.frozen(kw_only=True)
-class ScorerParameter:
+class ScorerParameter(FactorBase):
     """A discrete choice among values of one scorer parameter.
 
     Parameters
@@ -656,6 +538,37 @@ class ScorerParameter:
         """
         return str(self.values[index])
 
+    def validate(
+        self,
+        methodology: Methodology,
+        framework: Framework,
+        *,
+        spec: UncertaintySpec,
+        registry: ScorerRegistry | None = None,
+    ) -> None:
+        """Check the parameter and every value against the scorer itself.
+
+        Raises
+        ------
+        ParameterValueError
+            If the methodology has no scorer for the principle, the scorer
+            has no such parameter or rejects a value.
+
+        Examples
+        --------
+        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.sensitivity import ScorerParameter, UncertaintySpec
+        >>> kps = kps1()
+        >>> f = ScorerParameter(principle=1, param="nope", values=[1, 2])
+        >>> f.validate(kps, methodology_framework(kps),
+        ...            spec=UncertaintySpec(factors=[f]))
+        Traceback (most recent call last):
+            ...
+        kampala.errors.ParameterValueError: factor 'P1.nope': 'param' must be a
+        parameter of scorer 'kps.ownership' (none) (got 'nope').
+        """
+        _check_scorer_parameter(self, f"factor {self.name!r}", methodology, registry)
+
 
 Factor = (
     WeightNoise
@@ -666,20 +579,13 @@ Factor = (
     | ScorerParameter
 )
 DiscreteFactor = StepChoice | SettingChoice | Exclusion | ScorerParameter
+WeightFactor = WeightNoise | DirichletWeights
 
 
 def _factors(value: Iterable[Factor]) -> tuple[Factor, ...]:
     out = tuple(value)
     for f in out:
-        if not isinstance(
-            f,
-            WeightNoise
-            | DirichletWeights
-            | StepChoice
-            | SettingChoice
-            | Exclusion
-            | ScorerParameter,
-        ):
+        if not isinstance(f, FactorBase):
             raise ParameterTypeError(
                 "UncertaintySpec()",
                 "factors",
@@ -727,12 +633,7 @@ class UncertaintySpec:
             raise ParameterValueError(
                 "UncertaintySpec()", "factors", dup, "unique factor names"
             )
-        levels: list[int] = []
-        for f in self.factors:
-            if isinstance(f, WeightNoise):
-                levels.extend(f.levels)
-            elif isinstance(f, DirichletWeights):
-                levels.append(f.level)
+        levels = [level for f in self.factors for level in f.weight_levels]
         if len(set(levels)) != len(levels):
             dup_level = next(v for v in levels if levels.count(v) > 1)
             raise ParameterValueError(
@@ -777,13 +678,7 @@ class UncertaintySpec:
         >>> spec.dims(methodology_framework(kps1()))
         (5, 29, 1)
         """
-        out = []
-        for f in self.factors:
-            if isinstance(f, WeightNoise | DirichletWeights):
-                out.append(len(f.nodes(framework)))
-            else:
-                out.append(1)
-        return tuple(out)
+        return tuple(1 if f.discrete else len(f.nodes(framework)) for f in self.factors)
 
     def validate(
         self,
@@ -845,126 +740,8 @@ class UncertaintySpec:
         valid values of aggregate min_coverage (got 1.5). Aggregate():
         'min_coverage' must be between 0 and 1 (got 1.5).
         """
-        kinds = {s.kind for s in methodology.steps}
-        weighted_levels = sorted(
-            {n.level for n in framework.nodes if n.parent is not None}
-        )
         for f in self.factors:
-            where = f"factor {f.name!r}"
-            if isinstance(f, WeightNoise | DirichletWeights):
-                levels = f.levels if isinstance(f, WeightNoise) else (f.level,)
-                for level in levels:
-                    if level not in weighted_levels:
-                        raise ParameterValueError(
-                            where,
-                            "level",
-                            level,
-                            f"a level with weighted nodes {weighted_levels}",
-                        )
-            elif isinstance(f, StepChoice):
-                nominal_agg = methodology.aggregate
-                if f.step == "aggregate" and nominal_agg is not None:
-                    for alt in f.alternatives:
-                        if alt.weights != nominal_agg.weights:
-                            raise ParameterValueError(
-                                where,
-                                "alternatives",
-                                alt.weights,
-                                f"the methodology's weights ({nominal_agg.weights!r})",
-                                hint="Vary weights with WeightNoise or "
-                                "DirichletWeights.",
-                            )
-                if f.step not in kinds and None not in f.alternatives:
-                    raise ParameterValueError(
-                        where,
-                        "step",
-                        f.step,
-                        f"a step of methodology {methodology.id!r} "
-                        f"({', '.join(s.kind for s in methodology.steps)})",
-                        hint="Add None to the alternatives to switch a step on "
-                        "and off.",
-                    )
-            elif isinstance(f, SettingChoice):
-                if f.step == "aggregate" and f.setting == "weights":
-                    raise ParameterValueError(
-                        where,
-                        "setting",
-                        f.setting,
-                        "a setting other than the weights",
-                        hint="Vary weights with WeightNoise or DirichletWeights.",
-                    )
-                droppable = [
-                    g.name
-                    for g in self.factors
-                    if isinstance(g, StepChoice)
-                    and g.step == f.step
-                    and None in g.alternatives
-                ]
-                if droppable:
-                    raise ParameterValueError(
-                        where,
-                        "step",
-                        f.step,
-                        "a step that no other factor can drop",
-                        hint=f"Factor {droppable[0]!r} may remove the {f.step} step.",
-                    )
-                step = next((x for x in methodology.steps if x.kind == f.step), None)
-                if step is None:
-                    raise ParameterValueError(
-                        where,
-                        "step",
-                        f.step,
-                        f"a step of methodology {methodology.id!r} "
-                        f"({', '.join(x.kind for x in methodology.steps)})",
-                    )
-                if f.setting.startswith("params."):
-                    key = f.setting.split(".", 1)[1]
-                    ok = key in step.params
-                elif f.setting.startswith("method@") and f.step == "aggregate":
-                    level_text = f.setting.split("@", 1)[1]
-                    ok = level_text.isdigit() and int(level_text) in framework.levels
-                else:
-                    ok = f.setting in attrs.fields_dict(type(step))
-                if not ok:
-                    raise ParameterValueError(
-                        where,
-                        "setting",
-                        f.setting,
-                        f"a setting of the {f.step} step ("
-                        + ", ".join(
-                            [
-                                *(
-                                    a
-                                    for a in attrs.fields_dict(type(step))
-                                    if a != "params"
-                                ),
-                                *(f"params.{k}" for k in step.params),
-                            ]
-                        )
-                        + ")",
-                    )
-                for i in range(f.options):
-                    try:
-                        f.apply(step, i)
-                    except (ValueError, TypeError) as exc:
-                        raise ParameterValueError(
-                            where,
-                            "values",
-                            f.values[i],
-                            f"valid values of {f.step} {f.setting}",
-                            hint=str(exc),
-                        ) from exc
-            elif isinstance(f, Exclusion):
-                for code in f.codes:
-                    if code not in framework or code == framework.root:
-                        raise ParameterValueError(
-                            where,
-                            "codes",
-                            code,
-                            "a node of the framework other than the root",
-                        )
-            else:
-                _check_scorer_parameter(f, where, methodology, registry)
+            f.validate(methodology, framework, spec=self, registry=registry)
 
 
 def _check_scorer_parameter(
