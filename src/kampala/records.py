@@ -98,6 +98,49 @@ def _field(path: str) -> Any:
     return field(path).attrs_field()
 
 
+# Sequence fields spell out attrs.field(converter=...) so that type checkers
+# see the converter (and accept any iterable); the parts still come from the
+# schema.
+def _default(path: str) -> Any:
+    return field(path).default
+
+
+def _strs(value: Iterable[str]) -> tuple[str, ...]:
+    return field("sectors").converter(value)  # type: ignore[no-any-return]
+
+
+def _opt_strs(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    return field("results.sdg_goals").converter(value)  # type: ignore[no-any-return]
+
+
+def _instruments(value: Iterable[Instrument]) -> tuple[Instrument, ...]:
+    return field("instruments").converter(value)  # type: ignore[no-any-return]
+
+
+def _target_groups(
+    value: Iterable[TargetGroup] | None,
+) -> tuple[TargetGroup, ...] | None:
+    return field("leave_no_one_behind.target_groups").converter(value)  # type: ignore[no-any-return]
+
+
+def _disaggregations(
+    value: Iterable[Disaggregation] | None,
+) -> tuple[Disaggregation, ...] | None:
+    return field("leave_no_one_behind.disaggregation").converter(value)  # type: ignore[no-any-return]
+
+
+def _roles(value: Iterable[Role]) -> tuple[Role, ...]:
+    return actor_field("roles").converter(value)  # type: ignore[no-any-return]
+
+
+def _check(path: str) -> Any:
+    return field(path).validator
+
+
+def _actor_check(name: str) -> Any:
+    return actor_field(name).validator
+
+
 def _actor(name: str) -> Any:
     return actor_field(name).attrs_field()
 
@@ -195,8 +238,16 @@ class ResultsEvidence:
     indicators_from_country_frameworks: int | None = _field(
         "results.indicators_from_country_frameworks"
     )
-    sdg_targets: tuple[str, ...] | None = _field("results.sdg_targets")
-    sdg_goals: tuple[str, ...] | None = _field("results.sdg_goals")
+    sdg_targets: tuple[str, ...] | None = attrs.field(
+        default=_default("results.sdg_targets"),
+        converter=_opt_strs,
+        validator=_check("results.sdg_targets"),
+    )
+    sdg_goals: tuple[str, ...] | None = attrs.field(
+        default=_default("results.sdg_goals"),
+        converter=_opt_strs,
+        validator=_check("results.sdg_goals"),
+    )
     additionality: AdditionalityLevel | None = _field("results.additionality")
     target_progress: float | None = _field("results.target_progress")
 
@@ -318,14 +369,18 @@ class LeaveNoOneBehindEvidence:
     ()
     """
 
-    target_groups: tuple[TargetGroup, ...] | None = _field(
-        "leave_no_one_behind.target_groups"
+    target_groups: tuple[TargetGroup, ...] | None = attrs.field(
+        default=_default("leave_no_one_behind.target_groups"),
+        converter=_target_groups,
+        validator=_check("leave_no_one_behind.target_groups"),
     )
     poor_district_share: float | None = _field(
         "leave_no_one_behind.poor_district_share"
     )
-    disaggregation: tuple[Disaggregation, ...] | None = _field(
-        "leave_no_one_behind.disaggregation"
+    disaggregation: tuple[Disaggregation, ...] | None = attrs.field(
+        default=_default("leave_no_one_behind.disaggregation"),
+        converter=_disaggregations,
+        validator=_check("leave_no_one_behind.disaggregation"),
     )
     gender_marker: GenderMarker | None = _field("leave_no_one_behind.gender_marker")
     safeguards: ProvisionLevel | None = _field("leave_no_one_behind.safeguards")
@@ -374,7 +429,9 @@ class Actor:
 
     name: str = _actor("name")
     kind: ActorKind = _actor("kind")
-    roles: tuple[Role, ...] = _actor("roles")
+    roles: tuple[Role, ...] = attrs.field(
+        default=(), converter=_roles, validator=_actor_check("roles")
+    )
     domestic: bool | None = _actor("domestic")
     financial_contribution: float | None = _actor("financial_contribution")
     in_kind_contribution: float | None = _actor("in_kind_contribution")
@@ -482,13 +539,25 @@ class Partnership:
     id: str = _field("id")
     title: str = _field("title")
     country: str = _field("country")
-    sectors: tuple[str, ...] = _field("sectors")
-    locations: tuple[str, ...] = _field("locations")
+    sectors: tuple[str, ...] = attrs.field(
+        default=_default("sectors"),
+        converter=_strs,
+        validator=_check("sectors"),
+    )
+    locations: tuple[str, ...] = attrs.field(
+        default=_default("locations"),
+        converter=_strs,
+        validator=_check("locations"),
+    )
     start: dt.date | None = _field("start")
     end: dt.date | None = _field("end")
     budget_usd: float | None = _field("budget_usd")
     modality: Modality | None = _field("modality")
-    instruments: tuple[Instrument, ...] = _field("instruments")
+    instruments: tuple[Instrument, ...] = attrs.field(
+        default=_default("instruments"),
+        converter=_instruments,
+        validator=_check("instruments"),
+    )
     actors: tuple[Actor, ...] = attrs.field(default=(), converter=_actors)
     ownership: OwnershipEvidence = attrs.field(
         factory=OwnershipEvidence,

@@ -269,7 +269,7 @@ class Number(Validator):
             ok = np.isfinite(col) & (col >= self.lower) & (col <= self.upper)
             if self.whole:
                 ok &= col == np.floor(col)
-        return np.isnan(col) | ok  # type: ignore[no-any-return]
+        return np.isnan(col) | ok
 
     def _column_problem(self, entry: Any) -> Problem:
         value = _py(entry)
@@ -363,7 +363,7 @@ class Member(Validator):
                 ok = (col >= 0) & (col <= top) & (col == np.floor(col))
             return np.isnan(col) | ok  # type: ignore[no-any-return]
         low = -1 if self.optional else 0
-        return (col >= low) & (col <= top)  # type: ignore[no-any-return]
+        return (col >= low) & (col <= top)
 
     def _column_problem(self, entry: Any) -> Problem:
         name, top = self.members.__name__, len(self.members) - 1
