@@ -434,7 +434,9 @@ def _load_portfolio(
     if country is None:
         return fmt.read(Path(path))
     if "country" not in fmt.options:
-        raise _UsageError(f"kampala {command}: --country applies to IATI XML files only")
+        raise _UsageError(
+            f"kampala {command}: --country applies to IATI XML files only"
+        )
     return fmt.read(Path(path), country=country)
 
 

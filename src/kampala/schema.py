@@ -361,6 +361,7 @@ def _with_default(spec: FieldSpec, default: Any) -> FieldSpec:
 
 
 _NONEMPTY = Text(expected="a non-empty string", optional=False)
+_ANY_TEXT = Text(expected="a string", nonempty=False, optional=False)
 
 #: Partnership fields, in record field order (evidence by group).
 SCHEMA: tuple[FieldSpec, ...] = (
@@ -532,7 +533,7 @@ SCHEMA: tuple[FieldSpec, ...] = (
             "An ex-ante case that a private solution best reaches those furthest behind.",  # noqa: E501
             "Una justificación ex ante de que una solución privada llega mejor a los más rezagados."),  # noqa: E501
     _with_default(
-        _spec("notes", "str", Text(expected="a string", nonempty=False, optional=False), (
+        _spec("notes", "str", _ANY_TEXT, (
             "Notes", "Notas", "Free text.", "Texto libre.")),
         "",
     ),
@@ -654,27 +655,32 @@ def _values(spec: FieldSpec) -> str:
 
 
 def markdown_table(
-    specs: Iterable[FieldSpec] = SCHEMA,
+    specs: Iterable[FieldSpec] | None = None,
     *,
-    prefix: str = "",
     lang: Literal["en", "es"] = "en",
     describe: Callable[[FieldSpec], str] = _values,
 ) -> str:
     """Render fields as the Markdown table of the format reference page.
 
+    By default every partnership field, then every actor field (named
+    ``actor <name>``); the page ``docs/reference/formats.md`` holds this
+    table, and a test checks that it is up to date.
+
     Examples
     --------
     >>> from kampala.schema import ACTOR_SCHEMA, markdown_table
-    >>> print(markdown_table(ACTOR_SCHEMA[:2], prefix="actor "))
+    >>> print(markdown_table(ACTOR_SCHEMA[:1]))
     | field | kind | label | meaning | values |
     |---|---|---|---|---|
     | actor `name` | str | Name | Organisation name. |  |
-    | actor `kind` | enum | Kind | Kind of organisation. | `government`, `subnational-government`, `private-sector`, `msme`, `business-association`, `civil-society`, `academia`, `community-organisation`, `indigenous-organisation`, `trade-union`, `foundation`, `development-partner`, `multilateral`, `public-private-partnership`, `other` |
-    """  # noqa: E501
+    >>> print(markdown_table(ACTOR_SCHEMA[:1], lang="es").splitlines()[-1])
+    | actor `name` | str | Nombre | Nombre de la organización. |  |
+    """
+    if specs is None:
+        specs = (*SCHEMA, *ACTOR_SCHEMA)
     rows = ["| field | kind | label | meaning | values |", "|---|---|---|---|---|"]
     for s in specs:
         label, text = (s.label, s.help) if lang == "en" else (s.label_es, s.help_es)
-        rows.append(
-            f"| {prefix}`{s.path}` | {s.kind} | {label} | {text} | {describe(s)} |"
-        )
+        name = f"actor `{s.path}`" if s in ACTOR_SCHEMA else f"`{s.path}`"
+        rows.append(f"| {name} | {s.kind} | {label} | {text} | {describe(s)} |")
     return "\n".join(rows)

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala.errors import ParameterTypeError, ParameterValueError
-from kampala.portfolio import SCHEMA, FieldSpec, Portfolio
+from kampala.portfolio import SCHEMA, Portfolio
 from kampala.principles._base import (
     Criterion,
     Principle,
@@ -66,6 +66,7 @@ from kampala.records import (
     TargetGroup,
     TransparencyEvidence,
 )
+from kampala.schema import EnumFieldSpec, FieldSpec
 
 __all__ = ["check_scorer", "sample_test_portfolio"]
 
@@ -358,8 +359,7 @@ def _random_record(
     for path in _EVIDENCE_PATHS:
         spec = _SPEC[path]
         group, name = path.split(".")
-        if spec.kind == "ordinal":
-            assert spec.enum is not None
+        if isinstance(spec, EnumFieldSpec) and spec.kind == "ordinal":
             value: Any = _cycle(path, (None, *spec.enum), j, offsets)
         elif spec.kind == "bool":
             value = _cycle(path, (None, False, True), j, offsets)
@@ -367,8 +367,7 @@ def _random_record(
             value = _cycle(path, (None, 0.0, 1.0, "draw"), j, offsets)
             if value == "draw":
                 value = round(float(gen.random()), 3)
-        elif spec.kind == "enumset":
-            assert spec.enum is not None
+        elif isinstance(spec, EnumFieldSpec) and spec.kind == "enumset":
             value = _cycle(path, (None, (), "draw"), j, offsets)
             if value == "draw":
                 value = _subset(gen, list(spec.enum), p=0.4)
@@ -690,8 +689,7 @@ class _Checker:
             if spec is None or spec.kind not in ("ordinal", "bool"):
                 continue
             col = np.asarray(pf.column(path), dtype=np.float64)
-            if spec.kind == "ordinal":
-                assert spec.enum is not None
+            if isinstance(spec, EnumFieldSpec):
                 top = len(spec.enum) - 1
                 rows = ~np.isnan(col) & (col < top)
             else:
@@ -768,9 +766,8 @@ def _first_difference(a: FloatArray, b: FloatArray) -> tuple[int, int]:
 
 
 def _level(spec: FieldSpec, rank: float) -> str:
-    if spec.kind == "bool":
+    if not isinstance(spec, EnumFieldSpec):
         return "true" if rank == 1.0 else "false"
-    assert spec.enum is not None
     member: enum.Enum = list(spec.enum)[int(rank)]
     return repr(member.value)
 

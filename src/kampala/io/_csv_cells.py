@@ -82,23 +82,19 @@ def _parse_cells(
         return _parse_counts(cells)
     if k == "bool":
         lut = {"false": 0.0, "true": 1.0, "": math.nan}
-        return _parse_mapped(cells, lut, np.float64, _BOOL_EXPECTED, _EMPTY_HINT)
+        return _parse_mapped(cells, lut, np.float64, _BOOL_EXPECTED, "")
     if not isinstance(spec, EnumFieldSpec):  # pragma: no cover - schema invariant
         raise TypeError(f"no CSV parser for {spec.path!r} ({k})")
     names = [m.value for m in spec.enum]
     if k == "ordinal":
         lut = {v: float(i) for i, v in enumerate(names)}
         lut[""] = math.nan
-        return _parse_mapped(
-            cells, lut, np.float64, enum_expected(spec.enum), _EMPTY_HINT
-        )
+        return _parse_mapped(cells, lut, np.float64, enum_expected(spec.enum), "")
     if k == "enum":
         ilut = {v: i for i, v in enumerate(names)}
-        hint = ""
         if spec.optional:
             ilut[""] = -1
-            hint = _EMPTY_HINT
-        return _parse_mapped(cells, ilut, np.int16, enum_expected(spec.enum), hint)
+        return _parse_mapped(cells, ilut, np.int16, enum_expected(spec.enum), "")
     return _parse_enumset(cells, spec.enum, spec.optional)
 
 

@@ -4,7 +4,8 @@ Valid objects are read with the field schema alone (`kampala.schema`):
 no optional dependency is needed to read a valid file. An object that fails
 is structured again with a dedicated cattrs converter (the ``io`` extra),
 which runs every field's validator and reports every problem of the record;
-without cattrs, the first problem of each record is reported.
+without cattrs, a record's first invalid value is reported if a record
+validator found it, and an ImportError asks for cattrs otherwise.
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ def portfolio_from_dicts(items: Iterable[Mapping[str, Any]], *, name: str) -> Po
         If ``items`` is not an iterable of mappings (a single mapping, a
         string or ``None``).
     ImportError
-        If cattrs (the ``io`` extra) is not installed.
+        If an item is invalid and cattrs (the ``io`` extra), which lists
+        every problem of an item, is not installed.
 
     Examples
     --------
@@ -126,8 +128,6 @@ def portfolio_to_dicts(portfolio: Portfolio) -> list[dict[str, Any]]:
     ------
     ParameterTypeError
         If ``portfolio`` is not a `Portfolio`.
-    ImportError
-        If cattrs (the ``io`` extra) is not installed.
 
     Examples
     --------

@@ -59,7 +59,7 @@ def portfolio_from_pandas(df: Any, *, name: str = "portfolio") -> Portfolio:
     ParameterTypeError
         If ``df`` is not a DataFrame.
     ImportError
-        If pandas or cattrs is not installed.
+        If pandas is not installed (or cattrs, for a DataFrame with problems).
 
     Examples
     --------
