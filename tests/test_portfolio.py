@@ -579,9 +579,7 @@ def test_from_columns_actor_problems_listed() -> None:
         Portfolio.from_columns(_cols(2), acts)
     text = str(info.value)
     assert len(info.value.exceptions) == 3
-    assert (
-        "partnership 'R0': 'actors[0].financial_contribution' must be >= 0" in text
-    )
+    assert "partnership 'R0': 'actors[0].financial_contribution' must be >= 0" in text
     assert (
         "partnership 'R1': 'actors[0].in_kind_contribution' must be >= 0 (got -3.0). "
         "Use None for an unknown amount." in text
@@ -637,7 +635,11 @@ def test_from_columns_bad_actor_rows() -> None:
             r"single currency",
         ),
         ({}, {"financial_contribution": [np.inf, 1.0, 1.0]}, r">= 0"),
-        ({}, {"domestic": [0.5, 1.0, nan]}, r"'actors\[0\]\.domestic' must be true, false or None"),
+        (
+            {},
+            {"domestic": [0.5, 1.0, nan]},
+            r"'actors\[0\]\.domestic' must be true, false or None",
+        ),
         (
             {},
             {"roles": [[2.0] + [0.0] * 6, [0.0] * 7, [0.0] * 7]},

@@ -39,6 +39,8 @@ from kampala.io._csv_cells import _Bad, _parse_column
 from kampala.portfolio import ACTOR_SCHEMA, Portfolio
 from kampala.schema import RULES, EnumFieldSpec, FieldSpec
 
+__all__: list[str] = []  # the functions are private; see kampala.io.formats
+
 _CHUNK_ROWS = 50_000
 
 

@@ -132,10 +132,8 @@ def portfolio_to_dicts(portfolio: Portfolio) -> list[dict[str, Any]]:
     Examples
     --------
     >>> from kampala.io import portfolio_to_dicts
-    >>> from kampala.portfolio import _GROUPS, Portfolio
-    >>> from kampala.records import Actor, Partnership
-    from kampala.schema import ACTOR_SCHEMA, GROUPS, SCHEMA, EnumFieldSpec, FieldSpec
-    from kampala.validators import Number, Modality
+    >>> from kampala.portfolio import Portfolio
+    >>> from kampala.records import Partnership, Modality
     >>> pf = Portfolio.from_records([Partnership(
     ...     id="A", title="Agua segura", budget_usd=1500, modality=Modality.BILATERAL)])
     >>> d = portfolio_to_dicts(pf)[0]

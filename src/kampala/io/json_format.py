@@ -11,6 +11,8 @@ from kampala.errors import DataFormatError
 from kampala.io._common import _decode_utf8, _open_error, _read_bytes
 from kampala.io.dicts import _NonStandard
 
+__all__: list[str] = []  # the functions are private; see kampala.io.formats
+
 #: The ``format`` value of a JSON portfolio file.
 _FORMAT_ID = "kampala.portfolio/1"
 
