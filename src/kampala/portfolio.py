@@ -74,6 +74,7 @@ from kampala.schema import (
     SCHEMA,
     EnumFieldSpec,
     FieldSpec,
+    lookup,
 )
 from kampala.validators import Problem
 
@@ -455,7 +456,7 @@ class Portfolio:
         Raises
         ------
         DataFormatError
-            For a path that is not in `SCHEMA`.
+            For an unknown path (see `SCHEMA`).
 
         Examples
         --------
@@ -470,12 +471,8 @@ class Portfolio:
         >>> pf.column("ownership.government_role"), pf.column("title")
         (array([ 4., nan]), array(['Agua', 'Banca'], dtype=object))
         """
-        try:
-            return self.columns[path]
-        except KeyError:
-            raise DataFormatError(
-                "Portfolio.column()", "path", path, "a field path of SCHEMA"
-            ) from None
+        where = "Portfolio.column()"
+        return lookup(self.columns, path, where, "path", "a field path of SCHEMA")
 
     def actor_column(self, name: str) -> Array:
         """Return one actor column (read-only), or ``"partnership"``.
@@ -496,15 +493,8 @@ class Portfolio:
         >>> pf.actor_column("name")[0]
         'Gobierno Regional de San Martín'
         """
-        try:
-            return self.actors[name]
-        except KeyError:
-            raise DataFormatError(
-                "Portfolio.actor_column()",
-                "name",
-                name,
-                f"one of {sorted(self.actors)}",
-            ) from None
+        expected = f"one of {sorted(self.actors)}"
+        return lookup(self.actors, name, "Portfolio.actor_column()", "name", expected)
 
     def actor_sum(self, values: FloatArray) -> FloatArray:
         """Sum a per-actor quantity per partnership (NaN if any term is NaN).
@@ -711,14 +701,6 @@ def _mixed_currencies(
         )
         out.append(_row_error(ids, i, "actors", problem))
     return out
-
-
-def _py(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return value
 
 
 def _coerce_column(name: str, spec: FieldSpec, values: Any, n: int) -> Array:

@@ -25,7 +25,9 @@ Examples
 0.75
 """
 
-# ruff: noqa: RUF009 - fields are attrs.field() calls built from kampala.schema
+# ruff: noqa: RUF009, F405 - fields are attrs.field() calls built from kampala.schema;
+# the scales (enumerations) come from kampala.scales by a star import: they are
+# this module's API too (listed in __all__).
 from __future__ import annotations
 
 import datetime as dt
@@ -37,27 +39,8 @@ import attrs
 
 from kampala._internal.text import with_article
 from kampala.errors import RecordValidationError
-from kampala.scales import (
-    ActorKind,
-    AdditionalityLevel,
-    Alignment,
-    CapacityLevel,
-    DataPublication,
-    DialogueLevel,
-    Disaggregation,
-    EvaluationStatus,
-    GenderMarker,
-    GovernmentRole,
-    Instrument,
-    Modality,
-    Ordinal,
-    ProvisionLevel,
-    ReportingFrequency,
-    RiskSharing,
-    Role,
-    TargetGroup,
-)
-from kampala.schema import actor_field, field, group_rules
+from kampala.scales import *  # noqa: F403 - the scales are part of this module's API
+from kampala.schema import field, group_rules
 from kampala.validators import Problem, fail
 
 __all__ = [
@@ -130,7 +113,7 @@ def _disaggregations(
 
 
 def _roles(value: Iterable[Role]) -> tuple[Role, ...]:
-    return actor_field("roles").converter(value)  # type: ignore[no-any-return]
+    return field("roles", actor=True).converter(value)  # type: ignore[no-any-return]
 
 
 def _check(path: str) -> Any:
@@ -138,11 +121,11 @@ def _check(path: str) -> Any:
 
 
 def _actor_check(name: str) -> Any:
-    return actor_field(name).validator
+    return field(name, actor=True).validator
 
 
 def _actor(name: str) -> Any:
-    return actor_field(name).attrs_field()
+    return field(name, actor=True).attrs_field()
 
 
 def _check_rules(record: Any, group: str) -> None:

@@ -29,32 +29,14 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
+from kampala import scales as sc
 from kampala.errors import DataFormatError
-from kampala.scales import (
-    ActorKind,
-    AdditionalityLevel,
-    Alignment,
-    CapacityLevel,
-    DataPublication,
-    DialogueLevel,
-    Disaggregation,
-    EvaluationStatus,
-    GenderMarker,
-    GovernmentRole,
-    Instrument,
-    Modality,
-    ProvisionLevel,
-    ReportingFrequency,
-    RiskSharing,
-    Role,
-    TargetGroup,
-)
 from kampala.validators import (
     AtMost,
     Flag,
@@ -64,6 +46,7 @@ from kampala.validators import (
     Members,
     NotBefore,
     Number,
+    Rule,
     Text,
     Validator,
 )
@@ -76,11 +59,13 @@ __all__ = [
     "EnumFieldSpec",
     "FieldSpec",
     "Kind",
-    "actor_field",
     "field",
     "group_rules",
+    "lookup",
     "markdown_table",
 ]
+
+T = TypeVar("T")
 
 Kind = Literal[
     "str",
@@ -415,17 +400,17 @@ SCHEMA: tuple[FieldSpec, ...] = (
         "Fecha de fin prevista o real; no anterior al inicio.")),
     _amount("budget_usd", "Budget (USD)", "Presupuesto (USD)",
             "Total budget in US dollars.", "Presupuesto total en dólares de EE. UU."),
-    _choice("modality", "enum", Modality, "Modality", "Modalidad",
+    _choice("modality", "enum", sc.Modality, "Modality", "Modalidad",
             "Co-operation modality.", "Modalidad de cooperación."),
-    _choice("instruments", "enumset", Instrument, "Instruments", "Instrumentos",
+    _choice("instruments", "enumset", sc.Instrument, "Instruments", "Instrumentos",
             "Financing instruments.", "Instrumentos de financiamiento.",
             optional=False),
     # -- principle 1: ownership
-    _choice("ownership.national_plan_alignment", "ordinal", Alignment,
+    _choice("ownership.national_plan_alignment", "ordinal", sc.Alignment,
             "Alignment with the national plan", "Alineamiento con el plan nacional",
             "Objectives drawn from the national plan or a country results framework.",
             "Objetivos tomados del plan nacional o de un marco de resultados del país."),  # noqa: E501
-    _choice("ownership.government_role", "ordinal", GovernmentRole,
+    _choice("ownership.government_role", "ordinal", sc.GovernmentRole,
             "Government role", "Rol del gobierno",
             "The partner-country government's role.",
             "El rol del gobierno del país socio."),
@@ -437,7 +422,7 @@ SCHEMA: tuple[FieldSpec, ...] = (
           "Registered with the agency", "Registrada en la agencia",
           "Registered with the national co-operation agency (in Peru, APCI).",
           "Registrada en la agencia nacional de cooperación (en el Perú, APCI)."),
-    _choice("ownership.local_capacity", "ordinal", CapacityLevel,
+    _choice("ownership.local_capacity", "ordinal", sc.CapacityLevel,
             "Local capacity", "Capacidad local",
             "Investment in local capacities.", "Inversión en capacidades locales."),
     # -- principle 2: results
@@ -464,35 +449,35 @@ SCHEMA: tuple[FieldSpec, ...] = (
         pattern=_SDG_GOAL, repeats="free of repeated goals"), (
         "SDGs", "ODS", "SDGs ('1' to '17') named without naming targets.",
         "ODS ('1' a '17') nombrados sin nombrar metas.")),
-    _choice("results.additionality", "ordinal", AdditionalityLevel,
+    _choice("results.additionality", "ordinal", sc.AdditionalityLevel,
             "Additionality", "Adicionalidad",
             "How additionality was established.", "Cómo se estableció la adicionalidad."),  # noqa: E501
     _share("results.target_progress", "Progress towards targets", "Avance hacia metas",
            "Mean progress towards targets, in [0, 1].",
            "Avance medio hacia las metas, en [0, 1]."),
     # -- principle 3: inclusion
-    _choice("inclusion.dialogue", "ordinal", DialogueLevel,
+    _choice("inclusion.dialogue", "ordinal", sc.DialogueLevel,
             "Multi-stakeholder dialogue", "Diálogo multiactor",
             "Multi-stakeholder dialogue.", "Diálogo entre múltiples actores."),
     _flag("inclusion.shared_governance", "Shared governance", "Gobernanza compartida",
           "A governance body in which partners decide together.",
           "Un órgano de gobernanza en el que los socios deciden juntos."),
-    _choice("inclusion.msme_access", "ordinal", ProvisionLevel,
+    _choice("inclusion.msme_access", "ordinal", sc.ProvisionLevel,
             "Access for MSMEs", "Acceso de las mipymes",
             "Accessibility for micro, small and medium enterprises and local partners.",
             "Accesibilidad para micro, pequeñas y medianas empresas y socios locales."),
     # -- principle 4: transparency
-    _choice("transparency.publication", "ordinal", DataPublication,
+    _choice("transparency.publication", "ordinal", sc.DataPublication,
             "Data publication", "Publicación de datos",
             "Publication of activity data.", "Publicación de datos de la actividad."),
     _share("transparency.publication_completeness",
            "Publication completeness", "Completitud de la publicación",
            "Share of the expected data fields published, in [0, 1].",
            "Proporción de los campos de datos esperados que se publican, en [0, 1]."),
-    _choice("transparency.reporting_frequency", "ordinal", ReportingFrequency,
+    _choice("transparency.reporting_frequency", "ordinal", sc.ReportingFrequency,
             "Reporting frequency", "Frecuencia de reporte",
             "How often results are reported.", "Con qué frecuencia se reportan resultados."),  # noqa: E501
-    _choice("transparency.evaluation", "ordinal", EvaluationStatus,
+    _choice("transparency.evaluation", "ordinal", sc.EvaluationStatus,
             "Independent evaluation", "Evaluación independiente",
             "Independent evaluation.", "Evaluación independiente."),
     _flag("transparency.grievance_mechanism",
@@ -507,7 +492,7 @@ SCHEMA: tuple[FieldSpec, ...] = (
           "Partners review progress jointly with the government.",
           "Los socios revisan el avance junto con el gobierno."),
     # -- principle 5: leave no one behind
-    _choice("leave_no_one_behind.target_groups", "enumset", TargetGroup,
+    _choice("leave_no_one_behind.target_groups", "enumset", sc.TargetGroup,
             "Target groups", "Grupos objetivo",
             "Groups explicitly targeted; an empty list documents none.",
             "Grupos atendidos explícitamente; una lista vacía documenta ninguno."),
@@ -515,23 +500,23 @@ SCHEMA: tuple[FieldSpec, ...] = (
            "Spending in poorer districts", "Gasto en distritos más pobres",
            "Share of funds spent in districts poorer than the national average.",
            "Proporción de fondos gastada en distritos más pobres que el promedio."),
-    _choice("leave_no_one_behind.disaggregation", "enumset", Disaggregation,
+    _choice("leave_no_one_behind.disaggregation", "enumset", sc.Disaggregation,
             "Data disaggregation", "Desagregación de datos",
             "Dimensions by which results data are disaggregated.",
             "Dimensiones por las que se desagregan los datos de resultados."),
-    _choice("leave_no_one_behind.gender_marker", "ordinal", GenderMarker,
+    _choice("leave_no_one_behind.gender_marker", "ordinal", sc.GenderMarker,
             "Gender marker", "Marcador de género",
             "OECD DAC gender equality marker.",
             "Marcador de igualdad de género del CAD de la OCDE."),
-    _choice("leave_no_one_behind.safeguards", "ordinal", ProvisionLevel,
+    _choice("leave_no_one_behind.safeguards", "ordinal", sc.ProvisionLevel,
             "Safeguards", "Salvaguardas",
             "Risk-management and environmental and social safeguards.",
             "Gestión de riesgos y salvaguardas ambientales y sociales."),
-    _choice("leave_no_one_behind.risk_sharing", "ordinal", RiskSharing,
+    _choice("leave_no_one_behind.risk_sharing", "ordinal", sc.RiskSharing,
             "Risk sharing", "Distribución de riesgos",
             "How risks are shared among partners.",
             "Cómo se distribuyen los riesgos entre los socios."),
-    _choice("leave_no_one_behind.private_solution_case", "ordinal", ProvisionLevel,
+    _choice("leave_no_one_behind.private_solution_case", "ordinal", sc.ProvisionLevel,
             "Case for a private solution", "Justificación de la solución privada",
             "An ex-ante case that a private solution best reaches those furthest behind.",  # noqa: E501
             "Una justificación ex ante de que una solución privada llega mejor a los más rezagados."),  # noqa: E501
@@ -549,9 +534,9 @@ ACTOR_SCHEMA: tuple[FieldSpec, ...] = (
             "Name", "Nombre", "Organisation name.", "Nombre de la organización.")),
         attrs.NOTHING,
     ),
-    _choice("kind", "enum", ActorKind, "Kind", "Tipo", "Kind of organisation.",
+    _choice("kind", "enum", sc.ActorKind, "Kind", "Tipo", "Kind of organisation.",
             "Tipo de organización.", optional=False),
-    _choice("roles", "enumset", Role, "Roles", "Roles",
+    _choice("roles", "enumset", sc.Role, "Roles", "Roles",
             "Its roles in the partnership.", "Sus roles en la alianza.",
             optional=False),
     _flag("domestic", "Domestic", "Nacional",
@@ -573,7 +558,7 @@ ACTOR_SCHEMA: tuple[FieldSpec, ...] = (
 )  # fmt: skip
 
 #: Cross-field rules between partnership fields.
-RULES: tuple[AtMost | NotBefore, ...] = (
+RULES: tuple[Rule, ...] = (
     NotBefore("end", "start"),
     AtMost(
         "results.indicators_with_baseline_and_target",
@@ -591,51 +576,50 @@ _BY_PATH = {s.path: s for s in SCHEMA}
 _BY_NAME = {s.path: s for s in ACTOR_SCHEMA}
 
 
-def field(path: str) -> FieldSpec:
-    """Return the declaration of a partnership field by its dotted path.
+def lookup(table: Mapping[str, T], key: str, where: str, name: str, expected: str) -> T:
+    """Return ``table[key]``, or raise the `DataFormatError` of an unknown key.
 
     Raises
     ------
     DataFormatError
-        For a path that is not in `SCHEMA`.
+        ``<where>: '<name>' must be <expected> (got <key>)``.
+
+    Examples
+    --------
+    >>> from kampala.schema import lookup
+    >>> lookup({"a": 1}, "b", "f()", "key", "a known key")
+    Traceback (most recent call last):
+    ...
+    kampala.errors.DataFormatError: f(): 'key' must be a known key (got 'b').
+    """
+    try:
+        return table[key]
+    except (KeyError, TypeError):
+        raise DataFormatError(where, name, key, expected) from None
+
+
+def field(path: str, *, actor: bool = False) -> FieldSpec:
+    """Return the declaration of a field: a partnership field by its dotted path.
+
+    With ``actor=True``, an actor field by its name.
+
+    Raises
+    ------
+    DataFormatError
+        For an unknown path or name.
 
     Examples
     --------
     >>> from kampala.schema import field
-    >>> field("budget_usd").kind
-    'amount'
+    >>> field("budget_usd").kind, field("currency", actor=True).default
+    ('amount', 'USD')
     """
-    try:
-        return _BY_PATH[path]
-    except KeyError:
-        raise DataFormatError(
-            "field()", "path", path, "a field path of kampala.schema.SCHEMA"
-        ) from None
+    if actor:
+        return lookup(_BY_NAME, path, "field()", "path", "a field of ACTOR_SCHEMA")
+    return lookup(_BY_PATH, path, "field()", "path", "a field path of SCHEMA")
 
 
-def actor_field(name: str) -> FieldSpec:
-    """Return the declaration of an actor field by its name.
-
-    Raises
-    ------
-    DataFormatError
-        For a name that is not in `ACTOR_SCHEMA`.
-
-    Examples
-    --------
-    >>> from kampala.schema import actor_field
-    >>> actor_field("currency").default
-    'USD'
-    """
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        raise DataFormatError(
-            "actor_field()", "name", name, "a field of kampala.schema.ACTOR_SCHEMA"
-        ) from None
-
-
-def group_rules(group: str) -> tuple[AtMost | NotBefore, ...]:
+def group_rules(group: str) -> tuple[Rule, ...]:
     """Return the cross-field rules within one group (or the top level).
 
     Examples

@@ -92,6 +92,13 @@ _TEXT_EXPECTED = "a non-empty string"
 _EMPTY_HINT = "Leave the cell empty for None."
 
 
+def _check_portfolio(portfolio: Any, caller: str) -> None:
+    if not isinstance(portfolio, Portfolio):
+        raise ParameterTypeError(
+            caller, "portfolio", type(portfolio).__name__, "a Portfolio"
+        )
+
+
 def _check_name(name: Any, caller: str, *, required: bool = False) -> None:
     if name is None and not required:
         return

@@ -34,6 +34,7 @@ from kampala.io._common import (
     _DATE_EXPECTED,
     _NO_VALUE,
     _check_name,
+    _check_portfolio,
     _error,
     _portfolio,
     _suggest,
@@ -117,7 +118,7 @@ def portfolio_to_dicts(portfolio: Portfolio) -> list[dict[str, Any]]:
     Parameters
     ----------
     portfolio : Portfolio
-        The portfolio.
+        The portfolio to convert.
 
     Returns
     -------
@@ -140,13 +141,7 @@ def portfolio_to_dicts(portfolio: Portfolio) -> list[dict[str, Any]]:
     >>> d["budget_usd"], d["modality"], d["ownership"]["government_role"]
     (1500.0, 'bilateral', None)
     """
-    if not isinstance(portfolio, Portfolio):
-        raise ParameterTypeError(
-            "portfolio_to_dicts()",
-            "portfolio",
-            type(portfolio).__name__,
-            "a Portfolio",
-        )
+    _check_portfolio(portfolio, "portfolio_to_dicts()")
     return [_unstructure(r) for r in portfolio.records]
 
 

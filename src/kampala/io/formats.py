@@ -34,7 +34,13 @@ from kampala.errors import (
     ParameterValueError,
     RegistrationError,
 )
-from kampala.io._common import PathLike, _check_name, _open_error, _portfolio
+from kampala.io._common import (
+    PathLike,
+    _check_name,
+    _check_portfolio,
+    _open_error,
+    _portfolio,
+)
 from kampala.io.csv_format import _read_csv, _write_csv
 from kampala.io.dicts import _structure_all, portfolio_to_dicts
 from kampala.io.json_format import _FORMAT_ID, _dump_line, _json_items, _jsonl_items
@@ -266,7 +272,7 @@ def read_portfolio(
     Returns
     -------
     Portfolio
-        The validated portfolio.
+        The portfolio, validated.
 
     Raises
     ------
@@ -366,10 +372,7 @@ def write_portfolio(
     >>> print(text.splitlines()[1][:40])
     A,Agua segura,PE,14030,,,,,,,,,,,,,,,,,,
     """
-    if not isinstance(portfolio, Portfolio):
-        raise ParameterTypeError(
-            "write_portfolio()", "portfolio", type(portfolio).__name__, "a Portfolio"
-        )
+    _check_portfolio(portfolio, "write_portfolio()")
     path = Path(target)
     writable = {n: f for n, f in _REGISTRY.items() if f.write is not None}
     if format is not None:
@@ -474,38 +477,22 @@ def _sniff_iati(head: bytes) -> bool:
     return head.startswith((b"<?xml", b"<iati-activities"))
 
 
-for _fmt in (
-    PortfolioFormat(
-        name="json",
-        suffixes=(".json",),
-        read=_read_json,
-        write=_write_json,
-        sniff=_sniff_json,
-        description="a kampala.portfolio/1 document or a list of partnerships",
-    ),
-    PortfolioFormat(
-        name="jsonl",
-        suffixes=(".jsonl",),
-        read=_read_jsonl,
-        write=_write_jsonl,
-        sniff=_sniff_jsonl,
-        description="one partnership object per line",
-    ),
-    PortfolioFormat(
-        name="csv",
-        suffixes=(".csv",),
-        read=_read_csv_file,
-        write=_write_csv_file,
-        description="one row per partnership (the default for unknown content)",
-    ),
-    PortfolioFormat(
-        name="iati",
-        suffixes=(".xml",),
-        read=_read_iati,
-        sniff=_sniff_iati,
-        options=("country",),
-        description="IATI activity XML 2.01-2.03 (read only)",
-    ),
-):
-    register_format(_fmt)
-del _fmt
+#: The built-in formats, in sniffing order (CSV takes what no other does).
+_BUILTIN: tuple[tuple[str, Reader, Writer | None, Any, str], ...] = (
+    ("json", _read_json, _write_json, _sniff_json, "a portfolio document or list"),
+    ("jsonl", _read_jsonl, _write_jsonl, _sniff_jsonl, "one partnership per line"),
+    ("csv", _read_csv_file, _write_csv_file, None, "one row per partnership"),
+    ("iati", _read_iati, None, _sniff_iati, "IATI activity XML 2.01-2.03"),
+)
+for _name, _read, _write, _sniff, _text in _BUILTIN:
+    register_format(
+        PortfolioFormat(
+            name=_name,
+            suffixes=(".xml",) if _name == "iati" else (f".{_name}",),
+            read=_read,
+            write=_write,
+            sniff=_sniff,
+            options=("country",) if _name == "iati" else (),
+            description=_text,
+        )
+    )

@@ -16,6 +16,7 @@ from kampala.io._common import (
     _SPEC,
     Array,
     _check_name,
+    _check_portfolio,
     _portfolio,
 )
 from kampala.io._pandas import require_pandas
@@ -130,13 +131,7 @@ def portfolio_to_pandas(portfolio: Portfolio) -> Any:
     ['leads', nan]
     """
     pd = require_pandas("portfolio_to_pandas()")
-    if not isinstance(portfolio, Portfolio):
-        raise ParameterTypeError(
-            "portfolio_to_pandas()",
-            "portfolio",
-            type(portfolio).__name__,
-            "a Portfolio",
-        )
+    _check_portfolio(portfolio, "portfolio_to_pandas()")
     data: dict[str, Any] = {}
     for col in _COLUMNS:
         data[col] = _pandas_column(pd, _SPEC[col], portfolio.columns[col])
