@@ -127,11 +127,12 @@ def test_cli_country_only_for_iati(
 
 
 def test_sample_portfolio_without_cattrs() -> None:
-    # a fresh interpreter in which cattrs cannot be imported
+    # a fresh interpreter in which the io extra cannot be imported
     code = textwrap.dedent(
         """
         import sys
-        sys.modules["cattrs"] = None
+        sys.modules["cattrs"] = None  # the io extra: cattrs and defusedxml
+        sys.modules["defusedxml"] = None
         from kampala.data import sample_portfolio
         from kampala.io import portfolio_to_dicts
         pf = sample_portfolio()
