@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 from hypothesis import strategies as st
 
 from kampala import Portfolio
-from kampala.portfolio import _GROUPS
 from kampala.records import (
+    _GROUPS,
     Actor,
     ActorKind,
     Instrument,

@@ -14,8 +14,8 @@ import pytest
 
 from kampala.errors import PortfolioValidationError, RecordValidationError
 from kampala.io import portfolio_from_dicts, read_portfolio
-from kampala.portfolio import _GROUPS, Portfolio
-from kampala.records import Actor, GovernmentRole, Partnership
+from kampala.portfolio import Portfolio
+from kampala.records import _GROUPS, Actor, GovernmentRole, Partnership
 from kampala.schema import (
     ACTOR_SCHEMA,
     GROUPS,

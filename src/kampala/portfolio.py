@@ -57,17 +57,7 @@ from kampala.errors import (
     PortfolioValidationError,
     RecordValidationError,
 )
-from kampala.records import (
-    Actor,
-    ActorKind,
-    InclusionEvidence,
-    LeaveNoOneBehindEvidence,
-    OwnershipEvidence,
-    Partnership,
-    ResultsEvidence,
-    Role,
-    TransparencyEvidence,
-)
+from kampala.records import _GROUPS, Actor, ActorKind, Partnership
 from kampala.schema import (
     ACTOR_SCHEMA,
     RULES,
@@ -82,13 +72,6 @@ __all__ = ["ACTOR_SCHEMA", "SCHEMA", "FieldSpec", "Portfolio"]
 
 _SPEC = {f.path: f for f in SCHEMA}
 _ACTOR_SPEC = {f.path: f for f in ACTOR_SCHEMA}
-_GROUPS: dict[str, type[Any]] = {
-    "ownership": OwnershipEvidence,
-    "results": ResultsEvidence,
-    "inclusion": InclusionEvidence,
-    "transparency": TransparencyEvidence,
-    "leave_no_one_behind": LeaveNoOneBehindEvidence,
-}
 
 Array = npt.NDArray[Any]
 FloatArray = npt.NDArray[np.float64]
@@ -108,6 +91,21 @@ def _empty(spec: FieldSpec, n: int) -> Array:
     if isinstance(spec, EnumFieldSpec) and k == "enumset":
         return np.full((n, len(spec.enum)), np.nan)
     return np.full(n, np.nan)
+
+
+def _default_column(spec: FieldSpec, n: int) -> Array:
+    """Make a column of ``n`` rows holding the field's default (missing if None)."""
+    col = _empty(spec, n)
+    default = spec.default
+    if default is None or default is attrs.NOTHING:
+        return col
+    if spec.kind == "strlist":
+        col[:] = [tuple(default)] * n
+    elif spec.kind == "enumset":  # the empty set
+        col[:] = 0.0
+    else:
+        col[:] = default
+    return col
 
 
 def _encode(spec: FieldSpec, value: Any, out: Array, i: int) -> None:
@@ -332,16 +330,7 @@ class Portfolio:
             if spec.path in columns:
                 out[spec.path] = _coerce_column(name, spec, columns[spec.path], n)
             else:
-                col = _empty(spec, n)
-                if spec.path == "country":
-                    col[:] = "PE"
-                elif spec.path == "notes":
-                    col[:] = ""
-                elif spec.path in ("sectors", "locations"):
-                    col[:] = [()] * n
-                elif spec.kind == "enumset" and not spec.optional:
-                    col[:] = 0.0
-                out[spec.path] = col
+                out[spec.path] = _default_column(spec, n)
         m_cols = dict(actors or {})
         m = len(m_cols["partnership"]) if "partnership" in m_cols else 0
         act: dict[str, Array] = {}
@@ -353,14 +342,10 @@ class Portfolio:
         for spec in ACTOR_SCHEMA:
             if spec.path in m_cols:
                 act[spec.path] = _coerce_column(name, spec, m_cols[spec.path], m)
-            elif spec.path == "currency":
-                act[spec.path] = np.full(m, "USD", dtype=object)
-            elif spec.path == "roles":
-                act[spec.path] = np.zeros((m, len(Role)))
-            elif not spec.optional and m > 0:
+            elif spec.default is attrs.NOTHING and m > 0:
                 raise DataFormatError(name, "actors", spec.path, "present")
             else:
-                act[spec.path] = _empty(spec, m)
+                act[spec.path] = _default_column(spec, m)
         act["partnership"] = np.asarray(
             m_cols.get("partnership", np.empty(0, dtype=np.int64)), dtype=np.int64
         )

@@ -613,6 +613,16 @@ class Partnership:
         }
 
 
+#: The evidence group classes by field name, one per principle.
+_GROUPS: dict[str, type[Any]] = {
+    "ownership": OwnershipEvidence,
+    "results": ResultsEvidence,
+    "inclusion": InclusionEvidence,
+    "transparency": TransparencyEvidence,
+    "leave_no_one_behind": LeaveNoOneBehindEvidence,
+}
+
+
 def enum_values(cls: type[enum.Enum]) -> Sequence[str]:
     """Return the string values of an enumeration, in declaration order.
 

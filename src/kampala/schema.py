@@ -299,20 +299,15 @@ def _spec(path: str, kind: Kind, validator: Validator, words: _Words) -> FieldSp
     )
 
 
-def _amount(path: str, *words: str) -> FieldSpec:
-    return _spec(path, "amount", _AMOUNT, words)  # type: ignore[arg-type]
+def _scalar(kind: Kind, validator: Validator) -> Callable[..., FieldSpec]:
+    """Make a declaration helper for one kind: ``helper(path, *words)``."""
+    return lambda path, *words: _spec(path, kind, validator, words)
 
 
-def _share(path: str, *words: str) -> FieldSpec:
-    return _spec(path, "share", _SHARE, words)  # type: ignore[arg-type]
-
-
-def _count(path: str, *words: str) -> FieldSpec:
-    return _spec(path, "count", _COUNT, words)  # type: ignore[arg-type]
-
-
-def _flag(path: str, *words: str) -> FieldSpec:
-    return _spec(path, "bool", _FLAG, words)  # type: ignore[arg-type]
+_amount = _scalar("amount", _AMOUNT)
+_share = _scalar("share", _SHARE)
+_count = _scalar("count", _COUNT)
+_flag = _scalar("bool", _FLAG)
 
 
 def _choice(
@@ -601,7 +596,13 @@ def lookup(table: Mapping[str, T], key: str, where: str, name: str, expected: st
 def field(path: str, *, actor: bool = False) -> FieldSpec:
     """Return the declaration of a field: a partnership field by its dotted path.
 
-    With ``actor=True``, an actor field by its name.
+    Parameters
+    ----------
+    path : str
+        A dotted path of `SCHEMA` (``"ownership.government_role"``), or the
+        name of an actor field with ``actor=True``.
+    actor : bool, default=False
+        Look the name up in `ACTOR_SCHEMA`.
 
     Raises
     ------

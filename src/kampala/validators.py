@@ -316,8 +316,8 @@ class IsoDate(Validator):
 
     Examples
     --------
-    >>> import datetime as dt
     >>> from kampala.validators import IsoDate
+    >>> import datetime as dt
     >>> IsoDate().check(dt.date(2021, 3, 1)) is None, IsoDate().check("2021").value
     (True, '2021')
     """

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy.typing as npt
 
 from kampala.errors import (
@@ -63,11 +64,14 @@ _ACTOR_COLUMN = re.compile(
 #: Fields whose default is not None: an empty cell (or a missing key in a
 #: DataFrame) means this default.
 _DEFAULTS: dict[str, Any] = {
-    "country": "PE",
-    "notes": "",
-    "sectors": (),
-    "locations": (),
-    "instruments": (),
+    s.path: s.default
+    for s in SCHEMA
+    if s.default is not None and s.default is not attrs.NOTHING
+}
+_ACTOR_DEFAULTS: dict[str, Any] = {
+    s.path: s.default
+    for s in ACTOR_SCHEMA
+    if s.default is not None and s.default is not attrs.NOTHING
 }
 
 

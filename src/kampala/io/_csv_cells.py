@@ -121,21 +121,29 @@ def _present(
     return np.array(cells, dtype=object) != "", list(filter(None, cells))
 
 
+def _all_at_once(
+    values: Sequence[str], present: npt.NDArray[np.bool_] | None, out: Array
+) -> Array | None:
+    """Parse every present cell with one numpy conversion, or None if one fails."""
+    try:
+        parsed = np.array(values, dtype=out.dtype)
+    except ValueError:
+        return None
+    if present is None:
+        return parsed
+    out[present] = parsed
+    return out
+
+
 def _parse_floats(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], _Bad]:
     out = np.full(len(cells), np.nan)
     present, values = _present(cells)
     if not values:
         return out, []
     if _FLOAT_CHARS.fullmatch("".join(values)):
-        try:
-            parsed = np.array(values, dtype=np.float64)
-        except ValueError:
-            pass
-        else:
-            if present is None:
-                return parsed, []
-            out[present] = parsed
-            return out, []
+        done = _all_at_once(values, present, out)
+        if done is not None:
+            return done, []
     bad: _Bad = []
     for i, c in enumerate(cells):
         if not c:
@@ -187,16 +195,9 @@ def _parse_dates(cells: Sequence[str]) -> tuple[Array, _Bad]:
     if not values:
         return out, []
     if _DATE_CHARS.fullmatch("".join(values)) and set(map(len, values)) == {10}:
-        try:
-            dates = np.array(values, dtype="datetime64[D]")
-        except ValueError:
-            pass
-        else:
-            if not (dates < np.datetime64("0001-01-01")).any():
-                if present is None:
-                    return dates, []
-                out[present] = dates
-                return out, []
+        done = _all_at_once(values, present, out.copy())
+        if done is not None and not (done < np.datetime64("0001-01-01")).any():
+            return done, []
     bad: _Bad = []
     for i, c in enumerate(cells):
         if not c:

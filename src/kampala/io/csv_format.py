@@ -24,6 +24,7 @@ from kampala.errors import (
 )
 from kampala.io._common import (
     _ACTOR_COLUMN,
+    _ACTOR_DEFAULTS,
     _ACTOR_FIELDS,
     _ACTOR_SPEC,
     _COLUMNS,
@@ -554,8 +555,7 @@ def _parse_actors(
         parsed: dict[str, Array] = {}
         for f in _ACTOR_FIELDS:
             values = raw[f] if every else _take(raw[f], rows_list)
-            default = "USD" if f == "currency" else None
-            arr, bad = _parse_column(_ACTOR_SPEC[f], values, default)
+            arr, bad = _parse_column(_ACTOR_SPEC[f], values, _ACTOR_DEFAULTS.get(f))
             report(
                 f"actors[{k - 1}].{f}",
                 [(rows_list[i], v, e, h) for i, v, e, h in bad],

@@ -39,8 +39,9 @@ from kampala.io._common import (
     _portfolio,
     _suggest,
 )
-from kampala.portfolio import _GROUPS, Portfolio
-from kampala.records import Actor, Partnership
+from kampala.io._pandas import require
+from kampala.portfolio import Portfolio
+from kampala.records import _GROUPS, Actor, Partnership
 from kampala.schema import ACTOR_SCHEMA, GROUPS, SCHEMA, EnumFieldSpec, FieldSpec
 from kampala.validators import Number
 
@@ -146,14 +147,8 @@ def portfolio_to_dicts(portfolio: Portfolio) -> list[dict[str, Any]]:
 
 
 def _require_cattrs() -> Any:
-    try:
-        import cattrs
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "Reading and writing JSON portfolios needs cattrs. Install it with: "
-            "pip install 'kampala[io]'"
-        ) from exc
-    return cattrs
+    why = "Listing every problem of a partnership object needs cattrs"
+    return require("cattrs", "io", why)
 
 
 class _NonStandard:
