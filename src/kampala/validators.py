@@ -427,12 +427,12 @@ class Members(Validator):
         return None
 
     def _column_ok(self, col: Array) -> Mask:
-        nan = np.isnan(col)
-        flags = np.where(nan, 0.0, col)
-        ok = ((flags == 0) | (flags == 1)).all(axis=1)
-        if self.optional:
-            return ok & (~nan.any(axis=1) | nan.all(axis=1))  # type: ignore[no-any-return]
-        return ok & ~nan.any(axis=1)  # type: ignore[no-any-return]
+        flags = (col == 0) | (col == 1)
+        if not self.optional:
+            return flags.all(axis=1)  # type: ignore[no-any-return]
+        nan = np.isnan(col)  # a missing set is a row of NaN
+        ok = (flags | nan).all(axis=1)
+        return ok & (~nan.any(axis=1) | nan.all(axis=1))  # type: ignore[no-any-return]
 
     def _column_problem(self, entry: Any) -> Problem:
         unknown = " (all NaN if unknown)" if self.optional else ""
