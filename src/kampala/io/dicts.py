@@ -248,117 +248,98 @@ def _is_var_tuple(t: Any) -> bool:
 
 
 @functools.cache
-def _converter(thorough: bool = False) -> cattrs.Converter:
-    """Build a dedicated converter: strict leaf hooks, no extra keys.
+def _converter() -> cattrs.Converter:
+    """Build the converter that lists every problem of an invalid object.
 
-    The quick converter lets each record's ``__init__`` validate (stopping
-    at the first invalid field); the thorough one, used only for records
-    that fail, also runs every field's validator on its own inside cattrs'
-    per-attribute error collection, to report every invalid field.
+    Strict leaf hooks, no extra keys, and every field's own validator run
+    inside cattrs' per-attribute error collection, so that every invalid
+    field of a record is reported, not only the first one its ``__init__``
+    meets. Valid objects never come here (see `_structure`).
     """
     cattrs_mod = _require_cattrs()
-    from cattrs.errors import IterableValidationError, IterableValidationNote
-    from cattrs.gen import (
-        make_dict_structure_fn,
-        make_dict_unstructure_fn,
-        override,
-    )
-
     conv: cattrs.Converter = cattrs_mod.Converter(
-        forbid_extra_keys=True, detailed_validation=thorough
+        forbid_extra_keys=True, detailed_validation=True
     )
-    conv.register_structure_hook(str, _structure_str)
-    conv.register_structure_hook(float, _structure_float)
-    conv.register_structure_hook(int, _structure_int)
-    conv.register_structure_hook(bool, _structure_bool)
-    conv.register_structure_hook(dt.date, _structure_date)
-    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    leaves: tuple[tuple[Any, Callable[[Any, Any], Any]], ...] = (
+        (str, _structure_str),
+        (float, _structure_float),
+        (int, _structure_int),
+        (bool, _structure_bool),
+        (dt.date, _structure_date),
+    )
+    for type_, hook in leaves:
+        conv.register_structure_hook(type_, hook)
     conv.register_structure_hook_factory(_is_enum, _enum_structure_factory)
-    conv.register_unstructure_hook_factory(_is_enum, lambda _: _enum_value)
-
-    def optional_structure(t: Any) -> Callable[[Any, Any], Any]:
-        inner = next(a for a in typing.get_args(t) if a is not type(None))
-        hook = conv.get_structure_hook(inner)
-
-        def structure(value: Any, _: Any = None) -> Any:
-            return None if value is None else hook(value, inner)
-
-        return structure
-
-    conv.register_structure_hook_factory(_is_optional, optional_structure)
-
-    def tuple_structure(t: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
-        item_type = typing.get_args(t)[0]
-        item_hook = conv.get_structure_hook(item_type)
-
-        def structure(value: Any, _: Any = None) -> tuple[Any, ...]:
-            if not isinstance(value, list | tuple):
-                raise _invalid(value, "a list")
-            out = []
-            errors: list[Exception] = []
-            for i, item in enumerate(value):
-                try:
-                    out.append(item_hook(item, item_type))
-                except Exception as exc:  # collected, as cattrs does
-                    exc.add_note(IterableValidationNote(f"@ index {i}", i, item_type))
-                    errors.append(exc)
-            if errors:
-                raise IterableValidationError(f"While structuring {t}", errors, t)
-            return tuple(out)
-
-        return structure
-
-    def tuple_unstructure(t: Any) -> Callable[[Any], list[Any]]:
-        item_hook = conv.get_unstructure_hook(typing.get_args(t)[0])
-        return lambda value: [item_hook(v) for v in value]
-
-    conv.register_structure_hook_factory(_is_var_tuple, tuple_structure)
-    conv.register_unstructure_hook_factory(_is_var_tuple, tuple_unstructure)
-
-    def attrs_structure(cls: type[Any]) -> Callable[[Any, Any], Any]:
-        hints = typing.get_type_hints(cls)
-        overrides: dict[str, Any] = {}
-        if thorough:
-            overrides = {
-                f.name: override(struct_hook=_checked_hook(conv, f, hints[f.name]))
-                for f in attrs.fields(cls)
-            }
-        generated = make_dict_structure_fn(
-            cls,
-            conv,
-            _cattrs_forbid_extra_keys=True,
-            _cattrs_detailed_validation=thorough,
-            **overrides,
-        )
-        expected = f"an object with the fields of {cls.__name__}"
-
-        def structure(value: Any, t: Any = cls) -> Any:
-            if type(value) is not dict and not isinstance(value, Mapping):
-                raise _invalid(value, expected)
-            return generated(value, t)
-
-        return structure
-
-    def attrs_unstructure(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
-        hints = typing.get_type_hints(cls)
-        overrides: dict[str, Any] = {
-            name: override(unstruct_hook=_float_or_none)
-            for name, t in hints.items()
-            if t in (float, float | None)
-        }
-        return make_dict_unstructure_fn(cls, conv, **overrides)
-
-    conv.register_structure_hook_factory(attrs.has, attrs_structure)
-    conv.register_unstructure_hook_factory(attrs.has, attrs_unstructure)
+    for test, factory in (
+        (_is_optional, _optional_structure),
+        (_is_var_tuple, _tuple_structure),
+        (attrs.has, _attrs_structure),
+    ):
+        conv.register_structure_hook_factory(test, functools.partial(factory, conv))
     return conv
 
 
-def _enum_value(member: enum.Enum) -> Any:
-    return member.value
+def _optional_structure(conv: cattrs.Converter, t: Any) -> Callable[[Any, Any], Any]:
+    inner = next(a for a in typing.get_args(t) if a is not type(None))
+    hook = conv.get_structure_hook(inner)
+
+    def structure(value: Any, _: Any = None) -> Any:
+        return None if value is None else hook(value, inner)
+
+    return structure
 
 
-def _float_or_none(value: Any) -> float | None:
-    return None if value is None else float(value)
+def _tuple_structure(
+    conv: cattrs.Converter, t: Any
+) -> Callable[[Any, Any], tuple[Any, ...]]:
+    from cattrs.errors import IterableValidationError, IterableValidationNote
+
+    item_type = typing.get_args(t)[0]
+    item_hook = conv.get_structure_hook(item_type)
+
+    def structure(value: Any, _: Any = None) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise _invalid(value, "a list")
+        out = []
+        errors: list[Exception] = []
+        for i, item in enumerate(value):
+            try:
+                out.append(item_hook(item, item_type))
+            except Exception as exc:  # collected, as cattrs does
+                exc.add_note(IterableValidationNote(f"@ index {i}", i, item_type))
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError(f"While structuring {t}", errors, t)
+        return tuple(out)
+
+    return structure
+
+
+def _attrs_structure(
+    conv: cattrs.Converter, cls: type[Any]
+) -> Callable[[Any, Any], Any]:
+    from cattrs.gen import make_dict_structure_fn, override
+
+    hints = typing.get_type_hints(cls)
+    overrides: dict[str, Any] = {
+        f.name: override(struct_hook=_checked_hook(conv, f, hints[f.name]))
+        for f in attrs.fields(cls)
+    }
+    generated = make_dict_structure_fn(
+        cls,
+        conv,
+        _cattrs_forbid_extra_keys=True,
+        _cattrs_detailed_validation=True,
+        **overrides,
+    )
+    expected = f"an object with the fields of {cls.__name__}"
+
+    def structure(value: Any, t: Any = cls) -> Any:
+        if type(value) is not dict and not isinstance(value, Mapping):
+            raise _invalid(value, expected)
+        return generated(value, t)
+
+    return structure
 
 
 def _checked_hook(
@@ -553,7 +534,7 @@ def _report(
 ) -> list[RecordValidationError]:
     """Every problem of an invalid object (cattrs), or the first one without it."""
     try:
-        thorough = _converter(thorough=True).get_structure_hook(Partnership)
+        thorough = _converter().get_structure_hook(Partnership)
     except ImportError:
         if isinstance(quick_exc, RecordValidationError):
             quick_exc.add_note(loc)
