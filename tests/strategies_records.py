@@ -16,31 +16,16 @@ from hypothesis import strategies as st
 
 from kampala import Portfolio
 from kampala.records import (
+    _GROUPS,
     Actor,
     ActorKind,
-    AdditionalityLevel,
-    Alignment,
-    CapacityLevel,
-    DataPublication,
-    DialogueLevel,
-    Disaggregation,
-    EvaluationStatus,
-    GenderMarker,
-    GovernmentRole,
-    InclusionEvidence,
     Instrument,
-    LeaveNoOneBehindEvidence,
     Modality,
-    OwnershipEvidence,
     Partnership,
-    ProvisionLevel,
-    ReportingFrequency,
     ResultsEvidence,
-    RiskSharing,
     Role,
-    TargetGroup,
-    TransparencyEvidence,
 )
+from kampala.schema import SCHEMA, EnumFieldSpec, FieldSpec
 
 T = TypeVar("T")
 
@@ -68,18 +53,48 @@ shares = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 amounts = st.floats(min_value=0.0, max_value=1e7, allow_nan=False)
 flags = optional(st.booleans())
 
-ownership_evidence = st.builds(
-    OwnershipEvidence,
-    national_plan_alignment=optional(members(Alignment)),
-    government_role=optional(members(GovernmentRole)),
-    country_systems_share=optional(shares),
-    registered_with_agency=flags,
-    local_capacity=optional(members(CapacityLevel)),
-)
-
-
 _COUNTS = st.integers(0, 20)
-_SDG_LISTS = optional(st.lists(st.sampled_from(SDG_CODES), unique=True, max_size=5))
+_SDG_GOALS = tuple(str(g) for g in range(1, 18))
+#: Items of the list fields (any other list field holds place names).
+_ITEMS = {
+    "sectors": SECTOR_CODES,
+    "results.sdg_targets": SDG_CODES,
+    "results.sdg_goals": _SDG_GOALS,
+}
+
+
+def field_values(spec: FieldSpec) -> st.SearchStrategy[Any]:
+    """Valid values of one field, from its declaration in kampala.schema."""
+    if isinstance(spec, EnumFieldSpec):
+        values = (
+            member_sets(spec.enum) if spec.kind == "enumset" else members(spec.enum)
+        )
+    elif spec.kind == "strlist":
+        items = _ITEMS.get(spec.path, ("Piura", "Lima", "region:489"))
+        values = st.lists(st.sampled_from(items), unique=True, max_size=5).map(tuple)
+    else:
+        values = {
+            "share": shares,
+            "amount": amounts,
+            "count": _COUNTS,
+            "bool": st.booleans(),
+        }[spec.kind]
+    return optional(values) if spec.optional else values
+
+
+def evidence(group: str, **overrides: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """An evidence group with every field drawn from its declaration."""
+    return st.builds(
+        _GROUPS[group],
+        **{
+            s.name: overrides.get(s.name, field_values(s))
+            for s in SCHEMA
+            if s.group == group
+        },
+    )
+
+
+ownership_evidence = evidence("ownership")
 
 
 @st.composite
@@ -93,44 +108,17 @@ def results_evidence(draw: st.DrawFn) -> ResultsEvidence:
         value = draw(_COUNTS)
         return value if total is None else value % (total + 1)
 
-    return ResultsEvidence(
-        indicators_total=total,
-        indicators_with_baseline_and_target=part(),
-        indicators_from_country_frameworks=part(),
-        sdg_targets=draw(_SDG_LISTS),
-        additionality=draw(optional(members(AdditionalityLevel))),
-        target_progress=draw(optional(shares)),
-    )
+    counts = {
+        "indicators_total": st.just(total),
+        "indicators_with_baseline_and_target": st.just(part()),
+        "indicators_from_country_frameworks": st.just(part()),
+    }
+    return draw(evidence("results", **counts))  # type: ignore[no-any-return]
 
 
-inclusion_evidence = st.builds(
-    InclusionEvidence,
-    dialogue=optional(members(DialogueLevel)),
-    shared_governance=flags,
-    msme_access=optional(members(ProvisionLevel)),
-)
-
-transparency_evidence = st.builds(
-    TransparencyEvidence,
-    publication=optional(members(DataPublication)),
-    publication_completeness=optional(shares),
-    reporting_frequency=optional(members(ReportingFrequency)),
-    evaluation=optional(members(EvaluationStatus)),
-    grievance_mechanism=flags,
-    contributions_disclosed=flags,
-    joint_reviews=flags,
-)
-
-leave_no_one_behind_evidence = st.builds(
-    LeaveNoOneBehindEvidence,
-    target_groups=optional(member_sets(TargetGroup)),
-    poor_district_share=optional(shares),
-    disaggregation=optional(member_sets(Disaggregation)),
-    gender_marker=optional(members(GenderMarker)),
-    safeguards=optional(members(ProvisionLevel)),
-    risk_sharing=optional(members(RiskSharing)),
-    private_solution_case=optional(members(ProvisionLevel)),
-)
+inclusion_evidence = evidence("inclusion")
+transparency_evidence = evidence("transparency")
+leave_no_one_behind_evidence = evidence("leave_no_one_behind")
 
 
 def _actors(currency: str) -> st.SearchStrategy[Actor]:

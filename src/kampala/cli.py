@@ -148,7 +148,8 @@ def _build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser(
         "validate",
         help="list every problem in a portfolio file",
-        description="Read a portfolio file and list every problem found; exit "
+        description="Read a portfolio file (JSON, JSON Lines, CSV or IATI activity "
+        "XML, by suffix or content) and list every problem found; exit "
         "status 2 if there is any, 0 if the file is valid.",
     )
     val.add_argument("portfolio", metavar="PORTFOLIO", help="portfolio file")
@@ -422,26 +423,23 @@ def _cmd_demo_asem(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_portfolio(path: str | None, country: str | None = None) -> Portfolio:
+def _load_portfolio(
+    path: str | None, country: str | None = None, command: str = "score"
+) -> Portfolio:
+    """Read a portfolio in any registered format (by suffix, else content)."""
     from kampala.data import sample_portfolio
-    from kampala.io.portfolio_io import read_portfolio
+    from kampala.io.formats import detect_format
 
     if path is None:
         return sample_portfolio()
-    if _is_iati_path(path):
-        from kampala.io.iati import read_iati
-
-        return read_iati(path, country=country)
-    if country is not None:
-        raise _UsageError("kampala score: --country applies to IATI XML files only")
-    return read_portfolio(path)
-
-
-def _is_iati_path(path: str) -> bool:
-    """Tell whether a path is IATI (by root element, or any .xml for a clear error)."""
-    from kampala.io.iati import is_iati
-
-    return Path(path).suffix.lower() == ".xml" or is_iati(path)
+    fmt = detect_format(path)
+    if country is None:
+        return fmt.read(Path(path))
+    if "country" not in fmt.options:
+        raise _UsageError(
+            f"kampala {command}: --country applies to IATI XML files only"
+        )
+    return fmt.read(Path(path), country=country)
 
 
 def _parse_weights(text: str) -> dict[str, float]:
@@ -638,9 +636,7 @@ def _robustness_summary(portfolio: Portfolio) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from kampala.io.portfolio_io import read_portfolio
-
-    portfolio = read_portfolio(args.portfolio)
+    portfolio = _load_portfolio(args.portfolio, command="validate")
     print(
         f"{args.portfolio}: valid — {counted(len(portfolio), 'partnership')}, "
         f"{counted(portfolio.actor_column('partnership').size, 'actor')}"
@@ -770,7 +766,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         if args.methodology
         else Methodology.default()
     )
-    portfolio = _load_portfolio(args.portfolio)
+    portfolio = _load_portfolio(args.portfolio, command="sensitivity")
     factors = [_parse_factor(t, methodology) for t in (args.vary or [])]
     if not factors:
         factors = [

@@ -44,10 +44,9 @@ array([ 4., nan])
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import html
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 import numpy as np
@@ -58,180 +57,21 @@ from kampala.errors import (
     PortfolioValidationError,
     RecordValidationError,
 )
-from kampala.records import (
-    _COUNTRY,
-    _CURRENCY,
-    _SDG_GOAL,
-    _SDG_TARGET,
-    _SECTOR,
-    Actor,
-    ActorKind,
-    AdditionalityLevel,
-    Alignment,
-    CapacityLevel,
-    DataPublication,
-    DialogueLevel,
-    Disaggregation,
-    EvaluationStatus,
-    GenderMarker,
-    GovernmentRole,
-    InclusionEvidence,
-    Instrument,
-    LeaveNoOneBehindEvidence,
-    Modality,
-    OwnershipEvidence,
-    Partnership,
-    ProvisionLevel,
-    ReportingFrequency,
-    ResultsEvidence,
-    RiskSharing,
-    Role,
-    TargetGroup,
-    TransparencyEvidence,
+from kampala.records import _GROUPS, Actor, ActorKind, Partnership
+from kampala.schema import (
+    ACTOR_SCHEMA,
+    RULES,
+    SCHEMA,
+    EnumFieldSpec,
+    FieldSpec,
+    lookup,
 )
+from kampala.validators import Problem
 
 __all__ = ["ACTOR_SCHEMA", "SCHEMA", "FieldSpec", "Portfolio"]
 
-Kind = Literal[
-    "str",
-    "date",
-    "amount",
-    "share",
-    "count",
-    "bool",
-    "ordinal",
-    "enum",
-    "enumset",
-    "strlist",
-]
-
-
-@attrs.frozen
-class FieldSpec:
-    """How one record field is stored as a column.
-
-    Attributes
-    ----------
-    path : str
-        Dotted path: ``"budget_usd"`` or ``"ownership.government_role"``.
-    kind : str
-        Encoding, see the module table.
-    enum : type or None
-        The enumeration of ``ordinal``, ``enum`` and ``enumset`` fields.
-    optional : bool
-        Whether the field may be missing (None) in a record.
-
-    Examples
-    --------
-    >>> from kampala.portfolio import SCHEMA
-    >>> spec = next(f for f in SCHEMA if f.path == "ownership.government_role")
-    >>> spec.group, spec.name, spec.kind, spec.enum.__name__
-    ('ownership', 'government_role', 'ordinal', 'GovernmentRole')
-    >>> [f.path for f in SCHEMA if f.kind == "share"][:2]
-    ['ownership.country_systems_share', 'results.target_progress']
-    """
-
-    path: str
-    kind: Kind
-    enum: type[enum.Enum] | None = None
-    optional: bool = True
-
-    @property
-    def group(self) -> str | None:
-        """The evidence group of the field, or None for top-level fields.
-
-        Examples
-        --------
-        >>> from kampala.portfolio import FieldSpec
-        >>> FieldSpec("ownership.government_role", "ordinal").group
-        'ownership'
-        >>> FieldSpec("budget_usd", "amount").group is None
-        True
-        """
-        return self.path.split(".")[0] if "." in self.path else None
-
-    @property
-    def name(self) -> str:
-        """The field name within its record or group.
-
-        Examples
-        --------
-        >>> from kampala.portfolio import FieldSpec
-        >>> FieldSpec("ownership.government_role", "ordinal").name
-        'government_role'
-        >>> FieldSpec("budget_usd", "amount").name
-        'budget_usd'
-        """
-        return self.path.split(".")[-1]
-
-
-#: Partnership columns, in record field order.
-SCHEMA: tuple[FieldSpec, ...] = (
-    FieldSpec("id", "str", optional=False),
-    FieldSpec("title", "str", optional=False),
-    FieldSpec("country", "str", optional=False),
-    FieldSpec("sectors", "strlist", optional=False),
-    FieldSpec("locations", "strlist", optional=False),
-    FieldSpec("start", "date"),
-    FieldSpec("end", "date"),
-    FieldSpec("budget_usd", "amount"),
-    FieldSpec("modality", "enum", Modality),
-    FieldSpec("instruments", "enumset", Instrument, optional=False),
-    FieldSpec("ownership.national_plan_alignment", "ordinal", Alignment),
-    FieldSpec("ownership.government_role", "ordinal", GovernmentRole),
-    FieldSpec("ownership.country_systems_share", "share"),
-    FieldSpec("ownership.registered_with_agency", "bool"),
-    FieldSpec("ownership.local_capacity", "ordinal", CapacityLevel),
-    FieldSpec("results.indicators_total", "count"),
-    FieldSpec("results.indicators_with_baseline_and_target", "count"),
-    FieldSpec("results.indicators_from_country_frameworks", "count"),
-    FieldSpec("results.sdg_targets", "strlist"),
-    FieldSpec("results.sdg_goals", "strlist"),
-    FieldSpec("results.additionality", "ordinal", AdditionalityLevel),
-    FieldSpec("results.target_progress", "share"),
-    FieldSpec("inclusion.dialogue", "ordinal", DialogueLevel),
-    FieldSpec("inclusion.shared_governance", "bool"),
-    FieldSpec("inclusion.msme_access", "ordinal", ProvisionLevel),
-    FieldSpec("transparency.publication", "ordinal", DataPublication),
-    FieldSpec("transparency.publication_completeness", "share"),
-    FieldSpec("transparency.reporting_frequency", "ordinal", ReportingFrequency),
-    FieldSpec("transparency.evaluation", "ordinal", EvaluationStatus),
-    FieldSpec("transparency.grievance_mechanism", "bool"),
-    FieldSpec("transparency.contributions_disclosed", "bool"),
-    FieldSpec("transparency.joint_reviews", "bool"),
-    FieldSpec("leave_no_one_behind.target_groups", "enumset", TargetGroup),
-    FieldSpec("leave_no_one_behind.poor_district_share", "share"),
-    FieldSpec("leave_no_one_behind.disaggregation", "enumset", Disaggregation),
-    FieldSpec("leave_no_one_behind.gender_marker", "ordinal", GenderMarker),
-    FieldSpec("leave_no_one_behind.safeguards", "ordinal", ProvisionLevel),
-    FieldSpec("leave_no_one_behind.risk_sharing", "ordinal", RiskSharing),
-    FieldSpec("leave_no_one_behind.private_solution_case", "ordinal", ProvisionLevel),
-    FieldSpec("notes", "str", optional=False),
-)
-
-"""Partnership columns, in record field order: path, encoding and scale."""
-
-#: Actor columns (one entry per actor).
-ACTOR_SCHEMA: tuple[FieldSpec, ...] = (
-    FieldSpec("name", "str", optional=False),
-    FieldSpec("kind", "enum", ActorKind, optional=False),
-    FieldSpec("roles", "enumset", Role, optional=False),
-    FieldSpec("domestic", "bool"),
-    FieldSpec("financial_contribution", "amount"),
-    FieldSpec("in_kind_contribution", "amount"),
-    FieldSpec("currency", "str", optional=False),
-)
-"""Actor columns: one value per actor; ``partnership`` links it to its row."""
-
 _SPEC = {f.path: f for f in SCHEMA}
 _ACTOR_SPEC = {f.path: f for f in ACTOR_SCHEMA}
-_GROUPS: dict[str, type[Any]] = {
-    "ownership": OwnershipEvidence,
-    "results": ResultsEvidence,
-    "inclusion": InclusionEvidence,
-    "transparency": TransparencyEvidence,
-    "leave_no_one_behind": LeaveNoOneBehindEvidence,
-}
 
 Array = npt.NDArray[Any]
 FloatArray = npt.NDArray[np.float64]
@@ -248,10 +88,24 @@ def _empty(spec: FieldSpec, n: int) -> Array:
         return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     if k == "enum":
         return np.full(n, -1, dtype=np.int16)
-    if k == "enumset":
-        assert spec.enum is not None
+    if isinstance(spec, EnumFieldSpec) and k == "enumset":
         return np.full((n, len(spec.enum)), np.nan)
     return np.full(n, np.nan)
+
+
+def _default_column(spec: FieldSpec, n: int) -> Array:
+    """Make a column of ``n`` rows holding the field's default (missing if None)."""
+    col = _empty(spec, n)
+    default = spec.default
+    if default is None or default is attrs.NOTHING:
+        return col
+    if spec.kind == "strlist":
+        col[:] = [tuple(default)] * n
+    elif spec.kind == "enumset":  # the empty set
+        col[:] = 0.0
+    else:
+        col[:] = default
+    return col
 
 
 def _encode(spec: FieldSpec, value: Any, out: Array, i: int) -> None:
@@ -270,15 +124,14 @@ def _encode(spec: FieldSpec, value: Any, out: Array, i: int) -> None:
         out[i] = 1.0 if value else 0.0
     elif k == "ordinal":
         out[i] = float(value.rank)
-    elif k == "enum":
-        assert spec.enum is not None
-        out[i] = list(spec.enum).index(value)
-    else:  # enumset
-        assert spec.enum is not None
+    elif isinstance(spec, EnumFieldSpec):
         members = list(spec.enum)
-        out[i, :] = 0.0
-        for v in value:
-            out[i, members.index(v)] = 1.0
+        if k == "enum":
+            out[i] = members.index(value)
+        else:  # enumset
+            out[i, :] = 0.0
+            for v in value:
+                out[i, members.index(v)] = 1.0
 
 
 def _decode(spec: FieldSpec, col: Array, i: int) -> Any:
@@ -290,24 +143,21 @@ def _decode(spec: FieldSpec, col: Array, i: int) -> Any:
         return None if v is None else tuple(v)
     if k == "date":
         return None if np.isnat(v) else v.astype(dt.date)
-    if k == "enumset":
-        assert spec.enum is not None
-        if np.isnan(v).any():
-            return None
+    if isinstance(spec, EnumFieldSpec):
         members = list(spec.enum)
-        return tuple(members[j] for j in np.flatnonzero(v == 1.0))
-    if k == "enum":
-        assert spec.enum is not None
-        return None if v < 0 else list(spec.enum)[int(v)]
+        if k == "enumset":
+            if np.isnan(v).any():
+                return None
+            return tuple(members[j] for j in np.flatnonzero(v == 1.0))
+        if k == "enum":
+            return None if v < 0 else members[int(v)]
+        return None if np.isnan(v) else members[int(v)]
     if np.isnan(v):
         return None
     if k == "bool":
         return bool(v == 1.0)
     if k == "count":
         return int(v)
-    if k == "ordinal":
-        assert spec.enum is not None
-        return list(spec.enum)[int(v)]
     return float(v)
 
 
@@ -480,16 +330,7 @@ class Portfolio:
             if spec.path in columns:
                 out[spec.path] = _coerce_column(name, spec, columns[spec.path], n)
             else:
-                col = _empty(spec, n)
-                if spec.path == "country":
-                    col[:] = "PE"
-                elif spec.path == "notes":
-                    col[:] = ""
-                elif spec.path in ("sectors", "locations"):
-                    col[:] = [()] * n
-                elif spec.kind == "enumset" and not spec.optional:
-                    col[:] = 0.0
-                out[spec.path] = col
+                out[spec.path] = _default_column(spec, n)
         m_cols = dict(actors or {})
         m = len(m_cols["partnership"]) if "partnership" in m_cols else 0
         act: dict[str, Array] = {}
@@ -501,14 +342,10 @@ class Portfolio:
         for spec in ACTOR_SCHEMA:
             if spec.path in m_cols:
                 act[spec.path] = _coerce_column(name, spec, m_cols[spec.path], m)
-            elif spec.path == "currency":
-                act[spec.path] = np.full(m, "USD", dtype=object)
-            elif spec.path == "roles":
-                act[spec.path] = np.zeros((m, len(Role)))
-            elif not spec.optional and m > 0:
+            elif spec.default is attrs.NOTHING and m > 0:
                 raise DataFormatError(name, "actors", spec.path, "present")
             else:
-                act[spec.path] = _empty(spec, m)
+                act[spec.path] = _default_column(spec, m)
         act["partnership"] = np.asarray(
             m_cols.get("partnership", np.empty(0, dtype=np.int64)), dtype=np.int64
         )
@@ -538,162 +375,18 @@ class Portfolio:
             raise PortfolioValidationError(self.name, errors)
 
     def _validate(self) -> None:
-        """Vectorised checks of every column; raises one error listing all."""
+        """Check every column with its field's validator; raise one error."""
         errors: list[Exception] = []
         ids = self.columns["id"]
         n = ids.shape[0]
-
-        def bad(
-            rows: npt.NDArray[np.bool_],
-            path: str,
-            values: Array,
-            expected: str,
-            hint: str = "",
-        ) -> None:
-            for r in np.flatnonzero(rows):
-                known = ids[r] if isinstance(ids[r], str) and ids[r] else None
-                rid = f"#{r}" if known is None else known
-                err = RecordValidationError(
-                    f"partnership {rid!r}",
-                    path,
-                    _py(values[r]),
-                    expected,
-                    hint=hint,
-                    record_id=known,
-                )
-                err.add_note(f"record {r}")
-                errors.append(err)
-
-        def bad_one(r: int, path: str, value: Any, expected: str) -> None:
-            known = ids[r] if isinstance(ids[r], str) and ids[r] else None
-            rid = f"#{r}" if known is None else known
-            err = RecordValidationError(
-                f"partnership {rid!r}", path, value, expected, record_id=known
-            )
-            err.add_note(f"record {r}")
-            errors.append(err)
-
-        def flags(values: Iterable[bool]) -> npt.NDArray[np.bool_]:
-            return np.fromiter(values, dtype=bool, count=n)
-
-        for path in ("id", "title"):
-            col = self.columns[path]
-            ok = flags(isinstance(v, str) and bool(v.strip()) for v in col)
-            bad(~ok, path, col, "a non-empty string")
-        col = self.columns["notes"]
-        bad(~flags(isinstance(v, str) for v in col), "notes", col, "a string")
-        col = self.columns["country"]
-        ok = flags(isinstance(v, str) and bool(_COUNTRY.match(v)) for v in col)
-        bad(~ok, "country", col, "an ISO 3166-1 alpha-2 code such as 'PE'")
-        col = self.columns["sectors"]
-        for r, v in enumerate(col):
-            items = v if isinstance(v, tuple) else (v,)
-            wrong = [c for c in items if not (isinstance(c, str) and _SECTOR.match(c))]
-            if wrong or not isinstance(v, tuple):
-                bad_one(
-                    r,
-                    "sectors",
-                    wrong[0] if wrong else v,
-                    "an OECD DAC sector code of 3 or 5 digits, such as '311' or "
-                    "'31120'",
-                )
-        col = self.columns["locations"]
-        ok = flags(
-            isinstance(v, tuple) and all(isinstance(c, str) and c.strip() for c in v)
-            for v in col
-        )
-        bad(~ok, "locations", col, "a sequence of non-empty place names or codes")
-        col = self.columns["results.sdg_goals"]
-        ok = flags(
-            v is None
-            or (
-                isinstance(v, tuple)
-                and len(set(v)) == len(v)
-                and all(isinstance(c, str) and bool(_SDG_GOAL.match(c)) for c in v)
-            )
-            for v in col
-        )
-        bad(~ok, "results.sdg_goals", col, "distinct SDG numbers '1' to '17', or None")
-        col = self.columns["results.sdg_targets"]
-        for r, v in enumerate(col):
-            if v is None:
-                continue
-            items = v if isinstance(v, tuple) else (v,)
-            wrong = [
-                c for c in items if not (isinstance(c, str) and _SDG_TARGET.match(c))
-            ]
-            if wrong or not isinstance(v, tuple) or len(set(v)) != len(v):
-                bad_one(
-                    r,
-                    "results.sdg_targets",
-                    wrong[0] if wrong else v,
-                    "an SDG target code such as '5.5' or '17.b', each listed once"
-                    if wrong
-                    else "free of repeated targets",
-                )
-        for spec in SCHEMA:
-            col = self.columns[spec.path]
-            if spec.kind in ("amount", "share", "count", "bool", "ordinal"):
-                present = ~np.isnan(col)
-                if spec.kind == "amount":
-                    ok = ~present | ((col >= 0) & np.isfinite(col))
-                    bad(~ok, spec.path, col, ">= 0", "Use None for an unknown amount.")
-                elif spec.kind == "share":
-                    ok = ~present | ((col >= 0) & (col <= 1))
-                    bad(~ok, spec.path, col, "a share in [0, 1] or None")
-                elif spec.kind == "count":
-                    ok = ~present | ((col >= 0) & (col == np.floor(col)))
-                    bad(~ok, spec.path, col, "a whole number >= 0 or None")
-                elif spec.kind == "bool":
-                    ok = ~present | (col == 0) | (col == 1)
-                    bad(~ok, spec.path, col, "0 or 1 (false or true) or None")
-                else:
-                    assert spec.enum is not None
-                    top = len(spec.enum) - 1
-                    ok = ~present | ((col >= 0) & (col <= top) & (col == np.floor(col)))
-                    bad(
-                        ~ok,
-                        spec.path,
-                        col,
-                        f"a rank from 0 to {top} of {spec.enum.__name__}",
-                    )
-            elif spec.kind == "enum":
-                assert spec.enum is not None
-                ok = (col >= -1) & (col < len(spec.enum))
-                bad(~ok, spec.path, col, f"an index of {spec.enum.__name__} or -1")
-            elif spec.kind == "enumset":
-                rows_nan = np.isnan(col).any(axis=1)
-                rows_all_nan = np.isnan(col).all(axis=1)
-                valid = np.where(np.isnan(col), 0.0, col)
-                ok = ((valid == 0) | (valid == 1)).all(axis=1) & (
-                    ~rows_nan | rows_all_nan
-                )
-                if not spec.optional:
-                    ok &= ~rows_nan
-                bad(~ok, spec.path, col, "a row of 0/1 flags (all NaN if unknown)")
-            elif spec.kind == "date":
-                pass
-        start, end = self.columns["start"], self.columns["end"]
-        both = ~np.isnat(start) & ~np.isnat(end)
-        order_bad = both & (end < start)
-        for k in np.flatnonzero(order_bad).tolist():
-            err = RecordValidationError(
-                f"partnership {ids[k]!r}",
-                "end",
-                str(end[k]),
-                f"on or after start ({start[k]})",
-                record_id=ids[k],
-            )
-            err.add_note(f"record {k}")
-            errors.append(err)
-        total = self.columns["results.indicators_total"]
-        for path in (
-            "results.indicators_with_baseline_and_target",
-            "results.indicators_from_country_frameworks",
-        ):
-            part = self.columns[path]
-            over = ~np.isnan(part) & ~np.isnan(total) & (part > total)
-            bad(over, path, part, "<= results.indicators_total")
+        found: list[tuple[str, list[tuple[int, Problem]]]] = [
+            (spec.path, spec.validator.column(self.columns[spec.path]))
+            for spec in SCHEMA
+        ]
+        found += [(rule.field, rule.column(self.columns)) for rule in RULES]
+        for path, problems in found:
+            for r, problem in problems:
+                errors.append(_row_error(ids, r, path, problem))
         errors.extend(self._validate_actors(n))
         if errors:
             raise PortfolioValidationError(self.name, errors)
@@ -715,102 +408,12 @@ class Portfolio:
                 )
             )
             return errors
-        for path in ("financial_contribution", "in_kind_contribution"):
-            col = a[path]
-            neg = ~np.isnan(col) & ~((col >= 0) & np.isfinite(col))
-            for j in np.flatnonzero(neg):
-                err = RecordValidationError(
-                    f"partnership {ids[idx[j]]!r}",
-                    f"actors[{j - int(np.searchsorted(idx, idx[j]))}].{path}",
-                    float(col[j]),
-                    "a finite number >= 0",
-                    record_id=ids[idx[j]],
-                )
-                err.add_note(f"record {int(idx[j])}")
-                errors.append(err)
-        m = idx.size
-
-        def actor_bad(
-            rows: npt.NDArray[np.bool_], field: str, values: Array, expected: str
-        ) -> None:
-            for j in np.flatnonzero(rows):
-                err = RecordValidationError(
-                    f"partnership {ids[idx[j]]!r}",
-                    f"actors[{j - int(np.searchsorted(idx, idx[j]))}].{field}",
-                    _py(values[j]),
-                    expected,
-                    record_id=ids[idx[j]],
-                )
-                err.add_note(f"record {int(idx[j])}")
-                errors.append(err)
-
-        names = a["name"]
-        actor_bad(
-            ~np.fromiter(
-                (isinstance(v, str) and bool(v.strip()) for v in names),
-                dtype=bool,
-                count=m,
-            ),
-            "name",
-            names,
-            "a non-empty string",
-        )
-        cur = a["currency"]
-        actor_bad(
-            ~np.fromiter(
-                (isinstance(v, str) and bool(_CURRENCY.match(v)) for v in cur),
-                dtype=bool,
-                count=m,
-            ),
-            "currency",
-            cur,
-            "an ISO 4217 code such as 'USD' or 'PEN'",
-        )
-        dom = a["domestic"]
-        actor_bad(
-            ~(np.isnan(dom) | (dom == 0) | (dom == 1)),
-            "domestic",
-            dom,
-            "0 or 1 (false or true) or None",
-        )
-        roles = a["roles"]
-        actor_bad(
-            ~((roles == 0) | (roles == 1)).all(axis=1),
-            "roles",
-            roles,
-            "a row of 0/1 flags",
-        )
-        has_money = ~np.isnan(a["financial_contribution"]) | ~np.isnan(
-            a["in_kind_contribution"]
-        )
-        if has_money.any():
-            # partnerships whose actors with money use more than one currency
-            codes, inverse = np.unique(cur[has_money].astype(str), return_inverse=True)
-            pairs = np.unique(idx[has_money] * len(codes) + inverse.reshape(-1))
-            per_partnership = np.bincount(pairs // len(codes), minlength=n)
-            for i in np.flatnonzero(per_partnership > 1).tolist():
-                currencies = sorted({str(c) for c in cur[(idx == i) & has_money]})
-                err = RecordValidationError(
-                    f"partnership {ids[i]!r}",
-                    "actors",
-                    currencies,
-                    "contributions in a single currency",
-                    hint="Convert all contributions to one currency (e.g. USD).",
-                    record_id=ids[i],
-                )
-                err.add_note(f"record {i}")
-                errors.append(err)
-        kinds = a["kind"]
-        for j in np.flatnonzero((kinds < 0) | (kinds >= len(ActorKind))):
-            err = RecordValidationError(
-                f"partnership {ids[idx[j]]!r}",
-                f"actors[{j - int(np.searchsorted(idx, idx[j]))}].kind",
-                int(kinds[j]),
-                f"an index of ActorKind (0 to {len(ActorKind) - 1})",
-                record_id=ids[idx[j]],
-            )
-            err.add_note(f"record {int(idx[j])}")
-            errors.append(err)
+        first = np.searchsorted(idx, idx)  # each actor's position in its row
+        for spec in ACTOR_SCHEMA:
+            for j, problem in spec.validator.column(a[spec.path]):
+                path = f"actors[{j - int(first[j])}].{spec.path}"
+                errors.append(_row_error(ids, int(idx[j]), path, problem))
+        errors.extend(_mixed_currencies(a, ids, n))
         return errors
 
     # -- views ---------------------------------------------------------------------
@@ -838,7 +441,7 @@ class Portfolio:
         Raises
         ------
         DataFormatError
-            For a path that is not in `SCHEMA`.
+            For an unknown path (see `SCHEMA`).
 
         Examples
         --------
@@ -853,12 +456,8 @@ class Portfolio:
         >>> pf.column("ownership.government_role"), pf.column("title")
         (array([ 4., nan]), array(['Agua', 'Banca'], dtype=object))
         """
-        try:
-            return self.columns[path]
-        except KeyError:
-            raise DataFormatError(
-                "Portfolio.column()", "path", path, "a field path of SCHEMA"
-            ) from None
+        where = "Portfolio.column()"
+        return lookup(self.columns, path, where, "path", "a field path of SCHEMA")
 
     def actor_column(self, name: str) -> Array:
         """Return one actor column (read-only), or ``"partnership"``.
@@ -879,15 +478,8 @@ class Portfolio:
         >>> pf.actor_column("name")[0]
         'Gobierno Regional de San Martín'
         """
-        try:
-            return self.actors[name]
-        except KeyError:
-            raise DataFormatError(
-                "Portfolio.actor_column()",
-                "name",
-                name,
-                f"one of {sorted(self.actors)}",
-            ) from None
+        expected = f"one of {sorted(self.actors)}"
+        return lookup(self.actors, name, "Portfolio.actor_column()", "name", expected)
 
     def actor_sum(self, values: FloatArray) -> FloatArray:
         """Sum a per-actor quantity per partnership (NaN if any term is NaN).
@@ -1053,12 +645,47 @@ class Portfolio:
         )
 
 
-def _py(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return value
+def _row_error(
+    ids: Array, r: int, path: str, problem: Problem
+) -> RecordValidationError:
+    """Make the error of a problem in row ``r``, noted ``record r``."""
+    known = ids[r] if isinstance(ids[r], str) and ids[r] else None
+    rid = f"#{r}" if known is None else known
+    err = RecordValidationError(
+        f"partnership {rid!r}",
+        path,
+        problem.value,
+        problem.expected,
+        hint=problem.hint,
+        record_id=known,
+    )
+    err.add_note(f"record {r}")
+    return err
+
+
+def _mixed_currencies(
+    a: Mapping[str, Array], ids: Array, n: int
+) -> list[RecordValidationError]:
+    """Partnerships whose actors with money use more than one currency."""
+    idx, cur = a["partnership"], a["currency"]
+    has_money = ~np.isnan(a["financial_contribution"]) | ~np.isnan(
+        a["in_kind_contribution"]
+    )
+    if not has_money.any():
+        return []
+    codes, inverse = np.unique(cur[has_money].astype(str), return_inverse=True)
+    pairs = np.unique(idx[has_money] * len(codes) + inverse.reshape(-1))
+    per_partnership = np.bincount(pairs // len(codes), minlength=n)
+    out = []
+    for i in np.flatnonzero(per_partnership > 1).tolist():
+        currencies = sorted({str(c) for c in cur[(idx == i) & has_money]})
+        problem = Problem(
+            currencies,
+            "contributions in a single currency",
+            "Convert all contributions to one currency (for example USD).",
+        )
+        out.append(_row_error(ids, i, "actors", problem))
+    return out
 
 
 def _coerce_column(name: str, spec: FieldSpec, values: Any, n: int) -> Array:
@@ -1073,8 +700,7 @@ def _coerce_column(name: str, spec: FieldSpec, values: Any, n: int) -> Array:
         if arr.dtype.kind not in "iu":
             raise DataFormatError(name, spec.path, str(arr.dtype), "integer codes")
         arr = arr.astype(np.int16)
-    elif k == "enumset":
-        assert spec.enum is not None
+    elif isinstance(spec, EnumFieldSpec) and k == "enumset":
         arr = np.asarray(values, dtype=np.float64)
         if arr.ndim != 2 or arr.shape[-1] != len(spec.enum):
             raise DataFormatError(

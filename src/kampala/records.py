@@ -25,20 +25,23 @@ Examples
 0.75
 """
 
+# ruff: noqa: RUF009, F405 - fields are attrs.field() calls built from kampala.schema;
+# the scales (enumerations) come from kampala.scales by a star import: they are
+# this module's API too (listed in __all__).
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
-import math
-import re
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar
 
 import attrs
 
-from kampala._internal.text import enum_expected, with_article
+from kampala._internal.text import with_article
 from kampala.errors import RecordValidationError
+from kampala.scales import *  # noqa: F403 - the scales are part of this module's API
+from kampala.schema import field, group_rules
+from kampala.validators import Problem, fail
 
 __all__ = [
     "Actor",
@@ -71,613 +74,66 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------
-# enumerations
+# field helpers: every field's default, converter and validator come from
+# its declaration in kampala.schema
 # ---------------------------------------------------------------------------
-@functools.cache
-def _positions(cls: type[enum.Enum]) -> dict[enum.Enum, int]:
-    """Each member's position in its enumeration (cached per class)."""
-    return {m: i for i, m in enumerate(cls)}
+def _field(path: str) -> Any:
+    return field(path).attrs_field()
 
 
-class Ordinal(enum.Enum):
-    """An ordinal scale: members are declared from the lowest level up.
+# Sequence fields spell out attrs.field(converter=...) so that type checkers
+# see the converter (and accept any iterable); the parts still come from the
+# schema.
+def _default(path: str) -> Any:
+    return field(path).default
 
-    Examples
-    --------
-    Define a scale of your own, lowest level first:
 
-    >>> from kampala.records import Ordinal
-    >>> class Quality(Ordinal):
-    ...     LOW = "low"
-    ...     FAIR = "fair"
-    ...     HIGH = "high"
-    >>> [(q.value, q.rank, q.score) for q in Quality]
-    [('low', 0, 0.0), ('fair', 1, 0.5), ('high', 2, 1.0)]
-    """
+def _strs(value: Iterable[str]) -> tuple[str, ...]:
+    return field("sectors").converter(value)  # type: ignore[no-any-return]
 
-    @property
-    def rank(self) -> int:
-        """Position on the scale, 0 for the lowest level.
 
-        Examples
-        --------
-        >>> from kampala.records import GovernmentRole
-        >>> GovernmentRole.NONE.rank, GovernmentRole.CONSULTED.rank
-        (0, 2)
-        """
-        return _positions(type(self))[self]
+def _opt_strs(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    return field("results.sdg_goals").converter(value)  # type: ignore[no-any-return]
 
-    @property
-    def score(self) -> float:
-        """Level mapped onto [0, 1] with fixed goalposts: rank / (levels - 1).
 
-        Examples
-        --------
-        Consulted is rank 2 of the five levels of `GovernmentRole`:
-
-        >>> from kampala.records import GovernmentRole
-        >>> GovernmentRole.CONSULTED.score, GovernmentRole.LEADS.score
-        (0.5, 1.0)
-        """
-        return self.rank / (len(type(self)) - 1)
-
-
-class Alignment(Ordinal):
-    """How far objectives are drawn from national plans.
-
-    The national development plan, sector plans or a country results
-    framework.
-
-    - ``NONE``: no link to national or sector plans is documented.
-    - ``PARTIAL``: some objectives refer to national or sector plans.
-    - ``FULL``: objectives and indicators are taken from the national plan or
-      a country results framework.
-
-    Examples
-    --------
-    >>> from kampala.records import Alignment
-    >>> [(a.value, a.score) for a in Alignment]
-    [('none', 0.0), ('partial', 0.5), ('full', 1.0)]
-    >>> Alignment("partial").rank
-    1
-    """
-
-    NONE = "none"
-    PARTIAL = "partial"
-    FULL = "full"
-
-
-class GovernmentRole(Ordinal):
-    """The partner-country government's role in the partnership.
-
-    - ``NONE``: the government is not involved.
-    - ``INFORMED``: the government is informed.
-    - ``CONSULTED``: the government is consulted on design or implementation.
-    - ``CO_DESIGNED``: the government co-designed the partnership.
-    - ``LEADS``: the government leads it.
-
-    Examples
-    --------
-    >>> from kampala.records import GovernmentRole
-    >>> [(g.value, g.rank, g.score) for g in GovernmentRole]
-    [('none', 0, 0.0), ('informed', 1, 0.25), ('consulted', 2, 0.5),
-     ('co-designed', 3, 0.75), ('leads', 4, 1.0)]
-    """
-
-    NONE = "none"
-    INFORMED = "informed"
-    CONSULTED = "consulted"
-    CO_DESIGNED = "co-designed"
-    LEADS = "leads"
-
-
-class CapacityLevel(Ordinal):
-    """Investment in local capacities (people, institutions, suppliers).
-
-    - ``NONE``: no capacity building.
-    - ``SOME``: capacity building is a secondary component.
-    - ``SUBSTANTIAL``: capacity building is an explicit, budgeted objective.
-
-    Examples
-    --------
-    >>> from kampala.records import CapacityLevel, enum_values
-    >>> enum_values(CapacityLevel)
-    ['none', 'some', 'substantial']
-    >>> CapacityLevel("some").score
-    0.5
-    """
-
-    NONE = "none"
-    SOME = "some"
-    SUBSTANTIAL = "substantial"
-
-
-class AdditionalityLevel(Ordinal):
-    """How the partnership's additionality was established.
-
-    - ``NONE``: additionality is not addressed.
-    - ``ASSERTED``: it is claimed without analysis.
-    - ``ASSESSED``: an ex-ante assessment (financial or development
-      additionality) is documented.
-
-    Examples
-    --------
-    >>> from kampala.records import AdditionalityLevel
-    >>> [a.name for a in AdditionalityLevel]
-    ['NONE', 'ASSERTED', 'ASSESSED']
-    >>> AdditionalityLevel.ASSERTED.score
-    0.5
-    """
-
-    NONE = "none"
-    ASSERTED = "asserted"
-    ASSESSED = "assessed"
-
-
-class DialogueLevel(Ordinal):
-    """Multi-stakeholder dialogue around the partnership.
-
-    - ``NONE``: no dialogue beyond the signatories.
-    - ``ONE_OFF``: a single consultation.
-    - ``REGULAR``: recurring meetings with stakeholders.
-    - ``INSTITUTIONALISED``: a standing platform with rules and minutes.
-
-    Examples
-    --------
-    >>> from kampala.records import DialogueLevel
-    >>> [(d.value, round(d.score, 2)) for d in DialogueLevel]
-    [('none', 0.0), ('one-off', 0.33), ('regular', 0.67), ('institutionalised', 1.0)]
-    """
-
-    NONE = "none"
-    ONE_OFF = "one-off"
-    REGULAR = "regular"
-    INSTITUTIONALISED = "institutionalised"
-
-
-class ProvisionLevel(Ordinal):
-    """Whether a provision exists and how complete it is.
-
-    - ``NONE``: absent.
-    - ``PARTIAL``: present but incomplete (not covering all partners or risks).
-    - ``FULL``: complete and documented.
-
-    Examples
-    --------
-    >>> from kampala.records import ProvisionLevel
-    >>> [(p.value, p.rank, p.score) for p in ProvisionLevel]
-    [('none', 0, 0.0), ('partial', 1, 0.5), ('full', 2, 1.0)]
-    """
-
-    NONE = "none"
-    PARTIAL = "partial"
-    FULL = "full"
-
-
-class DataPublication(Ordinal):
-    """Publication of the partnership's activity data.
-
-    - ``NONE``: not published.
-    - ``SUMMARY``: a summary on a website or report.
-    - ``OPEN_DATA``: structured open data on a public portal.
-    - ``IATI``: published to the IATI Standard.
-
-    Examples
-    --------
-    >>> from kampala.records import DataPublication
-    >>> [(d.value, round(d.score, 2)) for d in DataPublication]
-    [('none', 0.0), ('summary', 0.33), ('open-data', 0.67), ('iati', 1.0)]
-    """
-
-    NONE = "none"
-    SUMMARY = "summary"
-    OPEN_DATA = "open-data"
-    IATI = "iati"
-
-
-class ReportingFrequency(Ordinal):
-    """How often results are reported.
-
-    - ``NONE``: never.
-    - ``END_ONLY``: only at completion.
-    - ``ANNUAL``: every year.
-    - ``SEMI_ANNUAL``: twice a year.
-    - ``QUARTERLY``: four times a year or more.
-
-    Examples
-    --------
-    >>> from kampala.records import ReportingFrequency
-    >>> [(r.value, r.score) for r in ReportingFrequency]
-    [('none', 0.0), ('end-only', 0.25), ('annual', 0.5), ('semi-annual', 0.75),
-     ('quarterly', 1.0)]
-    """
-
-    NONE = "none"
-    END_ONLY = "end-only"
-    ANNUAL = "annual"
-    SEMI_ANNUAL = "semi-annual"
-    QUARTERLY = "quarterly"
-
-
-class EvaluationStatus(Ordinal):
-    """Independent evaluation of the partnership.
-
-    - ``NONE``: none planned.
-    - ``PLANNED``: planned and budgeted.
-    - ``DONE``: carried out.
-    - ``PUBLISHED``: carried out and published.
-
-    Examples
-    --------
-    >>> from kampala.records import EvaluationStatus
-    >>> EvaluationStatus("done").rank, round(EvaluationStatus("done").score, 3)
-    (2, 0.667)
-    >>> EvaluationStatus.PUBLISHED.score
-    1.0
-    """
-
-    NONE = "none"
-    PLANNED = "planned"
-    DONE = "done"
-    PUBLISHED = "published"
-
-
-class GenderMarker(Ordinal):
-    """OECD DAC gender equality policy marker.
-
-    - ``NOT_TARGETED`` (0): gender equality is not targeted.
-    - ``SIGNIFICANT`` (1): an important and deliberate objective.
-    - ``PRINCIPAL`` (2): the main objective.
-
-    Examples
-    --------
-    Members take the marker's DAC code as their value:
-
-    >>> from kampala.records import GenderMarker
-    >>> GenderMarker("1")
-    <GenderMarker.SIGNIFICANT: '1'>
-    >>> [(g.name, g.score) for g in GenderMarker]
-    [('NOT_TARGETED', 0.0), ('SIGNIFICANT', 0.5), ('PRINCIPAL', 1.0)]
-    """
-
-    NOT_TARGETED = "0"
-    SIGNIFICANT = "1"
-    PRINCIPAL = "2"
-
-
-class RiskSharing(Ordinal):
-    """How risks are shared among partners.
-
-    - ``NONE``: one partner bears the risks.
-    - ``INFORMAL``: shared by understanding, not in writing.
-    - ``CONTRACTUAL``: allocated in the agreement.
-
-    Examples
-    --------
-    >>> from kampala.records import RiskSharing
-    >>> [(r.value, r.score) for r in RiskSharing]
-    [('none', 0.0), ('informal', 0.5), ('contractual', 1.0)]
-    """
-
-    NONE = "none"
-    INFORMAL = "informal"
-    CONTRACTUAL = "contractual"
-
-
-class Modality(enum.Enum):
-    """Co-operation modality.
-
-    Examples
-    --------
-    A nominal scale: members have no order and no score.
-
-    >>> from kampala.records import Modality, enum_values
-    >>> enum_values(Modality)
-    ['bilateral', 'multilateral', 'south-south', 'triangular', 'multi-stakeholder']
-    >>> Modality("south-south")
-    <Modality.SOUTH_SOUTH: 'south-south'>
-    """
-
-    BILATERAL = "bilateral"
-    MULTILATERAL = "multilateral"
-    SOUTH_SOUTH = "south-south"
-    TRIANGULAR = "triangular"
-    MULTI_STAKEHOLDER = "multi-stakeholder"
-
-
-class Instrument(enum.Enum):
-    """Financing instrument.
-
-    Examples
-    --------
-    A partnership lists its instruments in declaration order, whatever the
-    order given:
-
-    >>> from kampala.records import Instrument, Partnership
-    >>> p = Partnership(id="PE-FIN-001", title="Crédito rural",
-    ...                 instruments=[Instrument.LOAN, Instrument.GRANT])
-    >>> [i.value for i in p.instruments]
-    ['grant', 'loan']
-    """
-
-    GRANT = "grant"
-    LOAN = "loan"
-    GUARANTEE = "guarantee"
-    EQUITY = "equity"
-    BLENDED = "blended"
-
-
-class ActorKind(enum.Enum):
-    """Kind of organisation taking part in a partnership.
-
-    Examples
-    --------
-    >>> from kampala.records import ActorKind
-    >>> len(ActorKind)
-    15
-    >>> ActorKind("msme"), ActorKind.CIVIL_SOCIETY.value
-    (<ActorKind.MSME: 'msme'>, 'civil-society')
-    """
-
-    GOVERNMENT = "government"
-    SUBNATIONAL_GOVERNMENT = "subnational-government"
-    PRIVATE_SECTOR = "private-sector"
-    MSME = "msme"
-    BUSINESS_ASSOCIATION = "business-association"
-    CIVIL_SOCIETY = "civil-society"
-    ACADEMIA = "academia"
-    COMMUNITY_ORGANISATION = "community-organisation"
-    INDIGENOUS_ORGANISATION = "indigenous-organisation"
-    TRADE_UNION = "trade-union"
-    FOUNDATION = "foundation"
-    DEVELOPMENT_PARTNER = "development-partner"
-    MULTILATERAL = "multilateral"
-    PUBLIC_PRIVATE_PARTNERSHIP = "public-private-partnership"
-    OTHER = "other"
-
-
-class Role(enum.Enum):
-    """Role of an actor in a partnership (IATI's four roles plus three).
-
-    Examples
-    --------
-    >>> from kampala.records import Actor, ActorKind, Role
-    >>> region = Actor(name="Gobierno Regional de Piura",
-    ...                kind=ActorKind.SUBNATIONAL_GOVERNMENT,
-    ...                roles=[Role.IMPLEMENTER, Role.FUNDER])
-    >>> [r.value for r in region.roles]  # stored in declaration order
-    ['funder', 'implementer']
-    """
-
-    FUNDER = "funder"
-    ACCOUNTABLE = "accountable"
-    EXTENDING = "extending"
-    IMPLEMENTER = "implementer"
-    TECHNICAL_PARTNER = "technical-partner"
-    GOVERNANCE = "governance"
-    BENEFICIARY = "beneficiary"
-
-
-class TargetGroup(enum.Enum):
-    """Groups at risk of being left behind that a partnership may target.
-
-    Examples
-    --------
-    >>> from kampala.records import TargetGroup, enum_values
-    >>> enum_values(TargetGroup)[:4]
-    ['women', 'indigenous-peoples', 'afro-descendants', 'persons-with-disabilities']
-    >>> TargetGroup("rural-poor")
-    <TargetGroup.RURAL_POOR: 'rural-poor'>
-    """
-
-    WOMEN = "women"
-    INDIGENOUS_PEOPLES = "indigenous-peoples"
-    AFRO_DESCENDANTS = "afro-descendants"
-    PERSONS_WITH_DISABILITIES = "persons-with-disabilities"
-    RURAL_POOR = "rural-poor"
-    MIGRANTS_AND_REFUGEES = "migrants-and-refugees"
-    YOUTH = "youth"
-    OLDER_PERSONS = "older-persons"
-    SMALLHOLDER_FARMERS = "smallholder-farmers"
-    INFORMAL_WORKERS = "informal-workers"
-
-
-class Disaggregation(enum.Enum):
-    """Dimensions by which results data are disaggregated.
-
-    Examples
-    --------
-    >>> from kampala.records import Disaggregation, enum_values
-    >>> enum_values(Disaggregation)
-    ['sex', 'age', 'disability', 'ethnicity', 'location', 'income']
-    """
-
-    SEX = "sex"
-    AGE = "age"
-    DISABILITY = "disability"
-    ETHNICITY = "ethnicity"
-    LOCATION = "location"
-    INCOME = "income"
-
-
-# ---------------------------------------------------------------------------
-# field helpers
-# ---------------------------------------------------------------------------
-E = TypeVar("E", bound=enum.Enum)
-
-
-def _fail(instance: Any, field: str, value: Any, expected: str, hint: str = "") -> None:
-    record_id = None
-    if isinstance(instance, Partnership) and isinstance(
-        getattr(instance, "id", None), str
-    ):
-        record_id = instance.id
-        where = f"partnership {record_id!r}"
-    else:
-        where = type(instance).__name__ + "()"
-    raise RecordValidationError(
-        where, field, value, expected, hint=hint, record_id=record_id
-    )
-
-
-def _share(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not (0.0 <= value <= 1.0)
-    ):
-        _fail(instance, attribute.name, value, "a share in [0, 1] or None")
-
-
-def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value < 0
-    ):
-        _fail(
-            instance,
-            attribute.name,
-            value,
-            ">= 0",
-            hint="Use None for an unknown amount.",
-        )
-
-
-def _count(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        _fail(instance, attribute.name, value, "a whole number >= 0 or None")
-
-
-def _opt_bool(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not isinstance(value, bool):
-        _fail(instance, attribute.name, value, "true, false or None")
-
-
-def _enum_validator(cls: type[enum.Enum], optional: bool = True) -> Any:
-    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, cls):
-            _fail(
-                instance,
-                attribute.name,
-                value,
-                enum_expected(cls),
-            )
-
-    return check
-
-
-def _enum_tuple_validator(cls: type[enum.Enum], optional: bool) -> Any:
-    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, tuple):
-            _fail(instance, attribute.name, value, f"a sequence of {cls.__name__}")
-        for v in value:
-            if not isinstance(v, cls):
-                _fail(
-                    instance,
-                    attribute.name,
-                    v,
-                    enum_expected(cls),
-                )
-        if len(set(value)) != len(value):
-            _fail(instance, attribute.name, value, "free of repeated values")
-
-    return check
-
-
-def _tuple_or_none(value: Iterable[Any] | None) -> tuple[Any, ...] | None:
-    if value is None or isinstance(value, str):
-        return value  # type: ignore[return-value]  # str is rejected by the validator
-    return tuple(value)
-
-
-def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    if isinstance(value, str):
-        return value  # type: ignore[return-value]  # str is rejected by the validator
-    return tuple(value)
-
-
-def _sorted_members(cls: type[enum.Enum], value: Any) -> Any:
-    """Return a set of enum members as a tuple in declaration order.
-
-    Order carries no meaning in these fields; a canonical order makes records
-    that say the same thing equal and keeps round trips exact. Anything that
-    is not a sequence of members is passed on for the validator to reject.
-    """
-    if value is None or isinstance(value, str):
-        return value
-    items = tuple(value)
-    if all(isinstance(v, cls) for v in items):
-        order = _positions(cls)
-        return tuple(sorted(items, key=order.__getitem__))
-    return items
+def _instruments(value: Iterable[Instrument]) -> tuple[Instrument, ...]:
+    return field("instruments").converter(value)  # type: ignore[no-any-return]
 
 
 def _target_groups(
     value: Iterable[TargetGroup] | None,
 ) -> tuple[TargetGroup, ...] | None:
-    return _sorted_members(TargetGroup, value)  # type: ignore[no-any-return]
+    return field("leave_no_one_behind.target_groups").converter(value)  # type: ignore[no-any-return]
 
 
 def _disaggregations(
     value: Iterable[Disaggregation] | None,
 ) -> tuple[Disaggregation, ...] | None:
-    return _sorted_members(Disaggregation, value)  # type: ignore[no-any-return]
+    return field("leave_no_one_behind.disaggregation").converter(value)  # type: ignore[no-any-return]
 
 
 def _roles(value: Iterable[Role]) -> tuple[Role, ...]:
-    return _sorted_members(Role, value)  # type: ignore[no-any-return]
+    return field("roles", actor=True).converter(value)  # type: ignore[no-any-return]
 
 
-def _instruments(value: Iterable[Instrument]) -> tuple[Instrument, ...]:
-    return _sorted_members(Instrument, value)  # type: ignore[no-any-return]
+def _check(path: str) -> Any:
+    return field(path).validator
 
 
-_SDG_GOAL = re.compile(r"^(?:[1-9]|1[0-7])\Z")
-_SDG_TARGET = re.compile(r"^(?:[1-9]|1[0-7])\.(?:[1-9][0-9]?|[a-z])\Z")
-_SECTOR = re.compile(r"^[0-9]{3}(?:[0-9]{2})?\Z")
-_COUNTRY = re.compile(r"^[A-Z]{2}\Z")
-_CURRENCY = re.compile(r"^[A-Z]{3}\Z")
+def _actor_check(name: str) -> Any:
+    return field(name, actor=True).validator
 
 
-def _sdg_targets(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
-    if not isinstance(value, tuple):
-        _fail(instance, attribute.name, value, "a sequence of SDG target codes")
-    for v in value:
-        if not isinstance(v, str) or not _SDG_TARGET.match(v):
-            _fail(
-                instance,
-                attribute.name,
-                v,
-                "an SDG target code such as '5.5' or '17.b'",
-            )
-    if len(set(value)) != len(value):
-        _fail(instance, attribute.name, value, "free of repeated targets")
+def _actor(name: str) -> Any:
+    return field(name, actor=True).attrs_field()
 
 
-def _sdg_goals(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
-    if not isinstance(value, tuple):
-        _fail(instance, attribute.name, value, "a sequence of SDG numbers")
-    for v in value:
-        if not isinstance(v, str) or not _SDG_GOAL.match(v):
-            _fail(instance, attribute.name, v, "an SDG number from '1' to '17'")
-    if len(set(value)) != len(value):
-        _fail(instance, attribute.name, value, "free of repeated goals")
+def _check_rules(record: Any, group: str) -> None:
+    for rule in group_rules(group):
+        name, bound = rule.field.split(".")[-1], rule.bound.split(".")[-1]
+        problem = rule.check(getattr(record, name), getattr(record, bound))
+        if problem is not None:
+            fail(record, name, problem)
 
 
 # ---------------------------------------------------------------------------
@@ -712,17 +168,13 @@ class OwnershipEvidence:
     None
     """
 
-    national_plan_alignment: Alignment | None = attrs.field(
-        default=None, validator=_enum_validator(Alignment)
+    national_plan_alignment: Alignment | None = _field(
+        "ownership.national_plan_alignment"
     )
-    government_role: GovernmentRole | None = attrs.field(
-        default=None, validator=_enum_validator(GovernmentRole)
-    )
-    country_systems_share: float | None = attrs.field(default=None, validator=_share)
-    registered_with_agency: bool | None = attrs.field(default=None, validator=_opt_bool)
-    local_capacity: CapacityLevel | None = attrs.field(
-        default=None, validator=_enum_validator(CapacityLevel)
-    )
+    government_role: GovernmentRole | None = _field("ownership.government_role")
+    country_systems_share: float | None = _field("ownership.country_systems_share")
+    registered_with_agency: bool | None = _field("ownership.registered_with_agency")
+    local_capacity: CapacityLevel | None = _field("ownership.local_capacity")
 
 
 @attrs.frozen(kw_only=True)
@@ -762,39 +214,28 @@ class ResultsEvidence:
     0.7
     """
 
-    indicators_total: int | None = attrs.field(default=None, validator=_count)
-    indicators_with_baseline_and_target: int | None = attrs.field(
-        default=None, validator=_count
+    indicators_total: int | None = _field("results.indicators_total")
+    indicators_with_baseline_and_target: int | None = _field(
+        "results.indicators_with_baseline_and_target"
     )
-    indicators_from_country_frameworks: int | None = attrs.field(
-        default=None, validator=_count
+    indicators_from_country_frameworks: int | None = _field(
+        "results.indicators_from_country_frameworks"
     )
     sdg_targets: tuple[str, ...] | None = attrs.field(
-        default=None, converter=_tuple_or_none, validator=_sdg_targets
+        default=_default("results.sdg_targets"),
+        converter=_opt_strs,
+        validator=_check("results.sdg_targets"),
     )
     sdg_goals: tuple[str, ...] | None = attrs.field(
-        default=None, converter=_tuple_or_none, validator=_sdg_goals
+        default=_default("results.sdg_goals"),
+        converter=_opt_strs,
+        validator=_check("results.sdg_goals"),
     )
-    additionality: AdditionalityLevel | None = attrs.field(
-        default=None, validator=_enum_validator(AdditionalityLevel)
-    )
-    target_progress: float | None = attrs.field(default=None, validator=_share)
+    additionality: AdditionalityLevel | None = _field("results.additionality")
+    target_progress: float | None = _field("results.target_progress")
 
     def __attrs_post_init__(self) -> None:
-        total = self.indicators_total
-        for name in (
-            "indicators_with_baseline_and_target",
-            "indicators_from_country_frameworks",
-        ):
-            part = getattr(self, name)
-            if part is not None and total is not None and part > total:
-                _fail(
-                    self,
-                    name,
-                    part,
-                    f"<= indicators_total ({total})",
-                    hint="It counts a subset of the framework's indicators.",
-                )
+        _check_rules(self, "results")
 
 
 @attrs.frozen(kw_only=True)
@@ -823,13 +264,9 @@ class InclusionEvidence:
     ('regular', True, None)
     """
 
-    dialogue: DialogueLevel | None = attrs.field(
-        default=None, validator=_enum_validator(DialogueLevel)
-    )
-    shared_governance: bool | None = attrs.field(default=None, validator=_opt_bool)
-    msme_access: ProvisionLevel | None = attrs.field(
-        default=None, validator=_enum_validator(ProvisionLevel)
-    )
+    dialogue: DialogueLevel | None = _field("inclusion.dialogue")
+    shared_governance: bool | None = _field("inclusion.shared_governance")
+    msme_access: ProvisionLevel | None = _field("inclusion.msme_access")
 
 
 @attrs.frozen(kw_only=True)
@@ -862,21 +299,19 @@ class TransparencyEvidence:
     (1.0, 0.8, False)
     """
 
-    publication: DataPublication | None = attrs.field(
-        default=None, validator=_enum_validator(DataPublication)
+    publication: DataPublication | None = _field("transparency.publication")
+    publication_completeness: float | None = _field(
+        "transparency.publication_completeness"
     )
-    publication_completeness: float | None = attrs.field(default=None, validator=_share)
-    reporting_frequency: ReportingFrequency | None = attrs.field(
-        default=None, validator=_enum_validator(ReportingFrequency)
+    reporting_frequency: ReportingFrequency | None = _field(
+        "transparency.reporting_frequency"
     )
-    evaluation: EvaluationStatus | None = attrs.field(
-        default=None, validator=_enum_validator(EvaluationStatus)
+    evaluation: EvaluationStatus | None = _field("transparency.evaluation")
+    grievance_mechanism: bool | None = _field("transparency.grievance_mechanism")
+    contributions_disclosed: bool | None = _field(
+        "transparency.contributions_disclosed"
     )
-    grievance_mechanism: bool | None = attrs.field(default=None, validator=_opt_bool)
-    contributions_disclosed: bool | None = attrs.field(
-        default=None, validator=_opt_bool
-    )
-    joint_reviews: bool | None = attrs.field(default=None, validator=_opt_bool)
+    joint_reviews: bool | None = _field("transparency.joint_reviews")
 
 
 @attrs.frozen(kw_only=True)
@@ -918,38 +353,29 @@ class LeaveNoOneBehindEvidence:
     """
 
     target_groups: tuple[TargetGroup, ...] | None = attrs.field(
-        default=None,
+        default=_default("leave_no_one_behind.target_groups"),
         converter=_target_groups,
-        validator=_enum_tuple_validator(TargetGroup, optional=True),
+        validator=_check("leave_no_one_behind.target_groups"),
     )
-    poor_district_share: float | None = attrs.field(default=None, validator=_share)
+    poor_district_share: float | None = _field(
+        "leave_no_one_behind.poor_district_share"
+    )
     disaggregation: tuple[Disaggregation, ...] | None = attrs.field(
-        default=None,
+        default=_default("leave_no_one_behind.disaggregation"),
         converter=_disaggregations,
-        validator=_enum_tuple_validator(Disaggregation, optional=True),
+        validator=_check("leave_no_one_behind.disaggregation"),
     )
-    gender_marker: GenderMarker | None = attrs.field(
-        default=None, validator=_enum_validator(GenderMarker)
-    )
-    safeguards: ProvisionLevel | None = attrs.field(
-        default=None, validator=_enum_validator(ProvisionLevel)
-    )
-    risk_sharing: RiskSharing | None = attrs.field(
-        default=None, validator=_enum_validator(RiskSharing)
-    )
-    private_solution_case: ProvisionLevel | None = attrs.field(
-        default=None, validator=_enum_validator(ProvisionLevel)
+    gender_marker: GenderMarker | None = _field("leave_no_one_behind.gender_marker")
+    safeguards: ProvisionLevel | None = _field("leave_no_one_behind.safeguards")
+    risk_sharing: RiskSharing | None = _field("leave_no_one_behind.risk_sharing")
+    private_solution_case: ProvisionLevel | None = _field(
+        "leave_no_one_behind.private_solution_case"
     )
 
 
 # ---------------------------------------------------------------------------
 # actors and partnerships
 # ---------------------------------------------------------------------------
-def _non_empty_str(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value.strip():
-        _fail(instance, attribute.name, value, "a non-empty string")
-
-
 @attrs.frozen(kw_only=True)
 class Actor:
     """An organisation taking part in a partnership.
@@ -984,26 +410,15 @@ class Actor:
     (25000.0, 'USD')
     """
 
-    name: str = attrs.field(validator=_non_empty_str)
-    kind: ActorKind = attrs.field(validator=_enum_validator(ActorKind, optional=False))
+    name: str = _actor("name")
+    kind: ActorKind = _actor("kind")
     roles: tuple[Role, ...] = attrs.field(
-        default=(),
-        converter=_roles,
-        validator=_enum_tuple_validator(Role, optional=False),
+        default=(), converter=_roles, validator=_actor_check("roles")
     )
-    domestic: bool | None = attrs.field(default=None, validator=_opt_bool)
-    financial_contribution: float | None = attrs.field(
-        default=None, validator=_non_negative
-    )
-    in_kind_contribution: float | None = attrs.field(
-        default=None, validator=_non_negative
-    )
-    currency: str = attrs.field(default="USD")
-
-    @currency.validator
-    def _check_currency(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if not isinstance(value, str) or not _CURRENCY.match(value):
-            _fail(self, "currency", value, "an ISO 4217 code such as 'USD' or 'PEN'")
+    domestic: bool | None = _actor("domestic")
+    financial_contribution: float | None = _actor("financial_contribution")
+    in_kind_contribution: float | None = _actor("in_kind_contribution")
+    currency: str = _actor("currency")
 
     @property
     def total_contribution(self) -> float | None:
@@ -1027,48 +442,14 @@ class Actor:
 def _group(cls: type[Any]) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, cls):
-            _fail(
-                instance,
-                attribute.name,
+            problem = Problem(
                 value,
                 with_article(cls.__name__),
-                hint=f"Use {cls.__name__}() for a group without evidence.",
+                f"Use {cls.__name__}() for a group without evidence.",
             )
+            fail(instance, attribute.name, problem)
 
     return check
-
-
-def _str(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str):
-        _fail(instance, attribute.name, value, "a string")
-
-
-def _date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and (
-        not isinstance(value, dt.date) or isinstance(value, dt.datetime)
-    ):
-        _fail(instance, attribute.name, value, "a datetime.date or None")
-
-
-def _sectors(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple):
-        _fail(instance, attribute.name, value, "a sequence of DAC sector codes")
-    for v in value:
-        if not isinstance(v, str) or not _SECTOR.match(v):
-            _fail(
-                instance,
-                attribute.name,
-                v,
-                "an OECD DAC sector code of 3 or 5 digits, such as '311' or '31120'",
-            )
-
-
-def _locations(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple):
-        _fail(instance, attribute.name, value, "a sequence of place names or codes")
-    for v in value:
-        if not isinstance(v, str) or not v.strip():
-            _fail(instance, attribute.name, v, "a non-empty place name or code")
 
 
 def _actors(value: Iterable[Actor]) -> tuple[Actor, ...]:
@@ -1136,25 +517,29 @@ class Partnership:
     ['ownership', 'results', 'inclusion', 'transparency', 'leave_no_one_behind']
     """
 
-    id: str = attrs.field(validator=_non_empty_str)
-    title: str = attrs.field(validator=_non_empty_str)
-    country: str = attrs.field(default="PE")
+    _identified: ClassVar[bool] = True  # errors name the partnership by its id
+
+    id: str = _field("id")
+    title: str = _field("title")
+    country: str = _field("country")
     sectors: tuple[str, ...] = attrs.field(
-        default=(), converter=_tuple, validator=_sectors
+        default=_default("sectors"),
+        converter=_strs,
+        validator=_check("sectors"),
     )
     locations: tuple[str, ...] = attrs.field(
-        default=(), converter=_tuple, validator=_locations
+        default=_default("locations"),
+        converter=_strs,
+        validator=_check("locations"),
     )
-    start: dt.date | None = attrs.field(default=None, validator=_date)
-    end: dt.date | None = attrs.field(default=None, validator=_date)
-    budget_usd: float | None = attrs.field(default=None, validator=_non_negative)
-    modality: Modality | None = attrs.field(
-        default=None, validator=_enum_validator(Modality)
-    )
+    start: dt.date | None = _field("start")
+    end: dt.date | None = _field("end")
+    budget_usd: float | None = _field("budget_usd")
+    modality: Modality | None = _field("modality")
     instruments: tuple[Instrument, ...] = attrs.field(
-        default=(),
+        default=_default("instruments"),
         converter=_instruments,
-        validator=_enum_tuple_validator(Instrument, optional=False),
+        validator=_check("instruments"),
     )
     actors: tuple[Actor, ...] = attrs.field(default=(), converter=_actors)
     ownership: OwnershipEvidence = attrs.field(
@@ -1176,22 +561,10 @@ class Partnership:
         factory=LeaveNoOneBehindEvidence,
         validator=_group(LeaveNoOneBehindEvidence),
     )
-    notes: str = attrs.field(default="", validator=_str)
-
-    @country.validator
-    def _check_country(self, attribute: attrs.Attribute[str], value: str) -> None:
-        if not isinstance(value, str) or not _COUNTRY.match(value):
-            _fail(self, "country", value, "an ISO 3166-1 alpha-2 code such as 'PE'")
+    notes: str = _field("notes")
 
     def __attrs_post_init__(self) -> None:
-        if self.start is not None and self.end is not None and self.end < self.start:
-            raise RecordValidationError(
-                f"partnership {self.id!r}",
-                "end",
-                self.end.isoformat(),
-                f"on or after start ({self.start.isoformat()})",
-                record_id=self.id,
-            )
+        _check_rules(self, "")
         for i, actor in enumerate(self.actors):
             if not isinstance(actor, Actor):
                 raise RecordValidationError(
@@ -1238,6 +611,16 @@ class Partnership:
             "transparency": self.transparency,
             "leave_no_one_behind": self.leave_no_one_behind,
         }
+
+
+#: The evidence group classes by field name, one per principle.
+_GROUPS: dict[str, type[Any]] = {
+    "ownership": OwnershipEvidence,
+    "results": ResultsEvidence,
+    "inclusion": InclusionEvidence,
+    "transparency": TransparencyEvidence,
+    "leave_no_one_behind": LeaveNoOneBehindEvidence,
+}
 
 
 def enum_values(cls: type[enum.Enum]) -> Sequence[str]:

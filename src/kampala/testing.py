@@ -32,8 +32,9 @@ from typing import Any, NoReturn
 import numpy as np
 import numpy.typing as npt
 
+from kampala import scales as sc
 from kampala.errors import ParameterTypeError, ParameterValueError
-from kampala.portfolio import SCHEMA, FieldSpec, Portfolio
+from kampala.portfolio import SCHEMA, Portfolio
 from kampala.principles._base import (
     Criterion,
     Principle,
@@ -42,30 +43,14 @@ from kampala.principles._base import (
 )
 from kampala.records import (
     Actor,
-    ActorKind,
-    AdditionalityLevel,
-    Alignment,
-    CapacityLevel,
-    DataPublication,
-    DialogueLevel,
-    Disaggregation,
-    EvaluationStatus,
-    GenderMarker,
-    GovernmentRole,
     InclusionEvidence,
-    Instrument,
     LeaveNoOneBehindEvidence,
-    Modality,
     OwnershipEvidence,
     Partnership,
-    ProvisionLevel,
-    ReportingFrequency,
     ResultsEvidence,
-    RiskSharing,
-    Role,
-    TargetGroup,
     TransparencyEvidence,
 )
+from kampala.schema import EnumFieldSpec, FieldSpec
 
 __all__ = ["check_scorer", "sample_test_portfolio"]
 
@@ -175,7 +160,7 @@ def _all_top(i: int) -> Partnership:
         Actor(
             name=f"{kind.value} {j}",
             kind=kind,
-            roles=list(Role)[: 1 + j % len(Role)],
+            roles=list(sc.Role)[: 1 + j % len(sc.Role)],
             domestic=j % 2 == 0,
             # foreign partners take part without contributing money, so that
             # the local share of contributions is 1 as well
@@ -183,7 +168,7 @@ def _all_top(i: int) -> Partnership:
             in_kind_contribution=250.0 * j if j % 2 == 0 else 0.0,
             currency="PEN",
         )
-        for j, kind in enumerate(ActorKind)
+        for j, kind in enumerate(sc.ActorKind)
     ]
     return Partnership(
         id=_pid(i),
@@ -193,15 +178,15 @@ def _all_top(i: int) -> Partnership:
         start=dt.date(2020, 1, 1),
         end=dt.date(2024, 12, 31),
         budget_usd=1_500_000.0,
-        modality=Modality.MULTI_STAKEHOLDER,
-        instruments=tuple(Instrument),
+        modality=sc.Modality.MULTI_STAKEHOLDER,
+        instruments=tuple(sc.Instrument),
         actors=actors,
         ownership=OwnershipEvidence(
-            national_plan_alignment=Alignment.FULL,
-            government_role=GovernmentRole.LEADS,
+            national_plan_alignment=sc.Alignment.FULL,
+            government_role=sc.GovernmentRole.LEADS,
             country_systems_share=1.0,
             registered_with_agency=True,
-            local_capacity=CapacityLevel.SUBSTANTIAL,
+            local_capacity=sc.CapacityLevel.SUBSTANTIAL,
         ),
         results=ResultsEvidence(
             indicators_total=5,
@@ -209,31 +194,31 @@ def _all_top(i: int) -> Partnership:
             indicators_from_country_frameworks=5,
             sdg_targets=_SDG_CODES,
             sdg_goals=_SDG_GOALS,
-            additionality=AdditionalityLevel.ASSESSED,
+            additionality=sc.AdditionalityLevel.ASSESSED,
             target_progress=1.0,
         ),
         inclusion=InclusionEvidence(
-            dialogue=DialogueLevel.INSTITUTIONALISED,
+            dialogue=sc.DialogueLevel.INSTITUTIONALISED,
             shared_governance=True,
-            msme_access=ProvisionLevel.FULL,
+            msme_access=sc.ProvisionLevel.FULL,
         ),
         transparency=TransparencyEvidence(
-            publication=DataPublication.IATI,
+            publication=sc.DataPublication.IATI,
             publication_completeness=1.0,
-            reporting_frequency=ReportingFrequency.QUARTERLY,
-            evaluation=EvaluationStatus.PUBLISHED,
+            reporting_frequency=sc.ReportingFrequency.QUARTERLY,
+            evaluation=sc.EvaluationStatus.PUBLISHED,
             grievance_mechanism=True,
             contributions_disclosed=True,
             joint_reviews=True,
         ),
         leave_no_one_behind=LeaveNoOneBehindEvidence(
-            target_groups=tuple(TargetGroup),
+            target_groups=tuple(sc.TargetGroup),
             poor_district_share=1.0,
-            disaggregation=tuple(Disaggregation),
-            gender_marker=GenderMarker.PRINCIPAL,
-            safeguards=ProvisionLevel.FULL,
-            risk_sharing=RiskSharing.CONTRACTUAL,
-            private_solution_case=ProvisionLevel.FULL,
+            disaggregation=tuple(sc.Disaggregation),
+            gender_marker=sc.GenderMarker.PRINCIPAL,
+            safeguards=sc.ProvisionLevel.FULL,
+            risk_sharing=sc.RiskSharing.CONTRACTUAL,
+            private_solution_case=sc.ProvisionLevel.FULL,
         ),
         notes="Every field recorded.",
     )
@@ -248,43 +233,43 @@ def _all_bottom(i: int) -> Partnership:
         start=dt.date(2022, 6, 1),
         end=dt.date(2022, 6, 1),
         budget_usd=0.0,
-        modality=Modality.BILATERAL,
+        modality=sc.Modality.BILATERAL,
         instruments=(),
         actors=[
             Actor(
                 name="Foreign donor",
-                kind=ActorKind.DEVELOPMENT_PARTNER,
-                roles=[Role.FUNDER],
+                kind=sc.ActorKind.DEVELOPMENT_PARTNER,
+                roles=[sc.Role.FUNDER],
                 domestic=False,
                 financial_contribution=0.0,
                 in_kind_contribution=0.0,
             )
         ],
         ownership=OwnershipEvidence(
-            national_plan_alignment=Alignment.NONE,
-            government_role=GovernmentRole.NONE,
+            national_plan_alignment=sc.Alignment.NONE,
+            government_role=sc.GovernmentRole.NONE,
             country_systems_share=0.0,
             registered_with_agency=False,
-            local_capacity=CapacityLevel.NONE,
+            local_capacity=sc.CapacityLevel.NONE,
         ),
         results=ResultsEvidence(
             indicators_total=0,
             indicators_with_baseline_and_target=0,
             indicators_from_country_frameworks=0,
             sdg_targets=(),
-            additionality=AdditionalityLevel.NONE,
+            additionality=sc.AdditionalityLevel.NONE,
             target_progress=0.0,
         ),
         inclusion=InclusionEvidence(
-            dialogue=DialogueLevel.NONE,
+            dialogue=sc.DialogueLevel.NONE,
             shared_governance=False,
-            msme_access=ProvisionLevel.NONE,
+            msme_access=sc.ProvisionLevel.NONE,
         ),
         transparency=TransparencyEvidence(
-            publication=DataPublication.NONE,
+            publication=sc.DataPublication.NONE,
             publication_completeness=0.0,
-            reporting_frequency=ReportingFrequency.NONE,
-            evaluation=EvaluationStatus.NONE,
+            reporting_frequency=sc.ReportingFrequency.NONE,
+            evaluation=sc.EvaluationStatus.NONE,
             grievance_mechanism=False,
             contributions_disclosed=False,
             joint_reviews=False,
@@ -293,10 +278,10 @@ def _all_bottom(i: int) -> Partnership:
             target_groups=(),
             poor_district_share=0.0,
             disaggregation=(),
-            gender_marker=GenderMarker.NOT_TARGETED,
-            safeguards=ProvisionLevel.NONE,
-            risk_sharing=RiskSharing.NONE,
-            private_solution_case=ProvisionLevel.NONE,
+            gender_marker=sc.GenderMarker.NOT_TARGETED,
+            safeguards=sc.ProvisionLevel.NONE,
+            risk_sharing=sc.RiskSharing.NONE,
+            private_solution_case=sc.ProvisionLevel.NONE,
         ),
     )
 
@@ -321,7 +306,7 @@ def _subset(
 
 def _random_actors(gen: np.random.Generator, low: int, high: int) -> list[Actor]:
     currency = _pick(gen, ("USD", "PEN", "EUR"))
-    kinds = list(ActorKind)
+    kinds = list(sc.ActorKind)
     out = []
     for j in range(int(gen.integers(low, high + 1))):
         amounts = (None, 0.0, round(float(gen.uniform(0, 5e5)), 2))
@@ -329,7 +314,7 @@ def _random_actors(gen: np.random.Generator, low: int, high: int) -> list[Actor]
             Actor(
                 name=f"Actor {j}",
                 kind=_pick(gen, kinds),
-                roles=_subset(gen, list(Role)),
+                roles=_subset(gen, list(sc.Role)),
                 domestic=_pick(gen, (None, True, False)),
                 financial_contribution=_pick(gen, amounts),
                 in_kind_contribution=_pick(gen, amounts),
@@ -358,8 +343,7 @@ def _random_record(
     for path in _EVIDENCE_PATHS:
         spec = _SPEC[path]
         group, name = path.split(".")
-        if spec.kind == "ordinal":
-            assert spec.enum is not None
+        if isinstance(spec, EnumFieldSpec) and spec.kind == "ordinal":
             value: Any = _cycle(path, (None, *spec.enum), j, offsets)
         elif spec.kind == "bool":
             value = _cycle(path, (None, False, True), j, offsets)
@@ -367,8 +351,7 @@ def _random_record(
             value = _cycle(path, (None, 0.0, 1.0, "draw"), j, offsets)
             if value == "draw":
                 value = round(float(gen.random()), 3)
-        elif spec.kind == "enumset":
-            assert spec.enum is not None
+        elif isinstance(spec, EnumFieldSpec) and spec.kind == "enumset":
             value = _cycle(path, (None, (), "draw"), j, offsets)
             if value == "draw":
                 value = _subset(gen, list(spec.enum), p=0.4)
@@ -405,8 +388,8 @@ def _random_record(
         start=start,
         end=end if gen.random() < 0.8 else None,
         budget_usd=_pick(gen, (None, 0.0, round(float(gen.uniform(0, 5e6)), 2))),
-        modality=_pick(gen, (None, *Modality)),
-        instruments=_subset(gen, list(Instrument)),
+        modality=_pick(gen, (None, *sc.Modality)),
+        instruments=_subset(gen, list(sc.Instrument)),
         actors=_random_actors(gen, 0, 6),
         ownership=OwnershipEvidence(**values["ownership"]),
         results=ResultsEvidence(**values["results"]),
@@ -690,8 +673,7 @@ class _Checker:
             if spec is None or spec.kind not in ("ordinal", "bool"):
                 continue
             col = np.asarray(pf.column(path), dtype=np.float64)
-            if spec.kind == "ordinal":
-                assert spec.enum is not None
+            if isinstance(spec, EnumFieldSpec):
                 top = len(spec.enum) - 1
                 rows = ~np.isnan(col) & (col < top)
             else:
@@ -768,9 +750,8 @@ def _first_difference(a: FloatArray, b: FloatArray) -> tuple[int, int]:
 
 
 def _level(spec: FieldSpec, rank: float) -> str:
-    if spec.kind == "bool":
+    if not isinstance(spec, EnumFieldSpec):
         return "true" if rank == 1.0 else "false"
-    assert spec.enum is not None
     member: enum.Enum = list(spec.enum)[int(rank)]
     return repr(member.value)
 

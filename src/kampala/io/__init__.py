@@ -1,7 +1,9 @@
 """Reading and writing data: portfolios, IATI activity files, COINr tables.
 
-- Portfolios in JSON, JSON Lines, CSV or pandas (`read_portfolio`,
-  `write_portfolio`), every problem in a file reported at once.
+- Portfolios in JSON, JSON Lines, CSV, IATI or pandas (`read_portfolio`,
+  `write_portfolio`), every problem in a file reported at once; formats
+  come from a registry (`register_format`, `available_formats`), chosen by
+  suffix or by content (`detect_format`).
 - IATI activity XML, 2.01 to 2.03, parsed safely and streamed
   (`read_iati`, `import_iati` with its per-activity report).
 - Indicator tables in COINr's iData/iMeta CSV layout (`read_coinr`).
@@ -11,6 +13,13 @@ validated on construction.
 """
 
 from kampala.io.coinr import read_coinr, write_results_csv
+from kampala.io.formats import (
+    PortfolioFormat,
+    available_formats,
+    detect_format,
+    get_format,
+    register_format,
+)
 from kampala.io.iati import (
     ActivityReport,
     IatiImport,
@@ -32,6 +41,10 @@ __all__ = [
     "ActivityReport",
     "IatiImport",
     "ImportReport",
+    "PortfolioFormat",
+    "available_formats",
+    "detect_format",
+    "get_format",
     "import_iati",
     "is_iati",
     "portfolio_from_dicts",
@@ -41,6 +54,7 @@ __all__ = [
     "read_coinr",
     "read_iati",
     "read_portfolio",
+    "register_format",
     "write_portfolio",
     "write_results_csv",
 ]

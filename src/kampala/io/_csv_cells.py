@@ -1,0 +1,295 @@
+"""Parsing the cells of one CSV column into its portfolio encoding."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kampala._internal.text import enum_expected
+from kampala.io._common import (
+    _BOOL_EXPECTED,
+    _COUNT_EXPECTED,
+    _DATE,
+    _DATE_EXPECTED,
+    _EMPTY_HINT,
+    _MAX_EXACT_INT,
+    _NUMBER_EXPECTED,
+    Array,
+)
+from kampala.schema import EnumFieldSpec, FieldSpec
+
+_Bad = list[tuple[int, Any, str, str]]  # (row in chunk, value, expected, hint)
+
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+_FLOAT_CHARS = re.compile(r"[0-9.eE+\-]*")
+
+
+_INT_CHARS = re.compile(r"[0-9+\-]*")
+
+
+_DATE_CHARS = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})*")
+
+
+def _parse_column(
+    spec: FieldSpec, cells: Sequence[str], default: Any
+) -> tuple[Array, _Bad]:
+    """Parse the cells of one column, then check them with the field's validator.
+
+    Parsing reports cells that are not text of the column's kind (``"1,5"``
+    for a number); the validator of `kampala.schema` reports parsed values
+    that are out of bounds, in the same words as for a record.
+    """
+    arr, bad = _parse_cells(spec, cells, default)
+    parsed_bad = {b[0] for b in bad}
+    more = [
+        (r, p.value, p.expected, p.hint)
+        for r, p in spec.validator.column(arr)
+        if r not in parsed_bad
+    ]
+    if more:
+        bad = sorted(bad + more, key=lambda b: b[0])
+    return arr, bad
+
+
+def _parse_cells(
+    spec: FieldSpec, cells: Sequence[str], default: Any
+) -> tuple[Array, _Bad]:
+    k = spec.kind
+    if k == "str":
+        if default is None:
+            return np.array(cells, dtype=object), []
+        return _with_default(cells, default), []
+    if k == "strlist":
+        return _parse_strlist(cells, spec.optional)
+    if k == "date":
+        return _parse_dates(cells)
+    if k in ("amount", "share"):
+        return _parse_floats(cells)
+    if k == "count":
+        return _parse_counts(cells)
+    if k == "bool":
+        lut = {"false": 0.0, "true": 1.0, "": math.nan}
+        return _parse_mapped(cells, lut, np.float64, _BOOL_EXPECTED, "")
+    if not isinstance(spec, EnumFieldSpec):  # pragma: no cover - schema invariant
+        raise TypeError(f"no CSV parser for {spec.path!r} ({k})")
+    names = [m.value for m in spec.enum]
+    if k == "ordinal":
+        lut = {v: float(i) for i, v in enumerate(names)}
+        lut[""] = math.nan
+        return _parse_mapped(cells, lut, np.float64, enum_expected(spec.enum), "")
+    if k == "enum":
+        ilut = {v: i for i, v in enumerate(names)}
+        if spec.optional:
+            ilut[""] = -1
+        return _parse_mapped(cells, ilut, np.int16, enum_expected(spec.enum), "")
+    return _parse_enumset(cells, spec.enum, spec.optional)
+
+
+def _with_default(cells: Sequence[str], default: str) -> Array:
+    """Text cells, an empty one meaning ``default``.
+
+    One str object per distinct value, so that rows do not keep their own.
+    """
+    canonical = {c: c for c in set(cells)}
+    if "" in canonical:
+        canonical[""] = default
+    return np.array(list(map(canonical.__getitem__, cells)), dtype=object)
+
+
+def _present(
+    cells: Sequence[str],
+) -> tuple[npt.NDArray[np.bool_] | None, Sequence[str]]:
+    """Mask of non-empty cells (None if all are) and their values."""
+    empty = cells.count("")
+    if empty == 0:
+        return None, cells
+    if empty == len(cells):
+        return np.zeros(len(cells), dtype=bool), []
+    return np.array(cells, dtype=object) != "", list(filter(None, cells))
+
+
+def _all_at_once(
+    values: Sequence[str], present: npt.NDArray[np.bool_] | None, out: Array
+) -> Array | None:
+    """Parse every present cell with one numpy conversion, or None if one fails."""
+    try:
+        parsed = np.array(values, dtype=out.dtype)
+    except ValueError:
+        return None
+    if present is None:
+        return parsed
+    out[present] = parsed
+    return out
+
+
+def _parse_floats(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], _Bad]:
+    out = np.full(len(cells), np.nan)
+    present, values = _present(cells)
+    if not values:
+        return out, []
+    if _FLOAT_CHARS.fullmatch("".join(values)):
+        done = _all_at_once(values, present, out)
+        if done is not None:
+            return done, []
+    bad: _Bad = []
+    for i, c in enumerate(cells):
+        if not c:
+            continue
+        if _NUMBER.fullmatch(c):
+            out[i] = float(c)
+        else:
+            hint = "Use '.' as the decimal separator. " if "," in c else ""
+            bad.append((i, c, _NUMBER_EXPECTED, hint + _EMPTY_HINT))
+    return out, bad
+
+
+def _parse_counts(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], _Bad]:
+    out = np.full(len(cells), np.nan)
+    present, values = _present(cells)
+    if not values:
+        return out, []
+    bad: _Bad = []
+    parsed: npt.NDArray[np.float64] | None = None
+    if _INT_CHARS.fullmatch("".join(values)):
+        try:
+            parsed = np.array(values, dtype=np.int64).astype(np.float64)
+        except (ValueError, OverflowError):
+            parsed = None
+    if parsed is not None:
+        out = parsed if present is None else out
+        if present is not None:
+            out[present] = parsed
+    else:
+        for i, c in enumerate(cells):
+            if not c:
+                continue
+            if _INTEGER.fullmatch(c):
+                out[i] = float(int(c))
+            else:
+                bad.append((i, c, _COUNT_EXPECTED, _EMPTY_HINT))
+    wrong = (out < 0) | (out > _MAX_EXACT_INT)
+    if wrong.any():
+        bad += [
+            (int(r), int(out[r]), _COUNT_EXPECTED, "") for r in np.flatnonzero(wrong)
+        ]
+        bad.sort(key=lambda b: b[0])
+    return out, bad
+
+
+def _parse_dates(cells: Sequence[str]) -> tuple[Array, _Bad]:
+    out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[D]")
+    present, values = _present(cells)
+    if not values:
+        return out, []
+    if _DATE_CHARS.fullmatch("".join(values)) and set(map(len, values)) == {10}:
+        done = _all_at_once(values, present, out.copy())
+        if done is not None and not (done < np.datetime64("0001-01-01")).any():
+            return done, []
+    bad: _Bad = []
+    for i, c in enumerate(cells):
+        if not c:
+            continue
+        try:
+            if not _DATE.fullmatch(c):
+                raise ValueError(c)
+            out[i] = np.datetime64(dt.date.fromisoformat(c), "D")
+        except ValueError:
+            bad.append((i, c, _DATE_EXPECTED, _EMPTY_HINT))
+    return out, bad
+
+
+def _parse_mapped(
+    cells: Sequence[str],
+    lut: Mapping[str, Any],
+    dtype: Any,
+    expected: str,
+    hint: str,
+) -> tuple[Array, _Bad]:
+    n = len(cells)
+    try:
+        return np.fromiter(map(lut.__getitem__, cells), dtype=dtype, count=n), []
+    except KeyError:
+        pass
+    missing = math.nan if np.dtype(dtype).kind == "f" else -1
+    out = np.empty(n, dtype=dtype)
+    bad: _Bad = []
+    for i, c in enumerate(cells):
+        v = lut.get(c)
+        if v is None:
+            bad.append((i, c, expected, hint))
+            v = missing
+        out[i] = v
+    return out, bad
+
+
+def _factorize(cells: Sequence[str]) -> tuple[npt.NDArray[np.intp], list[str]]:
+    uniq = list(dict.fromkeys(cells))
+    if len(uniq) == 1:
+        return np.zeros(len(cells), dtype=np.intp), uniq
+    lookup = {u: i for i, u in enumerate(uniq)}
+    codes = np.fromiter(map(lookup.__getitem__, cells), dtype=np.intp, count=len(cells))
+    return codes, uniq
+
+
+def _bad_rows(
+    codes: npt.NDArray[np.intp], bad_codes: Mapping[int, tuple[Any, str, str]]
+) -> _Bad:
+    if not bad_codes:
+        return []
+    rows = np.flatnonzero(np.isin(codes, list(bad_codes)))
+    return [(int(r), *bad_codes[int(codes[r])]) for r in rows]
+
+
+def _parse_strlist(cells: Sequence[str], optional: bool) -> tuple[Array, _Bad]:
+    """Items joined by ';' ("[]" for an empty list), parsed once per distinct cell."""
+    codes, uniq = _factorize(cells)
+    table = np.empty(len(uniq), dtype=object)
+    missing = None if optional else ()
+    for i, cell in enumerate(uniq):
+        if cell == "":
+            table[i] = missing
+        elif cell == "[]":
+            table[i] = ()
+        else:
+            table[i] = tuple(cell.split(";"))
+    return table[codes], []
+
+
+def _parse_enumset(
+    cells: Sequence[str], cls: type[enum.Enum], optional: bool
+) -> tuple[Array, _Bad]:
+    members = {m.value: j for j, m in enumerate(cls)}
+    codes, uniq = _factorize(cells)
+    missing = np.nan if optional else 0.0
+    table = np.zeros((len(uniq), len(members)))
+    bad_codes: dict[int, tuple[Any, str, str]] = {}
+    for i, cell in enumerate(uniq):
+        if cell == "":
+            table[i] = missing
+            continue
+        if cell == "[]":
+            continue
+        items = cell.split(";")
+        wrong = [x for x in items if x not in members]
+        if wrong:
+            bad_codes[i] = (wrong[0], enum_expected(cls), "Separate values with ';'.")
+            table[i] = missing
+        elif len(set(items)) != len(items):
+            bad_codes[i] = (cell, "free of repeated values", "")
+            table[i] = missing
+        else:
+            table[i, [members[x] for x in items]] = 1.0
+    return table[codes], _bad_rows(codes, bad_codes)

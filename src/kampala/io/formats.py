@@ -1,0 +1,498 @@
+"""The registry of portfolio file formats, and `read_portfolio`/`write_portfolio`.
+
+Each format is one `PortfolioFormat`: a name, its file suffixes, a test of a
+file's first bytes (content sniffing), and a reader and a writer. JSON, JSON
+Lines and CSV are built in; IATI activity XML is registered here too and
+imported only when used (`kampala.io.iati.import_iati`). `read_portfolio`,
+`write_portfolio` and every command of the command line that takes a
+portfolio ask the registry, so a format registered with `register_format`
+(xlsx, Parquet, survey responses) works everywhere at once.
+
+Examples
+--------
+>>> from kampala.io.formats import available_formats, get_format
+>>> available_formats()
+('json', 'jsonl', 'csv', 'iati')
+>>> get_format("iati").suffixes, get_format("iati").write is None
+(('.xml',), True)
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from kampala.errors import (
+    DataFormatError,
+    ParameterTypeError,
+    ParameterValueError,
+    RegistrationError,
+)
+from kampala.io._common import (
+    PathLike,
+    _check_name,
+    _check_portfolio,
+    _open_error,
+    _portfolio,
+)
+from kampala.io.csv_format import _read_csv, _write_csv
+from kampala.io.dicts import _structure_all, portfolio_to_dicts
+from kampala.io.json_format import _FORMAT_ID, _dump_line, _json_items, _jsonl_items
+from kampala.portfolio import Portfolio
+
+__all__ = [
+    "PortfolioFormat",
+    "available_formats",
+    "detect_format",
+    "get_format",
+    "read_portfolio",
+    "register_format",
+    "write_portfolio",
+]
+
+#: Reads a file: ``read(path, name=None, **options) -> Portfolio``.
+Reader = Callable[..., Portfolio]
+#: Writes a file: ``write(portfolio, path) -> None``.
+Writer = Callable[[Portfolio, Path], None]
+_SNIFF_BYTES = 4096
+
+
+@attrs.frozen(kw_only=True)
+class PortfolioFormat:
+    """A portfolio file format, as the registry knows it.
+
+    Parameters
+    ----------
+    name : str
+        The name ``format=`` takes, such as ``"csv"``.
+    suffixes : tuple of str
+        File suffixes, lower case with the dot (``(".csv",)``).
+    read : callable
+        ``read(path, name=None, **options)`` returns the `Portfolio`;
+        ``name`` is None for the format's default name.
+    write : callable or None, default=None
+        ``write(portfolio, path)``; None for a format that is only read.
+    sniff : callable or None, default=None
+        ``sniff(head)`` tells from the first bytes of a file (up to 4 KiB,
+        without a UTF-8 byte order mark or leading white space) whether it
+        is in this format. None: recognised by its suffix only.
+    options : tuple of str, default=()
+        Keyword options ``read`` takes besides ``name`` (such as
+        ``"country"`` for IATI).
+    description : str, default=""
+        One line for listings.
+
+    Examples
+    --------
+    A format that reads a portfolio stored as a JSON list under another
+    suffix:
+
+    >>> from kampala.io.formats import PortfolioFormat, get_format
+    >>> fmt = PortfolioFormat(name="list", suffixes=(".list",),
+    ...                       read=get_format("json").read)
+    >>> fmt.name, fmt.write is None
+    ('list', True)
+    """
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Reader
+    write: Writer | None = None
+    sniff: Callable[[bytes], bool] | None = None
+    options: tuple[str, ...] = ()
+    description: str = ""
+
+
+_REGISTRY: dict[str, PortfolioFormat] = {}
+_LOCK = threading.Lock()
+
+
+def register_format(fmt: PortfolioFormat, *, replace: bool = False) -> None:
+    """Add a format to the registry (later formats are sniffed last).
+
+    Raises
+    ------
+    ParameterTypeError
+        If ``fmt`` is not a `PortfolioFormat`.
+    RegistrationError
+        If the name or a suffix is already registered and not ``replace``.
+
+    Examples
+    --------
+    >>> from kampala.io.formats import (PortfolioFormat, available_formats,
+    ...                                  get_format, register_format)
+    >>> register_format(PortfolioFormat(name="list", suffixes=(".list",),
+    ...                                 read=get_format("json").read))
+    >>> available_formats()[-1]
+    'list'
+    >>> register_format(get_format("list"))
+    Traceback (most recent call last):
+    ...
+    kampala.errors.RegistrationError: register_format(): 'name' must be a name not yet registered (got 'list'). Pass replace=True to replace it.
+    >>> from kampala.io.formats import _REGISTRY
+    >>> del _REGISTRY["list"]
+    """  # noqa: E501 - doctest output
+    if not isinstance(fmt, PortfolioFormat):
+        raise ParameterTypeError(
+            "register_format()", "fmt", type(fmt).__name__, "a PortfolioFormat"
+        )
+    with _LOCK:
+        if not replace:
+            taken = {s: f.name for f in _REGISTRY.values() for s in f.suffixes}
+            clash = [s for s in fmt.suffixes if s in taken]
+            if fmt.name in _REGISTRY or clash:
+                field, value = (
+                    ("name", fmt.name)
+                    if fmt.name in _REGISTRY
+                    else ("suffixes", clash[0])
+                )
+                raise RegistrationError(
+                    "register_format()",
+                    field,
+                    value,
+                    f"a {field[:-2] if field == 'suffixes' else field} not yet "
+                    "registered",
+                    hint="Pass replace=True to replace it.",
+                )
+        _REGISTRY[fmt.name] = fmt
+
+
+def available_formats() -> tuple[str, ...]:
+    """Return the names of the registered formats, in sniffing order.
+
+    Examples
+    --------
+    >>> from kampala.io.formats import available_formats
+    >>> "csv" in available_formats()
+    True
+    """
+    return tuple(_REGISTRY)
+
+
+def get_format(name: str) -> PortfolioFormat:
+    """Return a registered format by name.
+
+    Raises
+    ------
+    ParameterValueError
+        For a name that is not registered, listing those that are.
+
+    Examples
+    --------
+    >>> from kampala.io.formats import get_format
+    >>> get_format("jsonl").suffixes
+    ('.jsonl',)
+    """
+    try:
+        return _REGISTRY[name]
+    except (KeyError, TypeError):
+        names = ", ".join(repr(n) for n in _REGISTRY)
+        raise ParameterValueError(
+            "get_format()", "format", name, f"one of {names} or None"
+        ) from None
+
+
+def detect_format(source: PathLike) -> PortfolioFormat:
+    r"""Choose the format of a file: by its suffix, else by its content.
+
+    Content: ``<`` (``<?xml``, ``<iati-activities``) is IATI, ``[`` or a
+    ``{`` that does not end on its line is JSON, one JSON object per line
+    is JSON Lines, anything else CSV.
+
+    Raises
+    ------
+    DataFormatError
+        If the suffix is unknown and the file cannot be read.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kampala.io.formats import detect_format
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "export.txt"
+    ...     _ = path.write_text('{"id": "A", "title": "Agua"}\n', encoding="utf-8")
+    ...     detect_format(path).name
+    'jsonl'
+    """
+    path = Path(source)
+    suffix = path.suffix.lower()
+    for fmt in _REGISTRY.values():
+        if suffix in fmt.suffixes:
+            return fmt
+    try:
+        with path.open("rb") as f:
+            head = f.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise _open_error(path, exc) from exc
+    head = head.removeprefix(codecs.BOM_UTF8).lstrip()
+    for fmt in _REGISTRY.values():
+        if fmt.sniff is not None and fmt.sniff(head):
+            return fmt
+    return _REGISTRY["csv"]
+
+
+def _resolve(path: Path, format: Any, caller: str) -> PortfolioFormat:
+    if format is None:
+        return detect_format(path)
+    if format not in _REGISTRY:
+        names = ", ".join(repr(n) for n in _REGISTRY)
+        raise ParameterValueError(caller, "format", format, f"one of {names} or None")
+    return _REGISTRY[format]
+
+
+def read_portfolio(
+    source: PathLike, *, format: str | None = None, name: str | None = None
+) -> Portfolio:
+    """Read a portfolio from a file in any registered format.
+
+    The format is ``format`` if given, else the one whose suffix the file
+    name has, else the one its content looks like (`detect_format`): JSON,
+    JSON Lines, CSV, or IATI activity XML.
+
+    Every record is validated and every problem is reported at once.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        Path of the file.
+    format : {"json", "jsonl", "csv", "iati"} or str, default=None
+        The name of a registered format (see `available_formats`); by
+        default inferred from the suffix (``.json``, ``.jsonl``, ``.csv``,
+        ``.xml``, in any case), else from the content.
+    name : str, default=None
+        Name of the portfolio; by default the ``name`` of a JSON file, or
+        else the file name without its suffix.
+
+    Returns
+    -------
+    Portfolio
+        The portfolio, validated.
+
+    Raises
+    ------
+    PortfolioValidationError
+        Listing every invalid value, unknown field or column and repeated id,
+        as `RecordValidationError` sub-errors that name
+        the partnership (or the line if it has no id) and the field; each has
+        a note ``line N`` (CSV, JSON Lines) or ``record N`` (JSON, counted
+        from 0).
+    DataFormatError
+        If the file is missing or unreadable, is not UTF-8, is malformed JSON
+        or CSV (with the line and column), or a JSON file is not a portfolio
+        document.
+    ParameterValueError
+        If ``format`` is not a registered format.
+    ImportError
+        For an invalid JSON or JSON Lines file if cattrs (the ``io`` extra),
+        which lists every problem of a record, is not installed; valid files
+        need no optional dependency.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> from kampala.io import read_portfolio
+    >>> doc = {"format": "kampala.portfolio/1", "name": "demo", "partnerships": [
+    ...     {"id": "A", "title": "Agua segura", "budget_usd": 1.5e6,
+    ...      "ownership": {"government_role": "co-designed"}}]}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "demo.json"
+    ...     _ = path.write_text(json.dumps(doc), encoding="utf-8")
+    ...     pf = read_portfolio(path)
+    >>> pf.name, pf.records[0].ownership.government_role
+    ('demo', <GovernmentRole.CO_DESIGNED: 'co-designed'>)
+
+    Every problem is listed:
+
+    >>> doc["partnerships"] = [
+    ...     {"id": "A", "title": "Agua", "budget_usd": -5.0},
+    ...     {"id": "B", "title": "Banca", "modality": "bilaterl"}]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "bad.json"
+    ...     _ = path.write_text(json.dumps(doc), encoding="utf-8")
+    ...     read_portfolio(path)
+    Traceback (most recent call last):
+    ...
+    kampala.errors.PortfolioValidationError: bad.json: 2 problem(s)
+      partnership 'A': 'budget_usd' must be >= 0 (got -5.0). Use None for an unknown amount. [record 0]
+      partnership 'B': 'modality' must be a Modality (bilateral, multilateral, south-south, triangular, multi-stakeholder) (got 'bilaterl'). [record 1]
+    """  # noqa: E501 - doctest output lines
+    path = Path(source)
+    _check_name(name, "read_portfolio()")
+    fmt = _resolve(path, format, "read_portfolio()")
+    return fmt.read(path, name=name)
+
+
+def write_portfolio(
+    portfolio: Portfolio, target: PathLike, *, format: str | None = None
+) -> None:
+    """Write a portfolio to a JSON, JSON Lines or CSV file.
+
+    Every field is written, missing values included (``null`` in JSON, an
+    empty cell in CSV), and floats with ``repr`` precision, so that
+    `read_portfolio()` gives back the same records and writing again
+    gives the same bytes.
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+        The portfolio to write.
+    target : str or os.PathLike
+        Path of the file; it is overwritten.
+    format : {"json", "jsonl", "csv"} or str, default=None
+        File format; by default inferred from the suffix.
+
+    Raises
+    ------
+    ParameterTypeError
+        If ``portfolio`` is not a `Portfolio`.
+    ParameterValueError
+        If ``format`` is not a registered format that can be written, or it
+        is not given and the suffix is not one of theirs.
+    DataFormatError
+        If the file cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from kampala.io import write_portfolio
+    >>> from kampala.portfolio import Portfolio
+    >>> from kampala.records import Partnership
+    >>> pf = Portfolio.from_records([Partnership(id="A", title="Agua segura",
+    ...                                          sectors=["14030"])])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "cartera.csv"
+    ...     write_portfolio(pf, path)
+    ...     text = path.read_text(encoding="utf-8")
+    >>> print(text.splitlines()[1][:40])
+    A,Agua segura,PE,14030,,,,,,,,,,,,,,,,,,
+    """
+    _check_portfolio(portfolio, "write_portfolio()")
+    path = Path(target)
+    writable = {n: f for n, f in _REGISTRY.items() if f.write is not None}
+    if format is not None:
+        fmt = writable.get(format)
+        if fmt is None:
+            names = ", ".join(repr(n) for n in writable)
+            raise ParameterValueError(
+                "write_portfolio()", "format", format, f"one of {names} or None"
+            )
+    else:
+        suffix = path.suffix.lower()
+        found = [f for f in writable.values() if suffix in f.suffixes]
+        if not found:
+            suffixes = ", ".join(s for f in writable.values() for s in f.suffixes)
+            raise ParameterValueError(
+                "write_portfolio()",
+                "format",
+                None,
+                f"given when the file name does not end in {suffixes}",
+                hint=f"Pass format='csv', 'json' or 'jsonl' for {path.name!r}.",
+            )
+        fmt = found[0]
+    try:
+        fmt.write(portfolio, path)  # type: ignore[misc]  # writable: not None
+    except OSError as exc:
+        raise DataFormatError(
+            "write_portfolio()", "target", str(path), "a writable path", hint=str(exc)
+        ) from exc
+
+
+# ---------------------------------------------------------------------------
+# the built-in formats
+# ---------------------------------------------------------------------------
+def _read_json(path: Path, name: str | None = None) -> Portfolio:
+    doc_name, items = _json_items(path)
+    records = _structure_all(items, path.name)
+    return _portfolio(records, path.name, name or doc_name or path.stem)
+
+
+def _read_jsonl(path: Path, name: str | None = None) -> Portfolio:
+    records = _structure_all(_jsonl_items(path), path.name)
+    return _portfolio(records, path.name, name or path.stem)
+
+
+def _read_csv_file(path: Path, name: str | None = None) -> Portfolio:
+    return _read_csv(path, path.name, name or path.stem)
+
+
+def _read_iati(
+    path: Path, name: str | None = None, country: str | None = None
+) -> Portfolio:
+    from kampala.io.iati import import_iati
+
+    return import_iati(path, name=name, country=country).portfolio
+
+
+def _write_json(portfolio: Portfolio, path: Path) -> None:
+    doc = {
+        "format": _FORMAT_ID,
+        "name": portfolio.name,
+        "partnerships": portfolio_to_dicts(portfolio),
+    }
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write(json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False))
+        f.write("\n")
+
+
+def _write_jsonl(portfolio: Portfolio, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        for item in portfolio_to_dicts(portfolio):
+            f.write(_dump_line(item))
+            f.write("\n")
+
+
+def _write_csv_file(portfolio: Portfolio, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        _write_csv(portfolio, f)
+
+
+def _first_line(head: bytes) -> Any:
+    line = head.split(b"\n", 1)[0].strip()
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
+
+
+def _sniff_json(head: bytes) -> bool:
+    if head[:1] == b"[":
+        return True
+    if head[:1] != b"{":
+        return False
+    first = _first_line(head)
+    return not isinstance(first, dict) or "partnerships" in first
+
+
+def _sniff_jsonl(head: bytes) -> bool:
+    return head[:1] == b"{" and isinstance(_first_line(head), dict)
+
+
+def _sniff_iati(head: bytes) -> bool:
+    return head.startswith((b"<?xml", b"<iati-activities"))
+
+
+#: The built-in formats, in sniffing order (CSV takes what no other does).
+_BUILTIN: tuple[tuple[str, Reader, Writer | None, Any, str], ...] = (
+    ("json", _read_json, _write_json, _sniff_json, "a portfolio document or list"),
+    ("jsonl", _read_jsonl, _write_jsonl, _sniff_jsonl, "one partnership per line"),
+    ("csv", _read_csv_file, _write_csv_file, None, "one row per partnership"),
+    ("iati", _read_iati, None, _sniff_iati, "IATI activity XML 2.01-2.03"),
+)
+for _name, _read, _write, _sniff, _text in _BUILTIN:
+    register_format(
+        PortfolioFormat(
+            name=_name,
+            suffixes=(".xml",) if _name == "iati" else (f".{_name}",),
+            read=_read,
+            write=_write,
+            sniff=_sniff,
+            options=("country",) if _name == "iati" else (),
+            description=_text,
+        )
+    )
