@@ -81,6 +81,7 @@ METHODS: dict[str, Method] = {
     ),
 }
 
+
 def _param_dict(value: Mapping[str, ParamValue] | None) -> dict[str, ParamValue]:
     return dict(value or {})
 
@@ -352,7 +353,7 @@ class Aggregate:
 def _gather(
     cols: tuple[int, ...], leaves: FloatArray, aggs: FloatArray, n_ind: int
 ) -> FloatArray:
-    """The children's columns, a view where they are contiguous."""
+    """Return the children's columns, a view where they are contiguous."""
     lo, hi = min(cols), max(cols) + 1
     contiguous = list(cols) == list(range(lo, hi))
     if hi <= n_ind:
@@ -427,7 +428,8 @@ def aggregate_values(
             x = _gather(kids, values, aggs, n_ind)
             w = np.asarray(wts, dtype=np.float64)
             where = f"aggregate {codes[target]!r}"
-            _check_domain(where, rule.method, x, w, [codes[c] for c in kids], unit_codes)
+            names = [codes[c] for c in kids]
+            _check_domain(where, rule.method, x, w, names, unit_codes)
             aggs[:, target - n_ind] = weighted_mean(
                 x,
                 w,

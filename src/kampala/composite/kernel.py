@@ -84,7 +84,7 @@ _PAIR_BUDGET = 8_000_000  # array elements per block in the pairwise Copeland ke
 
 
 def zero_limit(method: str, p: float = 1.0) -> bool:
-    """Whether a child equal to 0 (with positive weight) makes the mean 0.
+    r"""Whether a child equal to 0 (with positive weight) makes the mean 0.
 
     Parameters
     ----------
@@ -97,7 +97,7 @@ def zero_limit(method: str, p: float = 1.0) -> bool:
     -------
     bool
         True for the geometric and harmonic means and power means with
-        $p \\le 0$, whose limit is 0 as a child tends to 0.
+        $p \le 0$, whose limit is 0 as a child tends to 0.
 
     Examples
     --------
@@ -483,7 +483,7 @@ def _quasi(
     x = kids.shared
     ws = w[:, kids.shared_idx]
     num = np.zeros((n_samples, n_units))
-    hit = None
+    hit: BoolArray | None = None
     if x is not None:
         nan = np.isnan(x)
         if method == "arithmetic":
@@ -493,8 +493,8 @@ def _quasi(
             usable = ~(nan | zero)
             phi = np.where(usable, _phi(method, np.where(usable, x, 1.0)), 0.0)
             if zero.any():
-                hit = _dot((ws > 0).astype(np.float64), zero.astype(np.float64), single)
-                hit = hit > 0
+                positive = (ws > 0).astype(np.float64)
+                hit = _dot(positive, zero.astype(np.float64), single) > 0
         num = _dot(ws, phi, single)
     for j, col in kids.per:
         wj = w[:, j : j + 1]
@@ -534,7 +534,7 @@ def _extreme(x: FloatArray, use: BoolArray, p: float, axis: int) -> FloatArray:
 
 
 def _power_terms(r: FloatArray, p: float) -> FloatArray:
-    """$(x/s)^p$, or $\\operatorname{expm1}(p \\ln(x/s))$ for small |p|."""
+    """Return (x/s)^p, or expm1(p log(x/s)) for |p| < 1/2."""
     if abs(p) < 0.5:
         out: FloatArray = np.expm1(p * np.log(r))
         return out

@@ -427,8 +427,7 @@ def _aggregate_core(
                 children = leaves[:, [leaf_col[k] for k in kids]]
             else:
                 children = [
-                    leaves[:, leaf_col[k]] if k in leaf_col else values[k]
-                    for k in kids
+                    leaves[:, leaf_col[k]] if k in leaf_col else values[k] for k in kids
                 ]
             _check_domain(code, method, children, w, kids)
             values[code] = weighted_mean(
