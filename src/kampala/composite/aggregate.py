@@ -422,23 +422,32 @@ def aggregate_values(
         penalty = (
             as_int(rule.params, "penalty") if rule.method == "mazziotta-pareto" else -1
         )
-        for target, kids, wts in zip(
-            plan.targets, plan.children, plan.weights, strict=True
-        ):
-            x = _gather(kids, values, aggs, n_ind)
-            w = np.asarray(wts, dtype=np.float64)
-            where = f"aggregate {codes[target]!r}"
-            names = [codes[c] for c in kids]
-            _check_domain(where, rule.method, x, w, names, unit_codes)
-            aggs[:, target - n_ind] = weighted_mean(
-                x,
-                w,
-                rule.method,
-                p=p,
-                penalty=penalty,
-                min_data=min_data,
-                min_coverage=min_coverage,
-            )
+        # the level's children: one block of columns, one group per aggregate
+        cols = tuple(sorted({c for kids in plan.children for c in kids}))
+        pos = {c: i for i, c in enumerate(cols)}
+        w = np.zeros(len(cols))
+        for kids, wts in zip(plan.children, plan.weights, strict=True):
+            w[[pos[c] for c in kids]] = wts
+        groups = [[pos[c] for c in kids] for kids in plan.children]
+        x = _gather(cols, values, aggs, n_ind)
+        names = [codes[c] for c in cols]
+        targets = [codes[t] for t in plan.targets]
+        _check_domain(rule.method, x, w, groups, names, targets, unit_codes)
+        idx = np.array(plan.targets) - n_ind
+        contiguous = bool(np.all(np.diff(idx) == 1))
+        out = weighted_mean(
+            x,
+            w,
+            rule.method,
+            p=p,
+            penalty=penalty,
+            min_data=min_data,
+            min_coverage=min_coverage,
+            groups=groups,
+            out=aggs[:, idx[0] : idx[-1] + 1] if contiguous else None,
+        )
+        if not contiguous:
+            aggs[:, idx] = out
     return aggs
 
 
@@ -447,32 +456,35 @@ def _unit(unit_codes: tuple[str, ...] | None, row: int) -> str:
 
 
 def _check_domain(
-    where: str,
     method: str,
     x: FloatArray,
     w: FloatArray,
+    groups: list[list[int]],
     names: list[str],
+    targets: list[str],
     unit_codes: tuple[str, ...] | None,
 ) -> None:
     """Raise if a mean meets values outside its domain, naming the unit."""
-    if method in NON_NEGATIVE and (x < 0).any():
+    # fmin ignores NaN and needs no temporary array
+    if method in NON_NEGATIVE and x.size and np.fmin.reduce(x, axis=None) < 0:
         r, c = np.argwhere(x < 0)[0]
+        target = next(t for t, g in zip(targets, groups, strict=True) if c in g)
         raise ParameterValueError(
-            where,
+            f"aggregate {target!r}",
             names[c],
             float(x[r, c]),
             f">= 0 for the {method} mean (unit {_unit(unit_codes, r)!r})",
             hint="Normalise to a non-negative range first, e.g. min-max:1,100.",
         )
     if method == "mazziotta-pareto":
-        mean = weighted_mean(x, w)
+        mean = weighted_mean(x, w, groups=groups)
         bad = mean <= 0
         if bad.any():
-            r = int(np.flatnonzero(bad)[0])
+            r, g = np.argwhere(bad)[0]
             raise ParameterValueError(
-                where,
+                f"aggregate {targets[g]!r}",
                 "mean of children",
-                float(mean[r]),
+                float(mean[r, g]),
                 f"> 0 for the Mazziotta-Pareto index (unit {_unit(unit_codes, r)!r})",
                 hint="Normalise to a positive scale such as z-score:100,10.",
             )

@@ -78,7 +78,7 @@ QUASI_ARITHMETIC = ("arithmetic", "geometric", "harmonic", "generalised-mean")
 #: Methods defined for values >= 0 only (zeros take the mean's limit).
 NON_NEGATIVE = frozenset({"geometric", "harmonic", "generalised-mean"})
 
-_ROW_CHUNK = 32768  # units per block for one weight vector: keeps blocks in cache
+_CHUNK_ELEMENTS = 1 << 18  # values per block of rows (one weight vector): in cache
 _TILE = 256  # weight samples per matrix product (see _rows_matmul)
 _PAIR_BUDGET = 8_000_000  # array elements per block in the pairwise Copeland kernel
 
@@ -317,6 +317,8 @@ def weighted_mean(
     penalty: float = -1.0,
     min_data: float = 0.0,
     min_coverage: float = 0.0,
+    groups: Sequence[Sequence[int]] | None = None,
+    out: FloatArray | None = None,
 ) -> FloatArray:
     r"""Weighted mean of the children of an aggregate, for every unit.
 
@@ -341,10 +343,17 @@ def weighted_mean(
         Minimum share of children present (A0); below it the mean is NaN.
     min_coverage : float, default=0.0
         Minimum share of the children's weight present (A0).
+    groups : sequence of sequence of int, optional
+        With one weight vector and a values matrix: compute one mean per
+        group of columns (the children of several aggregates, for example
+        one level of a framework) at once; the result is then
+        ``(n_units, n_groups)``.
+    out : numpy.ndarray, shape (n_units, n_groups), optional
+        With ``groups``: where to write the result (a view is fine).
 
     Returns
     -------
-    numpy.ndarray, shape (n_units,) or (n_samples, n_units)
+    numpy.ndarray, shape (n_units,), (n_samples, n_units) or (n_units, n_groups)
         ``(n_units,)`` for one weight vector and values the same in every
         sample.
 
@@ -386,28 +395,174 @@ def weighted_mean(
            [99.    ,     nan]])
     """
     w = np.asarray(weights, dtype=np.float64)
-    single = w.ndim == 1
-    w2 = w[None, :] if single else w
-    kids = _Children(values, w2.shape[1])
-    single = single and not kids.per
     if method == "generalised-mean":
         p = float(p)
         if p == 0.0:
             method = "geometric"
         elif p == 1.0:
             method = "arithmetic"
-    if single and method != "copeland" and kids.n_units > _ROW_CHUNK:
+    kids = _Children(values, w.shape[-1])
+    if w.ndim == 1 and not kids.per:
         assert kids.shared is not None
-        x = kids.shared
-        out = np.empty(kids.n_units)
-        for start in range(0, kids.n_units, _ROW_CHUNK):
-            part = _Children(x[start : start + _ROW_CHUNK], w2.shape[1])
-            out[start : start + _ROW_CHUNK] = _mean(
-                part, w2, True, method, p, penalty, min_data, min_coverage
+        cols = [list(g) for g in groups] if groups is not None else None
+        one = [list(range(w.shape[0]))]
+        res = _vector_means(
+            kids.shared, w, cols or one, method, p, penalty, min_data, min_coverage, out
+        )
+        return res if groups is not None else res[:, 0]
+    if groups is not None or out is not None:
+        raise ValueError("weighted_mean(): 'groups' and 'out' need one weight vector")
+    if w.ndim == 1:
+        n_samples = max(col.shape[0] for _, col in kids.per)
+        w = np.broadcast_to(w, (n_samples, w.shape[0]))
+    return _mean(kids, w, False, method, p, penalty, min_data, min_coverage)
+
+
+def _vector_means(
+    x: FloatArray,
+    w: FloatArray,
+    groups: list[list[int]],
+    method: str,
+    p: float,
+    penalty: float,
+    min_data: float,
+    min_coverage: float,
+    out: FloatArray | None = None,
+) -> FloatArray:
+    """Means of several groups of columns of ``x`` with one weight vector.
+
+    Quasi-arithmetic means of all groups go through one product of each
+    block of rows with a (children x groups) weight matrix; the other
+    methods are computed group by group.
+    """
+    n = x.shape[0]
+    if out is None:
+        out = np.empty((n, len(groups)))
+    if method not in QUASI_ARITHMETIC:
+        for g, cols in enumerate(groups):
+            wg = w[cols][None, :]
+            sub = x[:, cols] if cols != list(range(x.shape[1])) else x
+            out[:, g] = _mean(
+                _Children(sub, len(cols)),
+                wg,
+                True,
+                method,
+                p,
+                penalty,
+                min_data,
+                min_coverage,
             )[0]
         return out
-    res = _mean(kids, w2, single, method, p, penalty, min_data, min_coverage)
-    return res[0] if single else res
+    level = _Level(w, groups, x.shape[1])
+    rows = max(256, _CHUNK_ELEMENTS // max(1, x.shape[1]))
+    for start in range(0, n, rows):
+        stop = min(n, start + rows)
+        out[start:stop] = level.means(x[start:stop], method, p, min_data, min_coverage)
+    return out
+
+
+class _Level:
+    """Weight matrix (children x groups) of several means sharing columns."""
+
+    def __init__(self, w: FloatArray, groups: list[list[int]], n_cols: int) -> None:
+        self.wmat = np.zeros((n_cols, len(groups)))
+        self.member = np.zeros_like(self.wmat)
+        #: group of each column (-1 for none)
+        self.group_of = np.full(n_cols, -1, dtype=np.intp)
+        for g, cols in enumerate(groups):
+            self.wmat[cols, g] = w[cols]
+            self.member[cols, g] = 1.0
+            self.group_of[cols] = g
+        self.groups = groups
+        self.n_kids = self.member.sum(axis=0)
+        self.total = self.wmat.sum(axis=0)
+        self.positive = self.wmat > 0
+        #: columns with positive weight in their group
+        self.weighted = self.positive.any(axis=1)
+        self.all_weighted = bool(self.weighted.all())
+        #: group sizes if the groups are consecutive ranges covering all columns
+        flat = [c for cols in groups for c in cols]
+        self.sizes = (
+            np.array([len(cols) for cols in groups])
+            if flat == list(range(n_cols)) and all(groups)
+            else None
+        )
+
+    def means(
+        self, x: FloatArray, method: str, p: float, min_data: float, min_coverage: float
+    ) -> FloatArray:
+        nan = np.isnan(x)
+        has_nan = bool(nan.any())
+        present = ~nan
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            den = present.astype(np.float64) @ self.wmat if has_nan else self.total
+            hit = None
+            if method == "arithmetic":
+                num = (np.where(nan, 0.0, x) if has_nan else x) @ self.wmat
+                out = num / den
+            elif method == "generalised-mean":
+                out, hit = self._power(x, present, den, p)
+            else:
+                zero = x == 0
+                any_zero = bool(zero.any())
+                if has_nan or any_zero:
+                    # in place: fewer large temporaries
+                    unusable = nan | zero if any_zero else nan
+                    phi = np.where(unusable, 1.0, x)
+                    _phi(method, phi, out=phi)
+                    np.copyto(phi, 0.0, where=unusable)
+                else:
+                    phi = _phi(method, x)
+                mean = (phi @ self.wmat) / den
+                out = np.exp(mean) if method == "geometric" else 1.0 / mean
+                if any_zero:
+                    hit = zero.astype(np.float64) @ self.positive > 0
+            if hit is not None:
+                out = np.where(hit, 0.0, out)
+            if has_nan:
+                out = np.where(den > 0, out, np.nan)
+                if min_data > 0 or min_coverage > 0:
+                    count = present.astype(np.float64) @ self.member
+                    if min_data > 0:
+                        out = np.where(count / self.n_kids < min_data, np.nan, out)
+                    if min_coverage > 0:
+                        low = (den / self.total < min_coverage) & (count < self.n_kids)
+                        out = np.where(low, np.nan, out)
+        return np.asarray(out, dtype=np.float64)
+
+    def _power(
+        self, x: FloatArray, present: BoolArray, den: FloatArray, p: float
+    ) -> tuple[FloatArray, BoolArray | None]:
+        """Power means (A8): each group scaled by its extreme child."""
+        zero = x == 0
+        any_zero = p < 0 and bool(zero.any())
+        # NaN-ignoring reductions (fmax, fmin) spare a masked copy when every
+        # present child takes part
+        simple = self.all_weighted and not any_zero
+        use = present & self.weighted
+        if any_zero:
+            use &= ~zero
+        if self.sizes is not None:
+            xm = x if simple else np.where(use, x, np.nan)
+            starts = np.concatenate([[0], np.cumsum(self.sizes)[:-1]])
+            pick = np.fmax if p > 0 else np.fmin
+            scale = pick.reduceat(xm, starts, axis=1)
+            scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+            s = np.repeat(scale, self.sizes, axis=1)
+        else:
+            scale = np.empty((x.shape[0], len(self.groups)))
+            for g, cols in enumerate(self.groups):
+                scale[:, g] = _extreme(x[:, cols], use[:, cols], p, axis=1)
+            s = scale[:, np.maximum(self.group_of, 0)]
+        if simple:
+            terms = _power_terms(x / s, p)
+            if not present.all():
+                terms = np.where(present, terms, 0.0)
+        else:
+            terms = np.where(use, _power_terms(np.where(use, x, s) / s, p), 0.0)
+        out = _power_root((terms @ self.wmat) / den, scale, p)
+        hit = zero.astype(np.float64) @ self.positive > 0 if any_zero else None
+        return out, hit
 
 
 def _mean(
@@ -424,44 +579,57 @@ def _mean(
     n_samples, n_units = w.shape[0], kids.n_units
     x = kids.shared
     ws = w[:, kids.shared_idx]
+    present: BoolArray | None = None
     if x is not None:
         nan = np.isnan(x)
-        has_nan = bool(nan.any())
-        present = ~nan
-    else:
-        has_nan, present = False, np.zeros((n_units, 0), dtype=bool)
-    # weight present (S, n) and children present (n,) or (S, n)
-    if has_nan:
+        if nan.any():
+            present = ~nan
+    # weight of the children present: (S, n), or (S, 1) if none is missing
+    if present is not None:
         den = _dot(ws, present.astype(np.float64), single)
-    else:
+    elif kids.per:
         den = np.repeat(_row_sums(ws)[:, None], n_units, axis=1)
-    count: FloatArray = present.sum(axis=1).astype(np.float64)
+    else:
+        den = _row_sums(ws)[:, None]
+    has_nan = present is not None
     for j, col in kids.per:
         ok = ~np.isnan(col)
         has_nan = has_nan or not bool(ok.all())
         den += w[:, j : j + 1] * ok
-        count = count + ok
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if method in QUASI_ARITHMETIC:
-            out = _quasi(kids, w, single, method, p, den, has_nan)
+            out = _quasi(kids, w, single, method, p, den, present)
         elif method == "minimum":
             out = _minimum(kids, w)
         elif method == "mazziotta-pareto":
-            out = _mazziotta_pareto(kids, w, single, penalty, den, has_nan)
+            out = _mazziotta_pareto(kids, w, single, penalty, den, present)
         else:
             out = np.empty((n_samples, n_units))
             for s in range(n_samples):
                 out[s] = copeland(kids.matrix(s), w[s])
-        if method != "copeland":
+        if method != "copeland" and not (den > 0).all():
             out = np.where(den > 0, out, np.nan)
-        if has_nan and min_coverage > 0:
-            # only units with a child missing: complete ones cover 1 exactly
-            total = _row_sums(w)[:, None]
-            low = (den / total < min_coverage) & (count < kids.n_children)
-            out = np.where(low, np.nan, out)
-        if has_nan and min_data > 0:
-            out = np.where(count / kids.n_children < min_data, np.nan, out)
+        if has_nan and (min_coverage > 0 or min_data > 0):
+            count = _count(kids, present)
+            if min_coverage > 0:
+                # only units with a child missing: complete ones cover 1 exactly
+                total = _row_sums(w)[:, None]
+                low = (den / total < min_coverage) & (count < kids.n_children)
+                out = np.where(low, np.nan, out)
+            if min_data > 0:
+                out = np.where(count / kids.n_children < min_data, np.nan, out)
     return np.asarray(out, dtype=np.float64)
+
+
+def _count(kids: _Children, present: BoolArray | None) -> FloatArray:
+    """Children present: (n_units,) or (n_samples, n_units)."""
+    if present is not None:
+        count: FloatArray = present.sum(axis=1).astype(np.float64)
+    else:
+        count = np.full(kids.n_units, float(len(kids.shared_idx)))
+    for _, col in kids.per:
+        count = count + ~np.isnan(col)
+    return count
 
 
 def _quasi(
@@ -471,31 +639,32 @@ def _quasi(
     method: str,
     p: float,
     den: FloatArray,
-    has_nan: bool,
+    present: BoolArray | None,
 ) -> FloatArray:
-    """Arithmetic, geometric, harmonic and power means (A1)-(A4)."""
-    n_samples, n_units = w.shape[0], kids.n_units
-    limit = zero_limit(method, p)
+    """Arithmetic, geometric, harmonic and power means (A1)-(A4).
+
+    ``present`` is the mask of the shared children, None if none is missing.
+    """
     if method == "generalised-mean":
         if kids.per:
             return _power_elementwise(kids, w, p, den)
         return _power_shared(kids, w, single, p, den)
     x = kids.shared
-    ws = w[:, kids.shared_idx]
-    num = np.zeros((n_samples, n_units))
     hit: BoolArray | None = None
     if x is not None:
-        nan = np.isnan(x)
+        ws = w[:, kids.shared_idx]
         if method == "arithmetic":
-            phi = np.where(nan, 0.0, x) if has_nan else x
+            phi = x if present is None else np.where(present, x, 0.0)
         else:
             zero = x == 0
-            usable = ~(nan | zero)
+            usable = ~zero if present is None else present & ~zero
             phi = np.where(usable, _phi(method, np.where(usable, x, 1.0)), 0.0)
             if zero.any():
                 positive = (ws > 0).astype(np.float64)
                 hit = _dot(positive, zero.astype(np.float64), single) > 0
         num = _dot(ws, phi, single)
+    else:
+        num = np.zeros((w.shape[0], kids.n_units))
     for j, col in kids.per:
         wj = w[:, j : j + 1]
         ok = ~np.isnan(col)
@@ -514,14 +683,18 @@ def _quasi(
         out = np.exp(mean)
     else:
         out = 1.0 / mean
-    if limit and hit is not None:
+    if hit is not None:
         out = np.where(hit, 0.0, out)
     return out
 
 
-def _phi(method: str, x: FloatArray) -> FloatArray:
-    out: FloatArray = np.log(x) if method == "geometric" else 1.0 / x
-    return out
+def _phi(method: str, x: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """The transform of the geometric (log) or harmonic (reciprocal) mean."""
+    if method == "geometric":
+        res: FloatArray = np.log(x, out=out)
+    else:
+        res = np.divide(1.0, x, out=out)
+    return res
 
 
 def _extreme(x: FloatArray, use: BoolArray, p: float, axis: int) -> FloatArray:
@@ -640,10 +813,10 @@ def _mazziotta_pareto(
     single: bool,
     penalty: float,
     den: FloatArray,
-    has_nan: bool,
+    present: BoolArray | None,
 ) -> FloatArray:
     """Mean penalised by the weighted variance of the children (A6)."""
-    mean = _quasi(kids, w, single, "arithmetic", 1.0, den, has_nan)
+    mean = _quasi(kids, w, single, "arithmetic", 1.0, den, present)
     var = np.zeros_like(mean)
     for j, col in kids.columns():
         dev = (col - mean) ** 2
