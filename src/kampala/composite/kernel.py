@@ -689,7 +689,7 @@ def _quasi(
 
 
 def _phi(method: str, x: FloatArray, out: FloatArray | None = None) -> FloatArray:
-    """The transform of the geometric (log) or harmonic (reciprocal) mean."""
+    """Apply the transform of the geometric (log) or harmonic (1/x) mean."""
     if method == "geometric":
         res: FloatArray = np.log(x, out=out)
     else:
