@@ -48,6 +48,8 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from kampala.errors import ParameterValueError
+
 __all__ = [
     "METHODS",
     "NON_NEGATIVE",
@@ -411,7 +413,13 @@ def weighted_mean(
         )
         return res if groups is not None else res[:, 0]
     if groups is not None or out is not None:
-        raise ValueError("weighted_mean(): 'groups' and 'out' need one weight vector")
+        raise ParameterValueError(
+            "weighted_mean()",
+            "groups" if groups is not None else "out",
+            groups if groups is not None else "an array",
+            "None with weight samples or values that differ by sample",
+            hint="Pass one weight vector and a values matrix to compute groups.",
+        )
     if w.ndim == 1:
         n_samples = max(col.shape[0] for _, col in kids.per)
         w = np.broadcast_to(w, (n_samples, w.shape[0]))
