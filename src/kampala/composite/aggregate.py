@@ -15,7 +15,8 @@ Methods (equations on ``docs/methodology/aggregation.md``):
 - ``"geometric"`` (A2): $\prod_i x_i^{w_i}$, values must be >= 0.
 - ``"harmonic"`` (A3): $1 / \sum_i (w_i / x_i)$, values must be >= 0.
 - ``"generalised-mean"`` (A4): $(\sum_i w_i x_i^p)^{1/p}$; p = 0 is the
-  geometric mean; values must be >= 0.
+  geometric mean; values must be >= 0. Computed in the scaled form (A8),
+  finite and exact for any p.
 
 For the geometric, harmonic and power means with p < 0, a child equal to 0
 (with positive weight) makes the aggregate 0, the limit of the mean as that
@@ -24,6 +25,9 @@ child tends to 0; negative values are an error.
 - ``"mazziotta-pareto"`` (A6): $M - \sigma^2 / M$ (penalty -1) with the
   weighted mean $M$ and weighted standard deviation $\sigma$.
 - ``"copeland"`` (A7): pairwise outranking; wins minus losses.
+
+Every method is computed by `kampala.composite.kernel.weighted_mean`, the
+kernel the sensitivity analyses and principle scores share.
 """
 
 from __future__ import annotations
