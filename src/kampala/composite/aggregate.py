@@ -427,18 +427,16 @@ def aggregate_values(
             as_int(rule.params, "penalty") if rule.method == "mazziotta-pareto" else -1
         )
         # the level's children: one block of columns, one group per aggregate
-        cols = tuple(sorted({c for kids in plan.children for c in kids}))
+        cols = sorted(c for kids in plan.children for c in kids)
         pos = {c: i for i, c in enumerate(cols)}
-        w = np.zeros(len(cols))
-        for kids, wts in zip(plan.children, plan.weights, strict=True):
-            w[[pos[c] for c in kids]] = wts
         groups = [[pos[c] for c in kids] for kids in plan.children]
-        x = _gather(cols, values, aggs, n_ind)
-        names = [codes[c] for c in cols]
-        targets = [codes[t] for t in plan.targets]
-        _check_domain(rule.method, x, w, groups, names, targets, unit_codes)
-        idx = np.array(plan.targets) - n_ind
-        contiguous = bool(np.all(np.diff(idx) == 1))
+        w = np.empty(len(cols))
+        w[[i for g in groups for i in g]] = [v for wts in plan.weights for v in wts]
+        x = _gather(tuple(cols), values, aggs, n_ind)
+        where = _Where(codes, cols, plan.targets, unit_codes)
+        _check_domain(rule.method, x, w, groups, where)
+        lo, hi = plan.targets[0] - n_ind, plan.targets[-1] + 1 - n_ind
+        contiguous = list(plan.targets) == list(range(lo + n_ind, hi + n_ind))
         out = weighted_mean(
             x,
             w,
@@ -448,15 +446,30 @@ def aggregate_values(
             min_data=min_data,
             min_coverage=min_coverage,
             groups=groups,
-            out=aggs[:, idx[0] : idx[-1] + 1] if contiguous else None,
+            out=aggs[:, lo:hi] if contiguous else None,
         )
         if not contiguous:
-            aggs[:, idx] = out
+            aggs[:, [t - n_ind for t in plan.targets]] = out
     return aggs
 
 
-def _unit(unit_codes: tuple[str, ...] | None, row: int) -> str:
-    return unit_codes[row] if unit_codes else f"row {row}"
+@attrs.frozen
+class _Where:
+    """Names for error messages about one level: built only when needed."""
+
+    codes: tuple[str, ...]
+    cols: list[int]
+    targets: tuple[int, ...]
+    unit_codes: tuple[str, ...] | None
+
+    def child(self, c: int) -> str:
+        return self.codes[self.cols[c]]
+
+    def target(self, g: int) -> str:
+        return f"aggregate {self.codes[self.targets[g]]!r}"
+
+    def unit(self, row: int) -> str:
+        return self.unit_codes[row] if self.unit_codes else f"row {row}"
 
 
 def _check_domain(
@@ -464,20 +477,18 @@ def _check_domain(
     x: FloatArray,
     w: FloatArray,
     groups: list[list[int]],
-    names: list[str],
-    targets: list[str],
-    unit_codes: tuple[str, ...] | None,
+    where: _Where,
 ) -> None:
     """Raise if a mean meets values outside its domain, naming the unit."""
     # fmin ignores NaN and needs no temporary array
     if method in NON_NEGATIVE and x.size and np.fmin.reduce(x, axis=None) < 0:
         r, c = np.argwhere(x < 0)[0]
-        target = next(t for t, g in zip(targets, groups, strict=True) if c in g)
+        g = next(g for g, cols in enumerate(groups) if c in cols)
         raise ParameterValueError(
-            f"aggregate {target!r}",
-            names[c],
+            where.target(g),
+            where.child(c),
             float(x[r, c]),
-            f">= 0 for the {method} mean (unit {_unit(unit_codes, r)!r})",
+            f">= 0 for the {method} mean (unit {where.unit(r)!r})",
             hint="Normalise to a non-negative range first, e.g. min-max:1,100.",
         )
     if method == "mazziotta-pareto":
@@ -486,9 +497,9 @@ def _check_domain(
         if bad.any():
             r, g = np.argwhere(bad)[0]
             raise ParameterValueError(
-                f"aggregate {targets[g]!r}",
+                where.target(g),
                 "mean of children",
                 float(mean[r, g]),
-                f"> 0 for the Mazziotta-Pareto index (unit {_unit(unit_codes, r)!r})",
+                f"> 0 for the Mazziotta-Pareto index (unit {where.unit(r)!r})",
                 hint="Normalise to a positive scale such as z-score:100,10.",
             )

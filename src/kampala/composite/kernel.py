@@ -42,6 +42,8 @@ so block sizes never change the numbers.
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Sequence
 from typing import TypeAlias
 
@@ -473,28 +475,46 @@ class _Level:
     """Weight matrix (children x groups) of several means sharing columns."""
 
     def __init__(self, w: FloatArray, groups: list[list[int]], n_cols: int) -> None:
-        self.wmat = np.zeros((n_cols, len(groups)))
-        self.member = np.zeros_like(self.wmat)
-        #: group of each column (-1 for none)
-        self.group_of = np.full(n_cols, -1, dtype=np.intp)
-        for g, cols in enumerate(groups):
-            self.wmat[cols, g] = w[cols]
-            self.member[cols, g] = 1.0
-            self.group_of[cols] = g
-        self.groups = groups
-        self.n_kids = self.member.sum(axis=0)
-        self.total = self.wmat.sum(axis=0)
-        self.positive = self.wmat > 0
-        #: columns with positive weight in their group
-        self.weighted = self.positive.any(axis=1)
-        self.all_weighted = bool(self.weighted.all())
-        #: group sizes if the groups are consecutive ranges covering all columns
-        flat = [c for cols in groups for c in cols]
-        self.sizes = (
-            np.array([len(cols) for cols in groups])
-            if flat == list(range(n_cols)) and all(groups)
-            else None
+        sizes = np.array([len(cols) for cols in groups], dtype=np.intp)
+        self.flat = np.fromiter(
+            itertools.chain.from_iterable(groups), dtype=np.intp, count=sizes.sum()
         )
+        self.gid = np.repeat(np.arange(len(groups)), sizes)
+        self.wmat = np.zeros((n_cols, len(groups)))
+        self.wmat[self.flat, self.gid] = w[self.flat]
+        self.groups = groups
+        self.n_cols = n_cols
+        self.n_kids = sizes.astype(np.float64)
+        self.total = self.wmat.sum(axis=0)
+        #: group sizes if the groups are consecutive ranges covering all columns
+        consecutive = self.flat.size == n_cols and bool(
+            (self.flat == np.arange(n_cols)).all()
+        )
+        self.sizes = sizes if consecutive and bool((sizes > 0).all()) else None
+
+    @functools.cached_property
+    def member(self) -> FloatArray:
+        out = np.zeros_like(self.wmat)
+        out[self.flat, self.gid] = 1.0
+        return out
+
+    @functools.cached_property
+    def group_of(self) -> npt.NDArray[np.intp]:
+        """Group of each column (0 for none: such a column has no weight)."""
+        out = np.zeros(self.n_cols, dtype=np.intp)
+        out[self.flat] = self.gid
+        return out
+
+    @functools.cached_property
+    def positive(self) -> BoolArray:
+        out: BoolArray = self.wmat > 0
+        return out
+
+    @functools.cached_property
+    def weighted(self) -> BoolArray:
+        """Columns with positive weight in their group."""
+        out: BoolArray = np.asarray(self.positive.any(axis=1), dtype=np.bool_)
+        return out
 
     def means(
         self, x: FloatArray, method: str, p: float, min_data: float, min_coverage: float
@@ -546,7 +566,7 @@ class _Level:
         any_zero = p < 0 and bool(zero.any())
         # NaN-ignoring reductions (fmax, fmin) spare a masked copy when every
         # present child takes part
-        simple = self.all_weighted and not any_zero
+        simple = bool(self.weighted.all()) and not any_zero
         use = present & self.weighted
         if any_zero:
             use &= ~zero
@@ -561,7 +581,7 @@ class _Level:
             scale = np.empty((x.shape[0], len(self.groups)))
             for g, cols in enumerate(self.groups):
                 scale[:, g] = _extreme(x[:, cols], use[:, cols], p, axis=1)
-            s = scale[:, np.maximum(self.group_of, 0)]
+            s = scale[:, self.group_of]
         if simple:
             terms = _power_terms(x / s, p)
             if not present.all():
