@@ -45,7 +45,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -451,7 +451,8 @@ def _vector_means(
     if method not in QUASI_ARITHMETIC:
         for g, cols in enumerate(groups):
             wg = w[cols][None, :]
-            sub = x[:, cols] if cols != list(range(x.shape[1])) else x
+            lo, hi = cols[0], cols[-1] + 1 if cols else 0
+            sub = x[:, lo:hi] if cols == list(range(lo, hi)) else x[:, cols]
             out[:, g] = _mean(
                 _Children(sub, len(cols)),
                 wg,
@@ -562,34 +563,51 @@ class _Level:
         self, x: FloatArray, present: BoolArray, den: FloatArray, p: float
     ) -> tuple[FloatArray, BoolArray | None]:
         """Power means (A8): each group scaled by its extreme child."""
-        zero = x == 0
-        any_zero = p < 0 and bool(zero.any())
+        zero = x == 0 if p < 0 else None
+        any_zero = zero is not None and bool(zero.any())
         # NaN-ignoring reductions (fmax, fmin) spare a masked copy when every
         # present child takes part
         simple = bool(self.weighted.all()) and not any_zero
-        use = present & self.weighted
-        if any_zero:
-            use &= ~zero
+        complete = den.ndim == 1  # no child missing in this block
+        if not simple:
+            use = present & self.weighted
+            if zero is not None:
+                use &= ~zero
         if self.sizes is not None:
             xm = x if simple else np.where(use, x, np.nan)
             starts = np.concatenate([[0], np.cumsum(self.sizes)[:-1]])
-            pick = np.fmax if p > 0 else np.fmin
+            pick: Any
+            if simple and complete:
+                pick = np.maximum if p > 0 else np.minimum
+            else:
+                pick = np.fmax if p > 0 else np.fmin
             scale = pick.reduceat(xm, starts, axis=1)
             scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
-            s = np.repeat(scale, self.sizes, axis=1)
         else:
             scale = np.empty((x.shape[0], len(self.groups)))
+            mask = present if simple else use
             for g, cols in enumerate(self.groups):
-                scale[:, g] = _extreme(x[:, cols], use[:, cols], p, axis=1)
-            s = scale[:, self.group_of]
-        if simple:
-            terms = _power_terms(x / s, p)
-            if not present.all():
+                scale[:, g] = _extreme(x[:, cols], mask[:, cols], p, axis=1)
+        k = int(self.sizes[0]) if self.sizes is not None else 0
+        if simple and k and bool(np.all(self.sizes == k)):
+            # groups of one size: divide by the broadcast scale, no repeat
+            m, t = scale.shape
+            ratio = (x.reshape(m, t, k) / scale[:, :, None]).reshape(x.shape)
+            terms = _power_terms(ratio, p)
+            if not complete:
                 terms = np.where(present, terms, 0.0)
         else:
+            if simple:
+                use = present
+            if self.sizes is not None:
+                s = np.repeat(scale, self.sizes, axis=1)
+            else:
+                s = scale[:, self.group_of]
             terms = np.where(use, _power_terms(np.where(use, x, s) / s, p), 0.0)
         out = _power_root((terms @ self.wmat) / den, scale, p)
-        hit = zero.astype(np.float64) @ self.positive > 0 if any_zero else None
+        hit = None
+        if zero is not None and any_zero:
+            hit = zero.astype(np.float64) @ self.positive > 0
         return out, hit
 
 
@@ -816,22 +834,32 @@ def _power_elementwise(
 
 
 def _minimum(kids: _Children, w: FloatArray) -> FloatArray:
-    """Smallest child with positive weight (A5), NaN where none."""
+    """Smallest child with positive weight (A5), NaN where none.
+
+    ``fmin`` ignores NaN: a missing child never wins, an all-missing row
+    stays NaN.
+    """
     n_samples, n_units = w.shape[0], kids.n_units
-    out = np.full((n_samples, n_units), np.inf)
+    out = np.full((n_samples, n_units), np.nan)
     x = kids.shared
     if x is not None:
         positive = w[:, kids.shared_idx] > 0
-        patterns, inverse = np.unique(positive, axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        filled = np.where(np.isnan(x), np.inf, x)
-        for g, pattern in enumerate(patterns):
-            low = filled[:, pattern].min(axis=1) if pattern.any() else np.inf
-            out[inverse == g] = low
+        if bool((positive == positive[0]).all()):
+            groups: list[tuple[BoolArray, Any]] = [(positive[0], slice(None))]
+        else:
+            patterns, inverse = np.unique(positive, axis=0, return_inverse=True)
+            inverse = inverse.reshape(-1)
+            groups = [(pat, inverse == g) for g, pat in enumerate(patterns)]
+        for pattern, rows in groups:
+            cols = np.flatnonzero(pattern)
+            if cols.size:
+                # column by column: faster than a reduction along short rows
+                low = x[:, cols[0]]
+                for c in cols[1:]:
+                    low = np.fmin(low, x[:, c])
+                out[rows] = low
     for j, col in kids.per:
-        use = (w[:, j : j + 1] > 0) & ~np.isnan(col)
-        out = np.where(use, np.minimum(out, col), out)
-    out = np.where(np.isinf(out), np.nan, out)
+        out = np.where(w[:, j : j + 1] > 0, np.fmin(out, col), out)
     return out
 
 
