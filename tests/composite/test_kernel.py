@@ -253,16 +253,22 @@ def test_weight_samples_equal_one_vector_at_a_time(
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
-@given(d=data(), split=st.integers(1, 4))
+@given(d=data(), split=st.integers(1, 4), interleave=st.booleans())
 def test_groups_equal_one_mean_at_a_time(
-    case: tuple[str, dict[str, float]], d: tuple[np.ndarray, np.ndarray], split: int
+    case: tuple[str, dict[str, float]],
+    d: tuple[np.ndarray, np.ndarray],
+    split: int,
+    interleave: bool,
 ) -> None:
     x, w = d
     kw = params(case)
     if case[0] == "mazziotta-pareto":
         x = np.where(x == 0, 1.0, x)
     k = x.shape[1]
-    groups = [list(range(k))[i::split] for i in range(min(split, k))]
+    if interleave:
+        groups = [list(range(k))[i::split] for i in range(min(split, k))]
+    else:  # consecutive ranges, of equal or unequal sizes
+        groups = [g.tolist() for g in np.array_split(np.arange(k), min(split, k))]
     got = weighted_mean(x, w, **kw, groups=groups)
     for g, cols in enumerate(groups):
         alone = weighted_mean(x[:, cols], w[cols], **kw)
