@@ -3,7 +3,9 @@
 Each step is a frozen configuration with a pure, vectorised kernel:
 `Denominate`, `Impute`, `Screen`, `Treat`,
 `Normalise` and `Aggregate`. A
-`Methodology` lists the steps to apply, in order.
+`Methodology` lists the steps to apply, in order. Every weighted mean (of
+aggregation, principle scores and sensitivity analysis) is computed by the
+one kernel in `kampala.composite.kernel`.
 """
 
 from kampala.composite.aggregate import Aggregate, LevelRule, aggregate_values
