@@ -531,3 +531,30 @@ def test_copeland_scores_sum_to_zero_without_missing_values(
     n = x.shape[0]
     assert (np.abs(out.scores) <= n - 1).all()
     np.testing.assert_allclose(out.scores.sum(axis=0), 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("p", [-200.0, 200.0, 1000.0])
+def test_power_mean_scales_each_aggregate_by_its_own_children(p: float) -> None:
+    # pillars of very different size on one level: a scale shared by the level
+    # made (1 / 99) ** 200 underflow and pillar A score 0 (or NaN for p < 0)
+    fw = Framework(
+        nodes=[
+            Node(code="a", parent="A"),
+            Node(code="b", parent="A"),
+            Node(code="c", parent="B"),
+            Node(code="d", parent="B"),
+            Node(code="A", level=2, kind="aggregate", parent="R"),
+            Node(code="B", level=2, kind="aggregate", parent="R"),
+            Node(code="R", level=3, kind="aggregate"),
+        ]
+    )
+    x = np.array([[1.0, 2.0, 90.0, 99.0]])
+    step = Aggregate(method="generalised-mean", params={"p": p})
+    a, b, r = step.apply(fw, x, ("u",)).scores[0]
+
+    def power_mean(*xs: float) -> float:
+        ld = np.array(xs, dtype=np.longdouble)  # 99.0**1000 fits in long double
+        return float(np.mean(ld**p) ** (1 / np.longdouble(p)))
+
+    close([a, b], [power_mean(1.0, 2.0), power_mean(90.0, 99.0)])
+    close(r, power_mean(a, b))

@@ -8,6 +8,8 @@ Each step is a frozen configuration with a pure, vectorised kernel:
 `kampala.composite.weights` derives weights: from pairwise comparisons
 (`ahp_weights`), principal components (`pca_weights`), benefit of the doubt
 (`bod_weights`) and experts' budget allocations (`budget_weights`).
+Every weighted mean (of aggregation, principle scores and sensitivity
+analysis) is computed by the one kernel in `kampala.composite.kernel`.
 """
 
 from kampala.composite.aggregate import Aggregate, LevelRule, aggregate_values

@@ -15,7 +15,8 @@ Methods (equations on ``docs/methodology/aggregation.md``):
 - ``"geometric"`` (A2): $\prod_i x_i^{w_i}$, values must be >= 0.
 - ``"harmonic"`` (A3): $1 / \sum_i (w_i / x_i)$, values must be >= 0.
 - ``"generalised-mean"`` (A4): $(\sum_i w_i x_i^p)^{1/p}$; p = 0 is the
-  geometric mean; values must be >= 0.
+  geometric mean; values must be >= 0. Computed in the scaled form (A8),
+  finite and exact for any p.
 
 For the geometric, harmonic and power means with p < 0, a child equal to 0
 (with positive weight) makes the aggregate 0, the limit of the mean as that
@@ -24,11 +25,13 @@ child tends to 0; negative values are an error.
 - ``"mazziotta-pareto"`` (A6): $M - \sigma^2 / M$ (penalty -1) with the
   weighted mean $M$ and weighted standard deviation $\sigma$.
 - ``"copeland"`` (A7): pairwise outranking; wins minus losses.
+
+Every method is computed by `kampala.composite.kernel.weighted_mean`, the
+kernel the sensitivity analyses and principle scores share.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -44,8 +47,9 @@ from kampala._internal.params import (
     as_int,
     resolve_method,
 )
+from kampala.composite.kernel import NON_NEGATIVE, weighted_mean
 from kampala.errors import ParameterTypeError, ParameterValueError
-from kampala.framework import Framework, _LevelPlan
+from kampala.framework import Framework
 
 __all__ = ["METHODS", "Aggregate", "AggregateOutput", "LevelRule", "aggregate_values"]
 
@@ -80,86 +84,6 @@ METHODS: dict[str, Method] = {
         "copeland", (), doc="Pairwise weighted majority: wins minus losses."
     ),
 }
-
-_PAIR_BUDGET = 8_000_000  # array elements per block in the pairwise Copeland kernel
-
-
-# ---------------------------------------------------------------------------
-# kernels: clean arrays in, no validation
-# ---------------------------------------------------------------------------
-def _weighted(
-    x: FloatArray, w: FloatArray
-) -> tuple[FloatArray, FloatArray, BoolArray | None]:
-    """Return values with NaN set to 0, per-row weight sums, and the NaN mask."""
-    nan = np.isnan(x)
-    if not nan.any():
-        return x, np.full(x.shape[0], w.sum()), None
-    x0 = np.where(nan, 0.0, x)
-    wsum = (~nan) @ w
-    return x0, wsum, nan
-
-
-def _arithmetic(x: FloatArray, w: FloatArray) -> FloatArray:
-    x0, wsum, _ = _weighted(x, w)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray((x0 @ w) / wsum)
-
-
-def _minimum(x: FloatArray, w: FloatArray) -> FloatArray:
-    cols = x[:, w > 0]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing rows -> NaN
-        return np.asarray(np.nanmin(cols, axis=1))
-
-
-def _mazziotta_pareto(x: FloatArray, w: FloatArray, penalty: int) -> FloatArray:
-    x0, wsum, nan = _weighted(x, w)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        m = (x0 @ w) / wsum
-        dev = (x0 - m[:, None]) ** 2
-        if nan is not None:
-            dev[nan] = 0.0
-        var = (dev @ w) / wsum
-        return np.asarray(m + penalty * var / m)
-
-
-def _copeland(x: FloatArray, w: FloatArray) -> FloatArray:
-    n = x.shape[0]
-    present = ~np.isnan(x)
-    out = np.empty(n)
-    chunk = max(1, _PAIR_BUDGET // max(1, n * x.shape[1]))
-    for start in range(0, n, chunk):
-        stop = start + chunk
-        blk = x[start:stop]
-        both = present[start:stop, None, :] & present[None, :, :]
-        diff = blk[:, None, :] - x[None, :, :]
-        wb = np.where(both, w, 0.0)
-        win = np.where(diff > 0, wb, 0.0).sum(axis=2)
-        lose = np.where(diff < 0, wb, 0.0).sum(axis=2)
-        out[start:stop] = np.sign(win - lose).sum(axis=1)
-    no_data = ~present.any(axis=1)
-    out[no_data] = np.nan
-    return out
-
-
-def _apply_kernel(
-    method: str, params: Mapping[str, ParamValue], x: FloatArray, w: FloatArray
-) -> FloatArray:
-    """Kernels that are not quasi-arithmetic means (one aggregate at a time)."""
-    if method == "minimum":
-        return _minimum(x, w)
-    if method == "mazziotta-pareto":
-        return _mazziotta_pareto(x, w, as_int(params, "penalty"))
-    return _copeland(x, w)
-
-
-def _needs_positive(method: str, params: Mapping[str, ParamValue]) -> str | None:
-    """Return the sign requirement of a mean (zeros take the mean's limit, 0)."""
-    if method in ("geometric", "harmonic"):
-        return ">= 0"
-    if method == "generalised-mean":
-        return ">= 0"
-    return None
 
 
 def _param_dict(value: Mapping[str, ParamValue] | None) -> dict[str, ParamValue]:
@@ -433,11 +357,13 @@ class Aggregate:
 def _gather(
     cols: tuple[int, ...], leaves: FloatArray, aggs: FloatArray, n_ind: int
 ) -> FloatArray:
-    if all(c < n_ind for c in cols):
-        lo, hi = min(cols), max(cols) + 1
-        if list(cols) == list(range(lo, hi)):
-            return leaves[:, lo:hi]
-        return leaves[:, list(cols)]
+    """Return the children's columns, a view where they are contiguous."""
+    lo, hi = min(cols), max(cols) + 1
+    contiguous = list(cols) == list(range(lo, hi))
+    if hi <= n_ind:
+        return leaves[:, lo:hi] if contiguous else leaves[:, list(cols)]
+    if lo >= n_ind and contiguous:
+        return aggs[:, lo - n_ind : hi - n_ind]
     return np.column_stack(
         [leaves[:, c] if c < n_ind else aggs[:, c - n_ind] for c in cols]
     )
@@ -492,224 +418,88 @@ def aggregate_values(
     array([[70.], [nan]])
     """
     n_ind = len(framework.indicator_codes)
-    n = values.shape[0]
-    aggs = np.full((n, len(framework.aggregate_codes)), np.nan)
+    aggs = np.full((values.shape[0], len(framework.aggregate_codes)), np.nan)
     codes = framework.indicator_codes + framework.aggregate_codes
     for plan in framework._level_plans():
         rule = rules[plan.level]
-        if rule.method in _QUASI_ARITHMETIC:
-            _quasi_arithmetic_level(
-                plan,
-                rule,
-                values,
-                aggs,
-                n_ind,
-                (min_data, min_coverage),
-                codes,
-                unit_codes,
-            )
-        else:
-            _aggregate_level(
-                plan,
-                rule,
-                values,
-                aggs,
-                n_ind,
-                (min_data, min_coverage),
-                codes,
-                unit_codes,
-            )
+        p = as_float(rule.params, "p") if rule.method == "generalised-mean" else 1.0
+        penalty = (
+            as_int(rule.params, "penalty") if rule.method == "mazziotta-pareto" else -1
+        )
+        # the level's children: one block of columns, one group per aggregate
+        cols = sorted(c for kids in plan.children for c in kids)
+        pos = {c: i for i, c in enumerate(cols)}
+        groups = [[pos[c] for c in kids] for kids in plan.children]
+        w = np.empty(len(cols))
+        w[[i for g in groups for i in g]] = [v for wts in plan.weights for v in wts]
+        x = _gather(tuple(cols), values, aggs, n_ind)
+        where = _Where(codes, cols, plan.targets, unit_codes)
+        _check_domain(rule.method, x, w, groups, where)
+        lo, hi = plan.targets[0] - n_ind, plan.targets[-1] + 1 - n_ind
+        contiguous = list(plan.targets) == list(range(lo + n_ind, hi + n_ind))
+        out = weighted_mean(
+            x,
+            w,
+            rule.method,
+            p=p,
+            penalty=penalty,
+            min_data=min_data,
+            min_coverage=min_coverage,
+            groups=groups,
+            out=aggs[:, lo:hi] if contiguous else None,
+        )
+        if not contiguous:
+            aggs[:, [t - n_ind for t in plan.targets]] = out
     return aggs
 
 
-_QUASI_ARITHMETIC = ("arithmetic", "geometric", "harmonic", "generalised-mean")
-_ROW_CHUNK = 32768  # rows per block: bounds temporaries, keeps blocks in cache
+@attrs.frozen
+class _Where:
+    """Names for error messages about one level: built only when needed."""
+
+    codes: tuple[str, ...]
+    cols: list[int]
+    targets: tuple[int, ...]
+    unit_codes: tuple[str, ...] | None
+
+    def child(self, c: int) -> str:
+        return self.codes[self.cols[c]]
+
+    def target(self, g: int) -> str:
+        return f"aggregate {self.codes[self.targets[g]]!r}"
+
+    def unit(self, row: int) -> str:
+        return self.unit_codes[row] if self.unit_codes else f"row {row}"
 
 
-def _positive_error(
-    rule: LevelRule,
+def _check_domain(
+    method: str,
     x: FloatArray,
-    cols: list[int],
-    plan: _LevelPlan,
-    codes: tuple[str, ...],
-    unit_codes: tuple[str, ...] | None,
-    row0: int,
-    positive: str,
-) -> ParameterValueError:
-    r, c = np.argwhere(x < 0)[0]
-    col = cols[c]
-    target = next(
-        t for t, kids in zip(plan.targets, plan.children, strict=True) if col in kids
-    )
-    unit = unit_codes[row0 + r] if unit_codes else f"row {row0 + r}"
-    return ParameterValueError(
-        f"aggregate {codes[target]!r}",
-        codes[col],
-        float(x[r, c]),
-        f"{positive} for the {rule.method} mean (unit {unit!r})",
-        hint="Normalise to a non-negative range first, e.g. min-max:1,100.",
-    )
-
-
-def _quasi_arithmetic_level(
-    plan: _LevelPlan,
-    rule: LevelRule,
-    leaves: FloatArray,
-    aggs: FloatArray,
-    n_ind: int,
-    thresholds: tuple[float, float],
-    codes: tuple[str, ...],
-    unit_codes: tuple[str, ...] | None,
+    w: FloatArray,
+    groups: list[list[int]],
+    where: _Where,
 ) -> None:
-    r"""One level of weighted quasi-arithmetic means, in blocks of rows.
-
-    With a transform $\phi$ (identity, log, reciprocal, power p) each
-    aggregate is $\phi^{-1}(\sum_i w_i \phi(x_i) / \sum_{i\,present}
-    w_i)$, so a whole level is one product of a block of rows with a
-    (children x aggregates) weight matrix.
-    """
-    method = rule.method
-    p = as_float(rule.params, "p") if method == "generalised-mean" else 1.0
-    if method == "generalised-mean" and p == 0:
-        method = "geometric"
-    positive = _needs_positive(rule.method, rule.params)
-    cols = sorted({c for kids in plan.children for c in kids})
-    pos = {c: i for i, c in enumerate(cols)}
-    wmat = np.zeros((len(cols), len(plan.targets)))
-    member = np.zeros_like(wmat)
-    for t, (kids, wts) in enumerate(zip(plan.children, plan.weights, strict=True)):
-        for c, w in zip(kids, wts, strict=True):
-            wmat[pos[c], t] = w
-            member[pos[c], t] = 1.0
-    n_kids = member.sum(axis=0)
-    wtotal = wmat.sum(axis=0)
-    targets = np.array(plan.targets) - n_ind
-    contiguous_targets = bool(np.all(np.diff(targets) == 1))
-    # a child without weight contributes nothing, whatever phi(x) is (0 * inf)
-    weightless = wmat.sum(axis=1) == 0
-    contiguous = cols == list(range(cols[0], cols[-1] + 1))
-    source, offset = (leaves, 0) if cols[-1] < n_ind else (aggs, n_ind)
-    contiguous &= cols[0] >= offset
-    n = leaves.shape[0]
-    for start in range(0, n, _ROW_CHUNK):
-        stop = min(n, start + _ROW_CHUNK)
-        if contiguous:
-            x = source[start:stop, cols[0] - offset : cols[-1] + 1 - offset]
-        else:
-            x = np.column_stack(
-                [
-                    leaves[start:stop, c] if c < n_ind else aggs[start:stop, c - n_ind]
-                    for c in cols
-                ]
-            )
-        if positive is not None and (x < 0).any():
-            raise _positive_error(
-                rule, x, cols, plan, codes, unit_codes, start, positive
-            )
-        nan = np.isnan(x)
-        has_nan = bool(nan.any())
-        zero_limit = method in ("geometric", "harmonic") or (
-            method == "generalised-mean" and p <= 0
+    """Raise if a mean meets values outside its domain, naming the unit."""
+    # fmin ignores NaN and needs no temporary array
+    if method in NON_NEGATIVE and x.size and np.fmin.reduce(x, axis=None) < 0:
+        r, c = np.argwhere(x < 0)[0]
+        g = next(g for g, cols in enumerate(groups) if c in cols)
+        raise ParameterValueError(
+            where.target(g),
+            where.child(c),
+            float(x[r, c]),
+            f">= 0 for the {method} mean (unit {where.unit(r)!r})",
+            hint="Normalise to a non-negative range first, e.g. min-max:1,100.",
         )
-        zero_hit = None
-        if zero_limit:
-            zeros = x == 0
-            if zeros.any():
-                # a child at 0 makes the mean 0 (its limit); phi(0) is infinite,
-                # so it is left out of the sums and applied afterwards
-                zero_hit = (zeros.astype(np.float64) @ (wmat > 0)) > 0
-                x = np.where(zeros, 1.0, x)
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            if has_nan and method != "arithmetic":
-                x = np.where(nan, 1.0, x)
-            if method == "arithmetic":
-                # one pass: missing values contribute 0 to the weighted sum
-                phi = np.where(nan, 0.0, x) if has_nan else x
-            elif method == "geometric":
-                phi = np.log(x)
-            elif method == "harmonic":
-                phi = 1.0 / x
-            else:
-                # M_p(x) = m M_p(x / m) with m the row's largest value keeps
-                # x^p finite; for |p| < 1/2, expm1/log1p keep the mean
-                # accurate as p tends to 0 (where x^p - 1 loses all digits)
-                scale = np.max(x, axis=1, keepdims=True)
-                scale = np.where(scale > 0, scale, 1.0)
-                if abs(p) < 0.5:
-                    phi = np.expm1(p * np.log(x / scale))
-                else:
-                    phi = np.power(x / scale, p)
-            if weightless.any():
-                phi = np.where(weightless, 0.0, phi)
-            if has_nan:
-                present = ~nan
-                if method != "arithmetic":
-                    phi = np.where(present, phi, 0.0)
-                den = present.astype(np.float64) @ wmat
-            else:
-                den = wtotal
-            mean = (phi @ wmat) / den
-            if method == "arithmetic":
-                out = mean
-            elif method == "geometric":
-                out = np.exp(mean)
-            elif method == "harmonic":
-                out = 1.0 / mean
-            elif abs(p) < 0.5:
-                out = scale * np.exp(np.log1p(mean) / p)
-            else:
-                out = scale * np.power(mean, 1.0 / p)
-        if zero_hit is not None:
-            out = np.where(zero_hit, 0.0, out)
-        if has_nan:
-            out = np.where(den > 0, out, np.nan)
-            min_data, min_coverage = thresholds
-            if min_data > 0:
-                share = (present @ member) / n_kids
-                out = np.where(share < min_data, np.nan, out)
-            if min_coverage > 0:
-                out = np.where(den / wtotal < min_coverage, np.nan, out)
-        if contiguous_targets:
-            aggs[start:stop, targets[0] : targets[-1] + 1] = out
-        else:
-            aggs[start:stop, targets] = out
-
-
-def _aggregate_level(
-    plan: _LevelPlan,
-    rule: LevelRule,
-    leaves: FloatArray,
-    aggs: FloatArray,
-    n_ind: int,
-    thresholds: tuple[float, float],
-    codes: tuple[str, ...],
-    unit_codes: tuple[str, ...] | None,
-) -> None:
-    """Minimum, Mazziotta-Pareto and Copeland: one aggregate at a time."""
-    for target, kids, wts in zip(
-        plan.targets, plan.children, plan.weights, strict=True
-    ):
-        x = _gather(kids, leaves, aggs, n_ind)
-        w = np.asarray(wts, dtype=np.float64)
-        if rule.method == "mazziotta-pareto":
-            with np.errstate(invalid="ignore"):
-                mean = _arithmetic(x, w)
-            bad_mean = mean <= 0
-            if bad_mean.any():
-                r = int(np.flatnonzero(bad_mean)[0])
-                unit = unit_codes[r] if unit_codes else f"row {r}"
-                raise ParameterValueError(
-                    f"aggregate {codes[target]!r}",
-                    "mean of children",
-                    float(mean[r]),
-                    f"> 0 for the Mazziotta-Pareto index (unit {unit!r})",
-                    hint="Normalise to a positive scale such as z-score:100,10.",
-                )
-        out = _apply_kernel(rule.method, rule.params, x, w)
-        min_data, min_coverage = thresholds
-        present = ~np.isnan(x)
-        if min_data > 0:
-            out = np.where(present.mean(axis=1) < min_data, np.nan, out)
-        if min_coverage > 0:
-            out = np.where((present @ w) / w.sum() < min_coverage, np.nan, out)
-        aggs[:, target - n_ind] = out
+    if method == "mazziotta-pareto":
+        mean = weighted_mean(x, w, groups=groups)
+        bad = mean <= 0
+        if bad.any():
+            r, g = np.argwhere(bad)[0]
+            raise ParameterValueError(
+                where.target(g),
+                "mean of children",
+                float(mean[r, g]),
+                f"> 0 for the Mazziotta-Pareto index (unit {where.unit(r)!r})",
+                hint="Normalise to a positive scale such as z-score:100,10.",
+            )

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.arrays import frozen_float64
+from kampala.composite.kernel import coverage, weighted_mean
 from kampala.errors import ParameterValueError
 from kampala.portfolio import Portfolio
 
@@ -463,9 +464,7 @@ class PrincipleScores:
         >>> ps.coverage()
         array([1.  , 0.25])
         """
-        w = self.weights
-        out: FloatArray = (~np.isnan(self.values)) @ w / w.sum()
-        return out
+        return coverage(self.values, self.weights)
 
     def score(self) -> FloatArray:
         r"""Weighted mean of the criteria with evidence (NaN if none).
@@ -473,6 +472,9 @@ class PrincipleScores:
         $$
         s_u = \sum_{c\,present} w_c x_{uc} / \sum_{c\,present} w_c
         $$
+
+        Computed by `kampala.composite.kernel.weighted_mean`, equations (A0)
+        and (A1) of the aggregation methodology.
 
         Examples
         --------
@@ -488,11 +490,7 @@ class PrincipleScores:
         >>> ps.score()
         array([0.75, 0.5 ])
         """
-        w = self.weights
-        present = ~np.isnan(self.values)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out: FloatArray = (np.where(present, self.values, 0.0) @ w) / (present @ w)
-        return out
+        return weighted_mean(self.values, self.weights)
 
     def column(self, code: str) -> FloatArray:
         """Scores of one criterion.

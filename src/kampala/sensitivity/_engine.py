@@ -20,7 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.params import as_float
-from kampala.composite.aggregate import Aggregate, _copeland, _needs_positive
+from kampala.composite.aggregate import Aggregate
+from kampala.composite.kernel import NON_NEGATIVE, weighted_mean
 from kampala.errors import MethodologyError, ParameterValueError
 from kampala.framework import Framework
 from kampala.indicators import IndicatorSet
@@ -350,34 +351,6 @@ class Problem:
         return out
 
 
-def _phi(method: str, p: float, x: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if method == "arithmetic":
-            return x
-        if method == "geometric" or (method == "generalised-mean" and p == 0):
-            out: FloatArray = np.log(x)
-            return out
-        if method == "harmonic":
-            out = 1.0 / x
-            return out
-        out = np.power(x, p)
-        return out
-
-
-def _inverse(method: str, p: float, m: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if method == "arithmetic":
-            return m
-        if method == "geometric" or (method == "generalised-mean" and p == 0):
-            out: FloatArray = np.exp(m)
-            return out
-        if method == "harmonic":
-            out = 1.0 / m
-            return out
-        out = np.power(m, 1.0 / p)
-        return out
-
-
 def _aggregate_samples(
     framework: Framework,
     leaves: FloatArray,
@@ -442,224 +415,79 @@ def _aggregate_core(
     only: frozenset[str] | None,
     skip: Sequence[str] | frozenset[str],
 ) -> dict[str, FloatArray]:
-    """Aggregate level by level; ``only``/``skip`` select the aggregates."""
-    n_samples = weights.shape[0]
+    """Aggregate level by level; ``only``/``skip`` select the aggregates.
+
+    Each aggregate is one call of `kampala.composite.kernel.weighted_mean`:
+    leaf children (the same in every sample) as columns of ``leaves``,
+    aggregate children as one row per sample.
+    """
     n_ind = len(framework.indicator_codes)
     values: dict[str, FloatArray] = {}
     for plan in framework._level_plans():
         rule = agg.rule(plan.level)
         method = rule.method
         p = as_float(rule.params, "p") if method == "generalised-mean" else 1.0
-        sign = _needs_positive(method, rule.params)
+        penalty = (
+            as_float(rule.params, "penalty") if method == "mazziotta-pareto" else -1.0
+        )
         for target in plan.targets:
             code = framework.aggregate_codes[target - n_ind]
             if (only is not None and code not in only) or code in skip:
                 continue
             kids = framework.children(code)
             w = np.stack([weights[:, node_index[k]] for k in kids], axis=1)  # (S, k)
-            if method in ("arithmetic", "geometric", "harmonic", "generalised-mean"):
-                num, den = _quasi(
-                    code, method, p, sign, kids, w, leaves, leaf_col, values
-                )
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    out = _inverse(method, p, num / den)
-                out = np.where(den > 0, out, np.nan)
-                if method != "arithmetic" and _zero_limit(method, p):
-                    hit = _zero_hits(kids, w, leaves, leaf_col, values)
-                    out = np.where(hit & (den > 0), 0.0, out)
-            elif method == "minimum":
-                out = np.full((n_samples, leaves.shape[0]), np.inf)
-                den = np.zeros_like(out)
-                for j, k in enumerate(kids):
-                    x = leaves[:, leaf_col[k]] if k in leaf_col else values[k]
-                    present = ~np.isnan(x)
-                    wk = w[:, j : j + 1]
-                    use = (wk > 0) & present
-                    out = np.where(
-                        use, np.minimum(out, np.where(present, x, np.inf)), out
-                    )
-                    den += wk * present
-                out = np.where(np.isinf(out), np.nan, out)
-            elif method == "mazziotta-pareto":
-                num = np.zeros((n_samples, leaves.shape[0]))
-                den = np.zeros_like(num)
-                xs = []
-                for j, k in enumerate(kids):
-                    x = leaves[:, leaf_col[k]] if k in leaf_col else values[k]
-                    present = ~np.isnan(x)
-                    wk = w[:, j : j + 1]
-                    num += wk * np.where(present, x, 0.0)
-                    den += wk * present
-                    xs.append((x, present, wk))
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    mean = num / den
-                    var = np.zeros_like(num)
-                    for x, present, wk in xs:
-                        var += wk * np.where(present, (x - mean) ** 2, 0.0)
-                    var /= den
-                    penalty = as_float(rule.params, "penalty")
-                    out = mean + penalty * var / mean
-                if np.any(mean <= 0):
-                    s, u = np.argwhere(mean <= 0)[0]
-                    raise ParameterValueError(
-                        f"aggregate {code!r}",
-                        "mean of children",
-                        float(mean[s, u]),
-                        "> 0 for the Mazziotta-Pareto index",
-                        hint="Normalise to a positive scale such as z-score:100,10.",
-                    )
-                out = np.where(den > 0, out, np.nan)
-            else:  # copeland: pairwise, one sample at a time
-                out = np.empty((n_samples, leaves.shape[0]))
-                den = np.zeros_like(out)
-                for s in range(n_samples):
-                    cols = np.column_stack(
-                        [
-                            leaves[:, leaf_col[k]] if k in leaf_col else values[k][s]
-                            for k in kids
-                        ]
-                    )
-                    out[s] = _copeland(cols, w[s])
-                    den[s] = (~np.isnan(cols)) @ w[s]
-            wtotal = w.sum(axis=1, keepdims=True)
-            if agg.min_coverage > 0:
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    out = np.where(den / wtotal < agg.min_coverage, np.nan, out)
-            if agg.min_data > 0:
-                counts = np.zeros_like(out)
-                for k in kids:
-                    x = leaves[:, leaf_col[k]] if k in leaf_col else values[k]
-                    counts += ~np.isnan(x)
-                out = np.where(counts / len(kids) < agg.min_data, np.nan, out)
-            values[code] = out
+            children: FloatArray | list[FloatArray]
+            if all(k in leaf_col for k in kids):
+                children = leaves[:, [leaf_col[k] for k in kids]]
+            else:
+                children = [
+                    leaves[:, leaf_col[k]] if k in leaf_col else values[k] for k in kids
+                ]
+            _check_domain(code, method, children, w, kids)
+            values[code] = weighted_mean(
+                children,
+                w,
+                method,
+                p=p,
+                penalty=penalty,
+                min_data=agg.min_data,
+                min_coverage=agg.min_coverage,
+            )
     return values
 
 
-_TILE = 256
-
-
-def _rows_matmul(a: FloatArray, b: FloatArray) -> FloatArray:
-    """Compute ``a @ b`` in tiles of exactly 256 rows (the last one padded).
-
-    Every row of ``a`` then goes through a product of the same shape, so
-    its result does not depend on how many rows are computed together:
-    block sizes cannot change the numbers.
-    """
-    rows = a.shape[0]
-    out = np.empty((rows, b.shape[1]))
-    tile = np.zeros((_TILE, a.shape[1]))
-    for start in range(0, rows, _TILE):
-        stop = min(rows, start + _TILE)
-        if stop - start == _TILE:
-            out[start:stop] = a[start:stop] @ b
-        else:
-            tile[:] = 0.0
-            tile[: stop - start] = a[start:stop]
-            out[start:stop] = (tile @ b)[: stop - start]
-    return out
-
-
-def _zero_limit(method: str, p: float) -> bool:
-    """Whether a child equal to 0 makes the mean 0 (its limit)."""
-    return method in ("geometric", "harmonic") or (
-        method == "generalised-mean" and p <= 0
-    )
-
-
-def _quasi(
+def _check_domain(
     code: str,
     method: str,
-    p: float,
-    sign: str | None,
-    kids: Sequence[str],
+    children: FloatArray | Sequence[FloatArray],
     w: FloatArray,
-    leaves: FloatArray,
-    leaf_col: Mapping[str, int],
-    values: Mapping[str, FloatArray],
-) -> tuple[FloatArray, FloatArray]:
-    """Weighted sums of phi(x) and of the weights present, shape (S, n) each.
-
-    Leaf children (the same for every sample) go through one matrix product
-    per block; aggregate children (one value per sample) elementwise.
-    Children equal to 0 under a zero-limit mean contribute phi = 0 here and
-    are handled by `_zero_hits`.
-    """
-    n_samples, n_units = w.shape[0], leaves.shape[0]
-    zero_limit = _zero_limit(method, p)
-    leaf_j = [j for j, k in enumerate(kids) if k in leaf_col]
-    if leaf_j:
-        x = leaves[:, [leaf_col[kids[j]] for j in leaf_j]]
-        _check_sign(code, method, sign, x, [kids[j] for j in leaf_j])
-        present = ~np.isnan(x)
-        usable = present & (x != 0) if zero_limit else present
-        phi = np.where(usable, _phi(method, p, np.where(usable, x, 1.0)), 0.0)
-        wl = w[:, leaf_j]
-        num = _rows_matmul(wl, phi.T)
-        den = _rows_matmul(wl, present.T.astype(np.float64))
-    else:
-        num = np.zeros((n_samples, n_units))
-        den = np.zeros((n_samples, n_units))
-    tmp = np.empty((n_samples, n_units))
-    for j, k in enumerate(kids):
-        if k in leaf_col:
-            continue
-        x = values[k]
-        _check_sign(code, method, sign, x, [k])
-        wk = w[:, j : j + 1]
-        nan = np.isnan(x)
-        if method == "arithmetic" and not zero_limit:
-            # one pass for the product, one for the sum; missing values add 0
-            np.multiply(wk, x, out=tmp)
-            if nan.any():
-                tmp[nan] = 0.0
-                num += tmp
-                np.multiply(wk, ~nan, out=tmp)
-                den += tmp
-            else:
-                num += tmp
-                den += wk
-            continue
-        present = ~nan
-        usable = present & (x != 0) if zero_limit else present
-        phi = np.where(usable, _phi(method, p, np.where(usable, x, 1.0)), 0.0)
-        num += wk * phi
-        den += wk * present
-    return num, den
-
-
-def _zero_hits(
-    kids: Sequence[str],
-    w: FloatArray,
-    leaves: FloatArray,
-    leaf_col: Mapping[str, int],
-    values: Mapping[str, FloatArray],
-) -> npt.NDArray[np.bool_]:
-    """Where a child with positive weight equals 0, shape (S, n)."""
-    n_samples, n_units = w.shape[0], leaves.shape[0]
-    hits = np.zeros((n_samples, n_units))
-    positive = (w > 0).astype(np.float64)
-    leaf_j = [j for j, k in enumerate(kids) if k in leaf_col]
-    if leaf_j:
-        zero = leaves[:, [leaf_col[kids[j]] for j in leaf_j]] == 0
-        hits += _rows_matmul(positive[:, leaf_j], zero.T.astype(np.float64))
-    for j, k in enumerate(kids):
-        if k not in leaf_col:
-            hits += positive[:, j : j + 1] * (values[k] == 0)
-    out: npt.NDArray[np.bool_] = hits > 0
-    return out
-
-
-def _check_sign(
-    code: str, method: str, sign: str | None, x: FloatArray, names: Sequence[str]
+    names: Sequence[str],
 ) -> None:
-    if sign is None or not np.any(x < 0):
-        return
-    flat = np.argwhere(x < 0)[0]
-    name = names[int(flat[-1])] if x.ndim == 2 and len(names) > 1 else names[0]
-    raise ParameterValueError(
-        f"aggregate {code!r}",
-        name,
-        float(x[tuple(flat)]),
-        f"{sign} for the {method} mean",
-        hint="Normalise to a non-negative range first.",
-    )
+    """Raise if a mean meets values outside its domain."""
+    where = f"aggregate {code!r}"
+    if method in NON_NEGATIVE:
+        cols = (
+            [children[:, j] for j in range(children.shape[1])]
+            if isinstance(children, np.ndarray)
+            else children
+        )
+        for name, x in zip(names, cols, strict=True):
+            if np.any(x < 0):
+                raise ParameterValueError(
+                    where,
+                    name,
+                    float(x[np.unravel_index(np.argmax(x < 0), x.shape)]),
+                    f">= 0 for the {method} mean",
+                    hint="Normalise to a non-negative range first.",
+                )
+    elif method == "mazziotta-pareto":
+        mean = weighted_mean(children, w)
+        if np.any(mean <= 0):
+            s, u = np.argwhere(mean <= 0)[0]
+            raise ParameterValueError(
+                where,
+                "mean of children",
+                float(mean[s, u]),
+                "> 0 for the Mazziotta-Pareto index",
+                hint="Normalise to a positive scale such as z-score:100,10.",
+            )

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.checks import as_float_array
+from kampala.composite.kernel import weighted_sum
 from kampala.errors import ParameterTypeError, ParameterValueError
 from kampala.scoring import MethodologyRef
 
@@ -137,19 +138,12 @@ def linear_scores(X: FloatArray, W: FloatArray) -> FloatArray:
     """Composite scores $X w$ for one weight vector or a block of them.
 
     ``W`` has shape ``(m,)`` (result ``(n_units,)``) or ``(c, m)`` (result
-    ``(n_units, c)``). The sum over criteria runs in a fixed order with
-    element-wise operations, so each score is bitwise the same whatever
+    ``(n_units, c)``). `kampala.composite.kernel.weighted_sum` sums over
+    criteria in a fixed order, so each score is bitwise the same whatever
     block it is computed in, and units with identical rows tie exactly.
     """
-    if W.ndim == 1:
-        out = X[:, 0] * W[0]
-        for k in range(1, X.shape[1]):
-            out = out + X[:, k] * W[k]
-        return np.asarray(out, dtype=np.float64)
-    out2 = X[:, 0, None] * W[None, :, 0]
-    for k in range(1, X.shape[1]):
-        out2 += X[:, k, None] * W[None, :, k]
-    return out2
+    out: FloatArray = weighted_sum(X, W) if W.ndim == 1 else weighted_sum(X, W).T
+    return out
 
 
 def competition_ranks(S: FloatArray) -> IntArray:
