@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from kampala import Portfolio
 from kampala.records import (
-    _GROUPS,
+    EVIDENCE_GROUPS,
     Actor,
     ActorKind,
     Instrument,
@@ -85,7 +85,7 @@ def field_values(spec: FieldSpec) -> st.SearchStrategy[Any]:
 def evidence(group: str, **overrides: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     """An evidence group with every field drawn from its declaration."""
     return st.builds(
-        _GROUPS[group],
+        EVIDENCE_GROUPS[group],
         **{
             s.name: overrides.get(s.name, field_values(s))
             for s in SCHEMA

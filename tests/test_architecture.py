@@ -2,10 +2,9 @@
 
 The import graph is built from the source with `ast`, not by importing: every
 ``import`` and ``from ... import`` statement counts, at module level or inside
-a function, except those under ``if TYPE_CHECKING:`` (annotations only) and
-those inside a module-level ``__getattr__`` (PEP 562 aliases that keep an old
-import path working; they are listed in `LAZY_ALIASES` so none is added
-silently). ``from kampala.x import y`` is an edge to ``kampala.x.y`` when that
+a function (a module-level ``__getattr__`` included), except those under
+``if TYPE_CHECKING:``, which never run (annotations only).
+``from kampala.x import y`` is an edge to ``kampala.x.y`` when that
 is a module, else to ``kampala.x``; a package's ``__init__`` speaks for the
 package.
 """
@@ -21,45 +20,6 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "kampala"
 MAX_LINES = 1000
-
-#: Modules that keep an old import path working through a module-level
-#: ``__getattr__`` (module, the module it loads). The loaded module imports the
-#: aliasing one, so a plain import would close a circle.
-LAZY_ALIASES = frozenset(
-    {
-        ("kampala.scoring", "kampala.methodology"),
-        ("kampala.scorecard", "kampala.methodology"),
-        ("kampala.scorecard", "kampala.scoring"),
-    }
-)
-
-#: Known failures in parts other helpers of wave 2 are rewriting at the same
-#: time (sensitivity/, io/, records and portfolio, composite/aggregate); the
-#: lead empties these at the merge.
-ALLOWED_PRIVATE_IMPORTS = frozenset(
-    {
-        # (importer, imported module): every private name between the two
-        ("kampala.composite.aggregate", "kampala.framework"),
-        ("kampala.io.portfolio_io", "kampala.records"),
-        ("kampala.portfolio", "kampala.records"),
-        ("kampala.principles._rubric", "kampala.portfolio"),  # _SPEC, _decode
-        ("kampala.sensitivity._engine", "kampala.composite.aggregate"),
-        ("kampala.sensitivity._margins", "kampala.sensitivity._local"),
-        ("kampala.sensitivity._smaa", "kampala.sensitivity._local"),
-    }
-)
-ALLOWED_LONG_MODULES = frozenset(
-    {
-        "kampala.io.iati",
-        "kampala.io.portfolio_io",
-        "kampala.portfolio",
-        "kampala.records",
-        "kampala.sensitivity._margins",
-        "kampala.sensitivity._sobol",
-        "kampala.sensitivity.spec",
-    }
-)
-ALLOWED_CYCLE_MODULES: frozenset[str] = frozenset()
 
 
 def _module_name(path: Path) -> str:
@@ -78,24 +38,17 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
-def _imports(
-    node: ast.AST, *, lazy: bool = False
-) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
-    """Yield (statement, inside a module ``__getattr__``), skipping TYPE_CHECKING."""
+def _imports(node: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Yield every import statement below ``node``, skipping TYPE_CHECKING."""
     for child in ast.iter_child_nodes(node):
         if isinstance(child, ast.If) and _is_type_checking(child.test):
             for other in child.orelse:
-                yield from _imports(other, lazy=lazy)
+                yield from _imports(other)
             continue
         if isinstance(child, ast.Import | ast.ImportFrom):
-            yield child, lazy
+            yield child
             continue
-        in_getattr = (
-            isinstance(node, ast.Module)
-            and isinstance(child, ast.FunctionDef)
-            and child.name == "__getattr__"
-        )
-        yield from _imports(child, lazy=lazy or in_getattr)
+        yield from _imports(child)
 
 
 def _resolve(module: str, stmt: ast.ImportFrom) -> str:
@@ -108,15 +61,15 @@ def _resolve(module: str, stmt: ast.ImportFrom) -> str:
     return ".".join([*base, stmt.module] if stmt.module else base)
 
 
-def _edges() -> Iterator[tuple[str, str, str | None, bool]]:
-    """Yield (importer, imported module, imported name or None, lazy)."""
+def _edges() -> Iterator[tuple[str, str, str | None]]:
+    """Yield (importer, imported module, imported name or None)."""
     for module, path in MODULES.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for stmt, lazy in _imports(tree):
+        for stmt in _imports(tree):
             if isinstance(stmt, ast.Import):
                 for alias in stmt.names:
                     if alias.name.split(".")[0] == PACKAGE:
-                        yield module, alias.name, None, lazy
+                        yield module, alias.name, None
                 continue
             target = _resolve(module, stmt)
             if target.split(".")[0] != PACKAGE:
@@ -124,9 +77,9 @@ def _edges() -> Iterator[tuple[str, str, str | None, bool]]:
             for alias in stmt.names:
                 sub = f"{target}.{alias.name}"
                 if sub in MODULES:
-                    yield module, sub, None, lazy
+                    yield module, sub, None
                 else:
-                    yield module, target, alias.name, lazy
+                    yield module, target, alias.name
 
 
 EDGES = list(_edges())
@@ -134,8 +87,8 @@ EDGES = list(_edges())
 
 def _graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {m: set() for m in MODULES}
-    for importer, imported, _, lazy in EDGES:
-        if not lazy and imported in MODULES and imported != importer:
+    for importer, imported, _ in EDGES:
+        if imported in MODULES and imported != importer:
             graph[importer].add(imported)
     return graph
 
@@ -165,51 +118,34 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_the_graph_sees_imports_inside_functions() -> None:
     # Methodology.run once imported the scorecard inside the method
-    assert ("kampala.methodology", "kampala.scoring") in {
-        (a, b) for a, b, _, _ in EDGES
-    }
+    assert ("kampala.methodology", "kampala.scoring") in {(a, b) for a, b, _ in EDGES}
     assert len(MODULES) > 40
 
 
 def test_no_import_cycle() -> None:
     graph = _graph()
-    for module in ALLOWED_CYCLE_MODULES:
-        graph[module] = set()
     cycle = _cycle(graph)
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
-
-
-def test_lazy_aliases_are_the_listed_ones() -> None:
-    lazy = {(a, b) for a, b, _, is_lazy in EDGES if is_lazy}
-    assert lazy == LAZY_ALIASES
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_no_private_name_imported_from_another_module(module: str) -> None:
     found = sorted(
         (importer, imported, name)
-        for importer, imported, name, _ in EDGES
+        for importer, imported, name in EDGES
         if importer == module
         and name is not None
         and name.startswith("_")
         and not name.startswith("__")
         and imported != importer
-        and (importer, imported) not in ALLOWED_PRIVATE_IMPORTS
     )
     assert found == [], f"{module} imports private names: {found}"
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_module_is_at_most_1000_lines(module: str) -> None:
-    if module in ALLOWED_LONG_MODULES:
-        pytest.skip("being split by another wave-2 branch")
     n = len(MODULES[module].read_text(encoding="utf-8").splitlines())
     assert n <= MAX_LINES, f"{module} has {n} lines (at most {MAX_LINES})"
-
-
-def test_allow_lists_name_real_modules() -> None:
-    named = {m for pair in ALLOWED_PRIVATE_IMPORTS for m in pair}
-    assert named | ALLOWED_LONG_MODULES <= set(MODULES)
 
 
 def test_cycle_finder_reports_the_circle() -> None:

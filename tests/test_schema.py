@@ -15,7 +15,7 @@ import pytest
 from kampala.errors import PortfolioValidationError, RecordValidationError
 from kampala.io import portfolio_from_dicts, read_portfolio
 from kampala.portfolio import Portfolio
-from kampala.records import _GROUPS, Actor, GovernmentRole, Partnership
+from kampala.records import EVIDENCE_GROUPS, Actor, GovernmentRole, Partnership
 from kampala.schema import (
     ACTOR_SCHEMA,
     GROUPS,
@@ -33,7 +33,7 @@ def test_schema_covers_every_record_field() -> None:
         a.name for a in attrs.fields(Partnership) if a.name not in (*GROUPS, "actors")
     ]
     assert [s.path for s in SCHEMA if s.group is None] == top
-    for group, cls in _GROUPS.items():
+    for group, cls in EVIDENCE_GROUPS.items():
         names = [a.name for a in attrs.fields(cls)]
         assert [s.name for s in SCHEMA if s.group == group] == names
     assert [s.path for s in ACTOR_SCHEMA] == [a.name for a in attrs.fields(Actor)]
@@ -41,7 +41,7 @@ def test_schema_covers_every_record_field() -> None:
 
 def test_record_validators_are_the_schema_validators() -> None:
     for spec in SCHEMA:
-        cls = Partnership if spec.group is None else _GROUPS[spec.group]
+        cls = Partnership if spec.group is None else EVIDENCE_GROUPS[spec.group]
         assert attrs.fields_dict(cls)[spec.name].validator is spec.validator
     for spec in ACTOR_SCHEMA:
         assert attrs.fields_dict(Actor)[spec.path].validator is spec.validator
@@ -199,10 +199,10 @@ def _nested(values: dict[str, Any], plain: bool) -> dict[str, Any]:
 
 def _by_record(values: dict[str, Any]) -> RecordValidationError:
     item = _nested(values, plain=False)
-    groups = {g: item.pop(g) for g in list(item) if g in _GROUPS}
+    groups = {g: item.pop(g) for g in list(item) if g in EVIDENCE_GROUPS}
     with pytest.raises(RecordValidationError) as info:  # noqa: PT012 - either raises
         for g, kwargs in groups.items():
-            _GROUPS[g](**kwargs)
+            EVIDENCE_GROUPS[g](**kwargs)
         Partnership(**item)
     return info.value
 

@@ -27,11 +27,11 @@ ranks: npt.NDArray[np.float64] = result.ranks("T")
 ref: kp.MethodologyRef = result.methodology
 digest: str = m.sha256
 
-# scoring a portfolio: the registry is typed, and both old and new homes work
+# scoring a portfolio: the registry is typed
 from kampala.data import sample_portfolio  # noqa: E402
+from kampala.methodology import Methodology as OldMethodology  # noqa: E402
+from kampala.methodology import kps1  # noqa: E402
 from kampala.principles import ScorerRegistry  # noqa: E402
-from kampala.scorecard import kps1  # noqa: E402
-from kampala.scoring import Methodology as OldMethodology  # noqa: E402
 from kampala.scoring import indicator_table, score_portfolio  # noqa: E402
 
 registry: ScorerRegistry = kp.default_registry

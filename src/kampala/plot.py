@@ -67,7 +67,7 @@ def rank_intervals(result: Any, *, ax: Any = None, max_units: int = 60) -> Any:
     >>> import matplotlib.pyplot as plt
     >>> from kampala import plot
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import UncertaintySpec, WeightNoise
     >>> from kampala.sensitivity import uncertainty_analysis
     >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
@@ -131,7 +131,7 @@ def sobol_bars(result: Any, *, ax: Any = None) -> Any:
     >>> from kampala import DegenerateIndicatorWarning, plot
     >>> from kampala import sensitivity as sa
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2),
     ...                                    sa.missing_evidence_choice()])
     >>> with warnings.catch_warnings():  # units without a score have no indices
@@ -183,7 +183,7 @@ def acceptability_heatmap(
     >>> import matplotlib.pyplot as plt
     >>> from kampala import plot
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import smaa, top_level
     >>> top = top_level(kps1().run(sample_portfolio()))
     >>> res = smaa(top.X, n=2000, labels=top.units, rng=0)
@@ -235,7 +235,7 @@ def stability_bars(
     >>> import matplotlib.pyplot as plt
     >>> from kampala import plot
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import stability_intervals, top_level
     >>> top = top_level(kps1().run(sample_portfolio()))
     >>> intervals = stability_intervals(top.X, top.weights)

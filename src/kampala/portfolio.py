@@ -57,7 +57,7 @@ from kampala.errors import (
     PortfolioValidationError,
     RecordValidationError,
 )
-from kampala.records import _GROUPS, Actor, ActorKind, Partnership
+from kampala.records import EVIDENCE_GROUPS, Actor, ActorKind, Partnership
 from kampala.schema import (
     ACTOR_SCHEMA,
     RULES,
@@ -70,7 +70,7 @@ from kampala.validators import Problem
 
 __all__ = ["ACTOR_SCHEMA", "SCHEMA", "FieldSpec", "Portfolio"]
 
-_SPEC = {f.path: f for f in SCHEMA}
+SPEC_BY_PATH = {f.path: f for f in SCHEMA}
 _ACTOR_SPEC = {f.path: f for f in ACTOR_SCHEMA}
 
 Array = npt.NDArray[Any]
@@ -134,7 +134,7 @@ def _encode(spec: FieldSpec, value: Any, out: Array, i: int) -> None:
                 out[i, members.index(v)] = 1.0
 
 
-def _decode(spec: FieldSpec, col: Array, i: int) -> Any:
+def _decode_value(spec: FieldSpec, col: Array, i: int) -> Any:
     k = spec.kind
     v = col[i]
     if k == "str":
@@ -322,7 +322,7 @@ class Portfolio:
         n = len(columns["id"])
         out: dict[str, Array] = {}
         for key in columns:
-            if key not in _SPEC:
+            if key not in SPEC_BY_PATH:
                 raise DataFormatError(
                     name, "columns", key, "a field path of kampala.portfolio.SCHEMA"
                 )
@@ -434,6 +434,38 @@ class Portfolio:
             object.__setattr__(self, "_ids", tuple(self.columns["id"].tolist()))
         assert self._ids is not None
         return self._ids
+
+    def value(self, path: str, index: int) -> Any:
+        """Return one partnership's value of one field, as the record holds it.
+
+        Parameters
+        ----------
+        path : str
+            Dotted field path, such as ``"ownership.government_role"``.
+        index : int
+            Position of the partnership in the portfolio.
+
+        Returns
+        -------
+        object
+            The decoded value (an enumeration member, float, int, bool, date,
+            str or tuple), or None where the field has no evidence.
+
+        Raises
+        ------
+        ParameterValueError
+            If ``path`` is not a partnership field.
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> pf = sample_portfolio()
+        >>> pf.value("ownership.government_role", 1).value
+        'co-designed'
+        >>> print(pf.value("ownership.national_plan_alignment", 1))
+        None
+        """
+        return _decode_value(SPEC_BY_PATH[path], self.column(path), index)
 
     def column(self, path: str) -> Array:
         """Return one partnership column (read-only), see the module table.
@@ -596,9 +628,9 @@ class Portfolio:
         errors: list[Exception] = []
         for i in range(n):
             top: dict[str, Any] = {}
-            groups: dict[str, dict[str, Any]] = {g: {} for g in _GROUPS}
+            groups: dict[str, dict[str, Any]] = {g: {} for g in EVIDENCE_GROUPS}
             for spec in SCHEMA:
-                value = _decode(spec, self.columns[spec.path], i)
+                value = _decode_value(spec, self.columns[spec.path], i)
                 if spec.group is None:
                     if value is not None or spec.path in ("start", "end"):
                         top[spec.path] = value
@@ -608,13 +640,13 @@ class Portfolio:
                 top["actors"] = [
                     Actor(
                         **{
-                            spec.path: _decode(spec, self.actors[spec.path], j)
+                            spec.path: _decode_value(spec, self.actors[spec.path], j)
                             for spec in ACTOR_SCHEMA
                         }
                     )
                     for j in range(starts[i], stops[i])
                 ]
-                for g, cls in _GROUPS.items():
+                for g, cls in EVIDENCE_GROUPS.items():
                     top[g] = cls(**groups[g])
                 out.append(Partnership(**top))
             except RecordValidationError as exc:

@@ -614,7 +614,7 @@ class Partnership:
 
 
 #: The evidence group classes by field name, one per principle.
-_GROUPS: dict[str, type[Any]] = {
+EVIDENCE_GROUPS: dict[str, type[Any]] = {
     "ownership": OwnershipEvidence,
     "results": ResultsEvidence,
     "inclusion": InclusionEvidence,

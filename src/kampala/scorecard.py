@@ -11,9 +11,8 @@ partnership, criterion by criterion.
 kampala's scorecard is the library's own methodology, built on the content
 of the Kampala Principles; it is not an official GPEDC assessment or score.
 
-``kps1``, ``score_portfolio``, ``scorecard_framework`` and
-``methodology_framework``, defined here until 0.2, now live in
-`kampala.methodology` and `kampala.scoring`; they stay importable from here.
+``kps1`` lives in `kampala.methodology`; ``score_portfolio``,
+``scorecard_framework`` and ``methodology_framework`` in `kampala.scoring`.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ import html
 import json
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import numpy as np
@@ -36,51 +35,11 @@ from kampala.portfolio import Portfolio
 from kampala.principles import Principle, PrincipleScores
 from kampala.principles._rubric import describe_evidence
 
-if TYPE_CHECKING:
-    # the old names served by __getattr__ below
-    from kampala.methodology import kps1
-    from kampala.scoring import (
-        methodology_framework,
-        score_portfolio,
-        scorecard_framework,
-    )
-
 __all__ = [
     "ROOT",
     "Explanation",
     "Scorecard",
-    "kps1",
-    "methodology_framework",
-    "score_portfolio",
-    "scorecard_framework",
 ]
-
-_MOVED = {
-    "kps1": "kampala.methodology",
-    "methodology_framework": "kampala.scoring",
-    "score_portfolio": "kampala.scoring",
-    "scorecard_framework": "kampala.scoring",
-}
-
-
-def __getattr__(name: str) -> Any:
-    # PEP 562: names defined here until 0.2. Their modules import this one
-    # (scoring builds Scorecards), so they are served lazily instead of by
-    # imports that would close a circle.
-    if name == "kps1":
-        from kampala.methodology import kps1
-
-        return kps1
-    if name in _MOVED:
-        from kampala import scoring
-
-        return getattr(scoring, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_MOVED})
-
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -18,11 +18,12 @@
 kampala's scorecard is the library's own methodology, built on the content
 of the Kampala Principles; it is not an official GPEDC assessment or score.
 
-This module also re-exports, for code written before they moved, the names
-it used to define: `Methodology` (now in `kampala.methodology`),
-`CompositeResult`, `MethodologyRef` and `rank_scores` (`kampala.composite_result`),
-`CANONICAL_ORDER` and `steps_in_canonical_order` (`kampala.steps`) and
-`canonical_json` (`kampala.canonical`).
+This module also re-exports, for code written before they moved, names it
+used to define: `CompositeResult`, `MethodologyRef` and `rank_scores`
+(`kampala.composite_result`), `CANONICAL_ORDER` and
+`steps_in_canonical_order` (`kampala.steps`) and `canonical_json`
+(`kampala.canonical`). `Methodology` now lives in `kampala.methodology`,
+above this module.
 """
 
 from __future__ import annotations
@@ -56,7 +57,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CANONICAL_ORDER",
     "CompositeResult",
-    "Methodology",
     "MethodologyRef",
     "ScorerSpec",
     "canonical_json",
@@ -69,21 +69,6 @@ __all__ = [
     "scorecard_framework",
     "steps_in_canonical_order",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # PEP 562: `Methodology` was defined here until 0.2; kampala.methodology
-    # imports this module (Methodology.run scores portfolios here), so the old
-    # path is served lazily instead of by an import that would close a circle.
-    if name == "Methodology":
-        from kampala.methodology import Methodology
-
-        return Methodology
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), "Methodology"})
 
 
 def _json_params(value: Mapping[str, Any] | None) -> dict[str, Any]:

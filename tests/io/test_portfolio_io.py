@@ -20,8 +20,8 @@ from kampala.errors import (
     PortfolioValidationError,
     RecordValidationError,
 )
+from kampala.io import _csv_format as csv_format
 from kampala.io import (
-    csv_format,
     portfolio_from_dicts,
     portfolio_from_pandas,
     portfolio_to_dicts,

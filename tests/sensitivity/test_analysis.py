@@ -13,11 +13,11 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from kampala import DegenerateIndicatorWarning, IndicatorSet, Methodology
 from kampala.composite import Aggregate, Denominate, Impute, Normalise, Treat
+from kampala.composite_result import MethodologyRef
 from kampala.data import asem_paths, sample_portfolio
 from kampala.errors import ParameterValueError
 from kampala.io import read_coinr
 from kampala.portfolio import Portfolio
-from kampala.scoring import MethodologyRef
 from kampala.sensitivity import (
     Exclusion,
     SensitivityResult,

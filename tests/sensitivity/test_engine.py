@@ -20,11 +20,12 @@ from kampala.composite import (
     Screen,
     Treat,
 )
+from kampala.composite_result import rank_scores
 from kampala.data import asem_paths, sample_portfolio
 from kampala.errors import ParameterValueError
 from kampala.io import read_coinr
 from kampala.portfolio import Portfolio
-from kampala.scoring import ScorerSpec, rank_scores
+from kampala.scoring import ScorerSpec
 from kampala.sensitivity import (
     DirichletWeights,
     Exclusion,

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from kampala import DegenerateIndicatorWarning, Methodology
 from kampala.data import sample_portfolio
 from kampala.errors import ParameterValueError
+from kampala.methodology import kps1
 from kampala.portfolio import Portfolio
 from kampala.principles import DEFAULT_SCORERS, ScorerRegistry
-from kampala.scorecard import kps1
 from kampala.sensitivity import (
     AnalysisProblem,
     BlockResult,

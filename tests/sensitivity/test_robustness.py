@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from kampala import Methodology
+from kampala.composite_result import MethodologyRef
 from kampala.data import sample_portfolio
 from kampala.errors import ParameterTypeError
 from kampala.scorecard import Scorecard
-from kampala.scoring import MethodologyRef
 from kampala.sensitivity import (
     TopLevel,
     one_at_a_time,

@@ -34,8 +34,7 @@ from kampala.principles import (
     InclusivePartnershipScorer,
     ScorerRegistry,
 )
-from kampala.scorecard import methodology_framework
-from kampala.scoring import ScorerSpec
+from kampala.scoring import ScorerSpec, methodology_framework
 from kampala.sensitivity import (
     DirichletWeights,
     Exclusion,

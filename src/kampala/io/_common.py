@@ -28,16 +28,16 @@ PathLike = str | os.PathLike[str]
 Array = npt.NDArray[Any]
 
 
-_NO_VALUE: Any = object()
+NO_VALUE: Any = object()
 
 
-_MAX_EXACT_INT = 2**53
+MAX_EXACT_INT = 2**53
 
 
-_SPEC: dict[str, FieldSpec] = {s.path: s for s in SCHEMA}
+SPEC_BY_PATH: dict[str, FieldSpec] = {s.path: s for s in SCHEMA}
 
 
-_ACTOR_SPEC: dict[str, FieldSpec] = {s.path: s for s in ACTOR_SCHEMA}
+ACTOR_SPEC: dict[str, FieldSpec] = {s.path: s for s in ACTOR_SCHEMA}
 
 
 #: Top-level columns in SCHEMA order, with ``notes`` last.
@@ -50,67 +50,65 @@ _TOP_COLUMNS = (
 _EVIDENCE_COLUMNS = tuple(s.path for s in SCHEMA if s.group is not None)
 
 
-_COLUMNS = _TOP_COLUMNS + _EVIDENCE_COLUMNS
+COLUMNS = _TOP_COLUMNS + _EVIDENCE_COLUMNS
 
 
-_ACTOR_FIELDS = tuple(s.path for s in ACTOR_SCHEMA)
+ACTOR_FIELDS = tuple(s.path for s in ACTOR_SCHEMA)
 
 
-_ACTOR_COLUMN = re.compile(
-    r"actor_([1-9][0-9]{0,5})_(" + "|".join(_ACTOR_FIELDS) + r")"
-)
+ACTOR_COLUMN = re.compile(r"actor_([1-9][0-9]{0,5})_(" + "|".join(ACTOR_FIELDS) + r")")
 
 
 #: Fields whose default is not None: an empty cell (or a missing key in a
 #: DataFrame) means this default.
-_DEFAULTS: dict[str, Any] = {
+DEFAULTS: dict[str, Any] = {
     s.path: s.default
     for s in SCHEMA
     if s.default is not None and s.default is not attrs.NOTHING
 }
-_ACTOR_DEFAULTS: dict[str, Any] = {
+ACTOR_DEFAULTS: dict[str, Any] = {
     s.path: s.default
     for s in ACTOR_SCHEMA
     if s.default is not None and s.default is not attrs.NOTHING
 }
 
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-_NUMBER_EXPECTED = "a decimal number such as 1500.0, 0.25 or 2.5e6"
+NUMBER_EXPECTED = "a decimal number such as 1500.0, 0.25 or 2.5e6"
 
 
-_COUNT_EXPECTED = "a whole number >= 0 or None"
+COUNT_EXPECTED = "a whole number >= 0 or None"
 
 
-_BOOL_EXPECTED = "true, false or None"
+BOOL_EXPECTED = "true, false or None"
 
 
-_DATE_EXPECTED = "an ISO date 'YYYY-MM-DD' or None"
+DATE_EXPECTED = "an ISO date 'YYYY-MM-DD' or None"
 
 
 _TEXT_EXPECTED = "a non-empty string"
 
 
-_EMPTY_HINT = "Leave the cell empty for None."
+EMPTY_HINT = "Leave the cell empty for None."
 
 
-def _check_portfolio(portfolio: Any, caller: str) -> None:
+def check_portfolio(portfolio: Any, caller: str) -> None:
     if not isinstance(portfolio, Portfolio):
         raise ParameterTypeError(
             caller, "portfolio", type(portfolio).__name__, "a Portfolio"
         )
 
 
-def _check_name(name: Any, caller: str, *, required: bool = False) -> None:
+def check_name(name: Any, caller: str, *, required: bool = False) -> None:
     if name is None and not required:
         return
     if not isinstance(name, str) or not name:
         raise ParameterTypeError(caller, "name", name, "a non-empty string")
 
 
-def _open_error(path: Path, exc: OSError) -> DataFormatError:
+def open_error(path: Path, exc: OSError) -> DataFormatError:
     if isinstance(exc, FileNotFoundError):
         return DataFormatError(
             "read_portfolio()", "source", str(path), "an existing file"
@@ -120,7 +118,7 @@ def _open_error(path: Path, exc: OSError) -> DataFormatError:
     )
 
 
-def _error(
+def record_error(
     where: str,
     field: str,
     value: Any,
@@ -130,7 +128,7 @@ def _error(
     *,
     record_id: str | None = None,
 ) -> RecordValidationError:
-    if value is _NO_VALUE:
+    if value is NO_VALUE:
         err = RecordValidationError(
             where, field, expected=expected, hint=hint, record_id=record_id
         )
@@ -143,28 +141,28 @@ def _error(
     return err
 
 
-def _portfolio(records: list[Partnership], source: str, name: str) -> Portfolio:
+def build_portfolio(records: list[Partnership], source: str, name: str) -> Portfolio:
     try:
         return Portfolio.from_records(records, name=name)
     except PortfolioValidationError as exc:  # pragma: no cover - checked before
         raise PortfolioValidationError(source, list(exc.exceptions)) from None
 
 
-def _suggest(name: str, valid: Sequence[str]) -> str:
+def suggest(name: str, valid: Sequence[str]) -> str:
     close = difflib.get_close_matches(name, valid, n=1)
     if close:
         return f"Did you mean {close[0]!r}?"
     return f"Valid names: {', '.join(valid)}."
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise _open_error(path, exc) from exc
+        raise open_error(path, exc) from exc
 
 
-def _decode_utf8(raw: bytes, where: str) -> str:
+def decode_utf8(raw: bytes, where: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -14,18 +14,18 @@ import numpy.typing as npt
 
 from kampala._internal.text import enum_expected
 from kampala.io._common import (
-    _BOOL_EXPECTED,
-    _COUNT_EXPECTED,
-    _DATE,
-    _DATE_EXPECTED,
-    _EMPTY_HINT,
-    _MAX_EXACT_INT,
-    _NUMBER_EXPECTED,
+    BOOL_EXPECTED,
+    COUNT_EXPECTED,
+    DATE,
+    DATE_EXPECTED,
+    EMPTY_HINT,
+    MAX_EXACT_INT,
+    NUMBER_EXPECTED,
     Array,
 )
 from kampala.schema import EnumFieldSpec, FieldSpec
 
-_Bad = list[tuple[int, Any, str, str]]  # (row in chunk, value, expected, hint)
+Bad = list[tuple[int, Any, str, str]]  # (row in chunk, value, expected, hint)
 
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -43,9 +43,9 @@ _INT_CHARS = re.compile(r"[0-9+\-]*")
 _DATE_CHARS = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})*")
 
 
-def _parse_column(
+def parse_column(
     spec: FieldSpec, cells: Sequence[str], default: Any
-) -> tuple[Array, _Bad]:
+) -> tuple[Array, Bad]:
     """Parse the cells of one column, then check them with the field's validator.
 
     Parsing reports cells that are not text of the column's kind (``"1,5"``
@@ -66,7 +66,7 @@ def _parse_column(
 
 def _parse_cells(
     spec: FieldSpec, cells: Sequence[str], default: Any
-) -> tuple[Array, _Bad]:
+) -> tuple[Array, Bad]:
     k = spec.kind
     if k == "str":
         if default is None:
@@ -82,7 +82,7 @@ def _parse_cells(
         return _parse_counts(cells)
     if k == "bool":
         lut = {"false": 0.0, "true": 1.0, "": math.nan}
-        return _parse_mapped(cells, lut, np.float64, _BOOL_EXPECTED, "")
+        return _parse_mapped(cells, lut, np.float64, BOOL_EXPECTED, "")
     if not isinstance(spec, EnumFieldSpec):  # pragma: no cover - schema invariant
         raise TypeError(f"no CSV parser for {spec.path!r} ({k})")
     names = [m.value for m in spec.enum]
@@ -135,7 +135,7 @@ def _all_at_once(
     return out
 
 
-def _parse_floats(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], _Bad]:
+def _parse_floats(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], Bad]:
     out = np.full(len(cells), np.nan)
     present, values = _present(cells)
     if not values:
@@ -144,7 +144,7 @@ def _parse_floats(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], _Bad]:
         done = _all_at_once(values, present, out)
         if done is not None:
             return done, []
-    bad: _Bad = []
+    bad: Bad = []
     for i, c in enumerate(cells):
         if not c:
             continue
@@ -152,16 +152,16 @@ def _parse_floats(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], _Bad]:
             out[i] = float(c)
         else:
             hint = "Use '.' as the decimal separator. " if "," in c else ""
-            bad.append((i, c, _NUMBER_EXPECTED, hint + _EMPTY_HINT))
+            bad.append((i, c, NUMBER_EXPECTED, hint + EMPTY_HINT))
     return out, bad
 
 
-def _parse_counts(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], _Bad]:
+def _parse_counts(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], Bad]:
     out = np.full(len(cells), np.nan)
     present, values = _present(cells)
     if not values:
         return out, []
-    bad: _Bad = []
+    bad: Bad = []
     parsed: npt.NDArray[np.float64] | None = None
     if _INT_CHARS.fullmatch("".join(values)):
         try:
@@ -179,17 +179,17 @@ def _parse_counts(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], _Bad]:
             if _INTEGER.fullmatch(c):
                 out[i] = float(int(c))
             else:
-                bad.append((i, c, _COUNT_EXPECTED, _EMPTY_HINT))
-    wrong = (out < 0) | (out > _MAX_EXACT_INT)
+                bad.append((i, c, COUNT_EXPECTED, EMPTY_HINT))
+    wrong = (out < 0) | (out > MAX_EXACT_INT)
     if wrong.any():
         bad += [
-            (int(r), int(out[r]), _COUNT_EXPECTED, "") for r in np.flatnonzero(wrong)
+            (int(r), int(out[r]), COUNT_EXPECTED, "") for r in np.flatnonzero(wrong)
         ]
         bad.sort(key=lambda b: b[0])
     return out, bad
 
 
-def _parse_dates(cells: Sequence[str]) -> tuple[Array, _Bad]:
+def _parse_dates(cells: Sequence[str]) -> tuple[Array, Bad]:
     out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[D]")
     present, values = _present(cells)
     if not values:
@@ -198,16 +198,16 @@ def _parse_dates(cells: Sequence[str]) -> tuple[Array, _Bad]:
         done = _all_at_once(values, present, out.copy())
         if done is not None and not (done < np.datetime64("0001-01-01")).any():
             return done, []
-    bad: _Bad = []
+    bad: Bad = []
     for i, c in enumerate(cells):
         if not c:
             continue
         try:
-            if not _DATE.fullmatch(c):
+            if not DATE.fullmatch(c):
                 raise ValueError(c)
             out[i] = np.datetime64(dt.date.fromisoformat(c), "D")
         except ValueError:
-            bad.append((i, c, _DATE_EXPECTED, _EMPTY_HINT))
+            bad.append((i, c, DATE_EXPECTED, EMPTY_HINT))
     return out, bad
 
 
@@ -217,7 +217,7 @@ def _parse_mapped(
     dtype: Any,
     expected: str,
     hint: str,
-) -> tuple[Array, _Bad]:
+) -> tuple[Array, Bad]:
     n = len(cells)
     try:
         return np.fromiter(map(lut.__getitem__, cells), dtype=dtype, count=n), []
@@ -225,7 +225,7 @@ def _parse_mapped(
         pass
     missing = math.nan if np.dtype(dtype).kind == "f" else -1
     out = np.empty(n, dtype=dtype)
-    bad: _Bad = []
+    bad: Bad = []
     for i, c in enumerate(cells):
         v = lut.get(c)
         if v is None:
@@ -246,14 +246,14 @@ def _factorize(cells: Sequence[str]) -> tuple[npt.NDArray[np.intp], list[str]]:
 
 def _bad_rows(
     codes: npt.NDArray[np.intp], bad_codes: Mapping[int, tuple[Any, str, str]]
-) -> _Bad:
+) -> Bad:
     if not bad_codes:
         return []
     rows = np.flatnonzero(np.isin(codes, list(bad_codes)))
     return [(int(r), *bad_codes[int(codes[r])]) for r in rows]
 
 
-def _parse_strlist(cells: Sequence[str], optional: bool) -> tuple[Array, _Bad]:
+def _parse_strlist(cells: Sequence[str], optional: bool) -> tuple[Array, Bad]:
     """Items joined by ';' ("[]" for an empty list), parsed once per distinct cell."""
     codes, uniq = _factorize(cells)
     table = np.empty(len(uniq), dtype=object)
@@ -270,7 +270,7 @@ def _parse_strlist(cells: Sequence[str], optional: bool) -> tuple[Array, _Bad]:
 
 def _parse_enumset(
     cells: Sequence[str], cls: type[enum.Enum], optional: bool
-) -> tuple[Array, _Bad]:
+) -> tuple[Array, Bad]:
     members = {m.value: j for j, m in enumerate(cls)}
     codes, uniq = _factorize(cells)
     missing = np.nan if optional else 0.0

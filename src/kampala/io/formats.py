@@ -36,14 +36,14 @@ from kampala.errors import (
 )
 from kampala.io._common import (
     PathLike,
-    _check_name,
-    _check_portfolio,
-    _open_error,
-    _portfolio,
+    build_portfolio,
+    check_name,
+    check_portfolio,
+    open_error,
 )
-from kampala.io.csv_format import _read_csv, _write_csv
-from kampala.io.dicts import _structure_all, portfolio_to_dicts
-from kampala.io.json_format import _FORMAT_ID, _dump_line, _json_items, _jsonl_items
+from kampala.io._csv_format import read_csv, write_csv
+from kampala.io._dicts import portfolio_to_dicts, structure_all
+from kampala.io._json_format import FORMAT_ID, dump_line, json_items, jsonl_items
 from kampala.portfolio import Portfolio
 
 __all__ = [
@@ -229,7 +229,7 @@ def detect_format(source: PathLike) -> PortfolioFormat:
         with path.open("rb") as f:
             head = f.read(_SNIFF_BYTES)
     except OSError as exc:
-        raise _open_error(path, exc) from exc
+        raise open_error(path, exc) from exc
     head = head.removeprefix(codecs.BOM_UTF8).lstrip()
     for fmt in _REGISTRY.values():
         if fmt.sniff is not None and fmt.sniff(head):
@@ -323,7 +323,7 @@ def read_portfolio(
       partnership 'B': 'modality' must be a Modality (bilateral, multilateral, south-south, triangular, multi-stakeholder) (got 'bilaterl'). [record 1]
     """  # noqa: E501 - doctest output lines
     path = Path(source)
-    _check_name(name, "read_portfolio()")
+    check_name(name, "read_portfolio()")
     fmt = _resolve(path, format, "read_portfolio()")
     return fmt.read(path, name=name)
 
@@ -372,7 +372,7 @@ def write_portfolio(
     >>> print(text.splitlines()[1][:40])
     A,Agua segura,PE,14030,,,,,,,,,,,,,,,,,,
     """
-    _check_portfolio(portfolio, "write_portfolio()")
+    check_portfolio(portfolio, "write_portfolio()")
     path = Path(target)
     writable = {n: f for n, f in _REGISTRY.items() if f.write is not None}
     if format is not None:
@@ -407,18 +407,18 @@ def write_portfolio(
 # the built-in formats
 # ---------------------------------------------------------------------------
 def _read_json(path: Path, name: str | None = None) -> Portfolio:
-    doc_name, items = _json_items(path)
-    records = _structure_all(items, path.name)
-    return _portfolio(records, path.name, name or doc_name or path.stem)
+    doc_name, items = json_items(path)
+    records = structure_all(items, path.name)
+    return build_portfolio(records, path.name, name or doc_name or path.stem)
 
 
 def _read_jsonl(path: Path, name: str | None = None) -> Portfolio:
-    records = _structure_all(_jsonl_items(path), path.name)
-    return _portfolio(records, path.name, name or path.stem)
+    records = structure_all(jsonl_items(path), path.name)
+    return build_portfolio(records, path.name, name or path.stem)
 
 
 def _read_csv_file(path: Path, name: str | None = None) -> Portfolio:
-    return _read_csv(path, path.name, name or path.stem)
+    return read_csv(path, path.name, name or path.stem)
 
 
 def _read_iati(
@@ -431,7 +431,7 @@ def _read_iati(
 
 def _write_json(portfolio: Portfolio, path: Path) -> None:
     doc = {
-        "format": _FORMAT_ID,
+        "format": FORMAT_ID,
         "name": portfolio.name,
         "partnerships": portfolio_to_dicts(portfolio),
     }
@@ -443,13 +443,13 @@ def _write_json(portfolio: Portfolio, path: Path) -> None:
 def _write_jsonl(portfolio: Portfolio, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         for item in portfolio_to_dicts(portfolio):
-            f.write(_dump_line(item))
+            f.write(dump_line(item))
             f.write("\n")
 
 
 def _write_csv_file(portfolio: Portfolio, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
-        _write_csv(portfolio, f)
+        write_csv(portfolio, f)
 
 
 def _first_line(head: bytes) -> Any:

@@ -10,18 +10,18 @@ import numpy as np
 
 from kampala.errors import ParameterTypeError
 from kampala.io._common import (
-    _ACTOR_FIELDS,
-    _COLUMNS,
-    _DEFAULTS,
-    _SPEC,
+    ACTOR_FIELDS,
+    COLUMNS,
+    DEFAULTS,
+    SPEC_BY_PATH,
     Array,
-    _check_name,
-    _check_portfolio,
-    _portfolio,
+    build_portfolio,
+    check_name,
+    check_portfolio,
 )
+from kampala.io._csv_format import Layout, header_error
+from kampala.io._dicts import structure_all
 from kampala.io._pandas import require_pandas
-from kampala.io.csv_format import _header_error, _Layout
-from kampala.io.dicts import _structure_all
 from kampala.portfolio import ACTOR_SCHEMA, Portfolio
 from kampala.schema import EnumFieldSpec, FieldSpec
 
@@ -78,16 +78,16 @@ def portfolio_from_pandas(df: Any, *, name: str = "portfolio") -> Portfolio:
         raise ParameterTypeError(
             "portfolio_from_pandas()", "df", type(df).__name__, "a pandas DataFrame"
         )
-    _check_name(name, "portfolio_from_pandas()", required=True)
+    check_name(name, "portfolio_from_pandas()", required=True)
     header = [str(c) for c in df.columns]
-    layout = _Layout.from_header(header)
-    problems = [_header_error(p, note=None) for p in layout.problems]
+    layout = Layout.from_header(header)
+    problems = [header_error(p, note=None) for p in layout.problems]
     rows = df.itertuples(index=False, name=None)
     items = (
         (f"record {i}", _item_from_row(row, layout, pd)) for i, row in enumerate(rows)
     )
-    records = _structure_all(items, name, leading=problems)
-    return _portfolio(records, name, name)
+    records = structure_all(items, name, leading=problems)
+    return build_portfolio(records, name, name)
 
 
 def portfolio_to_pandas(portfolio: Portfolio) -> Any:
@@ -131,10 +131,10 @@ def portfolio_to_pandas(portfolio: Portfolio) -> Any:
     ['leads', nan]
     """
     pd = require_pandas("portfolio_to_pandas()")
-    _check_portfolio(portfolio, "portfolio_to_pandas()")
+    check_portfolio(portfolio, "portfolio_to_pandas()")
     data: dict[str, Any] = {}
-    for col in _COLUMNS:
-        data[col] = _pandas_column(pd, _SPEC[col], portfolio.columns[col])
+    for col in COLUMNS:
+        data[col] = _pandas_column(pd, SPEC_BY_PATH[col], portfolio.columns[col])
     for k, fields in enumerate(_actor_slots(portfolio), start=1):
         for spec in ACTOR_SCHEMA:
             data[f"actor_{k}_{spec.path}"] = _pandas_column(pd, spec, fields[spec.path])
@@ -212,13 +212,13 @@ def _pandas_cell(value: Any, pd: Any, count: bool = False) -> Any:
     return value
 
 
-def _item_from_row(row: Sequence[Any], layout: _Layout, pd: Any) -> dict[str, Any]:
+def _item_from_row(row: Sequence[Any], layout: Layout, pd: Any) -> dict[str, Any]:
     """One partnership object from a DataFrame row (flat layout)."""
     item: dict[str, Any] = {}
     for path, i in layout.columns.items():
-        spec = _SPEC[path]
+        spec = SPEC_BY_PATH[path]
         value = _pandas_cell(row[i], pd, count=spec.kind == "count")
-        if value is None and (not spec.optional or path in _DEFAULTS):
+        if value is None and (not spec.optional or path in DEFAULTS):
             continue  # the field's default, as for an empty CSV cell
         if spec.group is None:
             item[path] = value
@@ -227,7 +227,7 @@ def _item_from_row(row: Sequence[Any], layout: _Layout, pd: Any) -> dict[str, An
     actors: list[dict[str, Any] | None] = []
     for k in range(1, layout.n_actors + 1):
         actor = {}
-        for f in _ACTOR_FIELDS:
+        for f in ACTOR_FIELDS:
             j = layout.actors.get((k, f))
             if j is not None:
                 value = _pandas_cell(row[j], pd)

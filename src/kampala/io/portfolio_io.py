@@ -24,11 +24,11 @@ functions:
 
 - `kampala.io.formats`: the format registry, `read_portfolio` and
   `write_portfolio` (formats chosen by suffix or by content);
-- `kampala.io.dicts`: partnership objects to and from records, with the field
+- `kampala.io._dicts`: partnership objects to and from records, with the field
   schema (`kampala.schema`); cattrs (the ``io`` extra) only to list every
   problem of an invalid object;
-- `kampala.io.json_format`: JSON and JSON Lines files;
-- `kampala.io.csv_format` (and ``_csv_cells``): CSV files, read block by
+- `kampala.io._json_format`: JSON and JSON Lines files;
+- `kampala.io._csv_format` (and ``_csv_cells``): CSV files, read block by
   block and column by column with numpy;
 - `kampala.io.pandas_format`: DataFrames in the CSV layout.
 
@@ -49,7 +49,7 @@ True
 
 from __future__ import annotations
 
-from kampala.io.dicts import portfolio_from_dicts, portfolio_to_dicts
+from kampala.io._dicts import portfolio_from_dicts, portfolio_to_dicts
 from kampala.io.formats import read_portfolio, write_portfolio
 from kampala.io.pandas_format import portfolio_from_pandas, portfolio_to_pandas
 

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala.errors import ParameterValueError
-from kampala.portfolio import _SPEC, Portfolio, _decode
+from kampala.portfolio import SPEC_BY_PATH, Portfolio
 from kampala.principles._base import Criterion, Principle, PrincipleScores
 from kampala.records import ActorKind, Ordinal
 
@@ -57,7 +57,7 @@ def ordinal_score(pf: Portfolio, path: str) -> FloatArray:
     >>> ordinal_score(pf, "ownership.government_role")[:4].tolist()
     [1.0, 0.75, 0.25, nan]
     """
-    spec = _SPEC[path]
+    spec = SPEC_BY_PATH[path]
     assert spec.enum is not None
     out: FloatArray = pf.column(path) / (len(spec.enum) - 1)
     return out
@@ -302,8 +302,7 @@ def describe_evidence(pf: Portfolio, path: str, i: int) -> str:
     """
     if path == "actors":
         return _describe_actors(pf, i)
-    spec = _SPEC[path]
-    value = _decode(spec, pf.column(path), i)
+    value = pf.value(path, i)
     if value is None:
         return "missing"
     if isinstance(value, Ordinal):

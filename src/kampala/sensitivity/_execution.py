@@ -26,9 +26,9 @@ from kampala._internal.checks import as_int
 from kampala._internal.rng import SeedLike
 from kampala.errors import ParameterValueError
 from kampala.indicators import IndicatorSet
+from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.principles import ScorerRegistry
-from kampala.scoring import Methodology
 from kampala.sensitivity._engine import Problem
 from kampala.sensitivity._sobol import SaltelliDesign, saltelli_design
 from kampala.sensitivity.spec import UncertaintySpec
@@ -62,7 +62,7 @@ class BlockResult:
     Examples
     --------
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import AnalysisProblem, UncertaintySpec, WeightNoise
     >>> problem = AnalysisProblem.uncertainty(
     ...     kps1(), sample_portfolio(),
@@ -142,7 +142,7 @@ class AnalysisProblem:
 
     >>> import pickle
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import (AnalysisProblem, UncertaintySpec,
     ...                                  WeightNoise, merge_blocks)
     >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2)])
@@ -213,7 +213,7 @@ class AnalysisProblem:
         Examples
         --------
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala.sensitivity import (AnalysisProblem, UncertaintySpec,
         ...                                  WeightNoise)
         >>> problem = AnalysisProblem.uncertainty(
@@ -268,7 +268,7 @@ class AnalysisProblem:
         Examples
         --------
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala.sensitivity import (AnalysisProblem, UncertaintySpec,
         ...                                  WeightNoise, missing_evidence_choice)
         >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2),
@@ -321,7 +321,7 @@ class AnalysisProblem:
 
         >>> import numpy as np
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala import sensitivity as sa
         >>> u = np.random.default_rng(0).random((16, 5))
         >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2)])
@@ -364,7 +364,7 @@ class AnalysisProblem:
         bits:
 
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala import sensitivity as sa
         >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=1),
         ...                                    sa.missing_evidence_choice()])
@@ -410,7 +410,7 @@ class AnalysisProblem:
 
         >>> import numpy as np
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala import sensitivity as sa
         >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2)])
         >>> problem = sa.AnalysisProblem(kps1(), sample_portfolio(), spec,
@@ -454,7 +454,7 @@ def merge_blocks(blocks: Iterable[BlockResult]) -> BlockResult:
     --------
     >>> from concurrent.futures import ThreadPoolExecutor
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import (AnalysisProblem, UncertaintySpec,
     ...                                  WeightNoise, merge_blocks)
     >>> problem = AnalysisProblem.uncertainty(

@@ -20,8 +20,8 @@ from kampala.errors import ParameterValueError
 from kampala.framework import Framework
 
 if TYPE_CHECKING:
+    from kampala.methodology import Methodology
     from kampala.principles import ScorerRegistry
-    from kampala.scoring import Methodology
     from kampala.sensitivity.spec import UncertaintySpec
 
 __all__ = [
@@ -73,7 +73,8 @@ class FactorBase:
 
         Examples
         --------
-        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.methodology import kps1
+        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import Exclusion
         >>> Exclusion(codes=["P1"]).nodes(methodology_framework(kps1()))
         ()
@@ -122,7 +123,8 @@ class FactorBase:
 
         Examples
         --------
-        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.methodology import kps1
+        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import UncertaintySpec, WeightNoise
         >>> kps = kps1()
         >>> factor = WeightNoise(levels=3)
@@ -155,7 +157,8 @@ def weighted_nodes(framework: Framework, levels: Sequence[int]) -> tuple[str, ..
 
     Examples
     --------
-    >>> from kampala.scorecard import kps1, methodology_framework
+    >>> from kampala.methodology import kps1
+    >>> from kampala.scoring import methodology_framework
     >>> from kampala.sensitivity.spec import weighted_nodes
     >>> fw = methodology_framework(kps1())
     >>> weighted_nodes(fw, [2])
@@ -188,7 +191,8 @@ class WeightNoise(FactorBase):
     0.5 and 1 give the lowest, the nominal and the highest weight:
 
     >>> import numpy as np
-    >>> from kampala.scorecard import kps1, methodology_framework
+    >>> from kampala.methodology import kps1
+    >>> from kampala.scoring import methodology_framework
     >>> from kampala.sensitivity import WeightNoise
     >>> noise = WeightNoise(levels=2, spread=0.25)
     >>> noise.name, noise.nodes(methodology_framework(kps1()))
@@ -230,7 +234,8 @@ class WeightNoise(FactorBase):
         --------
         Level 1 of KPS-1 holds its 29 criteria:
 
-        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.methodology import kps1
+        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import WeightNoise
         >>> nodes = WeightNoise(levels=1).nodes(methodology_framework(kps1()))
         >>> len(nodes), nodes[:2]
@@ -320,7 +325,8 @@ class DirichletWeights(FactorBase):
 
         Examples
         --------
-        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.methodology import kps1
+        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import DirichletWeights
         >>> factor = DirichletWeights(level=2, concentration=50)
         >>> factor.nodes(methodology_framework(kps1()))
@@ -397,7 +403,8 @@ class Exclusion(FactorBase):
 
     Examples
     --------
-    >>> from kampala.scorecard import kps1, methodology_framework
+    >>> from kampala.methodology import kps1
+    >>> from kampala.scoring import methodology_framework
     >>> from kampala.sensitivity import Exclusion, UncertaintySpec
     >>> factor = Exclusion(codes=["P1", "P5"])
     >>> [factor.label(i) for i in range(factor.options)]
@@ -461,7 +468,8 @@ class Exclusion(FactorBase):
 
         Examples
         --------
-        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.methodology import kps1
+        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import Exclusion, UncertaintySpec
         >>> kps = kps1()
         >>> f = Exclusion(codes=["P1", "P5"])

@@ -26,12 +26,12 @@ from kampala._internal.arrays import (
 )
 from kampala._internal.checks import str_tuple
 from kampala._version import __version__
+from kampala.composite_result import MethodologyRef
 from kampala.errors import (
     DegenerateIndicatorWarning,
     ParameterTypeError,
     ParameterValueError,
 )
-from kampala.scoring import MethodologyRef
 from kampala.sensitivity._weights_common import (
     as_matrix,
     as_methodology,
@@ -80,7 +80,7 @@ class WeightDerivatives:
     most?
 
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import top_level, weight_derivatives
     >>> top = top_level(kps1().run(sample_portfolio()))
     >>> res = weight_derivatives(
@@ -285,7 +285,7 @@ class OneAtATime:
     does a partnership move on average?
 
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import one_at_a_time, top_level
     >>> top = top_level(kps1().run(sample_portfolio()))
     >>> res = one_at_a_time(

@@ -47,7 +47,7 @@ from kampala.sensitivity._weights_common import (
 )
 
 if TYPE_CHECKING:
-    from kampala.scoring import MethodologyRef
+    from kampala.composite_result import MethodologyRef
 
 __all__ = [
     "MarginResult",
@@ -171,7 +171,7 @@ class MarginResult:
     partnership of the sample portfolio ties with another?
 
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import rank_margins, top_level
     >>> top = top_level(kps1().run(sample_portfolio()))
     >>> res = rank_margins(

@@ -56,7 +56,7 @@ from kampala.sensitivity._weights_common import (
 )
 
 if TYPE_CHECKING:
-    from kampala.scoring import MethodologyRef
+    from kampala.composite_result import MethodologyRef
 
 __all__ = ["SMAAResult", "smaa"]
 
@@ -173,7 +173,7 @@ class SMAAResult:
 
     >>> import numpy as np
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import smaa, top_level
     >>> top = top_level(kps1().run(sample_portfolio()))
     >>> res = smaa(

@@ -38,7 +38,7 @@ from kampala.sensitivity._weights_common import (
 )
 
 if TYPE_CHECKING:
-    from kampala.scoring import MethodologyRef
+    from kampala.composite_result import MethodologyRef
 
 __all__ = ["TopKMarginResult", "topk_margins"]
 
@@ -102,7 +102,7 @@ class TopKMarginResult:
     Examples
     --------
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import top_level, topk_margins
     >>> top = top_level(kps1().run(sample_portfolio()))
     >>> res = topk_margins(

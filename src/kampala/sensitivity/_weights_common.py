@@ -17,8 +17,8 @@ import numpy.typing as npt
 
 from kampala._internal.checks import as_float_array
 from kampala.composite.kernel import weighted_sum
+from kampala.composite_result import MethodologyRef
 from kampala.errors import ParameterTypeError, ParameterValueError
-from kampala.scoring import MethodologyRef
 
 __all__ = [
     "WARN_LIST",

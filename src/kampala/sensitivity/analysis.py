@@ -31,11 +31,12 @@ import numpy.typing as npt
 from kampala._internal.arrays import readonly
 from kampala._internal.rng import SeedLike
 from kampala._version import __version__
+from kampala.composite_result import MethodologyRef
 from kampala.errors import ParameterValueError
 from kampala.indicators import IndicatorSet
+from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.principles import ScorerRegistry
-from kampala.scoring import Methodology, MethodologyRef
 from kampala.sensitivity._engine import rank_rows
 from kampala.sensitivity._execution import AnalysisProblem, BlockResult, merge_blocks
 from kampala.sensitivity._rank_stats import (
@@ -108,7 +109,7 @@ class UncertaintyResult:
     Examples
     --------
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import UncertaintySpec, WeightNoise
     >>> from kampala.sensitivity import uncertainty_analysis
     >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
@@ -158,7 +159,7 @@ class UncertaintyResult:
         Examples
         --------
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
         ...                                  uncertainty_analysis)
         >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
@@ -178,7 +179,7 @@ class UncertaintyResult:
         (relative weights, not rescaled to sum to 1):
 
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
         ...                                  missing_evidence_choice,
         ...                                  uncertainty_analysis)
@@ -204,7 +205,7 @@ class UncertaintyResult:
         Examples
         --------
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
         ...                                  uncertainty_analysis)
         >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
@@ -250,7 +251,7 @@ class UncertaintyResult:
         Examples
         --------
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
         ...                                  uncertainty_analysis)
         >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
@@ -273,7 +274,7 @@ class UncertaintyResult:
         --------
         >>> import json
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
         ...                                  uncertainty_analysis)
         >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
@@ -313,7 +314,7 @@ class UncertaintyResult:
         Examples
         --------
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
         ...                                  uncertainty_analysis)
         >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
@@ -532,7 +533,7 @@ class SensitivityResult:
     >>> from kampala import DegenerateIndicatorWarning
     >>> from kampala import sensitivity as sa
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2),
     ...                                    sa.missing_evidence_choice()])
     >>> with warnings.catch_warnings():
@@ -562,7 +563,7 @@ class SensitivityResult:
         >>> import warnings
         >>> from kampala import DegenerateIndicatorWarning
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
         ...                                  missing_evidence_choice,
         ...                                  sensitivity_analysis)
@@ -601,7 +602,7 @@ class SensitivityResult:
         >>> import warnings
         >>> from kampala import DegenerateIndicatorWarning
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
         ...                                  missing_evidence_choice,
         ...                                  sensitivity_analysis)
@@ -648,7 +649,7 @@ class SensitivityResult:
         >>> import warnings
         >>> from kampala import DegenerateIndicatorWarning
         >>> from kampala.data import sample_portfolio
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
         ...                                  missing_evidence_choice,
         ...                                  sensitivity_analysis)
@@ -743,7 +744,7 @@ def sensitivity_analysis(
     >>> import warnings
     >>> from kampala import DegenerateIndicatorWarning
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
     ...                                  missing_evidence_choice)
     >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2),

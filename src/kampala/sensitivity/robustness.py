@@ -23,8 +23,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala.composite_result import CompositeResult, MethodologyRef
 from kampala.errors import MethodologyError
-from kampala.scoring import CompositeResult, MethodologyRef
 
 __all__ = ["TopLevel", "top_level"]
 
@@ -56,7 +56,7 @@ class TopLevel:
     Examples
     --------
     >>> from kampala.data import sample_portfolio
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import top_level
     >>> top = top_level(kps1().run(sample_portfolio()))
     >>> top.X.shape, top.components

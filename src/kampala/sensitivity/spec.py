@@ -209,7 +209,8 @@ class StepChoice(FactorBase):
         Examples
         --------
         >>> from kampala.composite import Treat
-        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.methodology import kps1
+        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import StepChoice, UncertaintySpec
         >>> kps = kps1()
         >>> f = StepChoice(step="treat", alternatives=[Treat(), Treat(method="none")])
@@ -278,7 +279,7 @@ class SettingChoice(FactorBase):
 
     Examples
     --------
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import SettingChoice
     >>> choice = SettingChoice(step="aggregate", setting="min_coverage",
     ...                        values=[0.4, 0.5, 0.6])
@@ -343,7 +344,7 @@ class SettingChoice(FactorBase):
         per-level rules and keeps the coverage threshold; the step's own
         checks reject a value it does not accept:
 
-        >>> from kampala.scorecard import kps1
+        >>> from kampala.methodology import kps1
         >>> from kampala.sensitivity import SettingChoice
         >>> nominal = kps1().aggregate
         >>> choice = SettingChoice(step="aggregate", setting="method",
@@ -390,7 +391,8 @@ class SettingChoice(FactorBase):
 
         Examples
         --------
-        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.methodology import kps1
+        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import UncertaintySpec, coverage_choice
         >>> kps = kps1()
         >>> f = coverage_choice([0.5, 0.75])
@@ -476,7 +478,8 @@ class ScorerParameter(FactorBase):
     --------
     The diversity target of the P3 scorer (5 in KPS-1) set to 3, 4 or 5:
 
-    >>> from kampala.scorecard import kps1, methodology_framework
+    >>> from kampala.methodology import kps1
+    >>> from kampala.scoring import methodology_framework
     >>> from kampala.sensitivity import ScorerParameter, UncertaintySpec
     >>> factor = ScorerParameter(principle=3, param="diversity_target",
     ...                          values=[3, 4, 5])
@@ -556,7 +559,8 @@ class ScorerParameter(FactorBase):
 
         Examples
         --------
-        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.methodology import kps1
+        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import ScorerParameter, UncertaintySpec
         >>> kps = kps1()
         >>> f = ScorerParameter(principle=1, param="nope", values=[1, 2])
@@ -609,7 +613,7 @@ class UncertaintySpec:
     Examples
     --------
     >>> from kampala import Methodology
-    >>> from kampala.scorecard import methodology_framework
+    >>> from kampala.scoring import methodology_framework
     >>> spec = UncertaintySpec(factors=[
     ...     WeightNoise(levels=2, spread=0.25),
     ...     aggregation_choice(["arithmetic", "geometric"]),
@@ -667,7 +671,8 @@ class UncertaintySpec:
         --------
         KPS-1 has 29 criteria (level 1) under 5 principles (level 2):
 
-        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.methodology import kps1
+        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import (DirichletWeights, UncertaintySpec,
         ...                                  WeightNoise, missing_evidence_choice)
         >>> spec = UncertaintySpec(factors=[
@@ -722,7 +727,8 @@ class UncertaintySpec:
         A valid spec returns None; a level without weights or a value the
         step rejects is reported before any sampling:
 
-        >>> from kampala.scorecard import kps1, methodology_framework
+        >>> from kampala.methodology import kps1
+        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
         ...                                  coverage_choice)
         >>> kps = kps1()
@@ -819,7 +825,7 @@ def aggregation_choice(
 
     Examples
     --------
-    >>> from kampala.scorecard import kps1
+    >>> from kampala.methodology import kps1
     >>> from kampala.sensitivity import aggregation_choice
     >>> choice = aggregation_choice(["arithmetic", "geometric"], level=3)
     >>> choice.setting, choice.values

@@ -28,20 +28,20 @@ from kampala.errors import (
     RecordValidationError,
 )
 from kampala.io._common import (
-    _BOOL_EXPECTED,
-    _COUNT_EXPECTED,
-    _DATE,
-    _DATE_EXPECTED,
-    _NO_VALUE,
-    _check_name,
-    _check_portfolio,
-    _error,
-    _portfolio,
-    _suggest,
+    BOOL_EXPECTED,
+    COUNT_EXPECTED,
+    DATE,
+    DATE_EXPECTED,
+    NO_VALUE,
+    build_portfolio,
+    check_name,
+    check_portfolio,
+    record_error,
+    suggest,
 )
 from kampala.io._pandas import require
 from kampala.portfolio import Portfolio
-from kampala.records import _GROUPS, Actor, Partnership
+from kampala.records import EVIDENCE_GROUPS, Actor, Partnership
 from kampala.schema import ACTOR_SCHEMA, GROUPS, SCHEMA, EnumFieldSpec, FieldSpec
 from kampala.validators import Number
 
@@ -94,7 +94,7 @@ def portfolio_from_dicts(items: Iterable[Mapping[str, Any]], *, name: str) -> Po
     >>> pf.records[0].start, pf.records[0].actors[0].kind
     (datetime.date(2021, 3, 1), <ActorKind.GOVERNMENT: 'government'>)
     """
-    _check_name(name, "portfolio_from_dicts()", required=True)
+    check_name(name, "portfolio_from_dicts()", required=True)
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
         raise ParameterTypeError(
             "portfolio_from_dicts()",
@@ -103,10 +103,10 @@ def portfolio_from_dicts(items: Iterable[Mapping[str, Any]], *, name: str) -> Po
             "an iterable of mappings, one per partnership",
             hint="Wrap a single partnership in a list.",
         )
-    records = _structure_all(
+    records = structure_all(
         ((f"record {i}", item) for i, item in enumerate(items)), name
     )
-    return _portfolio(records, name, name)
+    return build_portfolio(records, name, name)
 
 
 def portfolio_to_dicts(portfolio: Portfolio) -> list[dict[str, Any]]:
@@ -142,7 +142,7 @@ def portfolio_to_dicts(portfolio: Portfolio) -> list[dict[str, Any]]:
     >>> d["budget_usd"], d["modality"], d["ownership"]["government_role"]
     (1500.0, 'bilateral', None)
     """
-    _check_portfolio(portfolio, "portfolio_to_dicts()")
+    check_portfolio(portfolio, "portfolio_to_dicts()")
     return [_unstructure(r) for r in portfolio.records]
 
 
@@ -151,7 +151,7 @@ def _require_cattrs() -> Any:
     return require("cattrs", "io", why)
 
 
-class _NonStandard:
+class NonStandard:
     """A JSON ``NaN``/``Infinity`` token, which no field accepts."""
 
     def __init__(self, token: str) -> None:
@@ -183,31 +183,31 @@ def _structure_float(value: Any, _: Any = None) -> float:
         if out != value:
             raise _invalid(value, "a number a float holds exactly")
         return out
-    hint = "JSON has no NaN or Infinity." if isinstance(value, _NonStandard) else ""
+    hint = "JSON has no NaN or Infinity." if isinstance(value, NonStandard) else ""
     raise _invalid(value, "a number or None", hint)
 
 
 def _structure_int(value: Any, _: Any = None) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise _invalid(value, _COUNT_EXPECTED)
+    raise _invalid(value, COUNT_EXPECTED)
 
 
 def _structure_bool(value: Any, _: Any = None) -> bool:
     if isinstance(value, bool):
         return value
-    raise _invalid(value, _BOOL_EXPECTED)
+    raise _invalid(value, BOOL_EXPECTED)
 
 
 def _structure_date(value: Any, _: Any = None) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if isinstance(value, str) and _DATE.fullmatch(value):
+    if isinstance(value, str) and DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise _invalid(value, _DATE_EXPECTED)
+    raise _invalid(value, DATE_EXPECTED)
 
 
 def _enum_structure_factory(cls: type[enum.Enum]) -> Callable[[Any, Any], Any]:
@@ -399,8 +399,8 @@ def _translate(
     for path, leaf in _leaves(exc, ""):
         if isinstance(leaf, RecordValidationError):
             field = (_join(path, leaf.field) if leaf.field else path) or "partnership"
-            value = leaf.value if leaf._has_value else _NO_VALUE
-            yield _error(
+            value = leaf.value if leaf._has_value else NO_VALUE
+            yield record_error(
                 where,
                 field,
                 value,
@@ -412,31 +412,31 @@ def _translate(
         elif isinstance(leaf, ForbiddenExtraKeysError):
             names = [f.name for f in attrs.fields(leaf.cl)]
             for key in sorted(leaf.extra_fields, key=str):
-                yield _error(
+                yield record_error(
                     where,
                     _join(path, str(key)),
-                    _NO_VALUE,
+                    NO_VALUE,
                     f"a field of {leaf.cl.__name__}",
-                    _suggest(str(key), names),
+                    suggest(str(key), names),
                     note,
                     record_id=record_id,
                 )
         elif isinstance(leaf, KeyError):  # a required key, already in ``path``
             key = str(leaf.args[0]) if leaf.args else "?"
-            yield _error(
+            yield record_error(
                 where,
                 path or key,
-                _NO_VALUE,
+                NO_VALUE,
                 "present",
                 "It is required.",
                 note,
                 record_id=record_id,
             )
         else:  # pragma: no cover - defensive: hooks raise the errors above
-            yield _error(
+            yield record_error(
                 where,
                 path or "record",
-                _NO_VALUE,
+                NO_VALUE,
                 "valid",
                 f"{type(leaf).__name__}: {leaf}",
                 note,
@@ -454,7 +454,7 @@ def _where(item: Any, loc: str) -> str:
 
 
 # -- structuring with the schema alone ------------------------------------------
-_GROUP_CLASSES: dict[str, type[Any]] = _GROUPS
+_GROUP_CLASSES: dict[str, type[Any]] = EVIDENCE_GROUPS
 _TOP = {s.path: s for s in SCHEMA if s.group is None}
 _IN_GROUP: dict[str, dict[str, FieldSpec]] = {
     g: {s.name: s for s in SCHEMA if s.group == g} for g in GROUPS
@@ -572,7 +572,7 @@ def _unstructure(record: Any) -> dict[str, Any]:
     }
 
 
-def _structure_all(
+def structure_all(
     items: Iterable[tuple[str, Any]],
     source: str,
     *,
@@ -592,7 +592,7 @@ def _structure_all(
             rid = item["id"]
             if rid in first:
                 errors.append(
-                    _error(
+                    record_error(
                         where,
                         "id",
                         rid,

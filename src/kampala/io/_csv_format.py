@@ -23,20 +23,20 @@ from kampala.errors import (
     RecordValidationError,
 )
 from kampala.io._common import (
-    _ACTOR_COLUMN,
-    _ACTOR_DEFAULTS,
-    _ACTOR_FIELDS,
-    _ACTOR_SPEC,
-    _COLUMNS,
-    _DEFAULTS,
-    _NO_VALUE,
-    _SPEC,
+    ACTOR_COLUMN,
+    ACTOR_DEFAULTS,
+    ACTOR_FIELDS,
+    ACTOR_SPEC,
+    COLUMNS,
+    DEFAULTS,
+    NO_VALUE,
+    SPEC_BY_PATH,
     Array,
-    _error,
-    _open_error,
-    _suggest,
+    open_error,
+    record_error,
+    suggest,
 )
-from kampala.io._csv_cells import _Bad, _parse_column
+from kampala.io._csv_cells import Bad, parse_column
 from kampala.portfolio import ACTOR_SCHEMA, Portfolio
 from kampala.schema import RULES, EnumFieldSpec, FieldSpec
 
@@ -46,7 +46,7 @@ _CHUNK_ROWS = 50_000
 
 
 @attrs.frozen
-class _Layout:
+class Layout:
     """Where each known column of a header is; problems with the header."""
 
     columns: dict[str, int]
@@ -56,7 +56,7 @@ class _Layout:
     problems: list[tuple[str, Any, str, str]]
 
     @classmethod
-    def from_header(cls, header: Sequence[str]) -> _Layout:
+    def from_header(cls, header: Sequence[str]) -> Layout:
         columns: dict[str, int] = {}
         actors: dict[tuple[int, str], int] = {}
         problems: list[tuple[str, Any, str, str]] = []
@@ -64,23 +64,23 @@ class _Layout:
         for i, col in enumerate(header):
             if col in seen:
                 problems.append(
-                    (col, _NO_VALUE, "unique in the header", "Remove the repeat.")
+                    (col, NO_VALUE, "unique in the header", "Remove the repeat.")
                 )
                 continue
             seen.add(col)
-            if col in _SPEC and col in _COLUMNS:
+            if col in SPEC_BY_PATH and col in COLUMNS:
                 columns[col] = i
                 continue
-            m = _ACTOR_COLUMN.fullmatch(col)
+            m = ACTOR_COLUMN.fullmatch(col)
             if m:
                 actors[(int(m.group(1)), m.group(2))] = i
                 continue
             problems.append(
                 (
                     col,
-                    _NO_VALUE,
+                    NO_VALUE,
                     "a column of the kampala portfolio CSV layout",
-                    _suggest(col, [*_COLUMNS, "actor_1_name"]).replace(
+                    suggest(col, [*COLUMNS, "actor_1_name"]).replace(
                         "Valid names: ", "Valid columns: "
                     ),
                 )
@@ -88,26 +88,26 @@ class _Layout:
         for required in ("id", "title"):
             if required not in columns:
                 problems.append(
-                    (required, _NO_VALUE, "a column of the header", "It is required.")
+                    (required, NO_VALUE, "a column of the header", "It is required.")
                 )
         n_actors = max((k for k, _ in actors), default=0)
         return cls(columns, actors, n_actors, len(header), problems)
 
 
-def _header_error(
+def header_error(
     problem: tuple[str, Any, str, str], note: str | None
 ) -> RecordValidationError:
     field, value, expected, hint = problem
-    return _error("header", field, value, expected, hint, note)
+    return record_error("header", field, value, expected, hint, note)
 
 
 def _csv_header(n_actors: int) -> list[str]:
-    return list(_COLUMNS) + [
-        f"actor_{k}_{f}" for k in range(1, n_actors + 1) for f in _ACTOR_FIELDS
+    return list(COLUMNS) + [
+        f"actor_{k}_{f}" for k in range(1, n_actors + 1) for f in ACTOR_FIELDS
     ]
 
 
-def _write_csv(portfolio: Portfolio, f: TextIO) -> None:
+def write_csv(portfolio: Portfolio, f: TextIO) -> None:
     n = len(portfolio)
     idx = portfolio.actors["partnership"]
     counts = np.bincount(idx, minlength=n) if n else np.zeros(0, dtype=np.intp)
@@ -118,7 +118,7 @@ def _write_csv(portfolio: Portfolio, f: TextIO) -> None:
     for lo in range(0, n, _CHUNK_ROWS):
         hi = min(lo + _CHUNK_ROWS, n)
         cells: list[list[str]] = [
-            _format_cells(_SPEC[c], portfolio.columns[c][lo:hi]) for c in _COLUMNS
+            _format_cells(SPEC_BY_PATH[c], portfolio.columns[c][lo:hi]) for c in COLUMNS
         ]
         for k in range(n_actors):
             rows = np.flatnonzero(counts[lo:hi] > k)
@@ -219,17 +219,17 @@ class _Collector:
         store.setdefault(key, []).append(arr)
 
 
-def _read_csv(path: Path, source: str, name: str) -> Portfolio:
+def read_csv(path: Path, source: str, name: str) -> Portfolio:
     try:
         f = path.open("rb")
     except OSError as exc:
-        raise _open_error(path, exc) from exc
+        raise open_error(path, exc) from exc
     with f:
         header = _read_header(f, source)
-        layout = _Layout.from_header(header)
+        layout = Layout.from_header(header)
         out = _Collector()
         for p in layout.problems:
-            out.problems.append((-1, _header_error(p, "line 1")))
+            out.problems.append((-1, header_error(p, "line 1")))
         _read_rows(f, layout, out, source)
     return _finish_csv(layout, out, source, name)
 
@@ -266,7 +266,7 @@ def _decode_block(block: bytes, source: str, line: int) -> str:
         ) from exc
 
 
-def _read_rows(f: BinaryIO, layout: _Layout, out: _Collector, source: str) -> None:
+def _read_rows(f: BinaryIO, layout: Layout, out: _Collector, source: str) -> None:
     """Read the rows after the header, block by block.
 
     Blocks end at a row boundary (by quote parity), so each block is split
@@ -377,7 +377,7 @@ def _unquote(text: str) -> tuple[str, bool] | None:
 
 
 def _read_block_csv(
-    text: str, layout: _Layout, out: _Collector, source: str, line: int
+    text: str, layout: Layout, out: _Collector, source: str, line: int
 ) -> int:
     """Split a block with the csv module (any valid CSV); return the last line."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -403,7 +403,7 @@ def _read_block_csv(
             if len(row) == layout.width:
                 keep.append(i)
             elif row:  # a blank line is skipped
-                err = _error(
+                err = record_error(
                     f"line {lines[i]}",
                     "row",
                     len(row),
@@ -444,7 +444,7 @@ def _restore(cells: Sequence[str]) -> Sequence[str]:
 
 
 def _parse_chunk(
-    layout: _Layout,
+    layout: Layout,
     cells: Sequence[Sequence[str]],
     lines: npt.NDArray[np.int64],
     out: _Collector,
@@ -467,13 +467,13 @@ def _parse_chunk(
     ids = column(layout.columns.get("id"), "str")
     row0 = out.n_rows
 
-    def report(field: str, bad: _Bad) -> None:
+    def report(field: str, bad: Bad) -> None:
         for r, value, expected, hint in bad:
             if commas and isinstance(value, str):
                 value = value.replace(_COMMA, ",")
             rid = ids[r]
             where = f"partnership {rid!r}" if rid.strip() else f"line {lines[r]}"
-            err = _error(
+            err = record_error(
                 where,
                 field,
                 value,
@@ -485,15 +485,15 @@ def _parse_chunk(
             out.problems.append((row0 + r, err))
 
     parsed: dict[str, Array] = {}
-    for path in _COLUMNS:
-        spec = _SPEC[path]
+    for path in COLUMNS:
+        spec = SPEC_BY_PATH[path]
         index = layout.columns.get(path)
-        bad: _Bad = []
+        bad: Bad = []
         if index is None and path in ("id", "title"):
             arr = np.array(blank, dtype=object)  # reported once, in the header
         else:
             values = ids if path == "id" else column(index, spec.kind)
-            arr, bad = _parse_column(spec, values, _DEFAULTS.get(path))
+            arr, bad = parse_column(spec, values, DEFAULTS.get(path))
         report(path, bad)
         parsed[path] = arr
     _check_partnerships(parsed, report)
@@ -505,7 +505,7 @@ def _parse_chunk(
 
 
 def _check_partnerships(
-    parsed: dict[str, Array], report: Callable[[str, _Bad], None]
+    parsed: dict[str, Array], report: Callable[[str, Bad], None]
 ) -> None:
     """Cross-field rules of the schema, on the parsed columns."""
     for rule in RULES:
@@ -514,11 +514,11 @@ def _check_partnerships(
 
 
 def _parse_actors(
-    layout: _Layout,
+    layout: Layout,
     column: Callable[[int | None, str], Sequence[str]],
     n: int,
     row0: int,
-    report: Callable[[str, _Bad], None],
+    report: Callable[[str, Bad], None],
     out: _Collector,
 ) -> None:
     previous = np.ones(n, dtype=bool)
@@ -539,7 +539,7 @@ def _parse_actors(
             [
                 (
                     int(r),
-                    _NO_VALUE,
+                    NO_VALUE,
                     f"present, since the actor_{k} columns are filled",
                     "Fill actor column groups from actor_1 up, without gaps.",
                 )
@@ -553,9 +553,9 @@ def _parse_actors(
         rows_list = rows.tolist()
         every = rows.size == n
         parsed: dict[str, Array] = {}
-        for f in _ACTOR_FIELDS:
+        for f in ACTOR_FIELDS:
             values = raw[f] if every else _take(raw[f], rows_list)
-            arr, bad = _parse_column(_ACTOR_SPEC[f], values, _ACTOR_DEFAULTS.get(f))
+            arr, bad = parse_column(ACTOR_SPEC[f], values, ACTOR_DEFAULTS.get(f))
             report(
                 f"actors[{k - 1}].{f}",
                 [(rows_list[i], v, e, h) for i, v, e, h in bad],
@@ -589,7 +589,7 @@ def _parse_actors(
     )
 
 
-def _finish_csv(layout: _Layout, out: _Collector, source: str, name: str) -> Portfolio:
+def _finish_csv(layout: Layout, out: _Collector, source: str, name: str) -> Portfolio:
     ids = np.concatenate(out.columns["id"]) if out.columns else np.empty(0, object)
     lines = np.concatenate(out.lines) if out.lines else np.empty(0, np.int64)
     if "id" in layout.columns and len(set(ids.tolist())) != len(ids):
@@ -598,7 +598,7 @@ def _finish_csv(layout: _Layout, out: _Collector, source: str, name: str) -> Por
             if not rid.strip():
                 continue
             if rid in first:
-                err = _error(
+                err = record_error(
                     f"partnership {rid!r}",
                     "id",
                     rid,
@@ -614,12 +614,12 @@ def _finish_csv(layout: _Layout, out: _Collector, source: str, name: str) -> Por
         out.problems.sort(key=lambda p: p[0])
         raise PortfolioValidationError(source, [e for _, e in out.problems])
     columns = {
-        path: _concat(out.columns.get(path), _SPEC[path], len(ids))
-        for path in _COLUMNS
+        path: _concat(out.columns.get(path), SPEC_BY_PATH[path], len(ids))
+        for path in COLUMNS
         if path in layout.columns
     }
     actors: dict[str, Array] = {
-        f: _concat(out.actors.get(f), _ACTOR_SPEC[f], 0) for f in _ACTOR_FIELDS
+        f: _concat(out.actors.get(f), ACTOR_SPEC[f], 0) for f in ACTOR_FIELDS
     }
     if out.actors:
         row = np.concatenate(out.actors["partnership"])

@@ -8,25 +8,25 @@ from pathlib import Path
 from typing import Any
 
 from kampala.errors import DataFormatError
-from kampala.io._common import _decode_utf8, _open_error, _read_bytes
-from kampala.io.dicts import _NonStandard
+from kampala.io._common import decode_utf8, open_error, read_bytes
+from kampala.io._dicts import NonStandard
 
 __all__: list[str] = []  # the functions are private; see kampala.io.formats
 
 #: The ``format`` value of a JSON portfolio file.
-_FORMAT_ID = "kampala.portfolio/1"
+FORMAT_ID = "kampala.portfolio/1"
 
 
 _ENVELOPE_KEYS = ("format", "name", "description", "partnerships")
 
 
-def _dump_line(item: Mapping[str, Any]) -> str:
+def dump_line(item: Mapping[str, Any]) -> str:
     return json.dumps(item, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def _decode_json(text: str, where: str, line_offset: int = 0) -> Any:
     try:
-        return json.loads(text, parse_constant=_NonStandard)
+        return json.loads(text, parse_constant=NonStandard)
     except json.JSONDecodeError as exc:
         line = exc.lineno + line_offset
         raise DataFormatError(
@@ -37,9 +37,9 @@ def _decode_json(text: str, where: str, line_offset: int = 0) -> Any:
         ) from exc
 
 
-def _json_items(path: Path) -> tuple[str | None, Iterator[tuple[str, Any]]]:
+def json_items(path: Path) -> tuple[str | None, Iterator[tuple[str, Any]]]:
     where = path.name
-    doc = _decode_json(_decode_utf8(_read_bytes(path), where), where)
+    doc = _decode_json(decode_utf8(read_bytes(path), where), where)
     name: str | None = None
     if isinstance(doc, dict):
         unknown = [k for k in doc if k not in _ENVELOPE_KEYS]
@@ -50,12 +50,12 @@ def _json_items(path: Path) -> tuple[str | None, Iterator[tuple[str, Any]]]:
                 expected="a key of a portfolio document",
                 hint=f"Valid keys: {', '.join(_ENVELOPE_KEYS)}.",
             )
-        if doc.get("format") != _FORMAT_ID:
+        if doc.get("format") != FORMAT_ID:
             raise DataFormatError(
                 where,
                 "format",
                 doc.get("format"),
-                f"{_FORMAT_ID!r}",
+                f"{FORMAT_ID!r}",
                 hint="A bare list of partnership objects is also accepted.",
             )
         for key in ("name", "description"):
@@ -79,12 +79,12 @@ def _json_items(path: Path) -> tuple[str | None, Iterator[tuple[str, Any]]]:
     return name, ((f"record {i}", item) for i, item in enumerate(doc))
 
 
-def _jsonl_items(path: Path) -> Iterator[tuple[str, Any]]:
+def jsonl_items(path: Path) -> Iterator[tuple[str, Any]]:
     where = path.name
     try:
         f = path.open("rb")
     except OSError as exc:
-        raise _open_error(path, exc) from exc
+        raise open_error(path, exc) from exc
     with f:
         for number, raw in enumerate(f, start=1):
             try:
