@@ -43,7 +43,7 @@ from kampala.sensitivity._weights_common import (
     as_methodology,
     as_weights,
     linear_scores,
-    methodology_dict,
+    result_dict,
 )
 
 if TYPE_CHECKING:
@@ -220,19 +220,17 @@ class MarginResult:
         >>> json.dumps([round(m, 3) for m in d["margin"]])
         '[0.143, 0.143, Infinity]'
         """
-        return {
-            "labels": list(self.labels),
-            "weights": self.weights.tolist(),
-            "scores": self.scores.tolist(),
-            "ranks": self.ranks.tolist(),
-            "margin": self.margin.tolist(),
-            "rival": list(self.rival),
-            "boundary_weights": self.boundary_weights.tolist(),
-            "pairwise": self.pairwise.tolist(),
-            "methodology": methodology_dict(self.methodology),
-            "kampala_version": self.kampala_version,
-            "numpy_version": self.numpy_version,
-        }
+        return result_dict(
+            self,
+            "labels",
+            "weights",
+            "scores",
+            "ranks",
+            "margin",
+            "rival",
+            "boundary_weights",
+            "pairwise",
+        )
 
 
 def rank_margins(
