@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 import scipy.special
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala.errors import ParameterValueError
 from kampala.framework import Framework
 
@@ -32,9 +32,6 @@ __all__ = [
     "WeightNoise",
     "weighted_nodes",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 
 class FactorBase:

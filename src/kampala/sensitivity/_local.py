@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
 )
@@ -43,9 +44,6 @@ from kampala.sensitivity._weights_common import (
 )
 
 __all__ = ["OneAtATime", "WeightDerivatives", "one_at_a_time", "weight_derivatives"]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 
 # ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
 )
@@ -57,10 +58,6 @@ __all__ = [
     "ranks_from_pairs",
     "stability_intervals",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
-BoolArray = npt.NDArray[np.bool_]
 
 
 def pairwise_differences(X: FloatArray, w: FloatArray) -> FloatArray:

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray
+
 __all__ = [
     "column_rank_shift",
     "json_safe",
@@ -19,8 +21,6 @@ __all__ = [
     "num_or_none",
     "row_rank_shift",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def _shift_blocks(

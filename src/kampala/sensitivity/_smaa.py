@@ -30,6 +30,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
     optional_frozen_float64,
@@ -60,8 +61,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SMAAResult", "smaa"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 MetaWeights = Literal["linear", "inverse", "centroid"]
 
 #: Array elements (units x samples) scored and ranked per chunk when

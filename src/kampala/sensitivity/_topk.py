@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize
 
+from kampala._internal.array_types import BoolArray, FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
 )
@@ -42,9 +43,6 @@ if TYPE_CHECKING:
 
 __all__ = ["TopKMarginResult", "topk_margins"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
-BoolArray = npt.NDArray[np.bool_]
 
 #: A set of units must be able to lie strictly above ``u`` by at least this
 #: much (times the largest criterion difference) to count as able to

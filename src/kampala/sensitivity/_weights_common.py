@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.checks import as_float_array
 from kampala.composite.kernel import weighted_sum
 from kampala.composite_result import MethodologyRef
@@ -34,8 +35,6 @@ __all__ = [
     "result_dict",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 #: How many unit labels a warning lists before it stops.
 WARN_LIST = 10

@@ -28,6 +28,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray
 from kampala._internal.arrays import readonly
 from kampala._internal.rng import SeedLike
 from kampala._version import __version__
@@ -56,8 +57,6 @@ __all__ = [
     "sensitivity_analysis",
     "uncertainty_analysis",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @attrs.frozen(kw_only=True, eq=False)

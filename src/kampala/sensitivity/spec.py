@@ -34,8 +34,6 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import numpy as np
-import numpy.typing as npt
 
 from kampala.composite.aggregate import Aggregate, LevelRule
 from kampala.composite.impute import Impute
@@ -76,9 +74,6 @@ __all__ = [
     "missing_evidence_choice",
     "weighted_nodes",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 
 def _check_step_kind(where: str, step: str) -> None:
