@@ -433,6 +433,12 @@ def _run(
     return merge_blocks([problem.evaluate(block=block, progress=progress)])
 
 
+def _nominal(problem: AnalysisProblem) -> tuple[FloatArray, FloatArray]:
+    """Return the nominal scores and their ranks (1 = best, NaN unranked)."""
+    nominal = problem.nominal_scores()
+    return nominal, np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
+
+
 def _summarise(
     problem: AnalysisProblem,
     ev: BlockResult,
@@ -441,8 +447,7 @@ def _summarise(
     methodology: Methodology,
 ) -> UncertaintyResult:
     engine = problem.engine
-    nominal = problem.nominal_scores()
-    nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
+    nominal, nominal_rank = _nominal(problem)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         # all-missing units give NaN statistics, reported as missing
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -763,8 +768,7 @@ def _sobol_indices(
     design = problem.saltelli
     assert design is not None
     assert problem.bootstrap_rng is not None
-    nominal = problem.nominal_scores()
-    nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
+    _, nominal_rank = _nominal(problem)
     mars = row_rank_shift(ev.ranks, nominal_rank)
     units = list(problem.engine.units)
     seeds = problem.bootstrap_rng.spawn(3)
