@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.params import as_float
 from kampala.composite.aggregate import Aggregate
 from kampala.composite.kernel import NON_NEGATIVE, weighted_mean
@@ -41,8 +42,6 @@ from kampala.steps import steps_in_canonical_order
 
 __all__ = ["Evaluation", "Problem", "rank_rows"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 _BLOCK_ELEMENTS = 4_000_000  # samples x units per block
 

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.stats
 
+from kampala._internal.array_types import FloatArray
 from kampala._internal.arrays import readonly
 from kampala._internal.checks import as_int
 from kampala._internal.rng import SeedLike
@@ -35,7 +36,6 @@ from kampala.sensitivity.spec import UncertaintySpec
 
 __all__ = ["AnalysisProblem", "BlockResult", "merge_blocks"]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Rows per block of `AnalysisProblem.blocks` when no size is given.
 _DEFAULT_ROWS = 4096

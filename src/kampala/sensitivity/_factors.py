@@ -9,13 +9,13 @@ never its type.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 import scipy.special
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala.errors import ParameterValueError
 from kampala.framework import Framework
 
@@ -28,12 +28,10 @@ __all__ = [
     "DirichletWeights",
     "Exclusion",
     "FactorBase",
+    "ValueChoice",
     "WeightNoise",
     "weighted_nodes",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 
 class FactorBase:
@@ -69,17 +67,24 @@ class FactorBase:
         return ()
 
     def nodes(self, framework: Framework) -> tuple[str, ...]:
-        """Return the nodes whose weights the factor varies continuously (none).
+        """Return the nodes whose weights the factor varies continuously.
+
+        They are the weighted nodes at the `weight_levels`: none for a
+        discrete factor.
 
         Examples
         --------
+        Level 1 of KPS-1 holds its 29 criteria:
+
         >>> from kampala.methodology import kps1
         >>> from kampala.scoring import methodology_framework
-        >>> from kampala.sensitivity import Exclusion
-        >>> Exclusion(codes=["P1"]).nodes(methodology_framework(kps1()))
-        ()
+        >>> from kampala.sensitivity import Exclusion, WeightNoise
+        >>> fw = methodology_framework(kps1())
+        >>> nodes = WeightNoise(levels=1).nodes(fw)
+        >>> len(nodes), nodes[:2], Exclusion(codes=["P1"]).nodes(fw)
+        (29, ('P1.alignment', 'P1.government_role'), ())
         """
-        return ()
+        return weighted_nodes(framework, self.weight_levels)
 
     def excluded(self, index: int) -> tuple[str, ...]:
         """Return the nodes whose weight option ``index`` sets to 0 (none).
@@ -144,6 +149,58 @@ class FactorBase:
                     level,
                     f"a level with weighted nodes {weighted}",
                 )
+
+
+class ValueChoice(FactorBase):
+    """Defaults of a factor that chooses among its ``values``, equally likely.
+
+    `SettingChoice` and `ScorerParameter` are value choices: one option per
+    value, labelled by the value as text.
+
+    Examples
+    --------
+    >>> from kampala.sensitivity import ScorerParameter
+    >>> factor = ScorerParameter(principle=3, param="diversity_target",
+    ...                          values=[3, 4, 5])
+    >>> factor.options, factor.label(0)
+    (3, '3')
+    """
+
+    __slots__ = ()
+    values: tuple[Any, ...]
+
+    def _check_values(self, where: str) -> None:
+        """Raise unless there are at least two values to choose from."""
+        if len(self.values) < 2:
+            raise ParameterValueError(
+                where, "values", self.values, "at least two values"
+            )
+
+    @property
+    def options(self) -> int:
+        """Number of values.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import SettingChoice
+        >>> SettingChoice(step="aggregate", setting="min_coverage",
+        ...               values=[0.4, 0.5, 0.6]).options
+        3
+        """
+        return len(self.values)
+
+    def label(self, index: int) -> str:
+        """Return the value, as text.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import SettingChoice
+        >>> choice = SettingChoice(step="treat", setting="params.points",
+        ...                        values=[1, 2])
+        >>> choice.name, choice.label(1)
+        ('treat.params.points', '2')
+        """
+        return str(self.values[index])
 
 
 def _levels(value: int | Iterable[int]) -> tuple[int, ...]:
@@ -227,22 +284,6 @@ class WeightNoise(FactorBase):
             levels = ",".join(str(v) for v in self.levels)
             object.__setattr__(self, "name", f"weights@{levels}")
 
-    def nodes(self, framework: Framework) -> tuple[str, ...]:
-        """Return the nodes whose weights this factor varies.
-
-        Examples
-        --------
-        Level 1 of KPS-1 holds its 29 criteria:
-
-        >>> from kampala.methodology import kps1
-        >>> from kampala.scoring import methodology_framework
-        >>> from kampala.sensitivity import WeightNoise
-        >>> nodes = WeightNoise(levels=1).nodes(methodology_framework(kps1()))
-        >>> len(nodes), nodes[:2]
-        (29, ('P1.alignment', 'P1.government_role'))
-        """
-        return weighted_nodes(framework, self.levels)
-
     def weights(
         self, u: FloatArray, nominal: FloatArray, groups: IntArray | None = None
     ) -> FloatArray:
@@ -319,20 +360,6 @@ class DirichletWeights(FactorBase):
             )
         if not self.name:
             object.__setattr__(self, "name", f"dirichlet@{self.level}")
-
-    def nodes(self, framework: Framework) -> tuple[str, ...]:
-        """Return the nodes whose weights this factor varies.
-
-        Examples
-        --------
-        >>> from kampala.methodology import kps1
-        >>> from kampala.scoring import methodology_framework
-        >>> from kampala.sensitivity import DirichletWeights
-        >>> factor = DirichletWeights(level=2, concentration=50)
-        >>> factor.nodes(methodology_framework(kps1()))
-        ('P1', 'P2', 'P3', 'P4', 'P5')
-        """
-        return weighted_nodes(framework, (self.level,))
 
     def weights(
         self, u: FloatArray, nominal: FloatArray, groups: IntArray

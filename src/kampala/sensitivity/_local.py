@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
 )
@@ -39,13 +40,10 @@ from kampala.sensitivity._weights_common import (
     linear_ranks,
     linear_scores,
     listed_labels,
-    methodology_dict,
+    result_dict,
 )
 
 __all__ = ["OneAtATime", "WeightDerivatives", "one_at_a_time", "weight_derivatives"]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 
 # ---------------------------------------------------------------------------
@@ -125,16 +123,9 @@ class WeightDerivatives:
         >>> json.loads(json.dumps(d)) == d  # survives a JSON round trip
         True
         """
-        return {
-            "labels": list(self.labels),
-            "weights": self.weights.tolist(),
-            "scores": self.scores.tolist(),
-            "derivative": self.derivative.tolist(),
-            "elasticity": self.elasticity.tolist(),
-            "methodology": methodology_dict(self.methodology),
-            "kampala_version": self.kampala_version,
-            "numpy_version": self.numpy_version,
-        }
+        return result_dict(
+            self, "labels", "weights", "scores", "derivative", "elasticity"
+        )
 
 
 def weight_derivatives(
@@ -346,19 +337,17 @@ class OneAtATime:
         >>> json.loads(json.dumps(d)) == d  # survives a JSON round trip
         True
         """
-        return {
-            "labels": list(self.labels),
-            "weights": self.weights.tolist(),
-            "delta": self.delta,
-            "scores": self.scores.tolist(),
-            "ranks": self.ranks.tolist(),
-            "perturbed_weights": self.perturbed_weights.tolist(),
-            "score_change": self.score_change.tolist(),
-            "rank_change": self.rank_change.tolist(),
-            "methodology": methodology_dict(self.methodology),
-            "kampala_version": self.kampala_version,
-            "numpy_version": self.numpy_version,
-        }
+        return result_dict(
+            self,
+            "labels",
+            "weights",
+            "delta",
+            "scores",
+            "ranks",
+            "perturbed_weights",
+            "score_change",
+            "rank_change",
+        )
 
 
 def one_at_a_time(

@@ -30,6 +30,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
 )
@@ -43,7 +44,7 @@ from kampala.sensitivity._weights_common import (
     as_methodology,
     as_weights,
     linear_scores,
-    methodology_dict,
+    result_dict,
 )
 
 if TYPE_CHECKING:
@@ -57,10 +58,6 @@ __all__ = [
     "ranks_from_pairs",
     "stability_intervals",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
-BoolArray = npt.NDArray[np.bool_]
 
 
 def pairwise_differences(X: FloatArray, w: FloatArray) -> FloatArray:
@@ -220,19 +217,17 @@ class MarginResult:
         >>> json.dumps([round(m, 3) for m in d["margin"]])
         '[0.143, 0.143, Infinity]'
         """
-        return {
-            "labels": list(self.labels),
-            "weights": self.weights.tolist(),
-            "scores": self.scores.tolist(),
-            "ranks": self.ranks.tolist(),
-            "margin": self.margin.tolist(),
-            "rival": list(self.rival),
-            "boundary_weights": self.boundary_weights.tolist(),
-            "pairwise": self.pairwise.tolist(),
-            "methodology": methodology_dict(self.methodology),
-            "kampala_version": self.kampala_version,
-            "numpy_version": self.numpy_version,
-        }
+        return result_dict(
+            self,
+            "labels",
+            "weights",
+            "scores",
+            "ranks",
+            "margin",
+            "rival",
+            "boundary_weights",
+            "pairwise",
+        )
 
 
 def rank_margins(

@@ -6,10 +6,13 @@ Blocked over rows or columns so memory stays bounded on large analyses.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from kampala._internal.array_types import FloatArray
 
 __all__ = [
     "column_rank_shift",
@@ -19,22 +22,31 @@ __all__ = [
     "row_rank_shift",
 ]
 
-FloatArray = npt.NDArray[np.float64]
+
+def _shift_blocks(
+    ranks: Any, nominal: FloatArray
+) -> Iterator[tuple[slice, FloatArray, npt.NDArray[np.bool_]]]:
+    """Yield blocks of rows of ``|ranks - nominal|``, NaN as 0, and where known.
+
+    Blocks hold about four million values, so large analyses never need a
+    second array of the size of ``ranks``.
+    """
+    block = max(1, 4_000_000 // max(1, ranks.shape[1]))
+    for start in range(0, ranks.shape[0], block):
+        rows = slice(start, start + block)
+        with np.errstate(invalid="ignore"):
+            shift = np.abs(ranks[rows] - nominal)
+        both = ~np.isnan(shift)
+        yield rows, np.where(both, shift, 0.0), both
 
 
 def row_rank_shift(ranks: Any, nominal: FloatArray) -> FloatArray:
     """Return the mean absolute rank shift of each sample (row) from the nominal."""
     out = np.empty(ranks.shape[0])
-    block = max(1, 4_000_000 // max(1, ranks.shape[1]))
-    for start in range(0, ranks.shape[0], block):
-        with np.errstate(invalid="ignore"):
-            shift = np.abs(ranks[start : start + block] - nominal)
-        both = ~np.isnan(shift)
+    for rows, shift, both in _shift_blocks(ranks, nominal):
         count = both.sum(axis=1)
-        total = np.where(both, shift, 0.0).sum(axis=1, dtype=np.float64)
-        out[start : start + block] = np.where(
-            count > 0, total / np.maximum(1, count), np.nan
-        )
+        total = shift.sum(axis=1, dtype=np.float64)
+        out[rows] = np.where(count > 0, total / np.maximum(1, count), np.nan)
     return out
 
 
@@ -42,12 +54,8 @@ def column_rank_shift(ranks: Any, nominal: FloatArray) -> FloatArray:
     """Return the mean absolute rank shift of each unit (column) from the nominal."""
     total = np.zeros(ranks.shape[1])
     count = np.zeros(ranks.shape[1])
-    block = max(1, 4_000_000 // max(1, ranks.shape[1]))
-    for start in range(0, ranks.shape[0], block):
-        with np.errstate(invalid="ignore"):
-            shift = np.abs(ranks[start : start + block] - nominal)
-        both = ~np.isnan(shift)
-        total += np.where(both, shift, 0.0).sum(axis=0, dtype=np.float64)
+    for _, shift, both in _shift_blocks(ranks, nominal):
+        total += shift.sum(axis=0, dtype=np.float64)
         count += both.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         out: FloatArray = total / count

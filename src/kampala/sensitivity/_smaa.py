@@ -30,6 +30,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
     optional_frozen_float64,
@@ -52,7 +53,7 @@ from kampala.sensitivity._weights_common import (
     as_methodology,
     competition_ranks,
     linear_scores,
-    methodology_dict,
+    result_dict,
 )
 
 if TYPE_CHECKING:
@@ -60,8 +61,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SMAAResult", "smaa"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 MetaWeights = Literal["linear", "inverse", "centroid"]
 
 #: Array elements (units x samples) scored and ranked per chunk when
@@ -270,28 +269,30 @@ class SMAAResult:
         >>> json.loads(json.dumps(d)) == d  # no NaN here: every unit is ever first
         True
         """
-        return {
-            "labels": list(self.labels),
-            "n": self.n,
-            "sampler": self.sampler,
-            "sampler_params": dict(self.sampler_params),
-            "constraints": None
+        constraints = (
+            None
             if self.constraints_A is None or self.constraints_b is None
-            else {"A": self.constraints_A.tolist(), "b": self.constraints_b.tolist()},
-            "acceptability": self.acceptability.tolist(),
-            "central_weights": self.central_weights.tolist(),
-            "confidence": self.confidence.tolist(),
-            "holistic": self.holistic.tolist(),
-            "meta_weights": self.meta_weights,
-            "meta_weight_values": self.meta_weight_values.tolist(),
-            "weight_mean": self.weight_mean.tolist(),
-            "weight_std": self.weight_std.tolist(),
-            "weight_min": self.weight_min.tolist(),
-            "weight_max": self.weight_max.tolist(),
-            "methodology": methodology_dict(self.methodology),
-            "kampala_version": self.kampala_version,
-            "numpy_version": self.numpy_version,
-        }
+            else {"A": self.constraints_A.tolist(), "b": self.constraints_b.tolist()}
+        )
+        return result_dict(
+            self,
+            "labels",
+            "n",
+            "sampler",
+            "sampler_params",
+            "constraints",
+            "acceptability",
+            "central_weights",
+            "confidence",
+            "holistic",
+            "meta_weights",
+            "meta_weight_values",
+            "weight_mean",
+            "weight_std",
+            "weight_min",
+            "weight_max",
+            constraints=constraints,
+        )
 
 
 def smaa(

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import qmc
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.arrays import array_fields
 from kampala._internal.checks import as_int, float_array_view, int_tuple, str_tuple
 from kampala._internal.rng import SeedLike
@@ -46,9 +47,6 @@ __all__ = [
     "saltelli_design",
     "sobol_indices",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 
 # ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.arrays import array_fields
 from kampala._internal.checks import as_int, float_array_view, str_tuple
 from kampala._internal.rng import SeedLike
@@ -34,8 +35,6 @@ from kampala.errors import (
 
 __all__ = ["SobolIndices", "group_names", "sobol_indices"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 #: Bootstrap replicates drawn from one random stream. Replicate block ``k``
 #: (replicates ``100 k`` to ``100 k + 99``) draws its resampling indices from

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize
 
+from kampala._internal.array_types import BoolArray, FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
 )
@@ -34,7 +35,7 @@ from kampala.sensitivity._weights_common import (
     as_methodology,
     as_weights,
     linear_scores,
-    methodology_dict,
+    result_dict,
 )
 
 if TYPE_CHECKING:
@@ -42,9 +43,6 @@ if TYPE_CHECKING:
 
 __all__ = ["TopKMarginResult", "topk_margins"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
-BoolArray = npt.NDArray[np.bool_]
 
 #: A set of units must be able to lie strictly above ``u`` by at least this
 #: much (times the largest criterion difference) to count as able to
@@ -150,20 +148,18 @@ class TopKMarginResult:
         >>> json.dumps([round(m, 3) for m in d["margin"]])
         '[0.143, 0.143, Infinity]'
         """
-        return {
-            "labels": list(self.labels),
-            "weights": self.weights.tolist(),
-            "k": self.k,
-            "scores": self.scores.tolist(),
-            "ranks": self.ranks.tolist(),
-            "in_top": self.in_top.tolist(),
-            "margin": self.margin.tolist(),
-            "boundary_weights": self.boundary_weights.tolist(),
-            "crossing": [list(c) for c in self.crossing],
-            "methodology": methodology_dict(self.methodology),
-            "kampala_version": self.kampala_version,
-            "numpy_version": self.numpy_version,
-        }
+        return result_dict(
+            self,
+            "labels",
+            "weights",
+            "k",
+            "scores",
+            "ranks",
+            "in_top",
+            "margin",
+            "boundary_weights",
+            "crossing",
+        )
 
 
 def _l1_rows(

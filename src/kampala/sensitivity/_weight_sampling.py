@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize
 
+from kampala._internal.array_types import FloatArray
 from kampala._internal.checks import as_float_array, as_int
 from kampala._internal.rng import SeedLike
 from kampala.errors import ParameterTypeError, ParameterValueError
@@ -27,8 +28,6 @@ __all__ = [
     "sampler_args",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 #: A feasible region whose largest inscribed ball (within the plane
 #: sum(w) = 1) has a radius below this is treated as having no interior.

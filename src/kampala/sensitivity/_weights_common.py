@@ -8,13 +8,14 @@ checks and kernels they share live here, once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.checks import as_float_array
 from kampala.composite.kernel import weighted_sum
 from kampala.composite_result import MethodologyRef
@@ -31,10 +32,9 @@ __all__ = [
     "linear_scores",
     "listed_labels",
     "methodology_dict",
+    "result_dict",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 #: How many unit labels a warning lists before it stops.
 WARN_LIST = 10
@@ -179,6 +179,33 @@ def listed_labels(labels: Sequence[str], mask: npt.NDArray[np.bool_]) -> str:
 
 def methodology_dict(ref: MethodologyRef | None) -> dict[str, Any] | None:
     return None if ref is None else attrs.asdict(ref)
+
+
+def _plain(value: Any) -> Any:
+    """Return ``value`` as plain Python: arrays and tuples become lists."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, tuple):
+        return [list(v) if isinstance(v, tuple) else v for v in value]
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value
+
+
+def result_dict(result: Any, *names: str, **given: Any) -> dict[str, Any]:
+    """Return the ``to_dict`` of a weight-analysis result, in the order of ``names``.
+
+    Each named field becomes plain Python values (or is taken from ``given``),
+    then come the methodology and the library versions every result carries.
+    """
+    out = {
+        name: given[name] if name in given else _plain(getattr(result, name))
+        for name in names
+    }
+    out["methodology"] = methodology_dict(result.methodology)
+    out["kampala_version"] = result.kampala_version
+    out["numpy_version"] = result.numpy_version
+    return out
 
 
 def as_methodology(where: str, methodology: Any) -> MethodologyRef | None:

@@ -28,6 +28,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray
 from kampala._internal.arrays import readonly
 from kampala._internal.rng import SeedLike
 from kampala._version import __version__
@@ -56,8 +57,6 @@ __all__ = [
     "sensitivity_analysis",
     "uncertainty_analysis",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -158,13 +157,11 @@ class UncertaintyResult:
 
         Examples
         --------
+        >>> from kampala import sensitivity as sa
         >>> from kampala.data import sample_portfolio
         >>> from kampala.methodology import kps1
-        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
-        ...                                  uncertainty_analysis)
-        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
-        >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16,
-        ...                            top_k=3, rng=0)
+        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2, spread=0.25)])
+        >>> res = sa.uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16, rng=0)
         >>> res.n, res.scores.shape  # one row per sample, one column per unit
         (16, (16, 48))
         """
@@ -204,18 +201,16 @@ class UncertaintyResult:
 
         Examples
         --------
+        >>> from kampala import sensitivity as sa
         >>> from kampala.data import sample_portfolio
         >>> from kampala.methodology import kps1
-        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
-        ...                                  uncertainty_analysis)
-        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
-        >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16,
-        ...                            top_k=3, rng=0)
+        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2, spread=0.25)])
+        >>> res = sa.uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16, rng=0)
         >>> rows = res.table()
         >>> [(r["unit"], r["nominal_rank"], r["rank_p5"], r["rank_p95"])
         ...  for r in rows[:2]]
         [('PE-HEA-001', 1.0, 1.0, 2.25), ('PE-ENE-006', 2.0, 2.0, 3.0)]
-        >>> rows[-1]["unit"], rows[-1]["nominal_rank"], rows[-1]["p_top_3"]
+        >>> rows[-1]["unit"], rows[-1]["nominal_rank"], rows[-1]["p_top_10"]
         ('PE-HEA-004', None, 0.0)
         """
         order = np.lexsort(
@@ -250,13 +245,11 @@ class UncertaintyResult:
 
         Examples
         --------
+        >>> from kampala import sensitivity as sa
         >>> from kampala.data import sample_portfolio
         >>> from kampala.methodology import kps1
-        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
-        ...                                  uncertainty_analysis)
-        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
-        >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16,
-        ...                            top_k=3, rng=0)
+        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2, spread=0.25)])
+        >>> res = sa.uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16, rng=0)
         >>> res.stable(width=0)  # the same rank in (nearly) every sample
         ['PE-ENE-007', 'PE-EDU-004']
         >>> len(res.stable()), len(res.units)
@@ -273,13 +266,11 @@ class UncertaintyResult:
         Examples
         --------
         >>> import json
+        >>> from kampala import sensitivity as sa
         >>> from kampala.data import sample_portfolio
         >>> from kampala.methodology import kps1
-        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
-        ...                                  uncertainty_analysis)
-        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
-        >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16,
-        ...                            top_k=3, rng=0)
+        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2, spread=0.25)])
+        >>> res = sa.uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16, rng=0)
         >>> d = res.to_dict()
         >>> d["analysis"], d["n"], d["factors"], round(d["mean_rank_shift"], 2)
         ('uncertainty', 16, ['weights@2'], 0.52)
@@ -313,19 +304,17 @@ class UncertaintyResult:
 
         Examples
         --------
+        >>> from kampala import sensitivity as sa
         >>> from kampala.data import sample_portfolio
         >>> from kampala.methodology import kps1
-        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
-        ...                                  uncertainty_analysis)
-        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2, spread=0.25)])
-        >>> res = uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16,
-        ...                            top_k=3, rng=0)
+        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2, spread=0.25)])
+        >>> res = sa.uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16, rng=0)
         >>> df = res.to_pandas()
         >>> df.shape, df.index.name
         ((48, 13), 'unit')
         >>> list(df.columns[:4])
         ['name', 'nominal_rank', 'rank_median', 'rank_p5']
-        >>> df.loc["PE-HEA-001", ["nominal_rank", "p_top_3"]].tolist()
+        >>> df.loc["PE-HEA-001", ["nominal_rank", "p_top_10"]].tolist()
         [1.0, 1.0]
         """
         from kampala.io._pandas import require_pandas
@@ -444,6 +433,12 @@ def _run(
     return merge_blocks([problem.evaluate(block=block, progress=progress)])
 
 
+def _nominal(problem: AnalysisProblem) -> tuple[FloatArray, FloatArray]:
+    """Return the nominal scores and their ranks (1 = best, NaN unranked)."""
+    nominal = problem.nominal_scores()
+    return nominal, np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
+
+
 def _summarise(
     problem: AnalysisProblem,
     ev: BlockResult,
@@ -452,8 +447,7 @@ def _summarise(
     methodology: Methodology,
 ) -> UncertaintyResult:
     engine = problem.engine
-    nominal = problem.nominal_scores()
-    nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
+    nominal, nominal_rank = _nominal(problem)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         # all-missing units give NaN statistics, reported as missing
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -561,18 +555,14 @@ class SensitivityResult:
         Examples
         --------
         >>> import warnings
-        >>> from kampala import DegenerateIndicatorWarning
+        >>> from kampala import sensitivity as sa
         >>> from kampala.data import sample_portfolio
         >>> from kampala.methodology import kps1
-        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
-        ...                                  missing_evidence_choice,
-        ...                                  sensitivity_analysis)
-        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2),
-        ...                                 missing_evidence_choice()])
-        >>> with warnings.catch_warnings():  # units without a score
-        ...     warnings.simplefilter("ignore", DegenerateIndicatorWarning)
-        ...     res = sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
-        ...                                n_bootstrap=100, rng=1)
+        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2),
+        ...                                    sa.missing_evidence_choice()])
+        >>> with warnings.catch_warnings(action="ignore"):  # units without a score
+        ...     res = sa.sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
+        ...                                   n_bootstrap=100, rng=1)
         >>> [(r["factor"], round(r["S1"], 2), round(r["ST"], 2))
         ...  for r in res.table()]
         [('weights@2', -0.01, 0.01), ('missing', 0.98, 0.99)]
@@ -600,18 +590,14 @@ class SensitivityResult:
         --------
         >>> import json
         >>> import warnings
-        >>> from kampala import DegenerateIndicatorWarning
+        >>> from kampala import sensitivity as sa
         >>> from kampala.data import sample_portfolio
         >>> from kampala.methodology import kps1
-        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
-        ...                                  missing_evidence_choice,
-        ...                                  sensitivity_analysis)
-        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2),
-        ...                                 missing_evidence_choice()])
-        >>> with warnings.catch_warnings():  # units without a score
-        ...     warnings.simplefilter("ignore", DegenerateIndicatorWarning)
-        ...     res = sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
-        ...                                n_bootstrap=100, rng=1)
+        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2),
+        ...                                    sa.missing_evidence_choice()])
+        >>> with warnings.catch_warnings(action="ignore"):  # units without a score
+        ...     res = sa.sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
+        ...                                   n_bootstrap=100, rng=1)
         >>> d = res.to_dict()
         >>> d["analysis"], d["n_runs"], len(d["rank"])  # 48 units x 2 factors
         ('sobol', 256, 96)
@@ -647,18 +633,14 @@ class SensitivityResult:
         Examples
         --------
         >>> import warnings
-        >>> from kampala import DegenerateIndicatorWarning
+        >>> from kampala import sensitivity as sa
         >>> from kampala.data import sample_portfolio
         >>> from kampala.methodology import kps1
-        >>> from kampala.sensitivity import (UncertaintySpec, WeightNoise,
-        ...                                  missing_evidence_choice,
-        ...                                  sensitivity_analysis)
-        >>> spec = UncertaintySpec(factors=[WeightNoise(levels=2),
-        ...                                 missing_evidence_choice()])
-        >>> with warnings.catch_warnings():  # units without a score
-        ...     warnings.simplefilter("ignore", DegenerateIndicatorWarning)
-        ...     res = sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
-        ...                                n_bootstrap=100, rng=1)
+        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2),
+        ...                                    sa.missing_evidence_choice()])
+        >>> with warnings.catch_warnings(action="ignore"):  # units without a score
+        ...     res = sa.sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
+        ...                                   n_bootstrap=100, rng=1)
         >>> df = res.to_pandas()
         >>> df.shape, df.index.name, list(df.columns)
         ((2, 4), 'factor', ['S1', 'S1_conf', 'ST', 'ST_conf'])
@@ -786,8 +768,7 @@ def _sobol_indices(
     design = problem.saltelli
     assert design is not None
     assert problem.bootstrap_rng is not None
-    nominal = problem.nominal_scores()
-    nominal_rank = np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
+    _, nominal_rank = _nominal(problem)
     mars = row_rank_shift(ev.ranks, nominal_rank)
     units = list(problem.engine.units)
     seeds = problem.bootstrap_rng.spawn(3)

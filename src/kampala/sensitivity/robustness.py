@@ -23,12 +23,11 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray
 from kampala.composite_result import CompositeResult, MethodologyRef
 from kampala.errors import MethodologyError
 
 __all__ = ["TopLevel", "top_level"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @attrs.frozen(kw_only=True, eq=False)

@@ -34,8 +34,6 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import numpy as np
-import numpy.typing as npt
 
 from kampala.composite.aggregate import Aggregate, LevelRule
 from kampala.composite.impute import Impute
@@ -53,6 +51,7 @@ from kampala.sensitivity._factors import (
     DirichletWeights,
     Exclusion,
     FactorBase,
+    ValueChoice,
     WeightNoise,
     weighted_nodes,
 )
@@ -75,9 +74,6 @@ __all__ = [
     "missing_evidence_choice",
     "weighted_nodes",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 
 def _check_step_kind(where: str, step: str) -> None:
@@ -259,7 +255,7 @@ class StepChoice(FactorBase):
 
 
 @attrs.frozen(kw_only=True)
-class SettingChoice(FactorBase):
+class SettingChoice(ValueChoice):
     """A discrete choice among values of one setting of a step.
 
     Parameters
@@ -297,38 +293,9 @@ class SettingChoice(FactorBase):
 
     def __attrs_post_init__(self) -> None:
         _check_step_kind("SettingChoice()", self.step)
-        if len(self.values) < 2:
-            raise ParameterValueError(
-                "SettingChoice()", "values", self.values, "at least two values"
-            )
+        self._check_values("SettingChoice()")
         if not self.name:
             object.__setattr__(self, "name", f"{self.step}.{self.setting}")
-
-    @property
-    def options(self) -> int:
-        """Number of values.
-
-        Examples
-        --------
-        >>> from kampala.sensitivity import SettingChoice
-        >>> SettingChoice(step="aggregate", setting="min_coverage",
-        ...               values=[0.4, 0.5, 0.6]).options
-        3
-        """
-        return len(self.values)
-
-    def label(self, index: int) -> str:
-        """Return the value, as text.
-
-        Examples
-        --------
-        >>> from kampala.sensitivity import SettingChoice
-        >>> choice = SettingChoice(step="treat", setting="params.points",
-        ...                        values=[1, 2])
-        >>> choice.name, choice.label(1)
-        ('treat.params.points', '2')
-        """
-        return str(self.values[index])
 
     def apply(self, step: Any, index: int) -> Any:
         """Return ``step`` with this setting at value ``index``.
@@ -460,7 +427,7 @@ class SettingChoice(FactorBase):
 
 
 @attrs.frozen(kw_only=True)
-class ScorerParameter(FactorBase):
+class ScorerParameter(ValueChoice):
     """A discrete choice among values of one scorer parameter.
 
     Parameters
@@ -508,38 +475,9 @@ class ScorerParameter(FactorBase):
     name: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if len(self.values) < 2:
-            raise ParameterValueError(
-                "ScorerParameter()", "values", self.values, "at least two values"
-            )
+        self._check_values("ScorerParameter()")
         if not self.name:
             object.__setattr__(self, "name", f"P{self.principle}.{self.param}")
-
-    @property
-    def options(self) -> int:
-        """Number of values.
-
-        Examples
-        --------
-        >>> from kampala.sensitivity import ScorerParameter
-        >>> ScorerParameter(principle=3, param="diversity_target",
-        ...                 values=[3, 4, 5]).options
-        3
-        """
-        return len(self.values)
-
-    def label(self, index: int) -> str:
-        """Return the value, as text.
-
-        Examples
-        --------
-        >>> from kampala.sensitivity import ScorerParameter
-        >>> factor = ScorerParameter(principle=3, param="diversity_target",
-        ...                          values=[3, 4, 5])
-        >>> factor.label(0)
-        '3'
-        """
-        return str(self.values[index])
 
     def validate(
         self,
