@@ -182,8 +182,7 @@ class IndicatorSet:
         --------
         >>> from kampala.data import asem_paths
         >>> from kampala.io.coinr import read_coinr
-        >>> data = read_coinr(*asem_paths())
-        >>> data.n_units  # the ASEM countries
+        >>> read_coinr(*asem_paths()).n_units  # the ASEM countries
         51
         """
         return len(self.unit_codes)
@@ -194,10 +193,11 @@ class IndicatorSet:
 
         Examples
         --------
+        The ASEM example index has 49 indicators under 8 pillars:
+
         >>> from kampala.data import asem_paths
         >>> from kampala.io.coinr import read_coinr
-        >>> data = read_coinr(*asem_paths())
-        >>> data.n_indicators
+        >>> read_coinr(*asem_paths()).n_indicators
         49
         """
         return len(self.framework.indicator_codes)
