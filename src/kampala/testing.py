@@ -628,42 +628,31 @@ class _Checker:
             raised = col.copy()
             raised[rows] += 1.0
             after = self.score(_with_column(pf, path, raised), crits)
-            for k, c in enumerate(crits):
-                if path not in c.evidence:
-                    continue
-                before_k = scores.values[:, k]
-                after_k = after.values[:, k]
+
+            # each criterion that reads the field, then the principle score of
+            # the rows whose gaps stay the same: none may lose or lower a score
+            same_gaps = (np.isnan(scores.values) == np.isnan(after.values)).all(axis=1)
+            checks = [
+                (f"criterion {c.code!r}", rows, scores.values[:, k], after.values[:, k])
+                for k, c in enumerate(crits)
+                if path in c.evidence
+            ]
+            checks.append(
+                ("the principle score", rows & same_gaps, total_before, after.score())
+            )
+            for what, among, before, now in checks:
                 worse = (
-                    rows
-                    & ~np.isnan(before_k)
-                    & (np.isnan(after_k) | (after_k < before_k - _TOL))
+                    among & ~np.isnan(before) & (np.isnan(now) | (now < before - _TOL))
                 )
                 if worse.any():
                     r = int(np.flatnonzero(worse)[0])
                     self.fail(
                         "monotonicity",
                         f"raising {path!r} from {_level(spec, col[r])} to "
-                        f"{_level(spec, raised[r])} lowered criterion {c.code!r} "
-                        f"of partnership {pf.ids[r]!r} from {float(before_k[r])!r} "
-                        f"to {float(after_k[r])!r}",
+                        f"{_level(spec, raised[r])} lowered {what} "
+                        f"of partnership {pf.ids[r]!r} from {float(before[r])!r} "
+                        f"to {float(now[r])!r}",
                     )
-            same_gaps = (np.isnan(scores.values) == np.isnan(after.values)).all(axis=1)
-            total_after = after.score()
-            worse = (
-                rows
-                & same_gaps
-                & ~np.isnan(total_before)
-                & (np.isnan(total_after) | (total_after < total_before - _TOL))
-            )
-            if worse.any():
-                r = int(np.flatnonzero(worse)[0])
-                self.fail(
-                    "monotonicity",
-                    f"raising {path!r} from {_level(spec, col[r])} to "
-                    f"{_level(spec, raised[r])} lowered the principle score of "
-                    f"partnership {pf.ids[r]!r} from {float(total_before[r])!r} "
-                    f"to {float(total_after[r])!r}",
-                )
 
     def explain(self, pf: Portfolio, crits: tuple[Criterion, ...]) -> None:
         for pid in pf.ids:
