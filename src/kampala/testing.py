@@ -279,6 +279,12 @@ def _random_actors(gen: np.random.Generator, low: int, high: int) -> list[Actor]
     return out
 
 
+def _first(mask: npt.NDArray[np.bool_]) -> int | None:
+    """Return the position of the first true value of ``mask``, or None."""
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) if hits.size else None
+
+
 def _cycle(
     path: str, options: Sequence[Any], j: int, offsets: Mapping[str, int]
 ) -> Any:
@@ -551,9 +557,8 @@ class _Checker:
                 rows = no_groups & no_actors
             else:
                 continue  # reads top-level fields, which are not evidence
-            scored = rows & ~np.isnan(scores.values[:, k])
-            if scored.any():
-                r = int(np.flatnonzero(scored)[0])
+            r = _first(rows & ~np.isnan(scores.values[:, k]))
+            if r is not None:
                 self.fail(
                     "no_evidence",
                     f"criterion {c.code!r} scored {float(scores.values[r, k])!r} "
@@ -641,11 +646,9 @@ class _Checker:
                 ("the principle score", rows & same_gaps, total_before, after.score())
             )
             for what, among, before, now in checks:
-                worse = (
-                    among & ~np.isnan(before) & (np.isnan(now) | (now < before - _TOL))
-                )
-                if worse.any():
-                    r = int(np.flatnonzero(worse)[0])
+                lost = np.isnan(now) | (now < before - _TOL)
+                r = _first(among & ~np.isnan(before) & lost)
+                if r is not None:
                     self.fail(
                         "monotonicity",
                         f"raising {path!r} from {_level(spec, col[r])} to "
