@@ -226,11 +226,8 @@ class IndicatorSet:
 
         Examples
         --------
-        >>> import numpy as np
-        >>> from kampala import Framework, IndicatorSet, Node
-        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
-        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 6.0]])
+        >>> from kampala.data import example_indicators
+        >>> data = example_indicators()
         >>> data.column("y")
         array([nan,  5.,  6.])
         >>> data.column("y").flags.writeable
@@ -280,12 +277,10 @@ class IndicatorSet:
 
         Examples
         --------
-        >>> import numpy as np
-        >>> from kampala import Framework, IndicatorSet, Node
-        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
-        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 6.0]])
-        >>> data.data_availability()
+        ``y`` is missing for unit ``a``:
+
+        >>> from kampala.data import example_indicators
+        >>> example_indicators().data_availability()
         array([0.5, 1. , 1. ])
         """
         # a count over a count: exactly k/n, so thresholds such as 0.9 compare
@@ -310,11 +305,8 @@ class IndicatorSet:
 
         Examples
         --------
-        >>> import numpy as np
-        >>> from kampala import Framework, IndicatorSet, Node
-        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
-        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 6.0]])
+        >>> from kampala.data import example_indicators
+        >>> data = example_indicators()
         >>> scaled = data.with_values(data.values * 10)
         >>> scaled.column("x").tolist(), scaled.unit_codes == data.unit_codes
         ([10.0, 20.0, 30.0], True)
@@ -345,11 +337,10 @@ class IndicatorSet:
 
         Examples
         --------
-        >>> import numpy as np
-        >>> from kampala import Framework, IndicatorSet, Node
-        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
-        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 6.0]])
+        Keep the units with every value:
+
+        >>> from kampala.data import example_indicators
+        >>> data = example_indicators()
         >>> complete = data.select_units(data.data_availability() == 1)
         >>> complete.unit_codes, complete.values.tolist()
         (('b', 'c'), [[2.0, 5.0], [3.0, 6.0]])
