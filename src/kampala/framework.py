@@ -395,13 +395,11 @@ class Framework:
 
         Examples
         --------
-        >>> from kampala import Framework, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="b", parent="P"), Node(code="a", parent="P"),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> fw.indicator_codes  # the order the nodes were given in
-        ('b', 'a')
+        In the order the nodes are given in (``x``, ``y``, ``P``, ``T`` here):
+
+        >>> from kampala.data import example_framework
+        >>> example_framework().indicator_codes
+        ('x', 'y')
         """
         return self._indicators
 
@@ -411,14 +409,13 @@ class Framework:
 
         Examples
         --------
-        >>> from kampala import Framework, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="T", level=3, kind="aggregate"),
-        ...     Node(code="P", level=2, kind="aggregate", parent="T"),
-        ...     Node(code="x", parent="P"),
-        ... ])
-        >>> fw.aggregate_codes  # whatever the order the nodes were given in
-        ('P', 'T')
+        Whatever the order the nodes are given in:
+
+        >>> from kampala import Framework
+        >>> from kampala.data import example_framework
+        >>> reverse = Framework(nodes=example_framework().nodes[::-1])
+        >>> [n.code for n in reverse.nodes], reverse.aggregate_codes
+        (['T', 'P', 'y', 'x'], ('P', 'T'))
         """
         return self._aggregates
 
@@ -429,12 +426,9 @@ class Framework:
         Examples
         --------
         >>> from kampala import Framework, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="x", parent="P"),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> fw.root
-        'P'
+        >>> from kampala.data import example_framework
+        >>> example_framework().root
+        'T'
         >>> Framework(nodes=[Node(code="x"), Node(code="y")]).root is None
         True
         """
@@ -446,13 +440,8 @@ class Framework:
 
         Examples
         --------
-        >>> from kampala import Framework, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="x", parent="P"), Node(code="y", parent="T"),
-        ...     Node(code="P", level=2, kind="aggregate", parent="T"),
-        ...     Node(code="T", level=3, kind="aggregate"),
-        ... ])
-        >>> fw.levels
+        >>> from kampala.data import example_framework
+        >>> example_framework().levels  # x under P (2) under T (3)
         (2, 3)
         """
         return tuple(sorted({self._by_code[c].level for c in self._aggregates}))
@@ -493,12 +482,10 @@ class Framework:
 
         Examples
         --------
-        >>> from kampala import Framework, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="x", parent="P"), Node(code="y", parent="T"),
-        ...     Node(code="P", level=2, kind="aggregate", parent="T"),
-        ...     Node(code="T", level=3, kind="aggregate"),
-        ... ])
+        ``x`` belongs to ``P``, and ``P`` and ``y`` to the root ``T``:
+
+        >>> from kampala.data import example_framework
+        >>> fw = example_framework()
         >>> fw.children("T"), fw.children("P"), fw.children("x")
         (('y', 'P'), ('x',), ())
         """
@@ -510,12 +497,8 @@ class Framework:
 
         Examples
         --------
-        >>> from kampala import Framework, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="x", parent="P"), Node(code="y", parent="T"),
-        ...     Node(code="P", level=2, kind="aggregate", parent="T"),
-        ...     Node(code="T", level=3, kind="aggregate"),
-        ... ])
+        >>> from kampala.data import example_framework
+        >>> fw = example_framework()  # x under P; P and y under T
         >>> fw.indicators_under("T"), fw.indicators_under("P"), fw.indicators_under("y")
         (('x', 'y'), ('x',), ('y',))
         """
@@ -557,12 +540,12 @@ class Framework:
 
         Examples
         --------
-        >>> from kampala import Framework, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P"),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> fw.with_weights({"b": 3}).effective_weights().tolist()
+        ``y`` weighs 3 against its sibling ``P``, which passes its share on
+        to ``x``:
+
+        >>> from kampala.data import example_framework
+        >>> fw = example_framework()
+        >>> fw.with_weights({"y": 3}).effective_weights().tolist()
         [0.25, 0.75]
         >>> fw.effective_weights().tolist()  # the original is unchanged
         [0.5, 0.5]
@@ -581,13 +564,9 @@ class Framework:
 
         Examples
         --------
-        >>> from kampala import Framework, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"),
-        ...     Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> fw.with_equal_weights().effective_weights().tolist()
+        >>> from kampala.data import example_framework
+        >>> unequal = example_framework().with_weights({"y": 3})
+        >>> unequal.with_equal_weights().effective_weights().tolist()
         [0.5, 0.5]
         """
         return Framework(nodes=[attrs.evolve(n, weight=1.0) for n in self.nodes])
@@ -599,14 +578,10 @@ class Framework:
 
         Examples
         --------
-        >>> from kampala import Framework, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"),
-        ...     Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> [fw.normalised_weight(code) for code in ("a", "b", "P")]
-        [0.25, 0.75, 1.0]
+        >>> from kampala.data import example_framework
+        >>> fw = example_framework().with_weights({"y": 3})
+        >>> [fw.normalised_weight(code) for code in ("x", "P", "y", "T")]
+        [1.0, 0.25, 0.75, 1.0]
         """
         node = self.node(code)
         if node.parent is None:
@@ -718,13 +693,12 @@ class Framework:
 
         Examples
         --------
-        >>> from kampala import Framework, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="x", parent="P"),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> [(r["code"], r["level"], r["kind"], r["parent"]) for r in fw.to_records()]
-        [('x', 1, 'indicator', 'P'), ('P', 2, 'aggregate', None)]
+        >>> from kampala import Framework
+        >>> from kampala.data import example_framework
+        >>> fw = example_framework()
+        >>> [(r["code"], r["kind"], r["parent"]) for r in fw.to_records()]
+        [('x', 'indicator', 'P'), ('y', 'indicator', 'T'),
+         ('P', 'aggregate', 'T'), ('T', 'aggregate', None)]
         >>> Framework.from_records(fw.to_records()) == fw
         True
         """
@@ -742,13 +716,8 @@ class Framework:
 
         Examples
         --------
-        >>> from kampala import Framework, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="x", parent="P"), Node(code="y", parent="T"),
-        ...     Node(code="P", level=2, kind="aggregate", parent="T"),
-        ...     Node(code="T", level=3, kind="aggregate"),
-        ... ])
-        >>> small = fw.subset(["y"])  # P has no indicator left
+        >>> from kampala.data import example_framework
+        >>> small = example_framework().subset(["y"])  # P loses its only indicator
         >>> small.indicator_codes, small.aggregate_codes
         (('y',), ('T',))
         """

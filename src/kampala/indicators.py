@@ -182,8 +182,7 @@ class IndicatorSet:
         --------
         >>> from kampala.data import asem_paths
         >>> from kampala.io.coinr import read_coinr
-        >>> data = read_coinr(*asem_paths())
-        >>> data.n_units  # the ASEM countries
+        >>> read_coinr(*asem_paths()).n_units  # the ASEM countries
         51
         """
         return len(self.unit_codes)
@@ -194,10 +193,11 @@ class IndicatorSet:
 
         Examples
         --------
+        The ASEM example index has 49 indicators under 8 pillars:
+
         >>> from kampala.data import asem_paths
         >>> from kampala.io.coinr import read_coinr
-        >>> data = read_coinr(*asem_paths())
-        >>> data.n_indicators
+        >>> read_coinr(*asem_paths()).n_indicators
         49
         """
         return len(self.framework.indicator_codes)
@@ -226,11 +226,8 @@ class IndicatorSet:
 
         Examples
         --------
-        >>> import numpy as np
-        >>> from kampala import Framework, IndicatorSet, Node
-        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
-        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 6.0]])
+        >>> from kampala.data import example_indicators
+        >>> data = example_indicators()
         >>> data.column("y")
         array([nan,  5.,  6.])
         >>> data.column("y").flags.writeable
@@ -280,12 +277,10 @@ class IndicatorSet:
 
         Examples
         --------
-        >>> import numpy as np
-        >>> from kampala import Framework, IndicatorSet, Node
-        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
-        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 6.0]])
-        >>> data.data_availability()
+        ``y`` is missing for unit ``a``:
+
+        >>> from kampala.data import example_indicators
+        >>> example_indicators().data_availability()
         array([0.5, 1. , 1. ])
         """
         # a count over a count: exactly k/n, so thresholds such as 0.9 compare
@@ -310,11 +305,8 @@ class IndicatorSet:
 
         Examples
         --------
-        >>> import numpy as np
-        >>> from kampala import Framework, IndicatorSet, Node
-        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
-        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 6.0]])
+        >>> from kampala.data import example_indicators
+        >>> data = example_indicators()
         >>> scaled = data.with_values(data.values * 10)
         >>> scaled.column("x").tolist(), scaled.unit_codes == data.unit_codes
         ([10.0, 20.0, 30.0], True)
@@ -345,11 +337,10 @@ class IndicatorSet:
 
         Examples
         --------
-        >>> import numpy as np
-        >>> from kampala import Framework, IndicatorSet, Node
-        >>> fw = Framework(nodes=[Node(code="x"), Node(code="y")])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
-        ...                     values=[[1.0, np.nan], [2.0, 5.0], [3.0, 6.0]])
+        Keep the units with every value:
+
+        >>> from kampala.data import example_indicators
+        >>> data = example_indicators()
         >>> complete = data.select_units(data.data_availability() == 1)
         >>> complete.unit_codes, complete.values.tolist()
         (('b', 'c'), [[2.0, 5.0], [3.0, 6.0]])

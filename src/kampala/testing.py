@@ -41,16 +41,8 @@ from kampala.principles._base import (
     PrincipleScores,
     valid_scorer_id,
 )
-from kampala.records import (
-    Actor,
-    InclusionEvidence,
-    LeaveNoOneBehindEvidence,
-    OwnershipEvidence,
-    Partnership,
-    ResultsEvidence,
-    TransparencyEvidence,
-)
-from kampala.schema import EnumFieldSpec, FieldSpec
+from kampala.records import EVIDENCE_GROUPS, Actor, Partnership
+from kampala.schema import GROUPS, EnumFieldSpec, FieldSpec
 
 __all__ = ["check_scorer", "sample_test_portfolio"]
 
@@ -181,45 +173,7 @@ def _all_top(i: int) -> Partnership:
         modality=sc.Modality.MULTI_STAKEHOLDER,
         instruments=tuple(sc.Instrument),
         actors=actors,
-        ownership=OwnershipEvidence(
-            national_plan_alignment=sc.Alignment.FULL,
-            government_role=sc.GovernmentRole.LEADS,
-            country_systems_share=1.0,
-            registered_with_agency=True,
-            local_capacity=sc.CapacityLevel.SUBSTANTIAL,
-        ),
-        results=ResultsEvidence(
-            indicators_total=5,
-            indicators_with_baseline_and_target=5,
-            indicators_from_country_frameworks=5,
-            sdg_targets=_SDG_CODES,
-            sdg_goals=_SDG_GOALS,
-            additionality=sc.AdditionalityLevel.ASSESSED,
-            target_progress=1.0,
-        ),
-        inclusion=InclusionEvidence(
-            dialogue=sc.DialogueLevel.INSTITUTIONALISED,
-            shared_governance=True,
-            msme_access=sc.ProvisionLevel.FULL,
-        ),
-        transparency=TransparencyEvidence(
-            publication=sc.DataPublication.IATI,
-            publication_completeness=1.0,
-            reporting_frequency=sc.ReportingFrequency.QUARTERLY,
-            evaluation=sc.EvaluationStatus.PUBLISHED,
-            grievance_mechanism=True,
-            contributions_disclosed=True,
-            joint_reviews=True,
-        ),
-        leave_no_one_behind=LeaveNoOneBehindEvidence(
-            target_groups=tuple(sc.TargetGroup),
-            poor_district_share=1.0,
-            disaggregation=tuple(sc.Disaggregation),
-            gender_marker=sc.GenderMarker.PRINCIPAL,
-            safeguards=sc.ProvisionLevel.FULL,
-            risk_sharing=sc.RiskSharing.CONTRACTUAL,
-            private_solution_case=sc.ProvisionLevel.FULL,
-        ),
+        **_evidence(_extreme_values(top=True)),
         notes="Every field recorded.",
     )
 
@@ -245,45 +199,46 @@ def _all_bottom(i: int) -> Partnership:
                 in_kind_contribution=0.0,
             )
         ],
-        ownership=OwnershipEvidence(
-            national_plan_alignment=sc.Alignment.NONE,
-            government_role=sc.GovernmentRole.NONE,
-            country_systems_share=0.0,
-            registered_with_agency=False,
-            local_capacity=sc.CapacityLevel.NONE,
-        ),
-        results=ResultsEvidence(
-            indicators_total=0,
-            indicators_with_baseline_and_target=0,
-            indicators_from_country_frameworks=0,
-            sdg_targets=(),
-            additionality=sc.AdditionalityLevel.NONE,
-            target_progress=0.0,
-        ),
-        inclusion=InclusionEvidence(
-            dialogue=sc.DialogueLevel.NONE,
-            shared_governance=False,
-            msme_access=sc.ProvisionLevel.NONE,
-        ),
-        transparency=TransparencyEvidence(
-            publication=sc.DataPublication.NONE,
-            publication_completeness=0.0,
-            reporting_frequency=sc.ReportingFrequency.NONE,
-            evaluation=sc.EvaluationStatus.NONE,
-            grievance_mechanism=False,
-            contributions_disclosed=False,
-            joint_reviews=False,
-        ),
-        leave_no_one_behind=LeaveNoOneBehindEvidence(
-            target_groups=(),
-            poor_district_share=0.0,
-            disaggregation=(),
-            gender_marker=sc.GenderMarker.NOT_TARGETED,
-            safeguards=sc.ProvisionLevel.NONE,
-            risk_sharing=sc.RiskSharing.NONE,
-            private_solution_case=sc.ProvisionLevel.NONE,
-        ),
+        **_evidence(_extreme_values(top=False)),
     )
+
+
+def _extreme_values(*, top: bool) -> dict[str, dict[str, Any]]:
+    """Every evidence field at its highest (or lowest) level, by group.
+
+    Highest: the top ordinal level, yes, shares of 1, five indicators all
+    with baseline and target from country frameworks, full sets. Lowest:
+    the bottom level, no, shares of 0, no indicators, empty sets, and no
+    SDGs named (missing).
+    """
+    values: dict[str, dict[str, Any]] = {group: {} for group in GROUPS}
+    for path in _EVIDENCE_PATHS:
+        spec = _SPEC[path]
+        group, name = path.split(".")
+        value: Any
+        if isinstance(spec, EnumFieldSpec):
+            levels = tuple(spec.enum)
+            if spec.kind == "enumset":
+                value = levels if top else ()
+            else:
+                value = levels[-1] if top else levels[0]
+        elif spec.kind == "bool":
+            value = top
+        elif spec.kind == "share":
+            value = 1.0 if top else 0.0
+        elif spec.kind == "count":
+            value = 5 if top else 0
+        elif name == "sdg_goals":
+            value = _SDG_GOALS if top else None
+        else:
+            value = _SDG_CODES if top else ()
+        values[group][name] = value
+    return values
+
+
+def _evidence(values: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Build the five evidence records from their field values, by group."""
+    return {group: cls(**values[group]) for group, cls in EVIDENCE_GROUPS.items()}
 
 
 def _actors_only(i: int, gen: np.random.Generator) -> Partnership:
@@ -324,6 +279,12 @@ def _random_actors(gen: np.random.Generator, low: int, high: int) -> list[Actor]
     return out
 
 
+def _first(mask: npt.NDArray[np.bool_]) -> int | None:
+    """Return the position of the first true value of ``mask``, or None."""
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) if hits.size else None
+
+
 def _cycle(
     path: str, options: Sequence[Any], j: int, offsets: Mapping[str, int]
 ) -> Any:
@@ -333,13 +294,7 @@ def _cycle(
 def _random_record(
     i: int, j: int, offsets: Mapping[str, int], gen: np.random.Generator
 ) -> Partnership:
-    values: dict[str, dict[str, Any]] = {
-        "ownership": {},
-        "results": {},
-        "inclusion": {},
-        "transparency": {},
-        "leave_no_one_behind": {},
-    }
+    values: dict[str, dict[str, Any]] = {group: {} for group in GROUPS}
     for path in _EVIDENCE_PATHS:
         spec = _SPEC[path]
         group, name = path.split(".")
@@ -391,11 +346,7 @@ def _random_record(
         modality=_pick(gen, (None, *sc.Modality)),
         instruments=_subset(gen, list(sc.Instrument)),
         actors=_random_actors(gen, 0, 6),
-        ownership=OwnershipEvidence(**values["ownership"]),
-        results=ResultsEvidence(**values["results"]),
-        inclusion=InclusionEvidence(**values["inclusion"]),
-        transparency=TransparencyEvidence(**values["transparency"]),
-        leave_no_one_behind=LeaveNoOneBehindEvidence(**values["leave_no_one_behind"]),
+        **_evidence(values),
         notes=_pick(gen, ("", "Synthetic record.")),
     )
 
@@ -606,9 +557,8 @@ class _Checker:
                 rows = no_groups & no_actors
             else:
                 continue  # reads top-level fields, which are not evidence
-            scored = rows & ~np.isnan(scores.values[:, k])
-            if scored.any():
-                r = int(np.flatnonzero(scored)[0])
+            r = _first(rows & ~np.isnan(scores.values[:, k]))
+            if r is not None:
                 self.fail(
                     "no_evidence",
                     f"criterion {c.code!r} scored {float(scores.values[r, k])!r} "
@@ -683,42 +633,29 @@ class _Checker:
             raised = col.copy()
             raised[rows] += 1.0
             after = self.score(_with_column(pf, path, raised), crits)
-            for k, c in enumerate(crits):
-                if path not in c.evidence:
-                    continue
-                before_k = scores.values[:, k]
-                after_k = after.values[:, k]
-                worse = (
-                    rows
-                    & ~np.isnan(before_k)
-                    & (np.isnan(after_k) | (after_k < before_k - _TOL))
-                )
-                if worse.any():
-                    r = int(np.flatnonzero(worse)[0])
+
+            # each criterion that reads the field, then the principle score of
+            # the rows whose gaps stay the same: none may lose or lower a score
+            same_gaps = (np.isnan(scores.values) == np.isnan(after.values)).all(axis=1)
+            checks = [
+                (f"criterion {c.code!r}", rows, scores.values[:, k], after.values[:, k])
+                for k, c in enumerate(crits)
+                if path in c.evidence
+            ]
+            checks.append(
+                ("the principle score", rows & same_gaps, total_before, after.score())
+            )
+            for what, among, before, now in checks:
+                lost = np.isnan(now) | (now < before - _TOL)
+                r = _first(among & ~np.isnan(before) & lost)
+                if r is not None:
                     self.fail(
                         "monotonicity",
                         f"raising {path!r} from {_level(spec, col[r])} to "
-                        f"{_level(spec, raised[r])} lowered criterion {c.code!r} "
-                        f"of partnership {pf.ids[r]!r} from {float(before_k[r])!r} "
-                        f"to {float(after_k[r])!r}",
+                        f"{_level(spec, raised[r])} lowered {what} "
+                        f"of partnership {pf.ids[r]!r} from {float(before[r])!r} "
+                        f"to {float(now[r])!r}",
                     )
-            same_gaps = (np.isnan(scores.values) == np.isnan(after.values)).all(axis=1)
-            total_after = after.score()
-            worse = (
-                rows
-                & same_gaps
-                & ~np.isnan(total_before)
-                & (np.isnan(total_after) | (total_after < total_before - _TOL))
-            )
-            if worse.any():
-                r = int(np.flatnonzero(worse)[0])
-                self.fail(
-                    "monotonicity",
-                    f"raising {path!r} from {_level(spec, col[r])} to "
-                    f"{_level(spec, raised[r])} lowered the principle score of "
-                    f"partnership {pf.ids[r]!r} from {float(total_before[r])!r} "
-                    f"to {float(total_after[r])!r}",
-                )
 
     def explain(self, pf: Portfolio, crits: tuple[Criterion, ...]) -> None:
         for pid in pf.ids:

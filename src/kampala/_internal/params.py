@@ -99,6 +99,18 @@ def _coerce(where: str, method: str, p: Param, value: Any) -> ParamValue:
     return value  # type: ignore[no-any-return]
 
 
+def _method(where: str, methods: Mapping[str, Method], name: str) -> Method:
+    """Return ``methods[name]``, or raise the error that lists the valid names."""
+    if name not in methods:
+        raise ParameterValueError(
+            where,
+            "method",
+            name,
+            f"one of {', '.join(repr(m) for m in methods)}",
+        )
+    return methods[name]
+
+
 def resolve_method(
     where: str,
     methods: Mapping[str, Method],
@@ -115,14 +127,7 @@ def resolve_method(
     ParameterTypeError
         For a value of the wrong type.
     """
-    if name not in methods:
-        raise ParameterValueError(
-            where,
-            "method",
-            name,
-            f"one of {', '.join(repr(m) for m in methods)}",
-        )
-    method = methods[name]
+    method = _method(where, methods, name)
     given = dict(params or {})
     known = {p.name for p in method.params}
     unknown = sorted(set(given) - known)
@@ -184,14 +189,7 @@ def parse_spec(
     """
     name, _, rest = spec.partition(":")
     name = name.strip()
-    if name not in methods:
-        raise ParameterValueError(
-            where,
-            "method",
-            name,
-            f"one of {', '.join(repr(m) for m in methods)}",
-        )
-    order = list(methods[name].params)
+    order = list(_method(where, methods, name).params)
     kinds = {p.name: p.kind for p in order}
 
     def convert(param_name: str, text: str) -> Any:

@@ -100,9 +100,8 @@ class Impute(MethodStep):
         >>> import numpy as np
         >>> from kampala import Framework, IndicatorSet, Node
         >>> from kampala.composite import Impute
-        >>> fw = Framework(nodes=[Node(code="x")])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["a", "b", "c"],
-        ...                     values=[[1.0], [np.nan], [5.0]])
+        >>> data = IndicatorSet.from_columns(Framework(nodes=[Node(code="x")]),
+        ...                                  "abc", {"x": [1.0, np.nan, 5.0]})
         >>> out = Impute(method="median").apply(data)
         >>> out.data.values.ravel().tolist()
         [1.0, 3.0, 5.0]

@@ -4,18 +4,30 @@
   multi-stakeholder partnerships (not real projects, not an assessment).
 - `asem_paths()`: the ASEM Sustainable Connectivity example index in
   COINr's iData/iMeta layout (data: JRC ASEM portal; example: COINr).
+- `example_framework()` and `example_indicators()`: the small framework and
+  indicator set that the reference examples build on.
 """
 
 from __future__ import annotations
 
+import math
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kampala.framework import Framework, Node
+from kampala.indicators import IndicatorSet
+
 if TYPE_CHECKING:
     from kampala.portfolio import Portfolio
 
-__all__ = ["asem_paths", "sample_portfolio", "sample_portfolio_path"]
+__all__ = [
+    "asem_paths",
+    "example_framework",
+    "example_indicators",
+    "sample_portfolio",
+    "sample_portfolio_path",
+]
 
 
 def _path(*parts: str) -> Path:
@@ -73,3 +85,50 @@ def asem_paths() -> tuple[Path, Path]:
     (51, 49, 'Index')
     """
     return _path("asem", "asem_iData.csv"), _path("asem", "asem_iMeta.csv")
+
+
+def example_framework() -> Framework:
+    """Build the small three-level framework of the reference examples.
+
+    Indicator ``x`` belongs to the aggregate ``P`` (level 2); ``P`` and
+    indicator ``y`` belong to the root ``T`` (level 3). Every weight is 1.
+
+    Examples
+    --------
+    >>> from kampala.data import example_framework
+    >>> fw = example_framework()
+    >>> fw.indicator_codes, fw.aggregate_codes, fw.node("P").parent
+    (('x', 'y'), ('P', 'T'), 'T')
+    >>> fw.effective_weights().tolist()
+    [0.5, 0.5]
+    """
+    return Framework(
+        nodes=[
+            Node(code="x", parent="P"),
+            Node(code="y", parent="T"),
+            Node(code="P", level=2, kind="aggregate", parent="T"),
+            Node(code="T", level=3, kind="aggregate"),
+        ]
+    )
+
+
+def example_indicators() -> IndicatorSet:
+    """Build the small indicator set of the reference examples.
+
+    Units ``a``, ``b`` and ``c``; indicators ``x`` and ``y`` without
+    aggregates; ``y`` is missing for ``a``.
+
+    Examples
+    --------
+    >>> from kampala.data import example_indicators
+    >>> data = example_indicators()
+    >>> data.unit_codes, data.indicator_codes, data.framework.root
+    (('a', 'b', 'c'), ('x', 'y'), None)
+    >>> data.values.tolist()
+    [[1.0, nan], [2.0, 5.0], [3.0, 6.0]]
+    """
+    return IndicatorSet(
+        framework=Framework(nodes=[Node(code="x"), Node(code="y")]),
+        unit_codes=["a", "b", "c"],
+        values=[[1.0, math.nan], [2.0, 5.0], [3.0, 6.0]],
+    )

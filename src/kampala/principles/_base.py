@@ -433,14 +433,10 @@ class PrincipleScores:
 
         Examples
         --------
-        >>> import attrs, numpy as np
-        >>> from kampala.principles import OwnershipScorer, Principle, PrincipleScores
-        >>> alignment, role = OwnershipScorer.criteria[:2]
-        >>> ps = PrincipleScores(principle=Principle.OWNERSHIP, scorer_id="demo",
-        ...     scorer_version="1", criteria=[attrs.evolve(alignment, weight=3), role],
-        ...     values=[[1.0, 0.0], [np.nan, 0.5]], ids=["A", "B"])
-        >>> ps.weights
-        array([3., 1.])
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.principles import OwnershipScorer
+        >>> OwnershipScorer().score(sample_portfolio()).weights
+        array([1., 1., 1., 1., 1.])
         """
         return np.array([c.weight for c in self.criteria])
 
@@ -453,16 +449,13 @@ class PrincipleScores:
 
         Examples
         --------
-        Partnership B has evidence for the criterion of weight 1 only:
+        The second partnership has no evidence for one of its five
+        criteria, all of weight 1:
 
-        >>> import attrs, numpy as np
-        >>> from kampala.principles import OwnershipScorer, Principle, PrincipleScores
-        >>> alignment, role = OwnershipScorer.criteria[:2]
-        >>> ps = PrincipleScores(principle=Principle.OWNERSHIP, scorer_id="demo",
-        ...     scorer_version="1", criteria=[attrs.evolve(alignment, weight=3), role],
-        ...     values=[[1.0, 0.0], [np.nan, 0.5]], ids=["A", "B"])
-        >>> ps.coverage()
-        array([1.  , 0.25])
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.principles import OwnershipScorer
+        >>> OwnershipScorer().score(sample_portfolio()).coverage()[:3].tolist()
+        [1.0, 0.8, 1.0]
         """
         return coverage(self.values, self.weights)
 
@@ -478,17 +471,14 @@ class PrincipleScores:
 
         Examples
         --------
-        A scores $(3 \cdot 1 + 1 \cdot 0) / 4$; B's missing criterion is left
-        out, not counted as 0:
+        The second partnership's missing criterion is left out, not counted
+        as 0: it scores $(0.75 + 0.28 + 0 + 0) / 4$.
 
-        >>> import attrs, numpy as np
-        >>> from kampala.principles import OwnershipScorer, Principle, PrincipleScores
-        >>> alignment, role = OwnershipScorer.criteria[:2]
-        >>> ps = PrincipleScores(principle=Principle.OWNERSHIP, scorer_id="demo",
-        ...     scorer_version="1", criteria=[attrs.evolve(alignment, weight=3), role],
-        ...     values=[[1.0, 0.0], [np.nan, 0.5]], ids=["A", "B"])
-        >>> ps.score()
-        array([0.75, 0.5 ])
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.principles import OwnershipScorer
+        >>> ps = OwnershipScorer().score(sample_portfolio())
+        >>> ps.values[1].tolist(), ps.score()[:3].tolist()
+        ([nan, 0.75, 0.28, 0.0, 0.0], [0.772, 0.2575, 0.45])
         """
         return weighted_mean(self.values, self.weights)
 
@@ -502,14 +492,11 @@ class PrincipleScores:
 
         Examples
         --------
-        >>> import attrs, numpy as np
-        >>> from kampala.principles import OwnershipScorer, Principle, PrincipleScores
-        >>> alignment, role = OwnershipScorer.criteria[:2]
-        >>> ps = PrincipleScores(principle=Principle.OWNERSHIP, scorer_id="demo",
-        ...     scorer_version="1", criteria=[attrs.evolve(alignment, weight=3), role],
-        ...     values=[[1.0, 0.0], [np.nan, 0.5]], ids=["A", "B"])
-        >>> ps.column("P1.alignment"), ps.column("P1.government_role")
-        (array([ 1., nan]), array([0. , 0.5]))
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.principles import OwnershipScorer
+        >>> ps = OwnershipScorer().score(sample_portfolio())
+        >>> ps.column("P1.alignment")[:3], ps.values[:3, 0]
+        (array([0.5, nan, 0.5]), array([0.5, nan, 0.5]))
         """
         codes = [c.code for c in self.criteria]
         if code not in codes:
