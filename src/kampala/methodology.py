@@ -362,6 +362,12 @@ class Methodology:
         for key in ("steps", "scorers", "references"):
             if key in d and not isinstance(d[key], list):
                 raise MethodologyError(where, key, d[key], "a list")
+        for key in ("id", "version", "title", "description"):
+            if key in d and not isinstance(d[key], str):
+                raise MethodologyError(where, key, d[key], "a string")
+        for i, ref in enumerate(d.get("references", [])):
+            if not isinstance(ref, str):
+                raise MethodologyError(where, f"references[{i}]", ref, "a string")
         for i, x in enumerate(d.get("scorers", [])):
             p = x.get("principle") if isinstance(x, Mapping) else None
             if isinstance(x, Mapping) and (

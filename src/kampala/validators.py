@@ -312,7 +312,7 @@ class Identifier(Text):
                 "free of leading and trailing white space",
                 "Ids are compared exactly; remove the spaces.",
             )
-        if not value.isascii():
+        if not value.isprintable():  # Cc, Cf, Zl, Zp, Co among others
             for pos, char in enumerate(value):
                 if unicodedata.category(char) in _INVISIBLE:
                     name = unicodedata.name(char, "a control character")
@@ -370,6 +370,23 @@ class Number(Validator):
     lower: float = 0.0
     upper: float = math.inf
     whole: bool = False
+
+    def problem(self, value: Any) -> Problem:
+        """Return the problem of an invalid value; an overflow says so.
+
+        Examples
+        --------
+        >>> from kampala.validators import Number
+        >>> Number(expected=">= 0").problem(float("inf")).expected
+        'a finite number'
+        """
+        if isinstance(value, float) and math.isinf(value):
+            return Problem(
+                value,
+                "a finite number",
+                "A value beyond 1.8e308 does not fit a float (it overflows to inf).",
+            )
+        return super().problem(value)
 
     def _ok(self, value: Any) -> bool:
         types_ok = int if self.whole else (int, float)
