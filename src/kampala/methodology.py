@@ -359,9 +359,13 @@ class Methodology:
         for key in ("id", "version", "steps"):
             if key not in d:
                 raise MethodologyError(where, key, expected="present")
-        for key in ("steps", "scorers", "references"):
+        for key, items in (
+            ("steps", "steps"),
+            ("scorers", "scorer objects"),
+            ("references", "strings"),
+        ):
             if key in d and not isinstance(d[key], list):
-                raise MethodologyError(where, key, d[key], "a list")
+                raise MethodologyError(where, key, d[key], f"a list of {items}")
         for key in ("id", "version", "title", "description"):
             if key in d and not isinstance(d[key], str):
                 raise MethodologyError(where, key, d[key], "a string")

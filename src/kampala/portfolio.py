@@ -742,9 +742,11 @@ def _skeleton(text: str) -> str:
 def _warn_confusable(name: str, ids: Array) -> None:
     """Warn once per pair of distinct ids with the same skeleton."""
     values = [v for v in set(ids.tolist()) if isinstance(v, str)]
-    joined = "".join(values)
-    if joined.isascii() and joined.casefold() == joined:
-        return  # nothing to fold: distinct ids have distinct skeletons
+    if "".join(values).isascii():  # the skeleton is the case fold: one pass
+        if len(set(map(str.casefold, values))) == len(values):
+            return
+    elif len(set(map(_skeleton, values))) == len(values):
+        return
     seen: dict[str, str] = {}
     for v in sorted(values):
         key = _skeleton(v)
