@@ -408,7 +408,7 @@ def test_methodology_file_errors(
     fails_cleanly(
         capsys,
         ["index", *small, "--methodology", str(path)],
-        "kampala index: '--methodology' must be a readable file",
+        "kampala index: '--methodology' must be an existing file",
     )
     path.write_text("{not json")
     fails_cleanly(

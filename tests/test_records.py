@@ -264,7 +264,7 @@ def test_budget_message_is_complete() -> None:
         ),
         (
             lambda: p(budget_usd=float("inf")),
-            r"'budget_usd' must be >= 0 \(got inf\)",
+            r"'budget_usd' must be a finite number \(got inf\)",
         ),
         (
             lambda: Actor(name="A", kind=ActorKind.MSME, financial_contribution=-5.0),

@@ -29,6 +29,7 @@ from typing import Any, NoReturn, TextIO
 
 import attrs
 
+from kampala._internal.files import check_regular_file, env_max_bytes, read_input_text
 from kampala._internal.params import parse_spec
 from kampala._internal.text import counted
 from kampala._version import __version__
@@ -298,17 +299,9 @@ def _print_table(result: CompositeResult, out: TextIO, n: int | None = None) -> 
 
 
 def _read_methodology(path_text: str, where: str) -> Methodology:
-    path = Path(path_text)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise MethodologyError(
-            where,
-            "--methodology",
-            str(path),
-            "a readable file",
-            hint=exc.strerror or "",
-        ) from exc
+    text = read_input_text(
+        Path(path_text), where, "--methodology", env_max_bytes(), MethodologyError
+    )
     return Methodology.from_json(text)
 
 
@@ -328,18 +321,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
             raise _UsageError(
                 "kampala index: give either --methodology or step options, not both"
             )
-        path = Path(args.methodology)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise MethodologyError(
-                "kampala index",
-                "--methodology",
-                str(path),
-                "a readable file",
-                hint=exc.strerror or "",
-            ) from exc
-        methodology = Methodology.from_json(text)
+        methodology = _read_methodology(args.methodology, "kampala index")
     else:
         methodology = Methodology(
             id="cli-index",
@@ -347,7 +329,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
             title="Index built from the command line",
             steps=_steps_from_args(args),
         )
-    data = read_coinr(args.data, args.meta)
+    data = read_coinr(args.data, args.meta, max_bytes=env_max_bytes())
     result = methodology.run(data)
     if args.save_methodology:
         try:
@@ -432,6 +414,7 @@ def _load_portfolio(
 
     if path is None:
         return sample_portfolio()
+    check_regular_file(Path(path), "kampala " + command, "portfolio", env_max_bytes())
     fmt = detect_format(path)
     if country is None:
         return fmt.read(Path(path))

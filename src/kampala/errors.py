@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "ConfusableIdWarning",
     "DataFormatError",
     "DegenerateIndicatorWarning",
     "FrameworkError",
@@ -377,6 +378,28 @@ class MissingDataWarning(KampalaWarning):
     and indicator 'y' (no value to impute from).
     >>> out.details["n_still_missing"]
     2
+    """
+
+
+class ConfusableIdWarning(KampalaWarning):
+    """Two partnership ids differ but look alike (case, width, script).
+
+    Ids are compared exactly, so ``"PE-001"``, ``"pe-001"`` and
+    ``"P\u0415-001"`` (with a Cyrillic capital Ie) are three partnerships;
+    the portfolio warns, naming two of them at a time, so a copy-and-paste
+    slip does not pass unseen.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from kampala import Portfolio
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     pf = Portfolio.from_columns({"id": ["PE-001", "pe-001"],
+    ...                                  "title": ["Agua", "Banca"]})
+    >>> print(caught[0].message)
+    portfolio: partnership ids 'PE-001' and 'pe-001' look alike (they differ in
+    case, width or script). Check that they are two partnerships.
     """
 
 

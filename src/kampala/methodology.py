@@ -21,12 +21,13 @@ from typing import Any, overload
 
 import attrs
 
+from kampala._internal.json_input import load_json
 from kampala.canonical import canonical_json
 from kampala.composite.aggregate import Aggregate
 from kampala.composite.screen import Screen
 from kampala.composite_result import CompositeResult, MethodologyRef
 from kampala.describe import to_markdown
-from kampala.errors import MethodologyError
+from kampala.errors import KampalaError, MethodologyError, ParameterTypeError
 from kampala.indicators import IndicatorSet
 from kampala.kps import kps1_definition
 from kampala.portfolio import Portfolio
@@ -38,6 +39,18 @@ from kampala.steps import STEP_TYPES, AnyStep, step_from_dict
 __all__ = ["Methodology", "kps1"]
 
 _FORMAT = "kampala.methodology/1"
+#: The keys of a methodology document.
+_KEYS = (
+    "format",
+    "id",
+    "version",
+    "title",
+    "description",
+    "steps",
+    "scorers",
+    "references",
+    "sha256",
+)
 
 
 def _step_tuple(steps: Iterable[AnyStep]) -> tuple[AnyStep, ...]:
@@ -307,7 +320,8 @@ class Methodology:
         Raises
         ------
         MethodologyError
-            If the mapping is malformed or its ``sha256`` does not match its
+            If the mapping is malformed, has a key that is not a methodology's
+            (listing the valid keys), or its ``sha256`` does not match its
             content (the file was edited without a new hash).
 
         Examples
@@ -331,25 +345,62 @@ class Methodology:
         where = "Methodology.from_dict()"
         if not isinstance(d, Mapping):
             raise MethodologyError(where, "methodology", d, "a JSON object")
+        unknown = [k for k in d if k not in _KEYS]
+        if unknown:
+            raise MethodologyError(
+                where,
+                str(unknown[0]),
+                expected="a key of a methodology",
+                hint=f"Valid keys: {', '.join(_KEYS)}.",
+            )
         fmt = d.get("format", _FORMAT)
         if fmt != _FORMAT:
             raise MethodologyError(where, "format", fmt, repr(_FORMAT))
         for key in ("id", "version", "steps"):
             if key not in d:
                 raise MethodologyError(where, key, expected="present")
-        if not isinstance(d["steps"], list):
-            raise MethodologyError(where, "steps", d["steps"], "a list of steps")
-        m = cls(
-            id=d["id"],
-            version=d["version"],
-            steps=[step_from_dict(s, where=where) for s in d["steps"]],
-            title=d.get("title", ""),
-            description=d.get("description", ""),
-            scorers=[
-                ScorerSpec.from_dict(x, where=where) for x in d.get("scorers", [])
-            ],
-            references=d.get("references", []),
-        )
+        for key, items in (
+            ("steps", "steps"),
+            ("scorers", "scorer objects"),
+            ("references", "strings"),
+        ):
+            if key in d and not isinstance(d[key], list):
+                raise MethodologyError(where, key, d[key], f"a list of {items}")
+        for key in ("id", "version", "title", "description"):
+            if key in d and not isinstance(d[key], str):
+                raise MethodologyError(where, key, d[key], "a string")
+        for i, ref in enumerate(d.get("references", [])):
+            if not isinstance(ref, str):
+                raise MethodologyError(where, f"references[{i}]", ref, "a string")
+        for i, x in enumerate(d.get("scorers", [])):
+            p = x.get("principle") if isinstance(x, Mapping) else None
+            if isinstance(x, Mapping) and (
+                isinstance(p, bool) or p not in (1, 2, 3, 4, 5)
+            ):
+                raise MethodologyError(
+                    f"{where} scorers[{i}]",
+                    "principle",
+                    p,
+                    "a principle number from 1 to 5",
+                )
+        try:
+            m = cls(
+                id=d["id"],
+                version=d["version"],
+                steps=[step_from_dict(s, where=where) for s in d["steps"]],
+                title=d.get("title", ""),
+                description=d.get("description", ""),
+                scorers=[
+                    ScorerSpec.from_dict(x, where=where) for x in d.get("scorers", [])
+                ],
+                references=d.get("references", []),
+            )
+        except KampalaError:
+            raise
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise MethodologyError(
+                where, "methodology", expected="a valid methodology", hint=str(exc)
+            ) from exc
         recorded = d.get("sha256")
         if recorded is not None and recorded != m.sha256:
             raise MethodologyError(
@@ -369,7 +420,11 @@ class Methodology:
         Raises
         ------
         MethodologyError
-            If the text is not valid JSON or not a valid methodology.
+            If the text is not valid JSON (a key repeated in an object, too
+            deep a nesting or too long an integer included) or not a valid
+            methodology (an unknown top-level key included).
+        ParameterTypeError
+            If ``text`` is not a string.
 
         Examples
         --------
@@ -381,16 +436,31 @@ class Methodology:
         >>> m.aggregate.method, m.title
         ('arithmetic', '')
         """
+        where = "Methodology.from_json()"
+        if not isinstance(text, str | bytes | bytearray):
+            raise ParameterTypeError(
+                where, "text", type(text).__name__, "a str of JSON text"
+            )
+        if not isinstance(text, str):
+            try:
+                text = bytes(text).decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise MethodologyError(
+                    where, "encoding", f"byte {exc.start}", "UTF-8 text"
+                ) from exc
         try:
-            d = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise MethodologyError(
-                "Methodology.from_json()",
-                "text",
-                f"line {exc.lineno} column {exc.colno}",
-                "valid JSON",
-                hint=exc.msg,
-            ) from exc
+            d = load_json(text, where, MethodologyError)
+        except MethodologyError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, json.JSONDecodeError):
+                raise MethodologyError(
+                    where,
+                    "text",
+                    f"line {cause.lineno} column {cause.colno}",
+                    "valid JSON",
+                    hint=cause.msg,
+                ) from cause
+            raise
         return cls.from_dict(d)
 
     # -- running ----------------------------------------------------------------------

@@ -45,6 +45,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -53,6 +55,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala.errors import (
+    ConfusableIdWarning,
     DataFormatError,
     PortfolioValidationError,
     RecordValidationError,
@@ -66,7 +69,7 @@ from kampala.schema import (
     FieldSpec,
     lookup,
 )
-from kampala.validators import Problem
+from kampala.validators import Identifier, Problem
 
 __all__ = ["ACTOR_SCHEMA", "SCHEMA", "FieldSpec", "Portfolio"]
 
@@ -356,6 +359,7 @@ class Portfolio:
     # -- validation -------------------------------------------------------------
     def _check_ids(self) -> None:
         ids = self.columns["id"]
+        _warn_confusable(self.name, ids)
         uniq, counts = np.unique(ids.astype(str), return_counts=True)
         dups = uniq[counts > 1]
         if dups.size:
@@ -720,11 +724,52 @@ def _mixed_currencies(
     return out
 
 
+#: Look-alike letters of other scripts, mapped to the Latin letter they
+#: imitate (after case folding and NFKC), for `ConfusableIdWarning`.
+_LOOKALIKE = str.maketrans(
+    "\u0430\u0432\u0441\u0501\u0435\u04bb\u043d\u0456\u0458\u043a"
+    "\u04cf\u043c\u043e\u0440\u0455\u0442\u0445\u0443\u03b1\u03b2"
+    "\u03f2\u03b5\u03b7\u03b9\u03ba\u03bc\u03bd\u03bf\u03c1\u03c4\u03c5\u03c7\u03b6",
+    "abcdehhijklmopstxyabcehikmnoptyxz",
+)
+
+
+def _skeleton(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return unicodedata.normalize("NFKC", folded).translate(_LOOKALIKE)
+
+
+def _warn_confusable(name: str, ids: Array) -> None:
+    """Warn once per pair of distinct ids with the same skeleton."""
+    values = [v for v in set(ids.tolist()) if isinstance(v, str)]
+    if "".join(values).isascii():  # the skeleton is the case fold: one pass
+        if len(set(map(str.casefold, values))) == len(values):
+            return
+    elif len(set(map(_skeleton, values))) == len(values):
+        return
+    seen: dict[str, str] = {}
+    for v in sorted(values):
+        key = _skeleton(v)
+        if key in seen:
+            warnings.warn(
+                f"{name}: partnership ids {seen[key]!r} and {v!r} look alike "
+                "(they differ in case, width or script). Check that they are two "
+                "partnerships.",
+                ConfusableIdWarning,
+                stacklevel=4,
+            )
+        else:
+            seen[key] = v
+
+
 def _coerce_column(name: str, spec: FieldSpec, values: Any, n: int) -> Array:
     k = spec.kind
     if k in ("str", "strlist"):
         arr = np.empty(len(values), dtype=object)
-        arr[:] = list(values)
+        items = list(values)
+        if isinstance(spec.validator, Identifier):
+            items = [Identifier.nfc(v) for v in items]
+        arr[:] = items
     elif k == "date":
         arr = np.asarray(values, dtype="datetime64[D]")
     elif k == "enum":

@@ -40,6 +40,7 @@ from kampala.errors import DataFormatError
 from kampala.validators import (
     AtMost,
     Flag,
+    Identifier,
     IsoDate,
     Items,
     Member,
@@ -198,6 +199,8 @@ class FieldSpec:
         """
         if self.kind == "strlist" and value is not None and not isinstance(value, str):
             return tuple(value)
+        if isinstance(self.validator, Identifier):  # canonically equal: NFC
+            return Identifier.nfc(value)
         return value
 
     def attrs_field(self) -> Any:
@@ -212,7 +215,12 @@ class FieldSpec:
         >>> attrs.fields(Partnership).budget_usd.validator is spec.validator
         True
         """
-        converter = self.converter if self.kind in ("strlist", "enumset") else None
+        converter = (
+            self.converter
+            if self.kind in ("strlist", "enumset")
+            or isinstance(self.validator, Identifier)
+            else None
+        )
         return attrs.field(
             default=self.default, converter=converter, validator=self.validator
         )
@@ -344,12 +352,13 @@ def _with_default(spec: FieldSpec, default: Any) -> FieldSpec:
 
 
 _NONEMPTY = Text(expected="a non-empty string", optional=False)
+_ID = Identifier(expected="a non-empty string", optional=False)
 _ANY_TEXT = Text(expected="a string", nonempty=False, optional=False)
 
 #: Partnership fields, in record field order (evidence by group).
 SCHEMA: tuple[FieldSpec, ...] = (
     _with_default(
-        _spec("id", "str", _NONEMPTY, (
+        _spec("id", "str", _ID, (
             "Identifier", "Identificador",
             "Unique identifier within the portfolio, such as 'PE-2021-014'.",
             "Identificador único en la cartera, como 'PE-2021-014'.")),

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, Literal
@@ -45,6 +46,7 @@ from kampala.errors import RecordValidationError
 __all__ = [
     "AtMost",
     "Flag",
+    "Identifier",
     "IsoDate",
     "Items",
     "Member",
@@ -211,6 +213,27 @@ def _by_distinct(col: Array, ok: Callable[[Any], bool]) -> Mask:
     return np.fromiter(map(verdict.__getitem__, values), dtype=bool, count=len(values))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Invisible characters: format (Cf: zero-width, bidi controls), control
+#: (Cc), line and paragraph separators, surrogates and private use.
+_INVISIBLE = frozenset(("Cf", "Cc", "Cs", "Co", "Zl", "Zp"))
+
+
+def _valid_unicode(value: str) -> bool:
+    return value.isascii() or _SURROGATE.search(value) is None
+
+
+def _surrogate_problem(value: str) -> Problem:
+    at = _SURROGATE.search(value)
+    pos = at.start() if at is not None else 0
+    return Problem(
+        value,
+        "valid Unicode text",
+        f"It has a lone surrogate (U+{ord(value[pos]):04X}) at position {pos}; "
+        "fix the encoding of the source.",
+    )
+
+
 @attrs.frozen
 class Text(Validator):
     """A string: non-empty (``nonempty``), matching ``pattern`` if given.
@@ -228,6 +251,11 @@ class Text(Validator):
     nonempty: bool = True
     pattern: re.Pattern[str] | None = None
 
+    def _problem(self, value: Any) -> Problem | None:
+        if isinstance(value, str) and not _valid_unicode(value):
+            return _surrogate_problem(value)
+        return None if self._ok(value) else self.problem(value)
+
     def _ok(self, value: Any) -> bool:
         if not isinstance(value, str):
             return False
@@ -239,12 +267,87 @@ class Text(Validator):
         if self.pattern is None:  # free text: one pass in C when all is well
             values = col.tolist()
             try:
-                ok = all(map(str.strip, values)) if self.nonempty else "".join(values)
+                joined = "".join(values)
+                ok = _valid_unicode(joined) and (
+                    all(map(str.strip, values)) if self.nonempty else True
+                )
             except TypeError:  # an entry that is not a string
                 ok = False
-            if ok or (not self.nonempty and ok == ""):
+            if ok:
                 return np.ones(len(values), dtype=bool)
         return _by_distinct(col, lambda v: self.check(v) is None)
+
+    def _column_problem(self, entry: Any) -> Problem:
+        return self.check(_py(entry)) or self.problem(_py(entry))
+
+
+@attrs.frozen
+class Identifier(Text):
+    """An identifier: visible text in NFC, without surrounding white space.
+
+    Records and portfolios normalise ids to Unicode NFC first (`nfc`), so
+    ``"Pe\u0301"`` and ``"P\u00e9"`` are the same id; a zero-width space,
+    a bidirectional control or another invisible character, and leading or
+    trailing white space, are refused.
+
+    Examples
+    --------
+    >>> from kampala.validators import Identifier
+    >>> ids = Identifier(expected="a non-empty string", optional=False)
+    >>> ids.check("PE-001") is None
+    True
+    >>> ids.check("PE\u200b001").expected
+    'free of invisible characters'
+    >>> ids.check(" PE-001").expected
+    'free of leading and trailing white space'
+    """
+
+    def _problem(self, value: Any) -> Problem | None:
+        problem = super()._problem(value)
+        if problem is not None:
+            return problem
+        if value != value.strip():
+            return Problem(
+                value,
+                "free of leading and trailing white space",
+                "Ids are compared exactly; remove the spaces.",
+            )
+        if not value.isprintable():  # Cc, Cf, Zl, Zp, Co among others
+            for pos, char in enumerate(value):
+                if unicodedata.category(char) in _INVISIBLE:
+                    name = unicodedata.name(char, "a control character")
+                    return Problem(
+                        value,
+                        "free of invisible characters",
+                        f"It has U+{ord(char):04X} ({name}) at position {pos}.",
+                    )
+        return None
+
+    def _column_ok(self, col: Array) -> Mask:
+        values = col.tolist()
+        try:
+            joined = "".join(values)
+            ok = joined.isascii() and joined.isprintable()
+            ok = ok and all(v and v == v.strip() for v in values)
+        except TypeError:
+            ok = False
+        if ok:
+            return np.ones(len(values), dtype=bool)
+        return _by_distinct(col, lambda v: self.check(v) is None)
+
+    @staticmethod
+    def nfc(value: Any) -> Any:
+        """Return a string in Unicode NFC (anything else as it is).
+
+        Examples
+        --------
+        >>> from kampala.validators import Identifier
+        >>> Identifier.nfc("Pe\u0301") == "P\u00e9"
+        True
+        """
+        if isinstance(value, str) and not value.isascii() and _valid_unicode(value):
+            return unicodedata.normalize("NFC", value)
+        return value
 
 
 @attrs.frozen
@@ -267,6 +370,23 @@ class Number(Validator):
     lower: float = 0.0
     upper: float = math.inf
     whole: bool = False
+
+    def problem(self, value: Any) -> Problem:
+        """Return the problem of an invalid value; an overflow says so.
+
+        Examples
+        --------
+        >>> from kampala.validators import Number
+        >>> Number(expected=">= 0").problem(float("inf")).expected
+        'a finite number'
+        """
+        if isinstance(value, float) and math.isinf(value):
+            return Problem(
+                value,
+                "a finite number",
+                "A value beyond 1.8e308 does not fit a float (it overflows to inf).",
+            )
+        return super().problem(value)
 
     def _ok(self, value: Any) -> bool:
         types_ok = int if self.whole else (int, float)
@@ -465,7 +585,7 @@ class Items(Validator):
     repeats: str | None = None
 
     def _item_ok(self, item: Any) -> bool:
-        if not isinstance(item, str):
+        if not isinstance(item, str) or not _valid_unicode(item):
             return False
         if self.pattern is None:
             return bool(item.strip())
@@ -475,6 +595,8 @@ class Items(Validator):
         if not isinstance(value, tuple):
             return self.problem(value)
         for item in value:
+            if isinstance(item, str) and not _valid_unicode(item):
+                return _surrogate_problem(item)
             if not self._item_ok(item):
                 return Problem(item, self.item)
         if self.repeats is not None and len(set(value)) != len(value):

@@ -124,7 +124,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_directory_instead_of_file(tmp_path: Path) -> None:
     _, m = write(tmp_path)
-    with pytest.raises(DataFormatError, match=r"'path' must be a readable file"):
+    with pytest.raises(DataFormatError, match=r"'path' must be a regular file"):
         read_coinr(tmp_path, m)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -176,9 +177,24 @@ def partnerships(draw: st.DrawFn, pid: str) -> Partnership:
     )
 
 
+#: Valid ids (no white space or invisible character), and no two alike in
+#: case or width, which would warn (ConfusableIdWarning).
+_ID_TEXT = st.text(
+    st.characters(codec="latin-1", categories=("L", "N", "P", "S")).filter(
+        lambda c: c != "\u00b5"  # MICRO SIGN: NFKC makes it a Greek mu
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+def _id_key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 @st.composite
 def portfolios(draw: st.DrawFn) -> Portfolio:
-    ids = draw(st.lists(nonblank, unique=True, max_size=4))
+    ids = draw(st.lists(_ID_TEXT, unique_by=_id_key, max_size=4))
     return Portfolio.from_records([draw(partnerships(pid)) for pid in ids])
 
 

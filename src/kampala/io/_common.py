@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import numpy.typing as npt
 
+from kampala._internal.files import read_input_bytes
 from kampala.errors import (
     DataFormatError,
     ParameterTypeError,
@@ -156,10 +157,8 @@ def suggest(name: str, valid: Sequence[str]) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise open_error(path, exc) from exc
+    # read_portfolio() has checked the size; a regular file is checked again
+    return read_input_bytes(path, "read_portfolio()", "source", None)
 
 
 def decode_utf8(raw: bytes, where: str) -> str:

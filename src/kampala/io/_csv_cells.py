@@ -165,9 +165,15 @@ def _parse_counts(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], Bad]:
     parsed: npt.NDArray[np.float64] | None = None
     if _INT_CHARS.fullmatch("".join(values)):
         try:
-            parsed = np.array(values, dtype=np.int64).astype(np.float64)
+            ints = np.array(values, dtype=np.int64)
         except (ValueError, OverflowError):
             parsed = None
+        else:  # a count above 2**53 has no exact float: mark it, report it
+            parsed = np.where(
+                (ints > MAX_EXACT_INT) | (ints < -MAX_EXACT_INT),
+                np.inf,
+                ints.astype(np.float64),
+            )
     if parsed is not None:
         out = parsed if present is None else out
         if present is not None:
@@ -176,14 +182,21 @@ def _parse_counts(cells: Sequence[str]) -> tuple[npt.NDArray[np.float64], Bad]:
         for i, c in enumerate(cells):
             if not c:
                 continue
-            if _INTEGER.fullmatch(c):
-                out[i] = float(int(c))
+            if _INTEGER.fullmatch(c):  # no int() of 4,300 digits
+                exact = len(c) <= 18 and abs(int(c)) <= MAX_EXACT_INT
+                out[i] = float(int(c)) if exact else math.inf
             else:
                 bad.append((i, c, COUNT_EXPECTED, EMPTY_HINT))
     wrong = (out < 0) | (out > MAX_EXACT_INT)
     if wrong.any():
         bad += [
-            (int(r), int(out[r]), COUNT_EXPECTED, "") for r in np.flatnonzero(wrong)
+            (
+                int(r),
+                int(out[r]) if np.isfinite(out[r]) else cells[int(r)],
+                COUNT_EXPECTED,
+                "" if np.isfinite(out[r]) else "Counts above 2**53 are not exact.",
+            )
+            for r in np.flatnonzero(wrong)
         ]
         bad.sort(key=lambda b: b[0])
     return out, bad

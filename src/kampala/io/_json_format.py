@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from kampala._internal.json_input import load_json
 from kampala.errors import DataFormatError
 from kampala.io._common import decode_utf8, open_error, read_bytes
 from kampala.io._dicts import NonStandard
@@ -24,17 +25,10 @@ def dump_line(item: Mapping[str, Any]) -> str:
     return json.dumps(item, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def _decode_json(text: str, where: str, line_offset: int = 0) -> Any:
-    try:
-        return json.loads(text, parse_constant=NonStandard)
-    except json.JSONDecodeError as exc:
-        line = exc.lineno + line_offset
-        raise DataFormatError(
-            f"{where} line {line} column {exc.colno}",
-            "JSON",
-            exc.msg,
-            "well-formed JSON",
-        ) from exc
+def _decode_json(text: str, where: str, line: int | None = None) -> Any:
+    return load_json(
+        text, where, DataFormatError, parse_constant=NonStandard, line=line
+    )
 
 
 def json_items(path: Path) -> tuple[str | None, Iterator[tuple[str, Any]]]:
@@ -99,4 +93,4 @@ def jsonl_items(path: Path) -> Iterator[tuple[str, Any]]:
             text = text.rstrip(" \t\r\n")  # JSON whitespace, and the line end
             if not text.lstrip(" \t"):
                 continue
-            yield f"line {number}", _decode_json(text, where, number - 1)
+            yield f"line {number}", _decode_json(text, where, number)

@@ -22,13 +22,19 @@ import csv
 import io
 import math
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kampala.errors import DataFormatError, FrameworkError
+from kampala._internal.files import (
+    DEFAULT_MAX_BYTES,
+    check_max_bytes,
+    read_input_bytes,
+)
+from kampala.errors import DataFormatError, FrameworkError, ParameterTypeError
 from kampala.framework import Framework, Node
 from kampala.indicators import IndicatorSet
 
@@ -39,21 +45,15 @@ PathLike = str | os.PathLike[str]
 _MISSING = {"", "NA", "NaN", "nan", "N/A", "#N/A", "NULL", "null"}
 _TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
 _UNIT_COLUMNS = ("uCode", "uName", "Time")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _LINE = "\x00line"  # key holding a record's line number (cannot be a CSV header)
 
 
-def _read_table(path: PathLike, what: str) -> tuple[list[str], list[dict[str, str]]]:
+def _read_table(
+    path: PathLike, what: str, max_bytes: int | None
+) -> tuple[list[str], list[dict[str, str]]]:
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise DataFormatError(
-            f"read_coinr() {what}", "path", str(p), "an existing file"
-        ) from None
-    except OSError as exc:
-        raise DataFormatError(
-            f"read_coinr() {what}", "path", str(p), "a readable file", hint=str(exc)
-        ) from exc
+    raw = read_input_bytes(p, f"read_coinr() {what}", "path", max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -101,10 +101,18 @@ def _read_table(path: PathLike, what: str) -> tuple[list[str], list[dict[str, st
 def _number(text: str, where: str, field: str) -> float:
     if text in _MISSING:
         return math.nan
-    try:
-        value = float(text)
-    except ValueError:
-        raise DataFormatError(where, field, text, "a number or NA") from None
+    if text.lstrip("+-").lower() in ("inf", "infinity"):
+        raise DataFormatError(where, field, text, "a finite number or NA")
+    if not _DECIMAL.fullmatch(text):  # float() takes '1_000', full-width digits
+        raise DataFormatError(
+            where,
+            field,
+            text,
+            "a number or NA",
+            hint="Write plain ASCII digits with '.' as the decimal separator, "
+            "such as 1500 or 2.5e6.",
+        )
+    value = float(text)
     if math.isinf(value):
         raise DataFormatError(where, field, text, "a finite number or NA")
     return value
@@ -118,7 +126,9 @@ def _require(header: Sequence[str], cols: Iterable[str], name: str) -> None:
             )
 
 
-def read_coinr(idata: PathLike, imeta: PathLike) -> IndicatorSet:
+def read_coinr(
+    idata: PathLike, imeta: PathLike, *, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> IndicatorSet:
     """Read an index in COINr's iData/iMeta CSV layout.
 
     Parameters
@@ -127,6 +137,10 @@ def read_coinr(idata: PathLike, imeta: PathLike) -> IndicatorSet:
         The iData CSV (one row per unit).
     imeta : str or path
         The iMeta CSV (one row per indicator, aggregate, group, denominator).
+    max_bytes : int or None, default=DEFAULT_MAX_BYTES
+        Refuse a file larger than this many bytes (256 MiB by default)
+        before reading it; None lifts the limit. Only regular files are
+        read (a symlink is followed).
 
     Returns
     -------
@@ -137,9 +151,10 @@ def read_coinr(idata: PathLike, imeta: PathLike) -> IndicatorSet:
     Raises
     ------
     DataFormatError
-        If a file is missing or malformed, a value is not a number, or the
-        two tables disagree (a column in one but not the other, a ``Type``
-        that is not known, several time points).
+        If a file is missing, not a regular file, larger than ``max_bytes``
+        or malformed, iData has no unit row, a value is not a plain decimal
+        number, or the two tables disagree (a column in one but not the
+        other, a ``Type`` that is not known, several time points).
     FrameworkError
         If iMeta does not describe a valid tree.
 
@@ -151,12 +166,25 @@ def read_coinr(idata: PathLike, imeta: PathLike) -> IndicatorSet:
     >>> data.n_units, data.n_indicators
     (51, 49)
     """
+    for arg, source in (("idata", idata), ("imeta", imeta)):
+        if not isinstance(source, str | os.PathLike):
+            raise ParameterTypeError(
+                "read_coinr()",
+                arg,
+                type(source).__name__,
+                "a path (str or os.PathLike)",
+            )
+    limit = check_max_bytes(max_bytes, "read_coinr()")
     mname = Path(imeta).name
     dname = Path(idata).name
-    mheader, meta = _read_table(imeta, "iMeta")
+    mheader, meta = _read_table(imeta, "iMeta", limit)
     _require(mheader, ("iCode", "Type"), mname)
-    dheader, rows = _read_table(idata, "iData")
+    dheader, rows = _read_table(idata, "iData", limit)
     _require(dheader, ("uCode",), dname)
+    if not rows:
+        raise DataFormatError(
+            dname, "content", "a header only", "a header row and one row per unit"
+        )
 
     nodes: list[Node] = []
     groups: list[str] = []

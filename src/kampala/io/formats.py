@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,11 @@ from typing import Any
 
 import attrs
 
+from kampala._internal.files import (
+    DEFAULT_MAX_BYTES,
+    check_max_bytes,
+    check_regular_file,
+)
 from kampala.errors import (
     DataFormatError,
     ParameterTypeError,
@@ -47,6 +53,7 @@ from kampala.io._json_format import FORMAT_ID, dump_line, json_items, jsonl_item
 from kampala.portfolio import Portfolio
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
     "PortfolioFormat",
     "available_formats",
     "detect_format",
@@ -225,6 +232,7 @@ def detect_format(source: PathLike) -> PortfolioFormat:
     for fmt in _REGISTRY.values():
         if suffix in fmt.suffixes:
             return fmt
+    check_regular_file(path, "detect_format()", "source", None)
     try:
         with path.open("rb") as f:
             head = f.read(_SNIFF_BYTES)
@@ -247,7 +255,11 @@ def _resolve(path: Path, format: Any, caller: str) -> PortfolioFormat:
 
 
 def read_portfolio(
-    source: PathLike, *, format: str | None = None, name: str | None = None
+    source: PathLike,
+    *,
+    format: str | None = None,
+    name: str | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Portfolio:
     """Read a portfolio from a file in any registered format.
 
@@ -268,6 +280,11 @@ def read_portfolio(
     name : str, default=None
         Name of the portfolio; by default the ``name`` of a JSON file, or
         else the file name without its suffix.
+    max_bytes : int or None, default=DEFAULT_MAX_BYTES
+        Refuse a file larger than this many bytes (256 MiB by default)
+        before reading it; None lifts the limit. Only regular files are
+        read (a symlink is followed): a FIFO, device or directory is
+        refused without being opened for reading.
 
     Returns
     -------
@@ -283,11 +300,15 @@ def read_portfolio(
         a note ``line N`` (CSV, JSON Lines) or ``record N`` (JSON, counted
         from 0).
     DataFormatError
-        If the file is missing or unreadable, is not UTF-8, is malformed JSON
-        or CSV (with the line and column), or a JSON file is not a portfolio
-        document.
+        If the file is missing, unreadable, not a regular file or larger
+        than ``max_bytes``, is not UTF-8, is malformed JSON or CSV (with the
+        line and column), repeats a key in a JSON object, or a JSON file is
+        not a portfolio document.
+    ParameterTypeError
+        If ``source`` is not a path.
     ParameterValueError
-        If ``format`` is not a registered format.
+        If ``format`` is not a registered format or ``max_bytes`` is not a
+        positive integer or None.
     ImportError
         For an invalid JSON or JSON Lines file if cattrs (the ``io`` extra),
         which lists every problem of a record, is not installed; valid files
@@ -322,9 +343,15 @@ def read_portfolio(
       partnership 'A': 'budget_usd' must be >= 0 (got -5.0). Use None for an unknown amount. [record 0]
       partnership 'B': 'modality' must be a Modality (bilateral, multilateral, south-south, triangular, multi-stakeholder) (got 'bilaterl'). [record 1]
     """  # noqa: E501 - doctest output lines
+    caller = "read_portfolio()"
+    if not isinstance(source, str | os.PathLike):
+        raise ParameterTypeError(
+            caller, "source", type(source).__name__, "a path (str or os.PathLike)"
+        )
     path = Path(source)
-    check_name(name, "read_portfolio()")
-    fmt = _resolve(path, format, "read_portfolio()")
+    check_name(name, caller)
+    check_regular_file(path, caller, "source", check_max_bytes(max_bytes, caller))
+    fmt = _resolve(path, format, caller)
     return fmt.read(path, name=name)
 
 
