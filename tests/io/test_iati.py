@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from kampala import Methodology
 from kampala.errors import DataFormatError, ParameterTypeError, ParameterValueError
-from kampala.io import iati
+from kampala.io.iati import _xml
+from kampala.io.iati._table import NOT_IN_IATI
 from kampala.io.iati import (
     MAPPING,
     ActivityReport,
@@ -571,7 +572,7 @@ def test_entities_and_dtds_are_refused(
 
 
 def test_a_dtd_split_across_chunks_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(iati, "_CHUNK", 5)
+    monkeypatch.setattr(_xml, "CHUNK", 5)
     with pytest.raises(DataFormatError, match="'DOCTYPE' must be absent"):
         load(BILLION_LAUGHS)
 
@@ -580,15 +581,15 @@ def test_no_byte_reaches_the_body_parser_before_the_gate(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fed: list[bytes] = []
-    original = iati._StreamReader._feed
+    original = _xml.StreamReader._feed
 
-    def spy(self: iati._StreamReader, chunk: bytes | None) -> object:
+    def spy(self: _xml.StreamReader, chunk: bytes | None) -> object:
         if chunk is not None:
             fed.append(chunk)
         return original(self, chunk)
 
-    monkeypatch.setattr(iati._StreamReader, "_feed", spy)
-    monkeypatch.setattr(iati, "_CHUNK", 16)
+    monkeypatch.setattr(_xml.StreamReader, "_feed", spy)
+    monkeypatch.setattr(_xml, "CHUNK", 16)
     with pytest.raises(DataFormatError):
         load(BILLION_LAUGHS)
     assert fed == []
@@ -622,7 +623,7 @@ def test_predefined_and_character_entities_are_fine() -> None:
 
 @pytest.mark.parametrize("chunk", [3, 64, 1 << 16])
 def test_truncated_file(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
-    monkeypatch.setattr(iati, "_CHUNK", chunk)
+    monkeypatch.setattr(_xml, "CHUNK", chunk)
     whole = FULL.read_bytes()
     with pytest.raises(DataFormatError, match=r"'xml' must be well-formed XML") as info:
         load(whole[: len(whole) // 2])
@@ -748,7 +749,7 @@ def test_read_iati_is_the_portfolio_of_import_iati() -> None:
 def test_chunk_size_does_not_change_the_result(
     monkeypatch: pytest.MonkeyPatch, full: IatiImport, chunk: int
 ) -> None:
-    monkeypatch.setattr(iati, "_CHUNK", chunk)
+    monkeypatch.setattr(_xml, "CHUNK", chunk)
     out = import_iati(FULL)
     assert out.portfolio.records == full.portfolio.records
     assert out.report == full.report
@@ -835,7 +836,7 @@ def test_report_summary_and_access(full: IatiImport) -> None:
 
 def test_missing_lists_what_iati_cannot_provide(full: IatiImport) -> None:
     for a in full.report.activities:
-        for field in iati._NOT_IN_IATI:
+        for field in NOT_IN_IATI:
             assert field in a.missing
 
 
@@ -849,7 +850,7 @@ def test_mapping_table_is_the_documented_one() -> None:
         assert line in text, line
     documented = re.findall(r"^\| `([^`]+)` \| `([^`]+)` \|", text, re.MULTILINE)
     assert len(documented) == len(MAPPING)
-    for field in iati._NOT_IN_IATI:
+    for field in NOT_IN_IATI:
         assert f"| `{field}` |" in text
 
 

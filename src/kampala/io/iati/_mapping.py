@@ -1,0 +1,207 @@
+"""Mapping one IATI activity to a partnership, step by step.
+
+Each step reads some elements of the activity and returns values for the
+record fields it declares, named by their dotted paths
+(`"ownership.government_role"`); `STEPS` lists them in the order they run,
+which is also the order of the warnings. `build` then makes the partnership,
+one evidence record per group of dotted paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kampala.errors import RecordValidationError
+from kampala.io.iati import _actors, _markers, _money, _places, _results
+from kampala.io.iati._common import Activity, Context, Element, Notes, Step, code_of
+from kampala.io.iati._report import ActivityReport
+from kampala.io.iati._xml import ACTIVITY
+from kampala.portfolio import SCHEMA
+from kampala.records import (
+    DataPublication,
+    InclusionEvidence,
+    LeaveNoOneBehindEvidence,
+    OwnershipEvidence,
+    Partnership,
+    ResultsEvidence,
+    TransparencyEvidence,
+)
+
+#: The evidence record of each group of dotted paths.
+GROUPS: dict[str, type[Any]] = {
+    "ownership": OwnershipEvidence,
+    "results": ResultsEvidence,
+    "inclusion": InclusionEvidence,
+    "transparency": TransparencyEvidence,
+    "leave_no_one_behind": LeaveNoOneBehindEvidence,
+}
+
+#: The elements counted by `transparency.publication_completeness`, besides
+#: recipient-country or -region, budget (or @budget-not-provided) and result
+#: (or an A08 document).
+_COMPLETENESS_TAGS = (
+    "title",
+    "description",
+    "participating-org",
+    "activity-status",
+    "activity-date",
+    "sector",
+    "transaction",
+    "location",
+    "policy-marker",
+    "document-link",
+    "contact-info",
+)
+_COMPLETENESS_ITEMS = len(_COMPLETENESS_TAGS) + 3
+
+
+def title(a: Activity, values: dict[str, Any]) -> tuple[str]:
+    """Return the title in the requested language, else the identifier."""
+    for t in a.children("title"):
+        found = a.narrative(t)
+        if found:
+            a.notes.fill("title", "title/narrative")
+            return (found,)
+    a.notes.warn("title", "no title narrative; the identifier is used")
+    return (values["id"],)
+
+
+def publication(a: Activity, values: dict[str, Any]) -> tuple[DataPublication, float]:
+    """Return IATI publication and the share of the 14 elements present."""
+    groups = a.groups
+    present = sum(1 for tag in _COMPLETENESS_TAGS if tag in groups)
+    if "recipient-country" in groups or "recipient-region" in groups:
+        present += 1
+    if "budget" in groups or a.element.get("budget-not-provided"):
+        present += 1
+    if "result" in groups or any(
+        code_of(c) == "A08"
+        for d in groups.get("document-link", ())
+        for c in d.findall("category")
+    ):
+        present += 1
+    a.notes.fill("transparency.publication", "iati-activities")
+    a.notes.fill("transparency.publication_completeness", "iati-activity")
+    return DataPublication.IATI, present / _COMPLETENESS_ITEMS
+
+
+def note(a: Activity, values: dict[str, Any]) -> tuple[str]:
+    """Return `IATI <version>; reporting-org <ref>; activity-status <code>`."""
+    reporting = a.element.find("reporting-org")
+    ref = code_of(reporting, "ref") if reporting is not None else ""
+    status_el = a.element.find("activity-status")
+    text = f"IATI {a.ctx.version or '?'}"
+    if ref:
+        text += f"; reporting-org {ref}"
+    if status_el is not None and code_of(status_el):
+        text += f"; activity-status {code_of(status_el)}"
+    a.notes.fill("notes", "iati-activities/@version")
+    return (text,)
+
+
+#: Every step, in the order it runs, with the record fields it writes.
+STEPS: tuple[Step, ...] = (
+    Step(("title",), title),
+    *_places.STEPS,
+    *_money.STEPS,
+    *_actors.STEPS,
+    *_results.STEPS,
+    *_markers.STEPS,
+    Step(
+        ("transparency.publication", "transparency.publication_completeness"),
+        publication,
+    ),
+    Step(("notes",), note),
+)
+
+
+def _field_order() -> tuple[str, ...]:
+    order = [spec.path for spec in SCHEMA]
+    at = order.index("instruments") + 1
+    order[at:at] = ["actors", "actors.kind", "actors.roles", "actors.domestic"]
+    return tuple(order)
+
+
+#: Record fields in the order the report lists them.
+FIELD_ORDER = _field_order()
+
+#: Record fields the report says are missing when no element filled them.
+OPTIONAL_FIELDS: tuple[str, ...] = tuple(
+    spec.path
+    for spec in SCHEMA
+    if spec.optional or spec.path in ("sectors", "locations", "instruments")
+)
+
+
+def map_activity(
+    element: Element, position: int, ctx: Context, seen: set[str]
+) -> tuple[Partnership | None, ActivityReport]:
+    """Map one activity: its partnership (None if skipped) and its report."""
+    ident_el = element.find("iati-identifier")
+    ident = (ident_el.text or "").strip() if ident_el is not None else ""
+    if not ident or ident in seen:
+        notes = Notes(ident or f"activity {position}")
+        notes.warn(
+            "iati-identifier",
+            "repeats an earlier activity; skipped"
+            if ident
+            else "missing or empty; activity skipped",
+        )
+        return None, _skipped(notes, position)
+    notes = Notes(ident)
+    a = Activity(element, ctx, notes)
+    values: dict[str, Any] = {"id": ident}
+    notes.fill("id", "iati-identifier")
+    for writes, run in STEPS:
+        for path, value in zip(writes, run(a, values), strict=True):
+            held = values.get(path)
+            if held is None:
+                values[path] = value
+            else:
+                held.extend(value)  # a list that several steps add to
+    try:
+        record = build(values, ctx)
+    except RecordValidationError as exc:  # a safety net: the rules avoid it
+        notes.warn(ACTIVITY, f"could not be imported: {exc}")
+        return None, _skipped(notes, position)
+    filled = {f: notes.filled[f] for f in FIELD_ORDER if f in notes.filled}
+    missing = [f for f in OPTIONAL_FIELDS if f not in notes.filled]
+    if not values["actors"]:
+        missing.insert(missing.index("instruments") + 1, "actors")
+    return record, ActivityReport(
+        id=ident,
+        position=position,
+        filled=filled,
+        missing=missing,
+        warnings=list(notes.warnings),
+    )
+
+
+def _skipped(notes: Notes, position: int) -> ActivityReport:
+    return ActivityReport(
+        id=notes.id, position=position, imported=False, warnings=list(notes.warnings)
+    )
+
+
+def build(values: Mapping[str, Any], ctx: Context) -> Partnership:
+    """Make a partnership from values keyed by dotted path.
+
+    Lists lose their repeats; in an evidence group an empty list is missing
+    (None). Equal evidence records are shared (`Context.make`).
+    """
+    fields: dict[str, Any] = {}
+    groups: dict[str, dict[str, Any]] = {}
+    for path, value in values.items():
+        group, _, name = path.rpartition(".")
+        if isinstance(value, list):
+            value = tuple(dict.fromkeys(value))
+            if group:
+                value = value or None
+        if group:
+            groups.setdefault(group, {})[name] = value
+        else:
+            fields[path] = value
+    for group, cls in GROUPS.items():
+        fields[group] = ctx.make(cls, **groups.get(group, {}))
+    return Partnership(**fields)
