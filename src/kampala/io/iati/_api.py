@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kampala.errors import ParameterTypeError, ParameterValueError
-from kampala.io.iati._common import Context, Element, in_transactions
+from kampala.io.iati._common import Context, Element, own_or_transactions
 from kampala.io.iati._mapping import map_activity
 from kampala.io.iati._report import ActivityReport, IatiImport, ImportReport
 from kampala.io.iati._xml import (
@@ -282,22 +282,14 @@ def _default_name(source: Any, where: str) -> str:
 
 
 def _keep(activity: Element, country: str | None, ref: str | None) -> bool:
+    """Tell whether an activity passes the `reporting_org` and `country` filters."""
     if ref is not None:
         org = activity.find("reporting-org")
         if org is None or (org.get("ref") or "").strip().casefold() != ref:
             return False
     if country is not None:
-        codes = {
-            (e.get("code") or "").strip().upper()
-            for e in activity.findall("recipient-country")
-        }
-        if not codes:
-            codes = {
-                (e.get("code") or "").strip().upper()
-                for e in in_transactions(activity, "recipient-country")
-            }
-        if country not in codes:
-            return False
+        found, _ = own_or_transactions(activity, "recipient-country")
+        return country in {(e.get("code") or "").strip().upper() for e in found}
     return True
 
 

@@ -188,6 +188,17 @@ def in_transactions(act: Element, tag: str) -> list[Element]:
     return [c for t in act.findall("transaction") for c in t if c.tag == tag]
 
 
+def own_or_transactions(act: Element, tag: str) -> tuple[list[Element], str]:
+    """Return the activity's `tag` children, else those of its transactions.
+
+    The second item is the element path: `tag`, or `transaction/<tag>`.
+    """
+    own = act.findall(tag)
+    if own:
+        return own, tag
+    return in_transactions(act, tag), f"transaction/{tag}"
+
+
 def sdg_goal(code: str) -> str | None:
     """Return an SDG goal (`"5"`) from a code such as `"SDG 05"`, or None."""
     c = code.strip().upper().removeprefix("SDG").strip().lstrip("0")

@@ -14,7 +14,7 @@ from kampala.io.iati._common import (
     Step,
     add_sdg,
     code_of,
-    in_transactions,
+    own_or_transactions,
     parse_date,
     sdg_goal,
     sdg_target,
@@ -26,11 +26,8 @@ _DAC = {"1": re.compile(r"^[0-9]{5}$"), "2": re.compile(r"^[0-9]{3}$")}
 def countries(a: Activity, values: dict[str, Any]) -> tuple[str, list[str]]:
     """Return the partnership's country and the other recipient countries."""
     notes = a.notes
-    element = "recipient-country/@code"
-    found = a.children("recipient-country")
-    if not found:
-        found = in_transactions(a.element, "recipient-country")
-        element = "transaction/recipient-country/@code"
+    found, path = own_or_transactions(a.element, "recipient-country")
+    element = f"{path}/@code"
     codes: list[str] = []
     for c in found:
         code = code_of(c).upper()
@@ -110,11 +107,7 @@ def sectors(
     a: Activity, values: dict[str, Any]
 ) -> tuple[list[str], list[str], list[str]]:
     """Return the OECD DAC sectors, and the SDG goals and targets given as sectors."""
-    element = "sector"
-    found = a.children("sector")
-    if not found:
-        found = in_transactions(a.element, "sector")
-        element = "transaction/sector"
+    found, element = own_or_transactions(a.element, "sector")
     out: list[str] = []
     goals: list[str] = []
     targets: list[str] = []
