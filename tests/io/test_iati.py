@@ -23,17 +23,17 @@ from hypothesis import strategies as st
 
 from kampala import Methodology
 from kampala.errors import DataFormatError, ParameterTypeError, ParameterValueError
-from kampala.io.iati import _xml
-from kampala.io.iati._table import NOT_IN_IATI
 from kampala.io.iati import (
     MAPPING,
     ActivityReport,
     IatiImport,
     ImportReport,
+    _xml,
     import_iati,
     is_iati,
     read_iati,
 )
+from kampala.io.iati._table import NOT_IN_IATI
 from kampala.portfolio import Portfolio
 from kampala.records import (
     ActorKind,
@@ -861,6 +861,43 @@ def test_mapping_fields_are_record_fields() -> None:
     fields |= {f"actors.{s.path}" for s in ACTOR_SCHEMA}
     for row in MAPPING:
         assert row.field in fields, row
+
+
+def test_mapping_steps_write_the_documented_record_fields() -> None:
+    # each step declares the fields it writes by dotted path; they are record
+    # fields, every evidence group has its record, and the steps write exactly
+    # the fields of the mapping table (less `id`, set first, and the actor
+    # fields, which are parts of `actors`)
+    from kampala.io.iati._mapping import GROUPS, STEPS
+    from kampala.portfolio import SCHEMA
+
+    written = {path for step in STEPS for path in step.writes}
+    assert written <= {s.path for s in SCHEMA} | {"actors"}
+    assert {path.split(".")[0] for path in written if "." in path} == set(GROUPS)
+    documented = {r.field for r in MAPPING if not r.field.startswith("actors.")}
+    assert written == documented - {"id"}
+
+
+@pytest.mark.parametrize("path", [FULL, OLD, QUIRKS])
+def test_the_report_names_only_fields_the_steps_write(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kampala.io.iati._common import Notes
+    from kampala.io.iati._mapping import STEPS
+
+    noted: set[str] = set()
+    fill = Notes.fill
+
+    def spy(self: Notes, field: str, element: str) -> None:
+        noted.add(field)
+        fill(self, field, element)
+
+    monkeypatch.setattr(Notes, "fill", spy)
+    import_iati(path)
+    written = {p for step in STEPS for p in step.writes} | {"id"}
+    written |= {"actors.kind", "actors.roles", "actors.domestic"}
+    assert noted <= written
+    assert "title" in noted
 
 
 # ---------------------------------------------------------------------------
