@@ -26,6 +26,7 @@ from kampala.io.iati._common import (
     Step,
     code_of,
     in_transactions,
+    narrative,
     plain_text,
 )
 from kampala.records import (
@@ -115,7 +116,7 @@ class _Org:
     domestic: bool | None
 
 
-def actors(a: Activity, values: dict[str, Any]) -> tuple[tuple[Actor, ...]]:
+def actors(a: Activity, values: dict[str, Any]) -> tuple[Actor, ...]:
     """Return one actor per organisation (same @ref, else same name)."""
     notes = a.notes
     country: str = values["country"]
@@ -123,7 +124,7 @@ def actors(a: Activity, values: dict[str, Any]) -> tuple[tuple[Actor, ...]]:
     for i, org in enumerate(a.children("participating-org"), start=1):
         element = f"participating-org[{i}]"
         ref = code_of(org, "ref")
-        name = a.narrative(org) or ref
+        name = narrative(org, a.ctx.lang, a.default_lang) or ref
         if not name:
             notes.warn(element, "neither @ref nor a name; organisation skipped")
             continue
@@ -159,7 +160,7 @@ def actors(a: Activity, values: dict[str, Any]) -> tuple[tuple[Actor, ...]]:
                 f"{name!r} is listed as both domestic and foreign; origin left unknown",
             )
             held.domestic = None
-    found = tuple(
+    found = [
         a.ctx.make(
             Actor,
             name=o.name,
@@ -168,10 +169,10 @@ def actors(a: Activity, values: dict[str, Any]) -> tuple[tuple[Actor, ...]]:
             domestic=o.domestic,
         )
         for o in merged.values()
-    )
+    ]
     if found:
         notes.fill("actors", "participating-org")
-    return (found,)
+    return tuple(found)
 
 
 def _actor_kind(
@@ -223,9 +224,7 @@ def _actor_kind(
     return kind, domestic
 
 
-def government_role(
-    a: Activity, values: dict[str, Any]
-) -> tuple[GovernmentRole | None]:
+def government_role(a: Activity, values: dict[str, Any]) -> GovernmentRole | None:
     """Return the highest role a domestic government actor plays."""
     role: GovernmentRole | None = None
     actor: Actor
@@ -245,10 +244,10 @@ def government_role(
             role = level
     if role is not None:
         a.notes.fill("ownership.government_role", "participating-org/@role")
-    return (role,)
+    return role
 
 
-def plan_alignment(a: Activity, values: dict[str, Any]) -> tuple[Alignment | None]:
+def plan_alignment(a: Activity, values: dict[str, Any]) -> Alignment | None:
     """Return partial alignment when budget items use a country classification."""
     notes = a.notes
     alignment: Alignment | None = None
@@ -265,7 +264,7 @@ def plan_alignment(a: Activity, values: dict[str, Any]) -> tuple[Alignment | Non
         elif vocab in COUNTRY_BUDGET_VOCABULARY:
             alignment = Alignment.PARTIAL
             notes.fill("ownership.national_plan_alignment", "country-budget-items")
-    return (alignment,)
+    return alignment
 
 
 def _dac_codes(items: Sequence[Element]) -> list[str]:
@@ -277,7 +276,7 @@ def _dac_codes(items: Sequence[Element]) -> list[str]:
     ]
 
 
-def systems_share(a: Activity, values: dict[str, Any]) -> tuple[float | None]:
+def systems_share(a: Activity, values: dict[str, Any]) -> float | None:
     """Return 1.0 for budget support, 0.0 for tied aid, else None."""
     notes = a.notes
     share: float | None = None
@@ -301,7 +300,7 @@ def systems_share(a: Activity, values: dict[str, Any]) -> tuple[float | None]:
         elif code == "4" and share is None:
             share = 0.0
             notes.fill("ownership.country_systems_share", "default-tied-status/@code")
-    return (share,)
+    return share
 
 
 #: The steps of this module, in the order they run, with the fields they write.

@@ -97,22 +97,19 @@ class Activity:
         """Return the children with this tag, in file order."""
         return self.groups.get(tag, ())
 
-    def narrative(self, el: Element | None) -> str:
-        """Return the narrative of `el` in the requested language."""
-        return narrative(el, self.ctx.lang, self.default_lang)
-
 
 class Step(NamedTuple):
     """One mapping step: the record fields it writes, by dotted path, and the rule.
 
-    `run(activity, values)` returns one value per field of `writes`, in that
-    order. `values` holds what the earlier steps returned, keyed by dotted
-    path (`"ownership.government_role"`), so that a step may read what an
-    earlier one found (the actors read the country).
+    `run(activity, values)` returns the value of the field when `writes`
+    names one, else a tuple with one value per field, in order. `values`
+    holds what the earlier steps returned, keyed by dotted path
+    (`"ownership.government_role"`), so that a step may read what an earlier
+    one found (the actors read the country).
     """
 
     writes: tuple[str, ...]
-    run: Callable[[Activity, dict[str, Any]], tuple[Any, ...]]
+    run: Callable[[Activity, dict[str, Any]], Any]
 
 
 def clean_text(value: str | None) -> str:

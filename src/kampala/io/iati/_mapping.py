@@ -9,12 +9,20 @@ one evidence record per group of dotted paths.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kampala.errors import RecordValidationError
 from kampala.io.iati import _actors, _markers, _money, _places, _results
-from kampala.io.iati._common import Activity, Context, Element, Notes, Step, code_of
+from kampala.io.iati._common import (
+    Activity,
+    Context,
+    Element,
+    Notes,
+    Step,
+    code_of,
+    narrative,
+)
 from kampala.io.iati._report import ActivityReport
 from kampala.io.iati._xml import ACTIVITY
 from kampala.portfolio import SCHEMA
@@ -56,21 +64,24 @@ _COMPLETENESS_TAGS = (
 _COMPLETENESS_ITEMS = len(_COMPLETENESS_TAGS) + 3
 
 
-def title(a: Activity, values: dict[str, Any]) -> tuple[str]:
+def title(a: Activity, values: dict[str, Any]) -> str:
     """Return the title in the requested language, else the identifier."""
     for t in a.children("title"):
-        found = a.narrative(t)
+        found = narrative(t, a.ctx.lang, a.default_lang)
         if found:
             a.notes.fill("title", "title/narrative")
-            return (found,)
+            return found
     a.notes.warn("title", "no title narrative; the identifier is used")
-    return (values["id"],)
+    return str(values["id"])
 
 
 def publication(a: Activity, values: dict[str, Any]) -> tuple[DataPublication, float]:
     """Return IATI publication and the share of the 14 elements present."""
     groups = a.groups
-    present = sum(1 for tag in _COMPLETENESS_TAGS if tag in groups)
+    present = 0
+    for tag in _COMPLETENESS_TAGS:
+        if tag in groups:
+            present += 1
     if "recipient-country" in groups or "recipient-region" in groups:
         present += 1
     if "budget" in groups or a.element.get("budget-not-provided"):
@@ -86,7 +97,7 @@ def publication(a: Activity, values: dict[str, Any]) -> tuple[DataPublication, f
     return DataPublication.IATI, present / _COMPLETENESS_ITEMS
 
 
-def note(a: Activity, values: dict[str, Any]) -> tuple[str]:
+def note(a: Activity, values: dict[str, Any]) -> str:
     """Return `IATI <version>; reporting-org <ref>; activity-status <code>`."""
     reporting = a.element.find("reporting-org")
     ref = code_of(reporting, "ref") if reporting is not None else ""
@@ -97,7 +108,7 @@ def note(a: Activity, values: dict[str, Any]) -> tuple[str]:
     if status_el is not None and code_of(status_el):
         text += f"; activity-status {code_of(status_el)}"
     a.notes.fill("notes", "iati-activities/@version")
-    return (text,)
+    return text
 
 
 #: Every step, in the order it runs, with the record fields it writes.
@@ -153,13 +164,14 @@ def map_activity(
     a = Activity(element, ctx, notes)
     values: dict[str, Any] = {"id": ident}
     notes.fill("id", "iati-identifier")
-    for writes, run in STEPS:
-        for path, value in zip(writes, run(a, values), strict=True):
-            held = values.get(path)
-            if held is None:
-                values[path] = value
-            else:
-                held.extend(value)  # a list that several steps add to
+    for run, writes, mode in _RUNS:
+        out = run(a, values)
+        if mode == _ONE:
+            values[writes[0]] = out
+        elif mode == _MANY:
+            values.update(zip(writes, out, strict=True))
+        else:
+            _add(values, writes, (out,) if len(writes) == 1 else out)
     try:
         record = build(values, ctx)
     except RecordValidationError as exc:  # a safety net: the rules avoid it
@@ -187,21 +199,73 @@ def _skipped(notes: Notes, position: int) -> ActivityReport:
 def build(values: Mapping[str, Any], ctx: Context) -> Partnership:
     """Make a partnership from values keyed by dotted path.
 
-    Lists lose their repeats; in an evidence group an empty list is missing
-    (None). Equal evidence records are shared (`Context.make`).
+    A list that several steps add to loses its repeats and, in an evidence
+    group, is missing (None) when empty; steps return the other evidence
+    values as the records take them. Equal evidence records are shared
+    (`Context.make`).
     """
-    fields: dict[str, Any] = {}
-    groups: dict[str, dict[str, Any]] = {}
-    for path, value in values.items():
-        group, _, name = path.rpartition(".")
-        if isinstance(value, list):
-            value = tuple(dict.fromkeys(value))
-            if group:
-                value = value or None
-        if group:
-            groups.setdefault(group, {})[name] = value
-        else:
-            fields[path] = value
-    for group, cls in GROUPS.items():
-        fields[group] = ctx.make(cls, **groups.get(group, {}))
+    fields = {path: values[path] for path in _TOP}
+    for path in _TOP_ADDED:
+        fields[path] = tuple(dict.fromkeys(values[path]))
+    for group, cls, members, added in _LAYOUT:
+        kwargs = {name: values[path] for path, name in members}
+        for path, name in added:
+            kwargs[name] = tuple(dict.fromkeys(values[path])) or None
+        fields[group] = ctx.make(cls, **kwargs)
     return Partnership(**fields)
+
+
+def _add(values: dict[str, Any], writes: tuple[str, ...], out: Sequence[Any]) -> None:
+    """Store the values of a step that adds to lists other steps write too."""
+    for path, value in zip(writes, out, strict=True):
+        held = values.get(path)
+        if held is None:
+            values[path] = value
+        else:
+            held.extend(value)
+
+
+def _written() -> list[str]:
+    return ["id", *(path for step in STEPS for path in step.writes)]
+
+
+#: The fields that several steps add to (lists).
+_ADDED = frozenset(p for p in _written() if _written().count(p) > 1)
+_ONE, _MANY, _ADDS = range(3)
+#: The steps as `map_activity` runs them: the rule, the fields, and how the
+#: values are stored (one field; several; adding to lists other steps write).
+_RUNS = tuple(
+    (
+        step.run,
+        step.writes,
+        _ADDS
+        if not _ADDED.isdisjoint(step.writes)
+        else _ONE
+        if len(step.writes) == 1
+        else _MANY,
+    )
+    for step in STEPS
+)
+_FIELDS = tuple(dict.fromkeys(_written()))
+#: The partnership's own fields (those several steps add to apart), and each
+#: evidence group with its record, its fields and those several steps add to,
+#: as `(path, record field)` pairs.
+_TOP = tuple(p for p in _FIELDS if "." not in p and p not in _ADDED)
+_TOP_ADDED = tuple(p for p in _FIELDS if "." not in p and p in _ADDED)
+_LAYOUT = tuple(
+    (
+        group,
+        cls,
+        tuple(
+            (p, p.partition(".")[2])
+            for p in _FIELDS
+            if p.startswith(group + ".") and p not in _ADDED
+        ),
+        tuple(
+            (p, p.partition(".")[2])
+            for p in _FIELDS
+            if p.startswith(group + ".") and p in _ADDED
+        ),
+    )
+    for group, cls in GROUPS.items()
+)

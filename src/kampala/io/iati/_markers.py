@@ -69,7 +69,7 @@ def _significance(a: Activity, pm: Element) -> tuple[str, str] | None:
 
 def policy_markers(
     a: Activity, values: dict[str, Any]
-) -> tuple[GenderMarker | None, list[TargetGroup], DialogueLevel | None]:
+) -> tuple[GenderMarker | None, tuple[TargetGroup, ...] | None, DialogueLevel | None]:
     """Return the gender marker, the target groups and the dialogue level."""
     notes = a.notes
     gender: GenderMarker | None = None
@@ -98,10 +98,10 @@ def policy_markers(
             element for group, element in _TARGET_GROUP.values() if group in groups
         ]
         notes.fill("leave_no_one_behind.target_groups", " + ".join(sources))
-    return gender, groups, dialogue
+    return gender, tuple(groups) or None, dialogue
 
 
-def evaluation(a: Activity, values: dict[str, Any]) -> tuple[EvaluationStatus | None]:
+def evaluation(a: Activity, values: dict[str, Any]) -> EvaluationStatus | None:
     """Return the evaluation status the document links show."""
     notes = a.notes
     end = values["end"]
@@ -135,7 +135,7 @@ def evaluation(a: Activity, values: dict[str, Any]) -> tuple[EvaluationStatus | 
             status = level
             notes.filled.pop("transparency.evaluation", None)
             notes.fill("transparency.evaluation", element)
-    return (status,)
+    return status
 
 
 #: The steps of this module, in the order they run, with the fields they write.

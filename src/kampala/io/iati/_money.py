@@ -67,7 +67,7 @@ def _in_usd(
     return None
 
 
-def budget(a: Activity, values: dict[str, Any]) -> tuple[float | None]:
+def budget(a: Activity, values: dict[str, Any]) -> float | None:
     """Return the budget in USD: commitments, else budgets."""
     notes = a.notes
     sums: dict[str, float] = {"2": 0.0, "11": 0.0}
@@ -99,8 +99,8 @@ def budget(a: Activity, values: dict[str, Any]) -> tuple[float | None]:
                 notes.fill(
                     "budget_usd", f"transaction[transaction-type/@code={kind}]/value"
                 )
-            return (total,)
-    return (_budgets(a, a.children("budget")),)
+            return total
+    return _budgets(a, a.children("budget"))
 
 
 def _budgets(a: Activity, budgets: Sequence[Element]) -> float | None:
@@ -137,7 +137,7 @@ def _budgets(a: Activity, budgets: Sequence[Element]) -> float | None:
     return usd
 
 
-def modality(a: Activity, values: dict[str, Any]) -> tuple[Modality | None]:
+def modality(a: Activity, values: dict[str, Any]) -> Modality | None:
     """Return the modality of the first known collaboration type."""
     for c in a.children("collaboration-type"):
         code = code_of(c)
@@ -150,11 +150,11 @@ def modality(a: Activity, values: dict[str, Any]) -> tuple[Modality | None]:
         found = MODALITY[code]
         if found is not None:
             a.notes.fill("modality", "collaboration-type/@code")
-        return (found,)
-    return (None,)
+        return found
+    return None
 
 
-def instruments(a: Activity, values: dict[str, Any]) -> tuple[list[Instrument]]:
+def instruments(a: Activity, values: dict[str, Any]) -> list[Instrument]:
     """Return the instruments of the default and the transaction finance types."""
     out: list[Instrument] = []
     for element, items in (
@@ -174,7 +174,7 @@ def instruments(a: Activity, values: dict[str, Any]) -> tuple[list[Instrument]]:
                 a.notes.fill("instruments", element)
                 if instrument not in out:
                     out.append(instrument)
-    return (out,)
+    return out
 
 
 #: The steps of this module, in the order they run, with the fields they write.

@@ -14,6 +14,7 @@ from kampala.io.iati._common import (
     Step,
     add_sdg,
     code_of,
+    narrative,
     own_or_transactions,
     parse_date,
     sdg_goal,
@@ -64,7 +65,7 @@ def countries(a: Activity, values: dict[str, Any]) -> tuple[str, list[str]]:
     return country, others
 
 
-def regions(a: Activity, values: dict[str, Any]) -> tuple[list[str]]:
+def regions(a: Activity, values: dict[str, Any]) -> list[str]:
     """Return the recipient regions as locations (`region:<code>`)."""
     out: list[str] = []
     for r in a.children("recipient-region"):
@@ -81,14 +82,14 @@ def regions(a: Activity, values: dict[str, Any]) -> tuple[list[str]]:
         out.append(f"region:{code}" if vocab == "1" else f"region:{vocab}:{code}")
     if out:
         a.notes.fill("locations", "recipient-region/@code")
-    return (out,)
+    return out
 
 
-def locations(a: Activity, values: dict[str, Any]) -> tuple[list[str]]:
+def locations(a: Activity, values: dict[str, Any]) -> list[str]:
     """Return the named (or administrative) locations."""
     out: list[str] = []
     for loc in a.children("location"):
-        name = a.narrative(loc.find("name"))
+        name = narrative(loc.find("name"), a.ctx.lang, a.default_lang)
         if name:
             out.append(name)
             a.notes.fill("locations", "location/name/narrative")
@@ -100,7 +101,7 @@ def locations(a: Activity, values: dict[str, Any]) -> tuple[list[str]]:
             a.notes.fill("locations", "location/administrative/@code")
             continue
         a.notes.warn("location", "a location without a name or code; ignored")
-    return (out,)
+    return out
 
 
 def sectors(

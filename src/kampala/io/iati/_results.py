@@ -113,13 +113,13 @@ def results(
     int | None,
     float | None,
     ReportingFrequency | None,
-    list[Disaggregation],
+    tuple[Disaggregation, ...] | None,
     list[str],
 ]:
     """Return the results evidence of the `result` elements (missing without)."""
     found = a.children("result")
     if not found:
-        return None, None, None, None, [], []
+        return None, None, None, None, None, []
     notes = a.notes
     tally = _Tally()
     for res in found:
@@ -157,7 +157,7 @@ def results(
         tally.with_both,
         progress,
         frequency,
-        tally.dims,
+        tuple(tally.dims) or None,
         tally.sdg_targets,
     )
 
@@ -201,8 +201,7 @@ def _indicator(a: Activity, ind: Element, tally: _Tally) -> None:
     has_target = False
     best: tuple[str, float, float] | None = None
     for period in periods:
-        target, found = _period(period, tally)
-        has_target = has_target or target
+        has_target, found = _period(period, tally, has_target)
         if found is not None and (best is None or found[0] >= best[0]):
             best = found
     if has_baseline and has_target:
@@ -216,42 +215,48 @@ def _indicator(a: Activity, ind: Element, tally: _Tally) -> None:
 
 
 def _period(
-    period: Element, tally: _Tally
+    period: Element, tally: _Tally, has_target: bool
 ) -> tuple[bool, tuple[str, float, float] | None]:
     """Read one period into the tally.
 
-    Returns whether it has a target, and its `(end, target, actual)` when it
-    has numeric values for both (the value without dimensions, else the first).
+    Returns whether this or an earlier period (`has_target`) has a target, and
+    the period's `(end, target, actual)` when it has numeric values for both
+    (the value without dimensions, else the first).
     """
-    ends = {"period-start": "", "period-end": ""}
-    plain_values: dict[str, float] = {}
-    other_values: dict[str, float] = {}
-    has_target = False
+    start = stop = ""
+    t_val = a_val = t_first = a_first = None
     for c in period:
         tag = c.tag
-        if tag in ends:
-            ends[tag] = c.get("iso-date") or ""
-            continue
-        if tag != "target" and tag != "actual":
-            continue
-        if tag == "target" and not has_target:
-            has_target = _has_value(c)
-        plain = c.find("dimension") is None
-        value = parse_number(c.get("value"))
-        if value is not None:
-            (plain_values if plain else other_values).setdefault(tag, value)
-        if not plain or c.find("location") is not None:
-            _add_dimensions(c, tally.dims)
-    start, stop = ends["period-start"], ends["period-end"]
+        if tag == "target" or tag == "actual":
+            value = parse_number(c.get("value"))
+            plain = c.find("dimension") is None
+            if tag == "target":
+                has_target = has_target or _has_value(c)
+                if value is not None:
+                    if plain and t_val is None:
+                        t_val = value
+                    elif t_first is None:
+                        t_first = value
+            elif value is not None:
+                if plain and a_val is None:
+                    a_val = value
+                elif a_first is None:
+                    a_first = value
+            if not plain or c.find("location") is not None:
+                _add_dimensions(c, tally.dims)
+        elif tag == "period-start":
+            start = c.get("iso-date") or ""
+        elif tag == "period-end":
+            stop = c.get("iso-date") or ""
     if start and start == stop:
         tally.degenerate += 1
-    actual = plain_values.get("actual", other_values.get("actual"))
+    actual = a_first if a_val is None else a_val
     if actual is None:
         return has_target, None
     days = _days(start, stop)
     if days is not None and days > 0:
         tally.lengths.append(days)
-    target = plain_values.get("target", other_values.get("target"))
+    target = t_first if t_val is None else t_val
     return has_target, None if target is None else (stop, target, actual)
 
 
