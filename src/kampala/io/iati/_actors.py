@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -78,6 +79,7 @@ _GOVERNMENT_NAME = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _kind_from_name(name: str) -> tuple[ActorKind, str] | None:
     """Infer an actor kind from an organisation's name, with the clue found."""
     plain = plain_text(name)
@@ -94,6 +96,7 @@ def _kind_from_name(name: str) -> tuple[ActorKind, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _ref_domestic(ref: str, country: str) -> bool | None:
     """Return what an organisation identifier's prefix says about its origin."""
     prefix = ref.split("-", 1)[0].upper() if "-" in ref else ""

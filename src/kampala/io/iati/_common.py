@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -66,11 +67,11 @@ class Notes:
         self.warnings[f"{self.id}: {element}: {message}"] = None
 
     def fill(self, field: str, element: str) -> None:
-        if field in self.filled:
-            if element not in self.filled[field].split(" + "):
-                self.filled[field] += f" + {element}"
-        else:
+        held = self.filled.get(field)
+        if held is None:
             self.filled[field] = element
+        elif held != element and element not in held.split(" + "):
+            self.filled[field] = f"{held} + {element}"
 
 
 class Activity:
@@ -196,12 +197,14 @@ def own_or_transactions(act: Element, tag: str) -> tuple[list[Element], str]:
     return in_transactions(act, tag), f"transaction/{tag}"
 
 
+@functools.lru_cache(maxsize=1024)
 def sdg_goal(code: str) -> str | None:
     """Return an SDG goal (`"5"`) from a code such as `"SDG 05"`, or None."""
     c = code.strip().upper().removeprefix("SDG").strip().lstrip("0")
     return c if _SDG_GOAL.match(c) else None
 
 
+@functools.lru_cache(maxsize=1024)
 def sdg_target(code: str) -> str | None:
     """Return an SDG target (`"5.5"`) from a target or indicator code, or None."""
     c = code.strip().lower().removeprefix("sdg").strip()

@@ -164,13 +164,13 @@ def map_activity(
     a = Activity(element, ctx, notes)
     values: dict[str, Any] = {"id": ident}
     notes.fill("id", "iati-identifier")
-    for run, writes, mode in _RUNS:
-        out = run(a, values)
+    for run, writes, path, mode in _RUNS:
         if mode == _ONE:
-            values[writes[0]] = out
+            values[path] = run(a, values)
         elif mode == _MANY:
-            values.update(zip(writes, out, strict=True))
+            values.update(zip(writes, run(a, values), strict=True))
         else:
+            out = run(a, values)
             _add(values, writes, (out,) if len(writes) == 1 else out)
     try:
         record = build(values, ctx)
@@ -232,12 +232,14 @@ def _written() -> list[str]:
 #: The fields that several steps add to (lists).
 _ADDED = frozenset(p for p in _written() if _written().count(p) > 1)
 _ONE, _MANY, _ADDS = range(3)
-#: The steps as `map_activity` runs them: the rule, the fields, and how the
-#: values are stored (one field; several; adding to lists other steps write).
+#: The steps as `map_activity` runs them: the rule, the fields, the first, and
+#: how the values are stored (one field; several; adding to lists other steps
+#: write).
 _RUNS = tuple(
     (
         step.run,
         step.writes,
+        step.writes[0],
         _ADDS
         if not _ADDED.isdisjoint(step.writes)
         else _ONE

@@ -302,6 +302,7 @@ def _baseline_value(baselines: Sequence[Element]) -> float | None:
     return None if best is None else best[1]
 
 
+@functools.lru_cache(maxsize=1024)
 def _days(start: str, stop: str) -> int | None:
     """Return the length of a period in days (both ends counted), or None."""
     try:
