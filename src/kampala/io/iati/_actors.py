@@ -124,7 +124,7 @@ def actors(a: Activity, values: dict[str, Any]) -> tuple[Actor, ...]:
     notes = a.notes
     country: str = values["country"]
     merged: dict[str, _Org] = {}
-    for i, org in enumerate(a.children("participating-org"), start=1):
+    for i, org in enumerate(a.groups.get("participating-org", ()), start=1):
         element = f"participating-org[{i}]"
         ref = code_of(org, "ref")
         name = narrative(org, a.ctx.lang, a.default_lang) or ref
@@ -254,7 +254,7 @@ def plan_alignment(a: Activity, values: dict[str, Any]) -> Alignment | None:
     """Return partial alignment when budget items use a country classification."""
     notes = a.notes
     alignment: Alignment | None = None
-    for cbi in a.children("country-budget-items"):
+    for cbi in a.groups.get("country-budget-items", ()):
         vocab = code_of(cbi, "vocabulary")
         items = [i for i in cbi.findall("budget-item") if code_of(i)]
         if vocab not in BUDGET_IDENTIFIER_VOCABULARY:
@@ -284,7 +284,7 @@ def systems_share(a: Activity, values: dict[str, Any]) -> float | None:
     notes = a.notes
     share: float | None = None
     aid_element = "default-aid-type/@code"
-    aid_codes = _dac_codes(a.children("default-aid-type"))
+    aid_codes = _dac_codes(a.groups.get("default-aid-type", ()))
     if not aid_codes:
         aid_element = "transaction/aid-type/@code"
         aid_codes = list(set(_dac_codes(in_transactions(a.element, "aid-type"))))
@@ -293,7 +293,7 @@ def systems_share(a: Activity, values: dict[str, Any]) -> float | None:
     if aid_codes and all(c in BUDGET_SUPPORT for c in aid_codes):
         share = 1.0
         notes.fill("ownership.country_systems_share", aid_element)
-    for t in a.children("default-tied-status"):
+    for t in a.groups.get("default-tied-status", ()):
         code = code_of(t)
         if code not in TIED_STATUS:
             notes.warn(

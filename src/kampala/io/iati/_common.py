@@ -8,7 +8,7 @@ import math
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 import attrs
@@ -75,7 +75,10 @@ class Notes:
 
 
 class Activity:
-    """One activity being mapped: its children by tag, its notes and defaults."""
+    """One activity being mapped: its children by tag, its notes and defaults.
+
+    `groups` maps each tag to the children with that tag, in file order.
+    """
 
     __slots__ = ("ctx", "currency", "default_lang", "element", "groups", "notes")
 
@@ -93,10 +96,6 @@ class Activity:
         self.notes = notes
         self.default_lang = primary_lang(element.get(XML_LANG) or "")
         self.currency = (element.get("default-currency") or "").strip().upper()
-
-    def children(self, tag: str) -> Sequence[Element]:
-        """Return the children with this tag, in file order."""
-        return self.groups.get(tag, ())
 
 
 class Step(NamedTuple):

@@ -9,7 +9,7 @@ one evidence record per group of dotted paths.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from kampala.errors import RecordValidationError
@@ -66,7 +66,7 @@ _COMPLETENESS_ITEMS = len(_COMPLETENESS_TAGS) + 3
 
 def title(a: Activity, values: dict[str, Any]) -> str:
     """Return the title in the requested language, else the identifier."""
-    for t in a.children("title"):
+    for t in a.groups.get("title", ()):
         found = narrative(t, a.ctx.lang, a.default_lang)
         if found:
             a.notes.fill("title", "title/narrative")
@@ -169,9 +169,15 @@ def map_activity(
             values[path] = run(a, values)
         elif mode == _MANY:
             values.update(zip(writes, run(a, values), strict=True))
-        else:
+        else:  # adds to lists that other steps write too
             out = run(a, values)
-            _add(values, writes, (out,) if len(writes) == 1 else out)
+            outs = (out,) if len(writes) == 1 else out
+            for path, value in zip(writes, outs, strict=True):
+                held = values.get(path)
+                if held is None:
+                    values[path] = value
+                else:
+                    held.extend(value)
     try:
         record = build(values, ctx)
     except RecordValidationError as exc:  # a safety net: the rules avoid it
@@ -204,25 +210,19 @@ def build(values: Mapping[str, Any], ctx: Context) -> Partnership:
     values as the records take them. Equal evidence records are shared
     (`Context.make`).
     """
-    fields = {path: values[path] for path in _TOP}
+    fields: dict[str, Any] = {}
+    for path in _TOP:
+        fields[path] = values[path]
     for path in _TOP_ADDED:
         fields[path] = tuple(dict.fromkeys(values[path]))
     for group, cls, members, added in _LAYOUT:
-        kwargs = {name: values[path] for path, name in members}
+        kwargs: dict[str, Any] = {}
+        for path, name in members:
+            kwargs[name] = values[path]
         for path, name in added:
             kwargs[name] = tuple(dict.fromkeys(values[path])) or None
         fields[group] = ctx.make(cls, **kwargs)
     return Partnership(**fields)
-
-
-def _add(values: dict[str, Any], writes: tuple[str, ...], out: Sequence[Any]) -> None:
-    """Store the values of a step that adds to lists other steps write too."""
-    for path, value in zip(writes, out, strict=True):
-        held = values.get(path)
-        if held is None:
-            values[path] = value
-        else:
-            held.extend(value)
 
 
 def _written() -> list[str]:

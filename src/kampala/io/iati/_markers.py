@@ -75,7 +75,7 @@ def policy_markers(
     gender: GenderMarker | None = None
     groups: list[TargetGroup] = []
     dialogue: DialogueLevel | None = None
-    for pm in a.children("policy-marker"):
+    for pm in a.groups.get("policy-marker", ()):
         found = _significance(a, pm)
         if found is None:
             continue
@@ -106,7 +106,7 @@ def evaluation(a: Activity, values: dict[str, Any]) -> EvaluationStatus | None:
     notes = a.notes
     end = values["end"]
     status: EvaluationStatus | None = None
-    for link in a.children("document-link"):
+    for link in a.groups.get("document-link", ()):
         codes = [code_of(c) for c in link.findall("category")]
         for code in codes:
             if code not in DOCUMENT_CATEGORY:

@@ -73,7 +73,7 @@ def budget(a: Activity, values: dict[str, Any]) -> float | None:
     sums: dict[str, float] = {"2": 0.0, "11": 0.0}
     counts: dict[str, int] = {"2": 0, "11": 0}
     other: dict[str, set[str]] = {"2": set(), "11": set()}
-    for t in a.children("transaction"):
+    for t in a.groups.get("transaction", ()):
         type_el = t.find("transaction-type")
         kind = code_of(type_el) if type_el is not None else ""
         if kind not in TRANSACTION_TYPE:
@@ -100,7 +100,7 @@ def budget(a: Activity, values: dict[str, Any]) -> float | None:
                     "budget_usd", f"transaction[transaction-type/@code={kind}]/value"
                 )
             return total
-    return _budgets(a, a.children("budget"))
+    return _budgets(a, a.groups.get("budget", ()))
 
 
 def _budgets(a: Activity, budgets: Sequence[Element]) -> float | None:
@@ -139,7 +139,7 @@ def _budgets(a: Activity, budgets: Sequence[Element]) -> float | None:
 
 def modality(a: Activity, values: dict[str, Any]) -> Modality | None:
     """Return the modality of the first known collaboration type."""
-    for c in a.children("collaboration-type"):
+    for c in a.groups.get("collaboration-type", ()):
         code = code_of(c)
         if code not in MODALITY:
             a.notes.warn(
@@ -158,7 +158,7 @@ def instruments(a: Activity, values: dict[str, Any]) -> list[Instrument]:
     """Return the instruments of the default and the transaction finance types."""
     out: list[Instrument] = []
     for element, items in (
-        ("default-finance-type/@code", a.children("default-finance-type")),
+        ("default-finance-type/@code", a.groups.get("default-finance-type", ())),
         (
             "transaction/finance-type/@code",
             in_transactions(a.element, "finance-type"),

@@ -68,7 +68,7 @@ def countries(a: Activity, values: dict[str, Any]) -> tuple[str, list[str]]:
 def regions(a: Activity, values: dict[str, Any]) -> list[str]:
     """Return the recipient regions as locations (`region:<code>`)."""
     out: list[str] = []
-    for r in a.children("recipient-region"):
+    for r in a.groups.get("recipient-region", ()):
         code = code_of(r)
         if not code:
             a.notes.warn("recipient-region/@code", "missing; ignored")
@@ -88,7 +88,7 @@ def regions(a: Activity, values: dict[str, Any]) -> list[str]:
 def locations(a: Activity, values: dict[str, Any]) -> list[str]:
     """Return the named (or administrative) locations."""
     out: list[str] = []
-    for loc in a.children("location"):
+    for loc in a.groups.get("location", ()):
         name = narrative(loc.find("name"), a.ctx.lang, a.default_lang)
         if name:
             out.append(name)
@@ -151,7 +151,7 @@ def dates(a: Activity, values: dict[str, Any]) -> tuple[dt.date | None, dt.date 
     """Return the start (actual, else planned) and the end (likewise)."""
     notes = a.notes
     found: dict[str, dt.date] = {}
-    for d in a.children("activity-date"):
+    for d in a.groups.get("activity-date", ()):
         kind = code_of(d, "type")
         if kind not in DATE_TYPE:
             notes.warn(

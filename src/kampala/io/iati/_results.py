@@ -75,7 +75,7 @@ def tags(a: Activity, values: dict[str, Any]) -> tuple[list[str], list[str]]:
     """Return the SDG goals (vocabulary 2) and targets (vocabulary 3) of the tags."""
     goals: list[str] = []
     targets: list[str] = []
-    for t in a.children("tag"):
+    for t in a.groups.get("tag", ()):
         vocab = code_of(t, "vocabulary")
         code = code_of(t)
         if vocab == "2":
@@ -117,7 +117,7 @@ def results(
     list[str],
 ]:
     """Return the results evidence of the `result` elements (missing without)."""
-    found = a.children("result")
+    found = a.groups.get("result", ())
     if not found:
         return None, None, None, None, None, []
     notes = a.notes
