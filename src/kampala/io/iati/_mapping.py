@@ -164,9 +164,9 @@ def map_activity(
     a = Activity(element, ctx, notes)
     values: dict[str, Any] = {"id": ident}
     notes.fill("id", "iati-identifier")
-    for run, writes, path, mode in _RUNS:
+    for run, writes, first, mode in _RUNS:
         if mode == _ONE:
-            values[path] = run(a, values)
+            values[first] = run(a, values)
         elif mode == _MANY:
             values.update(zip(writes, run(a, values), strict=True))
         else:  # adds to lists that other steps write too
