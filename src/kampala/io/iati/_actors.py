@@ -124,6 +124,7 @@ def actors(a: Activity, values: dict[str, Any]) -> tuple[Actor, ...]:
     notes = a.notes
     country: str = values["country"]
     merged: dict[str, _Org] = {}
+    sources: dict[tuple[str, str], None] = {}  # (field, element), noted once
     for i, org in enumerate(a.groups.get("participating-org", ()), start=1):
         element = f"participating-org[{i}]"
         ref = code_of(org, "ref")
@@ -141,9 +142,9 @@ def actors(a: Activity, values: dict[str, Any]) -> tuple[Actor, ...]:
             )
             notes.warn(f"{element}/@role", f"{problem} ({name}); no role recorded")
         else:
-            notes.fill("actors.roles", "participating-org/@role")
+            sources["actors.roles", "participating-org/@role"] = None
         type_code = code_of(org, "type")
-        kind, domestic = _actor_kind(a, element, name, ref, type_code, country)
+        kind, domestic = _actor_kind(a, sources, element, name, ref, type_code, country)
         key = ref.casefold() if ref else " ".join(name.casefold().split())
         held = merged.get(key)
         if held is None:
@@ -175,13 +176,24 @@ def actors(a: Activity, values: dict[str, Any]) -> tuple[Actor, ...]:
     ]
     if found:
         notes.fill("actors", "participating-org")
+    for field, source in sources:
+        notes.fill(field, source)
     return tuple(found)
 
 
 def _actor_kind(
-    a: Activity, element: str, name: str, ref: str, type_code: str, country: str
+    a: Activity,
+    sources: dict[tuple[str, str], None],
+    element: str,
+    name: str,
+    ref: str,
+    type_code: str,
+    country: str,
 ) -> tuple[ActorKind, bool | None]:
-    """Return an organisation's kind and whether it is domestic (None: unknown)."""
+    """Return an organisation's kind and whether it is domestic (None: unknown).
+
+    The fields filled, with their elements, are added to `sources`.
+    """
     notes = a.notes
     by_ref = _ref_domestic(ref, country) if ref else None
     by_type = DOMESTIC_OF_TYPE.get(type_code)
@@ -210,20 +222,17 @@ def _actor_kind(
                 f"{element}/@type",
                 f"missing for {name!r}; kind {kind.value} inferred from {clue}",
             )
-            notes.fill("actors.kind", "participating-org/narrative")
+            sources["actors.kind", "participating-org/narrative"] = None
         else:
             kind = ActorKind.OTHER
     else:
-        notes.fill("actors.kind", "participating-org/@type")
+        sources["actors.kind", "participating-org/@type"] = None
         if kind is ActorKind.GOVERNMENT and domestic is False:
             kind = ActorKind.DEVELOPMENT_PARTNER
-    if domestic is not None:
-        notes.fill(
-            "actors.domestic",
-            "participating-org/@type"
-            if by_type is not None
-            else "participating-org/@ref",
-        )
+    if domestic is not None and by_type is not None:
+        sources["actors.domestic", "participating-org/@type"] = None
+    elif domestic is not None:
+        sources["actors.domestic", "participating-org/@ref"] = None
     return kind, domestic
 
 
