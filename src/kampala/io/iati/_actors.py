@@ -127,12 +127,13 @@ def actors(a: Activity, values: dict[str, Any]) -> tuple[Actor, ...]:
     sources: dict[tuple[str, str], None] = {}  # (field, element), noted once
     for i, org in enumerate(a.groups.get("participating-org", ()), start=1):
         element = f"participating-org[{i}]"
-        ref = code_of(org, "ref")
+        get = org.get  # code_of() inlined: organisations are many
+        ref = (get("ref") or "").strip()
         name = narrative(org, a.ctx.lang, a.default_lang) or ref
         if not name:
             notes.warn(element, "neither @ref nor a name; organisation skipped")
             continue
-        role_code = code_of(org, "role")
+        role_code = (get("role") or "").strip()
         role = ROLE.get(role_code)
         if role is None:
             problem = (
@@ -143,7 +144,7 @@ def actors(a: Activity, values: dict[str, Any]) -> tuple[Actor, ...]:
             notes.warn(f"{element}/@role", f"{problem} ({name}); no role recorded")
         else:
             sources["actors.roles", "participating-org/@role"] = None
-        type_code = code_of(org, "type")
+        type_code = (get("type") or "").strip()
         kind, domestic = _actor_kind(a, sources, element, name, ref, type_code, country)
         key = ref.casefold() if ref else " ".join(name.casefold().split())
         held = merged.get(key)

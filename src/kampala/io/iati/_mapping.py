@@ -162,8 +162,7 @@ def map_activity(
         return None, _skipped(notes, position)
     notes = Notes(ident)
     a = Activity(element, ctx, notes)
-    values = _EMPTY.copy()  # every field, None until a step writes it
-    values["id"] = ident
+    values: dict[str, Any] = {"id": ident}
     notes.fill("id", "iati-identifier")
     for run, writes, first, mode in _RUNS:
         if mode == _ONE:
@@ -250,7 +249,6 @@ _RUNS = tuple(
     for step in STEPS
 )
 _FIELDS = tuple(dict.fromkeys(_written()))
-_EMPTY: dict[str, Any] = dict.fromkeys(_FIELDS)
 #: The partnership's own fields (those several steps add to apart), and each
 #: evidence group with its record, its fields and those several steps add to,
 #: as `(path, record field)` pairs.

@@ -39,10 +39,11 @@ def _significance(a: Activity, pm: Element) -> tuple[str, str] | None:
     Markers of other vocabularies, other codes and unusable significances
     give None (with a warning for unknown codes and significances).
     """
-    if (code_of(pm, "vocabulary") or "1") != "1":
+    get = pm.get  # code_of() inlined: markers are many
+    if ((get("vocabulary") or "").strip() or "1") != "1":
         return None  # reporting-organisation markers have no shared meaning
-    code = code_of(pm)
-    sig = code_of(pm, "significance")
+    code = (get("code") or "").strip()
+    sig = (get("significance") or "").strip()
     if code not in POLICY_MARKER:
         a.notes.warn(
             "policy-marker/@code", f"unknown PolicyMarker code {code!r}; ignored"

@@ -114,8 +114,9 @@ def sectors(
     targets: list[str] = []
     notes = a.notes
     for s in found:
-        code = code_of(s)
-        vocab = code_of(s, "vocabulary") or "1"
+        get = s.get  # code_of() inlined: sectors are many
+        code = (get("code") or "").strip()
+        vocab = (get("vocabulary") or "").strip() or "1"
         if not code:
             notes.warn(f"{element}/@code", "missing; ignored")
         elif vocab in _DAC:

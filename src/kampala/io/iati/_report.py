@@ -19,7 +19,7 @@ from kampala.portfolio import Portfolio
 def _pairs(
     value: Iterable[tuple[str, str]] | Mapping[str, str],
 ) -> tuple[tuple[str, str], ...]:
-    if isinstance(value, dict | Mapping):  # a dict is checked first, quickly
+    if type(value) is dict or isinstance(value, Mapping):  # a dict, quickly
         return tuple(value.items())
     return tuple((str(a), str(b)) for a, b in value)
 

@@ -76,8 +76,9 @@ def tags(a: Activity, values: dict[str, Any]) -> tuple[list[str], list[str]]:
     goals: list[str] = []
     targets: list[str] = []
     for t in a.groups.get("tag", ()):
-        vocab = code_of(t, "vocabulary")
-        code = code_of(t)
+        get = t.get  # code_of() inlined: tags are many
+        vocab = (get("vocabulary") or "").strip()
+        code = (get("code") or "").strip()
         if vocab == "2":
             if not add_sdg(a, goals, sdg_goal(code), "tag[@vocabulary=2]/@code"):
                 a.notes.warn("tag/@code", f"{code!r} is not an SDG goal (1-17)")
@@ -191,7 +192,7 @@ def _indicator(a: Activity, ind: Element, tally: _Tally) -> None:
     has_baseline = False
     for b in baselines:
         has_baseline = has_baseline or _has_value(b)
-        year = code_of(b, "year")
+        year = (b.get("year") or "").strip()
         if year.isdigit() and int(year) < PLACEHOLDER_YEAR:
             notes.warn(
                 "result/indicator/baseline/@year",
@@ -282,7 +283,7 @@ def _dimension(name: str) -> Disaggregation | None:
 def _add_dimensions(holder: Element, dims: list[Disaggregation]) -> None:
     """Add the dimensions a baseline, target or actual is disaggregated by."""
     for d in holder.findall("dimension"):
-        member = _dimension(code_of(d, "name"))
+        member = _dimension((d.get("name") or "").strip())
         if member is not None and member not in dims:
             dims.append(member)
     if holder.find("location") is not None and Disaggregation.LOCATION not in dims:
