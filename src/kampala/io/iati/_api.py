@@ -288,7 +288,8 @@ def _keep(activity: Element, country: str | None, ref: str | None) -> bool:
         if org is None or (org.get("ref") or "").strip().casefold() != ref:
             return False
     if country is not None:
-        found, _ = own_or_transactions(activity, "recipient-country")
+        tag = "recipient-country"
+        found, _ = own_or_transactions(activity, tag, activity.findall(tag))
         return country in {(e.get("code") or "").strip().upper() for e in found}
     return True
 

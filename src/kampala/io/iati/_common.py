@@ -8,7 +8,7 @@ import math
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 import attrs
@@ -116,6 +116,7 @@ def clean_text(value: str | None) -> str:
     return " ".join(value.split()) if value else ""
 
 
+@functools.lru_cache(maxsize=64)
 def primary_lang(lang: str) -> str:
     return lang.split("-")[0].split("_")[0].lower()
 
@@ -185,12 +186,13 @@ def in_transactions(act: Element, tag: str) -> list[Element]:
     return [c for t in act.findall("transaction") for c in t if c.tag == tag]
 
 
-def own_or_transactions(act: Element, tag: str) -> tuple[list[Element], str]:
-    """Return the activity's `tag` children, else those of its transactions.
+def own_or_transactions(
+    act: Element, tag: str, own: Sequence[Element]
+) -> tuple[Sequence[Element], str]:
+    """Return the activity's `tag` children (`own`), else those of its transactions.
 
     The second item is the element path: `tag`, or `transaction/<tag>`.
     """
-    own = act.findall(tag)
     if own:
         return own, tag
     return in_transactions(act, tag), f"transaction/{tag}"

@@ -105,8 +105,9 @@ def note(a: Activity, values: dict[str, Any]) -> str:
     text = f"IATI {a.ctx.version or '?'}"
     if ref:
         text += f"; reporting-org {ref}"
-    if status_el is not None and code_of(status_el):
-        text += f"; activity-status {code_of(status_el)}"
+    status = code_of(status_el) if status_el is not None else ""
+    if status:
+        text += f"; activity-status {status}"
     a.notes.fill("notes", "iati-activities/@version")
     return text
 

@@ -75,7 +75,7 @@ def budget(a: Activity, values: dict[str, Any]) -> float | None:
     other: dict[str, set[str]] = {"2": set(), "11": set()}
     for t in a.groups.get("transaction", ()):
         type_el = t.find("transaction-type")
-        kind = code_of(type_el) if type_el is not None else ""
+        kind = (type_el.get("code") or "").strip() if type_el is not None else ""
         if kind not in TRANSACTION_TYPE:
             notes.warn(
                 "transaction/transaction-type/@code",

@@ -27,7 +27,9 @@ _DAC = {"1": re.compile(r"^[0-9]{5}$"), "2": re.compile(r"^[0-9]{3}$")}
 def countries(a: Activity, values: dict[str, Any]) -> tuple[str, list[str]]:
     """Return the partnership's country and the other recipient countries."""
     notes = a.notes
-    found, path = own_or_transactions(a.element, "recipient-country")
+    found, path = own_or_transactions(
+        a.element, "recipient-country", a.groups.get("recipient-country", ())
+    )
     element = f"{path}/@code"
     codes: list[str] = []
     for c in found:
@@ -108,7 +110,9 @@ def sectors(
     a: Activity, values: dict[str, Any]
 ) -> tuple[list[str], list[str], list[str]]:
     """Return the OECD DAC sectors, and the SDG goals and targets given as sectors."""
-    found, element = own_or_transactions(a.element, "sector")
+    found, element = own_or_transactions(
+        a.element, "sector", a.groups.get("sector", ())
+    )
     out: list[str] = []
     goals: list[str] = []
     targets: list[str] = []
@@ -153,7 +157,7 @@ def dates(a: Activity, values: dict[str, Any]) -> tuple[dt.date | None, dt.date 
     notes = a.notes
     found: dict[str, dt.date] = {}
     for d in a.groups.get("activity-date", ()):
-        kind = code_of(d, "type")
+        kind = (d.get("type") or "").strip()  # code_of() inlined
         if kind not in DATE_TYPE:
             notes.warn(
                 "activity-date/@type",
