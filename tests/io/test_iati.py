@@ -30,16 +30,17 @@ from kampala.errors import (
     ParameterTypeError,
     ParameterValueError,
 )
-from kampala.io import iati
 from kampala.io.iati import (
     MAPPING,
     ActivityReport,
     IatiImport,
     ImportReport,
+    _xml,
     import_iati,
     is_iati,
     read_iati,
 )
+from kampala.io.iati._table import NOT_IN_IATI
 from kampala.portfolio import Portfolio
 from kampala.records import (
     ActorKind,
@@ -578,7 +579,7 @@ def test_entities_and_dtds_are_refused(
 
 
 def test_a_dtd_split_across_chunks_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(iati, "_CHUNK", 5)
+    monkeypatch.setattr(_xml, "CHUNK", 5)
     with pytest.raises(DataFormatError, match="'DOCTYPE' must be absent"):
         load(BILLION_LAUGHS)
 
@@ -587,15 +588,15 @@ def test_no_byte_reaches_the_body_parser_before_the_gate(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fed: list[bytes] = []
-    original = iati._StreamReader._feed
+    original = _xml.StreamReader._feed
 
-    def spy(self: iati._StreamReader, chunk: bytes | None) -> object:
+    def spy(self: _xml.StreamReader, chunk: bytes | None) -> object:
         if chunk is not None:
             fed.append(chunk)
         return original(self, chunk)
 
-    monkeypatch.setattr(iati._StreamReader, "_feed", spy)
-    monkeypatch.setattr(iati, "_CHUNK", 16)
+    monkeypatch.setattr(_xml.StreamReader, "_feed", spy)
+    monkeypatch.setattr(_xml, "CHUNK", 16)
     with pytest.raises(DataFormatError):
         load(BILLION_LAUGHS)
     assert fed == []
@@ -629,7 +630,7 @@ def test_predefined_and_character_entities_are_fine() -> None:
 
 @pytest.mark.parametrize("chunk", [3, 64, 1 << 16])
 def test_truncated_file(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
-    monkeypatch.setattr(iati, "_CHUNK", chunk)
+    monkeypatch.setattr(_xml, "CHUNK", chunk)
     whole = FULL.read_bytes()
     with pytest.raises(DataFormatError, match=r"'xml' must be well-formed XML") as info:
         load(whole[: len(whole) // 2])
@@ -755,7 +756,7 @@ def test_read_iati_is_the_portfolio_of_import_iati() -> None:
 def test_chunk_size_does_not_change_the_result(
     monkeypatch: pytest.MonkeyPatch, full: IatiImport, chunk: int
 ) -> None:
-    monkeypatch.setattr(iati, "_CHUNK", chunk)
+    monkeypatch.setattr(_xml, "CHUNK", chunk)
     out = import_iati(FULL)
     assert out.portfolio.records == full.portfolio.records
     assert out.report == full.report
@@ -842,7 +843,7 @@ def test_report_summary_and_access(full: IatiImport) -> None:
 
 def test_missing_lists_what_iati_cannot_provide(full: IatiImport) -> None:
     for a in full.report.activities:
-        for field in iati._NOT_IN_IATI:
+        for field in NOT_IN_IATI:
             assert field in a.missing
 
 
@@ -856,7 +857,7 @@ def test_mapping_table_is_the_documented_one() -> None:
         assert line in text, line
     documented = re.findall(r"^\| `([^`]+)` \| `([^`]+)` \|", text, re.MULTILINE)
     assert len(documented) == len(MAPPING)
-    for field in iati._NOT_IN_IATI:
+    for field in NOT_IN_IATI:
         assert f"| `{field}` |" in text
 
 
@@ -867,6 +868,43 @@ def test_mapping_fields_are_record_fields() -> None:
     fields |= {f"actors.{s.path}" for s in ACTOR_SCHEMA}
     for row in MAPPING:
         assert row.field in fields, row
+
+
+def test_mapping_steps_write_the_documented_record_fields() -> None:
+    # each step declares the fields it writes by dotted path; they are record
+    # fields, every evidence group has its record, and the steps write exactly
+    # the fields of the mapping table (less `id`, set first, and the actor
+    # fields, which are parts of `actors`)
+    from kampala.io.iati._mapping import GROUPS, STEPS
+    from kampala.portfolio import SCHEMA
+
+    written = {path for step in STEPS for path in step.writes}
+    assert written <= {s.path for s in SCHEMA} | {"actors"}
+    assert {path.split(".")[0] for path in written if "." in path} == set(GROUPS)
+    documented = {r.field for r in MAPPING if not r.field.startswith("actors.")}
+    assert written == documented - {"id"}
+
+
+@pytest.mark.parametrize("path", [FULL, OLD, QUIRKS])
+def test_the_report_names_only_fields_the_steps_write(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kampala.io.iati._common import Notes
+    from kampala.io.iati._mapping import STEPS
+
+    noted: set[str] = set()
+    fill = Notes.fill
+
+    def spy(self: Notes, field: str, element: str) -> None:
+        noted.add(field)
+        fill(self, field, element)
+
+    monkeypatch.setattr(Notes, "fill", spy)
+    import_iati(path)
+    written = {p for step in STEPS for p in step.writes} | {"id"}
+    written |= {"actors.kind", "actors.roles", "actors.domestic"}
+    assert noted <= written
+    assert "title" in noted
 
 
 # ---------------------------------------------------------------------------

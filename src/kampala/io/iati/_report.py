@@ -1,0 +1,354 @@
+"""The import report: per activity, what was filled, missing and warned about."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TextIO
+
+import attrs
+
+from kampala.errors import DataFormatError
+from kampala.io.iati._table import NO_ELEMENT, NOT_IN_IATI
+from kampala.io.iati._xml import PathLike
+from kampala.portfolio import Portfolio
+
+
+def _pairs(
+    value: Iterable[tuple[str, str]] | Mapping[str, str],
+) -> tuple[tuple[str, str], ...]:
+    if type(value) is dict or isinstance(value, Mapping):  # a dict, quickly
+        return tuple(value.items())
+    return tuple((str(a), str(b)) for a, b in value)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _activity_reports(value: Iterable[ActivityReport]) -> tuple[ActivityReport, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class ActivityReport:
+    """What the reader made of one IATI activity.
+
+    Parameters
+    ----------
+    id : str
+        The activity's `iati-identifier` (or `activity N` if it has none).
+    position : int or None, default=None
+        Position of the activity in the file: 1 for the first.
+    imported : bool, default=True
+        Whether a partnership was made from it (False for an activity skipped
+        because it has no identifier or repeats one).
+    filled : sequence of (str, str), default=()
+        `(field, element)` pairs: each record field filled and the IATI
+        element path it came from, in record field order.
+    missing : sequence of str, default=()
+        Record fields left missing (`None` or empty), in record field order.
+    warnings : sequence of str, default=()
+        Every warning, each naming the activity and the element.
+
+    Examples
+    --------
+    >>> import io
+    >>> from kampala.io.iati import import_iati
+    >>> xml = b'''<iati-activities version="2.03">
+    ...  <iati-activity><iati-identifier>A-1</iati-identifier>
+    ...   <title><narrative>Agua segura</narrative></title>
+    ...   <recipient-country code="PE"/><sector vocabulary="99" code="7"/>
+    ...  </iati-activity>
+    ...  <iati-activity><title><narrative>Sin identificador</narrative></title>
+    ...  </iati-activity>
+    ... </iati-activities>'''
+    >>> first, second = import_iati(io.BytesIO(xml)).report.activities
+    >>> first.id, first.source("title"), first.missing[:3]
+    ('A-1', 'title/narrative', ('sectors', 'locations', 'start'))
+    >>> print(first.warnings[0])
+    A-1: sector/@vocabulary: '99' (Reporting Organisation) is not an OECD DAC
+    vocabulary; sector '7' skipped
+    >>> second.id, second.position, second.imported
+    ('activity 2', 2, False)
+    """
+
+    id: str
+    position: int | None = None
+    imported: bool = True
+    filled: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    missing: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    warnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+    def source(self, field: str) -> str | None:
+        """Return the element path a field was filled from, or None.
+
+        Examples
+        --------
+        >>> from kampala.io.iati import ActivityReport
+        >>> activity = ActivityReport(id="A-1", filled=[("sectors", "sector/@code")])
+        >>> activity.source("sectors"), activity.source("budget_usd")
+        ('sector/@code', None)
+        """
+        for name, element in self.filled:
+            if name == field:
+                return element
+        return None
+
+
+@attrs.frozen(kw_only=True)
+class ImportReport:
+    """The report of one IATI import: per activity, and for the file.
+
+    Parameters
+    ----------
+    source : str
+        Name of the file read.
+    version : str or None
+        The file's `iati-activities/@version`.
+    activities : sequence of ActivityReport
+        One report per activity kept by the filters, in file order.
+    warnings : sequence of str, default=()
+        Warnings about the file as a whole (its version, the filters).
+    read : int, default=0
+        Activities found in the file.
+    skipped : int, default=0
+        Activities left out by the `country` and `reporting_org` filters.
+
+    Examples
+    --------
+    >>> import io
+    >>> from kampala.io.iati import import_iati
+    >>> xml = b'''<iati-activities version="2.03">
+    ...  <iati-activity><iati-identifier>XM-EX-1-001</iati-identifier>
+    ...   <title><narrative>Agua segura</narrative></title>
+    ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
+    ...  <iati-activity><iati-identifier>XM-EX-1-002</iati-identifier>
+    ...   <title><narrative>Riego</narrative></title>
+    ...   <recipient-country code="BO"/></iati-activity>
+    ... </iati-activities>'''
+    >>> report = import_iati(io.BytesIO(xml), country="PE").report
+    >>> report.read, report.skipped, report.imported
+    (2, 1, 1)
+    >>> print(report.summary())
+    <stream>: IATI 2.03; 2 activities read, 1 left out by the filters, 1 imported;
+    0 warning(s).
+    Evidence fields filled (partnerships): transparency.publication (1),
+    transparency.publication_completeness (1).
+    """
+
+    source: str
+    version: str | None
+    activities: tuple[ActivityReport, ...] = attrs.field(converter=_activity_reports)
+    warnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    read: int = 0
+    skipped: int = 0
+
+    @property
+    def imported(self) -> int:
+        """Number of partnerships made.
+
+        Examples
+        --------
+        The second activity was skipped, so no partnership was made from it:
+
+        >>> from kampala.io.iati import ActivityReport, ImportReport
+        >>> kept = ActivityReport(id="A-1", position=1)
+        >>> skipped = ActivityReport(id="activity 2", position=2, imported=False)
+        >>> report = ImportReport(
+        ...     source="a.xml", version="2.03", activities=[kept, skipped], read=2
+        ... )
+        >>> report.read, len(report), report.imported
+        (2, 2, 1)
+        """
+        return sum(1 for a in self.activities if a.imported)
+
+    def __getitem__(self, activity_id: str) -> ActivityReport:
+        """Return the report of one activity by its identifier."""
+        for a in self.activities:
+            if a.id == activity_id:
+                return a
+        raise KeyError(activity_id)
+
+    def __len__(self) -> int:
+        """Return the number of activity reports."""
+        return len(self.activities)
+
+    def to_rows(self) -> list[dict[str, str]]:
+        """Return the report as rows for a table, one fact per row.
+
+        Each row has the keys `activity`, `position`, `status` (`filled`,
+        `missing`, `warning` or `skipped`), `field` and `detail` (the element
+        path or the warning text). File-level warnings have an empty
+        `activity`.
+
+        Examples
+        --------
+        >>> from kampala.io.iati import ActivityReport, ImportReport
+        >>> activity = ActivityReport(
+        ...     id="A-1",
+        ...     position=1,
+        ...     filled=[("id", "iati-identifier")],
+        ...     missing=["transparency.joint_reviews"],
+        ... )
+        >>> report = ImportReport(source="a.xml", version=None, activities=[activity])
+        >>> rows = report.to_rows()
+        >>> rows[0]
+        {'activity': 'A-1', 'position': '1', 'status': 'filled', 'field': 'id',
+         'detail': 'iati-identifier'}
+        >>> rows[1]["status"], rows[1]["detail"]
+        ('missing', 'no IATI element provides it')
+        """
+        rows: list[dict[str, str]] = [
+            {
+                "activity": "",
+                "position": "",
+                "status": "warning",
+                "field": "",
+                "detail": w,
+            }
+            for w in self.warnings
+        ]
+        for a in self.activities:
+            position = "" if a.position is None else str(a.position)
+            facts: list[tuple[str, str, str]] = []
+            if not a.imported:
+                facts.append(("skipped", "", "no partnership made"))
+            facts += [("filled", field, element) for field, element in a.filled]
+            facts += [
+                ("missing", field, NO_ELEMENT if field in NOT_IN_IATI else "")
+                for field in a.missing
+            ]
+            facts += [("warning", "", w) for w in a.warnings]
+            rows += [
+                {
+                    "activity": a.id,
+                    "position": position,
+                    "status": status,
+                    "field": field,
+                    "detail": detail,
+                }
+                for status, field, detail in facts
+            ]
+        return rows
+
+    def write_csv(self, target: PathLike | TextIO) -> None:
+        """Write `to_rows()` as CSV (UTF-8, header row) to a path or text file.
+
+        Raises
+        ------
+        DataFormatError
+            If the file cannot be written.
+
+        Examples
+        --------
+        >>> import io
+        >>> from kampala.io.iati import ActivityReport, ImportReport
+        >>> warning = "A-1: title: no title narrative; the identifier is used"
+        >>> activity = ActivityReport(id="A-1", position=1, warnings=[warning])
+        >>> report = ImportReport(source="a.xml", version=None, activities=[activity])
+        >>> out = io.StringIO()
+        >>> report.write_csv(out)
+        >>> print(out.getvalue(), end="")
+        activity,position,status,field,detail
+        A-1,1,warning,,A-1: title: no title narrative; the identifier is used
+        """
+        fields = ["activity", "position", "status", "field", "detail"]
+        if isinstance(target, str | os.PathLike):
+            try:
+                with Path(target).open("w", encoding="utf-8", newline="") as f:
+                    _write_rows(f, fields, self.to_rows())
+            except OSError as exc:
+                raise DataFormatError(
+                    "ImportReport.write_csv()",
+                    "target",
+                    str(target),
+                    "a writable path",
+                    hint=str(exc),
+                ) from exc
+        else:
+            _write_rows(target, fields, self.to_rows())
+
+    def summary(self) -> str:
+        """Return a few lines: counts of activities, fields and warnings.
+
+        Examples
+        --------
+        >>> import io
+        >>> from kampala.io.iati import import_iati
+        >>> xml = b'''<iati-activities version="2.03">
+        ...  <iati-activity><iati-identifier>A-1</iati-identifier>
+        ...   <title><narrative>Agua segura</narrative></title>
+        ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
+        ...  <iati-activity><title><narrative>Sin identificador</narrative></title>
+        ...  </iati-activity>
+        ... </iati-activities>'''
+        >>> report = import_iati(io.BytesIO(xml)).report
+        >>> print(report.summary())
+        <stream>: IATI 2.03; 2 activities read, 0 left out by the filters,
+        1 imported; 1 warning(s).
+        Evidence fields filled (partnerships): transparency.publication (1),
+        transparency.publication_completeness (1).
+        """
+        n_warn = len(self.warnings) + sum(len(a.warnings) for a in self.activities)
+        lines = [
+            f"{self.source}: IATI {self.version or '?'}; {self.read} activities "
+            f"read, {self.skipped} left out by the filters, {self.imported} "
+            f"imported; {n_warn} warning(s)."
+        ]
+        if self.imported:
+            counts: dict[str, int] = {}
+            for a in self.activities:
+                for field, _ in a.filled:
+                    counts[field] = counts.get(field, 0) + 1
+            evidence = [f for f in counts if "." in f]
+            lines.append(
+                "Evidence fields filled (partnerships): "
+                + (
+                    ", ".join(f"{f} ({counts[f]})" for f in evidence)
+                    if evidence
+                    else "none"
+                )
+                + "."
+            )
+        return "\n".join(lines)
+
+
+def _write_rows(f: TextIO, fields: list[str], rows: list[dict[str, str]]) -> None:
+    writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+@attrs.frozen(kw_only=True)
+class IatiImport:
+    """The result of `import_iati`: the portfolio and its import report.
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+        One partnership per imported activity.
+    report : ImportReport
+        What was filled from which element, what stayed missing, and every
+        warning.
+
+    Examples
+    --------
+    >>> import io
+    >>> from kampala.io.iati import import_iati
+    >>> xml = b'''<iati-activities version="2.03">
+    ...  <iati-activity><iati-identifier>XM-EX-1-001</iati-identifier>
+    ...   <title><narrative>Agua segura</narrative></title>
+    ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
+    ... </iati-activities>'''
+    >>> result = import_iati(io.BytesIO(xml))
+    >>> result.portfolio
+    Portfolio(name='iati', partnerships=1, actors=0)
+    >>> result.report["XM-EX-1-001"].source("sectors")
+    'sector/@code'
+    """
+
+    portfolio: Portfolio
+    report: ImportReport
