@@ -569,7 +569,8 @@ def _known_codes(methodology: Methodology, text: str) -> dict[str, float]:
     for code, weight in _parse_weights(text).items():
         known = by_folded.get(code.casefold())
         if known is None:
-            principles = ", ".join(c for c in framework.children(framework.root))
+            root = framework.root
+            principles = ", ".join(framework.children(root) if root else ())
             raise _UsageError(
                 f"kampala score: --weights: {code!r} must be a principle "
                 f"({principles}) or a criterion code such as "
