@@ -1184,8 +1184,7 @@ def _main(argv: Sequence[str] | None) -> int:
         try:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # --help and --version: printed, status 0
-            with contextlib.suppress(OSError, ValueError):
-                sys.stdout.flush()
+            _stdout("")  # flush: a full disk is an error, not a success
             return exc.code if isinstance(exc.code, int) else EXIT_USAGE
         if args.command is None:
             parser.print_help()

@@ -306,6 +306,16 @@ def read_coinr(idata: PathLike, imeta: PathLike) -> IndicatorSet:
     )
 
 
+def _quoted_row(cells: Sequence[str]) -> str:
+    """Format a row holding a carriage return, quoted so it stays one row.
+
+    (Python's writer quotes only the characters of its line terminator.)
+    """
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(cells)
+    return buf.getvalue()[:-2] + "\n"
+
+
 def write_results_csv(
     path: PathLike | io.TextIOBase | TextIO,
     table: Sequence[Mapping[str, Any]],
@@ -361,7 +371,11 @@ def write_results_csv(
         w = csv.writer(fh, lineterminator="\n")
         w.writerow([text(c) for c in columns])
         for row in table:
-            w.writerow([fmt(row.get(c)) for c in columns])
+            cells = [fmt(row.get(c)) for c in columns]
+            if any("\r" in c for c in cells):
+                fh.write(_quoted_row(cells))
+            else:
+                w.writerow(cells)
 
     if isinstance(path, str | os.PathLike):
         with atomic_open(path) as fh:
