@@ -692,7 +692,7 @@ def test_c12_lowercase_principle_codes_are_accepted(tmp_path: Path) -> None:
             id="c12-weights-code",
         ),
         pytest.param(
-            ["sensitivity", "--n", "16"],
+            ["sensitivity", "--n", "16", "--rng", "0"],
             ["--n", "256", "(got 16)"],
             "method=",
             id="c12-sobol-n",
@@ -718,6 +718,23 @@ def test_c12_cli_messages_speak_cli(
     out = run(command, tmp_path)
     assert_clean_failure(out, names=names)
     assert banned not in out.stderr
+    assert out.stdout == ""
+
+
+def test_c12_sobol_n_in_cli_terms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kampala import sensitivity as sa
+
+    def too_few(*args: Any, n: int, **kwargs: Any) -> Any:
+        raise ParameterValueError(
+            "sensitivity_analysis()", "n", n, "large enough", hint="Use n >= 64."
+        )
+
+    monkeypatch.setattr(sa, "sensitivity_analysis", too_few)
+    out = run(["sensitivity", "--n", "16", "--rng", "0"], tmp_path)
+    assert_clean_failure(out, names=["--n must be at least 256", "(got 16)"])
+    assert "sensitivity_analysis()" not in out.stderr
     assert out.stdout == ""
 
 
