@@ -23,18 +23,28 @@ import contextlib
 import io
 import json
 import math
-import os
 import re
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import attrs
 
-from kampala._internal.atomic import atomic_folder, atomic_open, atomic_path
+from kampala import _cli_sensitivity as _sens
+from kampala._internal.atomic import atomic_open, atomic_path
 from kampala._internal.params import parse_spec
+from kampala._internal.terminal import UsageError as _UsageError
+from kampala._internal.terminal import check_suffix as _check_suffix
+from kampala._internal.terminal import for_cli as _for_cli
+from kampala._internal.terminal import one_line as _one_line
+from kampala._internal.terminal import positive_int as _positive_int
+from kampala._internal.terminal import shown as _shown
+from kampala._internal.terminal import shown_lines as _shown_lines
+from kampala._internal.terminal import silence_stdout as _silence_stdout
+from kampala._internal.terminal import write_stdout as _stdout
+from kampala._internal.terminal import writing as _writing
 from kampala._internal.text import counted
 from kampala._version import __version__
 from kampala.composite import aggregate as _aggregate
@@ -73,23 +83,9 @@ _NO_ESCAPE_HELP = (
 )
 
 
-class _UsageError(Exception):
-    """A command-line mistake; printed as one line, exit status 2."""
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{self.prog}: {message}")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1 (got {text!r})")
-    return value
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -340,36 +336,6 @@ def _steps_from_args(args: argparse.Namespace) -> list[Any]:
     return steps_in_canonical_order(steps)
 
 
-def _shown(text: str) -> str:
-    r"""``text`` safe to print on a terminal: controls and surrogates escaped.
-
-    C0 and C1 control characters (ESC, NUL, ..., tab and newline too: a cell
-    stays on its line), bidirectional overrides and lone surrogates are shown
-    as ``\x1b``, ``\u202e``, ``\ud800``; everything else is printed as is.
-    """
-    if text.isprintable() and not _UNSAFE.search(text):
-        return text
-    return _UNSAFE.sub(_escape_char, "".join(_printable(ch) for ch in text))
-
-
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
-
-
-def _printable(ch: str) -> str:
-    return ch if ch.isprintable() or ch == " " or _UNSAFE.match(ch) else _esc(ch)
-
-
-def _escape_char(m: re.Match[str]) -> str:
-    return _esc(m.group())
-
-
-def _esc(ch: str) -> str:
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def _print_table(result: CompositeResult, out: TextIO, n: int | None = None) -> None:
     rows = [
         (rank, _shown(code), _shown(name), score)
@@ -614,48 +580,6 @@ def _scorecard_rows(card: Scorecard) -> list[dict[str, Any]]:
     return rows
 
 
-def _stdout(text: str) -> None:
-    """Write ``text`` to standard output; a write error is a clean failure."""
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except (OSError, ValueError) as exc:  # /dev/full, a closed stream
-        raise _UsageError(
-            f"kampala: cannot write to standard output: "
-            f"{getattr(exc, 'strerror', None) or exc}"
-        ) from exc
-    except UnicodeEncodeError as exc:  # pragma: no cover - a non-UTF-8 terminal
-        raise _UsageError(
-            f"kampala: cannot write to standard output: {exc.reason}; set "
-            "PYTHONIOENCODING=utf-8 or use --out"
-        ) from exc
-
-
-def _check_suffix(where: str, option: str, path: str, allowed: Sequence[str]) -> None:
-    """Refuse an output name whose suffix names a format not written here."""
-    suffix = Path(path).suffix.lower()
-    if suffix and suffix not in allowed:
-        raise _UsageError(
-            f"{where}: {option}: the suffix {suffix!r} of {path!r} must be "
-            f"{' or '.join(allowed)} (or none); kampala does not write "
-            f"{suffix.lstrip('.')} files here"
-        )
-
-
-@contextlib.contextmanager
-def _writing(where: str, option: str, path: str) -> Iterator[None]:
-    """Turn an error writing an output file into one clean line."""
-    try:
-        yield
-    except OSError as exc:
-        raise _UsageError(
-            f"{where}: cannot write {path!r} ({option}): "
-            f"{exc.strerror or exc}; no output file was changed"
-        ) from exc
-
-
 def _emit(text: str, out: str | None, where: str = "kampala") -> None:
     if out is None:
         _stdout(text)
@@ -878,10 +802,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _shown_lines(text: str) -> str:
-    return "\n".join(_shown(line) for line in text.split("\n"))
-
-
 def _writable_formats() -> list[Any]:
     from kampala.io.formats import available_formats, get_format
 
@@ -909,84 +829,6 @@ def _cmd_methodology(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_factor(text: str, methodology: Methodology) -> Any:
-    from kampala import sensitivity as sa
-
-    name, _, rest = text.partition(":")
-    head, _, levels_text = name.partition("@")
-    head = head.strip()
-    values = [v.strip() for v in rest.split(",") if v.strip()] if rest else []
-
-    def fail(expected: str) -> NoReturn:
-        raise _UsageError(f"kampala sensitivity: --vary {text!r}: {expected}")
-
-    def numbers() -> list[float]:
-        try:
-            return [float(v) for v in values]
-        except ValueError:
-            fail("the values must be numbers")
-
-    if head in ("weights", "dirichlet"):
-        try:
-            levels = [int(v) for v in levels_text.split(",")] if levels_text else [2]
-        except ValueError:
-            fail("levels must be integers, as in weights@1,2:0.25")
-        (value,) = numbers() if len(values) == 1 else fail("give one number")
-        if head == "weights":
-            return sa.WeightNoise(levels=levels, spread=value)
-        return sa.DirichletWeights(level=levels[0], concentration=value)
-    if head == "aggregation":
-        level = None
-        if levels_text:
-            if not levels_text.isdigit():
-                fail("the level must be an integer, as in aggregation@3:...")
-            level = int(levels_text)
-        return sa.aggregation_choice(values or fail("list the methods"), level=level)
-    if head == "coverage":
-        return sa.coverage_choice(numbers() or fail("list the thresholds"))
-    if head == "missing":
-        return sa.missing_evidence_choice()
-    if head == "exclude":
-        from kampala.scoring import methodology_framework
-
-        framework = methodology_framework(methodology)
-        if values == ["principle"]:
-            codes = [c for c in framework.aggregate_codes if c != framework.root]
-        elif values == ["criterion"]:
-            codes = list(framework.indicator_codes)
-        else:
-            codes = values
-        return sa.Exclusion(codes=codes or fail("name principle, criterion or codes"))
-    if head == "scorer":
-        target, _, options = rest.partition("=")
-        principle, _, param = target.partition(".")
-        try:
-            number = int(principle.strip().upper().removeprefix("P"))
-            opts = [int(v) for v in options.split(",") if v.strip()]
-        except ValueError:
-            fail("use scorer:P3.diversity_target=3,4,5")
-        return sa.ScorerParameter(principle=number, param=param.strip(), values=opts)
-    fail("one of weights, dirichlet, aggregation, coverage, missing, exclude, scorer")
-
-
-def _progress_bar() -> Any:
-    if not sys.stderr.isatty():
-        return None
-    state = {"last": -1}
-
-    def show(done: int, total: int) -> None:
-        pct = int(100 * done / max(1, total))
-        if pct != state["last"]:
-            state["last"] = pct
-            bar = "#" * (pct // 4)
-            sys.stderr.write(f"\r[{bar:<25}] {pct:3d}% ({done}/{total} runs)")
-            if done >= total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-
-    return show
-
-
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from kampala import sensitivity as sa
 
@@ -996,14 +838,14 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         else Methodology.default()
     )
     portfolio = _load_portfolio(args.portfolio, command="sensitivity")
-    factors = [_parse_factor(t, methodology) for t in (args.vary or [])]
+    factors = [_sens.parse_factor(t, methodology) for t in (args.vary or [])]
     if not factors:
         factors = [
             sa.WeightNoise(levels=2, spread=0.25),
             sa.aggregation_choice(["arithmetic", "geometric"], level=3),
         ]
     spec = sa.UncertaintySpec(factors=factors)
-    progress = _progress_bar()
+    progress = _sens.progress_bar()
     ua = sobol = None
     if args.analysis in ("sobol", "both"):  # first: it is the one that can refuse n
         n_base = max(2, 1 << max(1, (args.n // (len(factors) + 2)).bit_length() - 1))
@@ -1043,97 +885,15 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         }
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = (_ua_table(ua) if ua is not None else "") + (
-            _sobol_table(sobol) if sobol is not None else ""
+        text = (_sens.ua_table(ua) if ua is not None else "") + (
+            _sens.sobol_table(sobol) if sobol is not None else ""
         )
     if args.out:  # written before anything is printed: a failure prints nothing
-        _write_sensitivity(Path(args.out), ua, sobol, args.formula_escape)
+        _sens.write_sensitivity(Path(args.out), ua, sobol, args.formula_escape)
     _stdout(text)
     if args.out:
         print(f"wrote tables and figures to {_shown(args.out)}", file=sys.stderr)
     return 0
-
-
-def _ua_table(ua: Any) -> str:
-    k = ua.top_k
-    lines = [
-        f"Uncertainty analysis: {ua.n} samples of {', '.join(ua.factor_names)}; "
-        f"methodology {ua.methodology}",
-        f"{'rank':>4}  {'id':<12}  {'median':>6}  {'5%-95%':>9}  "
-        f"{f'P(top {k})':>10}  {'shift':>5}",
-    ]
-    for r in ua.table():
-        if r["nominal_rank"] is None:
-            continue
-        interval = f"{r['rank_p5']:.0f}-{r['rank_p95']:.0f}"
-        lines.append(
-            f"{r['nominal_rank']:4.0f}  {_shown(r['unit']):<12}  "
-            f"{r['rank_median']:6.1f}  "
-            f"{interval:>9}  {r[f'p_top_{k}']:10.2f}  {r['rank_shift']:5.2f}"
-        )
-    lines.append(f"Mean absolute rank shift: {ua.mean_rank_shift:.2f}\n")
-    return "\n".join(lines) + "\n"
-
-
-def _sobol_table(sobol: Any) -> str:
-    lines = [
-        f"Sobol' indices of the mean absolute rank shift ({sobol.n_runs} runs):",
-        f"{'factor':<24}  {'S1':>13}  {'ST':>13}",
-    ]
-    for r in sobol.table():
-        s1 = "n/a" if r["S1"] is None else f"{r['S1']:.3f} ± {r['S1_conf']:.3f}"
-        st = "n/a" if r["ST"] is None else f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"
-        lines.append(f"{_shown(r['factor']):<24}  {s1:>13}  {st:>13}")
-    return "\n".join(lines) + "\n"
-
-
-def _write_sensitivity(out: Path, ua: Any, sobol: Any, formula_escape: bool) -> None:
-    """Write the tables, JSON and figures; the set appears whole or not at all."""
-    where = "kampala sensitivity"
-    try:
-        import matplotlib
-    except ImportError:
-        has_plot = False
-        print(
-            "figures skipped: install the plot extra (pip install 'kampala[plot]')",
-            file=sys.stderr,
-        )
-    else:
-        has_plot = True
-    with _writing(where, "--out", str(out)), atomic_folder(out) as path:
-        for name, result in (("uncertainty", ua), ("sobol", sobol)):
-            if result is None:
-                continue
-            rows = result.table()
-            write_results_csv(
-                path(f"{name}.csv"), rows, list(rows[0]), formula_escape=formula_escape
-            )
-            path(f"{name}.json").write_text(
-                json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n",
-                "utf-8",
-            )
-        if not has_plot:
-            return
-        matplotlib.use("Agg")  # the command writes files and never opens a window
-        import matplotlib.pyplot as plt
-
-        from kampala import plot
-
-        figures = []
-        if ua is not None:
-            figures.append(("rank_intervals.png", plot.rank_intervals(ua)))
-        if sobol is not None:
-            figures.append(("sobol.png", plot.sobol_bars(sobol)))
-        for name, ax in figures:
-            try:
-                ax.figure.savefig(path(name), dpi=120, format="png")
-            except (ValueError, RuntimeError) as exc:  # matplotlib's own failures
-                raise _UsageError(
-                    f"{where}: --out: cannot draw {name!r} in {str(out)!r}: {exc}; "
-                    "no output file was changed"
-                ) from exc
-            finally:
-                plt.close(ax.figure)
 
 
 _COMMANDS = {
@@ -1216,33 +976,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
 
 
-def _silence_stdout() -> None:
-    """Point standard output at the null device (nothing left to flush)."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
-def _one_line(text: str) -> str:
-    """Put an error message on one line, safe for a terminal."""
-    return _shown(" ".join(text.split()))
-
-
 #: Python-only wording in messages, and what the command line calls it.
-_CLI_TERMS = (
-    (re.compile(r" ?,? or method='random'"), ""),
-    (re.compile(r" ?Use method='random'\."), ""),
-    (re.compile(r"\bn=(\d+)"), r"--n \1"),
-    (re.compile(r"\bPass format='csv', 'json' or 'jsonl' for ([^.]*)\."), ""),
-)
-
-
-def _for_cli(exc: KampalaError) -> str:
-    """Word the message of ``exc`` in command-line terms (options, not arguments)."""
-    text = str(exc)
-    for pattern, repl in _CLI_TERMS:
-        text = pattern.sub(repl, text)
-    return text
 
 
 if __name__ == "__main__":  # pragma: no cover

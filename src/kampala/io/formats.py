@@ -415,6 +415,15 @@ def write_portfolio(
     try:
         with atomic_path(path) as part:
             write(portfolio, part)
+    except UnicodeEncodeError as exc:
+        raise DataFormatError(
+            "write_portfolio()",
+            "target",
+            str(path),
+            "text that UTF-8 can encode",
+            hint=f"The portfolio holds {exc.object[exc.start : exc.end]!r}, "
+            "a lone surrogate; nothing was written.",
+        ) from exc
     except OSError as exc:
         raise DataFormatError(
             "write_portfolio()", "target", str(path), "a writable path", hint=str(exc)
