@@ -1,5 +1,11 @@
 """Allow ``python -m kampala``."""
 
-from kampala.cli import main
+import sys
+
+try:
+    from kampala.cli import main
+except KeyboardInterrupt:  # Ctrl-C while the modules load
+    sys.stderr.write("kampala: interrupted\n")
+    raise SystemExit(130) from None
 
 raise SystemExit(main())

@@ -11,16 +11,19 @@
 - ``kampala index DATA META`` builds a composite index from COINr-format CSV.
 
 Bad input prints one clear message to standard error and exits with status
-2, never a traceback.
+2, never a traceback; an interrupt (Ctrl-C) exits with status 130. Every
+output file is written whole or not at all, and text cells of CSV output are
+formula-escaped unless ``--no-formula-escape`` is given.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import math
-import os
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -29,8 +32,20 @@ from typing import Any, NoReturn, TextIO
 
 import attrs
 
+from kampala import _cli_sensitivity as _sens
+from kampala._internal.atomic import atomic_open, atomic_path
 from kampala._internal.files import check_regular_file, env_max_bytes, read_input_text
 from kampala._internal.params import parse_spec
+from kampala._internal.terminal import UsageError as _UsageError
+from kampala._internal.terminal import check_suffix as _check_suffix
+from kampala._internal.terminal import for_cli as _for_cli
+from kampala._internal.terminal import one_line as _one_line
+from kampala._internal.terminal import positive_int as _positive_int
+from kampala._internal.terminal import shown as _shown
+from kampala._internal.terminal import shown_lines as _shown_lines
+from kampala._internal.terminal import silence_stdout as _silence_stdout
+from kampala._internal.terminal import write_stdout as _stdout
+from kampala._internal.terminal import writing as _writing
 from kampala._internal.text import counted
 from kampala._version import __version__
 from kampala.composite import aggregate as _aggregate
@@ -46,7 +61,12 @@ from kampala.composite.screen import Screen
 from kampala.composite.treat import Treat
 from kampala.composite_result import CompositeResult
 from kampala.data import asem_paths
-from kampala.errors import KampalaError, MethodologyError, PortfolioValidationError
+from kampala.errors import (
+    KampalaError,
+    MethodologyError,
+    ParameterValueError,
+    PortfolioValidationError,
+)
 from kampala.io.coinr import read_coinr, write_results_csv
 from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
@@ -56,10 +76,12 @@ from kampala.steps import steps_in_canonical_order
 __all__ = ["asem_methodology", "main"]
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
-
-class _UsageError(Exception):
-    """A command-line mistake; printed as one line, exit status 2."""
+_NO_ESCAPE_HELP = (
+    "write CSV text cells as they are; by default a cell a spreadsheet would "
+    "evaluate (starting with =, +, -, @, tab or CR) gets a leading '"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -98,6 +120,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="write the methodology that was run to FILE as JSON",
     )
     idx.add_argument("--out", metavar="FILE", help="write all aggregate scores as CSV")
+    idx.add_argument(
+        "--no-formula-escape",
+        dest="formula_escape",
+        action="store_false",
+        help=_NO_ESCAPE_HELP,
+    )
 
     score = sub.add_parser(
         "score",
@@ -123,10 +151,17 @@ def _build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--format",
         choices=("table", "csv", "json"),
-        default="table",
-        help="output format (default: table)",
+        default=None,
+        help="output format (default: table, or the format of the --out "
+        "suffix .csv or .json)",
     )
     score.add_argument("--out", metavar="FILE", help="write the output to FILE")
+    score.add_argument(
+        "--no-formula-escape",
+        dest="formula_escape",
+        action="store_false",
+        help=_NO_ESCAPE_HELP,
+    )
     score.add_argument(
         "--country",
         metavar="CC",
@@ -141,7 +176,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "ranked table and explain the top and the bottom partnership. With "
         "--asem, build the ASEM example index instead and print its top units.",
     )
-    demo.add_argument("--top", type=int, default=10, help="rows to print with --asem")
+    demo.add_argument(
+        "--top", type=_positive_int, default=10, help="rows to print with --asem"
+    )
     demo.add_argument(
         "--asem", action="store_true", help="build the ASEM example index instead"
     )
@@ -175,7 +212,17 @@ def _build_parser() -> argparse.ArgumentParser:
         "--lang", default="es", help="preferred narrative language (default: es)"
     )
     imp.add_argument("--out", metavar="FILE", help="write the portfolio to FILE")
-    imp.add_argument("--report", metavar="FILE", help="write the import report (CSV)")
+    imp.add_argument(
+        "--report",
+        metavar="FILE",
+        help="write the import report (CSV, or JSON for a .json suffix)",
+    )
+    imp.add_argument(
+        "--no-formula-escape",
+        dest="formula_escape",
+        action="store_false",
+        help=_NO_ESCAPE_HELP,
+    )
 
     sens = sub.add_parser(
         "sensitivity",
@@ -207,6 +254,12 @@ def _build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--format", choices=("table", "json"), default="table")
     sens.add_argument(
         "--out", metavar="DIR", help="write tables (CSV) and figures (PNG) here"
+    )
+    sens.add_argument(
+        "--no-formula-escape",
+        dest="formula_escape",
+        action="store_false",
+        help=_NO_ESCAPE_HELP,
     )
 
     meth = sub.add_parser(
@@ -285,7 +338,12 @@ def _steps_from_args(args: argparse.Namespace) -> list[Any]:
 
 
 def _print_table(result: CompositeResult, out: TextIO, n: int | None = None) -> None:
-    rows = result.top(n if n is not None else len(result.unit_codes))
+    rows = [
+        (rank, _shown(code), _shown(name), score)
+        for rank, code, name, score in result.top(
+            n if n is not None else len(result.unit_codes)
+        )
+    ]
     code_w = max([4, *(len(r[1]) for r in rows)])
     name_w = min(max([4, *(len(r[2]) for r in rows)]), 32)
     out.write(f"{result.root} — methodology {result.methodology}\n")
@@ -329,32 +387,37 @@ def _cmd_index(args: argparse.Namespace) -> int:
             title="Index built from the command line",
             steps=_steps_from_args(args),
         )
+    where = "kampala index"
+    if args.save_methodology:
+        _check_suffix(where, "--save-methodology", args.save_methodology, (".json",))
+    if args.out:
+        _check_suffix(where, "--out", args.out, (".csv", ".txt"))
     data = read_coinr(args.data, args.meta, max_bytes=env_max_bytes())
     result = methodology.run(data)
-    if args.save_methodology:
-        try:
-            Path(args.save_methodology).write_text(
-                methodology.to_json() + "\n", "utf-8"
-            )
-        except OSError as exc:
-            raise _UsageError(
-                f"kampala index: cannot write {args.save_methodology!r}: {exc.strerror}"
-            ) from exc
+    with contextlib.ExitStack() as stack:  # both files appear, or neither
+        if args.save_methodology:
+            with _writing(where, "--save-methodology", args.save_methodology):
+                f = stack.enter_context(atomic_open(args.save_methodology))
+                f.write(methodology.to_json() + "\n")
+        if args.out:
+            columns = ["uCode", *result.aggregate_codes, "rank"]
+            with _writing(where, "--out", args.out):
+                f = stack.enter_context(atomic_open(args.out))
+                write_results_csv(
+                    f, result.table(), columns, formula_escape=args.formula_escape
+                )
+        with _writing(where, "--out", args.out or args.save_methodology or ""):
+            stack.close()
     if args.out:
-        columns = ["uCode", *result.aggregate_codes, "rank"]
-        try:
-            write_results_csv(args.out, result.table(), columns)
-        except OSError as exc:
-            raise _UsageError(
-                f"kampala index: cannot write {args.out!r}: {exc.strerror}"
-            ) from exc
         print(
             f"wrote {len(result.unit_codes)} units x {len(result.aggregate_codes)} "
             f"aggregates to {args.out} (methodology {result.methodology})",
             file=sys.stderr,
         )
     else:
-        _print_table(result, sys.stdout)
+        buf = io.StringIO()
+        _print_table(result, buf)
+        _stdout(buf.getvalue())
     return 0
 
 
@@ -397,11 +460,13 @@ def asem_methodology() -> Methodology:
 def _cmd_demo_asem(args: argparse.Namespace) -> int:
     idata, imeta = asem_paths()
     result = asem_methodology().run(read_coinr(idata, imeta))
-    print(
+    buf = io.StringIO()
+    buf.write(
         "ASEM Sustainable Connectivity example (data: ASEM portal, JRC; layout and "
-        "example: COINr).\n"
+        "example: COINr).\n\n"
     )
-    _print_table(result, sys.stdout, args.top)
+    _print_table(result, buf, args.top)
+    _stdout(buf.getvalue())
     return 0
 
 
@@ -442,6 +507,28 @@ def _parse_weights(text: str) -> dict[str, float]:
     return out
 
 
+def _known_codes(methodology: Methodology, text: str) -> dict[str, float]:
+    """Parse ``--weights``; match codes to the framework's, ignoring case."""
+    from kampala.scoring import methodology_framework
+
+    framework = methodology_framework(methodology)
+    codes = (*framework.aggregate_codes, *framework.indicator_codes)
+    by_folded = {c.casefold(): c for c in codes if c != framework.root}
+    out: dict[str, float] = {}
+    for code, weight in _parse_weights(text).items():
+        known = by_folded.get(code.casefold())
+        if known is None:
+            root = framework.root
+            principles = ", ".join(framework.children(root) if root else ())
+            raise _UsageError(
+                f"kampala score: --weights: {code!r} must be a principle "
+                f"({principles}) or a criterion code such as "
+                f"{framework.indicator_codes[0]} (see 'kampala methodology')"
+            )
+        out[known] = weight
+    return out
+
+
 def _evolve(
     methodology: Methodology, weights: str | None, aggregate: str | None
 ) -> Methodology:
@@ -455,7 +542,7 @@ def _evolve(
     changes: dict[str, Any] = {}
     if weights is not None:
         current = {} if isinstance(agg.weights, str) else dict(agg.weights)
-        changes["weights"] = {**current, **_parse_weights(weights)}
+        changes["weights"] = {**current, **_known_codes(methodology, weights)}
     if aggregate is not None:
         name, params = parse_spec("--aggregate", _aggregate.METHODS, aggregate)
         changes["method"] = name
@@ -476,18 +563,16 @@ def _scorecard_rows(card: Scorecard) -> list[dict[str, Any]]:
     return rows
 
 
-def _emit(text: str, out: str | None) -> None:
+def _emit(text: str, out: str | None, where: str = "kampala") -> None:
     if out is None:
-        sys.stdout.write(text)
+        _stdout(text)
         return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise _UsageError(f"kampala: cannot write {out!r}: {exc.strerror}") from exc
+    with _writing(where, "--out", out), atomic_open(out) as f:
+        f.write(text)
     print(f"wrote {out}", file=sys.stderr)
 
 
-def _format_scorecard(card: Scorecard, fmt: str) -> str:
+def _format_scorecard(card: Scorecard, fmt: str, *, formula_escape: bool = True) -> str:
     if fmt == "json":
         return card.to_json() + "\n"
     rows = _scorecard_rows(card)
@@ -503,7 +588,7 @@ def _format_scorecard(card: Scorecard, fmt: str) -> str:
             *(f"{c}_coverage" for c in codes),
             "flags",
         ]
-        write_results_csv(buf, rows, columns)
+        write_results_csv(buf, rows, columns, formula_escape=formula_escape)
         return buf.getvalue()
     return _scorecard_table(card, rows, codes)
 
@@ -511,12 +596,13 @@ def _format_scorecard(card: Scorecard, fmt: str) -> str:
 def _scorecard_table(
     card: Scorecard, rows: list[dict[str, Any]], codes: list[str]
 ) -> str:
+    rows = [{**r, "id": _shown(r["id"]), "title": _shown(r["title"])} for r in rows]
     id_w = max([2, *(len(r["id"]) for r in rows)])
     title_w = 34
     head = f"{'rank':>4}  {'id':<{id_w}}  {'title':<{title_w}}"
     head += "".join(f"  {c:>5}" for c in codes) + f"  {'overall':>7}  flags"
     lines = [
-        f"{card.portfolio_name} — methodology {card.methodology} — kampala "
+        f"{_shown(card.portfolio_name)} — methodology {card.methodology} — kampala "
         f"{card.kampala_version}",
         head,
     ]
@@ -535,7 +621,7 @@ def _scorecard_table(
         line += f"  {'—':>7}" if overall is None else f"  {overall:7.3f}"
         flags = r["flags"]
         if flags:
-            line += f"  {flags}"
+            line += f"  {_shown(flags)}"
         lines.append(line)
     lines.append(
         "Scores in [0, 1]; — = insufficient evidence (coverage below "
@@ -559,10 +645,24 @@ def _cmd_score(args: argparse.Namespace) -> int:
             "a scorecard methodology with principle scorers (such as KPS-1)",
             hint="Use 'kampala index' for indicator tables.",
         )
+    fmt = args.format
+    if args.out:
+        suffix = Path(args.out).suffix.lower()
+        named = {".csv": "csv", ".json": "json"}.get(suffix)
+        if fmt is None:
+            fmt = named or "table"
+        elif suffix in (".csv", ".json") and named != fmt:
+            raise _UsageError(
+                f"kampala score: --out: the suffix {suffix!r} of {args.out!r} does "
+                f"not match --format {fmt}; use --format {named} or another name"
+            )
+        elif suffix and fmt in ("csv", "json") and suffix != f".{fmt}":
+            _check_suffix("kampala score", "--out", args.out, (f".{fmt}", ".txt"))
     methodology = _evolve(methodology, args.weights, args.aggregate)
     portfolio = _load_portfolio(args.portfolio, args.country)
     card = methodology.run(portfolio)
-    _emit(_format_scorecard(card, args.format), args.out)
+    text = _format_scorecard(card, fmt or "table", formula_escape=args.formula_escape)
+    _emit(text, args.out, "kampala score")
     return 0
 
 
@@ -571,17 +671,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         return _cmd_demo_asem(args)
     portfolio = _load_portfolio(None)
     card = Methodology.default().run(portfolio)
-    sys.stdout.write(
+    out = io.StringIO()
+    out.write(
         "Illustrative sample portfolio (fictional partnerships) scored with KPS-1, "
         "kampala's own methodology (not an official GPEDC score).\n\n"
     )
-    sys.stdout.write(_format_scorecard(card, "table"))
+    out.write(_format_scorecard(card, "table"))
     ranked = [r for r in card.table() if r["rank"] is not None]
     if ranked:
         for label, row in (("Top", ranked[0]), ("Bottom", ranked[-1])):
-            sys.stdout.write(f"\n{label} partnership:\n")
-            sys.stdout.write(str(card.explain(row["id"], portfolio=portfolio)) + "\n")
-    sys.stdout.write("\n" + _robustness_summary(portfolio))
+            out.write(f"\n{label} partnership:\n")
+            out.write(str(card.explain(row["id"], portfolio=portfolio)) + "\n")
+    out.write("\n" + _robustness_summary(portfolio))
+    _stdout(out.getvalue())
     return 0
 
 
@@ -620,9 +722,10 @@ def _robustness_summary(portfolio: Portfolio) -> str:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     portfolio = _load_portfolio(args.portfolio, command="validate")
-    print(
-        f"{args.portfolio}: valid — {counted(len(portfolio), 'partnership')}, "
-        f"{counted(portfolio.actor_column('partnership').size, 'actor')}"
+    _stdout(
+        f"{_shown(args.portfolio)}: valid — "
+        f"{counted(len(portfolio), 'partnership')}, "
+        f"{counted(portfolio.actor_column('partnership').size, 'actor')}\n"
     )
     return 0
 
@@ -631,20 +734,66 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from kampala.io.iati import import_iati
     from kampala.io.portfolio_io import write_portfolio
 
+    where = "kampala import"
+    writable = [s for f in _writable_formats() for s in f.suffixes]
+    if args.out:
+        suffix = Path(args.out).suffix.lower()
+        if suffix not in writable:
+            raise _UsageError(
+                f"{where}: --out: the suffix {suffix or '(none)'!r} of {args.out!r} "
+                f"must be {', '.join(writable)} (the portfolio format is taken "
+                "from it)"
+            )
+    if args.report:
+        _check_suffix(where, "--report", args.report, (".csv", ".json"))
     result = import_iati(
         args.source,
         country=args.country,
         reporting_org=args.reporting_org,
         lang=args.lang,
     )
-    sys.stdout.write(result.report.summary() + "\n")
-    if args.out:
-        write_portfolio(result.portfolio, args.out)
-        print(f"wrote {args.out}", file=sys.stderr)
-    if args.report:
-        result.report.write_csv(args.report)
-        print(f"wrote {args.report}", file=sys.stderr)
+    with contextlib.ExitStack() as stack:  # both files appear, or neither
+        if args.out:
+            with _writing(where, "--out", args.out):
+                part = stack.enter_context(atomic_path(args.out))
+                # write_portfolio is atomic too: it renames onto ``part``
+                write_portfolio(
+                    result.portfolio,
+                    part,
+                    format=_format_of(args.out),
+                    formula_escape=args.formula_escape,
+                )
+        if args.report:
+            rows = result.report.to_rows()
+            with _writing(where, "--report", args.report):
+                f = stack.enter_context(atomic_open(args.report))
+                if Path(args.report).suffix.lower() == ".json":
+                    f.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+                else:
+                    write_results_csv(
+                        f,
+                        rows,
+                        ["activity", "position", "status", "field", "detail"],
+                        formula_escape=args.formula_escape,
+                    )
+        with _writing(where, "--out", args.out or args.report or ""):
+            stack.close()
+    _stdout(_shown_lines(result.report.summary()) + "\n")
+    for path in (args.out, args.report):
+        if path:
+            print(f"wrote {_shown(path)}", file=sys.stderr)
     return 0
+
+
+def _writable_formats() -> list[Any]:
+    from kampala.io.formats import available_formats, get_format
+
+    return [f for f in map(get_format, available_formats()) if f.write is not None]
+
+
+def _format_of(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    return str(next(f.name for f in _writable_formats() if suffix in f.suffixes))
 
 
 def _cmd_methodology(args: argparse.Namespace) -> int:
@@ -663,84 +812,6 @@ def _cmd_methodology(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_factor(text: str, methodology: Methodology) -> Any:
-    from kampala import sensitivity as sa
-
-    name, _, rest = text.partition(":")
-    head, _, levels_text = name.partition("@")
-    head = head.strip()
-    values = [v.strip() for v in rest.split(",") if v.strip()] if rest else []
-
-    def fail(expected: str) -> NoReturn:
-        raise _UsageError(f"kampala sensitivity: --vary {text!r}: {expected}")
-
-    def numbers() -> list[float]:
-        try:
-            return [float(v) for v in values]
-        except ValueError:
-            fail("the values must be numbers")
-
-    if head in ("weights", "dirichlet"):
-        try:
-            levels = [int(v) for v in levels_text.split(",")] if levels_text else [2]
-        except ValueError:
-            fail("levels must be integers, as in weights@1,2:0.25")
-        (value,) = numbers() if len(values) == 1 else fail("give one number")
-        if head == "weights":
-            return sa.WeightNoise(levels=levels, spread=value)
-        return sa.DirichletWeights(level=levels[0], concentration=value)
-    if head == "aggregation":
-        level = None
-        if levels_text:
-            if not levels_text.isdigit():
-                fail("the level must be an integer, as in aggregation@3:...")
-            level = int(levels_text)
-        return sa.aggregation_choice(values or fail("list the methods"), level=level)
-    if head == "coverage":
-        return sa.coverage_choice(numbers() or fail("list the thresholds"))
-    if head == "missing":
-        return sa.missing_evidence_choice()
-    if head == "exclude":
-        from kampala.scoring import methodology_framework
-
-        framework = methodology_framework(methodology)
-        if values == ["principle"]:
-            codes = [c for c in framework.aggregate_codes if c != framework.root]
-        elif values == ["criterion"]:
-            codes = list(framework.indicator_codes)
-        else:
-            codes = values
-        return sa.Exclusion(codes=codes or fail("name principle, criterion or codes"))
-    if head == "scorer":
-        target, _, options = rest.partition("=")
-        principle, _, param = target.partition(".")
-        try:
-            number = int(principle.strip().upper().removeprefix("P"))
-            opts = [int(v) for v in options.split(",") if v.strip()]
-        except ValueError:
-            fail("use scorer:P3.diversity_target=3,4,5")
-        return sa.ScorerParameter(principle=number, param=param.strip(), values=opts)
-    fail("one of weights, dirichlet, aggregation, coverage, missing, exclude, scorer")
-
-
-def _progress_bar() -> Any:
-    if not sys.stderr.isatty():
-        return None
-    state = {"last": -1}
-
-    def show(done: int, total: int) -> None:
-        pct = int(100 * done / max(1, total))
-        if pct != state["last"]:
-            state["last"] = pct
-            bar = "#" * (pct // 4)
-            sys.stderr.write(f"\r[{bar:<25}] {pct:3d}% ({done}/{total} runs)")
-            if done >= total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-
-    return show
-
-
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from kampala import sensitivity as sa
 
@@ -750,15 +821,36 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         else Methodology.default()
     )
     portfolio = _load_portfolio(args.portfolio, command="sensitivity")
-    factors = [_parse_factor(t, methodology) for t in (args.vary or [])]
+    factors = [_sens.parse_factor(t, methodology) for t in (args.vary or [])]
     if not factors:
         factors = [
             sa.WeightNoise(levels=2, spread=0.25),
             sa.aggregation_choice(["arithmetic", "geometric"], level=3),
         ]
     spec = sa.UncertaintySpec(factors=factors)
-    progress = _progress_bar()
+    progress = _sens.progress_bar()
     ua = sobol = None
+    if args.analysis in ("sobol", "both"):  # first: it is the one that can refuse n
+        n_base = max(2, 1 << max(1, (args.n // (len(factors) + 2)).bit_length() - 1))
+        try:
+            sobol = sa.sensitivity_analysis(
+                methodology, portfolio, spec, n=n_base, progress=progress, rng=args.rng
+            )
+        except ParameterValueError as exc:
+            if exc.field != "n":
+                raise
+            found = re.search(r"n >= (\d+)", exc.hint)
+            need = (
+                f"at least {int(found.group(1)) * (len(factors) + 2)}"
+                if found
+                else "larger"
+            )
+            raise _UsageError(
+                f"kampala sensitivity: --n must be {need} for the Sobol' analysis "
+                f"of {counted(len(factors), 'factor')} (got {args.n}): it uses "
+                f"--n / {len(factors) + 2} = {n_base} base samples, too few for "
+                "every factor to vary; or use --analysis uncertainty"
+            ) from exc
     if args.analysis in ("uncertainty", "both"):
         ua = sa.uncertainty_analysis(
             methodology,
@@ -769,96 +861,22 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             progress=progress,
             rng=args.rng,
         )
-    if args.analysis in ("sobol", "both"):
-        n_base = max(2, 1 << max(1, (args.n // (len(factors) + 2)).bit_length() - 1))
-        sobol = sa.sensitivity_analysis(
-            methodology, portfolio, spec, n=n_base, progress=progress, rng=args.rng
-        )
     if args.format == "json":
         doc = {
             "uncertainty": None if ua is None else ua.to_dict(),
             "sobol": None if sobol is None else sobol.to_dict(),
         }
-        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     else:
-        if ua is not None:
-            sys.stdout.write(_ua_table(ua))
-        if sobol is not None:
-            sys.stdout.write(_sobol_table(sobol))
+        text = (_sens.ua_table(ua) if ua is not None else "") + (
+            _sens.sobol_table(sobol) if sobol is not None else ""
+        )
+    if args.out:  # written before anything is printed: a failure prints nothing
+        _sens.write_sensitivity(Path(args.out), ua, sobol, args.formula_escape)
+    _stdout(text)
     if args.out:
-        _write_sensitivity(Path(args.out), ua, sobol)
+        print(f"wrote tables and figures to {_shown(args.out)}", file=sys.stderr)
     return 0
-
-
-def _ua_table(ua: Any) -> str:
-    k = ua.top_k
-    lines = [
-        f"Uncertainty analysis: {ua.n} samples of {', '.join(ua.factor_names)}; "
-        f"methodology {ua.methodology}",
-        f"{'rank':>4}  {'id':<12}  {'median':>6}  {'5%-95%':>9}  "
-        f"{f'P(top {k})':>10}  {'shift':>5}",
-    ]
-    for r in ua.table():
-        if r["nominal_rank"] is None:
-            continue
-        interval = f"{r['rank_p5']:.0f}-{r['rank_p95']:.0f}"
-        lines.append(
-            f"{r['nominal_rank']:4.0f}  {r['unit']:<12}  {r['rank_median']:6.1f}  "
-            f"{interval:>9}  {r[f'p_top_{k}']:10.2f}  {r['rank_shift']:5.2f}"
-        )
-    lines.append(f"Mean absolute rank shift: {ua.mean_rank_shift:.2f}\n")
-    return "\n".join(lines) + "\n"
-
-
-def _sobol_table(sobol: Any) -> str:
-    lines = [
-        f"Sobol' indices of the mean absolute rank shift ({sobol.n_runs} runs):",
-        f"{'factor':<24}  {'S1':>13}  {'ST':>13}",
-    ]
-    for r in sobol.table():
-        s1 = "n/a" if r["S1"] is None else f"{r['S1']:.3f} ± {r['S1_conf']:.3f}"
-        st = "n/a" if r["ST"] is None else f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"
-        lines.append(f"{r['factor']:<24}  {s1:>13}  {st:>13}")
-    return "\n".join(lines) + "\n"
-
-
-def _write_sensitivity(out: Path, ua: Any, sobol: Any) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        if ua is not None:
-            rows = ua.table()
-            write_results_csv(out / "uncertainty.csv", rows, list(rows[0]))
-            (out / "uncertainty.json").write_text(
-                json.dumps(ua.to_dict(), indent=2, ensure_ascii=False), "utf-8"
-            )
-        if sobol is not None:
-            rows = sobol.table()
-            write_results_csv(out / "sobol.csv", rows, list(rows[0]))
-            (out / "sobol.json").write_text(
-                json.dumps(sobol.to_dict(), indent=2, ensure_ascii=False), "utf-8"
-            )
-    except OSError as exc:
-        raise _UsageError(
-            f"kampala sensitivity: cannot write to {str(out)!r}: {exc.strerror}"
-        ) from exc
-    try:
-        import matplotlib
-    except ImportError:
-        print(
-            "figures skipped: install the plot extra (pip install 'kampala[plot]')",
-            file=sys.stderr,
-        )
-        return
-    matplotlib.use("Agg")  # the command writes files and never opens a window
-    from kampala import plot
-
-    if ua is not None:
-        ax = plot.rank_intervals(ua)
-        ax.figure.savefig(out / "rank_intervals.png", dpi=120)
-    if sobol is not None:
-        ax = plot.sobol_bars(sobol)
-        ax.figure.savefig(out / "sobol.png", dpi=120)
-    print(f"wrote tables and figures to {out}", file=sys.stderr)
 
 
 _COMMANDS = {
@@ -891,9 +909,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["validate", "no-such-file.json"])
     2
     """
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return _interrupted()
+
+
+def _interrupted() -> int:
+    with contextlib.suppress(OSError, ValueError):
+        print("kampala: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
     try:
-        args = parser.parse_args(argv)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help and --version: printed, status 0
+            _stdout("")  # flush: a full disk is an error, not a success
+            return exc.code if isinstance(exc.code, int) else EXIT_USAGE
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
@@ -901,16 +936,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.simplefilter("always")
             status = _COMMANDS[args.command](args)
         for message in dict.fromkeys(str(w.message) for w in caught):
-            print(f"warning: {message}", file=sys.stderr)
+            print(f"warning: {_one_line(message)}", file=sys.stderr)
         return status
     except _UsageError as exc:
-        print(str(exc), file=sys.stderr)
+        print(_one_line(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except PortfolioValidationError as exc:
         print(f"kampala: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KampalaError as exc:
-        print(f"kampala: error: {exc}", file=sys.stderr)
+        print(f"kampala: error: {_one_line(_for_cli(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except json.JSONDecodeError as exc:  # pragma: no cover - wrapped upstream
         print(f"kampala: error: invalid JSON: {exc}", file=sys.stderr)
@@ -920,12 +955,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         # stdout was closed early; silence the flush at exit as well
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return 0
-    except KeyboardInterrupt:  # pragma: no cover - interactive only
-        print("kampala: interrupted", file=sys.stderr)
-        return 130
+
+
+#: Python-only wording in messages, and what the command line calls it.
 
 
 if __name__ == "__main__":  # pragma: no cover

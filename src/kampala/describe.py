@@ -9,6 +9,8 @@ object, the description cannot drift from the code that scores.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -278,13 +280,13 @@ def to_markdown(
     """
     t = _lang(lang)
     d = describe(methodology, registry=registry)
-    title = d.get("title") or d["id"]
+    title = _md_text(d.get("title") or d["id"])
     lines = [f"# {t['title']}: {title}", ""]
     lines += [
         f"## {t['identity']}",
         "",
-        f"- {t['id']}: `{d['id']}`",
-        f"- {t['version']}: `{d['version']}`",
+        f"- {t['id']}: {_md_code(d['id'])}",
+        f"- {t['version']}: {_md_code(d['version'])}",
         f"- {t['hash']}: `{d['sha256']}`",
         f"- {t['library']}: {d['kampala_version']}",
         "",
@@ -292,7 +294,7 @@ def to_markdown(
     if "disclaimer" in d:
         lines += [f"## {t['status']}", "", d["disclaimer"][lang], ""]
     elif d.get("description"):
-        lines += [d["description"], ""]
+        lines += [_md_text(d["description"], block=True), ""]
     if d["principles"]:
         lines += [f"## {t['principles']}", ""]
     for p in d["principles"]:
@@ -311,16 +313,46 @@ def to_markdown(
         ]
     if d.get("references"):
         lines += [f"## {t['references']}", ""]
-        lines += [f"- {r}" for r in d["references"]]
+        lines += [f"- {_md_text(r)}" for r in d["references"]]
         lines.append("")
     lines += [
         f"## {t['cite']}",
         "",
-        t["cite_text"] + f"`{d['id']} {d['version']} (sha256:{d['sha256']})`, kampala "
-        f"{d['kampala_version']}.",
+        t["cite_text"]
+        + _md_code(f"{d['id']} {d['version']} (sha256:{d['sha256']})")
+        + f", kampala {d['kampala_version']}.",
         "",
     ]
     return "\n".join(lines)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _md_text(text: str, *, block: bool = False) -> str:
+    """Text from a methodology file, safe in Markdown and the HTML it becomes.
+
+    HTML is escaped (``<script>`` shows as text), control characters are
+    dropped, and outside a block (``block=False``) line breaks become spaces,
+    so a title cannot start a heading or a list of its own. A line of a block
+    that starts with ``#``, ``>``, ``-``, ``+``, ``*``, ``=`` or ``|`` gets a
+    backslash, so it stays a paragraph.
+    """
+    text = html.escape(_CONTROL.sub("", text), quote=False)
+    if not block:
+        return " ".join(text.split())
+    return "\n".join(
+        "\\" + line if line.lstrip().startswith(tuple("#>-+*=|")) else line
+        for line in text.splitlines()
+    )
+
+
+def _md_code(text: str) -> str:
+    """Return a Markdown code span of ``text``, whatever backticks it holds."""
+    text = " ".join(_CONTROL.sub("", text).split())
+    if "`" not in text:
+        return f"`{text}`"
+    return f"`` {text} ``"
 
 
 def _principle_markdown(p: dict[str, Any], lang: str, t: dict[str, str]) -> list[str]:

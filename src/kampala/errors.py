@@ -29,6 +29,7 @@ True
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from typing import Any
 
@@ -110,7 +111,7 @@ class KampalaError(Exception):
         super().__init__(_format(where, field, value, expected, hint))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        value = self.value if self._has_value else _Unset()
+        value = _picklable(self.value) if self._has_value else _Unset()
         notes = getattr(self, "__notes__", None)
         return (
             _rebuild,
@@ -121,6 +122,24 @@ class KampalaError(Exception):
 
 class _Unset:
     """Pickle-safe stand-in for an omitted ``value``."""
+
+
+def _picklable(value: Any) -> Any:
+    """Return ``value``, or its ``repr`` if it cannot be pickled."""
+    try:
+        pickle.dumps(value)
+    except Exception:  # any failure to pickle: keep what the message showed
+        return _Shown(repr(value))
+    return value
+
+
+class _Shown(str):
+    """The ``repr`` of a value that could not be pickled; shown as it was."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 def _rebuild(

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.csvsafe import escape_cells, unescape_cell
 from kampala.errors import (
     DataFormatError,
     PortfolioValidationError,
@@ -107,7 +108,8 @@ def _csv_header(n_actors: int) -> list[str]:
     ]
 
 
-def write_csv(portfolio: Portfolio, f: TextIO) -> None:
+def write_csv(portfolio: Portfolio, f: TextIO, *, formula_escape: bool = True) -> None:
+    """Write ``portfolio`` as CSV; text cells are formula-escaped by default."""
     n = len(portfolio)
     idx = portfolio.actors["partnership"]
     counts = np.bincount(idx, minlength=n) if n else np.zeros(0, dtype=np.intp)
@@ -118,7 +120,12 @@ def write_csv(portfolio: Portfolio, f: TextIO) -> None:
     for lo in range(0, n, _CHUNK_ROWS):
         hi = min(lo + _CHUNK_ROWS, n)
         cells: list[list[str]] = [
-            _format_cells(SPEC_BY_PATH[c], portfolio.columns[c][lo:hi]) for c in COLUMNS
+            _safe(
+                SPEC_BY_PATH[c],
+                _format_cells(SPEC_BY_PATH[c], portfolio.columns[c][lo:hi]),
+                formula_escape,
+            )
+            for c in COLUMNS
         ]
         for k in range(n_actors):
             rows = np.flatnonzero(counts[lo:hi] > k)
@@ -126,8 +133,28 @@ def write_csv(portfolio: Portfolio, f: TextIO) -> None:
             for spec in ACTOR_SCHEMA:
                 column = np.full(hi - lo, "", dtype=object)
                 column[rows] = _format_cells(spec, portfolio.actors[spec.path][j])
-                cells.append(column.tolist())
+                cells.append(_safe(spec, column.tolist(), formula_escape))
         writer.writerows(zip(*cells, strict=True))
+
+
+def _safe(spec: FieldSpec, cells: list[str], formula_escape: bool) -> list[str]:
+    """Formula-escape the cells of a text column (see `kampala._internal.csvsafe`)."""
+    if formula_escape and spec.kind in ("str", "strlist"):
+        return escape_cells(cells)
+    return cells
+
+
+# --- read hook: undo the formula escape of `write_csv` ----------------------
+def _unescape_column(cells: Sequence[str]) -> Sequence[str]:
+    """Drop the ``'`` that `write_csv` put before a formula trigger.
+
+    A cell is changed only when it starts with ``'`` and, after its leading
+    quotes, with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return; any
+    other text is read as is. So a file kampala wrote reads back exactly.
+    """
+    if not any(c.startswith("'") for c in cells):
+        return cells
+    return [unescape_cell(c) for c in cells]
 
 
 def _format_cells(spec: FieldSpec, col: Array) -> list[str]:
@@ -460,8 +487,9 @@ def _parse_chunk(
     def column(index: int | None, kind: str) -> Sequence[str]:
         if index is None:
             return blank
-        if commas and kind in ("str", "strlist"):
-            return _restore(cells[index])
+        if kind in ("str", "strlist"):
+            text = _restore(cells[index]) if commas else cells[index]
+            return _unescape_column(text)
         return cells[index]
 
     ids = column(layout.columns.get("id"), "str")

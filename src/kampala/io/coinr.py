@@ -25,10 +25,12 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
+from kampala._internal.atomic import atomic_open
+from kampala._internal.csvsafe import escape_cell
 from kampala._internal.files import (
     DEFAULT_MAX_BYTES,
     check_max_bytes,
@@ -332,15 +334,42 @@ def read_coinr(
     )
 
 
+def _quoted_row(cells: Sequence[str]) -> str:
+    """Format a row holding a carriage return, quoted so it stays one row.
+
+    (Python's writer quotes only the characters of its line terminator.)
+    """
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(cells)
+    return buf.getvalue()[:-2] + "\n"
+
+
 def write_results_csv(
-    path: PathLike | io.TextIOBase,
+    path: PathLike | io.TextIOBase | TextIO,
     table: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
+    *,
+    formula_escape: bool = True,
 ) -> None:
     """Write result rows as CSV with the given column order.
 
     Floats are written with ``repr`` precision (they read back exactly);
-    missing values are written as ``NA``.
+    missing values are written as ``NA``. A file is written whole or not at
+    all (to a temporary file in the same folder, then renamed into place).
+
+    Parameters
+    ----------
+    path : str, os.PathLike or text file
+        Where to write.
+    table : sequence of mapping
+        The rows.
+    columns : sequence of str
+        The columns, in order.
+    formula_escape : bool, default=True
+        Put a ``'`` before every text cell a spreadsheet would evaluate (one
+        that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+        return); numbers are never changed. ``False`` writes text as is, for
+        programs that read the file.
 
     Examples
     --------
@@ -355,22 +384,29 @@ def write_results_csv(
     CHE,68.38,1
     LAO,NA,NA
     """
+    text = escape_cell if formula_escape else str
 
     def fmt(v: Any) -> str:
         if v is None:
             return "NA"
         if isinstance(v, float):
             return "NA" if math.isnan(v) else repr(v)
-        return str(v)
+        if isinstance(v, int | np.integer | np.floating):
+            return str(v)
+        return text(str(v))
 
     def write(fh: Any) -> None:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(columns)
+        w.writerow([text(c) for c in columns])
         for row in table:
-            w.writerow([fmt(row.get(c)) for c in columns])
+            cells = [fmt(row.get(c)) for c in columns]
+            if any("\r" in c for c in cells):
+                fh.write(_quoted_row(cells))
+            else:
+                w.writerow(cells)
 
-    if isinstance(path, io.TextIOBase):
-        write(path)
-    else:
-        with open(path, "w", encoding="utf-8", newline="") as fh:
+    if isinstance(path, str | os.PathLike):
+        with atomic_open(path) as fh:
             write(fh)
+    else:
+        write(path)

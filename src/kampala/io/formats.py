@@ -20,15 +20,18 @@ Examples
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import os
 import threading
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from kampala._internal.atomic import atomic_path
 from kampala._internal.files import (
     DEFAULT_MAX_BYTES,
     check_max_bytes,
@@ -356,14 +359,19 @@ def read_portfolio(
 
 
 def write_portfolio(
-    portfolio: Portfolio, target: PathLike, *, format: str | None = None
+    portfolio: Portfolio,
+    target: PathLike,
+    *,
+    format: str | None = None,
+    formula_escape: bool = True,
 ) -> None:
     """Write a portfolio to a JSON, JSON Lines or CSV file.
 
     Every field is written, missing values included (``null`` in JSON, an
     empty cell in CSV), and floats with ``repr`` precision, so that
     `read_portfolio()` gives back the same records and writing again
-    gives the same bytes.
+    gives the same bytes. The file is written whole or not at all: to a
+    temporary file in the same folder, renamed into place when complete.
 
     Parameters
     ----------
@@ -373,6 +381,12 @@ def write_portfolio(
         Path of the file; it is overwritten.
     format : {"json", "jsonl", "csv"} or str, default=None
         File format; by default inferred from the suffix.
+    formula_escape : bool, default=True
+        CSV only: put a ``'`` before every text cell that a spreadsheet
+        would evaluate (one starting with ``=``, ``+``, ``-``, ``@``, a tab
+        or a carriage return). `read_portfolio()` removes exactly that
+        quote, so the file reads back as written. ``False`` writes text as
+        is, for programs that read the file.
 
     Raises
     ------
@@ -422,8 +436,21 @@ def write_portfolio(
                 hint=f"Pass format='csv', 'json' or 'jsonl' for {path.name!r}.",
             )
         fmt = found[0]
+    write = typing.cast(Writer, fmt.write)  # writable: not None
+    if write is _write_csv_file and not formula_escape:
+        write = functools.partial(_write_csv_file, formula_escape=False)
     try:
-        fmt.write(portfolio, path)  # type: ignore[misc]  # writable: not None
+        with atomic_path(path) as part:
+            write(portfolio, part)
+    except UnicodeEncodeError as exc:
+        raise DataFormatError(
+            "write_portfolio()",
+            "target",
+            str(path),
+            "text that UTF-8 can encode",
+            hint=f"The portfolio holds {exc.object[exc.start : exc.end]!r}, "
+            "a lone surrogate; nothing was written.",
+        ) from exc
     except OSError as exc:
         raise DataFormatError(
             "write_portfolio()", "target", str(path), "a writable path", hint=str(exc)
@@ -474,9 +501,11 @@ def _write_jsonl(portfolio: Portfolio, path: Path) -> None:
             f.write("\n")
 
 
-def _write_csv_file(portfolio: Portfolio, path: Path) -> None:
+def _write_csv_file(
+    portfolio: Portfolio, path: Path, *, formula_escape: bool = True
+) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
-        write_csv(portfolio, f)
+        write_csv(portfolio, f, formula_escape=formula_escape)
 
 
 def _first_line(head: bytes) -> Any:
