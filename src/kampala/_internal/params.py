@@ -27,7 +27,9 @@ __all__ = [
     "as_float",
     "as_int",
     "parse_spec",
+    "relative_shares",
     "resolve_method",
+    "scale_weight_rows",
 ]
 
 ParamValue = float | int | str | bool | None
@@ -237,3 +239,47 @@ def as_int(params: Mapping[str, ParamValue], name: str) -> int:
     value = params[name]
     assert isinstance(value, int), (name, value)
     return value
+
+
+def relative_shares(weights: Sequence[float], *, exact: bool = False) -> list[float]:
+    """Finite non-negative weights divided by their sum, without overflow.
+
+    The weights are first scaled by a power of two near their largest value
+    (exact in binary floating point), so the sum cannot overflow even for
+    weights near the largest float; for ordinary weights the shares are
+    bitwise those of ``w / sum(w)`` (``w / math.fsum(w)`` with ``exact``).
+    An all-zero vector gives all zeros.
+
+    >>> relative_shares([1e308, 1e308])
+    [0.5, 0.5]
+    >>> relative_shares([1.0, 3.0])
+    [0.25, 0.75]
+    """
+    top = max(weights, default=0.0)
+    if not top > 0:
+        return [0.0 for _ in weights]
+    shift = math.frexp(top)[1]
+    scaled = [math.ldexp(w, -shift) for w in weights]
+    total = math.fsum(scaled) if exact else sum(scaled)
+    return [w / total for w in scaled]
+
+
+def scale_weight_rows(w: Any) -> Any:
+    """Scale each row of a weight array by a power of two so its max is ~1.
+
+    Exact (a power-of-two scaling changes no ratio), so means are bitwise
+    the same, but sums of weights near the largest float no longer overflow
+    and sums of subnormal weights no longer underflow. Rows whose largest
+    weight is already between 2**-500 and 2**500 are left alone.
+    """
+    import numpy as np
+
+    arr = np.asarray(w, dtype=np.float64)
+    if arr.size == 0:
+        return arr
+    top = arr.max(axis=-1, keepdims=True)
+    odd = (top > 2.0**500) | ((top > 0) & (top < 2.0**-500))
+    if not bool(odd.any()):
+        return arr
+    shift = np.where(odd & np.isfinite(top), np.frexp(np.where(top > 0, top, 1.0))[1], 0)
+    return np.ldexp(arr, -shift)
