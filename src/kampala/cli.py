@@ -21,6 +21,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import attrs
+import numpy as np
 
 from kampala._internal.params import parse_spec
 from kampala._internal.text import counted
@@ -55,6 +57,10 @@ from kampala.steps import steps_in_canonical_order
 __all__ = ["asem_methodology", "main"]
 
 EXIT_USAGE = 2
+
+#: a plain ASCII decimal number (no '1_000', no full-width digits, no 'inf')
+_INT_TEXT = re.compile(r"[0-9]{1,9}", re.ASCII)
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
 
 
 class _UsageError(Exception):
@@ -191,8 +197,22 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     sens.add_argument("portfolio", metavar="PORTFOLIO", nargs="?")
     sens.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
-    sens.add_argument("--n", type=int, default=1024, help="samples (default 1024)")
-    sens.add_argument("--rng", type=int, default=None, help="random seed")
+    sens.add_argument(
+        "--n", type=int, default=1024, help="samples, a power of 2 (default 1024)"
+    )
+    sens.add_argument(
+        "--rng",
+        type=int,
+        default=None,
+        help="random seed, an integer >= 0 (default: a fresh seed, recorded)",
+    )
+    sens.add_argument(
+        "--max-memory",
+        metavar="SIZE",
+        default=None,
+        help="refuse analyses estimated to need more memory, e.g. 8GiB "
+        "(default: $KAMPALA_MAX_MEMORY, else half the physical memory)",
+    )
     sens.add_argument(
         "--vary", metavar="FACTOR", action="append", help="an uncertain factor"
     )
@@ -413,6 +433,8 @@ def asem_methodology() -> Methodology:
 
 
 def _cmd_demo_asem(args: argparse.Namespace) -> int:
+    if args.top < 1:
+        raise _UsageError(f"kampala demo: --top must be an integer >= 1 (got {args.top})")
     idata, imeta = asem_paths()
     result = asem_methodology().run(read_coinr(idata, imeta))
     print(
@@ -447,15 +469,42 @@ def _parse_weights(text: str) -> dict[str, float]:
     for item in text.split(","):
         code, sep, value = item.partition("=")
         try:
-            weight = float(value)
-        except ValueError:
+            weight = float(value) if _NUMBER.fullmatch(value.strip()) else math.nan
+        except ValueError:  # pragma: no cover - the pattern admits floats only
             weight = math.nan
+        if sep and code.strip() and math.isinf(weight):
+            raise _UsageError(
+                f"kampala score: --weights: '{code.strip()}' must be a number "
+                f"within the float range (got {value.strip()!r}): too large. "
+                "Weights are relative: P1=1,P2=1 is the same as P1=1e308,P2=1e308"
+            )
         if not sep or not code.strip() or not math.isfinite(weight) or weight < 0:
             raise _UsageError(
                 f"kampala score: --weights: '{item}' must be CODE=WEIGHT with a "
                 "number >= 0 (for example P1=2,P3=1)"
             )
         out[code.strip()] = weight
+    return out
+
+
+def _weight_codes(methodology: Methodology, text: str) -> dict[str, float]:
+    """Parse ``--weights`` and match its codes to the framework's (any case)."""
+    from kampala.scoring import methodology_framework
+
+    framework = methodology_framework(methodology)
+    codes = [c for c in framework.aggregate_codes if c != framework.root]
+    codes += [n.code for n in framework.nodes if n.code not in (*codes, framework.root)]
+    by_upper = {c.upper(): c for c in codes}
+    out: dict[str, float] = {}
+    for code, weight in _parse_weights(text).items():
+        known = code if code in codes else by_upper.get(code.upper())
+        if known is None:
+            shown = ", ".join(codes[:12]) + (", ..." if len(codes) > 12 else "")
+            raise _UsageError(
+                f"kampala score: --weights: {code!r} must be the code of a "
+                f"weighted node of methodology {methodology.id} ({shown})"
+            )
+        out[known] = weight
     return out
 
 
@@ -472,7 +521,7 @@ def _evolve(
     changes: dict[str, Any] = {}
     if weights is not None:
         current = {} if isinstance(agg.weights, str) else dict(agg.weights)
-        changes["weights"] = {**current, **_parse_weights(weights)}
+        changes["weights"] = {**current, **_weight_codes(methodology, weights)}
     if aggregate is not None:
         name, params = parse_spec("--aggregate", _aggregate.METHODS, aggregate)
         changes["method"] = name
@@ -584,6 +633,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    if args.top != 10 and not args.asem:
+        raise _UsageError("kampala demo: --top applies to --asem only")
     if args.asem:
         return _cmd_demo_asem(args)
     portfolio = _load_portfolio(None)
@@ -680,28 +731,50 @@ def _cmd_methodology(args: argparse.Namespace) -> int:
     return 0
 
 
+_VARY_FORMS = (
+    "weights[@LEVELS]:SPREAD, dirichlet[@LEVEL]:CONCENTRATION, "
+    "aggregation[@LEVEL]:M1,M2,..., coverage:T1,T2,..., missing, "
+    "exclude:principle|criterion|CODE,..., scorer:P3.PARAM=V1,V2,..."
+)
+
+
 def _parse_factor(text: str, methodology: Methodology) -> Any:
     from kampala import sensitivity as sa
 
-    name, _, rest = text.partition(":")
-    head, _, levels_text = name.partition("@")
+    name, colon, rest = text.partition(":")
+    head, at, levels_text = name.partition("@")
     head = head.strip()
     values = [v.strip() for v in rest.split(",") if v.strip()] if rest else []
 
     def fail(expected: str) -> NoReturn:
-        raise _UsageError(f"kampala sensitivity: --vary {text!r}: {expected}")
+        raise _UsageError(
+            f"kampala sensitivity: --vary {text!r}: {expected} (forms: {_VARY_FORMS})"
+        )
+
+    if at and not levels_text.strip():
+        fail("'@' must be followed by levels, as in weights@1,2:0.25")
+    if at and head not in ("weights", "dirichlet", "aggregation"):
+        fail(f"{head!r} takes no @LEVELS")
+    if head == "missing" and (colon or values):
+        fail("'missing' takes no value")
+    if head in ("weights", "dirichlet", "coverage", "exclude", "scorer") and not (
+        colon and rest.strip()
+    ):
+        fail(f"{head!r} needs a value after ':'")
 
     def numbers() -> list[float]:
-        try:
-            return [float(v) for v in values]
-        except ValueError:
+        if not all(_NUMBER.fullmatch(v) for v in values):
             fail("the values must be numbers")
+        out = [float(v) for v in values]
+        if not all(math.isfinite(v) for v in out):
+            fail("the values must be numbers within the float range")
+        return out
 
     if head in ("weights", "dirichlet"):
-        try:
-            levels = [int(v) for v in levels_text.split(",")] if levels_text else [2]
-        except ValueError:
-            fail("levels must be integers, as in weights@1,2:0.25")
+        parts = [v.strip() for v in levels_text.split(",")] if levels_text else ["2"]
+        if not all(_INT_TEXT.fullmatch(v) for v in parts):
+            fail("levels must be integers >= 1, as in weights@1,2:0.25")
+        levels = [int(v) for v in parts]
         (value,) = numbers() if len(values) == 1 else fail("give one number")
         if head == "weights":
             return sa.WeightNoise(levels=levels, spread=value)
@@ -709,7 +782,7 @@ def _parse_factor(text: str, methodology: Methodology) -> Any:
     if head == "aggregation":
         level = None
         if levels_text:
-            if not levels_text.isdigit():
+            if not _INT_TEXT.fullmatch(levels_text):
                 fail("the level must be an integer, as in aggregation@3:...")
             level = int(levels_text)
         return sa.aggregation_choice(values or fail("list the methods"), level=level)
@@ -758,9 +831,59 @@ def _progress_bar() -> Any:
     return show
 
 
+def _sensitivity_options(args: argparse.Namespace) -> int:
+    """Check the integer options of ``sensitivity``; return the seed to use."""
+    where = "kampala sensitivity"
+    n = args.n
+    if n < 2 or n & (n - 1):
+        lower = 1 << max(1, n.bit_length() - 1)
+        raise _UsageError(
+            f"{where}: --n must be a power of 2 >= 2 (got {n}); "
+            f"use {lower} or {lower * 2}"
+        )
+    if args.top_k < 1:
+        raise _UsageError(f"{where}: --top-k must be an integer >= 1 (got {args.top_k})")
+    if args.rng is None:
+        # a fresh seed, recorded in the outputs so that the run can be repeated
+        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    if args.rng < 0:
+        raise _UsageError(
+            f"{where}: --rng must be a non-negative integer (got {args.rng}); "
+            "omit it for a fresh seed"
+        )
+    return int(args.rng)
+
+
+def _cli_problem_error(exc: KampalaError, n: int, n_factors: int) -> NoReturn:
+    """Restate a library error on ``n`` or ``max_memory`` in command-line terms."""
+    where = "kampala sensitivity"
+    if exc.field == "n" and "memory" in exc.expected:
+        detail = exc.expected.partition(": ")[2]
+        raise _UsageError(
+            f"{where}: --n {n} is too large for the memory limit ({detail}); "
+            "use a smaller --n or raise --max-memory (or KAMPALA_MAX_MEMORY)"
+        ) from exc
+    if exc.field == "n":
+        need = 64 * (n_factors + 2)
+        raise _UsageError(
+            f"{where}: --n must be at least {need} for the Sobol' indices of "
+            f"{n_factors} factor(s) (got {n}): with fewer samples a discrete "
+            f"factor may never change between the two base samples; use --n "
+            f"{need} or more, or --analysis uncertainty"
+        ) from exc
+    if exc.field in ("max_memory", "KAMPALA_MAX_MEMORY"):
+        field = "--max-memory" if exc.field == "max_memory" else exc.field
+        raise _UsageError(
+            f"{where}: {field} must be a size such as 8GiB, 512M or a number "
+            f"of bytes (got {exc.value!r})"
+        ) from exc
+    raise exc
+
+
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from kampala import sensitivity as sa
 
+    seed = _sensitivity_options(args)
     methodology = (
         _read_methodology(args.methodology, "kampala sensitivity")
         if args.methodology
@@ -774,6 +897,22 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             sa.aggregation_choice(["arithmetic", "geometric"], level=3),
         ]
     spec = sa.UncertaintySpec(factors=factors)
+    n_base = max(2, 1 << max(1, (args.n // (len(factors) + 2)).bit_length() - 1))
+    # every parameter is checked (designs drawn, memory estimated) before any
+    # analysis runs, so a bad --n never throws finished results away
+    try:
+        if args.analysis in ("uncertainty", "both"):
+            sa.AnalysisProblem.uncertainty(
+                methodology, portfolio, spec, n=args.n, rng=seed,
+                max_memory=args.max_memory,
+            )  # fmt: skip
+        if args.analysis in ("sobol", "both"):
+            sa.AnalysisProblem.sobol(
+                methodology, portfolio, spec, n=n_base, rng=seed,
+                max_memory=args.max_memory,
+            )  # fmt: skip
+    except KampalaError as exc:
+        _cli_problem_error(exc, args.n, len(factors))
     progress = _progress_bar()
     ua = sobol = None
     if args.analysis in ("uncertainty", "both"):
@@ -784,12 +923,18 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             n=args.n,
             top_k=args.top_k,
             progress=progress,
-            rng=args.rng,
+            rng=seed,
+            max_memory=args.max_memory,
         )
     if args.analysis in ("sobol", "both"):
-        n_base = max(2, 1 << max(1, (args.n // (len(factors) + 2)).bit_length() - 1))
         sobol = sa.sensitivity_analysis(
-            methodology, portfolio, spec, n=n_base, progress=progress, rng=args.rng
+            methodology,
+            portfolio,
+            spec,
+            n=n_base,
+            progress=progress,
+            rng=seed,
+            max_memory=args.max_memory,
         )
     if args.format == "json":
         doc = {

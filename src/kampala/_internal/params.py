@@ -11,6 +11,7 @@ compare equal and hash the same.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -151,7 +152,16 @@ def resolve_method(
     return out
 
 
+_INT = re.compile(r"[+-]?[0-9]{1,300}", re.ASCII)
+_FLOAT = re.compile(
+    r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)",
+    re.ASCII | re.IGNORECASE,
+)
+
+
 def _parse_scalar(text: str) -> Any:
+    # plain ASCII numbers only: no '1_000', no full-width digits, no
+    # 4,300-digit integers (Python's int() would accept the first two)
     t = text.strip()
     low = t.lower()
     if low in ("true", "yes"):
@@ -160,14 +170,28 @@ def _parse_scalar(text: str) -> Any:
         return False
     if low in ("none", "null", ""):
         return None
-    try:
+    if _INT.fullmatch(t):
         return int(t)
-    except ValueError:
-        pass
-    try:
+    if _FLOAT.fullmatch(t):
         return float(t)
-    except ValueError:
-        return t
+    return t
+
+
+def _too_large(where: str, name: str, text: str, value: Any) -> None:
+    """Refuse a number written in full that overflows a float ('1e309')."""
+    if (
+        isinstance(value, float)
+        and math.isinf(value)
+        and "inf" not in text.lower()
+    ):
+        shown = text.strip()
+        raise ParameterValueError(
+            where,
+            name,
+            shown if len(shown) <= 40 else f"{shown[:20]}...{shown[-10:]}",
+            "a number within the float range (magnitude at most about 1.8e308)",
+            hint="The number is too large to represent.",
+        )
 
 
 def parse_spec(
@@ -201,7 +225,11 @@ def parse_spec(
             return text.strip()
         val = _parse_scalar(text)
         if kinds.get(param_name) is float and type(val) is int:
-            return float(val)
+            try:
+                return float(val)
+            except OverflowError:
+                val = math.inf
+        _too_large(where, param_name, text, val)
         return val
 
     given: dict[str, Any] = {}
