@@ -146,7 +146,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "ranked table and explain the top and the bottom partnership. With "
         "--asem, build the ASEM example index instead and print its top units.",
     )
-    demo.add_argument("--top", type=int, default=10, help="rows to print with --asem")
+    demo.add_argument(
+        "--top", type=int, default=None, help="rows to print with --asem (default 10)"
+    )
     demo.add_argument(
         "--asem", action="store_true", help="build the ASEM example index instead"
     )
@@ -433,15 +435,16 @@ def asem_methodology() -> Methodology:
 
 
 def _cmd_demo_asem(args: argparse.Namespace) -> int:
-    if args.top < 1:
-        raise _UsageError(f"kampala demo: --top must be an integer >= 1 (got {args.top})")
+    top = 10 if args.top is None else args.top
+    if top < 1:
+        raise _UsageError(f"kampala demo: --top must be an integer >= 1 (got {top})")
     idata, imeta = asem_paths()
     result = asem_methodology().run(read_coinr(idata, imeta))
     print(
         "ASEM Sustainable Connectivity example (data: ASEM portal, JRC; layout and "
         "example: COINr).\n"
     )
-    _print_table(result, sys.stdout, args.top)
+    _print_table(result, sys.stdout, top)
     return 0
 
 
@@ -633,7 +636,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    if args.top != 10 and not args.asem:
+    if args.top is not None and not args.asem:
         raise _UsageError("kampala demo: --top applies to --asem only")
     if args.asem:
         return _cmd_demo_asem(args)
@@ -778,6 +781,8 @@ def _parse_factor(text: str, methodology: Methodology) -> Any:
         (value,) = numbers() if len(values) == 1 else fail("give one number")
         if head == "weights":
             return sa.WeightNoise(levels=levels, spread=value)
+        if len(levels) != 1:
+            fail("dirichlet takes one level, as in dirichlet@2:50")
         return sa.DirichletWeights(level=levels[0], concentration=value)
     if head == "aggregation":
         level = None
@@ -960,15 +965,19 @@ def _ua_table(ua: Any) -> str:
         f"{'rank':>4}  {'id':<12}  {'median':>6}  {'5%-95%':>9}  "
         f"{f'P(top {k})':>10}  {'shift':>5}",
     ]
+    def fmt(value: Any, spec: str) -> str:  # None: no sample gave a score
+        return "NA" if value is None or value != value else format(value, spec)
+
     for r in ua.table():
         if r["nominal_rank"] is None:
             continue
-        interval = f"{r['rank_p5']:.0f}-{r['rank_p95']:.0f}"
+        interval = f"{fmt(r['rank_p5'], '.0f')}-{fmt(r['rank_p95'], '.0f')}"
         lines.append(
-            f"{r['nominal_rank']:4.0f}  {r['unit']:<12}  {r['rank_median']:6.1f}  "
-            f"{interval:>9}  {r[f'p_top_{k}']:10.2f}  {r['rank_shift']:5.2f}"
+            f"{r['nominal_rank']:4.0f}  {r['unit']:<12}  "
+            f"{fmt(r['rank_median'], '6.1f'):>6}  {interval:>9}  "
+            f"{fmt(r[f'p_top_{k}'], '10.2f'):>10}  {fmt(r['rank_shift'], '5.2f'):>5}"
         )
-    lines.append(f"Mean absolute rank shift: {ua.mean_rank_shift:.2f}\n")
+    lines.append(f"Mean absolute rank shift: {fmt(ua.mean_rank_shift, '.2f')}\n")
     return "\n".join(lines) + "\n"
 
 
