@@ -847,7 +847,9 @@ def _sensitivity_options(args: argparse.Namespace) -> int:
             f"use {lower} or {lower * 2}"
         )
     if args.top_k < 1:
-        raise _UsageError(f"{where}: --top-k must be an integer >= 1 (got {args.top_k})")
+        raise _UsageError(
+            f"{where}: --top-k must be an integer >= 1 (got {args.top_k})"
+        )
     if args.rng is None:
         # a fresh seed, recorded in the outputs so that the run can be repeated
         return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
@@ -908,14 +910,22 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     try:
         if args.analysis in ("uncertainty", "both"):
             sa.AnalysisProblem.uncertainty(
-                methodology, portfolio, spec, n=args.n, rng=seed,
+                methodology,
+                portfolio,
+                spec,
+                n=args.n,
+                rng=seed,
                 max_memory=args.max_memory,
-            )  # fmt: skip
+            )
         if args.analysis in ("sobol", "both"):
             sa.AnalysisProblem.sobol(
-                methodology, portfolio, spec, n=n_base, rng=seed,
+                methodology,
+                portfolio,
+                spec,
+                n=n_base,
+                rng=seed,
                 max_memory=args.max_memory,
-            )  # fmt: skip
+            )
     except KampalaError as exc:
         _cli_problem_error(exc, args.n, len(factors))
     progress = _progress_bar()
@@ -965,6 +975,7 @@ def _ua_table(ua: Any) -> str:
         f"{'rank':>4}  {'id':<12}  {'median':>6}  {'5%-95%':>9}  "
         f"{f'P(top {k})':>10}  {'shift':>5}",
     ]
+
     def fmt(value: Any, spec: str) -> str:  # None: no sample gave a score
         return "NA" if value is None or value != value else format(value, spec)
 

@@ -179,11 +179,7 @@ def _parse_scalar(text: str) -> Any:
 
 def _too_large(where: str, name: str, text: str, value: Any) -> None:
     """Refuse a number written in full that overflows a float ('1e309')."""
-    if (
-        isinstance(value, float)
-        and math.isinf(value)
-        and "inf" not in text.lower()
-    ):
+    if isinstance(value, float) and math.isinf(value) and "inf" not in text.lower():
         shown = text.strip()
         raise ParameterValueError(
             where,
@@ -309,5 +305,7 @@ def scale_weight_rows(w: Any) -> Any:
     odd = (top > 2.0**500) | ((top > 0) & (top < 2.0**-500))
     if not bool(odd.any()):
         return arr
-    shift = np.where(odd & np.isfinite(top), np.frexp(np.where(top > 0, top, 1.0))[1], 0)
+    shift = np.where(
+        odd & np.isfinite(top), np.frexp(np.where(top > 0, top, 1.0))[1], 0
+    )
     return np.ldexp(arr, -shift)

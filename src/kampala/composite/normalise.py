@@ -549,8 +549,10 @@ class Normalise(MethodStep):
                     f"greater than lower ({float(lower[j])!r}) "
                     f"for indicator {codes[j]!r}",
                 )
-            for j in np.flatnonzero(~np.isfinite(upper - lower)):
-                _check_span("Normalise()", lower[j], upper[j], codes[j])
+            with np.errstate(over="ignore"):
+                overflow = np.flatnonzero(~np.isfinite(upper - lower))
+            for k in overflow:
+                _check_span("Normalise()", lower[k], upper[k], codes[k])
             out = _goalposts(
                 x, lower, upper, self._column_param(data, "scale"), clip, directions
             )

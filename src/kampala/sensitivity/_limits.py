@@ -170,8 +170,8 @@ def seeded(where: str, rng: SeedLike) -> tuple[np.random.Generator, int | None]:
         return np.random.default_rng(int(rng)), int(rng)
     if isinstance(rng, np.random.SeedSequence):
         entropy = rng.entropy
-        seed = int(entropy) if isinstance(entropy, int) and not rng.spawn_key else None
-        return np.random.default_rng(rng), seed
+        kept = int(entropy) if isinstance(entropy, int) and not rng.spawn_key else None
+        return np.random.default_rng(rng), kept
     try:
         return np.random.default_rng(rng), None
     except (TypeError, ValueError) as exc:

@@ -83,4 +83,5 @@ def explicit_weights(weights: Mapping[str, float]) -> dict[str, float]:
         raise ParameterValueError(
             where, "weights", dict(weights), "weights with a positive sum"
         )
-    return dict(zip(vals, relative_shares(list(vals.values()), exact=True)))
+    shares = relative_shares(list(vals.values()), exact=True)
+    return dict(zip(vals, shares, strict=True))
