@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 import attrs
-import numpy as np
 
 from kampala._internal.params import parse_spec
 from kampala._internal.text import counted
@@ -59,7 +58,6 @@ __all__ = ["asem_methodology", "main"]
 EXIT_USAGE = 2
 
 #: a plain ASCII decimal number (no '1_000', no full-width digits, no 'inf')
-_INT_TEXT = re.compile(r"[0-9]{1,9}", re.ASCII)
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
 
 
@@ -734,90 +732,6 @@ def _cmd_methodology(args: argparse.Namespace) -> int:
     return 0
 
 
-_VARY_FORMS = (
-    "weights[@LEVELS]:SPREAD, dirichlet[@LEVEL]:CONCENTRATION, "
-    "aggregation[@LEVEL]:M1,M2,..., coverage:T1,T2,..., missing, "
-    "exclude:principle|criterion|CODE,..., scorer:P3.PARAM=V1,V2,..."
-)
-
-
-def _parse_factor(text: str, methodology: Methodology) -> Any:
-    from kampala import sensitivity as sa
-
-    name, colon, rest = text.partition(":")
-    head, at, levels_text = name.partition("@")
-    head = head.strip()
-    values = [v.strip() for v in rest.split(",") if v.strip()] if rest else []
-
-    def fail(expected: str) -> NoReturn:
-        raise _UsageError(
-            f"kampala sensitivity: --vary {text!r}: {expected} (forms: {_VARY_FORMS})"
-        )
-
-    if at and not levels_text.strip():
-        fail("'@' must be followed by levels, as in weights@1,2:0.25")
-    if at and head not in ("weights", "dirichlet", "aggregation"):
-        fail(f"{head!r} takes no @LEVELS")
-    if head == "missing" and (colon or values):
-        fail("'missing' takes no value")
-    if head in ("weights", "dirichlet", "coverage", "exclude", "scorer") and not (
-        colon and rest.strip()
-    ):
-        fail(f"{head!r} needs a value after ':'")
-
-    def numbers() -> list[float]:
-        if not all(_NUMBER.fullmatch(v) for v in values):
-            fail("the values must be numbers")
-        out = [float(v) for v in values]
-        if not all(math.isfinite(v) for v in out):
-            fail("the values must be numbers within the float range")
-        return out
-
-    if head in ("weights", "dirichlet"):
-        parts = [v.strip() for v in levels_text.split(",")] if levels_text else ["2"]
-        if not all(_INT_TEXT.fullmatch(v) for v in parts):
-            fail("levels must be integers >= 1, as in weights@1,2:0.25")
-        levels = [int(v) for v in parts]
-        (value,) = numbers() if len(values) == 1 else fail("give one number")
-        if head == "weights":
-            return sa.WeightNoise(levels=levels, spread=value)
-        if len(levels) != 1:
-            fail("dirichlet takes one level, as in dirichlet@2:50")
-        return sa.DirichletWeights(level=levels[0], concentration=value)
-    if head == "aggregation":
-        level = None
-        if levels_text:
-            if not _INT_TEXT.fullmatch(levels_text):
-                fail("the level must be an integer, as in aggregation@3:...")
-            level = int(levels_text)
-        return sa.aggregation_choice(values or fail("list the methods"), level=level)
-    if head == "coverage":
-        return sa.coverage_choice(numbers() or fail("list the thresholds"))
-    if head == "missing":
-        return sa.missing_evidence_choice()
-    if head == "exclude":
-        from kampala.scoring import methodology_framework
-
-        framework = methodology_framework(methodology)
-        if values == ["principle"]:
-            codes = [c for c in framework.aggregate_codes if c != framework.root]
-        elif values == ["criterion"]:
-            codes = list(framework.indicator_codes)
-        else:
-            codes = values
-        return sa.Exclusion(codes=codes or fail("name principle, criterion or codes"))
-    if head == "scorer":
-        target, _, options = rest.partition("=")
-        principle, _, param = target.partition(".")
-        try:
-            number = int(principle.strip().upper().removeprefix("P"))
-            opts = [int(v) for v in options.split(",") if v.strip()]
-        except ValueError:
-            fail("use scorer:P3.diversity_target=3,4,5")
-        return sa.ScorerParameter(principle=number, param=param.strip(), values=opts)
-    fail("one of weights, dirichlet, aggregation, coverage, missing, exclude, scorer")
-
-
 def _progress_bar() -> Any:
     if not sys.stderr.isatty():
         return None
@@ -836,121 +750,30 @@ def _progress_bar() -> Any:
     return show
 
 
-def _sensitivity_options(args: argparse.Namespace) -> int:
-    """Check the integer options of ``sensitivity``; return the seed to use."""
-    where = "kampala sensitivity"
-    n = args.n
-    if n < 2 or n & (n - 1):
-        lower = 1 << max(1, n.bit_length() - 1)
-        raise _UsageError(
-            f"{where}: --n must be a power of 2 >= 2 (got {n}); "
-            f"use {lower} or {lower * 2}"
-        )
-    if args.top_k < 1:
-        raise _UsageError(
-            f"{where}: --top-k must be an integer >= 1 (got {args.top_k})"
-        )
-    if args.rng is None:
-        # a fresh seed, recorded in the outputs so that the run can be repeated
-        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-    if args.rng < 0:
-        raise _UsageError(
-            f"{where}: --rng must be a non-negative integer (got {args.rng}); "
-            "omit it for a fresh seed"
-        )
-    return int(args.rng)
-
-
-def _cli_problem_error(exc: KampalaError, n: int, n_factors: int) -> NoReturn:
-    """Restate a library error on ``n`` or ``max_memory`` in command-line terms."""
-    where = "kampala sensitivity"
-    if exc.field == "n" and "memory" in exc.expected:
-        detail = exc.expected.partition(": ")[2]
-        raise _UsageError(
-            f"{where}: --n {n} is too large for the memory limit ({detail}); "
-            "use a smaller --n or raise --max-memory (or KAMPALA_MAX_MEMORY)"
-        ) from exc
-    if exc.field == "n":
-        need = 64 * (n_factors + 2)
-        raise _UsageError(
-            f"{where}: --n must be at least {need} for the Sobol' indices of "
-            f"{n_factors} factor(s) (got {n}): with fewer samples a discrete "
-            f"factor may never change between the two base samples; use --n "
-            f"{need} or more, or --analysis uncertainty"
-        ) from exc
-    if exc.field in ("max_memory", "KAMPALA_MAX_MEMORY"):
-        field = "--max-memory" if exc.field == "max_memory" else exc.field
-        raise _UsageError(
-            f"{where}: {field} must be a size such as 8GiB, 512M or a number "
-            f"of bytes (got {exc.value!r})"
-        ) from exc
-    raise exc
-
-
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from kampala import sensitivity as sa
+    from kampala.sensitivity import _command
 
-    seed = _sensitivity_options(args)
     methodology = (
         _read_methodology(args.methodology, "kampala sensitivity")
         if args.methodology
         else Methodology.default()
     )
     portfolio = _load_portfolio(args.portfolio, command="sensitivity")
-    factors = [_parse_factor(t, methodology) for t in (args.vary or [])]
-    if not factors:
-        factors = [
-            sa.WeightNoise(levels=2, spread=0.25),
-            sa.aggregation_choice(["arithmetic", "geometric"], level=3),
-        ]
-    spec = sa.UncertaintySpec(factors=factors)
-    n_base = max(2, 1 << max(1, (args.n // (len(factors) + 2)).bit_length() - 1))
-    # every parameter is checked (designs drawn, memory estimated) before any
-    # analysis runs, so a bad --n never throws finished results away
-    try:
-        if args.analysis in ("uncertainty", "both"):
-            sa.AnalysisProblem.uncertainty(
-                methodology,
-                portfolio,
-                spec,
-                n=args.n,
-                rng=seed,
-                max_memory=args.max_memory,
-            )
-        if args.analysis in ("sobol", "both"):
-            sa.AnalysisProblem.sobol(
-                methodology,
-                portfolio,
-                spec,
-                n=n_base,
-                rng=seed,
-                max_memory=args.max_memory,
-            )
-    except KampalaError as exc:
-        _cli_problem_error(exc, args.n, len(factors))
+    # every option is checked (designs drawn, memory estimated) first
+    plan = _command.plan(args, methodology, portfolio)
     progress = _progress_bar()
     ua = sobol = None
     if args.analysis in ("uncertainty", "both"):
         ua = sa.uncertainty_analysis(
-            methodology,
-            portfolio,
-            spec,
-            n=args.n,
-            top_k=args.top_k,
-            progress=progress,
-            rng=seed,
-            max_memory=args.max_memory,
-        )
+            methodology, portfolio, plan.spec, n=plan.n, top_k=args.top_k,
+            progress=progress, rng=plan.seed, max_memory=args.max_memory,
+        )  # fmt: skip
     if args.analysis in ("sobol", "both"):
         sobol = sa.sensitivity_analysis(
-            methodology,
-            portfolio,
-            spec,
-            n=n_base,
-            progress=progress,
-            rng=seed,
-            max_memory=args.max_memory,
-        )
+            methodology, portfolio, plan.spec, n=plan.n_base, progress=progress,
+            rng=plan.seed, max_memory=args.max_memory,
+        )  # fmt: skip
     if args.format == "json":
         doc = {
             "uncertainty": None if ua is None else ua.to_dict(),
@@ -959,49 +782,12 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     else:
         if ua is not None:
-            sys.stdout.write(_ua_table(ua))
+            sys.stdout.write(_command.uncertainty_table(ua))
         if sobol is not None:
-            sys.stdout.write(_sobol_table(sobol))
+            sys.stdout.write(_command.sobol_table(sobol))
     if args.out:
         _write_sensitivity(Path(args.out), ua, sobol)
     return 0
-
-
-def _ua_table(ua: Any) -> str:
-    k = ua.top_k
-    lines = [
-        f"Uncertainty analysis: {ua.n} samples of {', '.join(ua.factor_names)}; "
-        f"methodology {ua.methodology}",
-        f"{'rank':>4}  {'id':<12}  {'median':>6}  {'5%-95%':>9}  "
-        f"{f'P(top {k})':>10}  {'shift':>5}",
-    ]
-
-    def fmt(value: Any, spec: str) -> str:  # None: no sample gave a score
-        return "NA" if value is None or value != value else format(value, spec)
-
-    for r in ua.table():
-        if r["nominal_rank"] is None:
-            continue
-        interval = f"{fmt(r['rank_p5'], '.0f')}-{fmt(r['rank_p95'], '.0f')}"
-        lines.append(
-            f"{r['nominal_rank']:4.0f}  {r['unit']:<12}  "
-            f"{fmt(r['rank_median'], '6.1f'):>6}  {interval:>9}  "
-            f"{fmt(r[f'p_top_{k}'], '10.2f'):>10}  {fmt(r['rank_shift'], '5.2f'):>5}"
-        )
-    lines.append(f"Mean absolute rank shift: {fmt(ua.mean_rank_shift, '.2f')}\n")
-    return "\n".join(lines) + "\n"
-
-
-def _sobol_table(sobol: Any) -> str:
-    lines = [
-        f"Sobol' indices of the mean absolute rank shift ({sobol.n_runs} runs):",
-        f"{'factor':<24}  {'S1':>13}  {'ST':>13}",
-    ]
-    for r in sobol.table():
-        s1 = "n/a" if r["S1"] is None else f"{r['S1']:.3f} ± {r['S1_conf']:.3f}"
-        st = "n/a" if r["ST"] is None else f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"
-        lines.append(f"{r['factor']:<24}  {s1:>13}  {st:>13}")
-    return "\n".join(lines) + "\n"
 
 
 def _write_sensitivity(out: Path, ua: Any, sobol: Any) -> None:
