@@ -64,7 +64,6 @@ from kampala.data import asem_paths
 from kampala.errors import (
     KampalaError,
     MethodologyError,
-    ParameterValueError,
     PortfolioValidationError,
 )
 from kampala.io.coinr import read_coinr, write_results_csv
@@ -82,6 +81,9 @@ _NO_ESCAPE_HELP = (
     "write CSV text cells as they are; by default a cell a spreadsheet would "
     "evaluate (starting with =, +, -, @, tab or CR) gets a leading '"
 )
+
+#: a plain ASCII decimal number (no '1_000', no full-width digits, no 'inf')
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -177,7 +179,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--asem, build the ASEM example index instead and print its top units.",
     )
     demo.add_argument(
-        "--top", type=_positive_int, default=10, help="rows to print with --asem"
+        "--top",
+        type=_positive_int,
+        default=None,
+        help="rows to print with --asem (default 10)",
     )
     demo.add_argument(
         "--asem", action="store_true", help="build the ASEM example index instead"
@@ -239,8 +244,22 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     sens.add_argument("portfolio", metavar="PORTFOLIO", nargs="?")
     sens.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
-    sens.add_argument("--n", type=int, default=1024, help="samples (default 1024)")
-    sens.add_argument("--rng", type=int, default=None, help="random seed")
+    sens.add_argument(
+        "--n", type=int, default=1024, help="samples, a power of 2 (default 1024)"
+    )
+    sens.add_argument(
+        "--rng",
+        type=int,
+        default=None,
+        help="random seed, an integer >= 0 (default: a fresh seed, recorded)",
+    )
+    sens.add_argument(
+        "--max-memory",
+        metavar="SIZE",
+        default=None,
+        help="refuse analyses estimated to need more memory, e.g. 8GiB "
+        "(default: $KAMPALA_MAX_MEMORY, else half the physical memory)",
+    )
     sens.add_argument(
         "--vary", metavar="FACTOR", action="append", help="an uncertain factor"
     )
@@ -458,6 +477,9 @@ def asem_methodology() -> Methodology:
 
 
 def _cmd_demo_asem(args: argparse.Namespace) -> int:
+    top = 10 if args.top is None else args.top
+    if top < 1:
+        raise _UsageError(f"kampala demo: --top must be an integer >= 1 (got {top})")
     idata, imeta = asem_paths()
     result = asem_methodology().run(read_coinr(idata, imeta))
     buf = io.StringIO()
@@ -465,7 +487,7 @@ def _cmd_demo_asem(args: argparse.Namespace) -> int:
         "ASEM Sustainable Connectivity example (data: ASEM portal, JRC; layout and "
         "example: COINr).\n\n"
     )
-    _print_table(result, buf, args.top)
+    _print_table(result, buf, top)
     _stdout(buf.getvalue())
     return 0
 
@@ -495,9 +517,15 @@ def _parse_weights(text: str) -> dict[str, float]:
     for item in text.split(","):
         code, sep, value = item.partition("=")
         try:
-            weight = float(value)
-        except ValueError:
+            weight = float(value) if _NUMBER.fullmatch(value.strip()) else math.nan
+        except ValueError:  # pragma: no cover - the pattern admits floats only
             weight = math.nan
+        if sep and code.strip() and math.isinf(weight):
+            raise _UsageError(
+                f"kampala score: --weights: '{code.strip()}' must be a number "
+                f"within the float range (got {value.strip()!r}): too large. "
+                "Weights are relative: P1=1,P2=1 is the same as P1=1e308,P2=1e308"
+            )
         if not sep or not code.strip() or not math.isfinite(weight) or weight < 0:
             raise _UsageError(
                 f"kampala score: --weights: '{item}' must be CODE=WEIGHT with a "
@@ -667,6 +695,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    if args.top is not None and not args.asem:
+        raise _UsageError("kampala demo: --top applies to --asem only")
     if args.asem:
         return _cmd_demo_asem(args)
     portfolio = _load_portfolio(None)
@@ -814,6 +844,7 @@ def _cmd_methodology(args: argparse.Namespace) -> int:
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from kampala import sensitivity as sa
+    from kampala.sensitivity import _command
 
     methodology = (
         _read_methodology(args.methodology, "kampala sensitivity")
@@ -821,46 +852,20 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         else Methodology.default()
     )
     portfolio = _load_portfolio(args.portfolio, command="sensitivity")
-    factors = [_sens.parse_factor(t, methodology) for t in (args.vary or [])]
-    if not factors:
-        factors = [
-            sa.WeightNoise(levels=2, spread=0.25),
-            sa.aggregation_choice(["arithmetic", "geometric"], level=3),
-        ]
-    spec = sa.UncertaintySpec(factors=factors)
+    # every option is checked (designs drawn, memory estimated) first
+    plan = _command.plan(args, methodology, portfolio)
     progress = _sens.progress_bar()
     ua = sobol = None
-    if args.analysis in ("sobol", "both"):  # first: it is the one that can refuse n
-        n_base = max(2, 1 << max(1, (args.n // (len(factors) + 2)).bit_length() - 1))
-        try:
-            sobol = sa.sensitivity_analysis(
-                methodology, portfolio, spec, n=n_base, progress=progress, rng=args.rng
-            )
-        except ParameterValueError as exc:
-            if exc.field != "n":
-                raise
-            found = re.search(r"n >= (\d+)", exc.hint)
-            need = (
-                f"at least {int(found.group(1)) * (len(factors) + 2)}"
-                if found
-                else "larger"
-            )
-            raise _UsageError(
-                f"kampala sensitivity: --n must be {need} for the Sobol' analysis "
-                f"of {counted(len(factors), 'factor')} (got {args.n}): it uses "
-                f"--n / {len(factors) + 2} = {n_base} base samples, too few for "
-                "every factor to vary; or use --analysis uncertainty"
-            ) from exc
     if args.analysis in ("uncertainty", "both"):
         ua = sa.uncertainty_analysis(
-            methodology,
-            portfolio,
-            spec,
-            n=args.n,
-            top_k=args.top_k,
-            progress=progress,
-            rng=args.rng,
-        )
+            methodology, portfolio, plan.spec, n=plan.n, top_k=args.top_k,
+            progress=progress, rng=plan.seed, max_memory=args.max_memory,
+        )  # fmt: skip
+    if args.analysis in ("sobol", "both"):
+        sobol = sa.sensitivity_analysis(
+            methodology, portfolio, plan.spec, n=plan.n_base, progress=progress,
+            rng=plan.seed, max_memory=args.max_memory,
+        )  # fmt: skip
     if args.format == "json":
         doc = {
             "uncertainty": None if ua is None else ua.to_dict(),
@@ -868,8 +873,8 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         }
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = (_sens.ua_table(ua) if ua is not None else "") + (
-            _sens.sobol_table(sobol) if sobol is not None else ""
+        text = (_command.uncertainty_table(ua) if ua is not None else "") + (
+            _command.sobol_table(sobol) if sobol is not None else ""
         )
     if args.out:  # written before anything is printed: a failure prints nothing
         _sens.write_sensitivity(Path(args.out), ua, sobol, args.formula_escape)

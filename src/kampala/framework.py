@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.params import relative_shares
 from kampala.errors import FrameworkError
 
 __all__ = ["Framework", "Node"]
@@ -317,7 +318,7 @@ class Framework:
                     "at least one child node",
                     hint="Remove the aggregate or give it indicators.",
                 )
-            total = sum(by_code[k].weight for k in kids)
+            total = max((by_code[k].weight for k in kids), default=0.0)
             if not total > 0:
                 raise FrameworkError(
                     f"aggregate {code!r}",
@@ -587,7 +588,8 @@ class Framework:
         if node.parent is None:
             return 1.0
         sibs = self._children[node.parent]
-        return node.weight / sum(self._by_code[s].weight for s in sibs)
+        shares = relative_shares([self._by_code[s].weight for s in sibs])
+        return shares[list(sibs).index(code)]
 
     def effective_weights(self) -> npt.NDArray[np.float64]:
         r"""Effective weight of every indicator at the root.

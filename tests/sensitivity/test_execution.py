@@ -136,6 +136,7 @@ def test_process_pool_sobol_is_the_serial_result(
         n=64,
         n_runs=problem.n_samples,
         methodology=kps.ref,
+        seed=problem.seed,
     )
     assert json.dumps(result.to_dict()) == json.dumps(serial.to_dict())
 

@@ -11,6 +11,7 @@ compare equal and hash the same.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -27,7 +28,9 @@ __all__ = [
     "as_float",
     "as_int",
     "parse_spec",
+    "relative_shares",
     "resolve_method",
+    "scale_weight_rows",
 ]
 
 ParamValue = float | int | str | bool | None
@@ -154,7 +157,16 @@ def resolve_method(
     return out
 
 
+_INT = re.compile(r"[+-]?[0-9]{1,300}", re.ASCII)
+_FLOAT = re.compile(
+    r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)",
+    re.ASCII | re.IGNORECASE,
+)
+
+
 def _parse_scalar(text: str) -> Any:
+    # plain ASCII numbers only: no '1_000', no full-width digits, no
+    # 4,300-digit integers (Python's int() would accept the first two)
     t = text.strip()
     low = t.lower()
     if low in ("true", "yes"):
@@ -163,14 +175,24 @@ def _parse_scalar(text: str) -> Any:
         return False
     if low in ("none", "null", ""):
         return None
-    try:
+    if _INT.fullmatch(t):
         return int(t)
-    except ValueError:
-        pass
-    try:
+    if _FLOAT.fullmatch(t):
         return float(t)
-    except ValueError:
-        return t
+    return t
+
+
+def _too_large(where: str, name: str, text: str, value: Any) -> None:
+    """Refuse a number written in full that overflows a float ('1e309')."""
+    if isinstance(value, float) and math.isinf(value) and "inf" not in text.lower():
+        shown = text.strip()
+        raise ParameterValueError(
+            where,
+            name,
+            shown if len(shown) <= 40 else f"{shown[:20]}...{shown[-10:]}",
+            "a number within the float range (magnitude at most about 1.8e308)",
+            hint="The number is too large to represent.",
+        )
 
 
 def parse_spec(
@@ -197,7 +219,11 @@ def parse_spec(
             return text.strip()
         val = _parse_scalar(text)
         if kinds.get(param_name) is float and type(val) is int:
-            return float(val)
+            try:
+                return float(val)
+            except OverflowError:
+                val = math.inf
+        _too_large(where, param_name, text, val)
         return val
 
     given: dict[str, Any] = {}
@@ -235,3 +261,49 @@ def as_int(params: Mapping[str, ParamValue], name: str) -> int:
     value = params[name]
     assert isinstance(value, int), (name, value)
     return value
+
+
+def relative_shares(weights: Sequence[float], *, exact: bool = False) -> list[float]:
+    """Finite non-negative weights divided by their sum, without overflow.
+
+    The weights are first scaled by a power of two near their largest value
+    (exact in binary floating point), so the sum cannot overflow even for
+    weights near the largest float; for ordinary weights the shares are
+    bitwise those of ``w / sum(w)`` (``w / math.fsum(w)`` with ``exact``).
+    An all-zero vector gives all zeros.
+
+    >>> relative_shares([1e308, 1e308])
+    [0.5, 0.5]
+    >>> relative_shares([1.0, 3.0])
+    [0.25, 0.75]
+    """
+    top = max(weights, default=0.0)
+    if not top > 0:
+        return [0.0 for _ in weights]
+    shift = math.frexp(top)[1]
+    scaled = [math.ldexp(w, -shift) for w in weights]
+    total = math.fsum(scaled) if exact else sum(scaled)
+    return [w / total for w in scaled]
+
+
+def scale_weight_rows(w: Any) -> Any:
+    """Scale each row of a weight array by a power of two so its max is ~1.
+
+    Exact (a power-of-two scaling changes no ratio), so means are bitwise
+    the same, but sums of weights near the largest float no longer overflow
+    and sums of subnormal weights no longer underflow. Rows whose largest
+    weight is already between 2**-500 and 2**500 are left alone.
+    """
+    import numpy as np
+
+    arr = np.asarray(w, dtype=np.float64)
+    if arr.size == 0:
+        return arr
+    top = arr.max(axis=-1, keepdims=True)
+    odd = (top > 2.0**500) | ((top > 0) & (top < 2.0**-500))
+    if not bool(odd.any()):
+        return arr
+    shift = np.where(
+        odd & np.isfinite(top), np.frexp(np.where(top > 0, top, 1.0))[1], 0
+    )
+    return np.ldexp(arr, -shift)

@@ -50,6 +50,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.params import scale_weight_rows
 from kampala.errors import ParameterValueError
 
 __all__ = [
@@ -219,6 +220,7 @@ def coverage(values: FloatArray, weights: FloatArray) -> FloatArray:
     >>> coverage(np.array([[1.0, 0.0], [np.nan, 0.5]]), np.array([3.0, 1.0]))
     array([1.  , 0.25])
     """
+    weights = scale_weight_rows(weights)
     out: FloatArray = (~np.isnan(values)) @ weights / weights.sum()
     return out
 
@@ -398,7 +400,8 @@ def weighted_mean(
     array([[31.4643, 40.    ],
            [99.    ,     nan]])
     """
-    w = np.asarray(weights, dtype=np.float64)
+    # weights are relative: an exact power-of-two scaling keeps their sums finite
+    w = scale_weight_rows(np.asarray(weights, dtype=np.float64))
     if method == "generalised-mean":
         p = float(p)
         if p == 0.0:

@@ -23,6 +23,7 @@ Methods (equations on ``docs/methodology/normalisation.md``):
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -116,6 +117,38 @@ def _degenerate(codes: tuple[str, ...], bad: npt.NDArray[np.bool_], why: str) ->
         )
 
 
+def _check_span(where: str, lower: Any, upper: Any, code: str) -> None:
+    """Refuse bounds whose difference overflows (both ends near the float limit)."""
+    if not math.isfinite(float(upper) - float(lower)):
+        raise ParameterValueError(
+            where,
+            "upper",
+            float(upper),
+            f"within the float range of lower ({float(lower)!r}): upper - lower "
+            "overflows" + (f" for indicator {code!r}" if code else ""),
+            hint="Rescale the bounds (for example divide both by 1e300).",
+        )
+
+
+def _check_finite(step: Normalise, data: IndicatorSet, after: FloatArray) -> None:
+    """Refuse a normalisation whose parameters make finite values overflow."""
+    before = data.values
+    with np.errstate(invalid="ignore"):
+        bad = np.isinf(after) & np.isfinite(before)
+    if bad.any():
+        i, j = (int(v[0]) for v in np.nonzero(bad))
+        raise ParameterValueError(
+            "Normalise()",
+            "params",
+            dict(step.params),
+            f"parameters that keep method {step.method!r} finite (value "
+            f"{float(before[i, j])!r} of indicator {data.indicator_codes[j]!r} "
+            f"overflows to "
+            f"{float(after[i, j])!r})",
+            hint="Use smaller output bounds, sd or scale.",
+        )
+
+
 def _nan_min_max(x: FloatArray, rows: int = 64) -> tuple[FloatArray, FloatArray]:
     """Column minimum and maximum ignoring NaN (NaN for an all-missing column).
 
@@ -167,16 +200,18 @@ def _affine(
     """
     out = np.empty_like(x)
     flip = bool((sign < 0).any())
-    for start in range(0, x.shape[0], _ROWS):
-        o = out[start : start + _ROWS]
-        if flip:
-            np.multiply(x[start : start + _ROWS], sign, out=o)
-            o -= shift
-        else:
-            np.subtract(x[start : start + _ROWS], shift, out=o)
-        o /= div
-        o *= mult
-        o += add
+    # overflow is checked on the result (`_check_finite`), never warned raw
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, x.shape[0], _ROWS):
+            o = out[start : start + _ROWS]
+            if flip:
+                np.multiply(x[start : start + _ROWS], sign, out=o)
+                o -= shift
+            else:
+                np.subtract(x[start : start + _ROWS], shift, out=o)
+            o /= div
+            o *= mult
+            o += add
     return out
 
 
@@ -227,10 +262,11 @@ def _goalposts(
     # x already carries the direction sign; bounds are in original units.
     lo = np.where(directions < 0, -upper, lower)
     hi = np.where(directions < 0, -lower, upper)
-    out = (x - lo) / (hi - lo)
-    clipped = np.clip(out, 0.0, 1.0)
-    out = np.where(clip, clipped, out)
-    result: FloatArray = out * scale
+    with np.errstate(over="ignore", invalid="ignore"):  # see `_check_finite`
+        out = (x - lo) / (hi - lo)
+        clipped = np.clip(out, 0.0, 1.0)
+        out = np.where(clip, clipped, out)
+        result: FloatArray = out * scale
     return result
 
 
@@ -393,6 +429,7 @@ class Normalise(MethodStep):
                         + (f" for indicator {code!r}" if code else ""),
                         hint="Use direction -1 on the node to reverse an indicator.",
                     )
+                _check_span(where, p["lower"], p["upper"], code)
         object.__setattr__(
             self,
             "indicator_params",
@@ -483,8 +520,9 @@ class Normalise(MethodStep):
                     _degenerate(codes, bad, "has fewer than two distinct values")
                     sd = np.where(bad, np.nan, sd)
                 out = _affine(data.values, directions, mean * directions, sd, p2, p1)
+            _check_finite(self, data, out)
             out.flags.writeable = False
-            # finite by construction: finite inputs over a positive spread
+            # finite: finite inputs over a positive spread, checked above
             return StepOutput(data=data.with_values(out, validate=False), details={})
         flip = bool((directions < 0).any())
         x = data.values * directions if flip else data.values
@@ -511,6 +549,10 @@ class Normalise(MethodStep):
                     f"greater than lower ({float(lower[j])!r}) "
                     f"for indicator {codes[j]!r}",
                 )
+            with np.errstate(over="ignore"):
+                overflow = np.flatnonzero(~np.isfinite(upper - lower))
+            for k in overflow:
+                _check_span("Normalise()", lower[k], upper[k], codes[k])
             out = _goalposts(
                 x, lower, upper, self._column_param(data, "scale"), clip, directions
             )
@@ -525,5 +567,6 @@ class Normalise(MethodStep):
             out = _distance_to_target(x, target, bool(self.params["cap"]), codes)
         else:  # "none"
             out = x
+        _check_finite(self, data, out)
         out.flags.writeable = False
         return StepOutput(data=data.with_values(out), details={})

@@ -31,6 +31,7 @@ from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.principles import ScorerRegistry
 from kampala.sensitivity._engine import Problem
+from kampala.sensitivity._limits import check_memory, max_memory_bytes, seeded
 from kampala.sensitivity._sobol import SaltelliDesign, saltelli_design
 from kampala.sensitivity.spec import UncertaintySpec
 
@@ -111,6 +112,10 @@ class AnalysisProblem:
         Where to find scorers; the default registry if None.
     dtype : {numpy.float64, numpy.float32}, default=numpy.float64
         How `BlockResult.scores` are stored.
+    max_memory : int or str, default=None
+        Refuse when the estimated memory of the evaluation exceeds this
+        many bytes (or a size such as ``"8GiB"``); default the environment
+        variable ``KAMPALA_MAX_MEMORY``, else half the physical memory.
 
     Attributes
     ----------
@@ -126,14 +131,17 @@ class AnalysisProblem:
         rows are ``design``.
     bootstrap_rng : numpy.random.Generator or None
         For a problem built by `sobol`, the stream the bootstrap draws from.
+    seed : int or None
+        For a problem built by `uncertainty` or `sobol`, the seed that
+        reproduces its design (drawn from OS entropy when ``rng`` is None).
 
     Raises
     ------
     MethodologyError
         If the methodology has no aggregate step.
     ParameterValueError
-        If the spec does not fit the methodology or the design has the
-        wrong shape.
+        If the spec does not fit the methodology, the design has the
+        wrong shape, or its evaluation would need more than ``max_memory``.
 
     Examples
     --------
@@ -166,6 +174,7 @@ class AnalysisProblem:
         *,
         registry: ScorerRegistry | None = None,
         dtype: type = np.float64,
+        max_memory: int | str | None = None,
     ) -> None:
         self.engine = Problem(methodology, data, spec, registry=registry)
         u = np.array(design, dtype=np.float64, copy=True)
@@ -176,6 +185,14 @@ class AnalysisProblem:
                 u.shape,
                 f"of shape (n_samples, {self.engine.n_dims}) with n_samples >= 1",
             )
+        limit = max_memory_bytes("AnalysisProblem()", max_memory)
+        rows = int(u.shape[0])
+        check_memory(
+            "AnalysisProblem()",
+            rows,
+            _estimate(self.engine, rows, rows, np.dtype(dtype).itemsize),
+            limit,
+        )
         u.flags.writeable = False
         self._set(self.engine, u, dtype)
 
@@ -191,6 +208,7 @@ class AnalysisProblem:
         method: Literal["sobol", "random"] = "sobol",
         registry: ScorerRegistry | None = None,
         rng: SeedLike = None,
+        max_memory: int | str | None = None,
     ) -> AnalysisProblem:
         """Return the problem of `uncertainty_analysis`: ``n`` samples.
 
@@ -207,8 +225,14 @@ class AnalysisProblem:
             Scrambled Sobol' points (`scipy.stats.qmc.Sobol`) or plain random.
         rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
             Source of randomness, passed to `numpy.random.default_rng`.
-            `None` draws fresh OS entropy. An int or `SeedSequence` makes
-            results reproducible. A `Generator` is used as-is and is advanced.
+            `None` draws a seed from OS entropy and records it in `seed`,
+            so the run can be repeated. An int (>= 0) or `SeedSequence`
+            makes results reproducible. A `Generator` is used as-is and is
+            advanced (`seed` is then None).
+        max_memory : int or str, default=None
+            Refuse (`ParameterValueError` naming ``n``) when the estimated
+            memory exceeds this many bytes (or a size such as ``"8GiB"``);
+            default ``KAMPALA_MAX_MEMORY``, else half the physical memory.
 
         Examples
         --------
@@ -222,10 +246,16 @@ class AnalysisProblem:
         >>> problem.design.shape  # 32 samples of 5 principle weights
         (32, 5)
         """
-        gen = np.random.default_rng(rng)
+        where = "uncertainty_analysis()"
+        limit = max_memory_bytes(where, max_memory)
+        gen, seed = seeded(where, rng)
         engine = Problem(methodology, data, spec, registry=registry)
-        u = _design("uncertainty_analysis()", n, engine.n_dims, method, gen)
-        return cls._from_engine(engine, u, np.float32)
+        n = as_int(where, "n", n, 1)
+        check_memory(where, n, _estimate(engine, n, n, 4), limit)
+        u = _design(where, n, engine.n_dims, method, gen)
+        out = cls._from_engine(engine, u, np.float32)
+        out.seed = seed
+        return out
 
     @classmethod
     def sobol(
@@ -238,6 +268,7 @@ class AnalysisProblem:
         method: Literal["sobol", "random"] = "sobol",
         registry: ScorerRegistry | None = None,
         rng: SeedLike = None,
+        max_memory: int | str | None = None,
     ) -> AnalysisProblem:
         """Return the problem of `sensitivity_analysis`: Saltelli's design.
 
@@ -256,8 +287,14 @@ class AnalysisProblem:
             Base matrices from scrambled Sobol' points or plain random.
         rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
             Source of randomness, passed to `numpy.random.default_rng`.
-            `None` draws fresh OS entropy. An int or `SeedSequence` makes
-            results reproducible. A `Generator` is used as-is and is advanced.
+            `None` draws a seed from OS entropy and records it in `seed`,
+            so the run can be repeated. An int (>= 0) or `SeedSequence`
+            makes results reproducible. A `Generator` is used as-is and is
+            advanced (`seed` is then None).
+        max_memory : int or str, default=None
+            Refuse (`ParameterValueError` naming ``n``) when the estimated
+            memory exceeds this many bytes (or a size such as ``"8GiB"``);
+            default ``KAMPALA_MAX_MEMORY``, else half the physical memory.
 
         Raises
         ------
@@ -278,9 +315,15 @@ class AnalysisProblem:
         >>> problem.n_samples  # 64 * (2 factors + 2)
         256
         """
-        gen = np.random.default_rng(rng)
+        where = "sensitivity_analysis()"
+        limit = max_memory_bytes(where, max_memory)
+        gen, seed = seeded(where, rng)
         design_rng, boot_rng = gen.spawn(2)
         engine = Problem(methodology, data, spec, registry=registry)
+        n = as_int(where, "n", n, 1)
+        rows = n * (len(spec.names) + 2)
+        # the design stacks A, B and one AB_i per factor; A and B are kept too
+        check_memory(where, n, _estimate(engine, rows, rows + 2 * n, 8), limit)
         design = saltelli_design(
             engine.dims, n, groups=list(spec.names), method=method, rng=design_rng
         )
@@ -288,6 +331,7 @@ class AnalysisProblem:
         out = cls._from_engine(engine, design.stack(), np.float64)
         out.saltelli = design
         out.bootstrap_rng = boot_rng
+        out.seed = seed
         return out
 
     @classmethod
@@ -306,6 +350,9 @@ class AnalysisProblem:
         self.dtype = dtype
         self.saltelli: SaltelliDesign | None = None
         self.bootstrap_rng: np.random.Generator | None = None
+        #: the seed that reproduces the design (None for a given design or
+        #: a Generator passed as ``rng``)
+        self.seed: int | None = None
 
     def blocks(self, size: int | None = None) -> list[tuple[int, int]]:
         """Cut the design into consecutive row ranges of at most ``size`` rows.
@@ -489,6 +536,22 @@ def merge_blocks(blocks: Iterable[BlockResult]) -> BlockResult:
         choices=np.concatenate([b.choices for b in parts]),
         weights=np.concatenate([b.weights for b in parts]),
     )
+
+
+def _estimate(problem: Problem, rows: int, design_rows: int, itemsize: int) -> float:
+    """Estimated peak bytes of evaluating ``rows`` samples of ``problem``.
+
+    The design (float64), the stored scores and ranks (``itemsize`` each)
+    and their merged copies, the discrete choices and the node weights of
+    every sample. Arithmetic in floats: a huge ``n`` must not overflow.
+    """
+    n_units = len(problem.units)
+    per_row = (
+        8.0 * len(problem.discrete)  # choices
+        + 8.0 * len(problem.nodes)  # weights
+        + 2.0 * 2.0 * itemsize * n_units  # scores and ranks, and merged copies
+    )
+    return float(design_rows) * 8.0 * problem.n_dims + float(rows) * per_row
 
 
 def _power_of_two(where: str, n: int) -> None:

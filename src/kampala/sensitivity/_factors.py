@@ -8,6 +8,7 @@ never its type.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,6 +19,10 @@ import scipy.special
 from kampala._internal.array_types import FloatArray, IntArray
 from kampala.errors import ParameterValueError
 from kampala.framework import Framework
+
+#: smallest Dirichlet concentration: below it even the logarithms of the
+#: gamma variates overflow
+_MIN_CONCENTRATION = 1e-100
 
 if TYPE_CHECKING:
     from kampala.methodology import Methodology
@@ -358,6 +363,15 @@ class DirichletWeights(FactorBase):
             raise ParameterValueError(
                 "DirichletWeights()", "concentration", self.concentration, "> 0"
             )
+        if not (_MIN_CONCENTRATION <= self.concentration < math.inf):
+            raise ParameterValueError(
+                "DirichletWeights()",
+                "concentration",
+                self.concentration,
+                f"a finite number >= {_MIN_CONCENTRATION:g}",
+                hint="Below it the gamma variates underflow even in logarithms "
+                "and every draw gives all the weight to one node.",
+            )
         if not self.name:
             object.__setattr__(self, "name", f"dirichlet@{self.level}")
 
@@ -396,13 +410,22 @@ class DirichletWeights(FactorBase):
         gam: FloatArray = scipy.special.gammaincinv(alpha, uu)
         # for small alpha and u the gamma variate underflows to 0; its log is
         # then taken from the lower tail P(a, x) ~ x^a / (a Gamma(a))
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             log_gam = np.where(
                 gam > 0,
                 np.log(np.where(gam > 0, gam, 1.0)),
                 (np.log(uu) + np.log(alpha) + scipy.special.gammaln(alpha)) / alpha,
             )
         out = np.empty_like(gam)
+        if not bool(np.isfinite(log_gam).all()):
+            raise ParameterValueError(
+                "DirichletWeights()",
+                "concentration",
+                self.concentration,
+                "large enough for every node's share of it to keep the gamma "
+                "variates finite in logarithms",
+                hint="Raise the concentration or the smallest nominal weight.",
+            )
         for g in np.unique(groups):
             idx = groups == g
             block = log_gam[:, idx]

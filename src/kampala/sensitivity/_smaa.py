@@ -43,6 +43,7 @@ from kampala._internal.checks import (
 from kampala._internal.rng import SeedLike
 from kampala._version import __version__
 from kampala.errors import ParameterValueError
+from kampala.sensitivity._limits import check_memory, max_memory_bytes, seeded
 from kampala.sensitivity._weight_sampling import (
     as_constraints,
     draw_weights,
@@ -157,6 +158,9 @@ class SMAAResult:
         Summary of the weight draws, per criterion.
     methodology : MethodologyRef or None
         The methodology whose top level was analysed, when known.
+    seed : int or None
+        The seed that reproduces the draws (drawn from OS entropy when
+        ``rng`` was None; None when a Generator was passed).
     kampala_version, numpy_version : str
         Library versions that produced the result.
 
@@ -214,6 +218,7 @@ class SMAAResult:
     weight_min: FloatArray
     weight_max: FloatArray
     methodology: MethodologyRef | None = None
+    seed: int | None = attrs.field(default=None, eq=False)
     kampala_version: str = __version__
     numpy_version: str = np.__version__
 
@@ -308,6 +313,7 @@ def smaa(
     chunk_size: int | None = None,
     methodology: MethodologyRef | None = None,
     rng: SeedLike = None,
+    max_memory: int | str | None = None,
 ) -> SMAAResult:
     r"""SMAA-2 analysis: how much of the weight space supports each rank.
 
@@ -351,8 +357,14 @@ def smaa(
         ``top = top_level(scorecard)``. None when unknown.
     rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
         Source of randomness, passed to `numpy.random.default_rng`.
-        `None` draws fresh OS entropy. An int or `SeedSequence` makes
-        results reproducible. A `Generator` is used as-is and is advanced.
+        `None` draws a seed from OS entropy and records it in the result's
+        ``seed``. An int (>= 0) or `SeedSequence` makes results
+        reproducible. A `Generator` is used as-is and is advanced.
+    max_memory : int or str, default=None
+        Refuse (`ParameterValueError` naming ``n``) when the estimated
+        memory of the draws exceeds this many bytes (or a size such as
+        ``"8GiB"``); default ``KAMPALA_MAX_MEMORY``, else half the
+        physical memory.
 
     Returns
     -------
@@ -449,7 +461,11 @@ def smaa(
         else as_int(where, "chunk_size", chunk_size, 1)
     )
     ref = as_methodology(where, methodology)
-    gen = np.random.default_rng(rng)
+    limit = max_memory_bytes(where, max_memory)
+    # the draws, the first-rank bookkeeping, one chunk of ranks and the counts
+    estimate = nn * (8.0 * m + 16.0) + 16.0 * chunk * n_units + 8.0 * n_units**2
+    check_memory(where, nn, estimate, limit)
+    gen, seed = seeded(where, rng)
     W = draw_weights(where, m, nn, cons, bi, th, ch, gen)
 
     counts = np.zeros(n_units * n_units, dtype=np.int64)
@@ -498,4 +514,5 @@ def smaa(
         weight_min=W.min(axis=0),
         weight_max=W.max(axis=0),
         methodology=ref,
+        seed=seed,
     )

@@ -196,13 +196,16 @@ def result_dict(result: Any, *names: str, **given: Any) -> dict[str, Any]:
     """Return the ``to_dict`` of a weight-analysis result, in the order of ``names``.
 
     Each named field becomes plain Python values (or is taken from ``given``),
-    then come the methodology and the library versions every result carries.
+    then come the methodology, the seed (for results that draw samples) and
+    the library versions every result carries.
     """
     out = {
         name: given[name] if name in given else _plain(getattr(result, name))
         for name in names
     }
     out["methodology"] = methodology_dict(result.methodology)
+    if hasattr(result, "seed"):
+        out["seed"] = result.seed
     out["kampala_version"] = result.kampala_version
     out["numpy_version"] = result.numpy_version
     return out

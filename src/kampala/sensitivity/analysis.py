@@ -102,6 +102,9 @@ class UncertaintyResult:
         ``"sobol"`` or ``"random"``.
     methodology : MethodologyRef
         The nominal methodology.
+    seed : int or None
+        The seed that reproduces the result (drawn from OS entropy when
+        ``rng`` was None; None when a Generator was passed).
     kampala_version, numpy_version : str
         Versions that produced the result.
 
@@ -148,6 +151,7 @@ class UncertaintyResult:
     nodes: tuple[str, ...]
     method: str
     methodology: MethodologyRef
+    seed: int | None = None
     kampala_version: str = __version__
     numpy_version: str = np.__version__
 
@@ -285,6 +289,7 @@ class UncertaintyResult:
             "kampala_version": self.kampala_version,
             "numpy_version": self.numpy_version,
             "n": self.n,
+            "seed": self.seed,
             "method": self.method,
             "factors": list(self.factor_names),
             "top_k": self.top_k,
@@ -354,6 +359,7 @@ def uncertainty_analysis(
     progress: Callable[[int, int], None] | None = None,
     registry: ScorerRegistry | None = None,
     rng: SeedLike = None,
+    max_memory: int | str | None = None,
 ) -> UncertaintyResult:
     r"""Propagate the uncertain choices of a methodology to scores and ranks.
 
@@ -379,8 +385,16 @@ def uncertainty_analysis(
         Where to find scorers.
     rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
         Source of randomness, passed to `numpy.random.default_rng`. `None`
-        draws fresh OS entropy. An int or `SeedSequence` makes results
-        reproducible. A `Generator` is used as-is and is advanced.
+        draws a seed from OS entropy and records it in the result's
+        ``seed``, so the run can be repeated. An int (>= 0) or
+        `SeedSequence` makes results reproducible. A `Generator` is used
+        as-is and is advanced.
+    max_memory : int or str, default=None
+        Refuse, before allocating, when the estimated memory exceeds this
+        many bytes (or a size such as ``"8GiB"``): a `ParameterValueError`
+        naming ``n`` gives the estimate and the limit. Default: the
+        environment variable ``KAMPALA_MAX_MEMORY``, else half the
+        machine's physical memory.
 
     Returns
     -------
@@ -411,7 +425,14 @@ def uncertainty_analysis(
     if not isinstance(top_k, int) or top_k < 1:
         raise ParameterValueError(where, "top_k", top_k, "an integer >= 1")
     problem = AnalysisProblem.uncertainty(
-        methodology, data, spec, n=n, method=method, registry=registry, rng=rng
+        methodology,
+        data,
+        spec,
+        n=n,
+        method=method,
+        registry=registry,
+        rng=rng,
+        max_memory=max_memory,
     )
     # samples are summarised, not re-analysed: float32 storage halves the
     # memory; every sample is computed and ranked in double precision
@@ -490,6 +511,7 @@ def _summarise(
         nodes=engine.nodes,
         method=method,
         methodology=methodology.ref,
+        seed=problem.seed,
     )
 
 
@@ -515,6 +537,9 @@ class SensitivityResult:
         Number of model runs, ``n * (len(factors) + 2)``.
     methodology : MethodologyRef
         The nominal methodology.
+    seed : int or None
+        The seed that reproduces the result (drawn from OS entropy when
+        ``rng`` was None; None when a Generator was passed).
     kampala_version, numpy_version : str
         Versions that produced the result.
 
@@ -546,6 +571,7 @@ class SensitivityResult:
     n: int
     n_runs: int
     methodology: MethodologyRef
+    seed: int | None = None
     kampala_version: str = __version__
     numpy_version: str = np.__version__
 
@@ -616,6 +642,7 @@ class SensitivityResult:
             "numpy_version": self.numpy_version,
             "n": self.n,
             "n_runs": self.n_runs,
+            "seed": self.seed,
             "factors": list(self.factors),
             "mean_rank_shift": self.table(),
             "rank": json_safe(self.rank.to_table()),
@@ -679,6 +706,7 @@ def sensitivity_analysis(
     progress: Callable[[int, int], None] | None = None,
     registry: ScorerRegistry | None = None,
     rng: SeedLike = None,
+    max_memory: int | str | None = None,
 ) -> SensitivityResult:
     r"""Sobol' indices of the uncertain factors for ranks and scores.
 
@@ -698,8 +726,16 @@ def sensitivity_analysis(
         As for `uncertainty_analysis`.
     rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
         Source of randomness, passed to `numpy.random.default_rng`. `None`
-        draws fresh OS entropy. An int or `SeedSequence` makes results
-        reproducible. A `Generator` is used as-is and is advanced.
+        draws a seed from OS entropy and records it in the result's
+        ``seed``, so the run can be repeated. An int (>= 0) or
+        `SeedSequence` makes results reproducible. A `Generator` is used
+        as-is and is advanced.
+    max_memory : int or str, default=None
+        Refuse, before allocating, when the estimated memory exceeds this
+        many bytes (or a size such as ``"8GiB"``): a `ParameterValueError`
+        naming ``n`` gives the estimate and the limit. Default: the
+        environment variable ``KAMPALA_MAX_MEMORY``, else half the
+        machine's physical memory.
 
     Returns
     -------
@@ -742,7 +778,14 @@ def sensitivity_analysis(
     {'weights@2': 0.03, 'missing': 0.95}
     """
     problem = AnalysisProblem.sobol(
-        methodology, data, spec, n=n, method=method, registry=registry, rng=rng
+        methodology,
+        data,
+        spec,
+        n=n,
+        method=method,
+        registry=registry,
+        rng=rng,
+        max_memory=max_memory,
     )
     ev = _run(problem, block, progress)
     indices = _sobol_indices(problem, ev, n_bootstrap, confidence)
@@ -755,6 +798,7 @@ def sensitivity_analysis(
         n=n,
         n_runs=problem.n_samples,
         methodology=methodology.ref,
+        seed=problem.seed,
     )
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
+from kampala._internal.params import relative_shares
 from kampala.composite.weights._common import check_labels, positive_float
 from kampala.errors import ParameterTypeError, ParameterValueError
 
@@ -79,9 +79,9 @@ def explicit_weights(weights: Mapping[str, float]) -> dict[str, float]:
         str(k): positive_float(where, f"weights[{k!r}]", v, "a finite number >= 0")
         for k, v in weights.items()
     }
-    total = math.fsum(vals.values())
-    if not total > 0:
+    if not max(vals.values(), default=0.0) > 0:
         raise ParameterValueError(
             where, "weights", dict(weights), "weights with a positive sum"
         )
-    return {k: v / total for k, v in vals.items()}
+    shares = relative_shares(list(vals.values()), exact=True)
+    return dict(zip(vals, shares, strict=True))
