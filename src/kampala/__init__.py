@@ -28,6 +28,7 @@ from kampala.composite.weights import (
 )
 from kampala.composite_result import CompositeResult, MethodologyRef, rank_scores
 from kampala.errors import (
+    ConfusableIdWarning,
     DataFormatError,
     DegenerateIndicatorWarning,
     FrameworkError,
@@ -49,6 +50,7 @@ from kampala.scoring import ScorerSpec
 __all__ = [
     "Aggregate",
     "CompositeResult",
+    "ConfusableIdWarning",
     "DataFormatError",
     "DegenerateIndicatorWarning",
     "Denominate",

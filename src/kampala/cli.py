@@ -895,6 +895,16 @@ _COMMANDS = {
 }
 
 
+def _portfolio_problems(exc: PortfolioValidationError) -> str:
+    """One line for one problem (file, location, record, field); else a list."""
+    if len(exc.exceptions) != 1:
+        return str(exc)
+    (problem,) = exc.exceptions
+    notes = " ".join(getattr(problem, "__notes__", ()))
+    where = f"{exc.source}, {notes}" if notes else exc.source
+    return _one_line(f"{where}: {problem}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
@@ -947,7 +957,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(_one_line(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except PortfolioValidationError as exc:
-        print(f"kampala: error: {exc}", file=sys.stderr)
+        print(f"kampala: error: {_portfolio_problems(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KampalaError as exc:
         print(f"kampala: error: {_one_line(_for_cli(exc))}", file=sys.stderr)
