@@ -6,7 +6,7 @@ Examples
 --------
 >>> import kampala as kp
 >>> sorted(kp.__all__)[:3]
-['Aggregate', 'CompositeResult', 'DataFormatError']
+['Aggregate', 'CompositeResult', 'ConfusableIdWarning']
 """
 
 from kampala._version import __version__
