@@ -23,6 +23,7 @@ from kampala.errors import ParameterValueError
 from kampala.portfolio import SPEC_BY_PATH, Portfolio
 from kampala.principles._base import Criterion, Principle, PrincipleScores
 from kampala.records import ActorKind, Ordinal
+from kampala.schema import EnumFieldSpec
 
 __all__ = [
     "RubricScorer",
@@ -58,7 +59,10 @@ def ordinal_score(pf: Portfolio, path: str) -> FloatArray:
     [1.0, 0.75, 0.25, nan]
     """
     spec = SPEC_BY_PATH[path]
-    assert spec.enum is not None
+    if not isinstance(spec, EnumFieldSpec):
+        raise ParameterValueError(
+            "ordinal_score()", "path", path, "the path of an ordinal evidence field"
+        )
     out: FloatArray = pf.column(path) / (len(spec.enum) - 1)
     return out
 
