@@ -697,7 +697,7 @@ def test_size_limit(tmp_path: Path) -> None:
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match="'source' must be an existing file"):
         import_iati(tmp_path / "nope.xml")
-    with pytest.raises(DataFormatError, match="'source' must be a file"):
+    with pytest.raises(DataFormatError, match="'source' must be a regular file"):
         import_iati(tmp_path)
 
 
