@@ -189,6 +189,25 @@ def too_big(where: str, size: int, max_bytes: int) -> DataFormatError:
     )
 
 
+def _open_path(root: Element) -> tuple[tuple[Element, int], ...]:
+    """The last-child path from ``root`` (at most 8 deep), with child counts.
+
+    A new element is appended to an open element, and every open element is
+    on this path, so the path changes whenever an element starts (within
+    the first 8 levels; a deeper one may go unnoticed, which only makes the
+    next read larger). Ending tags and text do not change it.
+    """
+    path = []
+    el = root
+    for _ in range(8):
+        n = len(el)
+        path.append((el, n))
+        if not n:
+            break
+        el = el[-1]
+    return tuple(path)
+
+
 class _RootSeen(Exception):
     """Raised by the prolog gate once the root element has been checked."""
 
@@ -243,6 +262,7 @@ class StreamReader:
         else:  # pragma: no cover - other implementations
             self._pull = ET.XMLPullParser(events=("start",))
         self._gate_mark = 0
+        self._body_mark: tuple[tuple[Element, int], ...] = ()
         self._root_el: Element | None = None
         self._count = 0
         self.version: str | None = None
@@ -317,7 +337,16 @@ class StreamReader:
                 want = max(1, min(want, self._max_bytes + 1 - total))
             if self._gate is not None:
                 want = max(1, min(want, MAX_PROLOG + 1 - total))
-            chunk = read(want)
+            try:
+                chunk = read(want)
+            except OSError as exc:
+                raise DataFormatError(
+                    self._caller,
+                    "source",
+                    self._where,
+                    "a readable file",
+                    hint=exc.strerror or str(exc),
+                ) from exc
             if not chunk:
                 break
             if not isinstance(chunk, bytes | bytearray):
@@ -388,7 +417,7 @@ class StreamReader:
     def _feed(self, chunk: bytes | None) -> Generator[tuple[int, Element], None, bool]:
         """Feed the body parser; yield finished activities.
 
-        Return whether the parser made progress (a new element started).
+        Return whether the parser made progress: a new element started.
         """
         parser = self._pull if self._pull is not None else self._body
         try:
@@ -405,9 +434,11 @@ class StreamReader:
             if not self._events:
                 return False
             root = self._root_el = self._events[0][1]
+            if self._pull is None:
+                self._body._setevents([], ())
         elif self._pull is not None:  # pragma: no cover
-            self._events.extend(self._pull.read_events())
-        progressed = bool(self._events)
+            for _ in self._pull.read_events():
+                pass
         self._events.clear()
         keep = 0 if chunk is None else 1  # the last child may be unfinished
         if len(root) > keep:
@@ -417,6 +448,9 @@ class StreamReader:
                 if el.tag == ACTIVITY:
                     self._count += 1
                     yield self._count, el
+        mark = _open_path(root)
+        progressed = mark != self._body_mark
+        self._body_mark = mark
         return progressed
 
     def _long_prolog(self) -> DataFormatError:
