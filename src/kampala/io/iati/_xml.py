@@ -190,7 +190,7 @@ def too_big(where: str, size: int, max_bytes: int) -> DataFormatError:
 
 
 def _open_path(root: Element) -> tuple[tuple[Element, int], ...]:
-    """The last-child path from ``root`` (at most 8 deep), with child counts.
+    """Return the last-child path from ``root`` (8 deep at most), with counts.
 
     A new element is appended to an open element, and every open element is
     on this path, so the path changes whenever an element starts (within
@@ -206,6 +206,19 @@ def _open_path(root: Element) -> tuple[tuple[Element, int], ...]:
             break
         el = el[-1]
     return tuple(path)
+
+
+#: Stateful encodings, which pyexpat cannot read (it maps single bytes).
+_STATEFUL = ("iso-2022", "utf-7", "utf7", "hz", "csiso2022")
+
+
+def _declared_encoding(head: bytes) -> str | None:
+    """Return the encoding named by the XML declaration at the start of ``head``."""
+    match = re.match(
+        rb"""(?:\xef\xbb\xbf)?<\?xml\s[^>]{0,200}?encoding\s*=\s*["']([^"']{0,64})["']""",
+        head,
+    )
+    return match[1].decode("ascii", "replace") if match else None
 
 
 class _RootSeen(Exception):
@@ -382,6 +395,11 @@ class StreamReader:
         Return the bytes the body may now parse, and whether the gate made
         progress (it has no unfinished token older than this chunk).
         """
+        if not self._pending:
+            name = _declared_encoding(chunk)
+            if name is not None and name.lower().startswith(_STATEFUL):
+                # pyexpat would read these byte by byte as if single-byte.
+                raise self._bad_encoding(LookupError(name), chunk)
         self._pending.append(chunk)
         if self._gate_call(self._gate.feed, chunk):
             self._gate = None
@@ -465,10 +483,8 @@ class StreamReader:
             "or root start tag. The limit is fixed: shorten the prolog.",
         )
 
-    def _bad_encoding(self, exc: Exception) -> DataFormatError:
-        head = b"".join(self._pending)[:1024]
-        match = re.search(rb"""encoding\s*=\s*["']([^"']*)["']""", head)
-        name = match[1].decode("ascii", "replace") if match else str(exc)
+    def _bad_encoding(self, exc: Exception, head: bytes = b"") -> DataFormatError:
+        name = _declared_encoding(head or b"".join(self._pending[:1])) or str(exc)
         known = "unknown encoding" not in str(exc)
         return DataFormatError(
             f"{self._where}, line 1",
