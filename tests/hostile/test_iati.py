@@ -644,6 +644,11 @@ READ = [
     pytest.param(ROOT + ACT + END, id="xml-no-declaration"),
     pytest.param(doc(b"<iati-activity/>" * 20_000), id="xml-20k-empty-activities"),
     pytest.param(doc(b"\n" * 200_000), id="xml-200k-blank-lines"),
+    # a ValueError escaped the report before issue 11 (found by Hypothesis)
+    pytest.param(
+        doc(act(b'<default-finance-type code="110"/>')),
+        id="c9-instruments-without-actors",
+    ),
 ]
 
 

@@ -138,6 +138,8 @@ def _field_order() -> tuple[str, ...]:
 #: Record fields in the order the report lists them.
 FIELD_ORDER = _field_order()
 
+_RANK = {f: i for i, f in enumerate(FIELD_ORDER)}
+
 #: Record fields the report says are missing when no element filled them.
 OPTIONAL_FIELDS: tuple[str, ...] = tuple(
     spec.path
@@ -186,8 +188,9 @@ def map_activity(
         return None, _skipped(notes, position)
     filled = {f: notes.filled[f] for f in FIELD_ORDER if f in notes.filled}
     missing = [f for f in OPTIONAL_FIELDS if f not in notes.filled]
-    if not values["actors"]:
-        missing.insert(missing.index("instruments") + 1, "actors")
+    if not values["actors"]:  # in report order, whether or not instruments is filled
+        at = sum(_RANK[f] < _RANK["actors"] for f in missing)
+        missing.insert(at, "actors")
     return record, ActivityReport(
         id=ident,
         position=position,
