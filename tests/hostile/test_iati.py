@@ -26,6 +26,7 @@ import io
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -472,6 +473,51 @@ def test_c9_bad_source_python_readers(source: Any, error: type, words: str) -> N
 def test_c9_is_iati_bad_argument(path: Any) -> None:
     with pytest.raises(ParameterTypeError, match="is_iati\\(\\): 'path'"):
         is_iati(path)
+
+
+# ---------------------------------------------------------------------------
+# classes 4 and 10: numbers that overflow or are not ASCII decimals
+# ---------------------------------------------------------------------------
+def _budgets(*values: str) -> bytes:
+    budgets = "".join(
+        '<budget><period-start iso-date="2020-01-01"/>'
+        '<period-end iso-date="2020-12-31"/>'
+        f'<value currency="USD" value-date="2020-01-01">{v}</value></budget>'
+        for v in values
+    )
+    return (
+        DECL
+        + ROOT
+        + b"<iati-activity><iati-identifier>X-1</iati-identifier>"
+        + budgets.encode()
+        + b"</iati-activity>"
+        + END
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "warning"),
+    [
+        pytest.param(["1_000"], "'1_000' is not a number", id="c10-underscore-digits"),
+        pytest.param(["\uff11\uff12"], "is not a number", id="c10-full-width-digits"),
+        pytest.param(["\u0663"], "is not a number", id="c10-arabic-indic-digits"),
+        pytest.param(["0x10"], "'0x10' is not a number", id="c10-hexadecimal"),
+        pytest.param(["1e309"], "'1e309' is not a number", id="c4-overflowing-value"),
+        pytest.param(["1e308", "1e308"], "budgets sum to inf", id="c4-overflowing-sum"),
+    ],
+)
+def test_c4_c10_numbers_are_refused_with_a_warning(
+    values: list[str], warning: str
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy RuntimeWarning reaches the user
+        result = import_iati(io.BytesIO(_budgets(*values)))
+    assert result.portfolio["X-1"].budget_usd is None
+    assert any(warning in w for w in result.report["X-1"].warnings), result.report
+
+
+def test_c10_spaced_digits_are_still_read() -> None:
+    assert read_iati(io.BytesIO(_budgets("1 000 000")))["X-1"].budget_usd == 1e6
 
 
 # ---------------------------------------------------------------------------
