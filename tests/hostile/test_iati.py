@@ -35,7 +35,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kampala.errors import DataFormatError, KampalaError, ParameterTypeError
+from kampala.errors import (
+    ConfusableIdWarning,
+    DataFormatError,
+    KampalaError,
+    ParameterTypeError,
+)
 from kampala.io.iati import import_iati, is_iati, read_iati
 from tests.hostile.harness import Outcome, run, run_isolated
 
@@ -518,6 +523,48 @@ def test_c4_c10_numbers_are_refused_with_a_warning(
 
 def test_c10_spaced_digits_are_still_read() -> None:
     assert read_iati(io.BytesIO(_budgets("1 000 000")))["X-1"].budget_usd == 1e6
+
+
+# ---------------------------------------------------------------------------
+# class 6: Unicode identifiers
+# ---------------------------------------------------------------------------
+def _ids(*ids: str) -> bytes:
+    acts = "".join(
+        f"<iati-activity><iati-identifier>{i}</iati-identifier></iati-activity>"
+        for i in ids
+    )
+    return DECL + ROOT + acts.encode() + END
+
+
+@pytest.mark.parametrize(
+    ("ids", "kept", "warning"),
+    [
+        pytest.param(
+            ["\u00d1-1", "N\u0303-1"],
+            ("\u00d1-1",),
+            "repeats an earlier",
+            id="c6-nfd-repeats-nfc",
+        ),
+        pytest.param(
+            ["X\u200b1"], (), "invisible characters", id="c6-zero-width-space"
+        ),
+        pytest.param(["X\u202e1"], (), "invisible characters", id="c6-bidi-override"),
+        pytest.param([" X-1 "], ("X-1",), "", id="c6-surrounding-spaces-stripped"),
+    ],
+)
+def test_c6_unicode_identifiers(
+    ids: list[str], kept: tuple[str, ...], warning: str
+) -> None:
+    result = import_iati(io.BytesIO(_ids(*ids)))
+    assert result.portfolio.ids == kept
+    found = [w for a in result.report.activities for w in a.warnings]
+    assert any(warning in w for w in found), found
+
+
+def test_c6_confusable_identifiers_warn() -> None:
+    with pytest.warns(ConfusableIdWarning):
+        result = import_iati(io.BytesIO(_ids("PE-001", "\u0420\u0415-001")))
+    assert len(result.portfolio) == 2
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ one evidence record per group of dotted paths.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -154,6 +155,9 @@ def map_activity(
     """Map one activity: its partnership (None if skipped) and its report."""
     ident_el = element.find("iati-identifier")
     ident = (ident_el.text or "").strip() if ident_el is not None else ""
+    # Ids are compared in Unicode NFC, as the portfolio compares them: an id
+    # in decomposed form repeats its composed form.
+    ident = unicodedata.normalize("NFC", ident)
     if not ident or ident in seen:
         notes = Notes(ident or f"activity {position}")
         notes.warn(
