@@ -347,6 +347,13 @@ def test_c7_special_file_python_readers(
             assert word in str(exc)
 
 
+def test_c9_nul_in_path() -> None:
+    for reader in (read_iati, import_iati):
+        with pytest.raises(DataFormatError, match="'source' must be a path"):
+            reader("a\x00.xml")
+    assert is_iati("a\x00.xml") is False
+
+
 def test_c7_size_limit(tmp_path: Path) -> None:
     path = tmp_path / "f.xml"
     path.write_bytes(GOOD)

@@ -113,6 +113,10 @@ def _open(
         raise error(
             where, field, str(path), "a readable file", hint=exc.strerror or str(exc)
         ) from exc
+    except ValueError as exc:  # "embedded null byte"
+        raise error(
+            where, field, str(path), "a path", hint="It contains a NUL character."
+        ) from exc
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
