@@ -19,6 +19,11 @@ fresh child process so that its figures are its own:
 Goals (issue 5): 10 s or less, and peak memory 500 MB or less.
 
 Run `python benchmarks/bench_iati.py` (`--help` for options).
+
+`--big-token MIB` times instead one very long token of MIB MiB (an
+attribute, a comment, a text, a comment before the root element) against
+the goal of issue 11: 2 s or less for a 64 MiB token, read in linear time or
+refused with its limit.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 TIME_GOAL_S = 10.0
+BIG_TOKEN_GOAL_S = 2.0
 MEMORY_GOAL_MB = 500.0
 
 _DESCRIPTION_ES = (
@@ -278,6 +284,51 @@ def _run_child(path: Path, mode: str) -> dict[str, Any]:
     return figures
 
 
+_BIG_TOKENS = {
+    "attribute": (b"", b'<iati-activity xml:lang="', b'"/>'),
+    "comment": (b"", b"<!--", b"-->"),
+    "text": (
+        b"",
+        b"<iati-activity><title><narrative>",
+        b"</narrative></title></iati-activity>",
+    ),
+    "comment before root": (b"<!--", b"", b"-->"),
+}
+
+
+def big_token(mib: int, folder: Path) -> bool:
+    """Time `import_iati` on files with one token of `mib` MiB; True if all PASS."""
+    from kampala.errors import DataFormatError
+    from kampala.io.iati import import_iati
+
+    n = mib << 20
+    ok_all = True
+    print(f"{'token':<22}{'MiB':>5}{'seconds':>9}  outcome")
+    for label, (prolog, head, tail) in _BIG_TOKENS.items():
+        path = folder / "big.xml"
+        with path.open("wb") as f:
+            f.write(b'<?xml version="1.0"?>\n')
+            f.write((prolog + b"a" * n + tail) if prolog else b"")
+            f.write(b'<iati-activities version="2.03">')
+            f.write((head + b"a" * n + tail) if not prolog else b"")
+            f.write(b"</iati-activities>\n")
+        t0 = time.perf_counter()
+        try:
+            import_iati(path, max_bytes=None)
+            outcome = "read"
+        except DataFormatError as exc:
+            outcome = "refused: " + str(exc).split(" (got")[0]
+        seconds = time.perf_counter() - t0
+        ok = seconds <= BIG_TOKEN_GOAL_S * max(1.0, mib / 64)
+        ok_all &= ok
+        print(
+            f"{label:<22}{mib:>5}{seconds:>9.2f}  {'PASS' if ok else 'MISS'} "
+            f"{outcome[:90]}"
+        )
+        path.unlink()
+    return ok_all
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--activities", type=int, default=10_000)
@@ -286,12 +337,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH", help="also save the figures")
     parser.add_argument("--strict", action="store_true", help="exit 1 on a MISS")
     parser.add_argument(
+        "--big-token",
+        type=int,
+        metavar="MIB",
+        help="time one token of MIB MiB instead (goal: 2 s for 64 MiB)",
+    )
+    parser.add_argument(
         "--child", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
     if args.child:
         _child(args.child[1], args.child[0])
         return 0
+    if args.big_token:
+        with tempfile.TemporaryDirectory() as tmp:
+            passed = big_token(args.big_token, Path(tmp))
+        return 1 if (not passed and args.strict) else 0
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.keep) if args.keep else Path(tmp) / "activities.xml"

@@ -697,7 +697,7 @@ def test_size_limit(tmp_path: Path) -> None:
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match="'source' must be an existing file"):
         import_iati(tmp_path / "nope.xml")
-    with pytest.raises(DataFormatError, match="'source' must be a file"):
+    with pytest.raises(DataFormatError, match="'source' must be a regular file"):
         import_iati(tmp_path)
 
 
@@ -1115,3 +1115,61 @@ def test_caf_full_file_filtered_to_peru(caf_pe: IatiImport) -> None:
     assert sum(p.country == "ZZ" for p in everything.portfolio) == 12  # regions only
     Methodology.default().run(everything.portfolio)
     assert all(math.isfinite(p.budget_usd or 0.0) for p in everything.portfolio)
+
+
+# ---------------------------------------------------------------------------
+# reading a long token (issue 11, class 2)
+# ---------------------------------------------------------------------------
+class _Recording(io.BytesIO):
+    """A stream that records the size of each read."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.sizes: list[int] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.sizes.append(-1 if size is None else size)
+        return super().read(size)
+
+
+def test_reads_double_over_a_long_token_then_return_to_64_kib() -> None:
+    long_attr = b'<iati-activity xml:lang="' + b"a" * (2 << 20) + b'"/>'
+    small = b"".join(
+        b"<iati-activity><iati-identifier>XM-1-%d</iati-identifier></iati-activity>" % i
+        for i in range(60_000)
+    )
+    data = (
+        b'<iati-activities version="2.03">' + long_attr + small + b"</iati-activities>"
+    )
+    stream = _Recording(data)
+    assert len(read_iati(stream)) == 60_000
+    sizes = stream.sizes
+    # The first read finds the root; then 2 MiB in reads that double from
+    # 64 KiB: 6 reads, not 32 of them.
+    assert sizes[1:7] == [1 << (16 + k) for k in range(6)], sizes
+    # Once the token has ended, the reads are 64 KiB again (memory stays
+    # that of one activity for the rest of the file).
+    assert set(sizes[7:]) == {1 << 16}, sizes
+
+
+def test_long_prolog_is_refused_after_1_mib() -> None:
+    data = b"<!--" + b"a" * (4 << 20) + b'--><iati-activities version="2.03"/>'
+    stream = _Recording(data)
+    with pytest.raises(
+        DataFormatError,
+        match=r"'root element' must be <iati-activities \.\.\.> ending within the "
+        r"first 1048576 bytes",
+    ):
+        read_iati(stream)
+    assert sum(stream.sizes) <= (1 << 20) + 1  # read no further than the limit
+
+
+def test_report_lists_actors_missing_when_instruments_are_filled() -> None:
+    xml = (
+        b'<iati-activities version="2.03"><iati-activity><iati-identifier>X-1'
+        b'</iati-identifier><default-finance-type code="110"/></iati-activity>'
+        b"</iati-activities>"
+    )
+    missing = import_iati(io.BytesIO(xml)).report["X-1"].missing
+    assert "instruments" not in missing
+    assert "actors" in missing

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from kampala.errors import DataFormatError, KampalaError, ParameterValueError
 
@@ -23,6 +23,7 @@ __all__ = [
     "check_max_bytes",
     "check_regular_file",
     "env_max_bytes",
+    "open_input",
     "read_input_bytes",
     "read_input_text",
 ]
@@ -112,6 +113,10 @@ def _open(
         raise error(
             where, field, str(path), "a readable file", hint=exc.strerror or str(exc)
         ) from exc
+    except ValueError as exc:  # "embedded null byte"
+        raise error(
+            where, field, str(path), "a path", hint="It contains a NUL character."
+        ) from exc
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -185,3 +190,14 @@ def read_input_text(
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error(path.name, "encoding", f"byte {exc.start}", "UTF-8 text") from exc
+
+
+def open_input(
+    path: Path,
+    where: str,
+    field: str = "source",
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    error: type[KampalaError] = DataFormatError,
+) -> BinaryIO:
+    """Open a regular file of at most ``max_bytes`` bytes for streaming, or raise."""
+    return os.fdopen(_open(path, where, field, max_bytes, error), "rb")

@@ -27,8 +27,12 @@ Files are untrusted input. Their prolog, the only place where XML allows
 DTDs and entity declarations, is parsed with `defusedxml` (no DTD, no entity
 expansion, no external entity, no network access); only then does the C
 `ElementTree` parser read the activities, streaming them in chunks with one
-activity in memory at a time. Files above a size limit are refused, and
-malformed XML is reported with its line and column.
+activity in memory at a time. Only regular files are read (not a FIFO,
+device or directory); files above a size limit are refused, as is a file
+whose root start tag does not end within its first 1 MiB; reading takes time
+linear in the size of the file, however long one attribute, comment or text
+is; and malformed XML or an encoding the parser cannot read is reported with
+its line.
 
 `defusedxml` is part of the optional extra `io` (`pip install 'kampala[io]'`)
 and is imported only when a file is read.

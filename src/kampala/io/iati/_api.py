@@ -62,7 +62,8 @@ def read_iati(
         inference is reported as a warning.
     max_bytes : int or None, default=DEFAULT_MAX_BYTES
         Refuse files larger than this many bytes (1 GiB by default); None
-        lifts the limit.
+        lifts the limit. Reading takes time linear in the size, however
+        long a single attribute, comment or text is.
 
     Returns
     -------
@@ -73,10 +74,14 @@ def read_iati(
     Raises
     ------
     DataFormatError
-        If the file is missing or unreadable, larger than `max_bytes`, not
-        well-formed XML (with the line and column), declares a DTD or
-        entities, has a root element other than `iati-activities`, or uses a
-        version before 2.01.
+        If the file is missing, unreadable or not a regular file (a FIFO,
+        device or directory), larger than `max_bytes`, not well-formed XML
+        (with the line and column), declares a DTD or entities, has a root
+        element other than `iati-activities` or one whose start tag does
+        not end within the first 1 MiB, declares an encoding
+        the parser cannot read (multi-byte encodings other than UTF-8 and
+        UTF-16, such as Shift_JIS, or an unknown name), or uses a version
+        before 2.01.
     ParameterTypeError, ParameterValueError
         For an invalid argument.
     ImportError

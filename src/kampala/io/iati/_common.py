@@ -161,17 +161,26 @@ def parse_date(value: str | None, notes: Notes, element: str) -> dt.date | None:
     return day
 
 
+#: A decimal number in ASCII digits (xsd:decimal, and an exponent).
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def parse_number(value: str | None) -> float | None:
-    """Return a finite number from an attribute or text, or None."""
+    """Return a finite number from an attribute or text, or None.
+
+    Only ASCII digits are numbers, as in XML Schema: ``1_000``, full-width
+    or Arabic-Indic digits, ``0x10`` and ``nan`` are not (Python's `float`
+    would read the first three). Spaces between digit groups (``1 000``)
+    are allowed.
+    """
     if not value:
         return None
-    try:
-        x = float(value)
-    except ValueError:
-        try:
-            x = float(value.replace(" ", ""))  # "1 000"
-        except ValueError:
+    text = value.strip()
+    if not _NUMBER.fullmatch(text):
+        text = text.replace(" ", "")  # "1 000"
+        if not _NUMBER.fullmatch(text):
             return None
+    x = float(text)
     return x if math.isfinite(x) else None
 
 

@@ -9,6 +9,7 @@ one evidence record per group of dotted paths.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -138,6 +139,8 @@ def _field_order() -> tuple[str, ...]:
 #: Record fields in the order the report lists them.
 FIELD_ORDER = _field_order()
 
+_RANK = {f: i for i, f in enumerate(FIELD_ORDER)}
+
 #: Record fields the report says are missing when no element filled them.
 OPTIONAL_FIELDS: tuple[str, ...] = tuple(
     spec.path
@@ -152,6 +155,9 @@ def map_activity(
     """Map one activity: its partnership (None if skipped) and its report."""
     ident_el = element.find("iati-identifier")
     ident = (ident_el.text or "").strip() if ident_el is not None else ""
+    # Ids are compared in Unicode NFC, as the portfolio compares them: an id
+    # in decomposed form repeats its composed form.
+    ident = unicodedata.normalize("NFC", ident)
     if not ident or ident in seen:
         notes = Notes(ident or f"activity {position}")
         notes.warn(
@@ -186,8 +192,9 @@ def map_activity(
         return None, _skipped(notes, position)
     filled = {f: notes.filled[f] for f in FIELD_ORDER if f in notes.filled}
     missing = [f for f in OPTIONAL_FIELDS if f not in notes.filled]
-    if not values["actors"]:
-        missing.insert(missing.index("instruments") + 1, "actors")
+    if not values["actors"]:  # in report order, whether or not instruments is filled
+        at = sum(_RANK[f] < _RANK["actors"] for f in missing)
+        missing.insert(at, "actors")
     return record, ActivityReport(
         id=ident,
         position=position,

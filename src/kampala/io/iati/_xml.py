@@ -16,12 +16,13 @@ import io
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
-from kampala.errors import DataFormatError, ParameterTypeError
+from kampala._internal.files import open_input
+from kampala.errors import DataFormatError, KampalaError, ParameterTypeError
 
 #: Largest file read by default: 1 GiB. Parsing streams, so memory does not
 #: grow with the file; the limit bounds the time a hostile or mistaken input
@@ -39,6 +40,13 @@ ROOT = "iati-activities"
 ACTIVITY = "iati-activity"
 #: Bytes read at a time.
 CHUNK = 1 << 16
+#: Largest read: while one token stays unfinished, reads double up to this.
+MAX_CHUNK = 1 << 28
+#: The root element's start tag must end within the first MAX_PROLOG bytes
+#: (1 MiB): the XML declaration, comments and the root's attributes are a
+#: few hundred bytes in real files. The prolog is read by the defused
+#: Python-level parser, whose time grows with the square of a long token.
+MAX_PROLOG = 1 << 20
 
 
 def is_iati(path: PathLike) -> bool:
@@ -92,8 +100,8 @@ def is_iati(path: PathLike) -> bool:
     )
     parser.parser.StartElementHandler = start
     try:
-        with Path(path).open("rb") as f:
-            for _ in range(16):  # the root comes within the first 1 MiB
+        with open_input(Path(path), "is_iati()", max_bytes=None) as f:
+            for _ in range(MAX_PROLOG // CHUNK):  # the root is in the first 1 MiB
                 chunk = f.read(CHUNK)
                 if not chunk:
                     break
@@ -143,21 +151,17 @@ def open_source(
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         where = path.name
+        # Regular files only (a FIFO, device or directory is refused without
+        # blocking); the size is checked here with this reader's own limit.
+        stream = open_input(path, caller, max_bytes=None)
         try:
-            size = path.stat().st_size
+            size = os.fstat(stream.fileno()).st_size
             if max_bytes is not None and size > max_bytes:
                 raise too_big(where, size, max_bytes)
-            return path.open("rb"), where, True
-        except FileNotFoundError as exc:
-            raise DataFormatError(
-                caller, "source", str(path), "an existing file"
-            ) from exc
-        except IsADirectoryError as exc:
-            raise DataFormatError(caller, "source", str(path), "a file") from exc
-        except OSError as exc:
-            raise DataFormatError(
-                caller, "source", str(path), "a readable file", hint=str(exc)
-            ) from exc
+        except BaseException:
+            stream.close()
+            raise
+        return stream, where, True
     if hasattr(source, "read"):
         if isinstance(source, io.TextIOBase):
             raise ParameterTypeError(
@@ -183,6 +187,38 @@ def too_big(where: str, size: int, max_bytes: int) -> DataFormatError:
         f"at most max_bytes={max_bytes} bytes",
         hint="Pass a larger max_bytes (or None) if you trust the file.",
     )
+
+
+def _open_path(root: Element) -> tuple[tuple[Element, int], ...]:
+    """Return the last-child path from ``root`` (8 deep at most), with counts.
+
+    A new element is appended to an open element, and every open element is
+    on this path, so the path changes whenever an element starts (within
+    the first 8 levels; a deeper one may go unnoticed, which only makes the
+    next read larger). Ending tags and text do not change it.
+    """
+    path = []
+    el = root
+    for _ in range(8):
+        n = len(el)
+        path.append((el, n))
+        if not n:
+            break
+        el = el[-1]
+    return tuple(path)
+
+
+#: Stateful encodings, which pyexpat cannot read (it maps single bytes).
+_STATEFUL = ("iso-2022", "utf-7", "utf7", "hz", "csiso2022")
+
+
+def _declared_encoding(head: bytes) -> str | None:
+    """Return the encoding named by the XML declaration at the start of ``head``."""
+    match = re.match(
+        rb"""(?:\xef\xbb\xbf)?<\?xml\s[^>]{0,200}?encoding\s*=\s*["']([^"']{0,64})["']""",
+        head,
+    )
+    return match[1].decode("ascii", "replace") if match else None
 
 
 class _RootSeen(Exception):
@@ -238,6 +274,8 @@ class StreamReader:
             self._body._setevents(self._events, ("start",))
         else:  # pragma: no cover - other implementations
             self._pull = ET.XMLPullParser(events=("start",))
+        self._gate_mark = 0
+        self._body_mark: tuple[tuple[Element, int], ...] = ()
         self._root_el: Element | None = None
         self._count = 0
         self.version: str | None = None
@@ -296,10 +334,32 @@ class StreamReader:
 
     # driving ---------------------------------------------------------------------
     def __iter__(self) -> Iterator[tuple[int, Element]]:
+        # Expat (2.5) rescans an unfinished token from its start on every feed,
+        # so feeding a 64 MiB attribute or comment in 64 KiB chunks costs time
+        # quadratic in its size. Each feed after which the parser has made no
+        # progress (the gate: no new token; the body: no new element) doubles
+        # the next read, so that a token of n bytes is rescanned O(log n) times
+        # for O(n) bytes in all; the first feed that makes progress returns to
+        # CHUNK, keeping memory bounded for ordinary files.
         total = 0
+        size = CHUNK
         read = self._stream.read
         while True:
-            chunk = read(CHUNK)
+            want = size
+            if self._max_bytes is not None:
+                want = max(1, min(want, self._max_bytes + 1 - total))
+            if self._gate is not None:
+                want = max(1, min(want, MAX_PROLOG + 1 - total))
+            try:
+                chunk = read(want)
+            except OSError as exc:
+                raise DataFormatError(
+                    self._caller,
+                    "source",
+                    self._where,
+                    "a readable file",
+                    hint=exc.strerror or str(exc),
+                ) from exc
             if not chunk:
                 break
             if not isinstance(chunk, bytes | bytearray):
@@ -314,10 +374,14 @@ class StreamReader:
             if self._max_bytes is not None and total > self._max_bytes:
                 raise too_big(self._where, total, self._max_bytes)
             if self._gate is not None:
-                chunk = self._through_gate(bytes(chunk))
+                if total > MAX_PROLOG:
+                    raise self._long_prolog()
+                chunk, progressed = self._through_gate(bytes(chunk), total)
                 if not chunk:
+                    size = CHUNK if progressed else min(2 * size, MAX_CHUNK)
                     continue
-            yield from self._feed(chunk)
+            progressed = yield from self._feed(chunk)
+            size = CHUNK if progressed else min(2 * size, MAX_CHUNK)
         if self._gate is not None:  # the file ended before its root element
             self._gate_call(self._gate.close)  # raises "no element found"
             raise DataFormatError(  # pragma: no cover - close() raises first
@@ -325,15 +389,28 @@ class StreamReader:
             )
         yield from self._feed(None)
 
-    def _through_gate(self, chunk: bytes) -> bytes:
-        """Pass a chunk to the gate; return the bytes the body may now parse."""
+    def _through_gate(self, chunk: bytes, total: int) -> tuple[bytes, bool]:
+        """Pass a chunk to the gate.
+
+        Return the bytes the body may now parse, and whether the gate made
+        progress (it has no unfinished token older than this chunk).
+        """
+        if not self._pending:
+            name = _declared_encoding(chunk)
+            if name is not None and name.lower().startswith(_STATEFUL):
+                # pyexpat would read these byte by byte as if single-byte.
+                raise self._bad_encoding(LookupError(name), chunk)
         self._pending.append(chunk)
         if self._gate_call(self._gate.feed, chunk):
             self._gate = None
             data = b"".join(self._pending)
             self._pending = []
-            return data
-        return b""
+            return data, True
+        # After a feed, expat's byte index is the start of its unfinished token.
+        mark = self._gate.parser.CurrentByteIndex
+        progressed = mark > self._gate_mark or mark >= total
+        self._gate_mark = mark
+        return b"", progressed
 
     def _gate_call(self, method: Any, *args: Any) -> bool:
         """Call a gate method; True once the root element has been seen."""
@@ -343,11 +420,23 @@ class StreamReader:
             return True
         except ET.ParseError as exc:
             raise self._malformed(exc, gate=True) from exc
+        except KampalaError:
+            raise
         except self._refused as exc:
             raise self._forbidden(exc) from exc
+        except (ValueError, LookupError) as exc:
+            # pyexpat raises these for an encoding it cannot decode:
+            # "multi-byte encodings are not supported", "unknown encoding: x".
+            if isinstance(exc, ValueError) and "encoding" not in str(exc):
+                raise  # pragma: no cover - no other ValueError is known
+            raise self._bad_encoding(exc) from exc
         return False
 
-    def _feed(self, chunk: bytes | None) -> Iterator[tuple[int, Element]]:
+    def _feed(self, chunk: bytes | None) -> Generator[tuple[int, Element], None, bool]:
+        """Feed the body parser; yield finished activities.
+
+        Return whether the parser made progress: a new element started.
+        """
         parser = self._pull if self._pull is not None else self._body
         try:
             if chunk is None:
@@ -361,7 +450,7 @@ class StreamReader:
             if self._pull is not None:  # pragma: no cover
                 self._events.extend(self._pull.read_events())
             if not self._events:
-                return
+                return False
             root = self._root_el = self._events[0][1]
             if self._pull is None:
                 self._body._setevents([], ())
@@ -377,6 +466,41 @@ class StreamReader:
                 if el.tag == ACTIVITY:
                     self._count += 1
                     yield self._count, el
+        mark = _open_path(root)
+        progressed = mark != self._body_mark
+        self._body_mark = mark
+        return progressed
+
+    def _long_prolog(self) -> DataFormatError:
+        gate = self._gate.parser
+        return DataFormatError(
+            f"{self._where}, line {gate.CurrentLineNumber}",
+            "root element",
+            f"not complete after {MAX_PROLOG} bytes",
+            f"<{ROOT} ...> ending within the first {MAX_PROLOG} bytes (1 MiB)",
+            hint="IATI files start with their root element; this file has a "
+            "longer prolog (declaration, comments, processing instructions) "
+            "or root start tag. The limit is fixed: shorten the prolog.",
+        )
+
+    def _bad_encoding(self, exc: Exception, head: bytes = b"") -> DataFormatError:
+        name = _declared_encoding(head or b"".join(self._pending[:1])) or str(exc)
+        known = "unknown encoding" not in str(exc)
+        return DataFormatError(
+            f"{self._where}, line 1",
+            "encoding",
+            name,
+            "UTF-8, UTF-16 or a single-byte encoding such as ISO-8859-1 or "
+            "windows-1252",
+            hint=(
+                "The XML parser cannot read multi-byte encodings other than "
+                "UTF-8 and UTF-16. "
+                if known
+                else "Python does not know this encoding. "
+            )
+            + "Convert the file to UTF-8 (for example with iconv) and declare "
+            'encoding="UTF-8".',
+        )
 
     def _malformed(self, exc: ET.ParseError, *, gate: bool = False) -> DataFormatError:
         line, offset = getattr(exc, "position", (0, 0))
