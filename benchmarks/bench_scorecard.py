@@ -140,7 +140,7 @@ def bench_csv(n: int) -> None:
         t_write = time.perf_counter() - t0
         size = path.stat().st_size
         t0 = time.perf_counter()
-        back = read_portfolio(path)
+        back = read_portfolio(path, max_bytes=None)  # a trusted, large file
         t_read = time.perf_counter() - t0
     print(
         f"load {n:,} records from CSV ({size / 2**20:.0f} MiB): {t_read:.2f} s "

@@ -760,7 +760,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+#: ``import_iati`` arguments and the ``kampala import`` words for them.
+_IMPORT_OPTIONS = {"source": "FILE", "reporting_org": "--reporting-org"}
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
+    from kampala.io.iati import DEFAULT_MAX_BYTES as DEFAULT_IATI
     from kampala.io.iati import import_iati
     from kampala.io.portfolio_io import write_portfolio
 
@@ -776,12 +781,23 @@ def _cmd_import(args: argparse.Namespace) -> int:
             )
     if args.report:
         _check_suffix(where, "--report", args.report, (".csv", ".json"))
-    result = import_iati(
-        args.source,
-        country=args.country,
-        reporting_org=args.reporting_org,
-        lang=args.lang,
-    )
+    try:
+        result = import_iati(
+            args.source,
+            country=args.country,
+            reporting_org=args.reporting_org,
+            lang=args.lang,
+            max_bytes=env_max_bytes(default=DEFAULT_IATI),
+        )
+    except KampalaError as exc:
+        if getattr(exc, "where", None) != "import_iati()":
+            raise
+        option = _IMPORT_OPTIONS.get(exc.field, f"--{exc.field}")
+        raise _UsageError(
+            _one_line(f"{where}: {str(exc).split(': ', 1)[1]}").replace(
+                f"'{exc.field}'", f"'{option}'", 1
+            )
+        ) from exc
     with contextlib.ExitStack() as stack:  # both files appear, or neither
         if args.out:
             with _writing(where, "--out", args.out):

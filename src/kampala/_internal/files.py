@@ -55,14 +55,14 @@ def check_max_bytes(max_bytes: Any, caller: str) -> int | None:
     return max_bytes
 
 
-def env_max_bytes() -> int | None:
-    """Return the limit set by ``KAMPALA_MAX_INPUT_BYTES``, else the default.
+def env_max_bytes(default: int | None = DEFAULT_MAX_BYTES) -> int | None:
+    """Return the limit set by ``KAMPALA_MAX_INPUT_BYTES``, else ``default``.
 
     ``0`` or ``none`` lifts the limit.
     """
     text = os.environ.get(MAX_BYTES_ENV, "").strip()
     if not text:
-        return DEFAULT_MAX_BYTES
+        return default
     if text.lower() in ("0", "none"):
         return None
     if not text.isascii() or not text.isdigit():

@@ -10,6 +10,8 @@ from typing import TextIO
 
 import attrs
 
+from kampala._internal.atomic import atomic_open
+from kampala._internal.csvsafe import escape_cell
 from kampala.errors import DataFormatError
 from kampala.io.iati._table import NO_ELEMENT, NOT_IN_IATI
 from kampala.io.iati._xml import PathLike
@@ -234,8 +236,15 @@ class ImportReport:
             ]
         return rows
 
-    def write_csv(self, target: PathLike | TextIO) -> None:
+    def write_csv(
+        self, target: PathLike | TextIO, *, formula_escape: bool = True
+    ) -> None:
         """Write `to_rows()` as CSV (UTF-8, header row) to a path or text file.
+
+        A path is written atomically (a temporary file, then a rename), and a
+        text cell a spreadsheet would evaluate (starting with ``=``, ``+``,
+        ``-``, ``@``, tab or carriage return) gets a leading ``'`` unless
+        ``formula_escape=False``; see "Security and robustness".
 
         Raises
         ------
@@ -258,8 +267,8 @@ class ImportReport:
         fields = ["activity", "position", "status", "field", "detail"]
         if isinstance(target, str | os.PathLike):
             try:
-                with Path(target).open("w", encoding="utf-8", newline="") as f:
-                    _write_rows(f, fields, self.to_rows())
+                with atomic_open(Path(target)) as f:
+                    _write_rows(f, fields, self.to_rows(), formula_escape)
             except OSError as exc:
                 raise DataFormatError(
                     "ImportReport.write_csv()",
@@ -269,7 +278,7 @@ class ImportReport:
                     hint=str(exc),
                 ) from exc
         else:
-            _write_rows(target, fields, self.to_rows())
+            _write_rows(target, fields, self.to_rows(), formula_escape)
 
     def summary(self) -> str:
         """Return a few lines: counts of activities, fields and warnings.
@@ -316,9 +325,16 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def _write_rows(f: TextIO, fields: list[str], rows: list[dict[str, str]]) -> None:
+def _write_rows(
+    f: TextIO, fields: list[str], rows: list[dict[str, str]], formula_escape: bool
+) -> None:
     writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
+    if formula_escape:
+        rows = [
+            {k: escape_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+            for row in rows
+        ]
     writer.writerows(rows)
 
 
