@@ -365,9 +365,9 @@ def one_at_a_time(
     Parameters
     ----------
     X : array_like of shape (n_units, n_criteria)
-        Criteria values, higher is better, no missing values.
+        Criteria values, as in `rank_margins`.
     w0 : array_like of shape (n_criteria,)
-        Nominal weights, >= 0 with a positive sum (rescaled to sum to 1).
+        Nominal weights, as in `rank_margins`.
     delta : float, default=0.1
         Relative change, > -1 (``0.1`` raises a weight by 10 %, ``-0.1``
         lowers it by 10 %).
