@@ -286,15 +286,10 @@ class AnalysisProblem:
         method : {"sobol", "random"}, default="sobol"
             Base matrices from scrambled Sobol' points or plain random.
         rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
-            Source of randomness, passed to `numpy.random.default_rng`.
-            `None` draws a seed from OS entropy and records it in `seed`,
-            so the run can be repeated. An int (>= 0) or `SeedSequence`
-            makes results reproducible. A `Generator` is used as-is and is
-            advanced (`seed` is then None).
+            Source of randomness, as in `uncertainty` (recorded in `seed`).
         max_memory : int or str, default=None
-            Refuse (`ParameterValueError` naming ``n``) when the estimated
-            memory exceeds this many bytes (or a size such as ``"8GiB"``);
-            default ``KAMPALA_MAX_MEMORY``, else half the physical memory.
+            Memory limit in bytes or a size such as ``"8GiB"``, as in
+            `uncertainty`.
 
         Raises
         ------

@@ -153,9 +153,7 @@ def weight_derivatives(
     labels : sequence of str, default=None
         Unit labels; default ``"0"``, ``"1"``, ... .
     methodology : MethodologyRef, default=None
-        The methodology of the result that ``X`` was taken from, recorded
-        on the returned result: typically ``top.methodology`` for
-        ``top = top_level(scorecard)``. None when unknown.
+        Recorded on the returned result, as in `rank_margins`.
 
     Returns
     -------
@@ -367,18 +365,16 @@ def one_at_a_time(
     Parameters
     ----------
     X : array_like of shape (n_units, n_criteria)
-        Criteria values, higher is better, no missing values.
+        Criteria values, as in `rank_margins`.
     w0 : array_like of shape (n_criteria,)
-        Nominal weights, >= 0 with a positive sum (rescaled to sum to 1).
+        Nominal weights, as in `rank_margins`.
     delta : float, default=0.1
         Relative change, > -1 (``0.1`` raises a weight by 10 %, ``-0.1``
         lowers it by 10 %).
     labels : sequence of str, default=None
         Unit labels; default ``"0"``, ``"1"``, ... .
     methodology : MethodologyRef, default=None
-        The methodology of the result that ``X`` was taken from, recorded
-        on the returned result: typically ``top.methodology`` for
-        ``top = top_level(scorecard)``. None when unknown.
+        Recorded on the returned result, as in `rank_margins`.
 
     Returns
     -------

@@ -375,9 +375,9 @@ def stability_intervals(
     Parameters
     ----------
     X : array_like of shape (n_units, n_criteria)
-        Criteria values, higher is better, no missing values.
+        Criteria values, as in `rank_margins`.
     w0 : array_like of shape (n_criteria,)
-        Nominal weights, >= 0 with a positive sum (rescaled to sum to 1).
+        Nominal weights, as in `rank_margins`.
 
     Returns
     -------

@@ -244,9 +244,7 @@ class SaltelliDesign:
         confidence : float, default=0.95
             Confidence level of the intervals.
         rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
-            Source of randomness, passed to `numpy.random.default_rng`.
-            `None` draws fresh OS entropy. An int or `SeedSequence` makes
-            results reproducible. A `Generator` is used as-is and is advanced.
+            Source of randomness for the bootstrap, as in `sobol_indices`.
 
         Returns
         -------
@@ -297,9 +295,7 @@ def saltelli_design(
         estimates converge faster; ``"random"`` draws independent uniforms
         with ``rng.random``.
     rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
-        Source of randomness, passed to `numpy.random.default_rng`.
-        `None` draws fresh OS entropy. An int or `SeedSequence` makes results
-        reproducible. A `Generator` is used as-is and is advanced.
+        Source of randomness, as in `sobol_indices`.
 
     Returns
     -------

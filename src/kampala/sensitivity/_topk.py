@@ -420,9 +420,7 @@ def topk_margins(
     labels : sequence of str, default=None
         Unit labels; default ``"0"``, ``"1"``, ... .
     methodology : MethodologyRef, default=None
-        The methodology of the result that ``X`` was taken from, recorded
-        on the returned result: typically ``top.methodology`` for
-        ``top = top_level(scorecard)``. None when unknown.
+        Recorded on the returned result, as in `rank_margins`.
 
     Returns
     -------

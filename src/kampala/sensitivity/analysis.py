@@ -725,17 +725,11 @@ def sensitivity_analysis(
     block, progress, registry
         As for `uncertainty_analysis`.
     rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
-        Source of randomness, passed to `numpy.random.default_rng`. `None`
-        draws a seed from OS entropy and records it in the result's
-        ``seed``, so the run can be repeated. An int (>= 0) or
-        `SeedSequence` makes results reproducible. A `Generator` is used
-        as-is and is advanced.
+        Source of randomness, as for `uncertainty_analysis` (a seed drawn
+        for `None` is recorded in the result's ``seed``).
     max_memory : int or str, default=None
-        Refuse, before allocating, when the estimated memory exceeds this
-        many bytes (or a size such as ``"8GiB"``): a `ParameterValueError`
-        naming ``n`` gives the estimate and the limit. Default: the
-        environment variable ``KAMPALA_MAX_MEMORY``, else half the
-        machine's physical memory.
+        Memory limit in bytes or a size such as ``"8GiB"``, as for
+        `uncertainty_analysis`.
 
     Returns
     -------
