@@ -122,12 +122,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="write the methodology that was run to FILE as JSON",
     )
     idx.add_argument("--out", metavar="FILE", help="write all aggregate scores as CSV")
-    idx.add_argument(
-        "--no-formula-escape",
-        dest="formula_escape",
-        action="store_false",
-        help=_NO_ESCAPE_HELP,
-    )
+    _add_formula_escape(idx)
 
     score = sub.add_parser(
         "score",
@@ -158,12 +153,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "suffix .csv or .json)",
     )
     score.add_argument("--out", metavar="FILE", help="write the output to FILE")
-    score.add_argument(
-        "--no-formula-escape",
-        dest="formula_escape",
-        action="store_false",
-        help=_NO_ESCAPE_HELP,
-    )
+    _add_formula_escape(score)
     score.add_argument(
         "--country",
         metavar="CC",
@@ -222,12 +212,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the import report (CSV, or JSON for a .json suffix)",
     )
-    imp.add_argument(
-        "--no-formula-escape",
-        dest="formula_escape",
-        action="store_false",
-        help=_NO_ESCAPE_HELP,
-    )
+    _add_formula_escape(imp)
 
     sens = sub.add_parser(
         "sensitivity",
@@ -274,12 +259,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sens.add_argument(
         "--out", metavar="DIR", help="write tables (CSV) and figures (PNG) here"
     )
-    sens.add_argument(
-        "--no-formula-escape",
-        dest="formula_escape",
-        action="store_false",
-        help=_NO_ESCAPE_HELP,
-    )
+    _add_formula_escape(sens)
 
     meth = sub.add_parser(
         "methodology",
@@ -292,6 +272,15 @@ def _build_parser() -> argparse.ArgumentParser:
     meth.add_argument("--lang", choices=("en", "es"), default="en")
     meth.add_argument("--out", metavar="FILE", help="write the description to FILE")
     return parser
+
+
+def _add_formula_escape(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-formula-escape",
+        dest="formula_escape",
+        action="store_false",
+        help=_NO_ESCAPE_HELP,
+    )
 
 
 def _add_step_options(p: argparse.ArgumentParser) -> None:
