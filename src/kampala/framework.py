@@ -253,6 +253,10 @@ class Framework:
     _indicators: tuple[str, ...] = attrs.field(init=False, repr=False)
     _aggregates: tuple[str, ...] = attrs.field(init=False, repr=False)
     _root: str | None = attrs.field(init=False, repr=False)
+    #: the compiled aggregation plan, built on first use (the nodes are frozen)
+    _plans: tuple[_LevelPlan, ...] | None = attrs.field(
+        init=False, repr=False, default=None
+    )
 
     def __attrs_post_init__(self) -> None:
         by_code: dict[str, Node] = {}
@@ -635,6 +639,13 @@ class Framework:
 
     # -- compiled plan for the aggregation kernels -----------------------------
     def _level_plans(self) -> tuple[_LevelPlan, ...]:
+        plans = self._plans
+        if plans is None:
+            plans = self._compile_plans()
+            object.__setattr__(self, "_plans", plans)
+        return plans
+
+    def _compile_plans(self) -> tuple[_LevelPlan, ...]:
         col = {c: i for i, c in enumerate(self._indicators)}
         n_ind = len(self._indicators)
         for j, c in enumerate(self._aggregates):
