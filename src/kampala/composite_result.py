@@ -153,14 +153,8 @@ class CompositeResult:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> from kampala.data import example_result
+        >>> result = example_result()  # a, b (weight 3) -> P; units u1, u2
         >>> result.effective_weights
         {'a': 0.25, 'b': 0.75}
         """
@@ -178,14 +172,8 @@ class CompositeResult:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> from kampala.data import example_result
+        >>> result = example_result()  # a, b (weight 3) -> P; units u1, u2
         >>> result.aggregate_codes
         ('P',)
         """
@@ -197,14 +185,8 @@ class CompositeResult:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> from kampala.data import example_result
+        >>> result = example_result()  # a, b (weight 3) -> P; units u1, u2
         >>> result.root
         'P'
         """
@@ -218,14 +200,8 @@ class CompositeResult:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> from kampala.data import example_result
+        >>> result = example_result()  # a, b (weight 3) -> P; units u1, u2
         >>> result.scores
         array([[70.],
                [75.]])
@@ -242,14 +218,8 @@ class CompositeResult:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> from kampala.data import example_result
+        >>> result = example_result()  # a, b (weight 3) -> P; units u1, u2
         >>> result.score("P").tolist()
         [70.0, 75.0]
         """
@@ -269,14 +239,8 @@ class CompositeResult:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> from kampala.data import example_result
+        >>> result = example_result()  # a, b (weight 3) -> P; units u1, u2
         >>> result.ranks().tolist()
         [2.0, 1.0]
         """
@@ -292,14 +256,8 @@ class CompositeResult:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> from kampala.data import example_result
+        >>> result = example_result()  # a, b (weight 3) -> P; units u1, u2
         >>> i = result.unit_index("u2")
         >>> i, float(result.score()[i])
         (1, 75.0)
@@ -357,14 +315,8 @@ class CompositeResult:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> from kampala.data import example_result
+        >>> result = example_result()  # a, b (weight 3) -> P; units u1, u2
         >>> result.contributions()  # rows sum to the scores 70 and 75
         array([[10. , 60. ],
                [22.5, 52.5]])
@@ -420,14 +372,8 @@ class CompositeResult:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> from kampala.data import example_result
+        >>> result = example_result()  # a, b (weight 3) -> P; units u1, u2
         >>> result.explain("u1")  # 0.25 * 40 and 0.75 * 80
         {'a': 10.0, 'b': 60.0}
         """
@@ -440,14 +386,8 @@ class CompositeResult:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> from kampala.data import example_result
+        >>> result = example_result()  # a, b (weight 3) -> P; units u1, u2
         >>> result.table()
         [{'uCode': 'u1', 'P': 70.0, 'rank': 2}, {'uCode': 'u2', 'P': 75.0, 'rank': 1}]
         """
@@ -468,14 +408,8 @@ class CompositeResult:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
-        >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
+        >>> from kampala.data import example_result
+        >>> result = example_result()  # a, b (weight 3) -> P; units u1, u2
         >>> result.to_pandas()
               uName     P  rank
         uCode

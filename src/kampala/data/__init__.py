@@ -4,8 +4,9 @@
   multi-stakeholder partnerships (not real projects, not an assessment).
 - `asem_paths()`: the ASEM Sustainable Connectivity example index in
   COINr's iData/iMeta layout (data: JRC ASEM portal; example: COINr).
-- `example_framework()` and `example_indicators()`: the small framework and
-  indicator set that the reference examples build on.
+- `example_framework()`, `example_indicators()` and `example_result()`: the
+  small framework, indicator set and composite result that the reference
+  examples build on.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kampala.composite.aggregate import Aggregate
+from kampala.composite_result import CompositeResult
 from kampala.framework import Framework, Node
 from kampala.indicators import IndicatorSet
+from kampala.methodology import Methodology
 
 if TYPE_CHECKING:
     from kampala.portfolio import Portfolio
@@ -25,6 +29,7 @@ __all__ = [
     "asem_paths",
     "example_framework",
     "example_indicators",
+    "example_result",
     "sample_portfolio",
     "sample_portfolio_path",
 ]
@@ -132,3 +137,34 @@ def example_indicators() -> IndicatorSet:
         unit_codes=["a", "b", "c"],
         values=[[1.0, math.nan], [2.0, 5.0], [3.0, 6.0]],
     )
+
+
+def example_result() -> CompositeResult:
+    """Build the composite result that the `CompositeResult` examples show.
+
+    Indicators ``a`` and ``b`` (weight 3) under the root ``P``, for units
+    ``u1`` (40, 80) and ``u2`` (90, 70), aggregated by the weighted
+    arithmetic mean with no other step.
+
+    Examples
+    --------
+    >>> from kampala.data import example_result
+    >>> result = example_result()
+    >>> result.unit_codes, result.root
+    (('u1', 'u2'), 'P')
+    >>> result.score().tolist()
+    [70.0, 75.0]
+    """
+    framework = Framework(
+        nodes=[
+            Node(code="a", parent="P"),
+            Node(code="b", parent="P", weight=3),
+            Node(code="P", level=2, kind="aggregate"),
+        ]
+    )
+    data = IndicatorSet(
+        framework=framework,
+        unit_codes=["u1", "u2"],
+        values=[[40.0, 80.0], [90.0, 70.0]],
+    )
+    return Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
