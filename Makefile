@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: demo test lint typecheck pytest docs bench clean
+.PHONY: demo test lint typecheck pytest docs bench clean catalogue
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_scorecard.py
 	$(BIN)/python benchmarks/bench_sensitivity.py
+
+# Spanish catalogue: edit src/kampala/locale/es/LC_MESSAGES/kampala.po, then compile
+CATALOGUE := src/kampala/locale/es/LC_MESSAGES/kampala
+catalogue: $(VENV)/.dev-installed
+	$(BIN)/pybabel compile --statistics -i $(CATALOGUE).po -o $(CATALOGUE).mo
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -20,23 +20,26 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import io
 import json
 import math
 import re
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn
 
 import attrs
 
 from kampala import _cli_sensitivity as _sens
+from kampala._cli_index import asem_methodology, demo_asem, read_methodology
 from kampala._internal.atomic import atomic_open, atomic_path
-from kampala._internal.files import check_regular_file, env_max_bytes, read_input_text
+from kampala._internal.files import check_regular_file, env_max_bytes
 from kampala._internal.params import parse_spec
 from kampala._internal.terminal import UsageError as _UsageError
+from kampala._internal.terminal import add_formula_escape
 from kampala._internal.terminal import check_suffix as _check_suffix
 from kampala._internal.terminal import for_cli as _for_cli
 from kampala._internal.terminal import one_line as _one_line
@@ -49,38 +52,21 @@ from kampala._internal.terminal import writing as _writing
 from kampala._internal.text import counted
 from kampala._version import __version__
 from kampala.composite import aggregate as _aggregate
-from kampala.composite import impute as _impute
-from kampala.composite import normalise as _normalise
-from kampala.composite import screen as _screen
-from kampala.composite import treat as _treat
-from kampala.composite.aggregate import Aggregate
-from kampala.composite.denominate import Denominate
-from kampala.composite.impute import Impute
-from kampala.composite.normalise import Normalise
-from kampala.composite.screen import Screen
-from kampala.composite.treat import Treat
-from kampala.composite_result import CompositeResult
-from kampala.data import asem_paths
 from kampala.errors import (
     KampalaError,
     MethodologyError,
     PortfolioValidationError,
 )
-from kampala.io.coinr import read_coinr, write_results_csv
+from kampala.io.coinr import write_results_csv
 from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.scorecard import Scorecard
-from kampala.steps import steps_in_canonical_order
 
 __all__ = ["asem_methodology", "main"]
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-_NO_ESCAPE_HELP = (
-    "write CSV text cells as they are; by default a cell a spreadsheet would "
-    "evaluate (starting with =, +, -, @, tab or CR) gets a leading '"
-)
 
 #: a plain ASCII decimal number (no '1_000', no full-width digits, no 'inf')
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
@@ -99,30 +85,6 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kampala {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    idx = sub.add_parser(
-        "index",
-        help="build a composite index from COINr-format CSV files",
-        description="Build a composite index from an iData and an iMeta CSV file. "
-        "The steps named run in the canonical order denominate, impute, screen, "
-        "treat, normalise, aggregate. With no step named: --normalise "
-        "min-max:0,100 --aggregate arithmetic. SPEC is NAME or NAME:P1,P2,...",
-    )
-    idx.add_argument("data", metavar="DATA", help="iData CSV (one row per unit)")
-    idx.add_argument("meta", metavar="META", help="iMeta CSV (indicators, aggregates)")
-    _add_step_options(idx)
-    idx.add_argument(
-        "--methodology",
-        metavar="FILE",
-        help="run the steps of a methodology JSON file (instead of step options)",
-    )
-    idx.add_argument(
-        "--save-methodology",
-        metavar="FILE",
-        help="write the methodology that was run to FILE as JSON",
-    )
-    idx.add_argument("--out", metavar="FILE", help="write all aggregate scores as CSV")
-    _add_formula_escape(idx)
 
     score = sub.add_parser(
         "score",
@@ -153,7 +115,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "suffix .csv or .json)",
     )
     score.add_argument("--out", metavar="FILE", help="write the output to FILE")
-    _add_formula_escape(score)
+    add_formula_escape(score)
     score.add_argument(
         "--country",
         metavar="CC",
@@ -212,7 +174,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the import report (CSV, or JSON for a .json suffix)",
     )
-    _add_formula_escape(imp)
+    add_formula_escape(imp)
 
     sens = sub.add_parser(
         "sensitivity",
@@ -259,7 +221,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sens.add_argument(
         "--out", metavar="DIR", help="write tables (CSV) and figures (PNG) here"
     )
-    _add_formula_escape(sens)
+    add_formula_escape(sens)
 
     meth = sub.add_parser(
         "methodology",
@@ -271,214 +233,17 @@ def _build_parser() -> argparse.ArgumentParser:
     meth.add_argument("--format", choices=("md", "json"), default="md")
     meth.add_argument("--lang", choices=("en", "es"), default="en")
     meth.add_argument("--out", metavar="FILE", help="write the description to FILE")
+    for name in _COMMAND_MODULES:
+        _COMMANDS.update(importlib.import_module(name).register(sub))
     return parser
 
 
-def _add_formula_escape(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--no-formula-escape",
-        dest="formula_escape",
-        action="store_false",
-        help=_NO_ESCAPE_HELP,
-    )
-
-
-def _add_step_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--denominate",
-        action="store_true",
-        help="divide indicators by their iMeta Denominator",
-    )
-    p.add_argument(
-        "--impute",
-        metavar="SPEC",
-        help=f"imputation: {', '.join(_impute.METHODS)} (group-mean:GROUP)",
-    )
-    p.add_argument(
-        "--screen",
-        metavar="SPEC",
-        help="drop units with a data availability below THRESHOLD, e.g. 0.9",
-    )
-    p.add_argument(
-        "--treat",
-        metavar="SPEC",
-        help="outlier treatment: winsorise:POINTS[,SKEW,KURTOSIS,LOG] or none",
-    )
-    p.add_argument(
-        "--normalise",
-        metavar="SPEC",
-        help=f"normalisation: {', '.join(_normalise.METHODS)}",
-    )
-    p.add_argument(
-        "--aggregate",
-        metavar="SPEC",
-        help=f"aggregation: {', '.join(_aggregate.METHODS)}",
-    )
-
-
-def _steps_from_args(args: argparse.Namespace) -> list[Any]:
-    steps: list[Any] = []
-    if args.denominate:
-        steps.append(Denominate())
-    if args.impute:
-        name, params = parse_spec("--impute", _impute.METHODS, args.impute)
-        steps.append(Impute(method=name, params=params))
-    if args.screen:
-        spec = args.screen
-        if not spec.startswith("availability"):
-            spec = f"availability:{spec}"
-        name, params = parse_spec("--screen", _screen.METHODS, spec)
-        steps.append(Screen(method=name, params=params))
-    if args.treat:
-        name, params = parse_spec("--treat", _treat.METHODS, args.treat)
-        steps.append(Treat(method=name, params=params))
-    if args.normalise:
-        name, params = parse_spec("--normalise", _normalise.METHODS, args.normalise)
-        steps.append(Normalise(method=name, params=params))
-    if args.aggregate:
-        name, params = parse_spec("--aggregate", _aggregate.METHODS, args.aggregate)
-        steps.append(Aggregate(method=name, params=params))
-    if not steps:
-        steps = [Normalise(method="min-max"), Aggregate(method="arithmetic")]
-    elif not any(isinstance(s, Aggregate) for s in steps):
-        steps.append(Aggregate(method="arithmetic"))
-    return steps_in_canonical_order(steps)
-
-
-def _print_table(result: CompositeResult, out: TextIO, n: int | None = None) -> None:
-    rows = [
-        (rank, _shown(code), _shown(name), score)
-        for rank, code, name, score in result.top(
-            n if n is not None else len(result.unit_codes)
-        )
-    ]
-    code_w = max([4, *(len(r[1]) for r in rows)])
-    name_w = min(max([4, *(len(r[2]) for r in rows)]), 32)
-    out.write(f"{result.root} — methodology {result.methodology}\n")
-    out.write(f"{'rank':>4}  {'code':<{code_w}}  {'name':<{name_w}}  {'score':>10}\n")
-    for rank, code, name, score in rows:
-        rank_s = str(rank) if rank > 0 else "-"
-        score_s = f"{score:10.4f}" if score == score else f"{'NA':>10}"
-        out.write(
-            f"{rank_s:>4}  {code:<{code_w}}  {name[:name_w]:<{name_w}}  {score_s}\n"
-        )
-
-
-def _read_methodology(path_text: str, where: str) -> Methodology:
-    text = read_input_text(
-        Path(path_text), where, "--methodology", env_max_bytes(), MethodologyError
-    )
-    return Methodology.from_json(text)
-
-
-def _cmd_index(args: argparse.Namespace) -> int:
-    step_given = any(
-        [
-            args.denominate,
-            args.impute,
-            args.screen,
-            args.treat,
-            args.normalise,
-            args.aggregate,
-        ]
-    )
-    if args.methodology:
-        if step_given:
-            raise _UsageError(
-                "kampala index: give either --methodology or step options, not both"
-            )
-        methodology = _read_methodology(args.methodology, "kampala index")
-    else:
-        methodology = Methodology(
-            id="cli-index",
-            version="1",
-            title="Index built from the command line",
-            steps=_steps_from_args(args),
-        )
-    where = "kampala index"
-    if args.save_methodology:
-        _check_suffix(where, "--save-methodology", args.save_methodology, (".json",))
-    if args.out:
-        _check_suffix(where, "--out", args.out, (".csv", ".txt"))
-    data = read_coinr(args.data, args.meta, max_bytes=env_max_bytes())
-    result = methodology.run(data)
-    with contextlib.ExitStack() as stack:  # both files appear, or neither
-        if args.save_methodology:
-            with _writing(where, "--save-methodology", args.save_methodology):
-                f = stack.enter_context(atomic_open(args.save_methodology))
-                f.write(methodology.to_json() + "\n")
-        if args.out:
-            columns = ["uCode", *result.aggregate_codes, "rank"]
-            with _writing(where, "--out", args.out):
-                f = stack.enter_context(atomic_open(args.out))
-                write_results_csv(
-                    f, result.table(), columns, formula_escape=args.formula_escape
-                )
-        with _writing(where, "--out", args.out or args.save_methodology or ""):
-            stack.close()
-    if args.out:
-        print(
-            f"wrote {len(result.unit_codes)} units x {len(result.aggregate_codes)} "
-            f"aggregates to {args.out} (methodology {result.methodology})",
-            file=sys.stderr,
-        )
-    else:
-        buf = io.StringIO()
-        _print_table(result, buf)
-        _stdout(buf.getvalue())
-    return 0
-
-
-def asem_methodology() -> Methodology:
-    """Return the reference build of the ASEM example index (COINr's steps).
-
-    Examples
-    --------
-    >>> import warnings
-    >>> from kampala.cli import asem_methodology
-    >>> from kampala.data import asem_paths
-    >>> from kampala.io.coinr import read_coinr
-    >>> m = asem_methodology()
-    >>> [step.kind for step in m.steps]
-    ['denominate', 'impute', 'screen', 'treat', 'normalise', 'aggregate']
-    >>> with warnings.catch_warnings():  # a zero denominator is reported
-    ...     warnings.simplefilter("ignore")
-    ...     result = m.run(read_coinr(*asem_paths()))
-    >>> [(rank, code) for rank, code, _, _ in result.top(3)]
-    [(1, 'CHE'), (2, 'NLD'), (3, 'DNK')]
-    """
-    return Methodology(
-        id="ASEM-example",
-        version="1",
-        title="ASEM Sustainable Connectivity example index",
-        description="Denominate; impute by EurAsia group mean; screen units below "
-        "90 % data; winsorise up to 5 points (|skew| >= 2 and kurtosis >= 3.5), "
-        "then log; min-max to [0, 100]; weighted arithmetic mean at every level.",
-        steps=[
-            Denominate(),
-            Impute(method="group-mean", params={"group": "EurAsia_group"}),
-            Screen(params={"threshold": 0.9}),
-            Treat(params={"points": 5}),
-            Normalise(method="min-max", params={"lower": 0, "upper": 100}),
-            Aggregate(method="arithmetic"),
-        ],
-    )
-
-
-def _cmd_demo_asem(args: argparse.Namespace) -> int:
-    top = 10 if args.top is None else args.top
-    if top < 1:
-        raise _UsageError(f"kampala demo: --top must be an integer >= 1 (got {top})")
-    idata, imeta = asem_paths()
-    result = asem_methodology().run(read_coinr(idata, imeta))
-    buf = io.StringIO()
-    buf.write(
-        "ASEM Sustainable Connectivity example (data: ASEM portal, JRC; layout and "
-        "example: COINr).\n\n"
-    )
-    _print_table(result, buf, top)
-    _stdout(buf.getvalue())
-    return 0
+#: Modules that add commands of their own. Each has
+#: ``register(sub: argparse._SubParsersAction) -> dict[str, Callable]``: it adds
+#: its sub-parsers to ``sub`` and returns ``{command name: handler}``; a handler
+#: takes the parsed arguments and returns the exit status (raise
+#: ``kampala._internal.terminal.UsageError`` or a ``KampalaError`` for bad input).
+_COMMAND_MODULES: tuple[str, ...] = ("kampala._cli_index",)
 
 
 def _load_portfolio(
@@ -650,7 +415,7 @@ def _scorecard_table(
 
 def _cmd_score(args: argparse.Namespace) -> int:
     methodology = (
-        _read_methodology(args.methodology, "kampala score")
+        read_methodology(args.methodology, "kampala score")
         if args.methodology
         else Methodology.default()
     )
@@ -687,7 +452,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if args.top is not None and not args.asem:
         raise _UsageError("kampala demo: --top applies to --asem only")
     if args.asem:
-        return _cmd_demo_asem(args)
+        return demo_asem(args)
     portfolio = _load_portfolio(None)
     card = Methodology.default().run(portfolio)
     out = io.StringIO()
@@ -835,7 +600,7 @@ def _cmd_methodology(args: argparse.Namespace) -> int:
     from kampala.describe import describe, to_markdown
 
     methodology = (
-        _read_methodology(args.methodology, "kampala methodology")
+        read_methodology(args.methodology, "kampala methodology")
         if args.methodology
         else Methodology.default()
     )
@@ -852,7 +617,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from kampala.sensitivity import _command
 
     methodology = (
-        _read_methodology(args.methodology, "kampala sensitivity")
+        read_methodology(args.methodology, "kampala sensitivity")
         if args.methodology
         else Methodology.default()
     )
@@ -889,8 +654,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {
-    "index": _cmd_index,
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "score": _cmd_score,
     "demo": _cmd_demo,
     "validate": _cmd_validate,

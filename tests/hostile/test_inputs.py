@@ -354,7 +354,7 @@ def test_bad_id_same_message_on_every_path(pid: str, words: str) -> None:
             [{"id": pid, "title": "x"}], name="t"
         ),
         lambda: portfolio_from_pandas(
-            __import__("pandas").DataFrame({"id": [pid], "title": ["x"]})
+            __import__("pandas").DataFrame({"id": [pid], "title": ["x"]}, dtype=object)
         ),
     ]
     for make in makers:

@@ -18,6 +18,7 @@ from kampala.errors import KampalaError
 
 __all__ = [
     "UsageError",
+    "add_formula_escape",
     "check_suffix",
     "for_cli",
     "one_line",
@@ -153,3 +154,19 @@ def writing(where: str, option: str, path: str) -> Iterator[None]:
             f"{exc.object[exc.start : exc.end]!r}, which is not valid Unicode "
             "(a lone surrogate); no output file was changed"
         ) from exc
+
+
+_NO_ESCAPE_HELP = (
+    "write CSV text cells as they are; by default a cell a spreadsheet would "
+    "evaluate (starting with =, +, -, @, tab or CR) gets a leading '"
+)
+
+
+def add_formula_escape(p: argparse.ArgumentParser) -> None:
+    """Add ``--no-formula-escape`` (CSV text cells written as they are)."""
+    p.add_argument(
+        "--no-formula-escape",
+        dest="formula_escape",
+        action="store_false",
+        help=_NO_ESCAPE_HELP,
+    )

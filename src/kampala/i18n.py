@@ -1,0 +1,136 @@
+"""Languages of kampala's outputs: English and Spanish from one catalogue.
+
+Every sentence kampala shows a person (table headers, flags, explanations,
+warnings, error messages, report text, plot labels) is written in English in
+the code and passed through `translate`; its Spanish text lives in one gettext
+catalogue, ``kampala/locale/es/LC_MESSAGES/kampala.po`` (compiled to
+``kampala.mo`` by ``make catalogue``). A test fails when an English message
+has no Spanish entry, so Spanish is never a partial translation.
+
+Messages are `str.format` templates: ``translate("{n} partnerships", "es",
+n=3)`` formats the Spanish template with the same fields. Text defined at
+import time (module constants) is marked with `N_` and translated where it
+is shown.
+
+The language of an output is, in order: the ``lang`` argument, the
+``KAMPALA_LANG`` environment variable, the locale (``LC_ALL``,
+``LC_MESSAGES``, ``LANG``; a value starting with ``es`` means Spanish), else
+English.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext as _gettext
+import io
+import os
+from importlib import resources
+from typing import Any, Literal, get_args
+
+from kampala.errors import ParameterValueError
+
+__all__ = ["LANGUAGES", "N_", "Lang", "resolve_lang", "translate"]
+
+#: The languages kampala writes.
+Lang = Literal["en", "es"]
+LANGUAGES: tuple[Lang, ...] = get_args(Lang)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it (yet).
+
+    Examples
+    --------
+    >>> from kampala.i18n import N_, translate
+    >>> HEADER = N_("rank")
+    >>> translate(HEADER, "es")
+    'puesto'
+    """
+    return message
+
+
+def resolve_lang(lang: str | None = None) -> Lang:
+    """Return the output language: ``lang``, else the environment, else English.
+
+    Parameters
+    ----------
+    lang : {"en", "es"} or None
+        The language asked for; None looks at ``KAMPALA_LANG`` and then the
+        locale variables ``LC_ALL``, ``LC_MESSAGES`` and ``LANG``.
+
+    Returns
+    -------
+    {"en", "es"}
+
+    Raises
+    ------
+    ParameterValueError
+        If ``lang`` (or ``KAMPALA_LANG``) is not a language kampala writes.
+
+    Examples
+    --------
+    >>> from kampala.i18n import resolve_lang
+    >>> resolve_lang("es")
+    'es'
+    >>> resolve_lang("ES")
+    'es'
+    """
+    where = "lang"
+    if lang is None:
+        env = os.environ.get("KAMPALA_LANG", "").strip()
+        if env:
+            lang, where = env, "KAMPALA_LANG"
+        else:
+            for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+                value = os.environ.get(name, "")
+                if value:
+                    return "es" if value.lower().startswith("es") else "en"
+            return "en"
+    code = lang.strip().lower().replace("_", "-").split("-")[0]
+    if code not in LANGUAGES:
+        raise ParameterValueError(
+            "kampala", where, lang, f"one of {', '.join(LANGUAGES)}"
+        )
+    return "es" if code == "es" else "en"
+
+
+@functools.cache
+def _catalogue(lang: str) -> _gettext.NullTranslations:
+    if lang == "en":
+        return _gettext.NullTranslations()
+    data = (
+        resources.files("kampala")
+        .joinpath("locale", lang, "LC_MESSAGES", "kampala.mo")
+        .read_bytes()
+    )
+    return _gettext.GNUTranslations(io.BytesIO(data))
+
+
+def translate(message: str, lang: str | None = None, /, **fields: Any) -> str:
+    """Return ``message`` in ``lang``, formatted with ``fields``.
+
+    Parameters
+    ----------
+    message : str
+        The English text, a `str.format` template when ``fields`` are given.
+    lang : {"en", "es"} or None
+        The language (see `resolve_lang`).
+    **fields
+        Values for the template's fields.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kampala.i18n import translate
+    >>> translate("rank", "es")
+    'puesto'
+    >>> translate("{n} partnerships", "es", n=3)
+    '3 alianzas'
+    >>> translate("{n} partnerships", "en", n=3)
+    '3 partnerships'
+    """
+    text = _catalogue(resolve_lang(lang)).gettext(message)
+    return text.format(**fields) if fields else text
