@@ -26,6 +26,7 @@ from kampala.records import ActorKind, Ordinal
 from kampala.schema import EnumFieldSpec
 
 __all__ = [
+    "KPS1Scorer",
     "RubricScorer",
     "check_target",
     "count_score",
@@ -356,3 +357,28 @@ def kps1_criteria(scorer_id: str) -> tuple[Criterion, ...]:
     entry = _criteria_data()[scorer_id]
     principle = Principle(entry["principle"])
     return tuple(Criterion(principle=principle, **row) for row in entry["criteria"])
+
+
+class KPS1Scorer(RubricScorer):
+    """Base of the five KPS-1 scorers: declares them from the criteria catalogue.
+
+    A subclass names its scorer id (``class X(KPS1Scorer, scorer_id="kps.ownership")``)
+    and gets ``id``, ``version`` 1, ``principle`` and ``criteria`` from
+    ``data/kps1_criteria.json``; it implements only `_compute()`.
+
+    Examples
+    --------
+    >>> from kampala.principles import OwnershipScorer
+    >>> OwnershipScorer.id, OwnershipScorer.version, OwnershipScorer.principle.value
+    ('kps.ownership', '1', 1)
+    """
+
+    def __init_subclass__(cls, scorer_id: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if scorer_id is not None:  # attrs rebuilds the class without the keyword
+            cls.criteria = kps1_criteria(scorer_id)
+            cls.id, cls.version, cls.principle = (
+                scorer_id,
+                "1",
+                cls.criteria[0].principle,
+            )

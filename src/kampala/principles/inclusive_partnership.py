@@ -6,22 +6,12 @@ and ``docs/methodology/principles/p3-inclusive-partnership.md``.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import attrs
 import numpy as np
 
 from kampala.errors import ParameterValueError
 from kampala.portfolio import Portfolio
-from kampala.principles._base import Criterion, Principle
-from kampala.principles._rubric import (
-    FloatArray,
-    RubricScorer,
-    check_target,
-    flag_score,
-    kps1_criteria,
-    ordinal_score,
-)
+from kampala.principles import _rubric as rubric
 from kampala.records import ActorKind
 
 __all__ = ["STAKEHOLDER_CATEGORIES", "InclusivePartnershipScorer"]
@@ -59,7 +49,7 @@ _KIND_CATEGORY: dict[ActorKind, int] = {
 }
 
 
-def _categories(pf: Portfolio) -> FloatArray:
+def _categories(pf: Portfolio) -> rubric.FloatArray:
     """Count distinct stakeholder categories among each partnership's actors."""
     kinds = pf.actor_column("kind").astype(np.int64)
     domestic = pf.actor_column("domestic")
@@ -75,12 +65,12 @@ def _categories(pf: Portfolio) -> FloatArray:
     k = len(STAKEHOLDER_CATEGORIES)
     seen = np.zeros((len(pf), k), dtype=bool)
     seen[idx, cat[known]] = True
-    out: FloatArray = seen.sum(axis=1).astype(np.float64)
+    out: rubric.FloatArray = seen.sum(axis=1).astype(np.float64)
     out[out == 0] = np.nan  # no actor, or none that fits a category: no evidence
     return out
 
 
-def _local_share(pf: Portfolio) -> FloatArray:
+def _local_share(pf: Portfolio) -> rubric.FloatArray:
     """Domestic actors' share of the contributions whose origin and amount are known."""
     fin = pf.actor_column("financial_contribution")
     kind = pf.actor_column("in_kind_contribution")
@@ -92,14 +82,16 @@ def _local_share(pf: Portfolio) -> FloatArray:
     total = pf.actor_sum(np.where(usable, amount, 0.0))
     local = pf.actor_sum(np.where(usable & (dom == 1.0), amount, 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
-        out: FloatArray = np.where(
+        out: rubric.FloatArray = np.where(
             total > 0, local / np.where(total > 0, total, 1), np.nan
         )
     return out
 
 
 @attrs.frozen(kw_only=True)
-class InclusivePartnershipScorer(RubricScorer):
+class InclusivePartnershipScorer(
+    rubric.KPS1Scorer, scorer_id="kps.inclusive-partnership"
+):
     """Principle 3, inclusive partnership (KPS-1 criteria P3.*).
 
     Parameters
@@ -121,14 +113,7 @@ class InclusivePartnershipScorer(RubricScorer):
     [0.57, 0.43, 0.29, 0.43]
     """
 
-    id: ClassVar[str] = "kps.inclusive-partnership"
-    version: ClassVar[str] = "1"
-    principle: ClassVar[Principle] = Principle.INCLUSIVE_PARTNERSHIP
-    criteria: ClassVar[tuple[Criterion, ...]] = kps1_criteria(
-        "kps.inclusive-partnership"
-    )
-
-    diversity_target: int = attrs.field(default=5, validator=check_target)
+    diversity_target: int = attrs.field(default=5, validator=rubric.check_target)
 
     def __attrs_post_init__(self) -> None:
         if self.diversity_target < 2:
@@ -139,13 +124,13 @@ class InclusivePartnershipScorer(RubricScorer):
                 "an integer >= 2",
             )
 
-    def _compute(self, pf: Portfolio) -> list[FloatArray]:
+    def _compute(self, pf: Portfolio) -> list[rubric.FloatArray]:
         cats = _categories(pf)
         diversity = np.clip((cats - 1.0) / (self.diversity_target - 1.0), 0.0, 1.0)
         return [
             diversity,
             _local_share(pf),
-            ordinal_score(pf, "inclusion.dialogue"),
-            flag_score(pf, "inclusion.shared_governance"),
-            ordinal_score(pf, "inclusion.msme_access"),
+            rubric.ordinal_score(pf, "inclusion.dialogue"),
+            rubric.flag_score(pf, "inclusion.shared_governance"),
+            rubric.ordinal_score(pf, "inclusion.msme_access"),
         ]

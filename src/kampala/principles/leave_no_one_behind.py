@@ -6,33 +6,22 @@ and ``docs/methodology/principles/p5-leave-no-one-behind.md``.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import attrs
 
 from kampala.portfolio import Portfolio
-from kampala.principles._base import Criterion, Principle
-from kampala.principles._rubric import (
-    FloatArray,
-    RubricScorer,
-    check_target,
-    count_score,
-    kps1_criteria,
-    ordinal_score,
-    share_score,
-)
+from kampala.principles import _rubric as rubric
 
 __all__ = ["LeaveNoOneBehindScorer"]
 
 
-def _set_count(pf: Portfolio, path: str) -> FloatArray:
+def _set_count(pf: Portfolio, path: str) -> rubric.FloatArray:
     col = pf.column(path)
-    out: FloatArray = col.sum(axis=1)  # a NaN row (unknown) stays NaN
+    out: rubric.FloatArray = col.sum(axis=1)  # a NaN row (unknown) stays NaN
     return out
 
 
 @attrs.frozen(kw_only=True)
-class LeaveNoOneBehindScorer(RubricScorer):
+class LeaveNoOneBehindScorer(rubric.KPS1Scorer, scorer_id="kps.leave-no-one-behind"):
     """Principle 5, leave no one behind (KPS-1 criteria P5.*).
 
     Parameters
@@ -57,27 +46,22 @@ class LeaveNoOneBehindScorer(RubricScorer):
     [0.6, 0.2, 0.4]
     """
 
-    id: ClassVar[str] = "kps.leave-no-one-behind"
-    version: ClassVar[str] = "1"
-    principle: ClassVar[Principle] = Principle.LEAVE_NO_ONE_BEHIND
-    criteria: ClassVar[tuple[Criterion, ...]] = kps1_criteria("kps.leave-no-one-behind")
+    target_group_count: int = attrs.field(default=2, validator=rubric.check_target)
+    disaggregation_count: int = attrs.field(default=3, validator=rubric.check_target)
 
-    target_group_count: int = attrs.field(default=2, validator=check_target)
-    disaggregation_count: int = attrs.field(default=3, validator=check_target)
-
-    def _compute(self, pf: Portfolio) -> list[FloatArray]:
+    def _compute(self, pf: Portfolio) -> list[rubric.FloatArray]:
         return [
-            count_score(
+            rubric.count_score(
                 _set_count(pf, "leave_no_one_behind.target_groups"),
                 self.target_group_count,
             ),
-            share_score(pf, "leave_no_one_behind.poor_district_share"),
-            count_score(
+            rubric.share_score(pf, "leave_no_one_behind.poor_district_share"),
+            rubric.count_score(
                 _set_count(pf, "leave_no_one_behind.disaggregation"),
                 self.disaggregation_count,
             ),
-            ordinal_score(pf, "leave_no_one_behind.gender_marker"),
-            ordinal_score(pf, "leave_no_one_behind.safeguards"),
-            ordinal_score(pf, "leave_no_one_behind.risk_sharing"),
-            ordinal_score(pf, "leave_no_one_behind.private_solution_case"),
+            rubric.ordinal_score(pf, "leave_no_one_behind.gender_marker"),
+            rubric.ordinal_score(pf, "leave_no_one_behind.safeguards"),
+            rubric.ordinal_score(pf, "leave_no_one_behind.risk_sharing"),
+            rubric.ordinal_score(pf, "leave_no_one_behind.private_solution_case"),
         ]

@@ -6,28 +6,16 @@ and ``docs/methodology/principles/p2-results.md``.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import attrs
 import numpy as np
 
 from kampala.portfolio import Portfolio
-from kampala.principles._base import Criterion, Principle
-from kampala.principles._rubric import (
-    FloatArray,
-    RubricScorer,
-    check_target,
-    count_score,
-    kps1_criteria,
-    ordinal_score,
-    ratio_score,
-    share_score,
-)
+from kampala.principles import _rubric as rubric
 
 __all__ = ["ResultsScorer"]
 
 
-def _list_counts(pf: Portfolio, path: str) -> FloatArray:
+def _list_counts(pf: Portfolio, path: str) -> rubric.FloatArray:
     """Length of each list in an object column; NaN where it is None."""
     col = pf.column(path)
     known = col != None  # noqa: E711 - elementwise comparison with None
@@ -38,17 +26,17 @@ def _list_counts(pf: Portfolio, path: str) -> FloatArray:
     return out
 
 
-def _sdg_score(pf: Portfolio, target: int) -> FloatArray:
+def _sdg_score(pf: Portfolio, target: int) -> rubric.FloatArray:
     """Score targets against the target count; 0.5 for goals named alone."""
-    score = count_score(_list_counts(pf, "results.sdg_targets"), target)
+    score = rubric.count_score(_list_counts(pf, "results.sdg_targets"), target)
     goals = _list_counts(pf, "results.sdg_goals")
     goal_only = np.isnan(score) & ~np.isnan(goals)
-    out: FloatArray = np.where(goal_only, np.where(goals > 0, 0.5, 0.0), score)
+    out: rubric.FloatArray = np.where(goal_only, np.where(goals > 0, 0.5, 0.0), score)
     return out
 
 
 @attrs.frozen(kw_only=True)
-class ResultsScorer(RubricScorer):
+class ResultsScorer(rubric.KPS1Scorer, scorer_id="kps.results"):
     """Principle 2, results and targeted impact (KPS-1 criteria P2.*).
 
     Parameters
@@ -72,21 +60,18 @@ class ResultsScorer(RubricScorer):
     3 0.67
     """
 
-    id: ClassVar[str] = "kps.results"
-    version: ClassVar[str] = "1"
-    principle: ClassVar[Principle] = Principle.RESULTS
-    criteria: ClassVar[tuple[Criterion, ...]] = kps1_criteria("kps.results")
+    sdg_target_count: int = attrs.field(default=1, validator=rubric.check_target)
 
-    sdg_target_count: int = attrs.field(default=1, validator=check_target)
-
-    def _compute(self, pf: Portfolio) -> list[FloatArray]:
+    def _compute(self, pf: Portfolio) -> list[rubric.FloatArray]:
         total = pf.column("results.indicators_total")
         return [
-            ratio_score(
+            rubric.ratio_score(
                 pf.column("results.indicators_with_baseline_and_target"), total
             ),
-            ratio_score(pf.column("results.indicators_from_country_frameworks"), total),
+            rubric.ratio_score(
+                pf.column("results.indicators_from_country_frameworks"), total
+            ),
             _sdg_score(pf, self.sdg_target_count),
-            ordinal_score(pf, "results.additionality"),
-            share_score(pf, "results.target_progress"),
+            rubric.ordinal_score(pf, "results.additionality"),
+            rubric.share_score(pf, "results.target_progress"),
         ]

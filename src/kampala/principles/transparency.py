@@ -6,26 +6,16 @@ and ``docs/methodology/principles/p4-transparency.md``.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import attrs
 
 from kampala.portfolio import Portfolio
-from kampala.principles._base import Criterion, Principle
-from kampala.principles._rubric import (
-    FloatArray,
-    RubricScorer,
-    flag_score,
-    kps1_criteria,
-    ordinal_score,
-    share_score,
-)
+from kampala.principles import _rubric as rubric
 
 __all__ = ["TransparencyScorer"]
 
 
 @attrs.frozen(kw_only=True)
-class TransparencyScorer(RubricScorer):
+class TransparencyScorer(rubric.KPS1Scorer, scorer_id="kps.transparency"):
     """Principle 4, transparency and accountability (KPS-1 criteria P4.*).
 
     Examples
@@ -39,18 +29,13 @@ class TransparencyScorer(RubricScorer):
     [1.0, 0.86, 1.0, 1.0]
     """
 
-    id: ClassVar[str] = "kps.transparency"
-    version: ClassVar[str] = "1"
-    principle: ClassVar[Principle] = Principle.TRANSPARENCY
-    criteria: ClassVar[tuple[Criterion, ...]] = kps1_criteria("kps.transparency")
-
-    def _compute(self, pf: Portfolio) -> list[FloatArray]:
+    def _compute(self, pf: Portfolio) -> list[rubric.FloatArray]:
         return [
-            ordinal_score(pf, "transparency.publication"),
-            share_score(pf, "transparency.publication_completeness"),
-            ordinal_score(pf, "transparency.reporting_frequency"),
-            ordinal_score(pf, "transparency.evaluation"),
-            flag_score(pf, "transparency.grievance_mechanism"),
-            flag_score(pf, "transparency.contributions_disclosed"),
-            flag_score(pf, "transparency.joint_reviews"),
+            rubric.ordinal_score(pf, "transparency.publication"),
+            rubric.share_score(pf, "transparency.publication_completeness"),
+            rubric.ordinal_score(pf, "transparency.reporting_frequency"),
+            rubric.ordinal_score(pf, "transparency.evaluation"),
+            rubric.flag_score(pf, "transparency.grievance_mechanism"),
+            rubric.flag_score(pf, "transparency.contributions_disclosed"),
+            rubric.flag_score(pf, "transparency.joint_reviews"),
         ]
