@@ -131,15 +131,11 @@ class CompositeResult:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> from kampala import Aggregate, Methodology
+        >>> from kampala.data import example_weighted_indicators
+        >>> data = example_weighted_indicators()
         >>> m = Methodology(id="demo", version="1", steps=[Aggregate(weights="equal")])
-        >>> m.run(data).framework.node("b").weight, fw.node("b").weight
+        >>> m.run(data).framework.node("b").weight, data.framework.node("b").weight
         (1.0, 3.0)
         """
         return self.aggregation.framework

@@ -79,6 +79,10 @@ class KampalaError(Exception):
         What would have been valid, phrased to follow "must be".
     hint : str, default=""
         How to fix it.
+    record_id : str or None, default=None
+        The id of the partnership at fault, when there is one (``where`` then
+        reads ``"partnership '<id>'"``); ``None`` for an error about no single
+        record.
 
     Examples
     --------
@@ -101,6 +105,7 @@ class KampalaError(Exception):
         expected: str = "valid",
         *,
         hint: str = "",
+        record_id: str | None = None,
     ) -> None:
         self.where = where
         self.field = field
@@ -108,15 +113,19 @@ class KampalaError(Exception):
         self._has_value = value is not _UNSET
         self.expected = expected
         self.hint = hint
+        self.record_id = record_id
         super().__init__(_format(where, field, value, expected, hint))
 
     def __reduce__(self) -> tuple[Any, ...]:
         value = _picklable(self.value) if self._has_value else _Unset()
         notes = getattr(self, "__notes__", None)
+        state: dict[str, Any] = {"record_id": self.record_id}
+        if notes:
+            state["__notes__"] = list(notes)
         return (
             _rebuild,
             (type(self), self.where, self.field, value, self.expected, self.hint),
-            {"__notes__": list(notes)} if notes else None,
+            state,
         )
 
 
@@ -242,12 +251,9 @@ class RecordValidationError(KampalaError, ValueError):
 
     Parameters
     ----------
-    where, field, value, expected, hint
-        As for `KampalaError`.
-    record_id : str or None, default=None
-        The id of the partnership at fault, when it has one (``where`` then
-        reads ``"partnership '<id>'"``); ``None`` for a record without a
-        valid id or an error about no single record.
+    where, field, value, expected, hint, record_id
+        As for `KampalaError`; ``record_id`` is None for a record without a
+        valid id.
 
     Examples
     --------
@@ -267,23 +273,6 @@ class RecordValidationError(KampalaError, ValueError):
     partnership 'PE-2021-014' | budget_usd | -5.0 | >= 0
     PE-2021-014
     """
-
-    def __init__(
-        self,
-        where: str,
-        field: str,
-        value: Any = _UNSET,
-        expected: str = "valid",
-        *,
-        hint: str = "",
-        record_id: str | None = None,
-    ) -> None:
-        super().__init__(where, field, value, expected, hint=hint)
-        self.record_id = record_id
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        rebuild, args, state = super().__reduce__()
-        return rebuild, args, {**(state or {}), "record_id": self.record_id}
 
 
 class RegistrationError(KampalaError, ValueError):

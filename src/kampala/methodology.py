@@ -594,13 +594,9 @@ class Methodology:
 
         Examples
         --------
-        >>> from kampala import Aggregate, Framework, IndicatorSet, Methodology, Node
-        >>> fw = Framework(nodes=[
-        ...     Node(code="a", parent="P"), Node(code="b", parent="P", weight=3),
-        ...     Node(code="P", level=2, kind="aggregate"),
-        ... ])
-        >>> data = IndicatorSet(framework=fw, unit_codes=["u1", "u2"],
-        ...                     values=[[40.0, 80.0], [90.0, 70.0]])
+        >>> from kampala import Aggregate, Methodology
+        >>> from kampala.data import example_weighted_indicators
+        >>> data = example_weighted_indicators()
         >>> result = Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
         >>> result.score().tolist()
         [70.0, 75.0]

@@ -30,6 +30,7 @@ __all__ = [
     "example_framework",
     "example_indicators",
     "example_result",
+    "example_weighted_indicators",
     "sample_portfolio",
     "sample_portfolio_path",
 ]
@@ -139,12 +140,38 @@ def example_indicators() -> IndicatorSet:
     )
 
 
+def example_weighted_indicators() -> IndicatorSet:
+    """Build the two-indicator tree of the `CompositeResult` examples.
+
+    Indicators ``a`` and ``b`` (weight 3) under the root ``P``, for units
+    ``u1`` (40, 80) and ``u2`` (90, 70).
+
+    Examples
+    --------
+    >>> from kampala.data import example_weighted_indicators
+    >>> data = example_weighted_indicators()
+    >>> data.framework.node("b").weight, data.values.tolist()
+    (3.0, [[40.0, 80.0], [90.0, 70.0]])
+    """
+    framework = Framework(
+        nodes=[
+            Node(code="a", parent="P"),
+            Node(code="b", parent="P", weight=3),
+            Node(code="P", level=2, kind="aggregate"),
+        ]
+    )
+    return IndicatorSet(
+        framework=framework,
+        unit_codes=["u1", "u2"],
+        values=[[40.0, 80.0], [90.0, 70.0]],
+    )
+
+
 def example_result() -> CompositeResult:
     """Build the composite result that the `CompositeResult` examples show.
 
-    Indicators ``a`` and ``b`` (weight 3) under the root ``P``, for units
-    ``u1`` (40, 80) and ``u2`` (90, 70), aggregated by the weighted
-    arithmetic mean with no other step.
+    `example_weighted_indicators` aggregated by the weighted arithmetic mean
+    with no other step.
 
     Examples
     --------
@@ -155,16 +182,7 @@ def example_result() -> CompositeResult:
     >>> result.score().tolist()
     [70.0, 75.0]
     """
-    framework = Framework(
-        nodes=[
-            Node(code="a", parent="P"),
-            Node(code="b", parent="P", weight=3),
-            Node(code="P", level=2, kind="aggregate"),
-        ]
+    steps = [Aggregate()]
+    return Methodology(id="demo", version="1", steps=steps).run(
+        example_weighted_indicators()
     )
-    data = IndicatorSet(
-        framework=framework,
-        unit_codes=["u1", "u2"],
-        values=[[40.0, 80.0], [90.0, 70.0]],
-    )
-    return Methodology(id="demo", version="1", steps=[Aggregate()]).run(data)
