@@ -17,6 +17,7 @@ import numpy.typing as npt
 from kampala._internal.arrays import frozen_float64
 from kampala.composite.kernel import coverage, weighted_mean
 from kampala.errors import ParameterValueError
+from kampala.i18n import resolve_lang
 from kampala.portfolio import Portfolio
 
 __all__ = [
@@ -104,7 +105,7 @@ class Principle(enum.Enum):
         >>> p.title(), p.title("es")
         ('Inclusive partnership', 'Alianza inclusiva')
         """
-        return str(self._entry()[f"title_{_lang(lang)}"])
+        return str(self._entry()[f"title_{resolve_lang(lang)}"])
 
     def tagline(self, lang: str = "en") -> str:
         """One-line description in English or Spanish.
@@ -117,7 +118,7 @@ class Principle(enum.Enum):
         >>> Principle.INCLUSIVE_PARTNERSHIP.tagline("es")
         'Generar confianza mediante el diálogo y la consulta inclusivos'
         """
-        return str(self._entry()[f"tagline_{_lang(lang)}"])
+        return str(self._entry()[f"tagline_{resolve_lang(lang)}"])
 
     def verified(self, lang: str = "en") -> bool:
         """Whether the title and tagline were checked against an official text.
@@ -131,7 +132,7 @@ class Principle(enum.Enum):
         >>> Principle.OWNERSHIP.verified("en"), Principle.OWNERSHIP.verified("es")
         (True, False)
         """
-        return bool(self._entry()[f"verified_{_lang(lang)}"])
+        return bool(self._entry()[f"verified_{resolve_lang(lang)}"])
 
     @property
     def source_url(self) -> str:
@@ -158,12 +159,6 @@ class Principle(enum.Enum):
         4
         """
         return tuple(s for s in subprinciples() if s.principle is self)
-
-
-def _lang(lang: str) -> str:
-    if lang not in ("en", "es"):
-        raise ParameterValueError("title()", "lang", lang, '"en" or "es"')
-    return lang
 
 
 @attrs.frozen(kw_only=True)
@@ -218,7 +213,7 @@ class SubPrinciple:
         >>> sp.title().endswith("(kampala paraphrase, unverified)")
         True
         """
-        lang = _lang(lang)
+        lang = resolve_lang(lang)
         text = self.title_en if lang == "en" else self.title_es
         ok = self.verified_en if lang == "en" else self.verified_es
         if ok:
@@ -345,7 +340,7 @@ class Criterion:
         ('P1.government_role', 'Role of the partner-country government',
          'Rol del gobierno del país socio')
         """
-        return self.name_en if _lang(lang) == "en" else self.name_es
+        return self.name_en if resolve_lang(lang) == "en" else self.name_es
 
     def rule(self, lang: str = "en") -> str:
         """Scoring rule in English or Spanish.
@@ -361,7 +356,7 @@ class Criterion:
         ninguno / informado / consultado / codiseño / lidera;
         nivel ordinal: posición / (niveles - 1)
         """
-        return self.rule_en if _lang(lang) == "en" else self.rule_es
+        return self.rule_en if resolve_lang(lang) == "en" else self.rule_es
 
 
 @attrs.frozen(kw_only=True, eq=False)
