@@ -33,7 +33,7 @@ kernel the sensitivity analyses and principle scores share.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 import numpy as np
@@ -201,8 +201,7 @@ class Aggregate:
     {'p': 0.5}
     """
 
-    kind: ClassVar[str] = "aggregate"
-    dataset: ClassVar[str] = "Aggregated"
+    kind, dataset = "aggregate", "Aggregated"
 
     method: str = "arithmetic"
     params: Mapping[str, ParamValue] = attrs.field(factory=dict, converter=_param_dict)

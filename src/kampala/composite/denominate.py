@@ -9,8 +9,6 @@ Indicators without a denominator are unchanged.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
-from typing import ClassVar
 
 import attrs
 import numpy as np
@@ -42,9 +40,7 @@ class Denominate(MethodStep):
     array([[2.5]])
     """
 
-    kind: ClassVar[str] = "denominate"
-    dataset: ClassVar[str] = "Denominated"
-    methods: ClassVar[Mapping[str, Method]] = METHODS
+    kind, dataset, methods = "denominate", "Denominated", METHODS
 
     method: str = "ratio"
 

@@ -18,8 +18,6 @@ before treatment and normalisation.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
-from typing import ClassVar
 
 import attrs
 import numpy as np
@@ -83,9 +81,7 @@ class Impute(MethodStep):
     array([1., 1., 5., 7.])
     """
 
-    kind: ClassVar[str] = "impute"
-    dataset: ClassVar[str] = "Imputed"
-    methods: ClassVar[Mapping[str, Method]] = METHODS
+    kind, dataset, methods = "impute", "Imputed", METHODS
 
     def apply(self, data: IndicatorSet) -> StepOutput:
         """Fill the missing values of ``data``.

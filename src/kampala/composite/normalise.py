@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 import numpy as np
@@ -402,9 +402,7 @@ class Normalise(MethodStep):
     [[25.0, 20.0], [50.0, 40.0], [75.0, 80.0]]
     """
 
-    kind: ClassVar[str] = "normalise"
-    dataset: ClassVar[str] = "Normalised"
-    methods: ClassVar[Mapping[str, Method]] = METHODS
+    kind, dataset, methods = "normalise", "Normalised", METHODS
 
     method: str = "min-max"
     indicator_params: Mapping[str, Mapping[str, ParamValue]] = attrs.field(

@@ -11,9 +11,6 @@ set ``basis="raw"`` to measure availability on the data as read instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import ClassVar
-
 import attrs
 import numpy as np
 
@@ -72,9 +69,7 @@ class Screen(MethodStep):
     (('a',), ['b'])
     """
 
-    kind: ClassVar[str] = "screen"
-    dataset: ClassVar[str] = "Screened"
-    methods: ClassVar[Mapping[str, Method]] = METHODS
+    kind, dataset, methods = "screen", "Screened", METHODS
 
     method: str = "availability"
 

@@ -22,8 +22,7 @@ they are and reported.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 import numpy as np
@@ -213,9 +212,7 @@ class Treat(MethodStep):
     ('winsorised', 10.0)
     """
 
-    kind: ClassVar[str] = "treat"
-    dataset: ClassVar[str] = "Treated"
-    methods: ClassVar[Mapping[str, Method]] = METHODS
+    kind, dataset, methods = "treat", "Treated", METHODS
 
     method: str = "winsorise"
 
