@@ -541,7 +541,8 @@ class Framework:
         Raises
         ------
         FrameworkError
-            If a code is unknown or the new weights are invalid.
+            If a code is unknown, a weight is negative, or the siblings under
+            some parent would no longer sum to a positive number.
 
         Examples
         --------
@@ -725,7 +726,8 @@ class Framework:
         Raises
         ------
         FrameworkError
-            If a code is not an indicator of the framework.
+            If a code is not an indicator of the framework: aggregates are
+            kept or dropped, never named.
 
         Examples
         --------

@@ -251,7 +251,8 @@ class IndicatorSet:
         Raises
         ------
         DataFormatError
-            If there is no group column of that name.
+            If there is no group column of that name (group columns are
+            read with the data, e.g. ``EurAsia_group`` in COINr's iData).
 
         Examples
         --------

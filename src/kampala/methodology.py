@@ -590,7 +590,8 @@ class Methodology:
         Raises
         ------
         MethodologyError
-            If the methodology has no aggregation step.
+            If the methodology has no aggregation step: indicator data needs
+            one to become a composite score.
 
         Examples
         --------

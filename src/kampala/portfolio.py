@@ -607,7 +607,8 @@ class Portfolio:
         Raises
         ------
         DataFormatError
-            If no partnership has that id.
+            If no partnership has that id; ids are compared exactly, case
+            and accents included.
 
         Examples
         --------

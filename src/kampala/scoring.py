@@ -327,7 +327,8 @@ def indicator_table(
     Raises
     ------
     MethodologyError
-        If a scorer has another version or rejects its parameters.
+        If a scorer in the registry has another version than the methodology
+        records, or rejects its parameters.
 
     Examples
     --------

@@ -95,9 +95,8 @@ def sample_test_portfolio(n: int = 24, *, rng: _SeedLike = None) -> Portfolio:
         field appears; smaller portfolios keep the first ``n`` rows.
     rng : {None, int, numpy.random.SeedSequence, numpy.random.BitGenerator, \
 numpy.random.Generator}, default=None
-        Source of randomness, passed to `numpy.random.default_rng`.
-        `None` draws fresh OS entropy. An int or `SeedSequence` makes results
-        reproducible. A `Generator` is used as-is and is advanced.
+        Seed of the random evidence (see `numpy.random.default_rng`): the
+        same int gives the same portfolio; None gives a new one each call.
 
     Returns
     -------

@@ -129,7 +129,8 @@ class FactorBase:
         Raises
         ------
         ParameterValueError
-            Naming the factor and what the methodology lacks.
+            Naming the factor and what the methodology lacks, for example
+            a weight level that its framework does not have.
 
         Examples
         --------

@@ -303,7 +303,8 @@ class SettingChoice(ValueChoice):
         Raises
         ------
         ParameterValueError
-            If the value is not valid for the step.
+            If the value is not valid for the step: the step's own check
+            decides, with the same message as when it is built by hand.
 
         Examples
         --------
