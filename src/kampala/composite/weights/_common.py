@@ -10,9 +10,11 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.arrays import frozen_float64
 from kampala.errors import (
     DataFormatError,
     FrameworkError,
@@ -194,11 +196,16 @@ def positive_float(where: str, name: str, value: Any, expected: str) -> float:
     return out
 
 
+@attrs.frozen(kw_only=True, eq=False)
 class FrameworkWeights:
-    """Mixin of results that give one weight per code: mapping and framework.
+    """Base of results that give one weight per code: mapping and framework.
 
-    The class using it has attributes ``weights`` (one per label) and
-    ``labels``.
+    Attributes
+    ----------
+    weights : numpy.ndarray
+        One weight per label, summing to 1 (read-only).
+    labels : tuple of str
+        The codes weighted, in the order of ``weights``.
 
     Examples
     --------
@@ -208,9 +215,7 @@ class FrameworkWeights:
     True
     """
 
-    __slots__ = ()
-
-    weights: FloatArray
+    weights: FloatArray = attrs.field(converter=frozen_float64)
     labels: tuple[str, ...]
 
     def weight_mapping(self) -> dict[str, float]:

@@ -11,7 +11,6 @@ from typing import Any
 import attrs
 import numpy as np
 
-from kampala._internal.arrays import frozen_float64
 from kampala.composite.weights._common import (
     FloatArray,
     FrameworkWeights,
@@ -76,8 +75,6 @@ class AHPResult(FrameworkWeights):
     ([0.5714, 0.2857, 0.1429], 0.0)
     """
 
-    weights: FloatArray = attrs.field(converter=frozen_float64)
-    labels: tuple[str, ...]
     lambda_max: float
     ci: float
     ri: float

@@ -55,8 +55,6 @@ class BudgetResult(FrameworkWeights):
     ([0.5, 0.5], [0.4, 0.4], [0.6, 0.6])
     """
 
-    weights: FloatArray = attrs.field(converter=frozen_float64)
-    labels: tuple[str, ...]
     experts: tuple[str, ...]
     shares: FloatArray = attrs.field(converter=frozen_float64)
     sd: FloatArray = attrs.field(converter=frozen_float64)

@@ -179,8 +179,6 @@ class PCAResult(FrameworkWeights):
     (2, (0, 0, 1, 1))
     """
 
-    weights: FloatArray = attrs.field(converter=frozen_float64)
-    labels: tuple[str, ...]
     eigenvalues: FloatArray = attrs.field(converter=frozen_float64)
     explained: FloatArray = attrs.field(converter=frozen_float64)
     n_factors: int
