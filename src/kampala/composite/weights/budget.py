@@ -31,10 +31,9 @@ class BudgetResult(FrameworkWeights):
 
     Attributes
     ----------
-    weights : numpy.ndarray
-        One weight per indicator, summing to 1 (W12).
-    labels : tuple of str
-        Indicator codes.
+    weights, labels
+        As for `FrameworkWeights`: one weight per indicator (W12),
+        and the indicator codes.
     experts : tuple of str
         Expert names, in row order.
     shares : numpy.ndarray, shape (n_experts, n_indicators)

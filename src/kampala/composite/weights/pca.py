@@ -147,10 +147,9 @@ class PCAResult(FrameworkWeights):
 
     Attributes
     ----------
-    weights : numpy.ndarray
-        One weight per indicator, summing to 1 (W9).
-    labels : tuple of str
-        Indicator codes.
+    weights, labels
+        As for `FrameworkWeights`: one weight per indicator (W9),
+        and the indicator codes.
     eigenvalues : numpy.ndarray
         Eigenvalues of the correlation matrix, largest first.
     explained : numpy.ndarray
