@@ -269,4 +269,5 @@ def test_non_monotone_method_gives_no_overall_bounds() -> None:
     step = Aggregate(levels={3: "mazziotta-pareto"})
     result = Methodology(id="t", version="1", steps=[step]).run_indicators(data)
     b = evidence_bounds(result)
-    assert np.isnan(b.overall_low).all() and np.isnan(b.rank_best).all()
+    assert np.isnan(b.overall_low).all()
+    assert np.isnan(b.rank_best).all()
