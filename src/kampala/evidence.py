@@ -56,6 +56,7 @@ BoolArray = npt.NDArray[np.bool_]
 MONOTONE_METHODS = frozenset(
     {"arithmetic", "geometric", "harmonic", "generalised-mean", "minimum"}
 )
+_TIE = 1e-12  # relative difference of two bounds treated as a possible tie
 _MAX_PRINCIPLES = 16  # 2**16 subsets of principles: beyond, refuse
 
 
@@ -82,6 +83,8 @@ def rank_bounds(
     (every unit that could be above it), equations (E4) and (E5). Both are
     reached: put ``u`` at its high end and every other unit at its low end
     (or unscored), or the reverse. Computed with two sorts, O(n log n).
+    Bounds within $10^{-12}$ (relative) of each other count as a possible
+    tie, so rounding never narrows an interval.
 
     Parameters
     ----------
@@ -111,11 +114,14 @@ def rank_bounds(
     low = np.asarray(low, dtype=np.float64)
     high = np.asarray(high, dtype=np.float64)
     known = ~(np.isnan(low) | np.isnan(high))
+    # bounds computed in floating point: treat a difference within rounding
+    # as a possible tie, so the interval errs on the wide side
+    tol = _TIE * max(1.0, float(np.max(np.abs(high[known]), initial=0.0)))
     certain = np.sort(low[known & ~np.isnan(score)])
     possible = np.sort(high[known])
-    above_surely = certain.size - np.searchsorted(certain, high, side="right")
-    above_maybe = possible.size - np.searchsorted(possible, low, side="right")
-    above_maybe -= (high > low) & known  # the unit itself
+    above_surely = certain.size - np.searchsorted(certain, high + tol, side="right")
+    above_maybe = possible.size - np.searchsorted(possible, low - tol, side="right")
+    above_maybe -= known  # the unit itself (its high is above its low - tol)
     best = np.where(known, 1.0 + above_surely, np.nan)
     worst = np.where(known, 1.0 + above_maybe, np.nan)
     return best, worst
