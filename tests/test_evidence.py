@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -271,3 +272,32 @@ def test_non_monotone_method_gives_no_overall_bounds() -> None:
     b = evidence_bounds(result)
     assert np.isnan(b.overall_low).all()
     assert np.isnan(b.rank_best).all()
+
+
+CAF_PE = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared"
+    / "data"
+    / "iati"
+    / "CAF-ActivityFile-2025-10-10.PE-only.xml"
+)
+
+
+@pytest.mark.skipif(
+    not CAF_PE.exists(), reason="the CAF Peru IATI file is read from ../shared/data"
+)
+def test_every_imported_iati_activity_gets_an_interval() -> None:
+    from kampala.io.formats import read_portfolio
+
+    card = Methodology.default().run(read_portfolio(CAF_PE))
+    rows = card.table()
+    assert all(r["overall"] is None for r in rows)  # real data: no overall score
+    assert all(r["overall_low"] < r["overall_high"] for r in rows)
+    assert all(r["rank_best"] <= r["rank_worst"] for r in rows)
+
+
+def test_html_repr_shows_intervals() -> None:
+    card = Methodology.default().run(sample_portfolio())
+    text = card._repr_html_()
+    assert "<th>range</th><th>ranks</th>" in text
+    assert "0.565–0.863" in text  # noqa: RUF001

@@ -765,17 +765,22 @@ class Scorecard:
                 for p in self.principles
             )
             overall = "—" if row["overall"] is None else f"{row['overall']:.3f}"
+            lo, hi = row["overall_low"], row["overall_high"]
+            span = "—" if lo is None else f"{lo:.3f}–{hi:.3f}"  # noqa: RUF001
+            best, worst = row["rank_best"], row["rank_worst"]
+            ranks = "—" if best is None else f"{best}–{worst}"  # noqa: RUF001
             flags = html.escape("; ".join(row["flags"]))
             body.append(
                 f"<tr><td>{row['rank'] or '—'}</td><td>{html.escape(row['id'])}</td>"
                 f"<td>{html.escape(row['title'])}</td>{cells}<td><b>{overall}</b></td>"
-                f"<td>{flags}</td></tr>"
+                f"<td>{span}</td><td>{ranks}</td><td>{flags}</td></tr>"
             )
         return (
             f"<p><b>{html.escape(self.portfolio_name)}</b> — methodology "
             f"{html.escape(str(self.methodology))}. {html.escape(DISCLAIMER_EN)}</p>"
             f"<table><thead><tr><th>rank</th><th>id</th><th>title</th>{heads}"
-            f"<th>overall</th><th>flags</th></tr></thead><tbody>{''.join(body)}"
+            f"<th>overall</th><th>range</th><th>ranks</th><th>flags</th></tr></thead>"
+            f"<tbody>{''.join(body)}"
             "</tbody></table>"
         )
 
