@@ -247,7 +247,10 @@ class Scorecard:
     min_coverage: float
     min_data: float = 0.0
     aggregation: Mapping[str, Any] = attrs.field(factory=dict)
-    rank_flag_width: int = 10
+    rank_flag_width: int = attrs.field(
+        default=10,
+        validator=[attrs.validators.instance_of(int), attrs.validators.ge(0)],
+    )
     kampala_version: str = __version__
     numpy_version: str = np.__version__
 
