@@ -272,6 +272,12 @@ def test_non_monotone_method_gives_no_overall_bounds() -> None:
     b = evidence_bounds(result)
     assert np.isnan(b.overall_low).all()
     assert np.isnan(b.rank_best).all()
+    assert not np.isnan(b.low).any()  # the principles' arithmetic means
+    step = Aggregate(levels={2: "copeland"})
+    result = Methodology(id="t", version="1", steps=[step]).run_indicators(data)
+    b = evidence_bounds(result)
+    assert np.isnan(b.low).all()
+    assert np.isnan(b.overall_high).all()
 
 
 CAF_PE = (

@@ -271,6 +271,9 @@ def _bounds(
     incomplete = np.column_stack([missing[:, g].any(axis=1) for g in groups])
     plow = np.where(incomplete, np.fmin(plow, current), current)
     phigh = np.where(incomplete, np.fmax(phigh, current), current)
+    if rules[2].method not in MONOTONE_METHODS:  # a unit's score moves with others'
+        plow = np.full_like(plow, np.nan)
+        phigh = np.full_like(phigh, np.nan)
     overall = col[root]
     low = np.full(n, np.nan)
     high = np.full(n, np.nan)
@@ -373,8 +376,10 @@ def evidence_bounds(
     can add principles to $D$ but never remove one, so the bounds are the
     extremes over every admissible $D$ (E2)-(E3), $2^K$ sets of $K$
     principles, each one vectorised over all units. For the
-    Mazziotta-Pareto and Copeland methods, which are not monotone, the
-    overall bounds are NaN. See ``docs/methodology/missing-evidence.md``.
+    Mazziotta-Pareto and Copeland methods, which are not monotone (a
+    Copeland score even moves with the other units' values), the bounds of
+    the level that uses them, and of the levels above, are NaN. See
+    ``docs/methodology/missing-evidence.md``.
 
     Examples
     --------
