@@ -33,6 +33,7 @@ from typing import Any, NoReturn
 
 import attrs
 
+from kampala import _cli_evidence as _ev
 from kampala import _cli_sensitivity as _sens
 from kampala._cli_index import asem_methodology, demo_asem, read_methodology
 from kampala._internal.atomic import atomic_open, atomic_path
@@ -116,6 +117,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--out", metavar="FILE", help="write the output to FILE")
     add_formula_escape(score)
+    _ev.add_score_options(score)
     score.add_argument(
         "--country",
         metavar="CC",
@@ -230,6 +232,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "default), generated from the methodology object itself.",
     )
     meth.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
+    meth.add_argument("--weights", metavar="CODE=W,...", help="as for 'score'")
+    meth.add_argument("--aggregate", metavar="SPEC", help="as for 'score'")
     meth.add_argument("--format", choices=("md", "json"), default="md")
     meth.add_argument("--lang", choices=("en", "es"), default="en")
     meth.add_argument("--out", metavar="FILE", help="write the description to FILE")
@@ -338,10 +342,11 @@ def _evolve(
     )
 
 
-def _scorecard_rows(card: Scorecard) -> list[dict[str, Any]]:
-    rows = card.table()
+def _scorecard_rows(card: Scorecard, lang: str = "en") -> list[dict[str, Any]]:
+    rows = card.table(lang=lang)
     for row in rows:
         row["flags"] = "; ".join(row["flags"])
+        row["basis"] = " ".join(row["basis"])
     return rows
 
 
@@ -354,10 +359,12 @@ def _emit(text: str, out: str | None, where: str = "kampala") -> None:
     print(f"wrote {out}", file=sys.stderr)
 
 
-def _format_scorecard(card: Scorecard, fmt: str, *, formula_escape: bool = True) -> str:
+def _format_scorecard(
+    card: Scorecard, fmt: str, *, formula_escape: bool = True, lang: str = "en"
+) -> str:
     if fmt == "json":
-        return card.to_json() + "\n"
-    rows = _scorecard_rows(card)
+        return card.to_json(lang=lang) + "\n"
+    rows = _scorecard_rows(card, lang)
     codes = [p.code for p in card.principles]
     if fmt == "csv":
         buf = io.StringIO()
@@ -368,21 +375,23 @@ def _format_scorecard(card: Scorecard, fmt: str, *, formula_escape: bool = True)
             *codes,
             "overall",
             *(f"{c}_coverage" for c in codes),
+            *_ev.bound_columns(codes),
             "flags",
         ]
         write_results_csv(buf, rows, columns, formula_escape=formula_escape)
         return buf.getvalue()
-    return _scorecard_table(card, rows, codes)
+    return _scorecard_table(card, rows, codes, lang)
 
 
 def _scorecard_table(
-    card: Scorecard, rows: list[dict[str, Any]], codes: list[str]
+    card: Scorecard, rows: list[dict[str, Any]], codes: list[str], lang: str
 ) -> str:
     rows = [{**r, "id": _shown(r["id"]), "title": _shown(r["title"])} for r in rows]
     id_w = max([2, *(len(r["id"]) for r in rows)])
     title_w = 34
     head = f"{'rank':>4}  {'id':<{id_w}}  {'title':<{title_w}}"
-    head += "".join(f"  {c:>5}" for c in codes) + f"  {'overall':>7}  flags"
+    head += "".join(f"  {c:>5}" for c in codes) + f"  {'overall':>7}"
+    head += f"  {'range':>9}  {'ranks':>5}  flags"
     lines = [
         f"{_shown(card.portfolio_name)} — methodology {card.methodology} — kampala "
         f"{card.kampala_version}",
@@ -401,6 +410,7 @@ def _scorecard_table(
             line += f"  {'—':>5}" if v is None else f"  {v:5.2f}"
         overall = r["overall"]
         line += f"  {'—':>7}" if overall is None else f"  {overall:7.3f}"
+        line += _ev.interval_cells(r)
         flags = r["flags"]
         if flags:
             line += f"  {_shown(flags)}"
@@ -410,6 +420,7 @@ def _scorecard_table(
         f"{card.min_coverage:.0%}). KPS is kampala's own methodology, not an "
         "official GPEDC score."
     )
+    lines.append(_ev.legend(card, lang))
     return "\n".join(lines) + "\n"
 
 
@@ -442,8 +453,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
             _check_suffix("kampala score", "--out", args.out, (f".{fmt}", ".txt"))
     methodology = _evolve(methodology, args.weights, args.aggregate)
     portfolio = _load_portfolio(args.portfolio, args.country)
-    card = methodology.run(portfolio)
-    text = _format_scorecard(card, fmt or "table", formula_escape=args.formula_escape)
+    card = _ev.configure(methodology.run(portfolio), args, fmt or "table")
+    text = _format_scorecard(
+        card, fmt or "table", formula_escape=args.formula_escape, lang=args.lang
+    )
+    if args.next_evidence:
+        text = _ev.next_evidence_output(card, fmt or "table", text, args.lang)
     _emit(text, args.out, "kampala score")
     return 0
 
@@ -604,6 +619,7 @@ def _cmd_methodology(args: argparse.Namespace) -> int:
         if args.methodology
         else Methodology.default()
     )
+    methodology = _evolve(methodology, args.weights, args.aggregate)
     if args.format == "json":
         text = json.dumps(describe(methodology), indent=2, ensure_ascii=False) + "\n"
     else:

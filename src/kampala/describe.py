@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kampala._version import __version__
 from kampala.errors import ParameterValueError
+from kampala.i18n import translate
 from kampala.kps import DISCLAIMER_EN, DISCLAIMER_ES
 from kampala.principles import Principle, Scorer, ScorerRegistry
 from kampala.principles._base import criterion_table
@@ -310,6 +311,8 @@ def to_markdown(
             "",
             t["coverage_text"].format(cov=agg.get("min_coverage", 0.0)),
             "",
+            _coverage_rule(d["principles"], agg.get("min_coverage", 0.0), lang),
+            "",
         ]
     if d.get("references"):
         lines += [f"## {t['references']}", ""]
@@ -324,6 +327,27 @@ def to_markdown(
         "",
     ]
     return "\n".join(lines)
+
+
+def _coverage_rule(principles: list[dict[str, Any]], cov: float, lang: str) -> str:
+    """State the coverage rule in weight terms, with the fewest principles."""
+    weights = sorted((float(p["weight"]) for p in principles), reverse=True)
+    total = sum(weights)
+    fewest = next(
+        (k for k in range(1, len(weights) + 1) if sum(weights[:k]) >= cov * total),
+        len(weights),
+    )
+    return translate(
+        "The rule is on weight: the principles with a score must carry at least "
+        "{cov:.0%} of the principle weight. With these weights an overall score "
+        "can rest on as few as {fewest} of {n} principles; every scorecard row "
+        "lists the principles it rests on (basis) and the lowest and highest "
+        "score and rank its missing evidence allows.",
+        lang,
+        cov=cov,
+        fewest=fewest,
+        n=len(weights),
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -146,8 +146,20 @@ def sobol_bars(result: Any, *, ax: Any = None) -> Any:
     rows = result.table()
     ax = _axes(ax, (6.0, 0.5 * len(rows) + 1.5))
     y = np.arange(len(rows))
-    s1 = np.array([np.nan if r["S1"] is None else r["S1"] for r in rows])
-    st = np.array([np.nan if r["ST"] is None else r["ST"] for r in rows])
+    # unreliable or undefined indices are not drawn as results (NaN bars)
+    shown = [r.get("reliable", True) for r in rows]
+    s1 = np.array(
+        [
+            np.nan if r["S1"] is None or not ok else r["S1"]
+            for r, ok in zip(rows, shown, strict=True)
+        ]
+    )
+    st = np.array(
+        [
+            np.nan if r["ST"] is None or not ok else r["ST"]
+            for r, ok in zip(rows, shown, strict=True)
+        ]
+    )
     s1c = np.array([0.0 if r["S1_conf"] is None else r["S1_conf"] for r in rows])
     stc = np.array([0.0 if r["ST_conf"] is None else r["ST_conf"] for r in rows])
     ax.barh(y - 0.2, s1, 0.4, xerr=s1c, label="first order $S_i$", color="#4c72b0")
@@ -155,6 +167,17 @@ def sobol_bars(result: Any, *, ax: Any = None) -> Any:
     ax.set_yticks(y, [r["factor"] for r in rows])
     ax.invert_yaxis()
     ax.set_xlim(left=min(0.0, float(np.nanmin(np.r_[s1, st, 0.0])) - 0.05))
+    for yi, r, ok in zip(y, rows, shown, strict=True):
+        if not ok:
+            ax.text(
+                0.02,
+                yi,
+                r["note"],
+                fontsize=7,
+                va="center",
+                wrap=True,
+                transform=ax.get_yaxis_transform(),
+            )
     ax.set_xlabel("Sobol' index (mean absolute rank shift)")
     ax.legend(fontsize=8)
     return ax

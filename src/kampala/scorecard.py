@@ -30,6 +30,14 @@ import numpy.typing as npt
 from kampala._version import __version__
 from kampala.composite_result import CompositeResult, MethodologyRef
 from kampala.errors import ParameterValueError
+from kampala.evidence import (
+    CriterionToCollect,
+    EvidenceBounds,
+    NextEvidence,
+    evidence_bounds,
+    next_evidence,
+)
+from kampala.i18n import translate
 from kampala.kps import DISCLAIMER_EN
 from kampala.portfolio import Portfolio
 from kampala.principles import Principle, PrincipleScores
@@ -65,6 +73,7 @@ class Explanation:
     >>> print(ex)  # doctest: +ELLIPSIS
     PE-HEA-001 — Reducción de la anemia infantil con nutrición y agricultura familiar
     overall 0.845 (rank 1); methodology KPS 1 (sha256:...)
+    with the missing evidence: score between 0.845 and 0.845, rank between 1 and 6
       P1 Inclusive country ownership: 0.868 (coverage 100%)
         P1.alignment Objectives drawn from national plans: 1.00 at weight 0.20
         → contributes 0.040 overall — ownership.national_plan_alignment
@@ -77,6 +86,8 @@ class Explanation:
     composite: float | None
     principles: tuple[dict[str, Any], ...]
     methodology: MethodologyRef
+    bounds: Mapping[str, Any] = attrs.field(factory=dict)
+    to_collect: tuple[CriterionToCollect, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the explanation as JSON-ready data.
@@ -100,9 +111,27 @@ class Explanation:
             "composite": self.composite,
             "principles": list(self.principles),
             "methodology": attrs.asdict(self.methodology),
+            "bounds": dict(self.bounds),
+            "to_collect": [c.to_dict() for c in self.to_collect],
         }
 
     def __str__(self) -> str:
+        return self.to_text()
+
+    def to_text(self, *, lang: str | None = "en") -> str:
+        """Return the explanation as readable lines; ``str()`` gives it in English.
+
+        The lines on missing evidence (score and rank interval, evidence to
+        collect next) are in ``lang``.
+
+        Examples
+        --------
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
+        >>> text = card.explain("PE-FIN-006").to_text(lang="es")
+        >>> print(text.splitlines()[2])
+        con la evidencia faltante: puntaje entre 0.565 y 0.863, puesto entre 1 y 37
+        """
         comp = (
             "insufficient evidence"
             if self.composite is None
@@ -113,6 +142,19 @@ class Explanation:
             f"{self.partnership_id} — {self.title}",
             f"overall {comp} (rank {rank}); methodology {self.methodology}",
         ]
+        b = self.bounds
+        if b.get("overall_low") is not None:
+            lines.append(
+                translate(
+                    "with the missing evidence: score between {low:.3f} and "
+                    "{high:.3f}, rank between {best} and {worst}",
+                    lang,
+                    low=b["overall_low"],
+                    high=b["overall_high"],
+                    best=b["rank_best"],
+                    worst=b["rank_worst"],
+                )
+            )
         for p in self.principles:
             score = (
                 "insufficient evidence" if p["score"] is None else f"{p['score']:.3f}"
@@ -131,6 +173,20 @@ class Explanation:
                         f"at weight {c['weight']:.2f} → contributes "
                         f"{c['contribution']:.3f} overall — {c['evidence']}"
                     )
+        if self.to_collect:
+            head = translate("Evidence to collect next, most useful first:", lang)
+            lines.append(head)
+            lines.extend(
+                "  "
+                + translate(
+                    "{code} (weight {weight:.3f} of the overall score): {fields}",
+                    lang,
+                    code=c.code,
+                    weight=c.effective_weight,
+                    fields=", ".join(c.evidence),
+                )
+                for c in self.to_collect
+            )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -157,6 +213,16 @@ class Scorecard:
         The composite engine's result (every aggregate, contributions).
     min_coverage : float
         Coverage threshold below which a score is flagged.
+    min_data : float, default=0.0
+        Share of children below which a score is missing (the aggregation
+        step's ``min_data``).
+    aggregation : mapping, default=None
+        The aggregation step's settings (``Aggregate.to_dict()``): method,
+        weights, thresholds. A variant made with other weights records them
+        here and in `to_dict()`, so it can be cited and reproduced.
+    rank_flag_width : int, default=10
+        A ranked partnership whose rank interval from missing evidence
+        (``rank_worst - rank_best``) is wider than this is flagged.
     kampala_version, numpy_version : str
         Versions that produced the scorecard.
 
@@ -179,6 +245,12 @@ class Scorecard:
     principle_scores: Mapping[Principle, PrincipleScores]
     result: CompositeResult
     min_coverage: float
+    min_data: float = 0.0
+    aggregation: Mapping[str, Any] = attrs.field(factory=dict)
+    rank_flag_width: int = attrs.field(
+        default=10,
+        validator=[attrs.validators.instance_of(int), attrs.validators.ge(0)],
+    )
     kampala_version: str = __version__
     numpy_version: str = np.__version__
 
@@ -309,36 +381,141 @@ class Scorecard:
         """
         return self.result.ranks(ROOT)
 
-    def flags(self) -> list[list[str]]:
-        """Per partnership, the scores flagged as insufficient evidence.
+    def flags(self, *, lang: str | None = "en") -> list[list[str]]:
+        """Per partnership, the scores withheld and the ranks that rest on gaps.
+
+        A score below the coverage threshold is flagged as insufficient
+        evidence; a ranked partnership whose rank interval from missing
+        evidence (`evidence_bounds`) is wider than ``rank_flag_width`` ranks
+        is flagged with that interval.
+
+        Parameters
+        ----------
+        lang : {"en", "es"} or None, default="en"
+            Language of the flags; None reads ``KAMPALA_LANG`` or the locale.
 
         Examples
         --------
         >>> from kampala import Methodology, data
         >>> card = Methodology.default().run(data.sample_portfolio())
         >>> flags = card.flags()
-        >>> flags[card.ids.index("PE-TEL-003")], flags[0]
-        (['P4: insufficient evidence (coverage 29% < 50%)'], [])
-        """
+        >>> flags[card.ids.index("PE-TEL-003")]
+        ['P4: insufficient evidence (coverage 29% < 50%)',
+         'rank depends on missing evidence: 20–48']
+        >>> card.flags(lang="es")[card.ids.index("PE-TEL-003")][1]
+        'el puesto depende de la evidencia faltante: 20–48'
+        >>> flags[card.ids.index("PE-HEA-001")]
+        []
+        """  # noqa: RUF002 (the en dash of a range, as typeset)
         out: list[list[str]] = [[] for _ in self.ids]
         for p in self.principles:
             cov = self.coverage(p)
             for i in np.flatnonzero(np.isnan(self.score(p))):
                 out[i].append(
-                    f"{p.code}: insufficient evidence (coverage {cov[i]:.0%} "
-                    f"< {self.min_coverage:.0%})"
+                    translate(
+                        "{code}: insufficient evidence (coverage {coverage:.0%} "
+                        "< {threshold:.0%})",
+                        lang,
+                        code=p.code,
+                        coverage=cov[i],
+                        threshold=self.min_coverage,
+                    )
                 )
         for i in np.flatnonzero(np.isnan(self.score())):
-            out[i].append("overall: insufficient evidence")
+            out[i].append(translate("overall: insufficient evidence", lang))
+        b = self.evidence_bounds()
+        wide = ~np.isnan(self.score()) & (b.rank_width() > self.rank_flag_width)
+        for i in np.flatnonzero(wide):
+            out[i].append(
+                translate(
+                    "rank depends on missing evidence: {best}–{worst}",  # noqa: RUF001
+                    lang,
+                    best=int(b.rank_best[i]),
+                    worst=int(b.rank_worst[i]),
+                )
+            )
         return out
 
+    # -- missing evidence ------------------------------------------------------------
+    def evidence_bounds(self) -> EvidenceBounds:
+        """How far the missing evidence could move every score and rank.
+
+        See `kampala.evidence.evidence_bounds`: for every partnership,
+        principle and the overall score, the lowest and highest score this
+        methodology's rule could give once missing criteria are documented,
+        and the best and worst rank.
+
+        Examples
+        --------
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
+        >>> b = card.evidence_bounds()
+        >>> i = card.ids.index("PE-FIN-006")  # ranked 9th with P1 flagged
+        >>> round(float(b.overall_low[i]), 3), round(float(b.overall_high[i]), 3)
+        (0.565, 0.863)
+        >>> int(b.rank_best[i]), int(b.rank_worst[i])
+        (1, 37)
+        """
+        return evidence_bounds(
+            self.result, min_coverage=self.min_coverage, min_data=self.min_data
+        )
+
+    def next_evidence(self) -> NextEvidence:
+        """Which evidence to collect next, per partnership and for the portfolio.
+
+        See `kampala.evidence.next_evidence`.
+
+        Examples
+        --------
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
+        >>> nxt = card.next_evidence()
+        >>> top = nxt.portfolio[0]
+        >>> top.code, top.evidence, top.missing
+        ('P2.country_indicators',
+         ('results.indicators_from_country_frameworks', 'results.indicators_total'), 15)
+        """
+        return next_evidence(
+            self.result,
+            self._criterion_evidence(),
+            min_coverage=self.min_coverage,
+            min_data=self.min_data,
+        )
+
+    def _criterion_evidence(self) -> dict[str, tuple[str, ...]]:
+        return {
+            c.code: c.evidence
+            for ps in self.principle_scores.values()
+            for c in ps.criteria
+        }
+
+    def basis(self) -> list[list[str]]:
+        """Per partnership, the principles its overall score rests on.
+
+        The principles with a score; empty when the overall score is missing.
+
+        Examples
+        --------
+        >>> from kampala import Methodology, data
+        >>> card = Methodology.default().run(data.sample_portfolio())
+        >>> card.basis()[card.ids.index("PE-FIN-006")]
+        ['P2', 'P3', 'P4', 'P5']
+        """
+        codes = [p.code for p in self.principles]
+        scored = np.column_stack([~np.isnan(self.score(c)) for c in codes])
+        scored &= ~np.isnan(self.score())[:, None]
+        return [[c for c, ok in zip(codes, row, strict=True) if ok] for row in scored]
+
     # -- tables ------------------------------------------------------------------
-    def table(self) -> list[dict[str, Any]]:
+    def table(self, *, lang: str | None = "en") -> list[dict[str, Any]]:
         """One row per partnership, in rank order (unranked last).
 
         Keys: ``rank``, ``id``, ``title``, one score per principle code,
-        ``overall``, one coverage per principle (``P1_coverage``…) and
-        ``flags``. Missing scores are None.
+        ``overall``, one coverage per principle (``P1_coverage``…); the
+        bounds the missing evidence leaves (`evidence_bounds`): ``P1_low``,
+        ``P1_high``… ``overall_low``, ``overall_high``, ``rank_best``,
+        ``rank_worst``; ``basis``, the principles the overall score rests
+        on; and ``flags`` (in ``lang``). Missing scores are None.
 
         Examples
         --------
@@ -347,12 +524,21 @@ class Scorecard:
         >>> rows = card.table()
         >>> [(r["rank"], r["id"], round(r["overall"], 3)) for r in rows[:2]]
         [(1, 'PE-HEA-001', 0.845), (2, 'PE-ENE-006', 0.838)]
+        >>> r = rows[1]
+        >>> round(r["overall_low"], 3), round(r["overall_high"], 3)
+        (0.66, 0.866)
+        >>> r["rank_best"], r["rank_worst"], r["basis"]
+        (1, 28, ['P1', 'P2', 'P3', 'P4', 'P5'])
         >>> rows[-1]["rank"], rows[-1]["id"], rows[-1]["P1"], rows[-1]["overall"]
         (None, 'PE-HEA-004', None, None)
+        >>> rows[-1]["overall_low"] < rows[-1]["overall_high"]  # still an interval
+        True
         """
         ranks = self.ranks()
         overall = self.score()
-        flags = self.flags()
+        flags = self.flags(lang=lang)
+        basis = self.basis()
+        b = self.evidence_bounds()
         scores = {p: self.score(p) for p in self.principles}
         covs = {p: self.coverage(p) for p in self.principles}
         order = np.lexsort((np.arange(len(self.ids)), np.nan_to_num(ranks, nan=np.inf)))
@@ -368,12 +554,24 @@ class Scorecard:
             row["overall"] = _none(overall[i])
             for p in self.principles:
                 row[f"{p.code}_coverage"] = float(covs[p][i])
+            for k, p in enumerate(self.principles):
+                row[f"{p.code}_low"] = _none(b.low[i, k])
+                row[f"{p.code}_high"] = _none(b.high[i, k])
+            row["overall_low"] = _none(b.overall_low[i])
+            row["overall_high"] = _none(b.overall_high[i])
+            for key, arr in (("rank_best", b.rank_best), ("rank_worst", b.rank_worst)):
+                row[key] = None if math.isnan(arr[i]) else int(arr[i])
+            row["basis"] = basis[i]
             row["flags"] = flags[i]
             rows.append(row)
         return rows
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, lang: str | None = "en") -> dict[str, Any]:
         """Return the scorecard as JSON-ready data, with its provenance.
+
+        ``aggregation`` records the aggregation step's settings (method,
+        weights, thresholds), so a variant can be cited and reproduced;
+        ``principle_weights`` the normalised weight of each principle.
 
         Examples
         --------
@@ -382,7 +580,10 @@ class Scorecard:
         >>> data = card.to_dict()
         >>> list(data)
         ['methodology', 'kampala_version', 'numpy_version', 'portfolio',
-         'min_coverage', 'disclaimer', 'partnerships']
+         'min_coverage', 'aggregation', 'principle_weights', 'rank_flag_width',
+         'disclaimer', 'partnerships']
+        >>> data["principle_weights"]["P1"], data["aggregation"]["method"]
+        (0.2, 'arithmetic')
         >>> data["methodology"]["id"], data["min_coverage"], len(data["partnerships"])
         ('KPS', 0.5, 48)
         """
@@ -392,11 +593,17 @@ class Scorecard:
             "numpy_version": self.numpy_version,
             "portfolio": self.portfolio_name,
             "min_coverage": self.min_coverage,
+            "aggregation": dict(self.aggregation),
+            "principle_weights": {
+                p.code: self.result.framework.normalised_weight(p.code)
+                for p in self.principles
+            },
+            "rank_flag_width": self.rank_flag_width,
             "disclaimer": DISCLAIMER_EN,
-            "partnerships": self.table(),
+            "partnerships": self.table(lang=lang),
         }
 
-    def to_json(self, *, indent: int | None = 2) -> str:
+    def to_json(self, *, indent: int | None = 2, lang: str | None = "en") -> str:
         """Serialise `to_dict()` as JSON.
 
         Examples
@@ -412,7 +619,7 @@ class Scorecard:
         >>> json.loads(card.to_json())["partnerships"][0]["id"]
         'PE-HEA-001'
         """
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return json.dumps(self.to_dict(lang=lang), indent=indent, ensure_ascii=False)
 
     def to_pandas(self) -> Any:
         """Return `table()` as a pandas DataFrame indexed by id.
@@ -425,7 +632,7 @@ class Scorecard:
         >>> card = Methodology.default().run(data.sample_portfolio())
         >>> df = card.to_pandas()
         >>> df.shape
-        (48, 14)
+        (48, 29)
         >>> df["rank"].head(3)
         id
         PE-HEA-001    1
@@ -439,7 +646,8 @@ class Scorecard:
 
         pd = require_pandas("Scorecard.to_pandas()")
         df = pd.DataFrame(self.table()).set_index("id")
-        df["rank"] = df["rank"].astype("Int64")
+        for col in ("rank", "rank_best", "rank_worst"):
+            df[col] = df[col].astype("Int64")
         df.attrs["methodology"] = str(self.methodology)
         return df
 
@@ -479,6 +687,18 @@ class Scorecard:
             for p in self.principle_scores
         )
         rank = self.ranks()[i]
+        row = next(r for r in self.table() if r["id"] == partnership_id)
+        keys = ("overall_low", "overall_high", "rank_best", "rank_worst")
+        bounds = {k: row[k] for k in keys}
+        for p in self.principles:
+            bounds[p.code] = [row[f"{p.code}_low"], row[f"{p.code}_high"]]
+        nxt = next_evidence(
+            self.result,
+            self._criterion_evidence(),
+            min_coverage=self.min_coverage,
+            min_data=self.min_data,
+            portfolio=False,
+        )
         return Explanation(
             partnership_id=partnership_id,
             title=self.titles[i],
@@ -486,6 +706,8 @@ class Scorecard:
             composite=_none(float(self.score()[i])),
             principles=principles,
             methodology=self.methodology,
+            bounds=bounds,
+            to_collect=nxt.partnerships[partnership_id],
         )
 
     def _explain_principle(
@@ -546,17 +768,22 @@ class Scorecard:
                 for p in self.principles
             )
             overall = "—" if row["overall"] is None else f"{row['overall']:.3f}"
+            lo, hi = row["overall_low"], row["overall_high"]
+            span = "—" if lo is None else f"{lo:.3f}–{hi:.3f}"  # noqa: RUF001
+            best, worst = row["rank_best"], row["rank_worst"]
+            ranks = "—" if best is None else f"{best}–{worst}"  # noqa: RUF001
             flags = html.escape("; ".join(row["flags"]))
             body.append(
                 f"<tr><td>{row['rank'] or '—'}</td><td>{html.escape(row['id'])}</td>"
                 f"<td>{html.escape(row['title'])}</td>{cells}<td><b>{overall}</b></td>"
-                f"<td>{flags}</td></tr>"
+                f"<td>{span}</td><td>{ranks}</td><td>{flags}</td></tr>"
             )
         return (
             f"<p><b>{html.escape(self.portfolio_name)}</b> — methodology "
             f"{html.escape(str(self.methodology))}. {html.escape(DISCLAIMER_EN)}</p>"
             f"<table><thead><tr><th>rank</th><th>id</th><th>title</th>{heads}"
-            f"<th>overall</th><th>flags</th></tr></thead><tbody>{''.join(body)}"
+            f"<th>overall</th><th>range</th><th>ranks</th><th>flags</th></tr></thead>"
+            f"<tbody>{''.join(body)}"
             "</tbody></table>"
         )
 

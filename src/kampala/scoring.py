@@ -464,4 +464,6 @@ def score_portfolio(
         principle_scores=scores,
         result=result,
         min_coverage=agg.min_coverage,
+        min_data=agg.min_data,
+        aggregation=agg.to_dict(),
     )

@@ -64,7 +64,15 @@ def test_c4_huge_relative_weights_score_like_equal_weights(tmp_path: Path) -> No
     assert huge.status == 0, huge.stderr
     rows = json.loads(huge.stdout)["partnerships"]
     assert any(r["overall"] is not None for r in rows)
-    assert rows == json.loads(plain.stdout)["partnerships"]
+    expected = json.loads(plain.stdout)["partnerships"]
+    # evidence bounds are computed over sets of principles: weights 1e-308 and
+    # 0 may differ in the last bits there, never more
+    bounds = {k for k in rows[0] if k.endswith(("_low", "_high"))}
+    for row, exp in zip(rows, expected, strict=True):
+        assert {k: row[k] for k in bounds} == pytest.approx({k: exp[k] for k in bounds})
+        assert {k: v for k, v in row.items() if k not in bounds} == {
+            k: v for k, v in exp.items() if k not in bounds
+        }
 
 
 def test_c4_huge_imeta_weights_keep_every_aggregate(tmp_path: Path) -> None:

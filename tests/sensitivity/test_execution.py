@@ -32,7 +32,7 @@ from kampala.sensitivity import (
     sensitivity_analysis,
     uncertainty_analysis,
 )
-from kampala.sensitivity.analysis import _sobol_indices, _summarise
+from kampala.sensitivity.analysis import _output_stats, _sobol_indices, _summarise
 
 SPEC = UncertaintySpec(
     factors=[
@@ -127,6 +127,7 @@ def test_process_pool_sobol_is_the_serial_result(
             parts = list(pool.map(_evaluate, [problem] * len(blocks), blocks))
         merged = merge_blocks(parts[::-1])
         idx = _sobol_indices(problem, merged, 50, 0.95)
+        output_mean, output_std = _output_stats(problem, merged)
     result = SensitivityResult(
         factors=SPEC.names,
         mean_rank_shift=idx[0],
@@ -137,6 +138,8 @@ def test_process_pool_sobol_is_the_serial_result(
         n_runs=problem.n_samples,
         methodology=kps.ref,
         seed=problem.seed,
+        output_mean=output_mean,
+        output_std=output_std,
     )
     assert json.dumps(result.to_dict()) == json.dumps(serial.to_dict())
 

@@ -256,5 +256,8 @@ def sobol_table(sobol: Any) -> str:
     for r in sobol.table():
         s1 = "n/a" if r["S1"] is None else f"{r['S1']:.3f} ± {r['S1_conf']:.3f}"
         st = "n/a" if r["ST"] is None else f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"
-        lines.append(f"{r['factor']:<24}  {s1:>13}  {st:>13}")
+        if not r["reliable"]:  # not a result: say why instead of printing it
+            s1 = st = "—"
+        line = f"{r['factor']:<24}  {s1:>13}  {st:>13}"
+        lines.append(f"{line}  {r['note']}" if r["note"] else line)
     return "\n".join(lines) + "\n"

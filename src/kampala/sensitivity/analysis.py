@@ -47,6 +47,7 @@ from kampala.sensitivity._rank_stats import (
     num_or_none,
     row_rank_shift,
 )
+from kampala.sensitivity._reliability import index_note
 from kampala.sensitivity._sobol import SobolIndices
 from kampala.sensitivity.spec import UncertaintySpec
 
@@ -540,6 +541,10 @@ class SensitivityResult:
     seed : int or None
         The seed that reproduces the result (drawn from OS entropy when
         ``rng`` was None; None when a Generator was passed).
+    output_mean, output_std : float
+        Mean and standard deviation of the mean absolute rank shift over all
+        runs: when it hardly varies, the indices are reported as unreliable
+        (`table`'s ``reliable`` and ``note``).
     kampala_version, numpy_version : str
         Versions that produced the result.
 
@@ -572,11 +577,19 @@ class SensitivityResult:
     n_runs: int
     methodology: MethodologyRef
     seed: int | None = None
+    output_mean: float = math.nan
+    output_std: float = math.nan
     kampala_version: str = __version__
     numpy_version: str = np.__version__
 
-    def table(self) -> list[dict[str, Any]]:
+    def table(self, *, lang: str | None = "en") -> list[dict[str, Any]]:
         """One row per factor: indices for the mean absolute rank shift.
+
+        ``reliable`` is False and ``note`` says why when the indices are
+        undefined (the output does not vary) or unreliable (it hardly varies,
+        or the confidence interval is wider than half the index range); an
+        index outside [0, 1] by more than its interval gets a ``note`` too
+        (``docs/methodology/sensitivity/variance-based.md#reliability``).
 
         Examples
         --------
@@ -594,7 +607,7 @@ class SensitivityResult:
         [('weights@2', -0.01, 0.01), ('missing', 0.98, 0.99)]
         """
         m = self.mean_rank_shift
-        return [
+        rows: list[dict[str, Any]] = [
             {
                 "factor": f,
                 "S1": num_or_none(m.S1[g, 0]),
@@ -604,6 +617,15 @@ class SensitivityResult:
             }
             for g, f in enumerate(self.factors)
         ]
+        for row in rows:
+            reliable, note = (
+                (True, "")
+                if math.isnan(self.output_std)
+                else index_note(row, self.output_mean, self.output_std, lang=lang)
+            )
+            row["reliable"] = reliable
+            row["note"] = note
+        return rows
 
     def to_dict(self) -> dict[str, Any]:
         """Return all indices as JSON-ready data.
@@ -644,6 +666,10 @@ class SensitivityResult:
             "n_runs": self.n_runs,
             "seed": self.seed,
             "factors": list(self.factors),
+            "output": {
+                "mean_rank_shift_mean": num_or_none(self.output_mean),
+                "mean_rank_shift_std": num_or_none(self.output_std),
+            },
             "mean_rank_shift": self.table(),
             "rank": json_safe(self.rank.to_table()),
             "score": json_safe(self.score.to_table()),
@@ -670,7 +696,7 @@ class SensitivityResult:
         ...                                   n_bootstrap=100, rng=1)
         >>> df = res.to_pandas()
         >>> df.shape, df.index.name, list(df.columns)
-        ((2, 4), 'factor', ['S1', 'S1_conf', 'ST', 'ST_conf'])
+        ((2, 6), 'factor', ['S1', 'S1_conf', 'ST', 'ST_conf', 'reliable', 'note'])
         >>> df["ST"].round(2).to_dict()
         {'weights@2': 0.01, 'missing': 0.99}
         """
@@ -682,14 +708,17 @@ class SensitivityResult:
     def _repr_html_(self) -> str:
         rows = "".join(
             f"<tr><td>{html.escape(r['factor'])}</td><td>{r['S1']:.3f}</td>"
-            f"<td>{r['ST']:.3f}</td></tr>"
+            f"<td>{r['ST']:.3f}</td><td>{html.escape(r['note'])}</td></tr>"
+            if r["reliable"]
+            else f"<tr><td>{html.escape(r['factor'])}</td><td>—</td><td>—</td>"
+            f"<td>{html.escape(r['note'])}</td></tr>"
             for r in self.table()
             if r["S1"] is not None and r["ST"] is not None
         )
         return (
             f"<p>Sobol' indices of the mean absolute rank shift ({self.n_runs} "
             f"runs); methodology {html.escape(str(self.methodology))}</p><table>"
-            f"<tr><th>factor</th><th>S1</th><th>ST</th></tr>{rows}</table>"
+            f"<tr><th>factor</th><th>S1</th><th>ST</th><th>note</th></tr>{rows}</table>"
         )
 
 
@@ -783,6 +812,7 @@ def sensitivity_analysis(
     )
     ev = _run(problem, block, progress)
     indices = _sobol_indices(problem, ev, n_bootstrap, confidence)
+    output_mean, output_std = _output_stats(problem, ev)
     return SensitivityResult(
         factors=spec.names,
         mean_rank_shift=indices[0],
@@ -793,7 +823,18 @@ def sensitivity_analysis(
         n_runs=problem.n_samples,
         methodology=methodology.ref,
         seed=problem.seed,
+        output_mean=output_mean,
+        output_std=output_std,
     )
+
+
+def _output_stats(problem: AnalysisProblem, ev: BlockResult) -> tuple[float, float]:
+    """Mean and standard deviation of the mean absolute rank shift of all runs."""
+    _, nominal_rank = _nominal(problem)
+    mars = row_rank_shift(ev.ranks, nominal_rank)
+    if not np.isfinite(mars).any():
+        return math.nan, math.nan
+    return float(np.nanmean(mars)), float(np.nanstd(mars))
 
 
 def _sobol_indices(
