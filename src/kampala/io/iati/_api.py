@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
+
 from kampala.errors import ParameterTypeError, ParameterValueError
 from kampala.io.iati._common import Context, Element, own_or_transactions
 from kampala.io.iati._mapping import map_activity
@@ -21,6 +23,7 @@ from kampala.io.iati._xml import (
     require_defusedxml,
 )
 from kampala.portfolio import Portfolio
+from kampala.provenance import CellProvenance, Source, now
 from kampala.records import Partnership
 
 
@@ -267,7 +270,31 @@ def _import(
         )
         label = name or _default_name(source, where)
         portfolio = Portfolio.from_records(records, name=label)
+    portfolio = portfolio.with_provenance(_provenance(reports, where))
     return IatiImport(portfolio=portfolio, report=report)
+
+
+def _provenance(reports: list[ActivityReport], where: str) -> CellProvenance:
+    """Each imported field's source: the file and the element's path in it."""
+    base = Source(kind="iati", file=Path(where).name, read_at=now())
+    cells: list[dict[str, Source]] = []
+    for a in reports:
+        if not a.imported:
+            continue
+        row: dict[str, Source] = {}
+        for field, element in a.filled:
+            key = "actors" if field.startswith("actors") else field
+            if key in row:
+                continue
+            if element.startswith("iati-activities"):
+                location = element
+            elif element == ACTIVITY:
+                location = f"{ACTIVITY}[{a.position}]"
+            else:
+                location = f"{ACTIVITY}[{a.position}]/{element}"
+            row[key] = attrs.evolve(base, location=location)
+        cells.append(row)
+    return CellProvenance(cells=cells)
 
 
 def _check_country(country: Any, caller: str) -> str | None:
