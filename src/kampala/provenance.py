@@ -179,6 +179,10 @@ class Source:
                     value,
                     f"one of {', '.join(keys)}, with a string value",
                 )
+        if not _KIND.fullmatch(data["kind"]):
+            raise DataFormatError(
+                where, "kind", data["kind"], "a short lower-case name such as 'iati'"
+            )
         return cls(**data)
 
 
