@@ -16,7 +16,7 @@ from kampala._internal.terminal import writing as _writing
 from kampala.io.formats import write_portfolio
 from kampala.io.merge import merge_portfolios
 
-__all__ = ["register"]
+__all__ = ["add_explain", "explanations", "register"]
 
 _WHERE = "kampala merge"
 
@@ -127,3 +127,26 @@ def _cmd_merge(args: argparse.Namespace) -> int:
             result.write_report(args.conflicts, formula_escape=args.formula_escape)
     _stdout(result.summary() + "\n")
     return 0
+
+
+def add_explain(p: argparse.ArgumentParser) -> None:
+    """Add ``--explain ID`` (repeatable) to ``kampala score``."""
+    p.add_argument(
+        "--explain",
+        metavar="ID",
+        action="append",
+        help="after the table, explain this partnership criterion by criterion, "
+        "with the source of each piece of evidence of a merged or IATI portfolio "
+        "(repeat for several)",
+    )
+
+
+def explanations(card: Any, portfolio: Any, ids: list[str] | None, fmt: str) -> str:
+    """Return the explanations ``--explain`` asks for (table output only)."""
+    if not ids:
+        return ""
+    if fmt != "table":
+        raise UsageError("kampala score: --explain applies to the table format only")
+    return "".join(
+        "\n" + str(card.explain(pid, portfolio=portfolio)) + "\n" for pid in ids
+    )

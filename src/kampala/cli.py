@@ -35,6 +35,7 @@ import attrs
 
 from kampala import _cli_sensitivity as _sens
 from kampala._cli_index import asem_methodology, demo_asem, read_methodology
+from kampala._cli_merge import add_explain, explanations
 from kampala._internal.atomic import atomic_open, atomic_path
 from kampala._internal.files import check_regular_file, env_max_bytes
 from kampala._internal.params import parse_spec
@@ -116,6 +117,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--out", metavar="FILE", help="write the output to FILE")
     add_formula_escape(score)
+    add_explain(score)
     score.add_argument(
         "--country",
         metavar="CC",
@@ -444,6 +446,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     portfolio = _load_portfolio(args.portfolio, args.country)
     card = methodology.run(portfolio)
     text = _format_scorecard(card, fmt or "table", formula_escape=args.formula_escape)
+    text += explanations(card, portfolio, args.explain, fmt or "table")
     _emit(text, args.out, "kampala score")
     return 0
 
