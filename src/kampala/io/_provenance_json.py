@@ -20,14 +20,37 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 
 from kampala.errors import DataFormatError
-from kampala.portfolio import SCHEMA, Portfolio
-from kampala.provenance import CellProvenance, Provenance, Source, is_blank
+from kampala.portfolio import SCHEMA, FieldSpec, Portfolio
+from kampala.provenance import CellProvenance, Provenance, Source
 
 __all__: list[str] = []  # private; see kampala.io.formats
 
 _PATHS = (*(spec.path for spec in SCHEMA), "actors")
+SPEC = {spec.path: spec for spec in SCHEMA}
+_FLOAT_KINDS = ("amount", "share", "count", "bool", "ordinal")
+Array = npt.NDArray[Any]
+
+
+def present_values(spec: FieldSpec, col: Array) -> npt.NDArray[np.bool_]:
+    """Return which values of a column hold evidence (see `is_blank`)."""
+    kind = spec.kind
+    if kind in _FLOAT_KINDS:
+        return ~np.isnan(col)
+    if kind == "enumset":
+        if col.shape[1] == 0:
+            return np.zeros(col.shape[0], dtype=bool)
+        if not spec.optional:  # an empty set is no evidence
+            return np.asarray(np.nansum(col, axis=1) > 0)
+        return ~np.isnan(col[:, 0])
+    if kind == "date":
+        return ~np.isnat(col)
+    if kind == "enum":
+        return np.asarray(col != -1)
+    return np.fromiter((bool(v) for v in col.tolist()), dtype=bool, count=len(col))
 
 
 def provenance_to_json(portfolio: Portfolio) -> dict[str, Any] | None:
@@ -35,26 +58,29 @@ def provenance_to_json(portfolio: Portfolio) -> dict[str, Any] | None:
     prov = portfolio.provenance
     if prov is None or not prov.persist:
         return None
-    numbers: dict[Source, int] = {}
-    cells: dict[str, dict[str, list[Any]]] = {}
-    has_actors = set(portfolio.actors["partnership"].tolist())
-    for i, pid in enumerate(portfolio.ids):
-        row: dict[str, list[Any]] = {}
-        for path in _PATHS:
-            if path == "actors":
-                if i not in has_actors:
-                    continue
-            elif is_blank(portfolio.value(path, i)):
-                continue
+    numbers: dict[tuple[str, str, str], int] = {}
+    ids = portfolio.ids
+    rows: list[dict[str, list[Any]]] = [{} for _ in ids]
+    has_actors = np.zeros(len(ids), dtype=bool)
+    has_actors[portfolio.actors["partnership"]] = True
+    for path in _PATHS:
+        if path == "actors":
+            present = has_actors
+        else:
+            present = present_values(SPEC[path], portfolio.column(path))
+        for i in np.flatnonzero(present).tolist():
             src = prov.source(i, path)
             if src is None:
                 continue
-            key = attrs.evolve(src, location="")
+            key = (src.kind, src.file, src.read_at)
             number = numbers.setdefault(key, len(numbers))
-            row[path] = [number, src.location]
-        if row:
-            cells[pid] = row
-    return {"sources": [s.to_dict() for s in numbers], "cells": cells}
+            rows[i][path] = [number, src.location]
+    sources = [
+        Source(kind=kind, file=file, read_at=read_at).to_dict()
+        for kind, file, read_at in numbers
+    ]
+    cells = {pid: row for pid, row in zip(ids, rows, strict=True) if row}
+    return {"sources": sources, "cells": cells}
 
 
 def provenance_from_json(

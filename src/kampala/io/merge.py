@@ -59,6 +59,7 @@ from kampala.errors import (
     ParameterValueError,
 )
 from kampala.i18n import translate
+from kampala.io._provenance_json import present_values
 from kampala.io.formats import DEFAULT_MAX_BYTES, read_portfolio
 from kampala.portfolio import ACTOR_SCHEMA, SCHEMA, FieldSpec, Portfolio
 from kampala.provenance import MergedProvenance, Provenance, Source, is_blank
@@ -264,23 +265,6 @@ def _missing(spec: FieldSpec, col: Array, n: int) -> Array:
     return out
 
 
-def _present(spec: FieldSpec, col: Array) -> npt.NDArray[np.bool_]:
-    kind = spec.kind
-    if kind in _FLOAT_KINDS:
-        return ~np.isnan(col)
-    if kind == "enumset":
-        if col.shape[1] == 0:
-            return np.zeros(col.shape[0], dtype=bool)
-        if not spec.optional:  # an empty set is no evidence
-            return np.asarray(np.nansum(col, axis=1) > 0)
-        return ~np.isnan(col[:, 0])
-    if kind == "date":
-        return ~np.isnat(col)
-    if kind == "enum":
-        return np.asarray(col != -1)
-    return np.fromiter((bool(v) for v in col.tolist()), dtype=bool, count=len(col))
-
-
 def _equal(spec: FieldSpec, a: Array, b: Array) -> npt.NDArray[np.bool_]:
     if spec.kind == "enumset":
         return np.asarray(np.all(a == b, axis=1), dtype=bool)
@@ -404,7 +388,7 @@ default="error"
         if spec.path == "id":
             continue
         cols = [_gather(spec, p.portfolio.column(spec.path), p.rows) for p in parts]
-        present = [_present(spec, c) for c in cols]
+        present = [present_values(spec, c) for c in cols]
         chosen = np.full(n, -1, dtype=np.int64)
         for k in np.argsort(rank, kind="stable"):
             chosen[(chosen < 0) & present[k]] = k
