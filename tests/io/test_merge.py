@@ -252,6 +252,10 @@ def test_caf_iati_merged_with_hand_filled_file(tmp_path: Path) -> None:
     assert {r["reason"] for r in rows} <= {"manual evidence kept"}
     # re-importing the IATI file does not overwrite the hand-entered values
     again = merge_portfolios([out_json, CAF_PE], policy="prefer-latest")
+    assert again.conflicts  # the hand values that differ from IATI's
+    for c in again.conflicts:
+        assert c.reason == "manual evidence kept"
+        assert c.chosen.startswith(f"{hand.name}: line ")
     for pid in five:
         assert (
             again.portfolio.source_of(pid, "ownership.local_capacity").file == hand.name

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import attrs
+import numpy as np
 
 from kampala.errors import ParameterTypeError, ParameterValueError
 from kampala.io.iati._common import Context, Element, own_or_transactions
@@ -23,7 +24,7 @@ from kampala.io.iati._xml import (
     require_defusedxml,
 )
 from kampala.portfolio import Portfolio
-from kampala.provenance import CellProvenance, Source, now
+from kampala.provenance import CellProvenance, FileProvenance, Source, now
 from kampala.records import Partnership
 
 
@@ -278,6 +279,7 @@ def _provenance(reports: list[ActivityReport], where: str) -> CellProvenance:
     """Each imported field's source: the file and the element's path in it."""
     base = Source(kind="iati", file=Path(where).name, read_at=now())
     cells: list[dict[str, Source]] = []
+    positions: list[int] = []
     for a in reports:
         if not a.imported:
             continue
@@ -294,7 +296,15 @@ def _provenance(reports: list[ActivityReport], where: str) -> CellProvenance:
                 location = f"{ACTIVITY}[{a.position}]/{element}"
             row[key] = attrs.evolve(base, location=location)
         cells.append(row)
-    return CellProvenance(cells=cells)
+        positions.append(a.position or 0)
+    # a value set without an element of its own (a default) comes from the
+    # activity as a whole
+    activity = FileProvenance(
+        file_source=base,
+        location=f"{ACTIVITY}[{{n}}]",
+        numbers=np.array(positions, dtype=np.int64),
+    )
+    return CellProvenance(cells=cells, fallback=activity)
 
 
 def _check_country(country: Any, caller: str) -> str | None:
