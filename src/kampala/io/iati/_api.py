@@ -275,6 +275,15 @@ def _import(
     return IatiImport(portfolio=portfolio, report=report)
 
 
+def _located(element: str, position: int | None) -> str:
+    """Return an element path of the report as a path in the file."""
+    if element.startswith("iati-activities"):
+        return element
+    if element == ACTIVITY:
+        return f"{ACTIVITY}[{position}]"
+    return f"{ACTIVITY}[{position}]/{element}"
+
+
 def _provenance(reports: list[ActivityReport], where: str) -> CellProvenance:
     """Each imported field's source: the file and the element's path in it."""
     base = Source(kind="iati", file=Path(where).name, read_at=now())
@@ -288,12 +297,9 @@ def _provenance(reports: list[ActivityReport], where: str) -> CellProvenance:
             key = "actors" if field.startswith("actors") else field
             if key in row:
                 continue
-            if element.startswith("iati-activities"):
-                location = element
-            elif element == ACTIVITY:
-                location = f"{ACTIVITY}[{a.position}]"
-            else:
-                location = f"{ACTIVITY}[{a.position}]/{element}"
+            location = " + ".join(
+                _located(part, a.position) for part in element.split(" + ")
+            )
             row[key] = attrs.evolve(base, location=location)
         cells.append(row)
         positions.append(a.position or 0)
