@@ -58,18 +58,18 @@ BAD_PROVENANCE = [
 
 
 @pytest.mark.parametrize("provenance", BAD_PROVENANCE)
-@pytest.mark.parametrize("command", ["merge", "score"])
 def test_bad_provenance_member_fails_cleanly(
-    tmp_path: Path, provenance: object, command: str
+    tmp_path: Path, provenance: object
 ) -> None:
     (tmp_path / "m.json").write_text(_doc(provenance), encoding="utf-8")
     (tmp_path / "out.json").write_text("old\n", encoding="utf-8")
-    args = (
-        ["merge", "m.json", "--out", "out.json"]
-        if command == "merge"
-        else ["score", "m.json"]
-    )
+    args = ["merge", "m.json", "--out", "out.json"]
     assert_clean_failure(run(args, tmp_path), names=["m.json"])
+
+
+def test_bad_provenance_member_when_scoring(tmp_path: Path) -> None:
+    (tmp_path / "m.json").write_text(_doc({"sources": []}), encoding="utf-8")
+    assert_clean_failure(run(["score", "m.json"], tmp_path), names=["m.json"])
 
 
 BAD_ID_MAPS = [
