@@ -36,6 +36,7 @@ import attrs
 from kampala import _cli_evidence as _ev
 from kampala import _cli_sensitivity as _sens
 from kampala._cli_index import asem_methodology, demo_asem, read_methodology
+from kampala._cli_merge import add_explain, explanations
 from kampala._internal.atomic import atomic_open, atomic_path
 from kampala._internal.files import check_regular_file, env_max_bytes
 from kampala._internal.params import parse_spec
@@ -118,6 +119,7 @@ def _build_parser() -> argparse.ArgumentParser:
     score.add_argument("--out", metavar="FILE", help="write the output to FILE")
     add_formula_escape(score)
     _ev.add_score_options(score)
+    add_explain(score)
     score.add_argument(
         "--country",
         metavar="CC",
@@ -247,7 +249,7 @@ def _build_parser() -> argparse.ArgumentParser:
 #: its sub-parsers to ``sub`` and returns ``{command name: handler}``; a handler
 #: takes the parsed arguments and returns the exit status (raise
 #: ``kampala._internal.terminal.UsageError`` or a ``KampalaError`` for bad input).
-_COMMAND_MODULES: tuple[str, ...] = ("kampala._cli_index",)
+_COMMAND_MODULES: tuple[str, ...] = ("kampala._cli_index", "kampala._cli_merge")
 
 
 def _load_portfolio(
@@ -459,6 +461,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     )
     if args.next_evidence:
         text = _ev.next_evidence_output(card, fmt or "table", text, args.lang)
+    text += explanations(card, portfolio, args.explain, fmt or "table")
     _emit(text, args.out, "kampala score")
     return 0
 

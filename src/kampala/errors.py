@@ -40,6 +40,7 @@ __all__ = [
     "FrameworkError",
     "KampalaError",
     "KampalaWarning",
+    "MergeConflictError",
     "MethodologyError",
     "MissingDataWarning",
     "ParameterTypeError",
@@ -294,6 +295,45 @@ class RegistrationError(KampalaError, ValueError):
     ScorerRegistry.register(): 'id' must be not yet registered for OWNERSHIP
     (got 'kps.ownership'). Pass replace=True to replace it.
     """
+
+
+class MergeConflictError(KampalaError, ValueError):
+    """Sources being merged disagree, and the policy says to stop.
+
+    ``conflicts`` holds every unresolved `kampala.io.merge.Conflict`.
+
+    Examples
+    --------
+    >>> from kampala import Portfolio
+    >>> from kampala.errors import MergeConflictError
+    >>> from kampala.io import merge_portfolios
+    >>> from kampala.records import Partnership
+    >>> a = Portfolio.from_records([Partnership(id="A", title="Agua")], name="a")
+    >>> b = Portfolio.from_records([Partnership(id="A", title="Riego")], name="b")
+    >>> try:
+    ...     merge_portfolios([a, b])
+    ... except MergeConflictError as err:
+    ...     print(err.conflicts[0].field, len(err.conflicts))
+    title 1
+    """
+
+    def __init__(
+        self,
+        where: str,
+        field: str,
+        value: Any = _UNSET,
+        expected: str = "valid",
+        *,
+        hint: str = "",
+        conflicts: tuple[Any, ...] = (),
+    ) -> None:
+        super().__init__(where, field, value, expected, hint=hint)
+        self.conflicts = conflicts
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle with the conflicts."""
+        rebuild, args, state = super().__reduce__()
+        return rebuild, args, {**(state or {}), "conflicts": self.conflicts}
 
 
 class PluginLoadError(KampalaError, ImportError):

@@ -60,6 +60,7 @@ from kampala.errors import (
     PortfolioValidationError,
     RecordValidationError,
 )
+from kampala.provenance import Provenance, Source, is_blank
 from kampala.records import EVIDENCE_GROUPS, Actor, ActorKind, Partnership
 from kampala.schema import (
     ACTOR_SCHEMA,
@@ -224,6 +225,8 @@ class Portfolio:
     _ids: tuple[str, ...] | None = attrs.field(
         default=None, init=False, repr=False, eq=False
     )
+    #: Where each value came from (see `kampala.provenance`); None: unknown.
+    provenance: Provenance | None = attrs.field(default=None, kw_only=True, repr=False)
 
     # -- construction ----------------------------------------------------------
     @classmethod
@@ -470,6 +473,67 @@ class Portfolio:
         None
         """
         return _decode_value(SPEC_BY_PATH[path], self.column(path), index)
+
+    def source_of(self, partnership_id: str, path: str) -> Source | None:
+        """Return where one partnership's value of one field came from.
+
+        Parameters
+        ----------
+        partnership_id : str
+            The partnership's id.
+        path : str
+            Dotted field path (``"ownership.government_role"``), or
+            ``"actors"`` (or an actor field such as ``"actors.kind"``).
+
+        Returns
+        -------
+        Source or None
+            None when the value is missing or its origin is unknown.
+
+        Raises
+        ------
+        DataFormatError
+            If ``path`` is not a field path.
+
+        Examples
+        --------
+        >>> from kampala.provenance import FileProvenance, Source
+        >>> from kampala.data import sample_portfolio
+        >>> pf = sample_portfolio()
+        >>> print(pf.source_of("PE-AGR-001", "budget_usd"))
+        sample_portfolio.json: record 0
+        >>> print(pf.source_of("PE-AGR-002", "ownership.national_plan_alignment"))
+        None
+        >>> src = Source(kind="hand", file="socios.csv")
+        >>> pf = pf.with_provenance(FileProvenance(file_source=src))
+        >>> str(pf.source_of("PE-AGR-002", "budget_usd"))
+        'socios.csv: row 2'
+        """
+        actor = path == "actors" or path.startswith("actors.")
+        if not actor and path not in SPEC_BY_PATH:
+            raise DataFormatError(
+                "Portfolio.source_of()", "path", path, "a field path of SCHEMA"
+            )
+        i = self.index(partnership_id)
+        if self.provenance is None:
+            return None
+        if actor:
+            if not np.any(self.actors["partnership"] == i):
+                return None
+        elif is_blank(self.value(path, i)):
+            return None
+        return self.provenance.source(i, path)
+
+    def with_provenance(self, provenance: Provenance | None) -> Portfolio:
+        """Return the same portfolio with another provenance (no copy of data).
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> sample_portfolio().with_provenance(None).provenance is None
+        True
+        """
+        return attrs.evolve(self, provenance=provenance)
 
     def column(self, path: str) -> Array:
         """Return one partnership column (read-only), see the module table.

@@ -730,6 +730,7 @@ class Scorecard:
             evidence = [
                 ", ".join(
                     f"{path} = {describe_evidence(portfolio, path, row)}"
+                    + _source_note(portfolio, self.ids[i], path)
                     for path in c.evidence
                 )
                 for c in ps.criteria
@@ -792,3 +793,15 @@ class Scorecard:
             f"Scorecard(portfolio={self.portfolio_name!r}, "
             f"partnerships={len(self.ids)}, methodology={self.methodology!s})"
         )
+
+
+def _source_note(portfolio: Portfolio, partnership_id: str, path: str) -> str:
+    """`` [file: location]`` after evidence from a merge or an IATI import.
+
+    A portfolio read from one file has that file as its only source, which
+    is not repeated after every value.
+    """
+    if portfolio.provenance is None or not portfolio.provenance.persist:
+        return ""
+    source = portfolio.source_of(partnership_id, path)
+    return "" if source is None else f" [{source}]"

@@ -841,3 +841,54 @@ def test_random_text_in_fields(
     except DataFormatError as exc:
         error = exc
     assert error is None or "'xml'" in str(error)  # only characters XML forbids
+
+
+# ---------------------------------------------------------------------------
+# the elements read since 0.2 (aid types, CRS flags, appraisals, MSME
+# purposes, private incoming funds, multilateral reporters): random codes and
+# damaged elements import or fail cleanly, never crash
+_NEW_ELEMENTS = (
+    "<default-aid-type code='{v}' vocabulary='{v}'/>",
+    "<crs-add><other-flags code='{v}' significance='{v}'/><other-flags/></crs-add>",
+    "<document-link url='{v}'><category code='A01'/><category/>"
+    "<document-date iso-date='{v}'/></document-link>",
+    "<sector code='32130' vocabulary='{v}'/><sector code='{v}'/>",
+    "<participating-org role='1' type='72' ref='{v}'/><transaction>"
+    "<transaction-type code='1'/><provider-org ref='{v}' type='{v}'/>"
+    "<value>{v}</value></transaction><transaction><provider-org/></transaction>",
+    "<transaction><aid-type code='D02' vocabulary='{v}'/></transaction>",
+)
+
+
+@_FAST
+@given(value=_XML_TEXT.map(lambda s: s.replace("'", "&apos;")), reporting=_XML_TEXT)
+def test_new_evidence_elements_with_random_codes(value: str, reporting: str) -> None:
+    inner = "".join(e.format(v=value) for e in _NEW_ELEMENTS)
+    body = act(
+        f'<reporting-org type="{reporting}"/>'
+        "<participating-org role='4'><narrative>Ministerio</narrative>"
+        f"</participating-org>{inner}".encode()
+    )
+    error: DataFormatError | None = None
+    try:
+        out = import_iati(io.BytesIO(DECL + ROOT + body + END))
+    except DataFormatError as exc:
+        error = exc
+    if error is not None:
+        assert "'xml'" in str(error)  # only characters XML forbids
+    else:
+        assert len(out.report["XM-1-002"].criteria()) == 29
+
+
+def test_new_evidence_elements_in_bulk_are_linear(folder: Path) -> None:
+    # 20 000 appraisals, flags and private funders in one activity
+    inner = (
+        b"<crs-add>"
+        + b"<other-flags code='2' significance='1'/>" * 20_000
+        + b"</crs-add>"
+        + b"<participating-org role='1' type='70' ref='X'/>" * 20_000
+        + b"<transaction><transaction-type code='3'/></transaction>" * 20_000
+        + b"<document-link url='u'><category code='A02'/></document-link>" * 20_000
+    )
+    name = write(folder, DECL + ROOT + act(inner) + END)
+    assert_read(run(["import", name, "--report", "r.csv"], folder), limit=20.0)

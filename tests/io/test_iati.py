@@ -62,6 +62,7 @@ FIXTURES = Path(__file__).resolve().parent / "iati_fixtures"
 FULL = FIXTURES / "activities-2.03.xml"
 OLD = FIXTURES / "activities-2.01.xml"
 QUIRKS = FIXTURES / "quirks-2.02.xml"
+EVIDENCE = FIXTURES / "evidence-2.03.xml"
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "methodology" / "iati-mapping.md"
 CAF_DIR = REPO.parent / "shared" / "data" / "iati"
@@ -298,7 +299,7 @@ def test_the_report_names_the_source_of_every_filled_field(full: IatiImport) -> 
 def test_every_activity_element_of_the_mapping_is_exercised() -> None:
     """The fixtures fill every field the mapping names, from every element."""
     sources: set[tuple[str, str]] = set()
-    for path in (FULL, OLD, QUIRKS):
+    for path in (FULL, OLD, QUIRKS, EVIDENCE):
         for a in import_iati(path).report.activities:
             for field, element in a.filled:
                 for part in element.split(" + "):
@@ -810,13 +811,21 @@ def test_report_rows_and_csv(tmp_path: Path, quirks: IatiImport) -> None:
     rows = report.to_rows()
     assert set(rows[0]) == {"activity", "position", "status", "field", "detail"}
     statuses = {r["status"] for r in rows}
-    assert statuses == {"filled", "missing", "warning", "skipped"}
+    assert statuses == {"filled", "missing", "warning", "skipped"} | {
+        "criterion filled",
+        "criterion not published",
+        "criterion not derivable",
+    }
     q1 = [r for r in rows if r["activity"] == "XM-EX-9-Q1" and r["position"] == "1"]
     assert {"status": "filled", "field": "id", "detail": "iati-identifier"}.items() <= (
         q1[0].items()
     )
     n_facts = sum(
-        len(a.filled) + len(a.missing) + len(a.warnings) + (not a.imported)
+        len(a.filled)
+        + len(a.missing)
+        + len(a.warnings)
+        + (not a.imported)
+        + len(a.criteria())
         for a in report.activities
     ) + len(report.warnings)
     assert len(rows) == n_facts

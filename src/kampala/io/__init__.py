@@ -6,6 +6,8 @@
   suffix or by content (`detect_format`).
 - IATI activity XML, 2.01 to 2.03, parsed safely and streamed
   (`read_iati`, `import_iati` with its per-activity report).
+- Several sources merged field by field, each value keeping its source
+  (`merge_portfolios`).
 - Indicator tables in COINr's iData/iMeta CSV layout (`read_coinr`).
 
 Parsing happens here, at the edges; the records and data sets it builds are
@@ -28,6 +30,7 @@ from kampala.io.iati import (
     is_iati,
     read_iati,
 )
+from kampala.io.merge import MergeResult, merge_portfolios
 from kampala.io.portfolio_io import (
     portfolio_from_dicts,
     portfolio_from_pandas,
@@ -41,12 +44,14 @@ __all__ = [
     "ActivityReport",
     "IatiImport",
     "ImportReport",
+    "MergeResult",
     "PortfolioFormat",
     "available_formats",
     "detect_format",
     "get_format",
     "import_iati",
     "is_iati",
+    "merge_portfolios",
     "portfolio_from_dicts",
     "portfolio_from_pandas",
     "portfolio_to_dicts",

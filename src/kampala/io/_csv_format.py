@@ -39,6 +39,7 @@ from kampala.io._common import (
 )
 from kampala.io._csv_cells import Bad, parse_column
 from kampala.portfolio import ACTOR_SCHEMA, Portfolio
+from kampala.provenance import FileProvenance, Source, now
 from kampala.schema import RULES, EnumFieldSpec, FieldSpec
 
 __all__: list[str] = []  # the functions are private; see kampala.io.formats
@@ -658,11 +659,15 @@ def _finish_csv(layout: Layout, out: _Collector, source: str, name: str) -> Port
     else:
         actors["partnership"] = np.empty(0, dtype=np.int64)
     try:
-        return Portfolio.from_columns(columns, actors, name=name)
+        pf = Portfolio.from_columns(columns, actors, name=name)
     except PortfolioValidationError as exc:  # pragma: no cover - checked above
         raise PortfolioValidationError(
             source, [_relocate(e, lines) for e in exc.exceptions]
         ) from None
+    where = Source(kind="file", file=source, read_at=now())
+    return pf.with_provenance(
+        FileProvenance(file_source=where, location="line {n}", numbers=lines)
+    )
 
 
 def _concat(parts: list[Array] | None, spec: FieldSpec, n: int) -> Array:

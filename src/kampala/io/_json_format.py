@@ -18,7 +18,7 @@ __all__: list[str] = []  # the functions are private; see kampala.io.formats
 FORMAT_ID = "kampala.portfolio/1"
 
 
-_ENVELOPE_KEYS = ("format", "name", "description", "partnerships")
+_ENVELOPE_KEYS = ("format", "name", "description", "partnerships", "provenance")
 
 
 def dump_line(item: Mapping[str, Any]) -> str:
@@ -32,7 +32,16 @@ def _decode_json(text: str, where: str, line: int | None = None) -> Any:
 
 
 def json_items(path: Path) -> tuple[str | None, Iterator[tuple[str, Any]]]:
+    name, items, _ = json_document(path)
+    return name, items
+
+
+def json_document(
+    path: Path,
+) -> tuple[str | None, Iterator[tuple[str, Any]], Any]:
+    """Return the name, the items and the ``provenance`` member (or None)."""
     where = path.name
+    provenance: Any = None
     doc = _decode_json(decode_utf8(read_bytes(path), where), where)
     name: str | None = None
     if isinstance(doc, dict):
@@ -56,6 +65,7 @@ def json_items(path: Path) -> tuple[str | None, Iterator[tuple[str, Any]]]:
             if key in doc and not isinstance(doc[key], str):
                 raise DataFormatError(where, key, doc[key], "a string")
         name = doc.get("name") or None
+        provenance = doc.get("provenance")
         if "partnerships" not in doc:
             raise DataFormatError(where, "partnerships", expected="present")
         doc = doc["partnerships"]
@@ -70,7 +80,7 @@ def json_items(path: Path) -> tuple[str | None, Iterator[tuple[str, Any]]]:
             type(doc).__name__,
             "a portfolio object or a list of partnership objects",
         )
-    return name, ((f"record {i}", item) for i, item in enumerate(doc))
+    return name, ((f"record {i}", item) for i, item in enumerate(doc)), provenance
 
 
 def jsonl_items(path: Path) -> Iterator[tuple[str, Any]]:

@@ -52,8 +52,15 @@ from kampala.io._common import (
 )
 from kampala.io._csv_format import read_csv, write_csv
 from kampala.io._dicts import portfolio_to_dicts, structure_all
-from kampala.io._json_format import FORMAT_ID, dump_line, json_items, jsonl_items
+from kampala.io._json_format import (
+    FORMAT_ID,
+    dump_line,
+    json_document,
+    jsonl_items,
+)
+from kampala.io._provenance_json import provenance_from_json, provenance_to_json
 from kampala.portfolio import Portfolio
+from kampala.provenance import FileProvenance, Source, now
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -355,7 +362,22 @@ def read_portfolio(
     check_name(name, caller)
     check_regular_file(path, caller, "source", check_max_bytes(max_bytes, caller))
     fmt = _resolve(path, format, caller)
-    return fmt.read(path, name=name)
+    return _file_provenance(fmt.read(path, name=name), path, fmt.name)
+
+
+def _file_provenance(pf: Portfolio, path: Path, fmt: str) -> Portfolio:
+    """Attach the file as the source of every value, unless the reader did."""
+    if pf.provenance is not None:
+        return pf
+    record = fmt == "json"
+    src = Source(kind="file", file=path.name, read_at=now())
+    return pf.with_provenance(
+        FileProvenance(
+            file_source=src,
+            location="record {n}" if record else "row {n}",
+            first=0 if record else 1,
+        )
+    )
 
 
 def write_portfolio(
@@ -461,9 +483,15 @@ def write_portfolio(
 # the built-in formats
 # ---------------------------------------------------------------------------
 def _read_json(path: Path, name: str | None = None) -> Portfolio:
-    doc_name, items = json_items(path)
+    doc_name, items, provenance = json_document(path)
     records = structure_all(items, path.name)
-    return build_portfolio(records, path.name, name or doc_name or path.stem)
+    pf = build_portfolio(records, path.name, name or doc_name or path.stem)
+    if provenance is None:
+        return pf
+    here = _file_provenance(pf, path, "json")
+    return pf.with_provenance(
+        provenance_from_json(provenance, pf, path.name, here.provenance)
+    )
 
 
 def _read_jsonl(path: Path, name: str | None = None) -> Portfolio:
@@ -484,11 +512,14 @@ def _read_iati(
 
 
 def _write_json(portfolio: Portfolio, path: Path) -> None:
-    doc = {
+    doc: dict[str, Any] = {
         "format": FORMAT_ID,
         "name": portfolio.name,
         "partnerships": portfolio_to_dicts(portfolio),
     }
+    provenance = provenance_to_json(portfolio)
+    if provenance is not None:
+        doc["provenance"] = provenance
     with path.open("w", encoding="utf-8", newline="") as f:
         f.write(json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False))
         f.write("\n")

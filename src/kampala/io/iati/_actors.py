@@ -165,6 +165,17 @@ def actors(a: Activity, values: dict[str, Any]) -> tuple[Actor, ...]:
                 f"{name!r} is listed as both domestic and foreign; origin left unknown",
             )
             held.domestic = None
+    if _multilateral_single_country(a, values):
+        for o in merged.values():
+            if o.domestic is None and o.kind in _GOVERNMENTS:
+                o.domestic = True
+                notes.warn(
+                    "participating-org",
+                    f"{o.name!r} has no @ref; taken as domestic (a government "
+                    "organisation in a single-country activity reported by a "
+                    "multilateral)",
+                )
+                sources["actors.domestic", "reporting-org/@type"] = None
     found = [
         a.ctx.make(
             Actor,
@@ -180,6 +191,23 @@ def actors(a: Activity, values: dict[str, Any]) -> tuple[Actor, ...]:
     for field, source in sources:
         notes.fill(field, source)
     return tuple(found)
+
+
+_GOVERNMENTS = (ActorKind.GOVERNMENT, ActorKind.SUBNATIONAL_GOVERNMENT)
+
+
+def _multilateral_single_country(a: Activity, values: dict[str, Any]) -> bool:
+    """Whether a multilateral reports an activity in one known country.
+
+    A multilateral has no government of its own, so a government organisation
+    taking part in such an activity is the recipient country's.
+    """
+    reporting = a.element.find("reporting-org")
+    if reporting is None or code_of(reporting, "type") != "40":
+        return False
+    if values["country"] == UNKNOWN_COUNTRY:
+        return False
+    return not any(p.startswith("country:") for p in values.get("locations") or ())
 
 
 def _actor_kind(

@@ -7,6 +7,9 @@ import re
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
+import numpy as np
+
 from kampala.errors import ParameterTypeError, ParameterValueError
 from kampala.io.iati._common import Context, Element, own_or_transactions
 from kampala.io.iati._mapping import map_activity
@@ -21,6 +24,7 @@ from kampala.io.iati._xml import (
     require_defusedxml,
 )
 from kampala.portfolio import Portfolio
+from kampala.provenance import CellProvenance, FileProvenance, Source, now
 from kampala.records import Partnership
 
 
@@ -267,7 +271,46 @@ def _import(
         )
         label = name or _default_name(source, where)
         portfolio = Portfolio.from_records(records, name=label)
+    portfolio = portfolio.with_provenance(_provenance(reports, where))
     return IatiImport(portfolio=portfolio, report=report)
+
+
+def _located(element: str, position: int | None) -> str:
+    """Return an element path of the report as a path in the file."""
+    if element.startswith("iati-activities"):
+        return element
+    if element == ACTIVITY:
+        return f"{ACTIVITY}[{position}]"
+    return f"{ACTIVITY}[{position}]/{element}"
+
+
+def _provenance(reports: list[ActivityReport], where: str) -> CellProvenance:
+    """Each imported field's source: the file and the element's path in it."""
+    base = Source(kind="iati", file=Path(where).name, read_at=now())
+    cells: list[dict[str, Source]] = []
+    positions: list[int] = []
+    for a in reports:
+        if not a.imported:
+            continue
+        row: dict[str, Source] = {}
+        for field, element in a.filled:
+            key = "actors" if field.startswith("actors") else field
+            if key in row:
+                continue
+            location = " + ".join(
+                _located(part, a.position) for part in element.split(" + ")
+            )
+            row[key] = attrs.evolve(base, location=location)
+        cells.append(row)
+        positions.append(a.position or 0)
+    # a value set without an element of its own (a default) comes from the
+    # activity as a whole
+    activity = FileProvenance(
+        file_source=base,
+        location=f"{ACTIVITY}[{{n}}]",
+        numbers=np.array(positions, dtype=np.int64),
+    )
+    return CellProvenance(cells=cells, fallback=activity)
 
 
 def _check_country(country: Any, caller: str) -> str | None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kampala.errors import RecordValidationError
-from kampala.io.iati import _actors, _markers, _money, _places, _results
+from kampala.io.iati import _actors, _extra, _markers, _money, _places, _results
 from kampala.io.iati._common import (
     Activity,
     Context,
@@ -121,6 +121,7 @@ STEPS: tuple[Step, ...] = (
     *_actors.STEPS,
     *_results.STEPS,
     *_markers.STEPS,
+    *_extra.STEPS,
     Step(
         ("transparency.publication", "transparency.publication_completeness"),
         publication,

@@ -146,6 +146,10 @@ participating-org/@ref | actors.domestic | OrganisationRegistrationAgency
 participating-org/@type | actors.domestic | OrganisationType
     24, 72 domestic; 21, 40, 71, 73 foreign; a conflict with the reference leaves it
     unknown (warning)
+reporting-org/@type | actors.domestic | OrganisationType
+    a government or local government organisation whose origin is still unknown is
+    domestic when a multilateral (40) reports an activity in one known recipient
+    country (warning)
 participating-org/@role | ownership.government_role | OrganisationRole
     a domestic government actor: accountable or extending: leads; implementing or
     funding: co-designed
@@ -159,6 +163,12 @@ transaction/aid-type/@code | ownership.country_systems_share | AidType
     same one
 default-tied-status/@code | ownership.country_systems_share | TiedStatus
     4 (tied): 0.0, unless budget support; 3 and 5 say nothing
+default-aid-type/@code | ownership.local_capacity | AidType
+    D02 (other technical assistance), vocabulary 1: some
+crs-add/other-flags/@code | ownership.local_capacity | CRSAddOtherFlags
+    1 (free-standing technical co-operation) with significance 1: some
+transaction/aid-type/@code | ownership.local_capacity | AidType
+    without a default: every transaction D02: some
 result/indicator | results.indicators_total
     number of indicators (no result element: missing, not 0)
 result/indicator/baseline | results.indicators_with_baseline_and_target
@@ -192,6 +202,17 @@ result/indicator//dimension/@name | leave_no_one_behind.disaggregation
 document-link/category/@code | transparency.evaluation | DocumentCategory
     A07 (review of project performance and evaluation) with a URL: published,
     without: done; A01 (impact appraisal) dated after the activity's end: published
+sector/@code | inclusion.msme_access | Sector
+    32130 (SME development) or 24040 (informal/semi-formal financial
+    intermediaries): partial
+transaction/provider-org | transparency.contributions_disclosed
+    | TransactionType, OrganisationType, OrganisationRole
+    a private-sector (70-73) funding (role 1) participating-org and an incoming
+    funds or commitment (type 1, 11) transaction from a private-sector provider or
+    from that organisation's @ref: yes; otherwise missing
+document-link/category/@code | leave_no_one_behind.safeguards | DocumentCategory
+    A01 (pre- and post-project impact appraisal) not dated after the activity's
+    end: partial
 iati-activities | transparency.publication
     iati: the activity is published to the IATI Standard
 iati-activity | transparency.publication_completeness
@@ -211,19 +232,28 @@ MAPPING: tuple[MappingRow, ...] = _parse_mapping(_MAPPING_TABLE)
 
 NO_ELEMENT = "no IATI element provides it"
 
+
+def elements_for(field: str) -> str:
+    """Return the IATI elements that can fill a record field, joined by ``or``.
+
+    Examples
+    --------
+    >>> from kampala.io.iati._table import elements_for
+    >>> elements_for("leave_no_one_behind.gender_marker")
+    'policy-marker/@significance'
+    """
+    return " or ".join(dict.fromkeys(r.element for r in MAPPING if r.field == field))
+
+
 #: Evidence fields no IATI element provides (see the methodology page).
 NOT_IN_IATI: tuple[str, ...] = (
     "ownership.registered_with_agency",
-    "ownership.local_capacity",
     "results.indicators_from_country_frameworks",
     "results.additionality",
     "inclusion.shared_governance",
-    "inclusion.msme_access",
     "transparency.grievance_mechanism",
-    "transparency.contributions_disclosed",
     "transparency.joint_reviews",
     "leave_no_one_behind.poor_district_share",
-    "leave_no_one_behind.safeguards",
     "leave_no_one_behind.risk_sharing",
     "leave_no_one_behind.private_solution_case",
 )
