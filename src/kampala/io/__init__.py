@@ -6,12 +6,15 @@
   suffix or by content (`detect_format`).
 - IATI activity XML, 2.01 to 2.03, parsed safely and streamed
   (`read_iati`, `import_iati` with its per-activity report).
+- Stakeholders' answers as ODK Central and KoboToolbox export them, or in
+  kampala's spreadsheet form (`read_responses`).
 - Indicator tables in COINr's iData/iMeta CSV layout (`read_coinr`).
 
 Parsing happens here, at the edges; the records and data sets it builds are
 validated on construction.
 """
 
+from kampala.io._responses import read_responses
 from kampala.io.coinr import read_coinr, write_results_csv
 from kampala.io.formats import (
     PortfolioFormat,
@@ -54,6 +57,7 @@ __all__ = [
     "read_coinr",
     "read_iati",
     "read_portfolio",
+    "read_responses",
     "register_format",
     "write_portfolio",
     "write_results_csv",
