@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,11 +30,15 @@ if TYPE_CHECKING:
     from kampala.portfolio import Portfolio
     from kampala.stakeholders._questionnaire import Questionnaire
 
-__all__ = ["MAX_CELLS", "read_responses"]
+__all__ = ["MAX_CELLS", "MAX_UNZIPPED_BYTES", "read_responses"]
 
-#: The most cells a response spreadsheet may hold (a guard against a
-#: decompression bomb): 20 million.
-MAX_CELLS = 20_000_000
+#: The most cells a response spreadsheet may hold: 1 million (10 000 answer
+#: sets of 100 questions).
+MAX_CELLS = 1_000_000
+
+#: The most bytes the parts of a response spreadsheet may unzip to (a guard
+#: against a decompression bomb, checked before any part is parsed): 64 MiB.
+MAX_UNZIPPED_BYTES = 64 << 20
 
 
 def _cell(value: Any) -> str:
@@ -53,8 +58,27 @@ def _csv_table(text: str, name: str) -> list[list[str]]:
         raise DataFormatError(name, "source", None, "valid CSV", hint=str(exc)) from exc
 
 
+def _check_unzipped_size(data: bytes, name: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            size = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise DataFormatError(
+            name, "source", None, "an .xlsx workbook", hint=type(exc).__name__
+        ) from exc
+    if size > MAX_UNZIPPED_BYTES:
+        raise DataFormatError(
+            name,
+            "unzipped size",
+            size,
+            f"at most {MAX_UNZIPPED_BYTES} bytes",
+            hint="Split the file, or export it as CSV.",
+        )
+
+
 def _xlsx_table(data: bytes, name: str) -> list[list[str]]:
     xl = openpyxl()
+    _check_unzipped_size(data, name)
     try:
         book = xl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
