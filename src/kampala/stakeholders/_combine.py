@@ -8,7 +8,7 @@ c_{gpq\ell} / n_{gpq}$; all groups together, each group counts by its
 weight $w_g$, not by its number of respondents:
 
 $$f_{pq\ell} = \frac{\sum_{g : n_{gpq} > 0} w_g\, f_{gpq\ell}}
-                   {\sum_{g : n_{gpq} > 0} w_g}. \qquad (S1)$$
+                   {\sum_{g : n_{gpq} > 0} w_g}. \qquad (MS1)$$
 
 A distribution becomes evidence by the `CombinationRule`: for an ordinal
 question the (lower) median, the smallest level $\ell$ with
@@ -16,7 +16,7 @@ $\sum_{k \le \ell} f_\ell \ge 1/2$, or the mode (the lowest of tied levels);
 for a yes / no question the share of "yes" $s = f_{1}$, which is "yes" when
 $s \ge \tau$ (default $\tau = 1/2$). Fewer than ``min_respondents`` answers
 on the scale ($n_{gpq}$, or $\sum_g n_{gpq}$ together) leave the evidence
-missing. See ``docs/methodology/stakeholders.md`` (S1)-(S3).
+missing. See ``docs/methodology/stakeholders.md`` (MS1)-(MS3).
 
 Examples
 --------
@@ -64,7 +64,7 @@ def _readonly(a: Any) -> Any:
 
 @attrs.frozen(kw_only=True)
 class CombinationRule:
-    """How answers become evidence (see the module's equation S1).
+    """How answers become evidence (see the module's equation MS1).
 
     Parameters
     ----------
@@ -407,7 +407,7 @@ def combine(
 
     Notes
     -----
-    Equation (S1) of the stakeholder methodology page. A group's result
+    Equation (MS1) of the stakeholder methodology page. A group's result
     depends only on its own respondents, and not on their order.
 
     Examples

@@ -5,13 +5,13 @@ Each group's evidence is scored with the same methodology
 criterion scores $x_{gpc}$, principle scores $y_{gpk}$ and the overall score.
 The gap between two groups is the difference of their scores,
 
-$$\Delta_{ab,pk} = y_{apk} - y_{bpk}, \qquad (S2)$$
+$$\Delta_{ab,pk} = y_{apk} - y_{bpk}, \qquad (MS2)$$
 
 and the spread of a partnership on a principle (or criterion) is the range
 over the groups that have a score,
 
 $$R_{pk} = \max_g y_{gpk} - \min_g y_{gpk}\quad(\text{at least two groups}).
-\qquad (S3)$$
+\qquad (MS3)$$
 
 `Divergence.most_divergent` lists the partnerships and principles with the
 largest spread; `Divergence.agreement` gives Krippendorff's alpha of one
@@ -135,7 +135,7 @@ class Divergence:
         return self.groups.index(group)
 
     def gap(self, a: str, b: str, level: Level = "principle") -> FloatArray:
-        """Scores of group ``a`` minus those of group ``b`` (S2).
+        """Scores of group ``a`` minus those of group ``b`` (MS2).
 
         Returns
         -------
@@ -156,7 +156,7 @@ class Divergence:
         return out
 
     def spread(self, level: Level = "principle") -> FloatArray:
-        """Return the range of the groups' scores (S3); NaN below two groups.
+        """Return the range of the groups' scores (MS3); NaN below two groups.
 
         Examples
         --------
@@ -295,7 +295,7 @@ def divergence(
 
     Notes
     -----
-    Equations (S2)-(S3) of the stakeholder methodology page.
+    Equations (MS2)-(MS3) of the stakeholder methodology page.
 
     Examples
     --------

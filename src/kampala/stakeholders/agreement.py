@@ -5,17 +5,17 @@ With $n_{uc}$ the number of values $c$ in unit $u$ and $m_u = \sum_c n_{uc}$
 matrix and its margins are
 
 $$o_{ck} = \sum_u \frac{n_{uc}\,n_{uk} - [c = k]\,n_{uc}}{m_u - 1}, \qquad
-n_c = \sum_k o_{ck}, \qquad n = \sum_c n_c, \qquad (S4)$$
+n_c = \sum_k o_{ck}, \qquad n = \sum_c n_c, \qquad (MS4)$$
 
 and
 
 $$\alpha = 1 - (n - 1)\,\frac{\sum_{c,k} o_{ck}\,\delta^2_{ck}}
-                             {\sum_{c,k} n_c\,n_k\,\delta^2_{ck}}, \qquad (S5)$$
+                             {\sum_{c,k} n_c\,n_k\,\delta^2_{ck}}, \qquad (MS5)$$
 
 with the ordinal metric $\delta^2_{ck} = \bigl(\sum_{g=c}^{k} n_g -
 (n_c + n_k)/2\bigr)^2$ for $c \le k$ (Krippendorff 2011), the interval metric
 $(c - k)^2$ or the nominal metric $[c \ne k]$. The bootstrap resamples units
-with replacement and recomputes (S4)-(S5) for every replicate at once
+with replacement and recomputes (MS4)-(MS5) for every replicate at once
 (percentile interval). See ``docs/methodology/stakeholders.md``.
 
 References
@@ -114,7 +114,7 @@ def alpha_from_counts(
     level: Metric = "ordinal",
     values: npt.ArrayLike | None = None,
 ) -> float:
-    """Krippendorff's alpha from the value counts of each unit (S4)-(S5).
+    """Krippendorff's alpha from the value counts of each unit (MS4)-(MS5).
 
     Parameters
     ----------
@@ -179,7 +179,7 @@ def krippendorff_alpha(data: npt.ArrayLike, *, level: Metric = "ordinal") -> flo
 
     Notes
     -----
-    Equations (S4)-(S5) of the stakeholder methodology page.
+    Equations (MS4)-(MS5) of the stakeholder methodology page.
 
     Examples
     --------
@@ -237,7 +237,7 @@ def bootstrap_alpha(
     """Alpha with a percentile bootstrap interval over units.
 
     Units (partnerships) are drawn with replacement ``n`` times; alpha is
-    recomputed for every replicate at once from the per-unit terms of (S4).
+    recomputed for every replicate at once from the per-unit terms of (MS4).
 
     Parameters
     ----------

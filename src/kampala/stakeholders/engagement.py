@@ -7,7 +7,7 @@ counts as engaged if they answered "yes" for at least one partnership, and
 as not engaged if they answered "no" everywhere they answered:
 
 $$E_{ge} = \frac{\#\{r \in g : \text{some "yes"}\}}
-                {\#\{r \in g : \text{some "yes" or "no"}\}}. \qquad (S6)$$
+                {\#\{r \in g : \text{some "yes" or "no"}\}}. \qquad (MS6)$$
 
 "Don't know", "not applicable" and blanks are left out of the denominator
 and reported as a count. Limits (see the methodology page): a respondent is
@@ -39,7 +39,7 @@ __all__ = ["engagement_indicators"]
 
 
 def engagement_indicators(responses: Responses) -> list[dict[str, Any]]:
-    """Share of each group's respondents who report being engaged (S6).
+    """Share of each group's respondents who report being engaged (MS6).
 
     Parameters
     ----------

@@ -2,7 +2,7 @@
 
 `group_weight_choice` turns named weightings of the groups into an
 `kampala.sensitivity.EvidenceChoice`: each option is the combined evidence
-(equation S1) with its weights, so `kampala.sensitivity.uncertainty_analysis`
+(equation MS1) with its weights, so `kampala.sensitivity.uncertainty_analysis`
 and `sensitivity_analysis` can vary whose view counts together with the
 methodology's own choices. Pass ``evidence.portfolio()`` as the analysis'
 data.
