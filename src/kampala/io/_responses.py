@@ -117,7 +117,7 @@ def _xlsx_table(data: bytes, name: str) -> list[list[str]]:
 
 def read_responses(
     source: str | os.PathLike[str],
-    questionnaire: Questionnaire | None = None,
+    questions: Questionnaire | None = None,
     *,
     portfolio: Portfolio | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
@@ -128,7 +128,7 @@ def read_responses(
     ----------
     source : str or os.PathLike
         A ``.csv`` or ``.xlsx`` file (other names: by content).
-    questionnaire : Questionnaire, default=None
+    questions : Questionnaire, default=None
         The questions; KPS-1's (`kampala.stakeholders.questionnaire`) if None.
     portfolio : Portfolio, default=None
         When given, every partnership answered about must be in it.
@@ -175,6 +175,6 @@ def read_responses(
         table[0],
         table[1:],
         source=name,
-        questionnaire_=questionnaire,
+        questions=questions,
         portfolio=portfolio,
     )

@@ -325,9 +325,7 @@ class StakeholderEvidence:
         w = _weights(weights)
         return attrs.evolve(self, weights=w, level=_combined(self.counts, w, self))
 
-    def table(
-        self, group: str | None = None, lang: str | None = None
-    ) -> list[dict[str, Any]]:
+    def table(self, group: str | None = None) -> list[dict[str, Any]]:
         """Rows of partnership, question, evidence level and respondents.
 
         Examples

@@ -200,7 +200,7 @@ def _form_id(group: str | None) -> str:
 
 def write_xlsform(
     path: str | os.PathLike[str],
-    questionnaire_: Questionnaire | None = None,
+    questions: Questionnaire | None = None,
     *,
     group: str | None = None,
     lang: str | None = None,
@@ -212,7 +212,7 @@ def write_xlsform(
     ----------
     path : str or os.PathLike
         The ``.xlsx`` file to write (replaced atomically).
-    questionnaire_ : Questionnaire, default=None
+    questions : Questionnaire, default=None
         The questions; `questionnaire` () (KPS-1) if None.
     group : str, default=None
         Write the form of one stakeholder group (its questions and
@@ -245,7 +245,7 @@ def write_xlsform(
     """
     where = "write_xlsform()"
     lang_ = _check(where, group, lang)
-    q = questionnaire() if questionnaire_ is None else questionnaire_
+    q = questionnaire() if questions is None else questions
     xl = openpyxl()
     book = xl.Workbook()
     survey = book.active
@@ -280,7 +280,7 @@ def write_xlsform(
 
 def write_xlsx_form(
     path: str | os.PathLike[str],
-    questionnaire_: Questionnaire | None = None,
+    questions: Questionnaire | None = None,
     *,
     group: str | None = None,
     lang: str | None = None,
@@ -297,7 +297,7 @@ def write_xlsx_form(
     ----------
     path : str or os.PathLike
         The ``.xlsx`` file to write (replaced atomically).
-    questionnaire_ : Questionnaire, default=None
+    questions : Questionnaire, default=None
         The questions; KPS-1's if None.
     group : str, default=None
         One stakeholder group's questions and wording, or all.
@@ -322,7 +322,7 @@ def write_xlsx_form(
     """
     where = "write_xlsx_form()"
     lang_ = _check(where, group, lang)
-    q = questionnaire() if questionnaire_ is None else questionnaire_
+    q = questionnaire() if questions is None else questions
     xl = openpyxl()
     from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter

@@ -218,7 +218,7 @@ class Responses:
         rows: Iterable[Sequence[Any]],
         *,
         source: str = "responses",
-        questionnaire_: Questionnaire | None = None,
+        questions: Questionnaire | None = None,
         portfolio: Portfolio | None = None,
         first_row: int = 2,
     ) -> Responses:
@@ -238,7 +238,7 @@ class Responses:
             Cells (text, numbers or None).
         source : str, default="responses"
             The file name, for messages.
-        questionnaire_ : Questionnaire, default=None
+        questions : Questionnaire, default=None
             The questions; KPS-1's if None.
         portfolio : Portfolio, default=None
             When given, every partnership must be one of its ids.
@@ -269,7 +269,7 @@ class Responses:
           r.csv, row 2: 'group' must be one of government, private-sector, development-partner, civil-society, trade-union (got 'firms').
           r.csv, row 2: 'p3-p3_dialogue' must be one of none, one-off, regular, institutionalised, dont_know, not_applicable (got 'weekly').
         """  # noqa: E501 - doctest output
-        q = questionnaire() if questionnaire_ is None else questionnaire_
+        q = questionnaire() if questions is None else questions
         parser = _TableParser(q, source, header, first_row)
         return parser.parse(rows, portfolio)
 
