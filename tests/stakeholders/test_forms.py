@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,27 @@ def test_xlsx_form_filled_in_spanish_reads_back(tmp_path: Path) -> None:
     assert len(r) == 1
     assert r.column("p3_dialogue")[0] == 3
     assert r.column("p1_alignment")[0] == DONT_KNOW
+
+
+@pytest.mark.parametrize("separator", ["/", "-"])  # KoboToolbox, ODK Central
+def test_headers_from_the_converted_form_read_back(
+    tmp_path: Path, separator: str
+) -> None:
+    """Export headers are the form's field paths below the root, joined."""
+    path = tmp_path / "form.xlsx"
+    write_xlsform(path, group="government", lang="es")
+    xform = xls2xform.convert(xlsform=str(path), validate=False).xform
+    paths = re.findall(r'<bind nodeset="/[^/"]+/([^"]+)"', xform)
+    header = [p.replace("/", separator) for p in paths if not p.startswith("meta")]
+    header.append(f"meta{separator}instanceID")
+    values = {"respondent": "GOB-1", "group": "government", "partnership": "PE-X"}
+    row = [values.get(h.split(separator)[-1], "") for h in header]
+    row[header.index(f"p3{separator}p3_dialogue")] = "regular"
+    row[-1] = "uuid:1"
+    csv_path = tmp_path / "export.csv"
+    csv_path.write_text(
+        ",".join(header) + "\n" + ",".join(row) + "\n", encoding="utf-8"
+    )
+    r = read_responses(csv_path)
+    assert r.group == ("government",)
+    assert r.column("p3_dialogue")[0] == 2
