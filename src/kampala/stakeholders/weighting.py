@@ -38,7 +38,7 @@ __all__ = ["group_weight_choice"]
 
 def group_weight_choice(
     evidence: StakeholderEvidence,
-    weightings: Mapping[str, Mapping[str, float]],
+    weightings: Mapping[str, Mapping[str, float]] | None = None,
     *,
     name: str = "group weights",
 ) -> EvidenceChoice:
@@ -48,9 +48,10 @@ def group_weight_choice(
     ----------
     evidence : StakeholderEvidence
         From `combine`.
-    weightings : mapping of str to mapping of str to float
+    weightings : mapping of str to mapping of str to float, default=None
         At least two named weightings (group -> weight; a group left out
-        weighs 0).
+        weighs 0). None: equal weights, and each group with answers counted
+        twice (``"government x2"``, ...).
     name : str, default="group weights"
         The factor's name in results.
 
@@ -71,7 +72,14 @@ def group_weight_choice(
     >>> f = group_weight_choice(ev, {"gov": {"government": 1}, "firms": {"private-sector": 1}})
     >>> f.name, f.options
     ('group weights', 2)
+    >>> group_weight_choice(ev).labels[:2]
+    ('equal', 'government x2')
     """  # noqa: E501 - doctest
+    if weightings is None:
+        equal = dict.fromkeys(evidence.groups, 1.0)
+        weightings = {"equal": equal}
+        for g in evidence.groups:
+            weightings[f"{g} x2"] = {**equal, g: 2.0}
     if len(weightings) < 2:
         raise ParameterValueError(
             "group_weight_choice()", "weightings", len(weightings), "at least two"
