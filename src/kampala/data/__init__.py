@@ -2,6 +2,9 @@
 
 - `sample_portfolio()`: an illustrative, fictional portfolio of Peruvian
   multi-stakeholder partnerships (not real projects, not an assessment).
+- `sample_responses()`: fictional answers of the five stakeholder groups
+  about eight partnerships of the sample portfolio (ODK Central's CSV
+  layout), for the multi-stakeholder examples; invented, not a survey.
 - `asem_paths()`: the ASEM Sustainable Connectivity example index in
   COINr's iData/iMeta layout (data: JRC ASEM portal; example: COINr).
 - `example_framework()`, `example_indicators()` and `example_result()`: the
@@ -24,6 +27,7 @@ from kampala.methodology import Methodology
 
 if TYPE_CHECKING:
     from kampala.portfolio import Portfolio
+    from kampala.stakeholders import Responses
 
 __all__ = [
     "asem_paths",
@@ -33,6 +37,8 @@ __all__ = [
     "example_weighted_indicators",
     "sample_portfolio",
     "sample_portfolio_path",
+    "sample_responses",
+    "sample_responses_path",
 ]
 
 
@@ -74,6 +80,36 @@ def sample_portfolio() -> Portfolio:
     from kampala.io.portfolio_io import read_portfolio
 
     return read_portfolio(sample_portfolio_path())
+
+
+def sample_responses_path() -> Path:
+    """Return the path of the fictional stakeholder responses (CSV).
+
+    Examples
+    --------
+    >>> from kampala.data import sample_responses_path
+    >>> sample_responses_path().name
+    'sample_responses.csv'
+    """
+    return _path("stakeholders", "sample_responses.csv")
+
+
+def sample_responses() -> Responses:
+    """Load the fictional answers of five stakeholder groups (see the README).
+
+    **Invented data**: no organisation answered; the answers are drawn
+    around the sample portfolio's evidence with a made-up lean per group.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_responses
+    >>> r = sample_responses()
+    >>> len(r), sorted(set(r.partnership))[:2]
+    (104, ['PE-AGR-001', 'PE-AGR-004'])
+    """
+    from kampala.io import read_responses
+
+    return read_responses(sample_responses_path())
 
 
 def asem_paths() -> tuple[Path, Path]:

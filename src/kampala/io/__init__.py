@@ -8,12 +8,15 @@
   (`read_iati`, `import_iati` with its per-activity report).
 - Several sources merged field by field, each value keeping its source
   (`merge_portfolios`).
+- Stakeholders' answers as ODK Central and KoboToolbox export them, or in
+  kampala's spreadsheet form (`read_responses`).
 - Indicator tables in COINr's iData/iMeta CSV layout (`read_coinr`).
 
 Parsing happens here, at the edges; the records and data sets it builds are
 validated on construction.
 """
 
+from kampala.io._responses import read_responses
 from kampala.io.coinr import read_coinr, write_results_csv
 from kampala.io.formats import (
     PortfolioFormat,
@@ -59,6 +62,7 @@ __all__ = [
     "read_coinr",
     "read_iati",
     "read_portfolio",
+    "read_responses",
     "register_format",
     "write_portfolio",
     "write_results_csv",

@@ -42,6 +42,7 @@ from kampala.sensitivity.analysis import (
 from kampala.sensitivity.robustness import TopLevel, top_level
 from kampala.sensitivity.spec import (
     DirichletWeights,
+    EvidenceChoice,
     Exclusion,
     ScorerParameter,
     SettingChoice,
@@ -57,6 +58,7 @@ __all__ = [
     "AnalysisProblem",
     "BlockResult",
     "DirichletWeights",
+    "EvidenceChoice",
     "Exclusion",
     "MarginResult",
     "OneAtATime",

@@ -255,7 +255,7 @@ class Problem:
             return self._prepared[key]
         variant = self._variant(key)
         if isinstance(self.data, Portfolio):
-            data = self._indicators(variant)
+            data = self._indicators(variant, key)
         else:
             data = self.data
         datasets, _ = variant.prepare(data)
@@ -273,11 +273,16 @@ class Problem:
         self._prepared[key] = (prepared, agg)
         return prepared, agg
 
-    def _indicators(self, variant: Methodology) -> IndicatorSet:
+    def _indicators(
+        self, variant: Methodology, key: Sequence[int] = ()
+    ) -> IndicatorSet:
         assert isinstance(self.data, Portfolio)
-        return indicator_table(
-            self.data, variant.scorers, registry=self.registry, memo=self._scored
-        )
+        data, memo = self.data, self._scored
+        for (i, f), k in zip(self.discrete, key, strict=False):
+            alt = f.portfolio(k)  # an EvidenceChoice scores its own evidence
+            if alt is not None:
+                data, memo = alt, self._scored.setdefault(("evidence", i, k), {})
+        return indicator_table(data, variant.scorers, registry=self.registry, memo=memo)
 
     # -- evaluation -------------------------------------------------------------
     def evaluate(

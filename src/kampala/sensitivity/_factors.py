@@ -26,11 +26,13 @@ _MIN_CONCENTRATION = 1e-100
 
 if TYPE_CHECKING:
     from kampala.methodology import Methodology
+    from kampala.portfolio import Portfolio
     from kampala.principles import ScorerRegistry
     from kampala.sensitivity.spec import UncertaintySpec
 
 __all__ = [
     "DirichletWeights",
+    "EvidenceChoice",
     "Exclusion",
     "FactorBase",
     "ValueChoice",
@@ -101,6 +103,17 @@ class FactorBase:
         ()
         """
         return ()
+
+    def portfolio(self, index: int) -> Portfolio | None:
+        """Return the evidence option ``index`` scores instead of the data (none).
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import WeightNoise
+        >>> print(WeightNoise(levels=2).portfolio(0))
+        None
+        """
+        return None
 
     def drops_step(self, kind: str) -> bool:
         """Return whether some option removes the ``kind`` step (no).
@@ -547,3 +560,97 @@ class Exclusion(FactorBase):
         [(), ('P1',), ('P5',)]
         """
         return () if index == 0 else (self.codes[index - 1],)
+
+
+def _portfolios(value: Iterable[Portfolio]) -> tuple[Portfolio, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class EvidenceChoice(FactorBase):
+    """A choice among alternative evidence for the same partnerships.
+
+    Each option scores its own portfolio (same partnership ids, in the same
+    order, as the data of the analysis) instead of the analysis' data: for
+    example the evidence of a multi-stakeholder assessment combined with
+    different weights of the stakeholder groups ("whose view counts", see
+    `kampala.stakeholders.group_weight_choice`).
+
+    Parameters
+    ----------
+    portfolios : sequence of Portfolio
+        At least two.
+    labels : sequence of str
+        One label per portfolio.
+    name : str, default="evidence"
+        Label in results.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.sensitivity import EvidenceChoice
+    >>> pf = sample_portfolio()
+    >>> f = EvidenceChoice(portfolios=[pf, pf], labels=["a", "b"])
+    >>> f.options, f.label(1), f.portfolio(0) is pf
+    (2, 'b', True)
+    """
+
+    portfolios: tuple[Portfolio, ...] = attrs.field(converter=_portfolios)
+    labels: tuple[str, ...] = attrs.field(converter=_codes)
+    name: str = "evidence"
+
+    def __attrs_post_init__(self) -> None:
+        where = "EvidenceChoice()"
+        if len(self.portfolios) != len(self.labels):
+            raise ParameterValueError(
+                where, "labels", len(self.labels), f"{len(self.portfolios)} labels"
+            )
+        if len(self.portfolios) < 2:
+            raise ParameterValueError(
+                where, "portfolios", len(self.portfolios), "at least two portfolios"
+            )
+        ids = {pf.ids for pf in self.portfolios}
+        if len(ids) != 1:
+            raise ParameterValueError(
+                where, "portfolios", len(ids), "portfolios of the same partnerships"
+            )
+
+    @property
+    def options(self) -> int:
+        """Number of options: one per portfolio.
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.sensitivity import EvidenceChoice
+        >>> pf = sample_portfolio()
+        >>> EvidenceChoice(portfolios=[pf, pf], labels=["a", "b"]).options
+        2
+        """
+        return len(self.portfolios)
+
+    def label(self, index: int) -> str:
+        """Return the label of option ``index``.
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.sensitivity import EvidenceChoice
+        >>> pf = sample_portfolio()
+        >>> EvidenceChoice(portfolios=[pf, pf], labels=["a", "b"]).label(0)
+        'a'
+        """
+        return self.labels[index]
+
+    def portfolio(self, index: int) -> Portfolio:
+        """Return the portfolio of option ``index``.
+
+        Examples
+        --------
+        >>> from kampala.data import sample_portfolio
+        >>> from kampala.sensitivity import EvidenceChoice
+        >>> pf = sample_portfolio()
+        >>> len(EvidenceChoice(portfolios=[pf, pf], labels=["a", "b"]).portfolio(1))
+        48
+        """
+        return self.portfolios[index]

@@ -49,6 +49,7 @@ from kampala.principles import default_registry
 from kampala.scoring import ScorerSpec, resolve_scorer
 from kampala.sensitivity._factors import (
     DirichletWeights,
+    EvidenceChoice,
     Exclusion,
     FactorBase,
     ValueChoice,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DirichletWeights",
+    "EvidenceChoice",
     "Exclusion",
     "Factor",
     "ScorerParameter",
@@ -520,8 +522,11 @@ Factor = (
     | SettingChoice
     | Exclusion
     | ScorerParameter
+    | EvidenceChoice
 )
-DiscreteFactor = StepChoice | SettingChoice | Exclusion | ScorerParameter
+DiscreteFactor = (
+    StepChoice | SettingChoice | Exclusion | ScorerParameter | EvidenceChoice
+)
 WeightFactor = WeightNoise | DirichletWeights
 
 
