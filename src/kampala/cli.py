@@ -243,7 +243,7 @@ def _build_parser() -> argparse.ArgumentParser:
 #: its sub-parsers to ``sub`` and returns ``{command name: handler}``; a handler
 #: takes the parsed arguments and returns the exit status (raise
 #: ``kampala._internal.terminal.UsageError`` or a ``KampalaError`` for bad input).
-_COMMAND_MODULES: tuple[str, ...] = ("kampala._cli_index",)
+_COMMAND_MODULES: tuple[str, ...] = ("kampala._cli_index", "kampala._cli_report")
 
 
 def _load_portfolio(
