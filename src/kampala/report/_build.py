@@ -42,8 +42,9 @@ def run_robustness(
     The choices varied are those of ``kampala sensitivity`` by default:
     principle weights ±25% and the overall score by the arithmetic or the
     geometric mean of the principles. The Sobol' base sample is ``n // 4``
-    (a power of 2), so both analyses together take about a second on a
-    portfolio of fifty partnerships.
+    (a power of 2, at least 64 so that each discrete choice takes both
+    options), so both analyses together take a few seconds on a portfolio
+    of fifty partnerships.
 
     Parameters
     ----------
@@ -72,7 +73,7 @@ def run_robustness(
     >>> from kampala.report import run_robustness
     >>> rob = run_robustness(Methodology.default(), sample_portfolio(), n=64, rng=1)
     >>> rob.n, rob.n_base, rob.uncertainty.n, rob.sobol.factors
-    (64, 16, 64, ('weights@2', 'aggregation'))
+    (64, 64, 64, ('weights@2', 'aggregation'))
     """
     if not isinstance(n, int) or isinstance(n, bool) or n < 8 or n & (n - 1):
         raise ParameterValueError("run_robustness()", "n", n, "a power of 2, >= 8")
@@ -84,7 +85,7 @@ def run_robustness(
             aggregation_choice(["arithmetic", "geometric"], level=3),
         ]
     )
-    n_base = max(4, n // 4)
+    n_base = max(64, n // 4)
     ua = uncertainty_analysis(methodology, portfolio, spec, n=n, rng=seed)
     with warnings.catch_warnings():
         # partnerships without a score have no indices; the caveat says so
