@@ -192,7 +192,7 @@ def render_report(
         "disclaimer": sections.appendix_section(
             card, methodology, source, robustness, lang
         )["disclaimer"],
-        "ranking": sections.ranking_section(card, rows),
+        "ranking": sections.ranking_section(card, rows, lang),
         "principle_titles": [(p.code, p.title(lang)) for p in card.principles],
         "table_note": translate(
             TEXT["table_note"], lang, threshold=f"{card.min_coverage:.0%}"

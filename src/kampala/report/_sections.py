@@ -16,9 +16,8 @@ import numpy as np
 from kampala.i18n import N_, translate
 from kampala.kps import DISCLAIMER_EN, DISCLAIMER_ES, REFERENCES
 from kampala.portfolio import Portfolio
-from kampala.principles._rubric import describe_evidence
 from kampala.report._text import KIND_GROUPS, KIND_NAMES, MODALITY_NAMES
-from kampala.scales import ActorKind, Modality
+from kampala.scales import ActorKind, Modality, Ordinal
 from kampala.schema import field
 
 __all__ = [
@@ -71,6 +70,11 @@ _S_BOUNDS = N_(
     "{width} on average (see the possible ranges in the table)."
 )
 _MILLION = N_("{amount} million")
+_YES = N_("yes")
+_NO = N_("no")
+_ACTORS_BELOW = N_("{n} actors (listed below)")
+_FLAG = N_("{code}: insufficient evidence (coverage {coverage} < {threshold})")
+_FLAG_OVERALL = N_("overall: insufficient evidence")
 _NEXT_GAIN = N_("narrows the overall range by up to {gain}")
 
 _URL = re.compile(r"https?://(?:doi\.org/)?(\S+)")
@@ -345,7 +349,7 @@ def _money_sentences(portfolio: Portfolio, lang: str) -> list[str]:
     return out
 
 
-def ranking_section(card: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def ranking_section(card: Any, rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """Return the ranked table's rows, with bounds where the scorecard has them."""
     codes = [p.code for p in card.principles]
     fw = card.result.framework
@@ -363,7 +367,7 @@ def ranking_section(card: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
             "overall": _num(r["overall"], 3),
             "overall_class": _cell_class(r["overall"]),
             "coverage": _pct(cov),
-            "flags": "; ".join(r["flags"]),
+            "flags": "; ".join(flags_text(r, codes, card.min_coverage, lang)),
         }
         if has_bounds:
             entry["bounds"] = (
@@ -398,6 +402,62 @@ def card_coverage(
         )
         / total
     )
+
+
+def evidence_text(portfolio: Portfolio, criterion: Any, i: int, lang: str) -> str:
+    """Describe the evidence a criterion read for partnership ``i``, in words.
+
+    Ordinal levels are named as the criterion's rule names them in ``lang``;
+    yes/no, shares as percentages; several fields as ``label: value``.
+    """
+    paths = criterion.evidence
+    if tuple(paths) == ("actors",):
+        n = int((portfolio.actor_column("partnership") == i).sum())
+        return translate(_ACTORS_BELOW, lang, n=n)
+    parts = []
+    for path in paths:
+        text = _value_text(portfolio, criterion, path, i, lang)
+        if len(paths) > 1:
+            spec = field(path)
+            text = f"{spec.label_es if lang == 'es' else spec.label}: {text}"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def _value_text(
+    portfolio: Portfolio, criterion: Any, path: str, i: int, lang: str
+) -> str:
+    value = portfolio.value(path, i)
+    kind = field(path).kind
+    if value is None:
+        return translate(N_("missing"), lang)
+    if isinstance(value, Ordinal):
+        names = criterion.rule(lang).split(";")[0].split(" / ")
+        levels = len(type(value))
+        return names[value.rank].strip() if len(names) == levels else str(value.value)
+    if isinstance(value, bool):
+        return translate(_YES if value else _NO, lang)
+    if kind == "share":
+        return f"{float(value):.0%}"
+    if isinstance(value, tuple):
+        items = [translate(str(getattr(v, "value", v)), lang) for v in value]
+        return ", ".join(items)
+    return translate(str(getattr(value, "value", value)), lang)
+
+
+def flags_text(
+    row: Mapping[str, Any], codes: Sequence[str], threshold: float, lang: str
+) -> list[str]:
+    """Return a row's flags in ``lang``: the scores left blank, and why."""
+    out = [
+        translate(_FLAG, lang, code=c, threshold=f"{threshold:.0%}",
+                  coverage=f"{float(row.get(f'{c}_coverage', 0.0)):.0%}")
+        for c in codes
+        if row[c] is None
+    ]  # fmt: skip
+    if row["overall"] is None:
+        out.append(translate(_FLAG_OVERALL, lang))
+    return out
 
 
 def _cell_class(x: float | None) -> str:
@@ -463,10 +523,7 @@ def profiles_section(
             criteria = []
             for c, v in zip(ps.criteria, values.tolist(), strict=True):
                 if portfolio is not None:
-                    ev = "; ".join(
-                        describe_evidence(portfolio, path, portfolio.index(r["id"]))
-                        for path in c.evidence
-                    )
+                    ev = evidence_text(portfolio, c, portfolio.index(r["id"]), lang)
                 else:
                     ev = ", ".join(c.evidence)
                 if math.isnan(v):
@@ -518,7 +575,9 @@ def profiles_section(
                 "principles": principles,
                 "missing": missing,
                 "next": _next_items(card, r["id"], lang),
-                "flags": r["flags"],
+                "flags": flags_text(
+                    r, [p.code for p in card.principles], card.min_coverage, lang
+                ),
                 "facts": _facts(portfolio, r["id"], lang) if portfolio else [],
                 "actors": _actors(portfolio, r["id"], lang) if portfolio else [],
             }
