@@ -217,3 +217,18 @@ def test_command_writes_the_report(tmp_path: Path) -> None:
     assert "Resumen para tomadores de decisiones" in page
     assert "kampala.data.sample_portfolio()" in page  # the data source
     assert_self_contained(page)
+
+
+def test_portfolio_must_be_the_one_scored(card: Any, pf: Any) -> None:
+    from kampala import ParameterValueError, Portfolio
+
+    other = Portfolio.from_records(pf.records[:3], name="otra")
+    with pytest.raises(ParameterValueError, match=r"'portfolio' must be the portfolio"):
+        card.report(other)
+
+
+def test_sobol_figure_names_the_choices_in_words(robustness: Any) -> None:
+    assert robustness.factor_labels == (
+        "pesos de los principios",
+        "agregación de los principios",
+    )

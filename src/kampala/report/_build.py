@@ -24,6 +24,8 @@ from kampala.sensitivity import (
 __all__ = ["build_report", "run_robustness", "write_pdf"]
 
 _WEIGHTS = N_("principle weights ±{spread}")
+_WEIGHTS_SHORT = N_("principle weights")
+_AGGREGATION_SHORT = N_("aggregation of the principles")
 _AGGREGATION = N_(
     "overall score by the arithmetic or the geometric mean of the principles"
 )
@@ -102,6 +104,10 @@ def run_robustness(
         factors=(
             translate(_WEIGHTS, lang, spread="25%"),
             translate(_AGGREGATION, lang),
+        ),
+        factor_labels=(
+            translate(_WEIGHTS_SHORT, lang),
+            translate(_AGGREGATION_SHORT, lang),
         ),
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from kampala.errors import ParameterValueError
 from kampala.i18n import resolve_lang, translate
 from kampala.portfolio import Portfolio
 from kampala.report import _sections as sections
@@ -42,6 +43,8 @@ class Robustness:
         Samples of the uncertainty analysis; base sample of the Sobol' one.
     factors : tuple of str
         The choices varied, in words.
+    factor_labels : tuple of str
+        Short names of the factors for the figures, in factor order.
 
     Examples
     --------
@@ -56,6 +59,7 @@ class Robustness:
     n: int = 0
     n_base: int = 0
     factors: tuple[str, ...] = ()
+    factor_labels: tuple[str, ...] = ()
 
 
 def _jinja() -> Any:
@@ -124,10 +128,13 @@ def _figures(card: Any, robustness: Robustness | None, lang: str) -> dict[str, A
         )
     if robustness is not None and robustness.sobol is not None:
         so = robustness.sobol
-        out["sobol"] = _svg(
-            lambda ax: plot.sobol_bars(so, ax=ax, lang=lang),
-            (7.5, 0.5 * len(so.factors) + 1.6),
-        )
+        names = dict(zip(so.factors, robustness.factor_labels, strict=False))
+
+        def sobol(ax: Any) -> None:
+            plot.sobol_bars(so, ax=ax, lang=lang)
+            ax.set_yticks(ax.get_yticks(), [names.get(f, f) for f in so.factors])
+
+        out["sobol"] = _svg(sobol, (7.5, 0.5 * len(so.factors) + 1.6))
     return out
 
 
@@ -167,6 +174,8 @@ def render_report(
     ------
     ImportError
         Without jinja2 or matplotlib (``pip install 'kampala[report]'``).
+    ParameterValueError
+        If ``portfolio`` is not the portfolio the scorecard scored.
 
     Examples
     --------
@@ -179,6 +188,14 @@ def render_report(
     ('<!DOCTYPE html>', True)
     """
     lang = resolve_lang(lang)
+    if portfolio is not None and tuple(portfolio.ids) != tuple(card.ids):
+        raise ParameterValueError(
+            "render_report()",
+            "portfolio",
+            portfolio.name,
+            "the portfolio the scorecard scored (the same ids in the same order)",
+            hint=f"The scorecard is of {card.portfolio_name!r}.",
+        )
     rows = card.table()
     t = words(lang)
     codes = [p.code for p in card.principles]
