@@ -232,3 +232,21 @@ def test_sobol_figure_names_the_choices_in_words(robustness: Any) -> None:
         "pesos de los principios",
         "agregación de los principios",
     )
+
+
+def test_a_portfolio_without_evidence_gets_a_plain_report() -> None:
+    # as an IATI import without the evidence IATI cannot hold
+    from kampala import Portfolio
+    from kampala.records import Partnership
+
+    empty = Portfolio.from_records(
+        [Partnership(id=f"X-{i}", title=f"Proyecto {i}") for i in range(4)]
+    )
+    kps = Methodology.default()
+    rob = run_robustness(kps, empty, n=64, lang="en", rng=0)
+    page = kps.run(empty).report(empty, methodology=kps, robustness=rob, lang="en")
+    assert "None of them has enough evidence for an overall score" in page
+    assert "The records hold no amounts for the actors&#39; contributions." in page
+    assert "robustness of the ranking cannot be assessed" in page
+    assert "insufficient evidence (coverage below 50%): P1 0%" in page
+    assert_self_contained(page)

@@ -39,6 +39,10 @@ _S_SCORED = N_(
     "not, because their evidence covers less than {threshold} of the weight."
 )
 _S_ALL_SCORED = N_("All of them have enough evidence for an overall score.")
+_S_NONE_SCORED = N_(
+    "None of them has enough evidence for an overall score: their evidence "
+    "covers less than {threshold} of the weight."
+)
 _S_RANGE = N_(
     "Overall scores run from {low} to {high} on a scale from 0 to 1 (median {median})."
 )
@@ -73,8 +77,13 @@ _MILLION = N_("{amount} million")
 _YES = N_("yes")
 _NO = N_("no")
 _ACTORS_BELOW = N_("{n} actors (listed below)")
-_FLAG = N_("{code}: insufficient evidence (coverage {coverage} < {threshold})")
-_FLAG_OVERALL = N_("overall: insufficient evidence")
+_FLAG = N_("insufficient evidence (coverage below {threshold}): {items}")
+_OVERALL = N_("overall")
+_S_NO_MONEY = N_("The records hold no amounts for the actors' contributions.")
+_S_NO_ROBUST = N_(
+    "No partnership has an overall score, so the robustness of the ranking "
+    "cannot be assessed."
+)
 _NEXT_GAIN = N_("narrows the overall range by up to {gain}")
 
 _URL = re.compile(r"https?://(?:doi\.org/)?(\S+)")
@@ -145,6 +154,8 @@ def summary_section(
     ]
     if len(ranked) == n:
         out.append(translate(_S_ALL_SCORED, lang))
+    elif not ranked:
+        out.append(translate(_S_NONE_SCORED, lang, threshold=_pct(card.min_coverage)))
     else:
         out.append(
             translate(
@@ -201,7 +212,9 @@ def summary_section(
         out.append(translate(_S_BOUNDS, lang, width=_num(float(np.mean(widths)))))
     if portfolio is not None:
         out.extend(_money_sentences(portfolio, lang))
-    if robustness is not None and robustness.uncertainty is not None:
+    if robustness is not None and robustness.uncertainty is not None and not ranked:
+        out.append(translate(_S_NO_ROBUST, lang))
+    elif robustness is not None and robustness.uncertainty is not None:
         ua = robustness.uncertainty
         table = [r for r in ua.table() if r["nominal_rank"] is not None]
         stable = [
@@ -322,7 +335,9 @@ def actor_section(portfolio: Portfolio, lang: str) -> dict[str, Any]:
 def _money_sentences(portfolio: Portfolio, lang: str) -> list[str]:
     out = []
     sec = actor_section(portfolio, lang)
-    if sec["by_kind"]:
+    if not any(r["total"] != money(0.0, sec["currency"], lang) for r in sec["by_kind"]):
+        out.append(translate(_S_NO_MONEY, lang))
+    elif sec["by_kind"]:
         labels = [translate(g[0], lang) for g in KIND_GROUPS]
         by_label = {r["label"]: r["share"] for r in sec["by_kind"]}
         out.append(
@@ -367,7 +382,7 @@ def ranking_section(card: Any, rows: list[dict[str, Any]], lang: str) -> dict[st
             "overall": _num(r["overall"], 3),
             "overall_class": _cell_class(r["overall"]),
             "coverage": _pct(cov),
-            "flags": "; ".join(flags_text(r, codes, card.min_coverage, lang)),
+            "flags": flags_text(r, codes, card.min_coverage, lang),
         }
         if has_bounds:
             entry["bounds"] = (
@@ -447,17 +462,21 @@ def _value_text(
 
 def flags_text(
     row: Mapping[str, Any], codes: Sequence[str], threshold: float, lang: str
-) -> list[str]:
-    """Return a row's flags in ``lang``: the scores left blank, and why."""
-    out = [
-        translate(_FLAG, lang, code=c, threshold=f"{threshold:.0%}",
-                  coverage=f"{float(row.get(f'{c}_coverage', 0.0)):.0%}")
+) -> str:
+    """Return a row's flags in ``lang``: the scores left blank and their coverage.
+
+    Empty when every score is there.
+    """
+    items = [
+        f"{c} {float(row.get(f'{c}_coverage', 0.0)):.0%}"
         for c in codes
         if row[c] is None
-    ]  # fmt: skip
+    ]
     if row["overall"] is None:
-        out.append(translate(_FLAG_OVERALL, lang))
-    return out
+        items.append(translate(_OVERALL, lang))
+    if not items:
+        return ""
+    return translate(_FLAG, lang, threshold=f"{threshold:.0%}", items=", ".join(items))
 
 
 def _cell_class(x: float | None) -> str:
