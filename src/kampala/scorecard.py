@@ -481,7 +481,6 @@ class Scorecard:
 
         Examples
         --------
-        >>> from pathlib import Path
         >>> from kampala import Methodology, data
         >>> pf = data.sample_portfolio()
         >>> page = Methodology.default().run(pf).report(pf, lang="es")

@@ -84,6 +84,7 @@ _S_NO_ROBUST = N_(
     "No partnership has an overall score, so the robustness of the ranking "
     "cannot be assessed."
 )
+_WEIGHT_SHARE = N_("{share} of the overall weight")
 _NEXT_GAIN = N_("narrows the overall range by up to {gain}")
 
 _URL = re.compile(r"https?://(?:doi\.org/)?(\S+)")
@@ -536,7 +537,7 @@ def profiles_section(
     for r in rows:
         i = index[r["id"]]
         principles = []
-        missing = []
+        missing: list[tuple[float, str]] = []
         for p, ps in card.principle_scores.items():
             values = ps.values[i]
             criteria = []
@@ -547,7 +548,11 @@ def profiles_section(
                     ev = ", ".join(c.evidence)
                 if math.isnan(v):
                     ev = translate(N_("missing"), lang)
-                    missing.append(f"{c.name(lang)} ({', '.join(c.evidence)})")
+                    share = fw.normalised_weight(c.code) * fw.normalised_weight(p.code)
+                    text = f"{c.name(lang)} ({', '.join(c.evidence)}) — " + translate(
+                        _WEIGHT_SHARE, lang, share=f"{share:.0%}"
+                    )
+                    missing.append((share, text))
                 criteria.append(
                     {
                         "name": c.name(lang),
@@ -592,7 +597,8 @@ def profiles_section(
                     )
                 ),
                 "principles": principles,
-                "missing": missing,
+                # the heaviest first: what would change the score the most
+                "missing": [t for _, t in sorted(missing, key=lambda m: -m[0])],
                 "next": _next_items(card, r["id"], lang),
                 "flags": flags_text(
                     r, [p.code for p in card.principles], card.min_coverage, lang

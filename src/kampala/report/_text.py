@@ -87,7 +87,7 @@ TEXT: dict[str, str] = {
     "evidence": N_("evidence"),
     "score": N_("score"),
     "missing": N_("missing"),
-    "what_missing": N_("What is missing"),
+    "what_missing": N_("What is missing, the heaviest first"),
     "nothing_missing": N_("Every criterion has evidence."),
     "collect_next": N_("What to collect next"),
     "actors_of": N_("Actors and contributions"),
