@@ -86,6 +86,12 @@ def _load(path: str | None) -> Portfolio:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     check_suffix(_WHERE, "--out", args.out, (".html", ".htm"))
+    for option, path in (("--out", args.out), ("--pdf", args.pdf)):
+        if path is not None and not Path(path).absolute().parent.is_dir():
+            raise UsageError(  # before any work, not after
+                f"{_WHERE}: cannot write {path!r} ({option}): its folder does not "
+                "exist; no output file was changed"
+            )
     if args.pdf is not None:
         check_suffix(_WHERE, "--pdf", args.pdf, (".pdf",))
         if importlib.util.find_spec("weasyprint") is None:
