@@ -84,3 +84,80 @@ def test_plotting_leaves_the_callers_backend_alone(ua: Any) -> None:
         assert matplotlib.get_backend() == "svg"
     finally:
         plt.switch_backend(before)
+
+
+def _drawn(ax: Any) -> Any:
+    import io
+
+    ax.figure.savefig(io.BytesIO(), format="png", dpi=72)  # lays the figure out
+    return ax.figure.canvas.get_renderer()
+
+
+def _legend_clear_of_data(ax: Any) -> None:
+    renderer = _drawn(ax)
+    legend = ax.get_legend()
+    assert legend is not None
+    box = legend.get_window_extent(renderer)
+    data = ax.get_window_extent(renderer)  # the axes' data area
+    assert not box.overlaps(data), f"legend {box} covers the data area {data}"
+    fig = ax.figure.bbox
+    assert fig.x0 <= box.x0
+    assert box.x1 <= fig.x1
+    assert fig.y0 <= box.y0 <= box.y1 <= fig.y1
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_legends_never_cover_data(ua: Any, spec: sa.UncertaintySpec, lang: str) -> None:
+    # the rank-interval legend once covered the bottom rows
+    _legend_clear_of_data(plot.rank_intervals(ua, lang=lang))
+    _legend_clear_of_data(plot.rank_intervals(ua, max_units=5, lang=lang))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateIndicatorWarning)
+        si = sa.sensitivity_analysis(
+            Methodology.default(), sample_portfolio(), spec, n=64, rng=0
+        )
+    _legend_clear_of_data(plot.sobol_bars(si, lang=lang))
+    w = np.full(3, 1 / 3)
+    intervals = [(0.2, 0.5), (0.1, 0.9), (0.3, 0.34)]
+    _legend_clear_of_data(plot.stability_bars(intervals, w, ["a", "b", "c"], lang=lang))
+
+
+def test_labels_are_spanish_with_lang_es(ua: Any) -> None:
+    ax = plot.rank_intervals(ua, lang="es")
+    assert ax.get_title() == "Intervalos de puesto en 32 muestras"
+    assert ax.get_xlabel() == "puesto (1 = el mejor)"
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["percentiles 5 a 95 de los puestos", "mediana", "nominal"]
+
+
+def test_colours_are_colour_blind_safe(ua: Any) -> None:
+    from matplotlib.colors import to_hex
+
+    ax = plot.rank_intervals(ua)
+    used = {to_hex(h.get_color()).upper() for h in ax.get_legend().legend_handles}
+    assert used <= {c.upper() for c in plot.OKABE_ITO}
+
+
+def test_heatmap_and_profile_show_missing_and_bounds() -> None:
+    card = Methodology.default().run(sample_portfolio())
+    ax = plot.principle_heatmap(card)
+    values = ax.images[0].get_array()
+    assert values.shape == (48, 6)
+    assert values.mask.sum() > 0
+    assert ax.get_yticklabels()[-1].get_text().endswith("PE-HEA-004")
+
+    class WithBounds:
+        principles = card.principles
+
+        def table(self) -> list[dict[str, Any]]:
+            rows = card.table()
+            for r in rows:
+                for k in ["P1", "P2", "P3", "P4", "P5", "overall"]:
+                    r[f"{k}_low"], r[f"{k}_high"] = 0.2, 0.8
+            return rows
+
+    ax = plot.partnership_profile(WithBounds(), "PE-TEL-003", lang="es")
+    assert len(ax.collections) == 1  # the ranges
+    assert "evidencia insuficiente" in [t.get_text() for t in ax.texts]
+    with pytest.raises(KeyError):
+        plot.partnership_profile(card, "NO-SUCH-ID")

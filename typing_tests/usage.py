@@ -40,3 +40,10 @@ card: kp.Scorecard = kp.Methodology.default().run(pf, registry=registry)
 table: kp.IndicatorSet = indicator_table(pf, kps1().scorers, registry=registry)
 old: OldMethodology = kp.Methodology.default()
 card2: kp.Scorecard = score_portfolio(old, pf, registry=None)
+
+# the portfolio report: HTML text, from a scorecard or end to end
+from kampala.report import Robustness, build_report, render_report  # noqa: E402
+
+page: str = card.report(pf, methodology=old, lang="es")
+page2: str = render_report(card, pf, robustness=Robustness(seed=1), lang="en")
+page3: str = build_report(pf, sensitivity=False, lang="es")

@@ -7,6 +7,7 @@
 - ``kampala validate PORTFOLIO`` lists every problem in a portfolio file;
 - ``kampala import FILE.xml`` converts an IATI activity file into a portfolio
   and writes the import report;
+- ``kampala report [PORTFOLIO]`` writes the portfolio report (HTML);
 - ``kampala methodology`` prints the citable description of a methodology;
 - ``kampala index DATA META`` builds a composite index from COINr-format CSV.
 
@@ -253,6 +254,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "kampala._cli_index",
     "kampala._cli_merge",
     "kampala._cli_questionnaire",
+    "kampala._cli_report",
 )
 
 

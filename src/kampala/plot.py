@@ -9,7 +9,16 @@ returns the ``Axes``:
   intervals;
 - `acceptability_heatmap`: SMAA rank acceptability indices;
 - `stability_bars`: for each weight, the interval over which the ranking
-  stays as it is.
+  stays as it is;
+- `principle_heatmap`: the principle and overall scores of every
+  partnership of a scorecard;
+- `partnership_profile`: one partnership's principle scores with their
+  coverage (and evidence bounds where the scorecard has them).
+
+Figures read well on screen, on paper and for readers with a colour-vision
+deficiency: legends sit outside the data area (never over a bar or a point),
+colours come from the Okabe-Ito palette and ``viridis``, and every label is
+in English or Spanish (``lang=``, see `kampala.i18n`).
 
 ``import kampala`` never imports matplotlib; these functions import it when
 called and explain how to install it if it is missing.
@@ -22,7 +31,59 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["acceptability_heatmap", "rank_intervals", "sobol_bars", "stability_bars"]
+from kampala.i18n import N_, translate
+
+__all__ = [
+    "OKABE_ITO",
+    "acceptability_heatmap",
+    "partnership_profile",
+    "principle_heatmap",
+    "rank_intervals",
+    "sobol_bars",
+    "stability_bars",
+]
+
+#: The Okabe-Ito palette (Okabe & Ito, 2008): eight colours told apart with
+#: every common colour-vision deficiency; black, orange, sky blue, bluish
+#: green, yellow, blue, vermillion, reddish purple.
+OKABE_ITO = (
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+)
+_BLUE, _ORANGE, _VERMILLION, _GREEN = (
+    OKABE_ITO[5],
+    OKABE_ITO[1],
+    OKABE_ITO[6],
+    OKABE_ITO[3],
+)
+_MISSING = "#d9d9d9"
+
+_P590 = N_("5th to 95th percentile of ranks")
+_MEDIAN = N_("median")
+_NOMINAL = N_("nominal")
+_RANK_AXIS = N_("rank (1 = best)")
+_RANK_TITLE = N_("Rank intervals over {n} samples")
+_FIRST_ORDER = N_("first order")
+_TOTAL = N_("total")
+_SOBOL_AXIS = N_("Sobol' index (mean absolute rank shift)")
+_RANK = N_("rank")
+_ACCEPTABILITY = N_("rank acceptability")
+_UNCHANGED = N_("ranking unchanged")
+_NOMINAL_W = N_("nominal weight")
+_WEIGHT_AXIS = N_("weight (others rescaled proportionally)")
+_HEAT_TITLE = N_("Principle scores by partnership")
+_SCORE_AXIS = N_("score (0 = worst, 1 = best)")
+_OVERALL = N_("overall")
+_INSUFFICIENT = N_("insufficient evidence")
+_COVERAGE = N_("coverage {share}")
+_BOUNDS = N_("possible range with the missing evidence")
+_SCORE = N_("score")
 
 
 def _pyplot() -> Any:
@@ -38,6 +99,22 @@ def _pyplot() -> Any:
     return plt
 
 
+def _legend_outside(ax: Any, ncol: int = 1) -> Any:
+    """Put the legend to the right of the axes, outside the data area.
+
+    With the constrained layout of the figures made here, the figure grows
+    room for it; a legend inside the axes would hide bars or points.
+    """
+    return ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+        fontsize=8,
+        frameon=False,
+        ncol=ncol,
+    )
+
+
 def _axes(ax: Any, size: tuple[float, float]) -> Any:
     if ax is not None:
         return ax
@@ -46,7 +123,9 @@ def _axes(ax: Any, size: tuple[float, float]) -> Any:
     return new
 
 
-def rank_intervals(result: Any, *, ax: Any = None, max_units: int = 60) -> Any:
+def rank_intervals(
+    result: Any, *, ax: Any = None, max_units: int = 60, lang: str | None = None
+) -> Any:
     """Plot nominal ranks with their 5th-95th percentile intervals.
 
     Parameters
@@ -57,6 +136,8 @@ def rank_intervals(result: Any, *, ax: Any = None, max_units: int = 60) -> Any:
         Where to draw; a new figure by default.
     max_units : int, default=60
         Units shown, best nominal ranks first.
+    lang : {"en", "es"}, default=None
+        Language of the labels (see `kampala.i18n.resolve_lang`).
 
     Returns
     -------
@@ -85,32 +166,34 @@ def rank_intervals(result: Any, *, ax: Any = None, max_units: int = 60) -> Any:
     y = np.arange(len(order))
     lo = result.rank_p5[order]
     hi = result.rank_p95[order]
-    ax.hlines(y, lo, hi, color="#4c72b0", linewidth=3, alpha=0.6, label="5%-95%")
+    ax.hlines(
+        y, lo, hi, color=_BLUE, linewidth=3, alpha=0.6, label=translate(_P590, lang)
+    )
     ax.plot(
         result.rank_median[order],
         y,
         "|",
-        color="#4c72b0",
+        color=_BLUE,
         markersize=10,
-        label="median",
+        label=translate(_MEDIAN, lang),
     )
     ax.plot(
         result.nominal_rank[order],
         y,
         "o",
-        color="#c44e52",
+        color=_VERMILLION,
         markersize=4,
-        label="nominal",
+        label=translate(_NOMINAL, lang),
     )
     ax.set_yticks(y, [result.units[i] for i in order], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel("rank (1 = best)")
-    ax.set_title(f"Rank intervals over {result.n} samples")
-    ax.legend(loc="lower right", fontsize=7)
+    ax.set_xlabel(translate(_RANK_AXIS, lang))
+    ax.set_title(translate(_RANK_TITLE, lang, n=result.n))
+    _legend_outside(ax)
     return ax
 
 
-def sobol_bars(result: Any, *, ax: Any = None) -> Any:
+def sobol_bars(result: Any, *, ax: Any = None, lang: str | None = None) -> Any:
     """Plot Sobol' indices of the mean absolute rank shift with intervals.
 
     Parameters
@@ -119,6 +202,8 @@ def sobol_bars(result: Any, *, ax: Any = None) -> Any:
         From `kampala.sensitivity.sensitivity_analysis`.
     ax : matplotlib.axes.Axes, optional
         Where to draw.
+    lang : {"en", "es"}, default=None
+        Language of the labels.
 
     Returns
     -------
@@ -162,8 +247,10 @@ def sobol_bars(result: Any, *, ax: Any = None) -> Any:
     )
     s1c = np.array([0.0 if r["S1_conf"] is None else r["S1_conf"] for r in rows])
     stc = np.array([0.0 if r["ST_conf"] is None else r["ST_conf"] for r in rows])
-    ax.barh(y - 0.2, s1, 0.4, xerr=s1c, label="first order $S_i$", color="#4c72b0")
-    ax.barh(y + 0.2, st, 0.4, xerr=stc, label="total $S_{Ti}$", color="#dd8452")
+    s1_label = translate(_FIRST_ORDER, lang) + " $S_i$"
+    st_label = translate(_TOTAL, lang) + " $S_{Ti}$"
+    ax.barh(y - 0.2, s1, 0.4, xerr=s1c, label=s1_label, color=_BLUE)
+    ax.barh(y + 0.2, st, 0.4, xerr=stc, label=st_label, color=_ORANGE)
     ax.set_yticks(y, [r["factor"] for r in rows])
     ax.invert_yaxis()
     ax.set_xlim(left=min(0.0, float(np.nanmin(np.r_[s1, st, 0.0])) - 0.05))
@@ -178,13 +265,17 @@ def sobol_bars(result: Any, *, ax: Any = None) -> Any:
                 wrap=True,
                 transform=ax.get_yaxis_transform(),
             )
-    ax.set_xlabel("Sobol' index (mean absolute rank shift)")
-    ax.legend(fontsize=8)
+    ax.set_xlabel(translate(_SOBOL_AXIS, lang))
+    _legend_outside(ax)
     return ax
 
 
 def acceptability_heatmap(
-    acceptability: Any, labels: Sequence[str], *, ax: Any = None
+    acceptability: Any,
+    labels: Sequence[str],
+    *,
+    ax: Any = None,
+    lang: str | None = None,
 ) -> Any:
     """Plot a units x ranks matrix of SMAA rank acceptability indices.
 
@@ -196,6 +287,8 @@ def acceptability_heatmap(
         Unit labels.
     ax : matplotlib.axes.Axes, optional
         Where to draw.
+    lang : {"en", "es"}, default=None
+        Language of the labels.
 
     Returns
     -------
@@ -219,10 +312,10 @@ def acceptability_heatmap(
     ax = _axes(ax, (0.18 * b.shape[1] + 3.0, 0.2 * b.shape[0] + 1.5))
     image = ax.imshow(b, aspect="auto", cmap="viridis", vmin=0.0, vmax=1.0)
     ax.set_yticks(np.arange(b.shape[0]), list(labels), fontsize=7)
-    ax.set_xlabel("rank")
+    ax.set_xlabel(translate(_RANK, lang))
     ax.set_xticks(np.arange(0, b.shape[1], max(1, b.shape[1] // 10)))
     ax.set_xticklabels([str(i + 1) for i in ax.get_xticks()])
-    ax.figure.colorbar(image, ax=ax, label="rank acceptability")
+    ax.figure.colorbar(image, ax=ax, label=translate(_ACCEPTABILITY, lang))
     return ax
 
 
@@ -232,6 +325,7 @@ def stability_bars(
     labels: Sequence[str],
     *,
     ax: Any = None,
+    lang: str | None = None,
 ) -> Any:
     """Plot, per weight, the interval keeping the ranking as it is.
 
@@ -245,6 +339,8 @@ def stability_bars(
         Weight labels.
     ax : matplotlib.axes.Axes, optional
         Where to draw.
+    lang : {"en", "es"}, default=None
+        Language of the labels.
 
     Returns
     -------
@@ -277,14 +373,195 @@ def stability_bars(
         y,
         highs - lows,
         left=lows,
-        color="#55a868",
+        color=_GREEN,
         alpha=0.7,
-        label="ranking unchanged",
+        label=translate(_UNCHANGED, lang),
     )
-    ax.plot(nominal, y, "o", color="#c44e52", label="nominal weight")
+    ax.plot(nominal, y, "o", color=_VERMILLION, label=translate(_NOMINAL_W, lang))
     ax.set_yticks(y, list(labels))
     ax.invert_yaxis()
     ax.set_xlim(0.0, 1.0)
-    ax.set_xlabel("weight (others rescaled proportionally)")
-    ax.legend(fontsize=8)
+    ax.set_xlabel(translate(_WEIGHT_AXIS, lang))
+    _legend_outside(ax)
+    return ax
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def principle_heatmap(
+    card: Any,
+    *,
+    ax: Any = None,
+    max_units: int = 60,
+    lang: str | None = None,
+) -> Any:
+    """Plot the principle and overall scores of each partnership as a heat map.
+
+    Rows are partnerships in rank order (unranked last), columns the
+    principles and the overall score; each cell shows its score. Cells
+    with insufficient evidence are grey and marked "—". The colour map is
+    ``viridis``, readable in grey and with every common colour-vision
+    deficiency.
+
+    Parameters
+    ----------
+    card : Scorecard
+        From `kampala.Methodology.run`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    max_units : int, default=60
+        Partnerships shown, best ranks first.
+    lang : {"en", "es"}, default=None
+        Language of the labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from kampala import Methodology, plot
+    >>> from kampala.data import sample_portfolio
+    >>> card = Methodology.default().run(sample_portfolio())
+    >>> ax = plot.principle_heatmap(card, max_units=5, lang="es")
+    >>> ax.images[0].get_array().shape, [t.get_text() for t in ax.get_xticklabels()]
+    ((5, 6), ['P1', 'P2', 'P3', 'P4', 'P5', 'global'])
+    >>> ax.get_yticklabels()[0].get_text()
+    '1  PE-HEA-001'
+    >>> plt.close("all")
+    """
+    rows = card.table()[:max_units]
+    codes = [p.code for p in card.principles]
+    keys = [*codes, "overall"]
+    values = np.array(
+        [[np.nan if r[k] is None else r[k] for k in keys] for r in rows],
+        dtype=np.float64,
+    ).reshape(len(rows), len(keys))
+    ax = _axes(ax, (1.0 * len(keys) + 3.0, 0.24 * len(rows) + 1.6))
+    _pyplot()  # matplotlib is there, or a clear ImportError
+    import matplotlib
+
+    cmap = matplotlib.colormaps["viridis"].with_extremes(bad=_MISSING)
+    image = ax.imshow(
+        np.ma.masked_invalid(values), aspect="auto", cmap=cmap, vmin=0.0, vmax=1.0
+    )
+    for (i, j), v in np.ndenumerate(values):
+        text, colour = ("—", "#333333") if np.isnan(v) else (f"{v:.2f}", "white")
+        if not np.isnan(v) and v > 0.55:
+            colour = "black"  # viridis is light at the top
+        weight = "bold" if j == len(keys) - 1 else "normal"
+        ax.text(
+            j,
+            i,
+            text,
+            ha="center",
+            va="center",
+            fontsize=7,
+            color=colour,
+            fontweight=weight,
+        )
+    ax.set_xticks(np.arange(len(keys)), [*codes, translate(_OVERALL, lang)])
+    ax.xaxis.tick_top()
+    labels = [f"{'-' if r['rank'] is None else r['rank']}  {r['id']}" for r in rows]
+    ax.set_yticks(np.arange(len(rows)), labels, fontsize=7)
+    ax.set_title(translate(_HEAT_TITLE, lang), fontsize=10)
+    ax.figure.colorbar(image, ax=ax, label=translate(_SCORE_AXIS, lang), shrink=0.6)
+    return ax
+
+
+def partnership_profile(
+    card: Any, partnership_id: str, *, ax: Any = None, lang: str | None = None
+) -> Any:
+    """Plot one partnership's principle and overall scores with their coverage.
+
+    One bar per principle and one for the overall score, on a 0-1 scale.
+    A score with insufficient evidence has no bar and says so; the coverage
+    (share of weight with evidence) is written at the right of each bar.
+    Where the scorecard carries evidence bounds (``P1_low``/``P1_high``…),
+    each bar shows the range the missing evidence could still produce.
+
+    Parameters
+    ----------
+    card : Scorecard
+        From `kampala.Methodology.run`.
+    partnership_id : str
+        The partnership's id.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    lang : {"en", "es"}, default=None
+        Language of the labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    KeyError
+        If the scorecard has no partnership ``partnership_id``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from kampala import Methodology, plot
+    >>> from kampala.data import sample_portfolio
+    >>> card = Methodology.default().run(sample_portfolio())
+    >>> ax = plot.partnership_profile(card, "PE-TEL-003", lang="es")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['P1', 'P2', 'P3', 'P4', 'P5', 'global']
+    >>> [round(float(p.get_width()), 2) for p in ax.patches]  # P4: no bar
+    [0.31, 0.49, 0.08, 0.0, 0.39, 0.32]
+    >>> plt.close("all")
+    """
+    found = [r for r in card.table() if r["id"] == partnership_id]
+    if not found:
+        raise KeyError(partnership_id)
+    row = found[0]
+    codes = [p.code for p in card.principles]
+    keys = [*codes, "overall"]
+    names = [*codes, translate(_OVERALL, lang)]
+    coverage = [row.get(f"{c}_coverage") for c in codes]
+    ax = _axes(ax, (6.5, 0.42 * len(keys) + 1.4))
+    y = np.arange(len(keys))
+    scores = np.array([np.nan if row[k] is None else row[k] for k in keys])
+    colours = [_BLUE] * len(codes) + [_ORANGE]
+    ax.barh(y, np.nan_to_num(scores), 0.6, color=colours, label=translate(_SCORE, lang))
+    low = [row.get(f"{k}_low") for k in keys]
+    high = [row.get(f"{k}_high") for k in keys]
+    if any(v is not None for v in low) and any(v is not None for v in high):
+        lo = np.array([np.nan if v is None else v for v in low])
+        hi = np.array([np.nan if v is None else v for v in high])
+        ax.hlines(
+            y, lo, hi, color=OKABE_ITO[0], linewidth=1.5, label=translate(_BOUNDS, lang)
+        )
+        ax.plot(lo, y, "|", hi, y, "|", color=OKABE_ITO[0], markersize=8)
+    for i, v in enumerate(scores):
+        if np.isnan(v):
+            ax.text(
+                0.01,
+                i,
+                translate(_INSUFFICIENT, lang),
+                va="center",
+                fontsize=8,
+                color=_VERMILLION,
+            )
+        cov = coverage[i] if i < len(codes) else None
+        if cov is not None:
+            share = f"{cov:.0%}"
+            ax.text(
+                1.02,
+                i,
+                translate(_COVERAGE, lang, share=share),
+                va="center",
+                fontsize=7,
+                transform=ax.get_yaxis_transform(),
+            )
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlim(0.0, 1.0)
+    ax.set_xlabel(translate(_SCORE_AXIS, lang))
+    ax.set_title(f"{row['id']} — {_short(str(row['title']), 60)}", fontsize=9)
     return ax

@@ -651,6 +651,61 @@ class Scorecard:
         df.attrs["methodology"] = str(self.methodology)
         return df
 
+    # -- report ---------------------------------------------------------------------
+    def report(
+        self,
+        portfolio: Portfolio | None = None,
+        *,
+        methodology: Any = None,
+        robustness: Any = None,
+        lang: str | None = None,
+        source: str | None = None,
+    ) -> str:
+        """Return the portfolio report: one self-contained HTML page.
+
+        A summary for decision makers, the ranked table, a heat map, the
+        actors' contributions, a profile per partnership, the robustness
+        section (when ``robustness`` is given) and the methodology appendix,
+        in English or Spanish; see `kampala.report`. Needs the extra
+        ``report`` (``pip install 'kampala[report]'``).
+
+        Parameters
+        ----------
+        portfolio : Portfolio, optional
+            The portfolio scored: contributions, modalities and evidence
+            values appear when given.
+        methodology : Methodology, optional
+            The methodology run, for the appendix's steps and references.
+        robustness : kampala.report.Robustness, optional
+            From `kampala.report.run_robustness`.
+        lang : {"en", "es"}, default=None
+            The language (see `kampala.i18n.resolve_lang`).
+        source : str, optional
+            Where the data came from, for the appendix.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> from kampala import Methodology, data
+        >>> pf = data.sample_portfolio()
+        >>> page = Methodology.default().run(pf).report(pf, lang="es")
+        >>> "No dejar a nadie atrás" in page, "<script" in page
+        (True, False)
+        """
+        from kampala.report._render import render_report
+
+        return render_report(
+            self,
+            portfolio,
+            methodology=methodology,
+            robustness=robustness,
+            lang=lang,
+            source=source,
+        )
+
     # -- explanation ----------------------------------------------------------------
     def explain(
         self, partnership_id: str, *, portfolio: Portfolio | None = None

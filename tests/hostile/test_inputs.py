@@ -286,7 +286,7 @@ PORTFOLIO_CASES: list[tuple[str, str, str | bytes, list[str]]] = [
     ("name", "content", "names"),
     [pytest.param(n, c, w, id=i) for i, n, c, w in PORTFOLIO_CASES],
 )
-@pytest.mark.parametrize("command", ["validate", "score"])
+@pytest.mark.parametrize("command", ["validate", "score", "report"])
 def test_portfolio_file_is_rejected(
     tmp_path: Path, command: str, name: str, content: str | bytes, names: list[str]
 ) -> None:
@@ -451,6 +451,10 @@ SPECIAL_FILES = [
         ),
         pytest.param(["index", "{}", "META"], "d.csv", id="index-idata"),
         pytest.param(["index", "DATA", "{}"], "m.csv", id="index-imeta"),
+        pytest.param(["report", "{}"], "f.json", id="report"),
+        pytest.param(
+            ["report", "--methodology", "{}"], "m.json", id="report-methodology"
+        ),
     ],
 )
 def test_special_file_is_refused(
