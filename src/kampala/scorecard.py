@@ -30,10 +30,11 @@ import numpy.typing as npt
 from kampala._version import __version__
 from kampala.composite_result import CompositeResult, MethodologyRef
 from kampala.errors import ParameterValueError
-from kampala.kps import DISCLAIMER_EN
+from kampala.i18n import N_, resolve_lang, translate
+from kampala.kps import DISCLAIMER_EN, DISCLAIMER_ES
 from kampala.portfolio import Portfolio
 from kampala.principles import Principle, PrincipleScores
-from kampala.principles._rubric import describe_evidence
+from kampala.principles._rubric import describe_evidence, describe_evidence_in
 
 __all__ = [
     "ROOT",
@@ -53,7 +54,9 @@ class Explanation:
 
     ``str(explanation)`` gives a readable account; `to_dict()` the same
     as data. Each criterion lists its evidence, score, weight within its
-    principle and contribution to the overall score.
+    principle and contribution to the overall score. ``lang`` is the
+    language of the text (titles, names, the account); the keys of
+    `to_dict()` are the same in every language.
 
     Examples
     --------
@@ -77,6 +80,7 @@ class Explanation:
     composite: float | None
     principles: tuple[dict[str, Any], ...]
     methodology: MethodologyRef
+    lang: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the explanation as JSON-ready data.
@@ -91,7 +95,8 @@ class Explanation:
         >>> data["principles"][0]["criteria"][0]
         {'code': 'P1.alignment', 'name': 'Objectives drawn from national plans',
          'subprinciple': '1.B', 'evidence': 'ownership.national_plan_alignment',
-         'score': 1.0, 'weight': 0.2, 'contribution': 0.04}
+         'score': 1.0, 'weight': 0.2, 'contribution': 0.04,
+         'rule': 'none / partial / full; ordinal level: rank / (levels - 1)'}
         """
         return {
             "id": self.partnership_id,
@@ -100,41 +105,75 @@ class Explanation:
             "composite": self.composite,
             "principles": list(self.principles),
             "methodology": attrs.asdict(self.methodology),
+            "lang": self.lang,
         }
 
     def __str__(self) -> str:
-        comp = (
-            "insufficient evidence"
-            if self.composite is None
-            else f"{self.composite:.3f}"
-        )
+        lang = self.lang
+        insufficient = translate(_INSUFFICIENT, lang)
+        comp = insufficient if self.composite is None else f"{self.composite:.3f}"
         rank = "-" if self.rank is None else str(self.rank)
         lines = [
             f"{self.partnership_id} — {self.title}",
-            f"overall {comp} (rank {rank}); methodology {self.methodology}",
+            translate(
+                N_("overall {score} (rank {rank}); methodology {methodology}"),
+                lang,
+                score=comp,
+                rank=rank,
+                methodology=self.methodology,
+            ),
         ]
         for p in self.principles:
-            score = (
-                "insufficient evidence" if p["score"] is None else f"{p['score']:.3f}"
-            )
+            score = insufficient if p["score"] is None else f"{p['score']:.3f}"
             lines.append(
-                f"  {p['code']} {p['title']}: {score} (coverage {p['coverage']:.0%})"
+                translate(
+                    N_("  {code} {title}: {score} (coverage {coverage})"),
+                    lang,
+                    code=p["code"],
+                    title=p["title"],
+                    score=score,
+                    coverage=f"{p['coverage']:.0%}",
+                )
             )
             for c in p["criteria"]:
-                if c["score"] is None:
-                    lines.append(
-                        f"    {c['code']} {c['name']}: no evidence — {c['evidence']}"
-                    )
-                else:
-                    lines.append(
-                        f"    {c['code']} {c['name']}: {c['score']:.2f} "
-                        f"at weight {c['weight']:.2f} → contributes "
-                        f"{c['contribution']:.3f} overall — {c['evidence']}"
-                    )
+                lines.append(_criterion_line(c, lang))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         return "<pre>" + html.escape(str(self)) + "</pre>"
+
+
+_INSUFFICIENT = N_("insufficient evidence")
+
+
+def _criterion_line(c: Mapping[str, Any], lang: str) -> str:
+    """One criterion of an explanation: score, weight, contribution, evidence."""
+    if c["score"] is None:
+        line = translate(
+            N_("    {code} {name}: no evidence — {evidence}"),
+            lang,
+            code=c["code"],
+            name=c["name"],
+            evidence=c["evidence"],
+        )
+    else:
+        line = translate(
+            N_(
+                "    {code} {name}: {score} at weight {weight} → contributes "
+                "{contribution} overall — {evidence}"
+            ),
+            lang,
+            code=c["code"],
+            name=c["name"],
+            score=f"{c['score']:.2f}",
+            weight=f"{c['weight']:.2f}",
+            contribution=f"{c['contribution']:.3f}",
+            evidence=c["evidence"],
+        )
+    sources = c.get("sources")
+    if sources:
+        line += translate(N_(" (source: {sources})"), lang, sources=sources)
+    return line
 
 
 def _none(x: float) -> float | None:
@@ -309,8 +348,14 @@ class Scorecard:
         """
         return self.result.ranks(ROOT)
 
-    def flags(self) -> list[list[str]]:
+    def flags(self, *, lang: str | None = None) -> list[list[str]]:
         """Per partnership, the scores flagged as insufficient evidence.
+
+        Parameters
+        ----------
+        lang : {"en", "es"}, default=None
+            Language of the flags; None: ``KAMPALA_LANG``, else the locale
+            (see `kampala.i18n.resolve_lang`).
 
         Examples
         --------
@@ -319,26 +364,38 @@ class Scorecard:
         >>> flags = card.flags()
         >>> flags[card.ids.index("PE-TEL-003")], flags[0]
         (['P4: insufficient evidence (coverage 29% < 50%)'], [])
+        >>> card.flags(lang="es")[card.ids.index("PE-TEL-003")]
+        ['P4: evidencia insuficiente (cobertura 29% < 50%)']
         """
+        lang = resolve_lang(lang)
         out: list[list[str]] = [[] for _ in self.ids]
+        template = N_("{code}: insufficient evidence (coverage {coverage} < {minimum})")
         for p in self.principles:
             cov = self.coverage(p)
             for i in np.flatnonzero(np.isnan(self.score(p))):
                 out[i].append(
-                    f"{p.code}: insufficient evidence (coverage {cov[i]:.0%} "
-                    f"< {self.min_coverage:.0%})"
+                    translate(
+                        template,
+                        lang,
+                        code=p.code,
+                        coverage=f"{cov[i]:.0%}",
+                        minimum=f"{self.min_coverage:.0%}",
+                    )
                 )
+        overall = translate(N_("overall: insufficient evidence"), lang)
         for i in np.flatnonzero(np.isnan(self.score())):
-            out[i].append("overall: insufficient evidence")
+            out[i].append(overall)
         return out
 
     # -- tables ------------------------------------------------------------------
-    def table(self) -> list[dict[str, Any]]:
+    def table(self, *, lang: str | None = None) -> list[dict[str, Any]]:
         """One row per partnership, in rank order (unranked last).
 
         Keys: ``rank``, ``id``, ``title``, one score per principle code,
         ``overall``, one coverage per principle (``P1_coverage``…) and
-        ``flags``. Missing scores are None.
+        ``flags``. Missing scores are None. The keys are the same in every
+        language; ``lang`` is the language of the flags (None:
+        ``KAMPALA_LANG``, else the locale).
 
         Examples
         --------
@@ -352,7 +409,7 @@ class Scorecard:
         """
         ranks = self.ranks()
         overall = self.score()
-        flags = self.flags()
+        flags = self.flags(lang=lang)
         scores = {p: self.score(p) for p in self.principles}
         covs = {p: self.coverage(p) for p in self.principles}
         order = np.lexsort((np.arange(len(self.ids)), np.nan_to_num(ranks, nan=np.inf)))
@@ -372,8 +429,12 @@ class Scorecard:
             rows.append(row)
         return rows
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, lang: str | None = None) -> dict[str, Any]:
         """Return the scorecard as JSON-ready data, with its provenance.
+
+        The keys are the same in every language; the text meant for people
+        (the disclaimer and the flags) is in ``lang`` (None: ``KAMPALA_LANG``,
+        else the locale), which the data records under ``"lang"``.
 
         Examples
         --------
@@ -382,21 +443,23 @@ class Scorecard:
         >>> data = card.to_dict()
         >>> list(data)
         ['methodology', 'kampala_version', 'numpy_version', 'portfolio',
-         'min_coverage', 'disclaimer', 'partnerships']
+         'min_coverage', 'disclaimer', 'lang', 'partnerships']
         >>> data["methodology"]["id"], data["min_coverage"], len(data["partnerships"])
         ('KPS', 0.5, 48)
         """
+        lang = resolve_lang(lang)
         return {
             "methodology": attrs.asdict(self.methodology),
             "kampala_version": self.kampala_version,
             "numpy_version": self.numpy_version,
             "portfolio": self.portfolio_name,
             "min_coverage": self.min_coverage,
-            "disclaimer": DISCLAIMER_EN,
-            "partnerships": self.table(),
+            "disclaimer": DISCLAIMER_ES if lang == "es" else DISCLAIMER_EN,
+            "lang": lang,
+            "partnerships": self.table(lang=lang),
         }
 
-    def to_json(self, *, indent: int | None = 2) -> str:
+    def to_json(self, *, indent: int | None = 2, lang: str | None = None) -> str:
         """Serialise `to_dict()` as JSON.
 
         Examples
@@ -412,7 +475,7 @@ class Scorecard:
         >>> json.loads(card.to_json())["partnerships"][0]["id"]
         'PE-HEA-001'
         """
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return json.dumps(self.to_dict(lang=lang), indent=indent, ensure_ascii=False)
 
     def to_pandas(self) -> Any:
         """Return `table()` as a pandas DataFrame indexed by id.
@@ -445,7 +508,11 @@ class Scorecard:
 
     # -- explanation ----------------------------------------------------------------
     def explain(
-        self, partnership_id: str, *, portfolio: Portfolio | None = None
+        self,
+        partnership_id: str,
+        *,
+        portfolio: Portfolio | None = None,
+        lang: str | None = None,
     ) -> Explanation:
         """Explain one partnership's scores, criterion by criterion.
 
@@ -455,7 +522,11 @@ class Scorecard:
             Its id.
         portfolio : Portfolio, optional
             The portfolio scored; when given, each criterion shows the
-            evidence values behind it.
+            evidence values behind it (and where each came from, when the
+            portfolio knows).
+        lang : {"en", "es"}, default=None
+            Language of the explanation; None: ``KAMPALA_LANG``, else the
+            locale (see `kampala.i18n.resolve_lang`).
 
         Returns
         -------
@@ -471,11 +542,15 @@ class Scorecard:
         (36, 0.458, 0.2575)
         >>> ex.principles[0]["criteria"][1]["evidence"]
         'ownership.government_role = co-designed'
+        >>> es = Methodology.default().run(pf).explain("PE-AGR-002", lang="es")
+        >>> es.principles[0]["title"]
+        'Apropiación nacional inclusiva'
         """
+        lang = resolve_lang(lang)
         i = self.result.unit_index(partnership_id)
         contrib = self.result.contributions()[i]
         principles = tuple(
-            self._explain_principle(p, i, contrib, portfolio)
+            self._explain_principle(p, i, contrib, portfolio, lang)
             for p in self.principle_scores
         )
         rank = self.ranks()[i]
@@ -486,6 +561,7 @@ class Scorecard:
             composite=_none(float(self.score()[i])),
             principles=principles,
             methodology=self.methodology,
+            lang=lang,
         )
 
     def _explain_principle(
@@ -494,6 +570,7 @@ class Scorecard:
         i: int,
         contrib: FloatArray,
         portfolio: Portfolio | None,
+        lang: str = "en",
     ) -> dict[str, Any]:
         fw = self.result.framework
         leaf_pos = {c: j for j, c in enumerate(fw.indicator_codes)}
@@ -501,36 +578,46 @@ class Scorecard:
         values = ps.values[i]
         weights = np.array([fw.normalised_weight(c.code) for c in ps.criteria])
         present_w = float(weights[~np.isnan(values)].sum())
+        sources: list[str | None] = [None] * len(ps.criteria)
         if portfolio is None:
             evidence = [", ".join(c.evidence) for c in ps.criteria]
         else:
             row = portfolio.index(self.ids[i])
+            shown = describe_evidence if lang == "en" else describe_evidence_in(lang)
             evidence = [
-                ", ".join(
-                    f"{path} = {describe_evidence(portfolio, path, row)}"
-                    for path in c.evidence
-                )
+                ", ".join(f"{q} = {shown(portfolio, q, row)}" for q in c.evidence)
+                for c in ps.criteria
+            ]
+            sources = [
+                _evidence_sources(portfolio, self.ids[i], c.evidence)
                 for c in ps.criteria
             ]
         criteria = []
-        for c, v, w, ev in zip(
-            ps.criteria, values.tolist(), weights.tolist(), evidence, strict=True
+        for c, v, w, ev, src in zip(
+            ps.criteria,
+            values.tolist(),
+            weights.tolist(),
+            evidence,
+            sources,
+            strict=True,
         ):
             part = float(contrib[leaf_pos[c.code]])
             criteria.append(
                 {
                     "code": c.code,
-                    "name": c.name_en,
+                    "name": (c.name_es or c.name_en) if lang == "es" else c.name_en,
                     "subprinciple": c.subprinciple,
                     "evidence": ev,
                     "score": _none(v),
                     "weight": w / present_w if present_w and not math.isnan(v) else 0.0,
                     "contribution": 0.0 if math.isnan(part) else part,
+                    "rule": (c.rule_es or c.rule_en) if lang == "es" else c.rule_en,
+                    **({"sources": src} if src else {}),
                 }
             )
         return {
             "code": p.code,
-            "title": p.title(),
+            "title": p.title("es" if lang == "es" else "en"),
             "score": _none(float(self.score(p)[i])),
             "coverage": float(self.coverage(p)[i]),
             "criteria": criteria,
@@ -565,3 +652,21 @@ class Scorecard:
             f"Scorecard(portfolio={self.portfolio_name!r}, "
             f"partnerships={len(self.ids)}, methodology={self.methodology!s})"
         )
+
+
+def _evidence_sources(portfolio: Portfolio, pid: str, paths: tuple[str, ...]) -> str:
+    """Where the evidence at ``paths`` came from, when the portfolio knows.
+
+    PROVENANCE HOOK: a portfolio that records provenance has
+    ``source_of(id, path)`` (None where unknown); older portfolios have not,
+    and then the explanation shows no sources.
+    """
+    source_of = getattr(portfolio, "source_of", None)
+    if source_of is None:
+        return ""
+    found = []
+    for path in paths:
+        src = source_of(pid, path)
+        if src is not None and str(src):
+            found.append(f"{path}: {src}")
+    return "; ".join(found)

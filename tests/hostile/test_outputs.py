@@ -598,7 +598,7 @@ def test_c10_import_report_json_is_json(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "first"),
     [
-        pytest.param("s.csv", "rank,id", id="c10-score-csv"),
+        pytest.param("s.csv", "# kampala", id="c10-score-csv"),
         pytest.param("s.json", "{", id="c10-score-json"),
     ],
 )
