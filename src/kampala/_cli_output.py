@@ -344,7 +344,9 @@ def env_lang() -> Lang:
 
 
 def problems_text(exc: PortfolioValidationError, lang: str) -> str:
-    """Every problem of a portfolio, one per line, in ``lang``."""
+    """Return every problem of a portfolio, one per line, in ``lang``."""
+    if lang == "en":
+        return str(exc)
     lines = [
         ntranslate(
             "{source}: {n} problem",
