@@ -10,7 +10,9 @@ programs reading them do not depend on it.
 from __future__ import annotations
 
 import argparse
+import functools
 import io
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -45,10 +47,12 @@ __all__ = [
     "load_portfolio",
     "output_lang",
     "problems_text",
+    "translate_known",
     "usage_text",
     "validate_text",
     "warning_text",
     "wrote",
+    "wrote_folder",
 ]
 
 #: Decimal places of the scores in CSV output unless ``--digits`` says otherwise.
@@ -371,12 +375,14 @@ def warning_text(caught: warnings.WarningMessage, lang: str) -> str:
         if isinstance(message, BaseException)
         else str(message)
     )
-    return translate(N_("warning: {message}"), lang, message=translate(text, lang))
+    return translate(
+        N_("warning: {message}"), lang, message=translate_known(text, lang)
+    )
 
 
 def usage_text(exc: BaseException, lang: str) -> str:
     """Return a usage error's message in ``lang`` (where the catalogue has it)."""
-    return translate(str(exc), lang)
+    return translate_known(str(exc), lang)
 
 
 def wrote(path: str, lang: str | None = None) -> str:
@@ -403,3 +409,109 @@ def load_portfolio(
     if "country" not in fmt.options:
         raise UsageError(f"kampala {command}: --country applies to IATI XML files only")
     return fmt.read(Path(path), country=country)
+
+
+#: Messages the command line prints that are built as text (usage errors,
+#: argparse's errors, warnings): their English templates. A message that
+#: matches one is printed with the Spanish template and the same values.
+_KNOWN: tuple[str, ...] = (
+    # kampala's own usage errors
+    N_("kampala {command}: --country applies to IATI XML files only"),
+    N_("kampala demo: --top applies to --asem only"),
+    N_(
+        "kampala score: --weights: {item} must be CODE=WEIGHT with a number >= 0 "
+        "(for example P1=2,P3=1)"
+    ),
+    N_(
+        "kampala score: --weights: {code} must be a principle ({principles}) or a "
+        "criterion code such as {example} (see 'kampala methodology')"
+    ),
+    N_(
+        "kampala score: --out: the suffix {suffix} of {path} does not match "
+        "--format {fmt}; use --format {named} or another name"
+    ),
+    N_(
+        "{where}: {option}: the suffix {suffix} of {path} must be {allowed} (or "
+        "none); kampala does not write {kind} files here"
+    ),
+    N_(
+        "{where}: --out: the suffix {suffix} of {path} must be {allowed} (the "
+        "portfolio format is taken from it)"
+    ),
+    N_("{where}: cannot write {path} ({option}): {reason}; no output file was changed"),
+    N_("kampala: cannot write to standard output: {reason}"),
+    # argparse's errors (argparse has no Spanish of its own)
+    N_("{prog}: the following arguments are required: {names}"),
+    N_("{prog}: unrecognized arguments: {names}"),
+    N_("{prog}: argument {option}: invalid choice: {value} (choose from {choices})"),
+    N_("{prog}: argument {option}: expected one argument"),
+    N_("{prog}: argument {option}: invalid {kind} value: {value}"),
+    N_("{prog}: argument {option}: {message}"),
+    N_("must be an integer >= 1 (got {value})"),
+    N_("must be an integer from 0 to 17, or 'full' (got {value})"),
+    # warnings
+    N_(
+        "sobol_indices(): non-finite model values (NaN or inf) for {outputs}. "
+        "Their indices are NaN."
+    ),
+    N_(
+        "sobol_indices(): no variance on the base samples A and B (a constant "
+        "output) for {outputs}. There is no variance to apportion; their indices "
+        "are NaN."
+    ),
+    N_("{n} output(s) ({names})"),
+    N_(
+        "Denominate(): denominator {name} is zero or missing for units {units} of "
+        "indicator {code}; those values become missing."
+    ),
+)
+
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+
+@functools.cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = []
+    for template in _KNOWN:
+        parts = _FIELD.split(template)
+        regex = "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
+            for i, part in enumerate(parts)
+        )
+        out.append((re.compile(f"^{regex}$", re.DOTALL), template))
+    return tuple(out)
+
+
+def translate_known(text: str, lang: str, depth: int = 0) -> str:
+    """Translate a message built as text by matching it to a known template.
+
+    Examples
+    --------
+    >>> from kampala._cli_output import translate_known
+    >>> translate_known("kampala demo: --top applies to --asem only", "es")
+    'kampala demo: --top se aplica solo con --asem'
+    >>> translate_known("a message with no template", "es")
+    'a message with no template'
+    """
+    if lang == "en":
+        return text
+    catalogued = translate(text, lang)
+    if catalogued != text:
+        return catalogued
+    for pattern, template in _patterns():
+        m = pattern.match(text)
+        if m:
+            fields = m.groupdict()
+            if depth < 2:
+                fields = {
+                    k: translate_known(v, lang, depth + 1) for k, v in fields.items()
+                }
+            return translate(template, lang, **fields)
+    return text
+
+
+def wrote_folder(path: str, lang: str | None = None) -> str:
+    """Return the line on standard error that names a folder of outputs."""
+    return translate(
+        N_("wrote tables and figures to {folder}"), lang, folder=_shown(path)
+    )

@@ -46,7 +46,6 @@ from kampala._internal.terminal import check_suffix as _check_suffix
 from kampala._internal.terminal import for_cli as _for_cli
 from kampala._internal.terminal import one_line as _one_line
 from kampala._internal.terminal import positive_int as _positive_int
-from kampala._internal.terminal import shown as _shown
 from kampala._internal.terminal import shown_lines as _shown_lines
 from kampala._internal.terminal import silence_stdout as _silence_stdout
 from kampala._internal.terminal import write_stdout as _stdout
@@ -323,13 +322,13 @@ def _evolve(
     )
 
 
-def _emit(text: str, out: str | None, where: str = "kampala") -> None:
+def _emit(text: str, out: str | None, where: str = "kampala", lang: str = "en") -> None:
     if out is None:
         _stdout(text)
         return
     with _writing(where, "--out", out), atomic_open(out) as f:
         f.write(text)
-    print(_out.wrote(out), file=sys.stderr)
+    print(_out.wrote(out, lang), file=sys.stderr)
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -369,7 +368,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         lang=args.output_lang,
         digits=args.digits,
     )
-    _emit(text, args.out, "kampala score")
+    _emit(text, args.out, "kampala score", args.output_lang)
     return 0
 
 
@@ -455,7 +454,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     _stdout(_shown_lines(result.report.summary()) + "\n")
     for path in (args.out, args.report):
         if path:
-            print(f"wrote {_shown(path)}", file=sys.stderr)
+            print(_out.wrote(path, args.output_lang), file=sys.stderr)
     return 0
 
 
@@ -482,7 +481,7 @@ def _cmd_methodology(args: argparse.Namespace) -> int:
         text = json.dumps(describe(methodology), indent=2, ensure_ascii=False) + "\n"
     else:
         text = to_markdown(methodology, lang=args.output_lang)
-    _emit(text, args.out)
+    _emit(text, args.out, lang=args.output_lang)
     return 0
 
 
@@ -517,14 +516,15 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         }
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = (_command.uncertainty_table(ua) if ua is not None else "") + (
-            _command.sobol_table(sobol) if sobol is not None else ""
+        lang = args.output_lang
+        text = (_command.uncertainty_table(ua, lang) if ua is not None else "") + (
+            _command.sobol_table(sobol, lang) if sobol is not None else ""
         )
     if args.out:  # written before anything is printed: a failure prints nothing
         _sens.write_sensitivity(Path(args.out), ua, sobol, args.formula_escape)
     _stdout(text)
     if args.out:
-        print(f"wrote tables and figures to {_shown(args.out)}", file=sys.stderr)
+        print(_out.wrote_folder(args.out, args.output_lang), file=sys.stderr)
     return 0
 
 

@@ -643,7 +643,7 @@ def test_c11_table_output_escapes_control_characters(
 
 
 def test_c11_lone_surrogate_in_a_table(tmp_path: Path) -> None:
-    from kampala.cli import _shown
+    from kampala._internal.terminal import shown as _shown
 
     assert _shown("x\ud800y") == "x\\ud800y"
     assert _shown("Agua \u2013 señal") == "Agua \u2013 señal"
