@@ -63,6 +63,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         )
     lang = args.output_lang
     portfolio = load_portfolio(args.portfolio, command="explain")
+    portfolio.index(args.id)  # an id not in the portfolio: a clear error first
     card = methodology.run(portfolio)
     explanation = card.explain(args.id, portfolio=portfolio, lang=lang)
     if args.format == "json":

@@ -14,6 +14,7 @@ import functools
 import io
 import re
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ __all__ = [
     "add_digits",
     "add_lang",
     "add_lang_everywhere",
+    "argv_lang",
     "demo_text",
     "env_lang",
     "error_message",
@@ -347,6 +349,29 @@ def env_lang() -> Lang:
         return "en"
 
 
+def argv_lang(argv: Sequence[str]) -> Lang:
+    """Return the language an argument list asks for, before it is parsed.
+
+    So that an error in the arguments themselves is worded in the language
+    asked for: ``--lang es`` or ``--lang=es``, else the environment.
+
+    Examples
+    --------
+    >>> from kampala._cli_output import argv_lang
+    >>> argv_lang(["score", "--format", "xx", "--lang", "es"])
+    'es'
+    """
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value is not None and value.strip().lower() in LANGUAGES:
+            return resolve_lang(value)
+    return env_lang()
+
+
 def problems_text(exc: PortfolioValidationError, lang: str) -> str:
     """Return every problem of a portfolio, one per line, in ``lang``."""
     if lang == "en":
@@ -459,7 +484,32 @@ _KNOWN: tuple[str, ...] = (
         "output) for {outputs}. There is no variance to apportion; their indices "
         "are NaN."
     ),
+    N_(
+        "sobol_indices(): constant bootstrap resamples of A and B for {outputs}. "
+        "They are left out of the intervals (NaN when fewer than 2 remain); "
+        "increase n."
+    ),
     N_("{n} output(s) ({names})"),
+    N_(
+        "{where}: composite score 0 for unit(s) {units}; their elasticities are "
+        "undefined and set to NaN."
+    ),
+    N_(
+        "{name}: partnership ids {first} and {second} look alike (they differ in "
+        "case, width or script). Check that they are two partnerships."
+    ),
+    N_(
+        "normalise(): indicator {code} {why}; its normalised values are missing "
+        "(NaN) and aggregation will skip them."
+    ),
+    N_("has no spread (constant or without data)"),
+    N_("has fewer than two values"),
+    N_("has its target at or below its minimum"),
+    N_("has fewer than two distinct values"),
+    N_(
+        "Impute(): {n} value(s) stay missing after {method} imputation, first for "
+        "unit {unit} and indicator {code} (no value to impute from)."
+    ),
     N_(
         "Denominate(): denominator {name} is zero or missing for units {units} of "
         "indicator {code}; those values become missing."

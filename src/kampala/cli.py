@@ -451,7 +451,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     )
         with _writing(where, "--out", args.out or args.report or ""):
             stack.close()
-    _stdout(_shown_lines(result.report.summary()) + "\n")
+    _stdout(_shown_lines(result.report.summary(args.output_lang)) + "\n")
     for path in (args.out, args.report):
         if path:
             print(_out.wrote(path, args.output_lang), file=sys.stderr)
@@ -581,7 +581,7 @@ def _interrupted() -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
-    lang = _out.env_lang()
+    lang = _out.argv_lang(sys.argv[1:] if argv is None else argv)
     try:
         try:
             args = parser.parse_args(argv)

@@ -13,6 +13,7 @@ import attrs
 from kampala._internal.atomic import atomic_open
 from kampala._internal.csvsafe import escape_cell
 from kampala.errors import DataFormatError
+from kampala.i18n import N_, translate
 from kampala.io.iati._table import NO_ELEMENT, NOT_IN_IATI
 from kampala.io.iati._xml import PathLike
 from kampala.portfolio import Portfolio
@@ -280,8 +281,11 @@ class ImportReport:
         else:
             _write_rows(target, fields, self.to_rows(), formula_escape)
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "en") -> str:
         """Return a few lines: counts of activities, fields and warnings.
+
+        ``lang`` (``"en"`` or ``"es"``) is the language of the lines; field
+        paths are the same in both.
 
         Examples
         --------
@@ -300,12 +304,27 @@ class ImportReport:
         1 imported; 1 warning(s).
         Evidence fields filled (partnerships): transparency.publication (1),
         transparency.publication_completeness (1).
+        >>> print(report.summary("es"))  # doctest: +ELLIPSIS
+        <stream>: IATI 2.03; 2 actividades leídas, 0 excluidas por los filtros,
+        1 importada(s); 1 aviso(s).
+        Campos de evidencia completados (alianzas): transparency.publication (1), ...
         """
         n_warn = len(self.warnings) + sum(len(a.warnings) for a in self.activities)
         lines = [
-            f"{self.source}: IATI {self.version or '?'}; {self.read} activities "
-            f"read, {self.skipped} left out by the filters, {self.imported} "
-            f"imported; {n_warn} warning(s)."
+            translate(
+                N_(
+                    "{source}: IATI {version}; {read} activities read, {skipped} "
+                    "left out by the filters, {imported} imported; {warnings} "
+                    "warning(s)."
+                ),
+                lang,
+                source=self.source,
+                version=self.version or "?",
+                read=self.read,
+                skipped=self.skipped,
+                imported=self.imported,
+                warnings=n_warn,
+            )
         ]
         if self.imported:
             counts: dict[str, int] = {}
@@ -314,13 +333,15 @@ class ImportReport:
                     counts[field] = counts.get(field, 0) + 1
             evidence = [f for f in counts if "." in f]
             lines.append(
-                "Evidence fields filled (partnerships): "
-                + (
-                    ", ".join(f"{f} ({counts[f]})" for f in evidence)
-                    if evidence
-                    else "none"
+                translate(
+                    N_("Evidence fields filled (partnerships): {fields}."),
+                    lang,
+                    fields=(
+                        ", ".join(f"{f} ({counts[f]})" for f in evidence)
+                        if evidence
+                        else translate(N_("none"), lang)
+                    ),
                 )
-                + "."
             )
         return "\n".join(lines)
 
