@@ -225,6 +225,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--out", metavar="DIR", help="write tables (CSV) and figures (PNG) here"
     )
     add_formula_escape(sens)
+    _out.add_digits(sens)
 
     meth = sub.add_parser(
         "methodology",
@@ -521,7 +522,10 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             _command.sobol_table(sobol, lang) if sobol is not None else ""
         )
     if args.out:  # written before anything is printed: a failure prints nothing
-        _sens.write_sensitivity(Path(args.out), ua, sobol, args.formula_escape)
+        _sens.write_sensitivity(
+            Path(args.out), ua, sobol, args.formula_escape,
+            digits=args.digits, lang=args.output_lang,
+        )  # fmt: skip
     _stdout(text)
     if args.out:
         print(_out.wrote_folder(args.out, args.output_lang), file=sys.stderr)
