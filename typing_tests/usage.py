@@ -40,3 +40,16 @@ card: kp.Scorecard = kp.Methodology.default().run(pf, registry=registry)
 table: kp.IndicatorSet = indicator_table(pf, kps1().scorers, registry=registry)
 old: OldMethodology = kp.Methodology.default()
 card2: kp.Scorecard = score_portfolio(old, pf, registry=None)
+
+# outputs in Spanish: the same keys, text for people in the language asked for
+from kampala.i18n import Lang, error_message, ntranslate  # noqa: E402
+from kampala.scorecard import Explanation  # noqa: E402
+
+lang: Lang = "es"
+rows_es: list[dict[str, object]] = card.table(lang=lang)
+flags_es: list[list[str]] = card.flags(lang="es")
+why: Explanation = card.explain("PE-HEA-001", portfolio=pf, lang="es")
+why_text: str = str(why)
+doc_es: str = card.to_json(lang="es")
+counted_es: str = ntranslate("{n} actor", "{n} actors", 2, "es")
+message_es: str = error_message(ValueError("x"), "es")

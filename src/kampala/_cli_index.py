@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from kampala._cli_output import add_digits
+from kampala._cli_output import add_digits, csv_comments
 from kampala._internal.atomic import atomic_open
 from kampala._internal.files import env_max_bytes, read_input_text
 from kampala._internal.params import parse_spec
@@ -24,7 +24,6 @@ from kampala._internal.terminal import check_suffix as _check_suffix
 from kampala._internal.terminal import shown as _shown
 from kampala._internal.terminal import write_stdout as _stdout
 from kampala._internal.terminal import writing as _writing
-from kampala._version import __version__
 from kampala.composite import aggregate as _aggregate
 from kampala.composite import impute as _impute
 from kampala.composite import normalise as _normalise
@@ -185,24 +184,6 @@ def print_table(
         )
 
 
-def _csv_comments(result: CompositeResult, digits: int | None, lang: str) -> list[str]:
-    """Return the ``#`` lines at the top of the scores CSV: provenance, rounding."""
-    rounding = (
-        translate(N_("scores rounded to {digits} decimal places"), lang, digits=digits)
-        if digits is not None
-        else translate(N_("scores at full precision"), lang)
-    )
-    return [
-        translate(
-            N_("kampala {version}; methodology {methodology}"),
-            lang,
-            version=__version__,
-            methodology=result.methodology,
-        ),
-        rounding + "; " + translate(N_("NA is a missing score"), lang),
-    ]
-
-
 def read_methodology(path_text: str, where: str) -> Methodology:
     text = read_input_text(
         Path(path_text), where, "--methodology", env_max_bytes(), MethodologyError
@@ -256,7 +237,9 @@ def _cmd_index(args: argparse.Namespace) -> int:
                     columns,
                     formula_escape=args.formula_escape,
                     digits=args.digits,
-                    comments=_csv_comments(result, args.digits, args.output_lang),
+                    comments=csv_comments(
+                        result.methodology, args.digits, args.output_lang, missing="NA"
+                    ),
                 )
         with _writing(where, "--out", args.out or args.save_methodology or ""):
             stack.close()

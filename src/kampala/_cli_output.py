@@ -21,6 +21,7 @@ from typing import Any
 from kampala._internal.files import check_regular_file, env_max_bytes
 from kampala._internal.terminal import UsageError
 from kampala._internal.terminal import shown as _shown
+from kampala._version import __version__
 from kampala.errors import KampalaError, PortfolioValidationError
 from kampala.i18n import (
     LANGUAGES,
@@ -42,6 +43,7 @@ __all__ = [
     "add_lang",
     "add_lang_everywhere",
     "argv_lang",
+    "csv_comments",
     "demo_text",
     "env_lang",
     "error_message",
@@ -113,23 +115,40 @@ def add_digits(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def csv_comments(card: Scorecard, digits: int | None, lang: Lang) -> list[str]:
-    """Return the comment lines at the top of a scorecard CSV file."""
+def csv_comments(
+    methodology: object,
+    digits: int | None,
+    lang: str,
+    *,
+    portfolio: str | None = None,
+    missing: str = "",
+) -> list[str]:
+    """Return the ``#`` lines at the top of a CSV export: provenance, rounding.
+
+    Examples
+    --------
+    >>> from kampala._cli_output import csv_comments
+    >>> csv_comments("KPS 1 (sha256:44bbc2f364f1)", 4, "es")[1]
+    'puntajes redondeados a 4 decimales; una celda vacía es un puntaje faltante'
+    """
+    first = translate(
+        N_("kampala {version}; methodology {methodology}"),
+        lang,
+        version=__version__,
+        methodology=methodology,
+    )
+    if portfolio is not None:
+        first += "; " + translate(
+            N_("portfolio {portfolio}"), lang, portfolio=portfolio
+        )
     rounding = (
         translate(N_("scores rounded to {digits} decimal places"), lang, digits=digits)
         if digits is not None
         else translate(N_("scores at full precision"), lang)
     )
-    return [
-        translate(
-            N_("kampala {version}; methodology {methodology}; portfolio {portfolio}"),
-            lang,
-            version=card.kampala_version,
-            methodology=card.methodology,
-            portfolio=card.portfolio_name,
-        ),
-        rounding + "; " + translate(N_("an empty cell is a missing score"), lang),
-    ]
+    empty = N_("an empty cell is a missing score")
+    cell = empty if missing == "" else N_("NA is a missing score")
+    return [first, rounding + "; " + translate(cell, lang)]
 
 
 def format_scorecard(
@@ -172,7 +191,9 @@ def format_scorecard(
             formula_escape=formula_escape,
             digits=digits,
             missing="",
-            comments=csv_comments(card, digits, lang),
+            comments=csv_comments(
+                card.methodology, digits, lang, portfolio=card.portfolio_name
+            ),
         )
         return buf.getvalue()
     return _scorecard_table(card, rows, codes, lang)

@@ -11,30 +11,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kampala._cli_output import csv_comments
 from kampala._internal.atomic import atomic_folder
 from kampala._internal.terminal import UsageError, writing
-from kampala._version import __version__
 from kampala.i18n import N_, translate
 from kampala.io.coinr import write_results_csv
 
 __all__ = ["progress_bar", "write_sensitivity"]
-
-
-def _comments(result: Any, digits: int | None, lang: str) -> list[str]:
-    rounding = (
-        translate(N_("scores rounded to {digits} decimal places"), lang, digits=digits)
-        if digits is not None
-        else translate(N_("scores at full precision"), lang)
-    )
-    return [
-        translate(
-            N_("kampala {version}; methodology {methodology}"),
-            lang,
-            version=__version__,
-            methodology=result.methodology,
-        ),
-        rounding + "; " + translate(N_("NA is a missing score"), lang),
-    ]
 
 
 def progress_bar() -> Any:
@@ -98,7 +81,7 @@ def write_sensitivity(
                 list(rows[0]),
                 formula_escape=formula_escape,
                 digits=digits,
-                comments=_comments(result, digits, lang),
+                comments=csv_comments(result.methodology, digits, lang, missing="NA"),
             )
             path(f"{name}.json").write_text(
                 json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n",
