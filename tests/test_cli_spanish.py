@@ -86,11 +86,19 @@ COMMANDS = {
     "error-file": ["validate", "no-such-file.json"],
     "error-weights": ["score", "--weights", "P9=1"],
     "error-top": ["demo", "--top", "3"],
+    "error-record": ["validate", "bad.csv"],
+    "error-records": ["score", "bad.json"],
 }
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_spanish_output_has_no_english_sentence(name: str) -> None:
+    Path("bad.csv").write_text("id,title,budget_usd\nA,t,-3\n", encoding="utf-8")
+    Path("bad.json").write_text(
+        '[{"id": "A", "title": "t", "budget_usd": -5,'
+        ' "actors": [{"name": "x", "kind": "ngo"}]}]',
+        encoding="utf-8",
+    )
     status, text = _run([*COMMANDS[name], "--lang", "es"])
     assert status == (2 if name.startswith("error") else 0), text
     english = [f for f in FRAGMENTS if f in text]

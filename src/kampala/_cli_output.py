@@ -408,6 +408,7 @@ def problems_text(exc: PortfolioValidationError, lang: str) -> str:
     ]
     for err in exc.exceptions:
         notes = getattr(err, "__notes__", None) or []
+        notes = [translate_known(str(note), lang) for note in notes]
         suffix = f" [{'; '.join(notes)}]" if notes else ""
         lines.append(f"  {error_message(err, lang)}{suffix}")
     return "\n".join(lines)
@@ -495,6 +496,10 @@ _KNOWN: tuple[str, ...] = (
     N_("{prog}: argument {option}: {message}"),
     N_("must be an integer >= 1 (got {value})"),
     N_("must be an integer from 0 to 17, or 'full' (got {value})"),
+    # where a problem is (notes of portfolio errors)
+    N_("record {n}"),
+    N_("records {rows}"),
+    N_("line {n}"),
     # warnings
     N_(
         "sobol_indices(): non-finite model values (NaN or inf) for {outputs}. "

@@ -547,7 +547,9 @@ def _portfolio_problems(exc: PortfolioValidationError, lang: str = "en") -> str:
     if len(exc.exceptions) != 1:
         return _out.problems_text(exc, lang)
     (problem,) = exc.exceptions
-    notes = " ".join(getattr(problem, "__notes__", ()))
+    notes = " ".join(
+        _out.translate_known(str(n), lang) for n in getattr(problem, "__notes__", ())
+    )
     where = f"{exc.source}, {notes}" if notes else exc.source
     return _one_line(f"{where}: {_out.error_message(problem, lang)}")
 

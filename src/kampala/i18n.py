@@ -222,7 +222,7 @@ def error_message(error: BaseException, lang: str | None = None) -> str:
         translate(
             _MUST_BE,
             lang,
-            where=error.where,
+            where=_translate_phrase(error.where, lang),
             field=error.field,
             expected=_translate_phrase(error.expected, lang),
         )
@@ -235,7 +235,17 @@ def error_message(error: BaseException, lang: str | None = None) -> str:
     return "".join(parts)
 
 
-_ONE_OF = re.compile(r"^one of (.+)$")
+#: Shapes of expectations built from values: (pattern, template).
+_SHAPES = (
+    (re.compile(r"^one of (?P<choices>.+)$"), N_("one of {choices}")),
+    (
+        re.compile(r"^an? (?P<name>[A-Z][A-Za-z]+) \((?P<values>.+)\)$"),
+        N_("a {name} ({values})"),
+    ),
+    (re.compile(r"^(?P<bound>[<>]=? ?-?[0-9.e+]+)$"), N_("{bound}")),
+    (re.compile(r"^partnership (?P<id>'.*')$"), N_("partnership {id}")),
+    (re.compile(r"^line (?P<n>[0-9]+)$"), N_("line {n}")),
+)
 
 
 def _translate_phrase(text: str, lang: Lang) -> str:
@@ -243,7 +253,8 @@ def _translate_phrase(text: str, lang: Lang) -> str:
     out = translate(text, lang)
     if out != text:
         return out
-    m = _ONE_OF.match(text)
-    if m:
-        return translate(N_("one of {choices}"), lang, choices=m.group(1))
+    for pattern, template in _SHAPES:
+        m = pattern.match(text)
+        if m:
+            return translate(template, lang, **m.groupdict())
     return text
