@@ -16,12 +16,14 @@ import io
 import re
 import shlex
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
 
 from kampala.cli import main
 from kampala.data import sample_portfolio, sample_portfolio_path
+from kampala.errors import DegenerateIndicatorWarning
 from kampala.io.formats import write_portfolio
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,3 +138,28 @@ def test_the_howto_commands_run_as_printed(path: Path, clone: Path) -> None:
         ran += 1
     if path.stem in ("score-a-portfolio", "command-line", "cite", "sensitivity"):
         assert ran >= 3
+
+
+def test_the_readme_python_examples_print_what_they_show(clone: Path) -> None:
+    """Run the README's Python blocks in order; the ``# ...`` lines under a
+    ``print`` are its output and must appear as printed."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+    assert len(blocks) >= 3
+    namespace: dict[str, object] = {"__name__": "readme"}
+    for block in blocks:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), warnings.catch_warnings():
+            # the ASEM data has one named warning (LAO has no energy data),
+            # which a reader sees printed; it is not a failure of the example
+            warnings.simplefilter("ignore", DegenerateIndicatorWarning)
+            exec(compile(block, "README.md", "exec"), namespace)
+        printed = out.getvalue().splitlines()
+        expected, after_print = [], False
+        for line in block.splitlines():
+            if line.startswith("# ") and after_print:
+                expected.append(line[2:])
+                continue
+            after_print = line.startswith(("print(", "for ", "    print("))
+        for line in expected:
+            assert line in printed, f"README prints {line!r}; got:\n{out.getvalue()}"
