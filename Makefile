@@ -33,6 +33,7 @@ pytest: $(VENV)/.dev-installed
 
 docs: $(VENV)/.dev-installed
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
+	$(BIN)/python tools/check_offline_site.py site
 
 test: lint typecheck pytest docs
 

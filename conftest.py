@@ -7,4 +7,10 @@ uses; the doctests of that copy then fail. Importing the package first makes
 every collected module the package's own.
 """
 
+import os
+
 import kampala  # noqa: F401
+
+# kampala writes in the language of the environment (KAMPALA_LANG, else the
+# locale); the examples and tests are in English unless they ask for Spanish.
+os.environ["KAMPALA_LANG"] = "en"

@@ -60,7 +60,7 @@ def fails_cleanly(
 
 def read_out(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
 
 
 # -- successful runs ----------------------------------------------------------------
@@ -80,7 +80,7 @@ def test_default_run_is_min_max_0_100_and_arithmetic(
     capsys: pytest.CaptureFixture[str], small: tuple[str, str], tmp_path: Path
 ) -> None:
     out_csv = tmp_path / "scores.csv"
-    assert main(["index", *small, "--out", str(out_csv)]) == 0
+    assert main(["index", *small, "--out", str(out_csv), "--digits", "full"]) == 0
     _, err = capsys.readouterr()
     assert err.startswith("wrote 4 units x 2 aggregates to ")
     rows = read_out(out_csv)
@@ -142,6 +142,8 @@ def test_full_build_matches_the_reference_methodology(
         str(out_csv),
         "--save-methodology",
         str(saved),
+        "--digits",
+        "full",
     ]
     assert main(argv) == 0
     capsys.readouterr()
@@ -154,7 +156,18 @@ def test_full_build_matches_the_reference_methodology(
     # the saved methodology reproduces the run
     again = tmp_path / "again.csv"
     assert (
-        main(["index", *asem_args, "--methodology", str(saved), "--out", str(again)])
+        main(
+            [
+                "index",
+                *asem_args,
+                "--methodology",
+                str(saved),
+                "--out",
+                str(again),
+                "--digits",
+                "full",
+            ]
+        )
         == 0
     )
     capsys.readouterr()
@@ -500,3 +513,32 @@ def test_scores_with_nan_print_as_na(
     row = read_out(out_csv)[-1]
     assert row == {"uCode": "E", "P": "NA", "T": "NA", "rank": "NA"}
     assert not math.isnan(float(read_out(out_csv)[0]["T"]))
+
+
+def test_index_csv_is_rounded_and_carries_the_methodology(
+    capsys: pytest.CaptureFixture[str], small: tuple[str, str], tmp_path: Path
+) -> None:
+    out_csv = tmp_path / "scores.csv"
+    assert main(["index", *small, "--out", str(out_csv), "--digits", "2"]) == 0
+    capsys.readouterr()
+    lines = out_csv.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# kampala ")
+    assert "methodology cli-index 1 (sha256:" in lines[0]
+    assert lines[1] == "# scores rounded to 2 decimal places; NA is a missing score"
+    for row in read_out(out_csv):
+        assert len(row["T"].partition(".")[2]) <= 2
+
+
+def test_score_csv_digits_and_empty_cells(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out_csv = tmp_path / "kps.csv"
+    assert main(["score", "--out", str(out_csv)]) == 0
+    capsys.readouterr()
+    rows = read_out(out_csv)
+    assert rows[0]["P1"] == "0.868"  # 0.8680000000000001 at full precision
+    assert rows[-1]["overall"] == ""  # missing: an empty cell, not NA
+    assert main(["score", "--out", str(out_csv), "--digits", "full"]) == 0
+    capsys.readouterr()
+    assert read_out(out_csv)[0]["P1"] == "0.8680000000000001"
+    assert main(["score", "--digits", "x"]) == 2

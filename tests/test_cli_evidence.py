@@ -67,7 +67,9 @@ def test_score_table_and_csv_show_intervals(capsys: pytest.CaptureFixture[str]) 
     text = _run(capsys, ["score"])
     assert "range  ranks  flags" in text
     assert "with missing evidence:" in text
-    rows = list(csv.DictReader(io.StringIO(_run(capsys, ["score", "--format", "csv"]))))
+    text = _run(capsys, ["score", "--format", "csv"])
+    body = "".join(line for line in text.splitlines(True) if not line.startswith("#"))
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert {"overall_low", "overall_high", "rank_best", "rank_worst", "basis"} <= set(
         rows[0]
     )

@@ -27,16 +27,31 @@ def _catalogue():
         return babel_pofile.read_po(f, locale="es")
 
 
-def _code_messages() -> dict[str, str]:
-    """Every message the code passes to translate() or marks with N_()."""
-    found: dict[str, str] = {}
-    keywords = {"translate": (1,), "N_": None}
+def _code_messages() -> dict[str | tuple[str, ...], str]:
+    """Every message the code passes to translate()/ntranslate() or marks with N_()."""
+    found: dict[str | tuple[str, ...], str] = {}
+    keywords = {"translate": (1,), "N_": None, "ntranslate": (1, 2)}
     for filename, lineno, message, _comments, _ctx in extract_from_dir(
         str(SRC), method_map=[("**.py", "python")], keywords=keywords
     ):
         if isinstance(message, str) and message:
             found.setdefault(message, f"{filename}:{lineno}")
+        elif isinstance(message, tuple) and all(message):
+            found.setdefault(tuple(message), f"{filename}:{lineno}")
     return found
+
+
+def _has_entry(catalogue, msg: str | tuple[str, ...]) -> bool:
+    key = msg if isinstance(msg, str) else msg[0]
+    if key not in catalogue:
+        return False
+    entry = catalogue[key]
+    if isinstance(msg, str):
+        return isinstance(entry.string, str) and bool(entry.string)
+    # a plural message: the entry has the same plural and every form
+    return (
+        tuple(entry.id) == msg and isinstance(entry.string, tuple) and all(entry.string)
+    )
 
 
 def test_every_english_message_has_a_spanish_entry() -> None:
@@ -44,7 +59,7 @@ def test_every_english_message_has_a_spanish_entry() -> None:
     missing = [
         f"{where}: {msg!r}"
         for msg, where in _code_messages().items()
-        if msg not in catalogue or not catalogue[msg].string
+        if not _has_entry(catalogue, msg)
     ]
     assert not missing, "no Spanish entry for:\n" + "\n".join(missing)
 
@@ -56,15 +71,24 @@ def test_no_entry_is_fuzzy_and_fields_match() -> None:
             continue
         if entry.fuzzy:
             bad.append(f"fuzzy: {entry.id!r}")
-        if set(FIELD.findall(str(entry.id))) != set(FIELD.findall(str(entry.string))):
-            bad.append(f"fields differ: {entry.id!r} -> {entry.string!r}")
+        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        wanted = set().union(*(FIELD.findall(i) for i in ids))
+        for string in strings:
+            if set(FIELD.findall(string)) != wanted:
+                bad.append(f"fields differ: {entry.id!r} -> {string!r}")
     assert not bad, "\n".join(bad)
 
 
 def test_compiled_catalogue_is_up_to_date() -> None:
-    source = {m.id: m.string for m in _catalogue() if m.id}
+    def key(m):
+        return (m.id if isinstance(m.id, str) else tuple(m.id)), (
+            m.string if isinstance(m.string, str) else tuple(m.string)
+        )
+
+    source = dict(key(m) for m in _catalogue() if m.id)
     with MO.open("rb") as f:
-        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+        compiled = dict(key(m) for m in read_mo(f) if m.id)
     assert compiled == source, "run `make catalogue` after editing kampala.po"
 
 
@@ -91,3 +115,20 @@ def test_language_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_read_po_round_trip_is_lossless() -> None:
     buf = io.BytesIO(PO.read_bytes())
     assert len(babel_pofile.read_po(buf, locale="es")) >= 1
+
+
+def test_plural_forms_follow_the_count() -> None:
+    from kampala.i18n import ntranslate
+
+    assert ntranslate("{n} actor", "{n} actors", 1, "es") == "1 actor"
+    assert ntranslate("{n} actor", "{n} actors", 0, "es") == "0 actores"
+    assert ntranslate("{n} actor", "{n} actors", 2, "en") == "2 actors"
+
+
+def test_error_messages_are_worded_in_spanish() -> None:
+    from kampala.errors import ParameterValueError
+    from kampala.i18n import error_message
+
+    err = ParameterValueError("f()", "n", -1, "one of 1, 2")
+    assert error_message(err, "en") == str(err)
+    assert error_message(err, "es") == "f(): 'n' debe ser uno de 1, 2 (se recibió -1)."

@@ -47,3 +47,16 @@ from kampala.report import Robustness, build_report, render_report  # noqa: E402
 page: str = card.report(pf, methodology=old, lang="es")
 page2: str = render_report(card, pf, robustness=Robustness(seed=1), lang="en")
 page3: str = build_report(pf, sensitivity=False, lang="es")
+
+# outputs in Spanish: the same keys, text for people in the language asked for
+from kampala.i18n import Lang, error_message, ntranslate  # noqa: E402
+from kampala.scorecard import Explanation  # noqa: E402
+
+lang: Lang = "es"
+rows_es: list[dict[str, object]] = card.table(lang=lang)
+flags_es: list[list[str]] = card.flags(lang="es")
+why: Explanation = card.explain("PE-HEA-001", portfolio=pf, lang="es")
+why_text: str = str(why)
+doc_es: str = card.to_json(lang="es")
+counted_es: str = ntranslate("{n} actor", "{n} actors", 2, "es")
+message_es: str = error_message(ValueError("x"), "es")

@@ -39,7 +39,7 @@ def _non_negative_int(text: str) -> int:
 
 
 def add_score_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--next-evidence``, ``--rank-flag-width`` and ``--lang`` to a parser.
+    """Add ``--next-evidence`` and ``--rank-flag-width`` to a parser.
 
     Examples
     --------
@@ -48,7 +48,7 @@ def add_score_options(parser: argparse.ArgumentParser) -> None:
     >>> p = argparse.ArgumentParser()
     >>> add_score_options(p)
     >>> p.parse_args(["--next-evidence", "--rank-flag-width", "5"])
-    Namespace(next_evidence=True, rank_flag_width=5, lang='en')
+    Namespace(next_evidence=True, rank_flag_width=5)
     """
     parser.add_argument(
         "--next-evidence",
@@ -63,12 +63,6 @@ def add_score_options(parser: argparse.ArgumentParser) -> None:
         default=10,
         help="flag a partnership whose rank could move by more than N places "
         "with the missing evidence (default 10)",
-    )
-    parser.add_argument(
-        "--lang",
-        choices=("en", "es"),
-        default="en",
-        help="language of flags and notes (default en)",
     )
 
 

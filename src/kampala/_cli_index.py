@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from kampala._cli_output import add_digits, csv_comments
 from kampala._internal.atomic import atomic_open
 from kampala._internal.files import env_max_bytes, read_input_text
 from kampala._internal.params import parse_spec
@@ -37,6 +38,7 @@ from kampala.composite.treat import Treat
 from kampala.composite_result import CompositeResult
 from kampala.data import asem_paths
 from kampala.errors import MethodologyError
+from kampala.i18n import N_, translate
 from kampala.io.coinr import read_coinr, write_results_csv
 from kampala.methodology import Methodology
 from kampala.steps import steps_in_canonical_order
@@ -77,6 +79,7 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     )
     idx.add_argument("--out", metavar="FILE", help="write all aggregate scores as CSV")
     add_formula_escape(idx)
+    add_digits(idx)
 
     return {"index": _cmd_index}
 
@@ -143,7 +146,9 @@ def steps_from_args(args: argparse.Namespace) -> list[Any]:
     return steps_in_canonical_order(steps)
 
 
-def print_table(result: CompositeResult, out: TextIO, n: int | None = None) -> None:
+def print_table(
+    result: CompositeResult, out: TextIO, n: int | None = None, lang: str = "en"
+) -> None:
     rows = [
         (rank, _shown(code), _shown(name), score)
         for rank, code, name, score in result.top(
@@ -152,13 +157,30 @@ def print_table(result: CompositeResult, out: TextIO, n: int | None = None) -> N
     ]
     code_w = max([4, *(len(r[1]) for r in rows)])
     name_w = min(max([4, *(len(r[2]) for r in rows)]), 32)
-    out.write(f"{result.root} — methodology {result.methodology}\n")
-    out.write(f"{'rank':>4}  {'code':<{code_w}}  {'name':<{name_w}}  {'score':>10}\n")
+    rank_h, code_h, name_h, score_h = (
+        translate(h, lang) for h in (N_("rank"), N_("code"), N_("name"), N_("score"))
+    )
+    rank_w = max(4, len(rank_h))
+    code_w = max(code_w, len(code_h))
+    name_w = max(name_w, len(name_h))
+    out.write(
+        translate(
+            N_("{root} — methodology {methodology}"),
+            lang,
+            root=result.root,
+            methodology=result.methodology,
+        )
+        + "\n"
+    )
+    out.write(
+        f"{rank_h:>{rank_w}}  {code_h:<{code_w}}  {name_h:<{name_w}}  {score_h:>10}\n"
+    )
     for rank, code, name, score in rows:
         rank_s = str(rank) if rank > 0 else "-"
         score_s = f"{score:10.4f}" if score == score else f"{'NA':>10}"
         out.write(
-            f"{rank_s:>4}  {code:<{code_w}}  {name[:name_w]:<{name_w}}  {score_s}\n"
+            f"{rank_s:>{rank_w}}  {code:<{code_w}}  {name[:name_w]:<{name_w}}  "
+            f"{score_s}\n"
         )
 
 
@@ -210,19 +232,35 @@ def _cmd_index(args: argparse.Namespace) -> int:
             with _writing(where, "--out", args.out):
                 f = stack.enter_context(atomic_open(args.out))
                 write_results_csv(
-                    f, result.table(), columns, formula_escape=args.formula_escape
+                    f,
+                    result.table(),
+                    columns,
+                    formula_escape=args.formula_escape,
+                    digits=args.digits,
+                    comments=csv_comments(
+                        result.methodology, args.digits, args.output_lang, missing="NA"
+                    ),
                 )
         with _writing(where, "--out", args.out or args.save_methodology or ""):
             stack.close()
     if args.out:
         print(
-            f"wrote {len(result.unit_codes)} units x {len(result.aggregate_codes)} "
-            f"aggregates to {args.out} (methodology {result.methodology})",
+            translate(
+                N_(
+                    "wrote {units} units x {aggregates} aggregates to {file} "
+                    "(methodology {methodology})"
+                ),
+                args.output_lang,
+                units=len(result.unit_codes),
+                aggregates=len(result.aggregate_codes),
+                file=args.out,
+                methodology=result.methodology,
+            ),
             file=sys.stderr,
         )
     else:
         buf = io.StringIO()
-        print_table(result, buf)
+        print_table(result, buf, lang=args.output_lang)
         _stdout(buf.getvalue())
     return 0
 
@@ -270,10 +308,17 @@ def demo_asem(args: argparse.Namespace) -> int:
     idata, imeta = asem_paths()
     result = asem_methodology().run(read_coinr(idata, imeta))
     buf = io.StringIO()
+    lang = getattr(args, "output_lang", "en")
     buf.write(
-        "ASEM Sustainable Connectivity example (data: ASEM portal, JRC; layout and "
-        "example: COINr).\n\n"
+        translate(
+            N_(
+                "ASEM Sustainable Connectivity example (data: ASEM portal, JRC; "
+                "layout and example: COINr)."
+            ),
+            lang,
+        )
+        + "\n\n"
     )
-    print_table(result, buf, top)
+    print_table(result, buf, top, lang)
     _stdout(buf.getvalue())
     return 0

@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kampala._cli_output import csv_comments
 from kampala._internal.atomic import atomic_folder
 from kampala._internal.terminal import UsageError, writing
+from kampala.i18n import N_, translate
 from kampala.io.coinr import write_results_csv
 
 __all__ = ["progress_bar", "write_sensitivity"]
@@ -36,15 +38,34 @@ def progress_bar() -> Any:
     return show
 
 
-def write_sensitivity(out: Path, ua: Any, sobol: Any, formula_escape: bool) -> None:
-    """Write the tables, JSON and figures; the set appears whole or not at all."""
+def write_sensitivity(
+    out: Path,
+    ua: Any,
+    sobol: Any,
+    formula_escape: bool,
+    *,
+    digits: int | None = None,
+    lang: str = "en",
+) -> None:
+    """Write the tables, JSON and figures; the set appears whole or not at all.
+
+    The CSV tables are rounded to ``digits`` places (None: full precision)
+    and start with ``#`` lines naming the kampala version, the methodology
+    and the rounding; the JSON keeps full precision.
+    """
     where = "kampala sensitivity"
     try:
         import matplotlib
     except ImportError:
         has_plot = False
         print(
-            "figures skipped: install the plot extra (pip install 'kampala[plot]')",
+            translate(
+                N_(
+                    "figures skipped: install the plot extra (pip install "
+                    "'kampala[plot]')"
+                ),
+                lang,
+            ),
             file=sys.stderr,
         )
     else:
@@ -55,7 +76,12 @@ def write_sensitivity(out: Path, ua: Any, sobol: Any, formula_escape: bool) -> N
                 continue
             rows = result.table()
             write_results_csv(
-                path(f"{name}.csv"), rows, list(rows[0]), formula_escape=formula_escape
+                path(f"{name}.csv"),
+                rows,
+                list(rows[0]),
+                formula_escape=formula_escape,
+                digits=digits,
+                comments=csv_comments(result.methodology, digits, lang, missing="NA"),
             )
             path(f"{name}.json").write_text(
                 json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n",

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import io
 import json
 import math
 import re
@@ -35,11 +34,14 @@ from typing import Any, NoReturn
 import attrs
 
 from kampala import _cli_evidence as _ev
+from kampala import _cli_output as _out
 from kampala import _cli_sensitivity as _sens
 from kampala._cli_index import asem_methodology, demo_asem, read_methodology
 from kampala._cli_merge import add_explain, explanations
+from kampala._cli_output import format_scorecard as _format_scorecard
+from kampala._cli_output import load_portfolio as _load_portfolio
 from kampala._internal.atomic import atomic_open, atomic_path
-from kampala._internal.files import check_regular_file, env_max_bytes
+from kampala._internal.files import env_max_bytes
 from kampala._internal.params import parse_spec
 from kampala._internal.terminal import UsageError as _UsageError
 from kampala._internal.terminal import add_formula_escape
@@ -47,12 +49,10 @@ from kampala._internal.terminal import check_suffix as _check_suffix
 from kampala._internal.terminal import for_cli as _for_cli
 from kampala._internal.terminal import one_line as _one_line
 from kampala._internal.terminal import positive_int as _positive_int
-from kampala._internal.terminal import shown as _shown
 from kampala._internal.terminal import shown_lines as _shown_lines
 from kampala._internal.terminal import silence_stdout as _silence_stdout
 from kampala._internal.terminal import write_stdout as _stdout
 from kampala._internal.terminal import writing as _writing
-from kampala._internal.text import counted
 from kampala._version import __version__
 from kampala.composite import aggregate as _aggregate
 from kampala.errors import (
@@ -62,8 +62,6 @@ from kampala.errors import (
 )
 from kampala.io.coinr import write_results_csv
 from kampala.methodology import Methodology
-from kampala.portfolio import Portfolio
-from kampala.scorecard import Scorecard
 
 __all__ = ["asem_methodology", "main"]
 
@@ -121,6 +119,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add_formula_escape(score)
     _ev.add_score_options(score)
     add_explain(score)
+    _out.add_digits(score)
     score.add_argument(
         "--country",
         metavar="CC",
@@ -171,7 +170,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "--reporting-org", metavar="REF", help="keep activities of this reporting-org"
     )
     imp.add_argument(
-        "--lang", default="es", help="preferred narrative language (default: es)"
+        "--lang",
+        default=None,
+        help="language of the output (en or es) and preferred language of "
+        "the narratives (any code; default: the output language from "
+        "$KAMPALA_LANG or the locale, narratives es)",
     )
     imp.add_argument("--out", metavar="FILE", help="write the portfolio to FILE")
     imp.add_argument(
@@ -227,6 +230,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--out", metavar="DIR", help="write tables (CSV) and figures (PNG) here"
     )
     add_formula_escape(sens)
+    _out.add_digits(sens)
 
     meth = sub.add_parser(
         "methodology",
@@ -238,10 +242,11 @@ def _build_parser() -> argparse.ArgumentParser:
     meth.add_argument("--weights", metavar="CODE=W,...", help="as for 'score'")
     meth.add_argument("--aggregate", metavar="SPEC", help="as for 'score'")
     meth.add_argument("--format", choices=("md", "json"), default="md")
-    meth.add_argument("--lang", choices=("en", "es"), default="en")
+
     meth.add_argument("--out", metavar="FILE", help="write the description to FILE")
     for name in _COMMAND_MODULES:
         _COMMANDS.update(importlib.import_module(name).register(sub))
+    _out.add_lang_everywhere(sub)
     return parser
 
 
@@ -255,27 +260,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "kampala._cli_merge",
     "kampala._cli_questionnaire",
     "kampala._cli_report",
+    "kampala._cli_explain",
 )
-
-
-def _load_portfolio(
-    path: str | None, country: str | None = None, command: str = "score"
-) -> Portfolio:
-    """Read a portfolio in any registered format (by suffix, else content)."""
-    from kampala.data import sample_portfolio
-    from kampala.io.formats import detect_format
-
-    if path is None:
-        return sample_portfolio()
-    check_regular_file(Path(path), "kampala " + command, "portfolio", env_max_bytes())
-    fmt = detect_format(path)
-    if country is None:
-        return fmt.read(Path(path))
-    if "country" not in fmt.options:
-        raise _UsageError(
-            f"kampala {command}: --country applies to IATI XML files only"
-        )
-    return fmt.read(Path(path), country=country)
 
 
 def _parse_weights(text: str) -> dict[str, float]:
@@ -350,86 +336,13 @@ def _evolve(
     )
 
 
-def _scorecard_rows(card: Scorecard, lang: str = "en") -> list[dict[str, Any]]:
-    rows = card.table(lang=lang)
-    for row in rows:
-        row["flags"] = "; ".join(row["flags"])
-        row["basis"] = " ".join(row["basis"])
-    return rows
-
-
-def _emit(text: str, out: str | None, where: str = "kampala") -> None:
+def _emit(text: str, out: str | None, where: str = "kampala", lang: str = "en") -> None:
     if out is None:
         _stdout(text)
         return
     with _writing(where, "--out", out), atomic_open(out) as f:
         f.write(text)
-    print(f"wrote {out}", file=sys.stderr)
-
-
-def _format_scorecard(
-    card: Scorecard, fmt: str, *, formula_escape: bool = True, lang: str = "en"
-) -> str:
-    if fmt == "json":
-        return card.to_json(lang=lang) + "\n"
-    rows = _scorecard_rows(card, lang)
-    codes = [p.code for p in card.principles]
-    if fmt == "csv":
-        buf = io.StringIO()
-        columns = [
-            "rank",
-            "id",
-            "title",
-            *codes,
-            "overall",
-            *(f"{c}_coverage" for c in codes),
-            *_ev.bound_columns(codes),
-            "flags",
-        ]
-        write_results_csv(buf, rows, columns, formula_escape=formula_escape)
-        return buf.getvalue()
-    return _scorecard_table(card, rows, codes, lang)
-
-
-def _scorecard_table(
-    card: Scorecard, rows: list[dict[str, Any]], codes: list[str], lang: str
-) -> str:
-    rows = [{**r, "id": _shown(r["id"]), "title": _shown(r["title"])} for r in rows]
-    id_w = max([2, *(len(r["id"]) for r in rows)])
-    title_w = 34
-    head = f"{'rank':>4}  {'id':<{id_w}}  {'title':<{title_w}}"
-    head += "".join(f"  {c:>5}" for c in codes) + f"  {'overall':>7}"
-    head += f"  {'range':>9}  {'ranks':>5}  flags"
-    lines = [
-        f"{_shown(card.portfolio_name)} — methodology {card.methodology} — kampala "
-        f"{card.kampala_version}",
-        head,
-    ]
-    for r in rows:
-        rank = "-" if r["rank"] is None else str(r["rank"])
-        title = (
-            r["title"]
-            if len(r["title"]) <= title_w
-            else r["title"][: title_w - 1] + "…"
-        )
-        line = f"{rank:>4}  {r['id']:<{id_w}}  {title:<{title_w}}"
-        for c in codes:
-            v = r[c]
-            line += f"  {'—':>5}" if v is None else f"  {v:5.2f}"
-        overall = r["overall"]
-        line += f"  {'—':>7}" if overall is None else f"  {overall:7.3f}"
-        line += _ev.interval_cells(r)
-        flags = r["flags"]
-        if flags:
-            line += f"  {_shown(flags)}"
-        lines.append(line)
-    lines.append(
-        "Scores in [0, 1]; — = insufficient evidence (coverage below "
-        f"{card.min_coverage:.0%}). KPS is kampala's own methodology, not an "
-        "official GPEDC score."
-    )
-    lines.append(_ev.legend(card, lang))
-    return "\n".join(lines) + "\n"
+    print(_out.wrote(out, lang), file=sys.stderr)
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -463,12 +376,16 @@ def _cmd_score(args: argparse.Namespace) -> int:
     portfolio = _load_portfolio(args.portfolio, args.country)
     card = _ev.configure(methodology.run(portfolio), args, fmt or "table")
     text = _format_scorecard(
-        card, fmt or "table", formula_escape=args.formula_escape, lang=args.lang
+        card,
+        fmt or "table",
+        formula_escape=args.formula_escape,
+        lang=args.output_lang,
+        digits=args.digits,
     )
     if args.next_evidence:
-        text = _ev.next_evidence_output(card, fmt or "table", text, args.lang)
+        text = _ev.next_evidence_output(card, fmt or "table", text, args.output_lang)
     text += explanations(card, portfolio, args.explain, fmt or "table")
-    _emit(text, args.out, "kampala score")
+    _emit(text, args.out, "kampala score", args.output_lang)
     return 0
 
 
@@ -477,64 +394,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         raise _UsageError("kampala demo: --top applies to --asem only")
     if args.asem:
         return demo_asem(args)
-    portfolio = _load_portfolio(None)
-    card = Methodology.default().run(portfolio)
-    out = io.StringIO()
-    out.write(
-        "Illustrative sample portfolio (fictional partnerships) scored with KPS-1, "
-        "kampala's own methodology (not an official GPEDC score).\n\n"
-    )
-    out.write(_format_scorecard(card, "table"))
-    ranked = [r for r in card.table() if r["rank"] is not None]
-    if ranked:
-        for label, row in (("Top", ranked[0]), ("Bottom", ranked[-1])):
-            out.write(f"\n{label} partnership:\n")
-            out.write(str(card.explain(row["id"], portfolio=portfolio)) + "\n")
-    out.write("\n" + _robustness_summary(portfolio))
-    _stdout(out.getvalue())
+    _stdout(_out.demo_text(_load_portfolio(None), args.output_lang))
     return 0
-
-
-def _robustness_summary(portfolio: Portfolio) -> str:
-    from kampala import sensitivity as sa
-
-    spec = sa.UncertaintySpec(
-        factors=[
-            sa.WeightNoise(levels=2, spread=0.25),
-            sa.aggregation_choice(["arithmetic", "geometric"], level=3),
-        ]
-    )
-    ua = sa.uncertainty_analysis(
-        Methodology.default(), portfolio, spec, n=512, top_k=5, rng=2019
-    )
-    rows = [r for r in ua.table() if r["nominal_rank"] is not None]
-    stable = [r for r in rows if r["rank_p95"] - r["rank_p5"] <= 2]
-    shaky = sorted(rows, key=lambda r: -(r["rank_p95"] - r["rank_p5"]))[:5]
-    lines = [
-        "Robustness (512 samples: principle weights ±25 %, overall score by "
-        "arithmetic or geometric mean of the principles):",
-        f"  mean absolute rank shift {ua.mean_rank_shift:.1f} places",
-        "  stable (90 % of ranks within 2 places): "
-        + (", ".join(r["unit"] for r in stable[:12]) or "none"),
-        "  least stable: "
-        + ", ".join(
-            f"{r['unit']} (nominal {r['nominal_rank']:.0f}, "
-            f"{r['rank_p5']:.0f}-{r['rank_p95']:.0f})"
-            for r in shaky
-        ),
-        "  top 5 in every sample: "
-        + (", ".join(r["unit"] for r in rows if r["p_top_5"] == 1.0) or "none"),
-    ]
-    return "\n".join(lines) + "\n"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     portfolio = _load_portfolio(args.portfolio, command="validate")
-    _stdout(
-        f"{_shown(args.portfolio)}: valid — "
-        f"{counted(len(portfolio), 'partnership')}, "
-        f"{counted(portfolio.actor_column('partnership').size, 'actor')}\n"
-    )
+    _stdout(_out.validate_text(args.portfolio, portfolio, args.output_lang))
     return 0
 
 
@@ -564,7 +430,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             args.source,
             country=args.country,
             reporting_org=args.reporting_org,
-            lang=args.lang,
+            lang=args.lang or "es",
             max_bytes=env_max_bytes(default=DEFAULT_IATI),
         )
     except KampalaError as exc:
@@ -602,10 +468,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     )
         with _writing(where, "--out", args.out or args.report or ""):
             stack.close()
-    _stdout(_shown_lines(result.report.summary()) + "\n")
+    _stdout(_shown_lines(result.report.summary(args.output_lang)) + "\n")
     for path in (args.out, args.report):
         if path:
-            print(f"wrote {_shown(path)}", file=sys.stderr)
+            print(_out.wrote(path, args.output_lang), file=sys.stderr)
     return 0
 
 
@@ -632,8 +498,8 @@ def _cmd_methodology(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(describe(methodology), indent=2, ensure_ascii=False) + "\n"
     else:
-        text = to_markdown(methodology, lang=args.lang)
-    _emit(text, args.out)
+        text = to_markdown(methodology, lang=args.output_lang)
+    _emit(text, args.out, lang=args.output_lang)
     return 0
 
 
@@ -668,14 +534,18 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         }
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = (_command.uncertainty_table(ua) if ua is not None else "") + (
-            _command.sobol_table(sobol) if sobol is not None else ""
+        lang = args.output_lang
+        text = (_command.uncertainty_table(ua, lang) if ua is not None else "") + (
+            _command.sobol_table(sobol, lang) if sobol is not None else ""
         )
     if args.out:  # written before anything is printed: a failure prints nothing
-        _sens.write_sensitivity(Path(args.out), ua, sobol, args.formula_escape)
+        _sens.write_sensitivity(
+            Path(args.out), ua, sobol, args.formula_escape,
+            digits=args.digits, lang=args.output_lang,
+        )  # fmt: skip
     _stdout(text)
     if args.out:
-        print(f"wrote tables and figures to {_shown(args.out)}", file=sys.stderr)
+        print(_out.wrote_folder(args.out, args.output_lang), file=sys.stderr)
     return 0
 
 
@@ -689,14 +559,16 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-def _portfolio_problems(exc: PortfolioValidationError) -> str:
+def _portfolio_problems(exc: PortfolioValidationError, lang: str = "en") -> str:
     """One line for one problem (file, location, record, field); else a list."""
     if len(exc.exceptions) != 1:
-        return str(exc)
+        return _out.problems_text(exc, lang)
     (problem,) = exc.exceptions
-    notes = " ".join(getattr(problem, "__notes__", ()))
+    notes = " ".join(
+        _out.translate_known(str(n), lang) for n in getattr(problem, "__notes__", ())
+    )
     where = f"{exc.source}, {notes}" if notes else exc.source
-    return _one_line(f"{where}: {problem}")
+    return _one_line(f"{where}: {_out.error_message(problem, lang)}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -732,6 +604,7 @@ def _interrupted() -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
+    lang = _out.argv_lang(sys.argv[1:] if argv is None else argv)
     try:
         try:
             args = parser.parse_args(argv)
@@ -741,20 +614,21 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
+        lang = args.output_lang = _out.output_lang(args)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             status = _COMMANDS[args.command](args)
-        for message in dict.fromkeys(str(w.message) for w in caught):
-            print(f"warning: {_one_line(message)}", file=sys.stderr)
+        for message in dict.fromkeys(_out.warning_text(w, lang) for w in caught):
+            print(_one_line(message), file=sys.stderr)
         return status
     except _UsageError as exc:
-        print(_one_line(str(exc)), file=sys.stderr)
+        print(_one_line(_out.usage_text(exc, lang)), file=sys.stderr)
         return EXIT_USAGE
     except PortfolioValidationError as exc:
-        print(f"kampala: error: {_portfolio_problems(exc)}", file=sys.stderr)
+        print(f"kampala: error: {_portfolio_problems(exc, lang)}", file=sys.stderr)
         return EXIT_USAGE
     except KampalaError as exc:
-        print(f"kampala: error: {_one_line(_for_cli(exc))}", file=sys.stderr)
+        print(f"kampala: error: {_one_line(_for_cli(exc, lang))}", file=sys.stderr)
         return EXIT_USAGE
     except json.JSONDecodeError as exc:  # pragma: no cover - wrapped upstream
         print(f"kampala: error: invalid JSON: {exc}", file=sys.stderr)

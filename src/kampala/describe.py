@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kampala._version import __version__
 from kampala.errors import ParameterValueError
-from kampala.i18n import translate
+from kampala.i18n import N_, translate
 from kampala.kps import DISCLAIMER_EN, DISCLAIMER_ES
 from kampala.principles import Principle, Scorer, ScorerRegistry
 from kampala.principles._base import criterion_table
@@ -29,101 +29,55 @@ if TYPE_CHECKING:
 
 __all__ = ["describe", "to_markdown"]
 
-_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Methodology",
-        "identity": "Identity",
-        "id": "Identifier",
-        "version": "Version",
-        "hash": "SHA-256 of the canonical JSON",
-        "library": "Described by kampala",
-        "status": "Status",
-        "principles": "Principles and criteria",
-        "subprinciples": "Sub-principles served",
-        "criterion": "Criterion",
-        "sub": "Sub-principle",
-        "evidence": "Evidence",
-        "rule": "Scoring rule",
-        "weight": "Weight",
-        "source": "Source question or indicator",
-        "scorer": "Scorer",
-        "params": "parameters",
-        "steps": "Steps",
-        "aggregation": "Aggregation",
-        "weights_fw": "weights from the framework (criteria: as listed; "
-        "principles: equal unless overridden)",
-        "weights_eq": "equal weights among siblings",
-        "weights_map": "weights overridden for",
-        "coverage": "Missing evidence",
-        "coverage_text": (
-            "A criterion without evidence is missing (not zero). A principle's "
-            "score is the weighted mean of its criteria with evidence, the weights "
-            "renormalised over them; coverage is the share of criterion weight "
-            "with evidence. An aggregate whose coverage is below {cov:.0%} is "
-            "missing and flagged as insufficient evidence instead of being scored "
-            "as if complete; the overall score follows the same rule over the "
-            "principles."
-        ),
-        "references": "References",
-        "unverified": "(kampala paraphrase, unverified)",
-        "cite": "How to cite",
-        "cite_text": (
-            "Cite the methodology by identifier, version and hash, and the "
-            "kampala version that produced the results: "
-        ),
-        "levels": "at level",
-        "min_data": "minimum share of children with data",
-        "min_cov": "minimum share of children's weight with data",
-        "method": "method",
-        "none": "none",
-    },
-    "es": {
-        "title": "Metodología",
-        "identity": "Identificación",
-        "id": "Identificador",
-        "version": "Versión",
-        "hash": "SHA-256 del JSON canónico",
-        "library": "Descrita por kampala",
-        "status": "Carácter",
-        "principles": "Principios y criterios",
-        "subprinciples": "Subprincipios atendidos",
-        "criterion": "Criterio",
-        "sub": "Subprincipio",
-        "evidence": "Evidencia",
-        "rule": "Regla de puntuación",
-        "weight": "Peso",
-        "source": "Pregunta o indicador de origen",
-        "scorer": "Evaluador",
-        "params": "parámetros",
-        "steps": "Pasos",
-        "aggregation": "Agregación",
-        "weights_fw": "pesos del marco (criterios: según la tabla; principios: "
-        "iguales salvo indicación)",
-        "weights_eq": "pesos iguales entre hermanos",
-        "weights_map": "pesos modificados para",
-        "coverage": "Evidencia faltante",
-        "coverage_text": (
-            "Un criterio sin evidencia queda como faltante (no como cero). El "
-            "puntaje de un principio es la media ponderada de sus criterios con "
-            "evidencia, con los pesos renormalizados entre ellos; la cobertura es "
-            "la proporción del peso de los criterios con evidencia. Un agregado "
-            "cuya cobertura es menor que {cov:.0%} queda faltante y se marca como "
-            "evidencia insuficiente en lugar de puntuarse como si estuviera "
-            "completo; el puntaje global sigue la misma regla sobre los principios."
-        ),
-        "references": "Referencias",
-        "unverified": "(paráfrasis de kampala, no verificada)",
-        "cite": "Cómo citar",
-        "cite_text": (
-            "Cite la metodología por identificador, versión y hash, y la versión "
-            "de kampala que produjo los resultados: "
-        ),
-        "levels": "en el nivel",
-        "min_data": "proporción mínima de hijos con datos",
-        "min_cov": "proporción mínima del peso de los hijos con datos",
-        "method": "método",
-        "none": "ninguno",
-    },
+#: The words of the description, in English; Spanish is in the catalogue.
+_TEXT_EN: dict[str, str] = {
+    "title": N_("Methodology"),
+    "identity": N_("Identity"),
+    "id": N_("Identifier"),
+    "version": N_("Version"),
+    "hash": N_("SHA-256 of the canonical JSON"),
+    "library": N_("Described by kampala"),
+    "status": N_("Status"),
+    "principles": N_("Principles and criteria"),
+    "subprinciples": N_("Sub-principles served"),
+    "criterion": N_("Criterion"),
+    "sub": N_("Sub-principle"),
+    "evidence": N_("Evidence"),
+    "rule": N_("Scoring rule"),
+    "weight": N_("Weight"),
+    "source": N_("Source question or indicator"),
+    "scorer": N_("Scorer"),
+    "params": N_("parameters"),
+    "steps": N_("Steps"),
+    "aggregation": N_("Aggregation"),
+    "weights_fw": N_(
+        "weights from the framework (criteria: as listed; principles: equal "
+        "unless overridden)"
+    ),
+    "weights_eq": N_("equal weights among siblings"),
+    "weights_map": N_("weights overridden for"),
+    "coverage": N_("Missing evidence"),
+    "coverage_text": N_(
+        "A criterion without evidence is missing (not zero). A principle's "
+        "score is the weighted mean of its criteria with evidence, the "
+        "weights renormalised over them; coverage is the share of criterion "
+        "weight with evidence. An aggregate whose coverage is below {cov:.0%}"
+        " is missing and flagged as insufficient evidence instead of being "
+        "scored as if complete; the overall score follows the same rule over "
+        "the principles."
+    ),
+    "references": N_("References"),
+    "unverified": N_("(kampala paraphrase, unverified)"),
+    "cite": N_("How to cite"),
+    "cite_text": N_(
+        "Cite the methodology by identifier, version and hash, and the "
+        "kampala version that produced the results: "
+    ),
+    "levels": N_("at level"),
+    "min_data": N_("minimum share of children with data"),
+    "min_cov": N_("minimum share of children's weight with data"),
+    "method": N_("method"),
+    "none": N_("none"),
 }
 
 
@@ -221,9 +175,9 @@ def _describe_principle(
 
 
 def _lang(lang: str) -> dict[str, str]:
-    if lang not in _TEXT:
+    if lang not in ("en", "es"):
         raise ParameterValueError("to_markdown()", "lang", lang, '"en" or "es"')
-    return _TEXT[lang]
+    return {key: translate(text, lang) for key, text in _TEXT_EN.items()}
 
 
 def _step_line(step: dict[str, Any], t: dict[str, str]) -> str:

@@ -24,12 +24,21 @@ import functools
 import gettext as _gettext
 import io
 import os
+import re
 from importlib import resources
 from typing import Any, Literal, get_args
 
-from kampala.errors import ParameterValueError
+from kampala.errors import KampalaError, ParameterValueError
 
-__all__ = ["LANGUAGES", "N_", "Lang", "resolve_lang", "translate"]
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "Lang",
+    "error_message",
+    "ntranslate",
+    "resolve_lang",
+    "translate",
+]
 
 #: The languages kampala writes.
 Lang = Literal["en", "es"]
@@ -134,3 +143,118 @@ def translate(message: str, lang: str | None = None, /, **fields: Any) -> str:
     """
     text = _catalogue(resolve_lang(lang)).gettext(message)
     return text.format(**fields) if fields else text
+
+
+def ntranslate(
+    singular: str, plural: str, n: int, lang: str | None = None, /, **fields: Any
+) -> str:
+    """Return the singular or plural form of a message for ``n``, in ``lang``.
+
+    The template is formatted with ``n`` and ``fields``; the Spanish
+    catalogue chooses the form with its own plural rule.
+
+    Parameters
+    ----------
+    singular, plural : str
+        The English forms (`str.format` templates that may use ``{n}``).
+    n : int
+        The count that chooses the form.
+    lang : {"en", "es"} or None
+        The language (see `resolve_lang`).
+    **fields
+        Other values for the template's fields.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kampala.i18n import ntranslate
+    >>> ntranslate("{n} actor", "{n} actors", 1, "es")
+    '1 actor'
+    >>> ntranslate("{n} actor", "{n} actors", 214, "es")
+    '214 actores'
+    """
+    text = _catalogue(resolve_lang(lang)).ngettext(singular, plural, n)
+    return text.format(n=n, **fields)
+
+
+#: The parts of every error message (see `kampala.errors`).
+_MUST_BE = N_("{where}: '{field}' must be {expected}")
+_GOT = N_(" (got {value})")
+
+
+def error_message(error: BaseException, lang: str | None = None) -> str:
+    """Return the message of ``error`` in ``lang``.
+
+    A `KampalaError` is worded again from its parts (``where``, ``field``,
+    ``value``, ``expected``, ``hint``): the frame ("must be", "got") is
+    translated, and so are the expectation and the hint when the catalogue
+    has them; names, values and paths are shown as they are. Other
+    exceptions give ``str(error)``.
+
+    Parameters
+    ----------
+    error : BaseException
+        The error.
+    lang : {"en", "es"} or None
+        The language (see `resolve_lang`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kampala.errors import ParameterValueError
+    >>> from kampala.i18n import error_message
+    >>> err = ParameterValueError("kampala", "lang", "qu", "one of en, es")
+    >>> error_message(err, "en")
+    "kampala: 'lang' must be one of en, es (got 'qu')."
+    >>> error_message(err, "es")
+    "kampala: 'lang' debe ser uno de en, es (se recibió 'qu')."
+    """
+    lang = resolve_lang(lang)
+    if lang == "en" or not isinstance(error, KampalaError):
+        return str(error)
+    parts = [
+        translate(
+            _MUST_BE,
+            lang,
+            where=_translate_phrase(error.where, lang),
+            field=error.field,
+            expected=_translate_phrase(error.expected, lang),
+        )
+    ]
+    if getattr(error, "_has_value", True):
+        parts.append(translate(_GOT, lang, value=repr(error.value)))
+    parts.append(".")
+    if error.hint:
+        parts.append(" " + _translate_phrase(error.hint, lang))
+    return "".join(parts)
+
+
+#: Shapes of expectations built from values: (pattern, template).
+_SHAPES = (
+    (re.compile(r"^one of (?P<choices>.+)$"), N_("one of {choices}")),
+    (
+        re.compile(r"^an? (?P<name>[A-Z][A-Za-z]+) \((?P<values>.+)\)$"),
+        N_("a {name} ({values})"),
+    ),
+    (re.compile(r"^(?P<bound>[<>]=? ?-?[0-9.e+]+)$"), N_("{bound}")),
+    (re.compile(r"^partnership (?P<id>'.*')$"), N_("partnership {id}")),
+    (re.compile(r"^line (?P<n>[0-9]+)$"), N_("line {n}")),
+)
+
+
+def _translate_phrase(text: str, lang: Lang) -> str:
+    """Translate ``text`` if the catalogue has it; common shapes by rule."""
+    out = translate(text, lang)
+    if out != text:
+        return out
+    for pattern, template in _SHAPES:
+        m = pattern.match(text)
+        if m:
+            return translate(template, lang, **m.groupdict())
+    return text

@@ -37,11 +37,11 @@ from kampala.evidence import (
     evidence_bounds,
     next_evidence,
 )
-from kampala.i18n import translate
-from kampala.kps import DISCLAIMER_EN
+from kampala.i18n import N_, resolve_lang, translate
+from kampala.kps import DISCLAIMER_EN, DISCLAIMER_ES
 from kampala.portfolio import Portfolio
 from kampala.principles import Principle, PrincipleScores
-from kampala.principles._rubric import describe_evidence
+from kampala.principles._rubric import describe_evidence, describe_evidence_in
 
 __all__ = [
     "ROOT",
@@ -61,7 +61,9 @@ class Explanation:
 
     ``str(explanation)`` gives a readable account; `to_dict()` the same
     as data. Each criterion lists its evidence, score, weight within its
-    principle and contribution to the overall score.
+    principle and contribution to the overall score. ``lang`` is the
+    language of the text (titles, names, the account); the keys of
+    `to_dict()` are the same in every language.
 
     Examples
     --------
@@ -88,6 +90,7 @@ class Explanation:
     methodology: MethodologyRef
     bounds: Mapping[str, Any] = attrs.field(factory=dict)
     to_collect: tuple[CriterionToCollect, ...] = ()
+    lang: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the explanation as JSON-ready data.
@@ -102,7 +105,8 @@ class Explanation:
         >>> data["principles"][0]["criteria"][0]
         {'code': 'P1.alignment', 'name': 'Objectives drawn from national plans',
          'subprinciple': '1.B', 'evidence': 'ownership.national_plan_alignment',
-         'score': 1.0, 'weight': 0.2, 'contribution': 0.04}
+         'score': 1.0, 'weight': 0.2, 'contribution': 0.04,
+         'rule': 'none / partial / full; ordinal level: rank / (levels - 1)'}
         """
         return {
             "id": self.partnership_id,
@@ -113,16 +117,20 @@ class Explanation:
             "methodology": attrs.asdict(self.methodology),
             "bounds": dict(self.bounds),
             "to_collect": [c.to_dict() for c in self.to_collect],
+            "lang": self.lang,
         }
 
     def __str__(self) -> str:
         return self.to_text()
 
-    def to_text(self, *, lang: str | None = "en") -> str:
-        """Return the explanation as readable lines; ``str()`` gives it in English.
+    def to_text(self, *, lang: str | None = None) -> str:
+        """Return the explanation as readable lines; ``str()`` gives the same.
 
-        The lines on missing evidence (score and rank interval, evidence to
-        collect next) are in ``lang``.
+        Parameters
+        ----------
+        lang : {"en", "es"} or None, default=None
+            Language of the account; None keeps the explanation's own
+            (``lang``), in which its names, titles and rules were written.
 
         Examples
         --------
@@ -132,15 +140,19 @@ class Explanation:
         >>> print(text.splitlines()[2])
         con la evidencia faltante: puntaje entre 0.565 y 0.863, puesto entre 1 y 37
         """
-        comp = (
-            "insufficient evidence"
-            if self.composite is None
-            else f"{self.composite:.3f}"
-        )
+        lang = self.lang if lang is None else resolve_lang(lang)
+        insufficient = translate(_INSUFFICIENT, lang)
+        comp = insufficient if self.composite is None else f"{self.composite:.3f}"
         rank = "-" if self.rank is None else str(self.rank)
         lines = [
             f"{self.partnership_id} — {self.title}",
-            f"overall {comp} (rank {rank}); methodology {self.methodology}",
+            translate(
+                N_("overall {score} (rank {rank}); methodology {methodology}"),
+                lang,
+                score=comp,
+                rank=rank,
+                methodology=self.methodology,
+            ),
         ]
         b = self.bounds
         if b.get("overall_low") is not None:
@@ -156,23 +168,19 @@ class Explanation:
                 )
             )
         for p in self.principles:
-            score = (
-                "insufficient evidence" if p["score"] is None else f"{p['score']:.3f}"
-            )
+            score = insufficient if p["score"] is None else f"{p['score']:.3f}"
             lines.append(
-                f"  {p['code']} {p['title']}: {score} (coverage {p['coverage']:.0%})"
+                translate(
+                    N_("  {code} {title}: {score} (coverage {coverage})"),
+                    lang,
+                    code=p["code"],
+                    title=p["title"],
+                    score=score,
+                    coverage=f"{p['coverage']:.0%}",
+                )
             )
             for c in p["criteria"]:
-                if c["score"] is None:
-                    lines.append(
-                        f"    {c['code']} {c['name']}: no evidence — {c['evidence']}"
-                    )
-                else:
-                    lines.append(
-                        f"    {c['code']} {c['name']}: {c['score']:.2f} "
-                        f"at weight {c['weight']:.2f} → contributes "
-                        f"{c['contribution']:.3f} overall — {c['evidence']}"
-                    )
+                lines.append(_criterion_line(c, lang))
         if self.to_collect:
             head = translate("Evidence to collect next, most useful first:", lang)
             lines.append(head)
@@ -191,6 +199,36 @@ class Explanation:
 
     def _repr_html_(self) -> str:
         return "<pre>" + html.escape(str(self)) + "</pre>"
+
+
+_INSUFFICIENT = N_("insufficient evidence")
+
+
+def _criterion_line(c: Mapping[str, Any], lang: str) -> str:
+    """One criterion of an explanation: score, weight, contribution, evidence."""
+    if c["score"] is None:
+        line = translate(
+            N_("    {code} {name}: no evidence — {evidence}"),
+            lang,
+            code=c["code"],
+            name=c["name"],
+            evidence=c["evidence"],
+        )
+    else:
+        line = translate(
+            N_(
+                "    {code} {name}: {score} at weight {weight} → contributes "
+                "{contribution} overall — {evidence}"
+            ),
+            lang,
+            code=c["code"],
+            name=c["name"],
+            score=f"{c['score']:.2f}",
+            weight=f"{c['weight']:.2f}",
+            contribution=f"{c['contribution']:.3f}",
+            evidence=c["evidence"],
+        )
+    return line
 
 
 def _none(x: float) -> float | None:
@@ -381,7 +419,7 @@ class Scorecard:
         """
         return self.result.ranks(ROOT)
 
-    def flags(self, *, lang: str | None = "en") -> list[list[str]]:
+    def flags(self, *, lang: str | None = None) -> list[list[str]]:
         """Per partnership, the scores withheld and the ranks that rest on gaps.
 
         A score below the coverage threshold is flagged as insufficient
@@ -391,8 +429,9 @@ class Scorecard:
 
         Parameters
         ----------
-        lang : {"en", "es"} or None, default="en"
-            Language of the flags; None reads ``KAMPALA_LANG`` or the locale.
+        lang : {"en", "es"}, default=None
+            Language of the flags; None: ``KAMPALA_LANG``, else the locale
+            (see `kampala.i18n.resolve_lang`).
 
         Examples
         --------
@@ -402,27 +441,30 @@ class Scorecard:
         >>> flags[card.ids.index("PE-TEL-003")]
         ['P4: insufficient evidence (coverage 29% < 50%)',
          'rank depends on missing evidence: 20–48']
-        >>> card.flags(lang="es")[card.ids.index("PE-TEL-003")][1]
-        'el puesto depende de la evidencia faltante: 20–48'
+        >>> card.flags(lang="es")[card.ids.index("PE-TEL-003")]
+        ['P4: evidencia insuficiente (cobertura 29% < 50%)',
+         'el puesto depende de la evidencia faltante: 20–48']
         >>> flags[card.ids.index("PE-HEA-001")]
         []
         """  # noqa: RUF002 (the en dash of a range, as typeset)
+        lang = resolve_lang(lang)
         out: list[list[str]] = [[] for _ in self.ids]
+        template = N_("{code}: insufficient evidence (coverage {coverage} < {minimum})")
         for p in self.principles:
             cov = self.coverage(p)
             for i in np.flatnonzero(np.isnan(self.score(p))):
                 out[i].append(
                     translate(
-                        "{code}: insufficient evidence (coverage {coverage:.0%} "
-                        "< {threshold:.0%})",
+                        template,
                         lang,
                         code=p.code,
-                        coverage=cov[i],
-                        threshold=self.min_coverage,
+                        coverage=f"{cov[i]:.0%}",
+                        minimum=f"{self.min_coverage:.0%}",
                     )
                 )
+        overall = translate(N_("overall: insufficient evidence"), lang)
         for i in np.flatnonzero(np.isnan(self.score())):
-            out[i].append(translate("overall: insufficient evidence", lang))
+            out[i].append(overall)
         b = self.evidence_bounds()
         wide = ~np.isnan(self.score()) & (b.rank_width() > self.rank_flag_width)
         for i in np.flatnonzero(wide):
@@ -507,7 +549,7 @@ class Scorecard:
         return [[c for c, ok in zip(codes, row, strict=True) if ok] for row in scored]
 
     # -- tables ------------------------------------------------------------------
-    def table(self, *, lang: str | None = "en") -> list[dict[str, Any]]:
+    def table(self, *, lang: str | None = None) -> list[dict[str, Any]]:
         """One row per partnership, in rank order (unranked last).
 
         Keys: ``rank``, ``id``, ``title``, one score per principle code,
@@ -515,7 +557,9 @@ class Scorecard:
         bounds the missing evidence leaves (`evidence_bounds`): ``P1_low``,
         ``P1_high``… ``overall_low``, ``overall_high``, ``rank_best``,
         ``rank_worst``; ``basis``, the principles the overall score rests
-        on; and ``flags`` (in ``lang``). Missing scores are None.
+        on; and ``flags``. Missing scores are None. The keys are the same in
+        every language; ``lang`` is the language of the flags (None:
+        ``KAMPALA_LANG``, else the locale).
 
         Examples
         --------
@@ -566,12 +610,15 @@ class Scorecard:
             rows.append(row)
         return rows
 
-    def to_dict(self, *, lang: str | None = "en") -> dict[str, Any]:
+    def to_dict(self, *, lang: str | None = None) -> dict[str, Any]:
         """Return the scorecard as JSON-ready data, with its provenance.
 
         ``aggregation`` records the aggregation step's settings (method,
         weights, thresholds), so a variant can be cited and reproduced;
-        ``principle_weights`` the normalised weight of each principle.
+        ``principle_weights`` the normalised weight of each principle. The
+        keys are the same in every language; the text meant for people (the
+        disclaimer and the flags) is in ``lang`` (None: ``KAMPALA_LANG``,
+        else the locale), which the data records under ``"lang"``.
 
         Examples
         --------
@@ -581,12 +628,13 @@ class Scorecard:
         >>> list(data)
         ['methodology', 'kampala_version', 'numpy_version', 'portfolio',
          'min_coverage', 'aggregation', 'principle_weights', 'rank_flag_width',
-         'disclaimer', 'partnerships']
+         'disclaimer', 'lang', 'partnerships']
         >>> data["principle_weights"]["P1"], data["aggregation"]["method"]
         (0.2, 'arithmetic')
         >>> data["methodology"]["id"], data["min_coverage"], len(data["partnerships"])
         ('KPS', 0.5, 48)
         """
+        lang = resolve_lang(lang)
         return {
             "methodology": attrs.asdict(self.methodology),
             "kampala_version": self.kampala_version,
@@ -599,11 +647,12 @@ class Scorecard:
                 for p in self.principles
             },
             "rank_flag_width": self.rank_flag_width,
-            "disclaimer": DISCLAIMER_EN,
+            "disclaimer": DISCLAIMER_ES if lang == "es" else DISCLAIMER_EN,
+            "lang": lang,
             "partnerships": self.table(lang=lang),
         }
 
-    def to_json(self, *, indent: int | None = 2, lang: str | None = "en") -> str:
+    def to_json(self, *, indent: int | None = 2, lang: str | None = None) -> str:
         """Serialise `to_dict()` as JSON.
 
         Examples
@@ -708,7 +757,11 @@ class Scorecard:
 
     # -- explanation ----------------------------------------------------------------
     def explain(
-        self, partnership_id: str, *, portfolio: Portfolio | None = None
+        self,
+        partnership_id: str,
+        *,
+        portfolio: Portfolio | None = None,
+        lang: str | None = None,
     ) -> Explanation:
         """Explain one partnership's scores, criterion by criterion.
 
@@ -718,7 +771,11 @@ class Scorecard:
             Its id.
         portfolio : Portfolio, optional
             The portfolio scored; when given, each criterion shows the
-            evidence values behind it.
+            evidence values behind it (and where each came from, when the
+            portfolio knows).
+        lang : {"en", "es"}, default=None
+            Language of the explanation; None: ``KAMPALA_LANG``, else the
+            locale (see `kampala.i18n.resolve_lang`).
 
         Returns
         -------
@@ -734,11 +791,15 @@ class Scorecard:
         (36, 0.458, 0.2575)
         >>> ex.principles[0]["criteria"][1]["evidence"]
         'ownership.government_role = co-designed'
+        >>> es = Methodology.default().run(pf).explain("PE-AGR-002", lang="es")
+        >>> es.principles[0]["title"]
+        'Apropiación nacional inclusiva'
         """
+        lang = resolve_lang(lang)
         i = self.result.unit_index(partnership_id)
         contrib = self.result.contributions()[i]
         principles = tuple(
-            self._explain_principle(p, i, contrib, portfolio)
+            self._explain_principle(p, i, contrib, portfolio, lang)
             for p in self.principle_scores
         )
         rank = self.ranks()[i]
@@ -763,6 +824,7 @@ class Scorecard:
             methodology=self.methodology,
             bounds=bounds,
             to_collect=nxt.partnerships[partnership_id],
+            lang=lang,
         )
 
     def _explain_principle(
@@ -771,6 +833,7 @@ class Scorecard:
         i: int,
         contrib: FloatArray,
         portfolio: Portfolio | None,
+        lang: str = "en",
     ) -> dict[str, Any]:
         fw = self.result.framework
         leaf_pos = {c: j for j, c in enumerate(fw.indicator_codes)}
@@ -782,9 +845,10 @@ class Scorecard:
             evidence = [", ".join(c.evidence) for c in ps.criteria]
         else:
             row = portfolio.index(self.ids[i])
+            shown = describe_evidence if lang == "en" else describe_evidence_in(lang)
             evidence = [
                 ", ".join(
-                    f"{path} = {describe_evidence(portfolio, path, row)}"
+                    f"{path} = {shown(portfolio, path, row)}"
                     + _source_note(portfolio, self.ids[i], path)
                     for path in c.evidence
                 )
@@ -798,17 +862,18 @@ class Scorecard:
             criteria.append(
                 {
                     "code": c.code,
-                    "name": c.name_en,
+                    "name": (c.name_es or c.name_en) if lang == "es" else c.name_en,
                     "subprinciple": c.subprinciple,
                     "evidence": ev,
                     "score": _none(v),
                     "weight": w / present_w if present_w and not math.isnan(v) else 0.0,
                     "contribution": 0.0 if math.isnan(part) else part,
+                    "rule": (c.rule_es or c.rule_en) if lang == "es" else c.rule_en,
                 }
             )
         return {
             "code": p.code,
-            "title": p.title(),
+            "title": p.title("es" if lang == "es" else "en"),
             "score": _none(float(self.score(p)[i])),
             "coverage": float(self.coverage(p)[i]),
             "criteria": criteria,

@@ -286,12 +286,14 @@ PORTFOLIO_CASES: list[tuple[str, str, str | bytes, list[str]]] = [
     ("name", "content", "names"),
     [pytest.param(n, c, w, id=i) for i, n, c, w in PORTFOLIO_CASES],
 )
-@pytest.mark.parametrize("command", ["validate", "score", "report"])
+@pytest.mark.parametrize("command", ["validate", "score", "report", "explain"])
 def test_portfolio_file_is_rejected(
     tmp_path: Path, command: str, name: str, content: str | bytes, names: list[str]
 ) -> None:
     write(tmp_path, name, content)
     args = [command, name] + (["--out", "out.json"] if command == "score" else [])
+    if command == "explain":
+        args = ["explain", "PE-001", name]
     assert_rejected(run(args, tmp_path), names)
 
 
@@ -448,6 +450,10 @@ SPECIAL_FILES = [
         ),
         pytest.param(
             ["methodology", "--methodology", "{}"], "m.json", id="methodology"
+        ),
+        pytest.param(["explain", "X", "{}"], "f.json", id="explain-json"),
+        pytest.param(
+            ["explain", "X", "--methodology", "{}"], "m.json", id="explain-methodology"
         ),
         pytest.param(["index", "{}", "META"], "d.csv", id="index-idata"),
         pytest.param(["index", "DATA", "{}"], "m.csv", id="index-imeta"),

@@ -598,7 +598,7 @@ def test_c10_import_report_json_is_json(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "first"),
     [
-        pytest.param("s.csv", "rank,id", id="c10-score-csv"),
+        pytest.param("s.csv", "# kampala", id="c10-score-csv"),
         pytest.param("s.json", "{", id="c10-score-json"),
     ],
 )
@@ -643,7 +643,7 @@ def test_c11_table_output_escapes_control_characters(
 
 
 def test_c11_lone_surrogate_in_a_table(tmp_path: Path) -> None:
-    from kampala.cli import _shown
+    from kampala._internal.terminal import shown as _shown
 
     assert _shown("x\ud800y") == "x\\ud800y"
     assert _shown("Agua \u2013 señal") == "Agua \u2013 señal"

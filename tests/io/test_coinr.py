@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kampala import DataFormatError, FrameworkError, IndicatorSet
 from kampala.io import read_coinr, write_results_csv
@@ -364,3 +366,31 @@ def test_write_results_csv_to_a_text_stream() -> None:
     buf = io.StringIO()
     write_results_csv(buf, [{"uCode": "A", "x": 1.5}], ["uCode", "x", "missing"])
     assert buf.getvalue() == "uCode,x,missing\nA,1.5,NA\n"
+
+
+@given(
+    values=st.lists(
+        st.floats(allow_nan=True, allow_infinity=False, width=64), min_size=1
+    ),
+    digits=st.integers(0, 12),
+)
+def test_write_results_csv_rounds_to_the_digits_stated(
+    values: list[float], digits: int
+) -> None:
+    rows = [{"u": f"U{i}", "x": v} for i, v in enumerate(values)]
+    buf = io.StringIO()
+    write_results_csv(buf, rows, ["u", "x"], digits=digits, missing="")
+    got = list(csv.DictReader(buf.getvalue().splitlines()))
+    for row, v in zip(got, values, strict=True):
+        if math.isnan(v):
+            assert row["x"] == ""
+            continue
+        text = row["x"]
+        assert len(text.partition(".")[2]) <= digits
+        assert float(text) == float(f"{v:.{digits}f}")
+
+
+def test_write_results_csv_comment_lines_stay_one_line_each() -> None:
+    buf = io.StringIO()
+    write_results_csv(buf, [{"a": 1}], ["a"], comments=["two\nlines", "=ok"])
+    assert buf.getvalue().splitlines() == ["# two lines", "# =ok", "a", "1"]

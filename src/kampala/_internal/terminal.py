@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from kampala.errors import KampalaError
+from kampala.i18n import error_message
 
 __all__ = [
     "UsageError",
@@ -130,9 +131,9 @@ _CLI_TERMS = (
 )
 
 
-def for_cli(exc: KampalaError) -> str:
+def for_cli(exc: KampalaError, lang: str = "en") -> str:
     """Word the message of ``exc`` in command-line terms (options, not arguments)."""
-    text = str(exc)
+    text = error_message(exc, lang)
     for pattern, repl in _CLI_TERMS:
         text = pattern.sub(repl, text)
     return text

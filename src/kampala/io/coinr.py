@@ -344,18 +344,33 @@ def _quoted_row(cells: Sequence[str]) -> str:
     return buf.getvalue()[:-2] + "\n"
 
 
+def _rounded(v: float, digits: int) -> str:
+    """``v`` rounded to ``digits`` places, without trailing zeros ("0.92")."""
+    if math.isinf(v):
+        return repr(v)
+    out = f"{v:.{digits}f}"
+    if "." in out:
+        out = out.rstrip("0").rstrip(".")
+    return "0" if out == "-0" else out
+
+
 def write_results_csv(
     path: PathLike | io.TextIOBase | TextIO,
     table: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
     *,
     formula_escape: bool = True,
+    digits: int | None = None,
+    missing: str = "NA",
+    comments: Sequence[str] = (),
 ) -> None:
     """Write result rows as CSV with the given column order.
 
-    Floats are written with ``repr`` precision (they read back exactly);
-    missing values are written as ``NA``. A file is written whole or not at
-    all (to a temporary file in the same folder, then renamed into place).
+    Floats are written with ``repr`` precision (they read back exactly)
+    unless ``digits`` rounds them; missing values are written as ``missing``
+    (``NA``, as R and COINr read it, by default). A file is written whole or
+    not at all (to a temporary file in the same folder, then renamed into
+    place).
 
     Parameters
     ----------
@@ -370,6 +385,14 @@ def write_results_csv(
         that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
         return); numbers are never changed. ``False`` writes text as is, for
         programs that read the file.
+    digits : int, default=None
+        Round floats to this many decimal places; None keeps full precision.
+    missing : str, default="NA"
+        The cell written for a missing value: ``"NA"`` for R and COINr, ``""``
+        (an empty cell) for spreadsheets and pandas.
+    comments : sequence of str, default=()
+        Lines written first, each after ``# `` (read them with
+        ``pandas.read_csv(..., comment="#")`` or R's ``comment.char = "#"``).
 
     Examples
     --------
@@ -383,19 +406,36 @@ def write_results_csv(
     uCode,Index,rank
     CHE,68.38,1
     LAO,NA,NA
+
+    Rounded, with empty cells for spreadsheets and a comment line:
+
+    >>> out = io.StringIO()
+    >>> rows = [{"uCode": "CHE", "Index": 68.38049, "rank": 1},
+    ...         {"uCode": "LAO", "Index": None, "rank": None}]
+    >>> write_results_csv(out, rows, ["uCode", "Index", "rank"], digits=2,
+    ...                   missing="", comments=["methodology ASEM 1"])
+    >>> print(out.getvalue(), end="")
+    # methodology ASEM 1
+    uCode,Index,rank
+    CHE,68.38,1
+    LAO,,
     """
     text = escape_cell if formula_escape else str
 
     def fmt(v: Any) -> str:
         if v is None:
-            return "NA"
-        if isinstance(v, float):
-            return "NA" if math.isnan(v) else repr(v)
-        if isinstance(v, int | np.integer | np.floating):
+            return missing
+        if isinstance(v, float | np.floating):
+            if math.isnan(v):
+                return missing
+            return repr(float(v)) if digits is None else _rounded(float(v), digits)
+        if isinstance(v, int | np.integer):
             return str(v)
         return text(str(v))
 
     def write(fh: Any) -> None:
+        for line in comments:
+            fh.write("# " + " ".join(line.split()) + "\n")
         w = csv.writer(fh, lineterminator="\n")
         w.writerow([text(c) for c in columns])
         for row in table:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import json
 import math
+from collections.abc import Callable
+from enum import Enum
 from importlib import resources
 from typing import Any, ClassVar
 
@@ -19,7 +21,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._category_labels import category_label
 from kampala.errors import ParameterValueError
+from kampala.i18n import N_, translate
 from kampala.portfolio import SPEC_BY_PATH, Portfolio
 from kampala.principles._base import Criterion, Principle, PrincipleScores
 from kampala.records import ActorKind, Ordinal
@@ -289,6 +293,27 @@ class RubricScorer:
         return "\n".join(lines)
 
 
+def describe_evidence_in(lang: str) -> Callable[[Portfolio, str, int], str]:
+    """Return `describe_evidence` in ``lang``: the same values, words translated.
+
+    Field paths and enumeration codes are data and stay as they are; the
+    words around them ("missing", yes/no, an actor's origin) are translated.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.principles._rubric import describe_evidence_in
+    >>> describe = describe_evidence_in("es")
+    >>> describe(sample_portfolio(), "ownership.national_plan_alignment", 1)
+    'sin dato'
+    """
+
+    def describe(pf: Portfolio, path: str, i: int) -> str:
+        return _describe(pf, path, i, lang)
+
+    return describe
+
+
 def describe_evidence(pf: Portfolio, path: str, i: int) -> str:
     """Describe the evidence in column ``path`` of partnership ``i`` as text.
 
@@ -305,30 +330,46 @@ def describe_evidence(pf: Portfolio, path: str, i: int) -> str:
     >>> describe_evidence(pf, "ownership.national_plan_alignment", 1)
     'missing'
     """
+    return _describe(pf, path, i, "en")
+
+
+def _describe(pf: Portfolio, path: str, i: int, lang: str) -> str:
     if path == "actors":
-        return _describe_actors(pf, i)
+        return _describe_actors(pf, i, lang)
     value = pf.value(path, i)
     if value is None:
-        return "missing"
+        return translate(N_("missing"), lang)
+    if isinstance(value, bool) and lang != "en":
+        return translate(N_("yes") if value else N_("no"), lang)
     if isinstance(value, Ordinal):
-        return str(value.value)
+        return category_label(value, lang)
     if isinstance(value, tuple):
-        return "[" + ", ".join(getattr(v, "value", str(v)) for v in value) + "]"
+        return "[" + ", ".join(_item(v, lang) for v in value) + "]"
     return str(value)
 
 
-def _describe_actors(pf: Portfolio, i: int) -> str:
+def _item(value: Any, lang: str) -> str:
+    return category_label(value, lang) if isinstance(value, Enum) else str(value)
+
+
+def _describe_actors(pf: Portfolio, i: int, lang: str = "en") -> str:
     idx = pf.actor_column("partnership")
     rows = np.flatnonzero(idx == i)
     if rows.size == 0:
-        return "no actors recorded"
+        return translate(N_("no actors recorded"), lang)
     kinds = pf.actor_column("kind")
     dom = pf.actor_column("domestic")
     names = pf.actor_column("name")
     parts = []
     for j in rows:
-        where = {1.0: "domestic", 0.0: "foreign"}.get(float(dom[j]), "origin unknown")
-        parts.append(f"{names[j]} ({list(ActorKind)[int(kinds[j])].value}, {where})")
+        where = translate(
+            {1.0: N_("domestic"), 0.0: N_("foreign")}.get(
+                float(dom[j]), N_("origin unknown")
+            ),
+            lang,
+        )
+        kind = category_label(list(ActorKind)[int(kinds[j])], lang)
+        parts.append(f"{names[j]} ({kind}, {where})")
     return "; ".join(parts)
 
 

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 
 from kampala.errors import KampalaError, ParameterValueError
+from kampala.i18n import N_, translate
 from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.scoring import methodology_framework
@@ -221,41 +222,63 @@ def plan(args: Any, methodology: Methodology, portfolio: Portfolio) -> Plan:
     return Plan(spec=spec, seed=seed, n=args.n, n_base=n_base)
 
 
-def uncertainty_table(ua: Any) -> str:
+def uncertainty_table(ua: Any, lang: str = "en") -> str:
     """Return the printed table of an `UncertaintyResult` (NA where undefined)."""
     k = ua.top_k
 
     def fmt(value: Any, spec: str) -> str:  # None: no sample gave a score
         return "NA" if value is None or value != value else format(value, spec)
 
+    rank_h, median_h, shift_h = (
+        translate(h, lang) for h in (N_("rank"), N_("median"), N_("shift"))
+    )
+    top_h = translate(N_("P(top {k})"), lang, k=k)
+    rank_w, med_w = max(4, len(rank_h)), max(6, len(median_h))
     lines = [
-        f"Uncertainty analysis: {ua.n} samples of {', '.join(ua.factor_names)}; "
-        f"methodology {ua.methodology}",
-        f"{'rank':>4}  {'id':<12}  {'median':>6}  {'5%-95%':>9}  "
-        f"{f'P(top {k})':>10}  {'shift':>5}",
+        translate(
+            N_("Uncertainty analysis: {n} samples of {factors}; methodology {ref}"),
+            lang,
+            n=ua.n,
+            factors=", ".join(ua.factor_names),
+            ref=ua.methodology,
+        ),
+        f"{rank_h:>{rank_w}}  {'id':<12}  {median_h:>{med_w}}  {'5%-95%':>9}  "
+        f"{top_h:>10}  {shift_h:>5}",
     ]
     for r in ua.table():
         if r["nominal_rank"] is None:
             continue
         interval = f"{fmt(r['rank_p5'], '.0f')}-{fmt(r['rank_p95'], '.0f')}"
         lines.append(
-            f"{r['nominal_rank']:4.0f}  {r['unit']:<12}  "
-            f"{fmt(r['rank_median'], '6.1f'):>6}  {interval:>9}  "
+            f"{r['nominal_rank']:{rank_w}.0f}  {r['unit']:<12}  "
+            f"{fmt(r['rank_median'], '.1f'):>{med_w}}  {interval:>9}  "
             f"{fmt(r[f'p_top_{k}'], '10.2f'):>10}  {fmt(r['rank_shift'], '5.2f'):>5}"
         )
-    lines.append(f"Mean absolute rank shift: {fmt(ua.mean_rank_shift, '.2f')}\n")
+    lines.append(
+        translate(
+            N_("Mean absolute rank shift: {shift}"),
+            lang,
+            shift=fmt(ua.mean_rank_shift, ".2f"),
+        )
+        + "\n"
+    )
     return "\n".join(lines) + "\n"
 
 
-def sobol_table(sobol: Any) -> str:
+def sobol_table(sobol: Any, lang: str = "en") -> str:
     """Return the printed table of a `SensitivityResult`."""
+    na = translate(N_("n/a"), lang)
     lines = [
-        f"Sobol' indices of the mean absolute rank shift ({sobol.n_runs} runs):",
-        f"{'factor':<24}  {'S1':>13}  {'ST':>13}",
+        translate(
+            N_("Sobol' indices of the mean absolute rank shift ({n} runs):"),
+            lang,
+            n=sobol.n_runs,
+        ),
+        f"{translate(N_('factor'), lang):<24}  {'S1':>13}  {'ST':>13}",
     ]
     for r in sobol.table():
-        s1 = "n/a" if r["S1"] is None else f"{r['S1']:.3f} ± {r['S1_conf']:.3f}"
-        st = "n/a" if r["ST"] is None else f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"
+        s1 = na if r["S1"] is None else f"{r['S1']:.3f} ± {r['S1_conf']:.3f}"
+        st = na if r["ST"] is None else f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"
         if not r["reliable"]:  # not a result: say why instead of printing it
             s1 = st = "—"
         line = f"{r['factor']:<24}  {s1:>13}  {st:>13}"

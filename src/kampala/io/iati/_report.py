@@ -13,6 +13,7 @@ import attrs
 from kampala._internal.atomic import atomic_open
 from kampala._internal.csvsafe import escape_cell
 from kampala.errors import DataFormatError
+from kampala.i18n import N_, translate
 from kampala.io.iati._criteria import (
     FILLED,
     NOT_DERIVABLE,
@@ -327,8 +328,11 @@ class ImportReport:
         else:
             _write_rows(target, fields, self.to_rows(), formula_escape)
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "en") -> str:
         """Return a few lines: counts of activities, fields and warnings.
+
+        ``lang`` (``"en"`` or ``"es"``) is the language of the lines; field
+        paths are the same in both.
 
         Examples
         --------
@@ -349,12 +353,27 @@ class ImportReport:
         transparency.publication_completeness (1).
         KPS-1 criteria per activity (of 29): filled from IATI 2.0 on average
         (2 to 2), not published 17.0, not derivable from IATI 10.0.
+        >>> print(report.summary("es"))  # doctest: +ELLIPSIS
+        <stream>: IATI 2.03; 2 actividades leídas, 0 excluidas por los filtros,
+        1 importada(s); 1 aviso(s).
+        Campos de evidencia completados (alianzas): transparency.publication (1), ...
         """
         n_warn = len(self.warnings) + sum(len(a.warnings) for a in self.activities)
         lines = [
-            f"{self.source}: IATI {self.version or '?'}; {self.read} activities "
-            f"read, {self.skipped} left out by the filters, {self.imported} "
-            f"imported; {n_warn} warning(s)."
+            translate(
+                N_(
+                    "{source}: IATI {version}; {read} activities read, {skipped} "
+                    "left out by the filters, {imported} imported; {warnings} "
+                    "warning(s)."
+                ),
+                lang,
+                source=self.source,
+                version=self.version or "?",
+                read=self.read,
+                skipped=self.skipped,
+                imported=self.imported,
+                warnings=n_warn,
+            )
         ]
         if self.imported:
             counts: dict[str, int] = {}
@@ -363,18 +382,20 @@ class ImportReport:
                     counts[field] = counts.get(field, 0) + 1
             evidence = [f for f in counts if "." in f]
             lines.append(
-                "Evidence fields filled (partnerships): "
-                + (
-                    ", ".join(f"{f} ({counts[f]})" for f in evidence)
-                    if evidence
-                    else "none"
+                translate(
+                    N_("Evidence fields filled (partnerships): {fields}."),
+                    lang,
+                    fields=(
+                        ", ".join(f"{f} ({counts[f]})" for f in evidence)
+                        if evidence
+                        else translate(N_("none"), lang)
+                    ),
                 )
-                + "."
             )
-            lines.append(self._criteria_line())
+            lines.append(self._criteria_line(lang))
         return "\n".join(lines)
 
-    def _criteria_line(self) -> str:
+    def _criteria_line(self, lang: str | None) -> str:
         """One line: how many KPS-1 criteria IATI filled per activity."""
         counts: dict[str, list[int]] = {
             FILLED: [],
@@ -391,11 +412,19 @@ class ImportReport:
                 found.append(statuses.count(status))
         filled = counts[FILLED]
         n = len(filled)
-        return (
-            f"KPS-1 criteria per activity (of {total}): filled from IATI "
-            f"{sum(filled) / n:.1f} on average ({min(filled)} to {max(filled)}), "
-            f"not published {sum(counts[NOT_PUBLISHED]) / n:.1f}, not derivable "
-            f"from IATI {sum(counts[NOT_DERIVABLE]) / n:.1f}."
+        return translate(
+            N_(
+                "KPS-1 criteria per activity (of {total}): filled from IATI "
+                "{filled:.1f} on average ({low} to {high}), not published "
+                "{unpublished:.1f}, not derivable from IATI {underivable:.1f}."
+            ),
+            lang,
+            total=total,
+            filled=sum(filled) / n,
+            low=min(filled),
+            high=max(filled),
+            unpublished=sum(counts[NOT_PUBLISHED]) / n,
+            underivable=sum(counts[NOT_DERIVABLE]) / n,
         )
 
 
