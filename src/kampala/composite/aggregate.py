@@ -32,7 +32,7 @@ kernel the sensitivity analyses and principle scores share.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -124,6 +124,53 @@ class LevelRule:
     def __attrs_post_init__(self) -> None:
         resolved = resolve_method("LevelRule()", METHODS, self.method, self.params)
         object.__setattr__(self, "params", resolved)
+
+    def mean(
+        self,
+        values: FloatArray,
+        weights: FloatArray,
+        *,
+        min_data: float = 0.0,
+        min_coverage: float = 0.0,
+        groups: Sequence[Sequence[int]] | None = None,
+        out: FloatArray | None = None,
+    ) -> FloatArray:
+        """Weighted mean of ``values`` by this rule's method and parameters.
+
+        Parameters
+        ----------
+        values, weights, min_data, min_coverage, groups, out
+            As for `kampala.composite.kernel.weighted_mean`, which this calls
+            with the rule's ``p`` (generalised mean) or ``penalty``
+            (Mazziotta-Pareto).
+
+        Returns
+        -------
+        numpy.ndarray
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kampala.composite import LevelRule
+        >>> rule = LevelRule(method="generalised-mean", params={"p": 2})
+        >>> rule.mean(np.array([[30.0, 40.0]]), np.array([1.0, 1.0])).round(2)
+        array([35.36])
+        """
+        p = as_float(self.params, "p") if self.method == "generalised-mean" else 1.0
+        penalty = (
+            as_int(self.params, "penalty") if self.method == "mazziotta-pareto" else -1
+        )
+        return weighted_mean(
+            values,
+            weights,
+            self.method,
+            p=p,
+            penalty=penalty,
+            min_data=min_data,
+            min_coverage=min_coverage,
+            groups=groups,
+            out=out,
+        )
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -421,10 +468,6 @@ def aggregate_values(
     codes = framework.indicator_codes + framework.aggregate_codes
     for plan in framework._level_plans():
         rule = rules[plan.level]
-        p = as_float(rule.params, "p") if rule.method == "generalised-mean" else 1.0
-        penalty = (
-            as_int(rule.params, "penalty") if rule.method == "mazziotta-pareto" else -1
-        )
         # the level's children: one block of columns, one group per aggregate
         cols = sorted(c for kids in plan.children for c in kids)
         pos = {c: i for i, c in enumerate(cols)}
@@ -436,12 +479,9 @@ def aggregate_values(
         _check_domain(rule.method, x, w, groups, where)
         lo, hi = plan.targets[0] - n_ind, plan.targets[-1] + 1 - n_ind
         contiguous = list(plan.targets) == list(range(lo + n_ind, hi + n_ind))
-        out = weighted_mean(
+        out = rule.mean(
             x,
             w,
-            rule.method,
-            p=p,
-            penalty=penalty,
             min_data=min_data,
             min_coverage=min_coverage,
             groups=groups,

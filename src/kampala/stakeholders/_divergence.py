@@ -233,13 +233,9 @@ class Divergence:
         between : {"groups", "respondents"}, default="groups"
             Coders are the groups (their combined answers) or every
             respondent.
-        n : int, default=1000
-            Bootstrap replicates.
-        confidence : float, default=0.95
-        rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
-            Source of randomness, passed to `numpy.random.default_rng`. `None`
-            draws fresh OS entropy. An int or `SeedSequence` makes results
-            reproducible. A `Generator` is used as-is and is advanced.
+        n, confidence, rng
+            Bootstrap replicates, coverage of the interval and source of
+            randomness, as for `alpha_interval`.
 
         Returns
         -------
