@@ -32,7 +32,7 @@ kernel the sensitivity analyses and principle scores share.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -126,23 +126,19 @@ class LevelRule:
         object.__setattr__(self, "params", resolved)
 
     def mean(
-        self,
-        values: FloatArray,
-        weights: FloatArray,
-        *,
-        min_data: float = 0.0,
-        min_coverage: float = 0.0,
-        groups: Sequence[Sequence[int]] | None = None,
-        out: FloatArray | None = None,
+        self, values: FloatArray, weights: FloatArray, **options: Any
     ) -> FloatArray:
         """Weighted mean of ``values`` by this rule's method and parameters.
 
         Parameters
         ----------
-        values, weights, min_data, min_coverage, groups, out
+        values, weights
             As for `kampala.composite.kernel.weighted_mean`, which this calls
-            with the rule's ``p`` (generalised mean) or ``penalty``
-            (Mazziotta-Pareto).
+            with the rule's method and its ``p`` (generalised mean) or
+            ``penalty`` (Mazziotta-Pareto).
+        **options
+            ``min_data``, ``min_coverage``, ``groups`` and ``out``, as for
+            `kampala.composite.kernel.weighted_mean`.
 
         Returns
         -------
@@ -156,21 +152,10 @@ class LevelRule:
         >>> rule.mean(np.array([[30.0, 40.0]]), np.array([1.0, 1.0])).round(2)
         array([35.36])
         """
-        p = as_float(self.params, "p") if self.method == "generalised-mean" else 1.0
-        penalty = (
-            as_int(self.params, "penalty") if self.method == "mazziotta-pareto" else -1
-        )
-        return weighted_mean(
-            values,
-            weights,
-            self.method,
-            p=p,
-            penalty=penalty,
-            min_data=min_data,
-            min_coverage=min_coverage,
-            groups=groups,
-            out=out,
-        )
+        method, params = self.method, self.params
+        p = as_float(params, "p") if method == "generalised-mean" else 1.0
+        penalty = as_int(params, "penalty") if method == "mazziotta-pareto" else -1
+        return weighted_mean(values, weights, method, p=p, penalty=penalty, **options)
 
 
 @attrs.frozen(kw_only=True, eq=False)

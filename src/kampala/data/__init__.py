@@ -2,6 +2,8 @@
 
 - `sample_portfolio()`: an illustrative, fictional portfolio of Peruvian
   multi-stakeholder partnerships (not real projects, not an assessment).
+- `sample_scorecard()`: the sample portfolio scored with KPS-1, for the
+  examples of figures, reports and sensitivity analyses.
 - `sample_responses()`: fictional answers of the five stakeholder groups
   about eight partnerships of the sample portfolio (ODK Central's CSV
   layout), for the multi-stakeholder examples; invented, not a survey.
@@ -27,6 +29,7 @@ from kampala.methodology import Methodology
 
 if TYPE_CHECKING:
     from kampala.portfolio import Portfolio
+    from kampala.scorecard import Scorecard
     from kampala.stakeholders import Responses
 
 __all__ = [
@@ -39,6 +42,7 @@ __all__ = [
     "sample_portfolio_path",
     "sample_responses",
     "sample_responses_path",
+    "sample_scorecard",
 ]
 
 
@@ -80,6 +84,22 @@ def sample_portfolio() -> Portfolio:
     from kampala.io.portfolio_io import read_portfolio
 
     return read_portfolio(sample_portfolio_path())
+
+
+def sample_scorecard() -> Scorecard:
+    """Score the sample portfolio with KPS-1 (`Methodology.default`).
+
+    The starting point of the examples of figures, reports and sensitivity
+    analyses; scored anew at every call.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_scorecard
+    >>> card = sample_scorecard()
+    >>> len(card.ids), card.table()[0]["rank"]
+    (48, 1)
+    """
+    return Methodology.default().run(sample_portfolio())
 
 
 def sample_responses_path() -> Path:
