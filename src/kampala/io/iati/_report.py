@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TextIO
 
 import attrs
 
-from kampala._internal.atomic import atomic_open
-from kampala._internal.csvsafe import escape_cell
-from kampala.errors import DataFormatError
+from kampala._internal.textout import write_csv_rows, write_text
 from kampala.io.iati._criteria import (
     FILLED,
     NOT_DERIVABLE,
@@ -312,20 +307,11 @@ class ImportReport:
         A-1,1,criterion not published,P1.alignment,ownership.nationa
         """
         fields = ["activity", "position", "status", "field", "detail"]
-        if isinstance(target, str | os.PathLike):
-            try:
-                with atomic_open(Path(target)) as f:
-                    _write_rows(f, fields, self.to_rows(), formula_escape)
-            except OSError as exc:
-                raise DataFormatError(
-                    "ImportReport.write_csv()",
-                    "target",
-                    str(target),
-                    "a writable path",
-                    hint=str(exc),
-                ) from exc
-        else:
-            _write_rows(target, fields, self.to_rows(), formula_escape)
+        write_text(
+            target,
+            "ImportReport.write_csv()",
+            lambda f: write_csv_rows(f, fields, self.to_rows(), formula_escape),
+        )
 
     def summary(self) -> str:
         """Return a few lines: counts of activities, fields and warnings.
@@ -397,19 +383,6 @@ class ImportReport:
             f"not published {sum(counts[NOT_PUBLISHED]) / n:.1f}, not derivable "
             f"from IATI {sum(counts[NOT_DERIVABLE]) / n:.1f}."
         )
-
-
-def _write_rows(
-    f: TextIO, fields: list[str], rows: list[dict[str, str]], formula_escape: bool
-) -> None:
-    writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    if formula_escape:
-        rows = [
-            {k: escape_cell(v) if isinstance(v, str) else v for k, v in row.items()}
-            for row in rows
-        ]
-    writer.writerows(rows)
 
 
 @attrs.frozen(kw_only=True)
