@@ -4,6 +4,8 @@
   multi-stakeholder partnerships (not real projects, not an assessment).
 - `sample_scorecard()`: the sample portfolio scored with KPS-1, for the
   examples of figures, reports and sensitivity analyses.
+- `sample_iati_path()`: a tiny fictional IATI activity file (two
+  activities, in Peru and Bolivia), for the IATI import examples.
 - `sample_responses()`: fictional answers of the five stakeholder groups
   about eight partnerships of the sample portfolio (ODK Central's CSV
   layout), for the multi-stakeholder examples; invented, not a survey.
@@ -38,6 +40,7 @@ __all__ = [
     "example_indicators",
     "example_result",
     "example_weighted_indicators",
+    "sample_iati_path",
     "sample_portfolio",
     "sample_portfolio_path",
     "sample_responses",
@@ -48,6 +51,23 @@ __all__ = [
 
 def _path(*parts: str) -> Path:
     return Path(str(resources.files("kampala.data").joinpath(*parts)))
+
+
+def sample_iati_path() -> Path:
+    """Return the path of a tiny fictional IATI activity file.
+
+    Two activities (IATI Standard 2.03): ``XM-EX-1-001`` in Peru, with a
+    title and a DAC sector, and ``XM-EX-1-002`` in Bolivia, with a title
+    only. They are invented, for the examples of `kampala.io.iati`.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_iati_path
+    >>> from kampala.io.iati import read_iati
+    >>> read_iati(sample_iati_path()).ids
+    ('XM-EX-1-001', 'XM-EX-1-002')
+    """
+    return _path("sample_iati.xml")
 
 
 def sample_portfolio_path() -> Path:

@@ -164,12 +164,13 @@ class MergeResult:
 
         Examples
         --------
-        >>> from kampala import Portfolio
+        The sample portfolio merged with itself agrees everywhere:
+
+        >>> from kampala.data import sample_portfolio
         >>> from kampala.io import merge_portfolios
-        >>> from kampala.records import Partnership
-        >>> a = Portfolio.from_records([Partnership(id="A", title="Agua")], name="a")
-        >>> print(merge_portfolios([a, a]).summary(lang="es"))
-        2 fuentes unidas: 1 alianza(s), 0 conflicto(s).
+        >>> merged = merge_portfolios([sample_portfolio(), sample_portfolio()])
+        >>> print(merged.summary(lang="es"))
+        2 fuentes unidas: 48 alianza(s), 0 conflicto(s).
         """
         return translate(
             "{sources} sources merged: {partnerships} partnership(s), "
@@ -192,10 +193,13 @@ class MergeResult:
         Raises
         ------
         DataFormatError
-            If the file cannot be written.
+            If ``target`` is a path that cannot be written (a folder, a
+            read-only place).
 
         Examples
         --------
+        Two sources that disagree on a title; the first one is kept:
+
         >>> import io
         >>> from kampala import Portfolio
         >>> from kampala.io import merge_portfolios

@@ -147,21 +147,15 @@ class ImportReport:
 
     Examples
     --------
-    >>> import io
+    The sample file has one activity in Peru and one in Bolivia:
+
+    >>> from kampala.data import sample_iati_path
     >>> from kampala.io.iati import import_iati
-    >>> xml = b'''<iati-activities version="2.03">
-    ...  <iati-activity><iati-identifier>XM-EX-1-001</iati-identifier>
-    ...   <title><narrative>Agua segura</narrative></title>
-    ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
-    ...  <iati-activity><iati-identifier>XM-EX-1-002</iati-identifier>
-    ...   <title><narrative>Riego</narrative></title>
-    ...   <recipient-country code="BO"/></iati-activity>
-    ... </iati-activities>'''
-    >>> report = import_iati(io.BytesIO(xml), country="PE").report
+    >>> report = import_iati(sample_iati_path(), country="PE").report
     >>> report.read, report.skipped, report.imported
     (2, 1, 1)
     >>> print(report.summary())
-    <stream>: IATI 2.03; 2 activities read, 1 left out by the filters, 1 imported;
+    sample_iati.xml: IATI 2.03; 2 activities read, 1 left out by the filters, 1 imported;
     0 warning(s).
     Evidence fields filled (partnerships): transparency.publication (1),
     transparency.publication_completeness (1).
@@ -399,16 +393,11 @@ class IatiImport:
 
     Examples
     --------
-    >>> import io
+    >>> from kampala.data import sample_iati_path
     >>> from kampala.io.iati import import_iati
-    >>> xml = b'''<iati-activities version="2.03">
-    ...  <iati-activity><iati-identifier>XM-EX-1-001</iati-identifier>
-    ...   <title><narrative>Agua segura</narrative></title>
-    ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
-    ... </iati-activities>'''
-    >>> result = import_iati(io.BytesIO(xml))
+    >>> result = import_iati(sample_iati_path())
     >>> result.portfolio
-    Portfolio(name='iati', partnerships=1, actors=0)
+    Portfolio(name='sample_iati', partnerships=2, actors=0)
     >>> result.report["XM-EX-1-001"].source("sectors")
     'sector/@code'
     """
