@@ -155,8 +155,8 @@ class ImportReport:
     >>> report.read, report.skipped, report.imported
     (2, 1, 1)
     >>> print(report.summary())
-    sample_iati.xml: IATI 2.03; 2 activities read, 1 left out by the filters, 1 imported;
-    0 warning(s).
+    sample_iati.xml: IATI 2.03; 2 activities read, 1 left out by the filters,
+    1 imported; 0 warning(s).
     Evidence fields filled (partnerships): transparency.publication (1),
     transparency.publication_completeness (1).
     KPS-1 criteria per activity (of 29): filled from IATI 2.0 on average (2 to 2),
