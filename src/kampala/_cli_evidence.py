@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from kampala._internal.cli_options import add_lang
 from kampala._internal.terminal import UsageError
 from kampala.i18n import translate
 from kampala.scorecard import Scorecard
@@ -64,12 +65,7 @@ def add_score_options(parser: argparse.ArgumentParser) -> None:
         help="flag a partnership whose rank could move by more than N places "
         "with the missing evidence (default 10)",
     )
-    parser.add_argument(
-        "--lang",
-        choices=("en", "es"),
-        default="en",
-        help="language of flags and notes (default en)",
-    )
+    add_lang(parser, "language of flags and notes (default en)", default="en")
 
 
 def configure(card: Scorecard, args: argparse.Namespace, fmt: str) -> Scorecard:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kampala._internal.atomic import atomic_open
+from kampala._internal.cli_options import add_out
 from kampala._internal.files import env_max_bytes, read_input_text
 from kampala._internal.params import parse_spec
 from kampala._internal.terminal import UsageError as _UsageError
@@ -75,7 +76,7 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         metavar="FILE",
         help="write the methodology that was run to FILE as JSON",
     )
-    idx.add_argument("--out", metavar="FILE", help="write all aggregate scores as CSV")
+    add_out(idx, "write all aggregate scores as CSV")
     add_formula_escape(idx)
 
     return {"index": _cmd_index}
