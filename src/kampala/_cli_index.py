@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from kampala._cli_output import add_digits, csv_comments
 from kampala._internal.atomic import atomic_open
+from kampala._internal.cli_options import add_out
 from kampala._internal.files import env_max_bytes, read_input_text
 from kampala._internal.params import parse_spec
 from kampala._internal.terminal import UsageError as _UsageError
@@ -77,7 +78,7 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         metavar="FILE",
         help="write the methodology that was run to FILE as JSON",
     )
-    idx.add_argument("--out", metavar="FILE", help="write all aggregate scores as CSV")
+    add_out(idx, "write all aggregate scores as CSV")
     add_formula_escape(idx)
     add_digits(idx)
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kampala._internal.cli_options import add_out
 from kampala._internal.files import env_max_bytes, read_input_text
 from kampala._internal.terminal import UsageError, add_formula_escape, check_suffix
 from kampala._internal.terminal import write_stdout as _stdout
@@ -34,12 +35,10 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         "shows it).",
     )
     p.add_argument("sources", metavar="FILE", nargs="+", help="portfolio files")
-    p.add_argument(
-        "--out",
-        metavar="FILE",
+    add_out(
+        p,
+        "merged portfolio (.json keeps the sources of values; .jsonl, .csv do not)",
         required=True,
-        help="merged portfolio (.json keeps "
-        "the sources of values; .jsonl, .csv do not)",
     )
     p.add_argument(
         "--policy",

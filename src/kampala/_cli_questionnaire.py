@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kampala._internal.atomic import atomic_open
+from kampala._internal.cli_options import add_lang, add_out
 from kampala._internal.csvsafe import escape_cells
 from kampala._internal.files import check_regular_file, env_max_bytes
 from kampala._internal.terminal import UsageError, add_formula_escape, positive_int
@@ -55,7 +56,7 @@ def register(sub: Any) -> dict[str, Handler]:
         "all; without --out, list the questions.",
     )
     q.add_argument("--group", choices=STAKEHOLDER_GROUPS, help="one group's form")
-    q.add_argument("--lang", choices=("en", "es"), help="language (default: locale)")
+    add_lang(q, "language (default: locale)")
     q.add_argument(
         "--format",
         choices=("xlsform", "xlsx"),
@@ -65,7 +66,7 @@ def register(sub: Any) -> dict[str, Handler]:
     q.add_argument(
         "--portfolio", metavar="FILE", help="offer its partnerships as a list"
     )
-    q.add_argument("--out", metavar="FILE", help="the .xlsx file to write")
+    add_out(q, "the .xlsx file to write")
     r = sub.add_parser(
         "responses",
         help="score stakeholders' answers per group and show where they diverge",
@@ -86,10 +87,8 @@ def register(sub: Any) -> dict[str, Handler]:
         help="fewest answers for evidence (default: 1)",
     )  # fmt: skip
     r.add_argument("--top", type=positive_int, default=10, metavar="K")
-    r.add_argument("--lang", choices=("en", "es"), help="language (default: locale)")
-    r.add_argument(
-        "--out", metavar="FILE", help="write principle scores per group as CSV"
-    )
+    add_lang(r, "language (default: locale)")
+    add_out(r, "write principle scores per group as CSV")
     add_formula_escape(r)
     return {"questionnaire": _cmd_questionnaire, "responses": _cmd_responses}
 

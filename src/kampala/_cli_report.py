@@ -11,6 +11,7 @@ from typing import Any
 
 from kampala._cli_index import read_methodology
 from kampala._internal.atomic import atomic_open
+from kampala._internal.cli_options import add_lang, add_out
 from kampala._internal.files import check_regular_file, env_max_bytes
 from kampala._internal.terminal import UsageError, check_suffix, shown, writing
 from kampala.errors import MethodologyError
@@ -35,12 +36,7 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         "report extra: pip install 'kampala[report]'.",
     )
     rep.add_argument("portfolio", metavar="PORTFOLIO", nargs="?", help="portfolio file")
-    rep.add_argument(
-        "--lang",
-        choices=("en", "es"),
-        default=None,
-        help="language of the report (default: $KAMPALA_LANG, else the locale)",
-    )
+    add_lang(rep, "language of the report (default: $KAMPALA_LANG, else the locale)")
     rep.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
     rep.add_argument(
         "--sensitivity",
@@ -60,12 +56,7 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         help="random seed of the robustness analysis (default: fresh, recorded "
         "in the appendix)",
     )
-    rep.add_argument(
-        "--out",
-        metavar="FILE",
-        default="report.html",
-        help="the HTML file to write (default report.html)",
-    )
+    add_out(rep, "the HTML file to write (default report.html)", default="report.html")
     rep.add_argument(
         "--pdf",
         metavar="FILE",

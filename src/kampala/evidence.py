@@ -30,9 +30,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from kampala._internal.params import as_float, as_int
 from kampala.composite.aggregate import aggregate_values
-from kampala.composite.kernel import weighted_mean
 from kampala.composite_result import CompositeResult
 from kampala.errors import ParameterValueError
 from kampala.framework import Framework
@@ -218,29 +216,6 @@ def _shape(framework: Framework) -> tuple[str, tuple[str, ...], list[list[int]]]
     return root, principles, groups
 
 
-def _mean(
-    values: FloatArray,
-    weights: FloatArray,
-    rule: Any,
-    *,
-    min_data: float = 0.0,
-    min_coverage: float = 0.0,
-    groups: Sequence[Sequence[int]] | None = None,
-) -> FloatArray:
-    p = as_float(rule.params, "p") if rule.method == "generalised-mean" else 1.0
-    pen = as_int(rule.params, "penalty") if rule.method == "mazziotta-pareto" else -1
-    return weighted_mean(
-        values,
-        weights,
-        rule.method,
-        p=p,
-        penalty=pen,
-        min_data=min_data,
-        min_coverage=min_coverage,
-        groups=groups,
-    )
-
-
 def _bounds(
     result: CompositeResult,
     values: FloatArray,
@@ -265,8 +240,8 @@ def _bounds(
     missing = np.isnan(values)
     n, k = values.shape[0], len(principles)
     # (E1) principle bounds: every missing criterion at the scale's extremes
-    plow = _mean(np.where(missing, scale[0], values), leaf_w, rules[2], groups=groups)
-    phigh = _mean(np.where(missing, scale[1], values), leaf_w, rules[2], groups=groups)
+    plow = rules[2].mean(np.where(missing, scale[0], values), leaf_w, groups=groups)
+    phigh = rules[2].mean(np.where(missing, scale[1], values), leaf_w, groups=groups)
     current = np.column_stack([col[p] for p in principles])
     incomplete = np.column_stack([missing[:, g].any(axis=1) for g in groups])
     plow = np.where(incomplete, np.fmin(plow, current), current)
@@ -287,10 +262,9 @@ def _bounds(
             if not reachable.any():
                 continue
             lo, hi = (
-                _mean(
+                rules[3].mean(
                     np.where(in_d, ends, np.nan),
                     v,
-                    rules[3],
                     min_data=min_data,
                     min_coverage=min_coverage,
                 )

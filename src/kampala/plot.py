@@ -1,7 +1,8 @@
 """Figures for sensitivity results (optional extra ``plot``: matplotlib).
 
-Each function draws on a given matplotlib ``Axes`` (or a new figure) and
-returns the ``Axes``:
+Each function draws on the matplotlib ``Axes`` given as ``ax`` (on a new
+figure if None), labels it in the language ``lang`` (see
+`kampala.i18n.resolve_lang`) and returns the ``Axes``:
 
 - `rank_intervals`: each unit's nominal rank and its 5th-95th percentile
   rank interval over the uncertainty samples;
@@ -142,9 +143,13 @@ def rank_intervals(
     Returns
     -------
     matplotlib.axes.Axes
+        One row per unit: its interval as a line, its nominal rank as a dot.
 
     Examples
     --------
+    The ten best-ranked partnerships of the sample portfolio when the
+    principle weights vary:
+
     >>> import matplotlib.pyplot as plt
     >>> from kampala import plot
     >>> from kampala.data import sample_portfolio
@@ -200,14 +205,13 @@ def sobol_bars(result: Any, *, ax: Any = None, lang: str | None = None) -> Any:
     ----------
     result : SensitivityResult
         From `kampala.sensitivity.sensitivity_analysis`.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
-    lang : {"en", "es"}, default=None
-        Language of the labels.
+    ax, lang : optional
+        Where to draw, and the language of the labels (see `kampala.plot`).
 
     Returns
     -------
     matplotlib.axes.Axes
+        One pair of bars per factor: first-order and total index.
 
     Examples
     --------
@@ -285,23 +289,24 @@ def acceptability_heatmap(
         Share of weight samples giving each unit each rank.
     labels : sequence of str
         Unit labels.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
-    lang : {"en", "es"}, default=None
-        Language of the labels.
+    ax, lang : optional
+        Where to draw, and the language of the labels (see `kampala.plot`).
 
     Returns
     -------
     matplotlib.axes.Axes
+        One row per unit, one column per rank, with a colour bar.
 
     Examples
     --------
+    The acceptability of every rank for the 36 scored partnerships of the
+    sample portfolio, over weights drawn at random:
+
     >>> import matplotlib.pyplot as plt
     >>> from kampala import plot
-    >>> from kampala.data import sample_portfolio
-    >>> from kampala.methodology import kps1
+    >>> from kampala.data import sample_scorecard
     >>> from kampala.sensitivity import smaa, top_level
-    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> top = top_level(sample_scorecard())
     >>> res = smaa(top.X, n=2000, labels=top.units, rng=0)
     >>> ax = plot.acceptability_heatmap(res.acceptability, res.labels)
     >>> ax.images[0].get_array().shape, ax.get_xlabel()  # units x ranks
@@ -337,14 +342,13 @@ def stability_bars(
         Nominal weights.
     labels : sequence of str
         Weight labels.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw.
-    lang : {"en", "es"}, default=None
-        Language of the labels.
+    ax, lang : optional
+        Where to draw, and the language of the labels (see `kampala.plot`).
 
     Returns
     -------
     matplotlib.axes.Axes
+        One bar per weight, its nominal value marked.
 
     Examples
     --------
@@ -353,10 +357,9 @@ def stability_bars(
 
     >>> import matplotlib.pyplot as plt
     >>> from kampala import plot
-    >>> from kampala.data import sample_portfolio
-    >>> from kampala.methodology import kps1
+    >>> from kampala.data import sample_scorecard
     >>> from kampala.sensitivity import stability_intervals, top_level
-    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> top = top_level(sample_scorecard())
     >>> intervals = stability_intervals(top.X, top.weights)
     >>> [(round(lo, 4), round(hi, 4)) for lo, hi in intervals[:2]]  # P1, P2
     [(0.1905, 0.2001), (0.1998, 0.2081)]
@@ -409,23 +412,25 @@ def principle_heatmap(
     ----------
     card : Scorecard
         From `kampala.Methodology.run`.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure by default.
+    ax, lang : optional
+        Where to draw, and the language of the labels (see `kampala.plot`).
     max_units : int, default=60
         Partnerships shown, best ranks first.
-    lang : {"en", "es"}, default=None
-        Language of the labels.
 
     Returns
     -------
     matplotlib.axes.Axes
+        One row per partnership, one column per principle and the overall
+        score, with a colour bar.
 
     Examples
     --------
+    The five best-ranked partnerships of the sample portfolio, in Spanish:
+
     >>> import matplotlib.pyplot as plt
-    >>> from kampala import Methodology, plot
-    >>> from kampala.data import sample_portfolio
-    >>> card = Methodology.default().run(sample_portfolio())
+    >>> from kampala import plot
+    >>> from kampala.data import sample_scorecard
+    >>> card = sample_scorecard()
     >>> ax = plot.principle_heatmap(card, max_units=5, lang="es")
     >>> ax.images[0].get_array().shape, [t.get_text() for t in ax.get_xticklabels()]
     ((5, 6), ['P1', 'P2', 'P3', 'P4', 'P5', 'global'])
@@ -489,14 +494,13 @@ def partnership_profile(
         From `kampala.Methodology.run`.
     partnership_id : str
         The partnership's id.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure by default.
-    lang : {"en", "es"}, default=None
-        Language of the labels.
+    ax, lang : optional
+        Where to draw, and the language of the labels (see `kampala.plot`).
 
     Returns
     -------
     matplotlib.axes.Axes
+        One bar per principle and one for the overall score.
 
     Raises
     ------
@@ -505,11 +509,12 @@ def partnership_profile(
 
     Examples
     --------
+    A partnership with no evidence for P4 (so no P4 bar), in Spanish:
+
     >>> import matplotlib.pyplot as plt
-    >>> from kampala import Methodology, plot
-    >>> from kampala.data import sample_portfolio
-    >>> card = Methodology.default().run(sample_portfolio())
-    >>> ax = plot.partnership_profile(card, "PE-TEL-003", lang="es")
+    >>> from kampala import plot
+    >>> from kampala.data import sample_scorecard
+    >>> ax = plot.partnership_profile(sample_scorecard(), "PE-TEL-003", lang="es")
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['P1', 'P2', 'P3', 'P4', 'P5', 'global']
     >>> [round(float(p.get_width()), 2) for p in ax.patches]  # P4: no bar

@@ -125,6 +125,38 @@ class LevelRule:
         resolved = resolve_method("LevelRule()", METHODS, self.method, self.params)
         object.__setattr__(self, "params", resolved)
 
+    def mean(
+        self, values: FloatArray, weights: FloatArray, **options: Any
+    ) -> FloatArray:
+        """Weighted mean of ``values`` by this rule's method and parameters.
+
+        Parameters
+        ----------
+        values, weights
+            As for `kampala.composite.kernel.weighted_mean`, which this calls
+            with the rule's method and its ``p`` (generalised mean) or
+            ``penalty`` (Mazziotta-Pareto).
+        **options
+            ``min_data``, ``min_coverage``, ``groups`` and ``out``, as for
+            `kampala.composite.kernel.weighted_mean`.
+
+        Returns
+        -------
+        numpy.ndarray
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kampala.composite import LevelRule
+        >>> rule = LevelRule(method="generalised-mean", params={"p": 2})
+        >>> rule.mean(np.array([[30.0, 40.0]]), np.array([1.0, 1.0])).round(2)
+        array([35.36])
+        """
+        method, params = self.method, self.params
+        p = as_float(params, "p") if method == "generalised-mean" else 1.0
+        penalty = as_int(params, "penalty") if method == "mazziotta-pareto" else -1
+        return weighted_mean(values, weights, method, p=p, penalty=penalty, **options)
+
 
 @attrs.frozen(kw_only=True, eq=False)
 class AggregateOutput:
@@ -421,10 +453,6 @@ def aggregate_values(
     codes = framework.indicator_codes + framework.aggregate_codes
     for plan in framework._level_plans():
         rule = rules[plan.level]
-        p = as_float(rule.params, "p") if rule.method == "generalised-mean" else 1.0
-        penalty = (
-            as_int(rule.params, "penalty") if rule.method == "mazziotta-pareto" else -1
-        )
         # the level's children: one block of columns, one group per aggregate
         cols = sorted(c for kids in plan.children for c in kids)
         pos = {c: i for i, c in enumerate(cols)}
@@ -436,12 +464,9 @@ def aggregate_values(
         _check_domain(rule.method, x, w, groups, where)
         lo, hi = plan.targets[0] - n_ind, plan.targets[-1] + 1 - n_ind
         contiguous = list(plan.targets) == list(range(lo + n_ind, hi + n_ind))
-        out = weighted_mean(
+        out = rule.mean(
             x,
             w,
-            rule.method,
-            p=p,
-            penalty=penalty,
             min_data=min_data,
             min_coverage=min_coverage,
             groups=groups,

@@ -2,6 +2,10 @@
 
 - `sample_portfolio()`: an illustrative, fictional portfolio of Peruvian
   multi-stakeholder partnerships (not real projects, not an assessment).
+- `sample_scorecard()`: the sample portfolio scored with KPS-1, for the
+  examples of figures, reports and sensitivity analyses.
+- `sample_iati_path()`: a tiny fictional IATI activity file (two
+  activities, in Peru and Bolivia), for the IATI import examples.
 - `sample_responses()`: fictional answers of the five stakeholder groups
   about eight partnerships of the sample portfolio (ODK Central's CSV
   layout), for the multi-stakeholder examples; invented, not a survey.
@@ -27,6 +31,7 @@ from kampala.methodology import Methodology
 
 if TYPE_CHECKING:
     from kampala.portfolio import Portfolio
+    from kampala.scorecard import Scorecard
     from kampala.stakeholders import Responses
 
 __all__ = [
@@ -35,15 +40,34 @@ __all__ = [
     "example_indicators",
     "example_result",
     "example_weighted_indicators",
+    "sample_iati_path",
     "sample_portfolio",
     "sample_portfolio_path",
     "sample_responses",
     "sample_responses_path",
+    "sample_scorecard",
 ]
 
 
 def _path(*parts: str) -> Path:
     return Path(str(resources.files("kampala.data").joinpath(*parts)))
+
+
+def sample_iati_path() -> Path:
+    """Return the path of a tiny fictional IATI activity file.
+
+    Two activities (IATI Standard 2.03): ``XM-EX-1-001`` in Peru, with a
+    title and a DAC sector, and ``XM-EX-1-002`` in Bolivia, with a title
+    only. They are invented, for the examples of `kampala.io.iati`.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_iati_path
+    >>> from kampala.io.iati import read_iati
+    >>> read_iati(sample_iati_path()).ids
+    ('XM-EX-1-001', 'XM-EX-1-002')
+    """
+    return _path("sample_iati.xml")
 
 
 def sample_portfolio_path() -> Path:
@@ -80,6 +104,22 @@ def sample_portfolio() -> Portfolio:
     from kampala.io.portfolio_io import read_portfolio
 
     return read_portfolio(sample_portfolio_path())
+
+
+def sample_scorecard() -> Scorecard:
+    """Score the sample portfolio with KPS-1 (`Methodology.default`).
+
+    The starting point of the examples of figures, reports and sensitivity
+    analyses; scored anew at every call.
+
+    Examples
+    --------
+    >>> from kampala.data import sample_scorecard
+    >>> card = sample_scorecard()
+    >>> len(card.ids), card.table()[0]["rank"]
+    (48, 1)
+    """
+    return Methodology.default().run(sample_portfolio())
 
 
 def sample_responses_path() -> Path:

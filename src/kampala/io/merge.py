@@ -50,8 +50,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from kampala._internal.atomic import atomic_open
-from kampala._internal.csvsafe import escape_cell
+from kampala._internal.textout import write_csv_rows, write_text
 from kampala.errors import (
     DataFormatError,
     MergeConflictError,
@@ -165,12 +164,13 @@ class MergeResult:
 
         Examples
         --------
-        >>> from kampala import Portfolio
+        The sample portfolio merged with itself agrees everywhere:
+
+        >>> from kampala.data import sample_portfolio
         >>> from kampala.io import merge_portfolios
-        >>> from kampala.records import Partnership
-        >>> a = Portfolio.from_records([Partnership(id="A", title="Agua")], name="a")
-        >>> print(merge_portfolios([a, a]).summary(lang="es"))
-        2 fuentes unidas: 1 alianza(s), 0 conflicto(s).
+        >>> merged = merge_portfolios([sample_portfolio(), sample_portfolio()])
+        >>> print(merged.summary(lang="es"))
+        2 fuentes unidas: 48 alianza(s), 0 conflicto(s).
         """
         return translate(
             "{sources} sources merged: {partnerships} partnership(s), "
@@ -193,10 +193,13 @@ class MergeResult:
         Raises
         ------
         DataFormatError
-            If the file cannot be written.
+            If ``target`` is a path that cannot be written (a folder, a
+            read-only place).
 
         Examples
         --------
+        Two sources that disagree on a title; the first one is kept:
+
         >>> import io
         >>> from kampala import Portfolio
         >>> from kampala.io import merge_portfolios
@@ -210,38 +213,19 @@ class MergeResult:
         A,title,a = Agua; b = Riego,a,policy in-order
         """
         rows = [c.to_dict() for c in self.conflicts]
-        if not isinstance(target, str | os.PathLike):
-            _write_report(target, rows, formula_escape, as_json=False)
-            return
-        as_json = Path(target).suffix.lower() == ".json"
-        try:
-            with atomic_open(Path(target)) as f:
-                _write_report(f, rows, formula_escape, as_json=as_json)
-        except OSError as exc:
-            raise DataFormatError(
-                "MergeResult.write_report()",
-                "target",
-                str(target),
-                "a writable path",
-                hint=str(exc),
-            ) from exc
-
-
-def _write_report(
-    f: TextIO, rows: list[dict[str, str]], formula_escape: bool, *, as_json: bool
-) -> None:
-    if as_json:
-        f.write(json.dumps({"conflicts": rows}, ensure_ascii=False, indent=2))
-        f.write("\n")
-        return
-    import csv
-
-    writer = csv.DictWriter(f, fieldnames=_REPORT_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {k: escape_cell(v) if formula_escape else v for k, v in row.items()}
+        as_json = (
+            isinstance(target, str | os.PathLike)
+            and Path(target).suffix.lower() == ".json"
         )
+
+        def write(f: TextIO) -> None:
+            if as_json:
+                f.write(json.dumps({"conflicts": rows}, ensure_ascii=False, indent=2))
+                f.write("\n")
+            else:
+                write_csv_rows(f, _REPORT_FIELDS, rows, formula_escape)
+
+        write_text(target, "MergeResult.write_report()", write)
 
 
 # ---------------------------------------------------------------------------

@@ -139,9 +139,8 @@ def build_report(
     source : str, optional
         Where the data came from, for the appendix.
     rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
-        Source of randomness, passed to `numpy.random.default_rng`.
-        `None` draws fresh OS entropy. An int or `SeedSequence` makes results
-        reproducible. A `Generator` is used as-is and is advanced.
+        Source of randomness of the robustness analysis, as for
+        `run_robustness`; an int makes the report reproducible.
 
     Returns
     -------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import importlib
 import io
 from importlib import resources
 from typing import Any
@@ -62,14 +63,19 @@ class Robustness:
     factor_labels: tuple[str, ...] = ()
 
 
-def _jinja() -> Any:
+def _require(module: str, message: str) -> Any:
+    """Import ``module``, or raise ImportError: ``message`` and the extra."""
     try:
-        import jinja2
+        return importlib.import_module(module)
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            f"the kampala report needs jinja2 and matplotlib. Install them with: "
-            f"{_EXTRA}"
-        ) from exc
+        raise ImportError(f"{message} {_EXTRA}") from exc
+
+
+def _jinja() -> Any:
+    jinja2 = _require(
+        "jinja2",
+        "the kampala report needs jinja2 and matplotlib. Install them with:",
+    )
 
     def load(name: str) -> str:
         return (
@@ -88,15 +94,11 @@ def _jinja() -> Any:
 
 
 def _matplotlib() -> Any:
-    try:
-        import matplotlib
-        import matplotlib.figure
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            f"the kampala report needs matplotlib for its figures. Install it "
-            f"with: {_EXTRA}"
-        ) from exc
-    return matplotlib
+    _require(
+        "matplotlib.figure",
+        "the kampala report needs matplotlib for its figures. Install it with:",
+    )
+    return importlib.import_module("matplotlib")
 
 
 def _svg(draw: Any, size: tuple[float, float]) -> str:

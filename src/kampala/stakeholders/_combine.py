@@ -40,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.array_types import FloatArray
+from kampala._internal.arrays import frozen_float64
 from kampala.errors import ParameterTypeError, ParameterValueError
 from kampala.methodology import Methodology, kps1
 from kampala.portfolio import Portfolio
@@ -54,12 +55,6 @@ __all__ = ["CombinationRule", "StakeholderEvidence", "combine", "distribution_le
 
 _KIND = {s.path: s.kind for s in SCHEMA}
 _TOL = 1e-12
-
-
-def _readonly(a: Any) -> Any:
-    out = np.array(a)
-    out.setflags(write=False)
-    return out
 
 
 @attrs.frozen(kw_only=True)
@@ -206,9 +201,9 @@ class StakeholderEvidence:
     rule: CombinationRule
     weights: tuple[float, ...]
     partnerships: tuple[str, ...]
-    counts: FloatArray = attrs.field(converter=_readonly)
-    group_level: FloatArray = attrs.field(converter=_readonly)
-    level: FloatArray = attrs.field(converter=_readonly)
+    counts: FloatArray = attrs.field(converter=frozen_float64)
+    group_level: FloatArray = attrs.field(converter=frozen_float64)
+    level: FloatArray = attrs.field(converter=frozen_float64)
 
     @property
     def groups(self) -> tuple[str, ...]:

@@ -38,6 +38,7 @@ import attrs
 import numpy as np
 
 from kampala._internal.array_types import FloatArray
+from kampala._internal.arrays import frozen_float64
 from kampala._internal.rng import SeedLike
 from kampala.errors import ParameterValueError
 from kampala.methodology import Methodology, kps1
@@ -49,12 +50,6 @@ from kampala.stakeholders.agreement import Agreement, alpha_interval
 __all__ = ["Divergence", "divergence"]
 
 Level = Literal["criterion", "principle", "overall"]
-
-
-def _readonly(a: Any) -> Any:
-    out = np.array(a, dtype=np.float64)
-    out.setflags(write=False)
-    return out
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -84,9 +79,9 @@ class Divergence:
     evidence: StakeholderEvidence
     groups: tuple[str, ...]
     criteria: tuple[str, ...]
-    criterion_scores: FloatArray = attrs.field(converter=_readonly)
-    principle_scores: FloatArray = attrs.field(converter=_readonly)
-    overall: FloatArray = attrs.field(converter=_readonly)
+    criterion_scores: FloatArray = attrs.field(converter=frozen_float64)
+    principle_scores: FloatArray = attrs.field(converter=frozen_float64)
+    overall: FloatArray = attrs.field(converter=frozen_float64)
 
     @property
     def partnerships(self) -> tuple[str, ...]:
@@ -233,13 +228,9 @@ class Divergence:
         between : {"groups", "respondents"}, default="groups"
             Coders are the groups (their combined answers) or every
             respondent.
-        n : int, default=1000
-            Bootstrap replicates.
-        confidence : float, default=0.95
-        rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
-            Source of randomness, passed to `numpy.random.default_rng`. `None`
-            draws fresh OS entropy. An int or `SeedSequence` makes results
-            reproducible. A `Generator` is used as-is and is advanced.
+        n, confidence, rng
+            Bootstrap replicates, coverage of the interval and source of
+            randomness, as for `alpha_interval`.
 
         Returns
         -------

@@ -243,15 +243,9 @@ def bootstrap_alpha(
     ----------
     data : array_like, shape (coders, units)
         As for `krippendorff_alpha`.
-    level : {"ordinal", "interval", "nominal"}, default="ordinal"
-    n : int, default=1000
-        Replicates.
-    confidence : float, default=0.95
-        Coverage of the interval.
-    rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
-        Source of randomness, passed to `numpy.random.default_rng`. `None`
-        draws fresh OS entropy. An int or `SeedSequence` makes results
-        reproducible. A `Generator` is used as-is and is advanced.
+    level, n, confidence, rng
+        As for `alpha_interval`, which receives the value counts of
+        ``data``.
 
     Returns
     -------

@@ -188,10 +188,13 @@ def _choice_rows(
     return rows
 
 
-def _check(where: str, group: str | None, lang: str | None) -> str:
+def _check(
+    where: str, group: str | None, lang: str | None, questions: Questionnaire | None
+) -> tuple[str, Questionnaire]:
+    """Check the arguments; return the language and the questions to write."""
     if group is not None:
         check_group(group, where)
-    return resolve_lang(lang)
+    return resolve_lang(lang), questionnaire() if questions is None else questions
 
 
 def _form_id(group: str | None) -> str:
@@ -231,21 +234,19 @@ def write_xlsform(
     Examples
     --------
     >>> import pathlib, tempfile
+    >>> import openpyxl
     >>> from kampala.stakeholders import write_xlsform
-    >>> from kampala._internal.optional_xlsx import openpyxl
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = pathlib.Path(tmp) / "form.xlsx"
     ...     write_xlsform(path, group="private-sector", lang="es")
-    ...     book = openpyxl().load_workbook(path, read_only=True)
+    ...     book = openpyxl.load_workbook(path, read_only=True)
     ...     print(book.sheetnames)
     ...     print(next(book["settings"].values))
     ...     book.close()
     ['survey', 'choices', 'settings']
     ('form_title', 'form_id', 'version', 'default_language')
     """
-    where = "write_xlsform()"
-    lang_ = _check(where, group, lang)
-    q = questionnaire() if questions is None else questions
+    lang_, q = _check("write_xlsform()", group, lang, questions)
     xl = openpyxl()
     book = xl.Workbook()
     survey = book.active
@@ -308,21 +309,19 @@ def write_xlsx_form(
 
     Examples
     --------
+    The government's form, read back before anyone has answered:
+
     >>> import pathlib, tempfile
+    >>> from kampala.io import read_responses
     >>> from kampala.stakeholders import write_xlsx_form
-    >>> from kampala._internal.optional_xlsx import openpyxl
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = pathlib.Path(tmp) / "form.xlsx"
     ...     write_xlsx_form(path, group="government", lang="es")
-    ...     book = openpyxl().load_workbook(path, read_only=True)
-    ...     header = next(book["responses"].values)
-    ...     book.close()
-    >>> header[:4]
-    ('respondent', 'group', 'partnership', 'p1_alignment')
+    ...     responses = read_responses(path)
+    >>> len(responses), responses.questionnaire.codes[:2]
+    (0, ('p1_alignment', 'p1_government_role'))
     """
-    where = "write_xlsx_form()"
-    lang_ = _check(where, group, lang)
-    q = questionnaire() if questions is None else questions
+    lang_, q = _check("write_xlsx_form()", group, lang, questions)
     xl = openpyxl()
     from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter

@@ -238,16 +238,17 @@ class Responses:
             Cells (text, numbers or None).
         source : str, default="responses"
             The file name, for messages.
-        questions : Questionnaire, default=None
-            The questions; KPS-1's if None.
-        portfolio : Portfolio, default=None
-            When given, every partnership must be one of its ids.
+        questions, portfolio : optional
+            As for `kampala.io.read_responses`: the questions (KPS-1's if
+            None), and the portfolio every partnership must be in.
         first_row : int, default=2
             The row number of the first data row in the file (for messages).
 
         Returns
         -------
         Responses
+            One row per submission: a respondent's answers about one
+            partnership.
 
         Raises
         ------

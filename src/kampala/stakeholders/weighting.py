@@ -58,6 +58,7 @@ def group_weight_choice(
     Returns
     -------
     EvidenceChoice
+        One choice of evidence per weighting, for an `UncertaintySpec`.
 
     Raises
     ------
@@ -66,6 +67,8 @@ def group_weight_choice(
 
     Examples
     --------
+    The government's answers alone, against the private sector's alone:
+
     >>> from kampala.data import sample_portfolio, sample_responses
     >>> from kampala.stakeholders import combine, group_weight_choice
     >>> ev = combine(sample_responses(), sample_portfolio())

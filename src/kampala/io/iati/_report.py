@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TextIO
 
 import attrs
 
-from kampala._internal.atomic import atomic_open
-from kampala._internal.csvsafe import escape_cell
-from kampala.errors import DataFormatError
+from kampala._internal.textout import write_csv_rows, write_text
 from kampala.i18n import N_, translate
 from kampala.io.iati._criteria import (
     FILLED,
@@ -153,22 +148,16 @@ class ImportReport:
 
     Examples
     --------
-    >>> import io
+    The sample file has one activity in Peru and one in Bolivia:
+
+    >>> from kampala.data import sample_iati_path
     >>> from kampala.io.iati import import_iati
-    >>> xml = b'''<iati-activities version="2.03">
-    ...  <iati-activity><iati-identifier>XM-EX-1-001</iati-identifier>
-    ...   <title><narrative>Agua segura</narrative></title>
-    ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
-    ...  <iati-activity><iati-identifier>XM-EX-1-002</iati-identifier>
-    ...   <title><narrative>Riego</narrative></title>
-    ...   <recipient-country code="BO"/></iati-activity>
-    ... </iati-activities>'''
-    >>> report = import_iati(io.BytesIO(xml), country="PE").report
+    >>> report = import_iati(sample_iati_path(), country="PE").report
     >>> report.read, report.skipped, report.imported
     (2, 1, 1)
     >>> print(report.summary())
-    <stream>: IATI 2.03; 2 activities read, 1 left out by the filters, 1 imported;
-    0 warning(s).
+    sample_iati.xml: IATI 2.03; 2 activities read, 1 left out by the filters,
+    1 imported; 0 warning(s).
     Evidence fields filled (partnerships): transparency.publication (1),
     transparency.publication_completeness (1).
     KPS-1 criteria per activity (of 29): filled from IATI 2.0 on average (2 to 2),
@@ -313,20 +302,11 @@ class ImportReport:
         A-1,1,criterion not published,P1.alignment,ownership.nationa
         """
         fields = ["activity", "position", "status", "field", "detail"]
-        if isinstance(target, str | os.PathLike):
-            try:
-                with atomic_open(Path(target)) as f:
-                    _write_rows(f, fields, self.to_rows(), formula_escape)
-            except OSError as exc:
-                raise DataFormatError(
-                    "ImportReport.write_csv()",
-                    "target",
-                    str(target),
-                    "a writable path",
-                    hint=str(exc),
-                ) from exc
-        else:
-            _write_rows(target, fields, self.to_rows(), formula_escape)
+        write_text(
+            target,
+            "ImportReport.write_csv()",
+            lambda f: write_csv_rows(f, fields, self.to_rows(), formula_escape),
+        )
 
     def summary(self, lang: str = "en") -> str:
         """Return a few lines: counts of activities, fields and warnings.
@@ -428,19 +408,6 @@ class ImportReport:
         )
 
 
-def _write_rows(
-    f: TextIO, fields: list[str], rows: list[dict[str, str]], formula_escape: bool
-) -> None:
-    writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    if formula_escape:
-        rows = [
-            {k: escape_cell(v) if isinstance(v, str) else v for k, v in row.items()}
-            for row in rows
-        ]
-    writer.writerows(rows)
-
-
 @attrs.frozen(kw_only=True)
 class IatiImport:
     """The result of `import_iati`: the portfolio and its import report.
@@ -455,16 +422,11 @@ class IatiImport:
 
     Examples
     --------
-    >>> import io
+    >>> from kampala.data import sample_iati_path
     >>> from kampala.io.iati import import_iati
-    >>> xml = b'''<iati-activities version="2.03">
-    ...  <iati-activity><iati-identifier>XM-EX-1-001</iati-identifier>
-    ...   <title><narrative>Agua segura</narrative></title>
-    ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
-    ... </iati-activities>'''
-    >>> result = import_iati(io.BytesIO(xml))
+    >>> result = import_iati(sample_iati_path())
     >>> result.portfolio
-    Portfolio(name='iati', partnerships=1, actors=0)
+    Portfolio(name='sample_iati', partnerships=2, actors=0)
     >>> result.report["XM-EX-1-001"].source("sectors")
     'sector/@code'
     """
