@@ -212,12 +212,10 @@ def to_markdown(
 
     Parameters
     ----------
-    methodology : Methodology
-        The methodology to describe.
+    methodology, registry
+        As for `describe`.
     lang : {"en", "es"}, default="en"
         Language of the description.
-    registry : ScorerRegistry, default=None
-        Where to find its scorers; `default_registry` if None.
 
     Returns
     -------

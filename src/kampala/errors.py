@@ -317,17 +317,8 @@ class MergeConflictError(KampalaError, ValueError):
     title 1
     """
 
-    def __init__(
-        self,
-        where: str,
-        field: str,
-        value: Any = _UNSET,
-        expected: str = "valid",
-        *,
-        hint: str = "",
-        conflicts: tuple[Any, ...] = (),
-    ) -> None:
-        super().__init__(where, field, value, expected, hint=hint)
+    def __init__(self, *args: Any, conflicts: tuple[Any, ...] = (), **kw: Any) -> None:
+        super().__init__(*args, **kw)  # the parts of `KampalaError`
         self.conflicts = conflicts
 
     def __reduce__(self) -> tuple[Any, ...]:
