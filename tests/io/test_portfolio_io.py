@@ -725,7 +725,7 @@ def test_missing_and_undecodable_files(tmp_path: Path, fmt: str) -> None:
             "ownership.registered_with_agency",
             r"must be true, false or None \(got 'yes'\)",
         ),
-        ("inclusion.shared_governance", "True", "inclusion.shared_governance", "true"),
+        ("inclusion.shared_governance", "Vrai", "inclusion.shared_governance", "true"),
         ("modality", "bilaterl", "modality", r"'modality' must be a Modality \("),
         ("start", "2021-13-01", "start", r"'start' must be an ISO date"),
         ("end", "2021-1-1", "end", r"'end' must be an ISO date"),
