@@ -18,7 +18,6 @@ import unicodedata
 from kampala.i18n import translate
 
 __all__ = [
-    "BOOL_WORDS",
     "ActorKind",
     "AdditionalityLevel",
     "Alignment",
@@ -42,6 +41,7 @@ __all__ = [
     "fold",
     "label",
     "labels",
+    "parse_bool",
     "parse_member",
 ]
 
@@ -487,7 +487,13 @@ _ES: dict[type[enum.Enum], tuple[str, ...]] = {
     DialogueLevel: ("ninguno", "puntual", "regular", "institucionalizado"),
     ProvisionLevel: ("ninguna", "parcial", "completa"),
     DataPublication: ("ninguna", "resumen", "datos abiertos", "IATI"),
-    ReportingFrequency: ("ninguna", "solo al final", "anual", "semestral", "trimestral"),
+    ReportingFrequency: (
+        "ninguna",
+        "solo al final",
+        "anual",
+        "semestral",
+        "trimestral",
+    ),
     EvaluationStatus: ("ninguna", "prevista", "realizada", "publicada"),
     GenderMarker: ("0", "1", "2"),
     RiskSharing: ("ninguna", "informal", "contractual"),
@@ -631,7 +637,7 @@ def closest_label(cls: type[enum.Enum], text: str) -> str | None:
 
 
 #: Words read as a yes/no value (folded, see `fold`), English and Spanish.
-BOOL_WORDS: dict[str, bool] = {
+_BOOL_WORDS: dict[str, bool] = {
     "true": True,
     "false": False,
     "no": False,
@@ -639,6 +645,21 @@ BOOL_WORDS: dict[str, bool] = {
     "verdadero": True,
     "falso": False,
 }
+
+
+def parse_bool(text: str) -> bool | None:
+    """Return the yes/no value ``text`` names, or None.
+
+    ``true``/``false`` and the Spanish ``sí``/``no`` and
+    ``verdadero``/``falso``, in any case, with or without accents.
+
+    Examples
+    --------
+    >>> from kampala.scales import parse_bool
+    >>> parse_bool("Sí"), parse_bool("NO"), parse_bool("TRUE"), parse_bool("yes")
+    (True, False, True, None)
+    """
+    return _BOOL_WORDS.get(fold(text))
 
 
 def enum_hint(cls: type[enum.Enum], text: str) -> str:

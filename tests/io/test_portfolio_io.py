@@ -705,6 +705,10 @@ def test_missing_and_undecodable_files(tmp_path: Path, fmt: str) -> None:
         read_portfolio(tmp_path / f"nothing.{fmt}")
     path = tmp_path / f"latin1.{fmt}"
     path.write_bytes(b"Ca\xf1ete,title\n")
+    if fmt == "csv":  # Windows-1252 is detected: the header is read, and wrong
+        with pytest.raises(PortfolioValidationError, match="Cañete"):
+            read_portfolio(path)
+        return
     with pytest.raises(DataFormatError, match=r"'encoding' must be UTF-8 text"):
         read_portfolio(path)
 

@@ -23,7 +23,7 @@ from kampala.io._common import (
     NUMBER_EXPECTED,
     Array,
 )
-from kampala.scales import BOOL_WORDS, enum_hint, fold, parse_member
+from kampala.scales import enum_hint, parse_bool, parse_member
 from kampala.schema import EnumFieldSpec, FieldSpec
 
 Bad = list[tuple[int, Any, str, str]]  # (row in chunk, value, expected, hint)
@@ -112,7 +112,7 @@ Lookup = Callable[[str], tuple[Any, str]]
 
 
 def _bool_word(cell: str) -> tuple[Any, str]:
-    value = BOOL_WORDS.get(fold(cell))
+    value = parse_bool(cell)
     return (None, "") if value is None else (float(value), "")
 
 

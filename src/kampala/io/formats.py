@@ -43,6 +43,7 @@ from kampala.errors import (
     ParameterValueError,
     RegistrationError,
 )
+from kampala.i18n import resolve_lang
 from kampala.io._common import (
     PathLike,
     build_portfolio,
@@ -50,6 +51,7 @@ from kampala.io._common import (
     check_portfolio,
     open_error,
 )
+from kampala.io._csv_dialect import Dialect, check_options
 from kampala.io._csv_format import read_csv, write_csv
 from kampala.io._dicts import portfolio_to_dicts, structure_all
 from kampala.io._json_format import FORMAT_ID, dump_line, json_items, jsonl_items
@@ -68,8 +70,8 @@ __all__ = [
 
 #: Reads a file: ``read(path, name=None, **options) -> Portfolio``.
 Reader = Callable[..., Portfolio]
-#: Writes a file: ``write(portfolio, path) -> None``.
-Writer = Callable[[Portfolio, Path], None]
+#: Writes a file: ``write(portfolio, path, **options) -> None``.
+Writer = Callable[..., None]
 _SNIFF_BYTES = 4096
 
 
@@ -97,6 +99,9 @@ class PortfolioFormat:
         ``"country"`` for IATI).
     description : str, default=""
         One line for listings.
+    write_options : tuple of str, default=()
+        Keyword options ``write`` takes (such as ``"sep"`` for CSV);
+        ``"formula_escape"`` if it escapes text cells.
 
     Examples
     --------
@@ -117,6 +122,7 @@ class PortfolioFormat:
     sniff: Callable[[bytes], bool] | None = None
     options: tuple[str, ...] = ()
     description: str = ""
+    write_options: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, PortfolioFormat] = {}
@@ -263,6 +269,7 @@ def read_portfolio(
     format: str | None = None,
     name: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    **options: Any,
 ) -> Portfolio:
     """Read a portfolio from a file in any registered format.
 
@@ -288,6 +295,12 @@ def read_portfolio(
         before reading it; None lifts the limit. Only regular files are
         read (a symlink is followed): a FIFO, device or directory is
         refused without being opened for reading.
+    **options
+        Options of the format (`PortfolioFormat.options`). CSV: ``sep``
+        (``","``, ``";"`` or a tab), ``decimal`` (``"."`` or ``","``) and
+        ``encoding`` (``"utf-8"``, ``"cp1252"``, ``"latin-1"``), each
+        detected when not given (see the format reference). xlsx:
+        ``sheet``, the name of the worksheet. IATI: ``country``.
 
     Returns
     -------
@@ -344,7 +357,7 @@ def read_portfolio(
     ...
     kampala.errors.PortfolioValidationError: bad.json: 2 problem(s)
       partnership 'A': 'budget_usd' must be >= 0 (got -5.0). Use None for an unknown amount. [record 0]
-      partnership 'B': 'modality' must be a Modality (bilateral, multilateral, south-south, triangular, multi-stakeholder) (got 'bilaterl'). [record 1]
+      partnership 'B': 'modality' must be a Modality (bilateral, multilateral, south-south, triangular, multi-stakeholder) (got 'bilaterl'). Did you mean 'bilateral'? [record 1]
     """  # noqa: E501 - doctest output lines
     caller = "read_portfolio()"
     if not isinstance(source, str | os.PathLike):
@@ -355,7 +368,23 @@ def read_portfolio(
     check_name(name, caller)
     check_regular_file(path, caller, "source", check_max_bytes(max_bytes, caller))
     fmt = _resolve(path, format, caller)
-    return fmt.read(path, name=name)
+    _check_options(caller, fmt, options, fmt.options)
+    return fmt.read(path, name=name, **options)
+
+
+def _check_options(
+    caller: str, fmt: PortfolioFormat, options: dict[str, Any], allowed: Any
+) -> None:
+    for key in options:
+        if key not in allowed:
+            names = ", ".join(allowed) or "none"
+            raise ParameterValueError(
+                caller,
+                key,
+                options[key],
+                f"an option of the {fmt.name} format ({names})",
+                hint="Options depend on the format of the file.",
+            )
 
 
 def write_portfolio(
@@ -364,8 +393,9 @@ def write_portfolio(
     *,
     format: str | None = None,
     formula_escape: bool = True,
+    **options: Any,
 ) -> None:
-    """Write a portfolio to a JSON, JSON Lines or CSV file.
+    """Write a portfolio to a JSON, JSON Lines, CSV or Excel (xlsx) file.
 
     Every field is written, missing values included (``null`` in JSON, an
     empty cell in CSV), and floats with ``repr`` precision, so that
@@ -387,6 +417,13 @@ def write_portfolio(
         or a carriage return). `read_portfolio()` removes exactly that
         quote, so the file reads back as written. ``False`` writes text as
         is, for programs that read the file.
+    **options
+        Options of the format (`PortfolioFormat.write_options`). CSV:
+        ``sep`` and ``decimal`` (as `read_portfolio`), ``encoding``
+        (``"utf-8"``, ``"utf-8-sig"``, ``"cp1252"``) and ``lang``; xlsx:
+        ``lang``. ``lang="es"`` (or ``"en"``) writes the labels of the fields
+        as the header and the Spanish (English) labels of scale values,
+        which `read_portfolio` reads back.
 
     Raises
     ------
@@ -433,23 +470,25 @@ def write_portfolio(
                 "format",
                 None,
                 f"given when the file name does not end in {suffixes}",
-                hint=f"Pass format='csv', 'json' or 'jsonl' for {path.name!r}.",
+                hint=f"Pass format={' or '.join(map(repr, writable))} for "
+                f"{path.name!r}.",
             )
         fmt = found[0]
+    _check_options("write_portfolio()", fmt, options, fmt.write_options)
     write = typing.cast(Writer, fmt.write)  # writable: not None
-    if write is _write_csv_file and not formula_escape:
-        write = functools.partial(_write_csv_file, formula_escape=False)
+    if not formula_escape and "formula_escape" in fmt.write_options:
+        write = functools.partial(write, formula_escape=False)
     try:
         with atomic_path(path) as part:
-            write(portfolio, part)
+            write(portfolio, part, **options)
     except UnicodeEncodeError as exc:
         raise DataFormatError(
             "write_portfolio()",
             "target",
             str(path),
-            "text that UTF-8 can encode",
-            hint=f"The portfolio holds {exc.object[exc.start : exc.end]!r}, "
-            "a lone surrogate; nothing was written.",
+            f"text that {exc.encoding} can encode",
+            hint=f"The portfolio holds {exc.object[exc.start : exc.end]!r}; "
+            "nothing was written. Use UTF-8.",
         ) from exc
     except OSError as exc:
         raise DataFormatError(
@@ -471,8 +510,8 @@ def _read_jsonl(path: Path, name: str | None = None) -> Portfolio:
     return build_portfolio(records, path.name, name or path.stem)
 
 
-def _read_csv_file(path: Path, name: str | None = None) -> Portfolio:
-    return read_csv(path, path.name, name or path.stem)
+def _read_csv_file(path: Path, name: str | None = None, **options: Any) -> Portfolio:
+    return read_csv(path, path.name, name or path.stem, **options)
 
 
 def _read_iati(
@@ -502,10 +541,26 @@ def _write_jsonl(portfolio: Portfolio, path: Path) -> None:
 
 
 def _write_csv_file(
-    portfolio: Portfolio, path: Path, *, formula_escape: bool = True
+    portfolio: Portfolio,
+    path: Path,
+    *,
+    formula_escape: bool = True,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    lang: str | None = None,
 ) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        write_csv(portfolio, f, formula_escape=formula_escape)
+    codec = check_options("write_portfolio()", sep, decimal, encoding) or "utf-8"
+    dialect = Dialect(
+        sep=sep or ",",
+        decimal=decimal or ("," if sep == ";" else "."),
+        encoding=codec,
+    )
+    lang = None if lang is None else resolve_lang(lang)
+    with path.open("w", encoding=codec, newline="") as f:
+        write_csv(
+            portfolio, f, formula_escape=formula_escape, dialect=dialect, lang=lang
+        )
 
 
 def _first_line(head: bytes) -> Any:
@@ -540,6 +595,8 @@ _BUILTIN: tuple[tuple[str, Reader, Writer | None, Any, str], ...] = (
     ("csv", _read_csv_file, _write_csv_file, None, "one row per partnership"),
     ("iati", _read_iati, None, _sniff_iati, "IATI activity XML 2.01-2.03"),
 )
+_OPTIONS = {"iati": ("country",), "csv": ("sep", "decimal", "encoding")}
+_WRITE_OPTIONS = {"csv": ("formula_escape", "sep", "decimal", "encoding", "lang")}
 for _name, _read, _write, _sniff, _text in _BUILTIN:
     register_format(
         PortfolioFormat(
@@ -548,7 +605,8 @@ for _name, _read, _write, _sniff, _text in _BUILTIN:
             read=_read,
             write=_write,
             sniff=_sniff,
-            options=("country",) if _name == "iati" else (),
+            options=_OPTIONS.get(_name, ()),
             description=_text,
+            write_options=_WRITE_OPTIONS.get(_name, ()),
         )
     )
