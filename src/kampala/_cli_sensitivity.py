@@ -36,8 +36,13 @@ def progress_bar() -> Any:
     return show
 
 
-def write_sensitivity(out: Path, ua: Any, sobol: Any, formula_escape: bool) -> None:
-    """Write the tables, JSON and figures; the set appears whole or not at all."""
+def write_sensitivity(
+    out: Path, ua: Any, sobol: Any, formula_escape: bool, xlsx: bool = False
+) -> None:
+    """Write the tables, JSON and figures; the set appears whole or not at all.
+
+    ``xlsx``: also the tables as one workbook, ``sensitivity.xlsx``.
+    """
     where = "kampala sensitivity"
     try:
         import matplotlib
@@ -50,6 +55,21 @@ def write_sensitivity(out: Path, ua: Any, sobol: Any, formula_escape: bool) -> N
     else:
         has_plot = True
     with writing(where, "--out", str(out)), atomic_folder(out) as path:
+        if xlsx:
+            from kampala.io._xlsx import write_table_xlsx
+
+            found = (("uncertainty", ua), ("sobol", sobol))
+            tables = [(n, r.table()) for n, r in found if r is not None]
+            write_table_xlsx(
+                path("sensitivity.xlsx"),
+                [
+                    (n, list(t[0]), (list(r.values()) for r in t))
+                    for n, t in tables
+                    if t
+                ],
+                formula_escape=formula_escape,
+                where=where,
+            )
         for name, result in (("uncertainty", ua), ("sobol", sobol)):
             if result is None:
                 continue

@@ -33,6 +33,7 @@ from typing import Any, NoReturn
 
 import attrs
 
+from kampala import _cli_formats as _files
 from kampala import _cli_sensitivity as _sens
 from kampala._cli_index import asem_methodology, demo_asem, read_methodology
 from kampala._internal.atomic import atomic_open, atomic_path
@@ -109,10 +110,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument(
         "--format",
-        choices=("table", "csv", "json"),
+        choices=("table", "csv", "json", "xlsx"),
         default=None,
         help="output format (default: table, or the format of the --out "
-        "suffix .csv or .json)",
+        "suffix .csv, .json or .xlsx)",
     )
     score.add_argument("--out", metavar="FILE", help="write the output to FILE")
     add_formula_escape(score)
@@ -122,6 +123,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="IATI files only: keep activities with this recipient country "
         "(ISO 3166-1 alpha-2, e.g. PE)",
     )
+    _files.add_read_options(score)
 
     demo = sub.add_parser(
         "demo",
@@ -148,6 +150,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "status 2 if there is any, 0 if the file is valid.",
     )
     val.add_argument("portfolio", metavar="PORTFOLIO", help="portfolio file")
+    _files.add_read_options(val)
 
     imp = sub.add_parser(
         "import",
@@ -175,6 +178,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="write the import report (CSV, or JSON for a .json suffix)",
     )
     add_formula_escape(imp)
+    _files.add_write_options(imp)
 
     sens = sub.add_parser(
         "sensitivity",
@@ -217,11 +221,18 @@ def _build_parser() -> argparse.ArgumentParser:
         help="which analyses to run (default both)",
     )
     sens.add_argument("--top-k", type=int, default=10, help="k of P(top k)")
-    sens.add_argument("--format", choices=("table", "json"), default="table")
+    sens.add_argument(
+        "--format",
+        choices=("table", "json", "xlsx"),
+        default="table",
+        help="printed output; xlsx prints the table and also writes the tables "
+        "as sensitivity.xlsx in --out",
+    )
     sens.add_argument(
         "--out", metavar="DIR", help="write tables (CSV) and figures (PNG) here"
     )
     add_formula_escape(sens)
+    _files.add_read_options(sens)
 
     meth = sub.add_parser(
         "methodology",
@@ -243,11 +254,14 @@ def _build_parser() -> argparse.ArgumentParser:
 #: its sub-parsers to ``sub`` and returns ``{command name: handler}``; a handler
 #: takes the parsed arguments and returns the exit status (raise
 #: ``kampala._internal.terminal.UsageError`` or a ``KampalaError`` for bad input).
-_COMMAND_MODULES: tuple[str, ...] = ("kampala._cli_index",)
+_COMMAND_MODULES: tuple[str, ...] = ("kampala._cli_index", "kampala._cli_formats")
 
 
 def _load_portfolio(
-    path: str | None, country: str | None = None, command: str = "score"
+    path: str | None,
+    country: str | None = None,
+    command: str = "score",
+    args: argparse.Namespace | None = None,
 ) -> Portfolio:
     """Read a portfolio in any registered format (by suffix, else content)."""
     from kampala.data import sample_portfolio
@@ -257,13 +271,14 @@ def _load_portfolio(
         return sample_portfolio()
     check_regular_file(Path(path), "kampala " + command, "portfolio", env_max_bytes())
     fmt = detect_format(path)
+    options = {} if args is None else _files.read_options(args, fmt, command)
     if country is None:
-        return fmt.read(Path(path))
+        return fmt.read(Path(path), **options)
     if "country" not in fmt.options:
         raise _UsageError(
             f"kampala {command}: --country applies to IATI XML files only"
         )
-    return fmt.read(Path(path), country=country)
+    return fmt.read(Path(path), country=country, **options)
 
 
 def _parse_weights(text: str) -> dict[str, float]:
@@ -361,18 +376,16 @@ def _format_scorecard(card: Scorecard, fmt: str, *, formula_escape: bool = True)
     codes = [p.code for p in card.principles]
     if fmt == "csv":
         buf = io.StringIO()
-        columns = [
-            "rank",
-            "id",
-            "title",
-            *codes,
-            "overall",
-            *(f"{c}_coverage" for c in codes),
-            "flags",
-        ]
+        columns = _scorecard_columns(card)
         write_results_csv(buf, rows, columns, formula_escape=formula_escape)
         return buf.getvalue()
     return _scorecard_table(card, rows, codes)
+
+
+def _scorecard_columns(card: Scorecard) -> list[str]:
+    codes = [p.code for p in card.principles]
+    coverage = [f"{c}_coverage" for c in codes]
+    return ["rank", "id", "title", *codes, "overall", *coverage, "flags"]
 
 
 def _scorecard_table(
@@ -430,19 +443,26 @@ def _cmd_score(args: argparse.Namespace) -> int:
     fmt = args.format
     if args.out:
         suffix = Path(args.out).suffix.lower()
-        named = {".csv": "csv", ".json": "json"}.get(suffix)
+        named = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}.get(suffix)
         if fmt is None:
             fmt = named or "table"
-        elif suffix in (".csv", ".json") and named != fmt:
+        elif suffix in (".csv", ".json", ".xlsx") and named != fmt:
             raise _UsageError(
                 f"kampala score: --out: the suffix {suffix!r} of {args.out!r} does "
                 f"not match --format {fmt}; use --format {named} or another name"
             )
         elif suffix and fmt in ("csv", "json") and suffix != f".{fmt}":
             _check_suffix("kampala score", "--out", args.out, (f".{fmt}", ".txt"))
+    if fmt == "xlsx" and not args.out:
+        raise _UsageError("kampala score: --format xlsx needs --out FILE.xlsx")
     methodology = _evolve(methodology, args.weights, args.aggregate)
-    portfolio = _load_portfolio(args.portfolio, args.country)
+    portfolio = _load_portfolio(args.portfolio, args.country, args=args)
     card = methodology.run(portfolio)
+    if fmt == "xlsx":
+        columns = _scorecard_columns(card)
+        rows = _scorecard_rows(card)
+        _files.write_scorecard_xlsx(rows, columns, args.out, args.formula_escape)
+        return 0
     text = _format_scorecard(card, fmt or "table", formula_escape=args.formula_escape)
     _emit(text, args.out, "kampala score")
     return 0
@@ -505,7 +525,7 @@ def _robustness_summary(portfolio: Portfolio) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    portfolio = _load_portfolio(args.portfolio, command="validate")
+    portfolio = _load_portfolio(args.portfolio, command="validate", args=args)
     _stdout(
         f"{_shown(args.portfolio)}: valid — "
         f"{counted(len(portfolio), 'partnership')}, "
@@ -525,6 +545,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     where = "kampala import"
     writable = [s for f in _writable_formats() for s in f.suffixes]
+    out_options: dict[str, Any] = {}
     if args.out:
         suffix = Path(args.out).suffix.lower()
         if suffix not in writable:
@@ -533,6 +554,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 f"must be {', '.join(writable)} (the portfolio format is taken "
                 "from it)"
             )
+        out_format = next(f for f in _writable_formats() if suffix in f.suffixes)
+        out_options = _files.write_options(args, out_format, "import")
+    elif any(getattr(args, k) is not None for k in ("sep", "decimal", "encoding")):
+        raise _UsageError(f"{where}: --sep, --decimal and --encoding need --out")
     if args.report:
         _check_suffix(where, "--report", args.report, (".csv", ".json"))
     try:
@@ -562,6 +587,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     part,
                     format=_format_of(args.out),
                     formula_escape=args.formula_escape,
+                    **out_options,
                 )
         if args.report:
             rows = result.report.to_rows()
@@ -621,7 +647,9 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         if args.methodology
         else Methodology.default()
     )
-    portfolio = _load_portfolio(args.portfolio, command="sensitivity")
+    portfolio = _load_portfolio(args.portfolio, command="sensitivity", args=args)
+    if args.format == "xlsx" and not args.out:
+        raise _UsageError("kampala sensitivity: --format xlsx needs --out DIR")
     # every option is checked (designs drawn, memory estimated) first
     plan = _command.plan(args, methodology, portfolio)
     progress = _sens.progress_bar()
@@ -647,7 +675,9 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             _command.sobol_table(sobol) if sobol is not None else ""
         )
     if args.out:  # written before anything is printed: a failure prints nothing
-        _sens.write_sensitivity(Path(args.out), ua, sobol, args.formula_escape)
+        _sens.write_sensitivity(
+            Path(args.out), ua, sobol, args.formula_escape, args.format == "xlsx"
+        )
     _stdout(text)
     if args.out:
         print(f"wrote tables and figures to {_shown(args.out)}", file=sys.stderr)

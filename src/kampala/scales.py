@@ -480,12 +480,12 @@ class Disaggregation(enum.Enum):
 # Spanish labels: one per member, declared once (parsing is derived from them)
 # ---------------------------------------------------------------------------
 _ES: dict[type[enum.Enum], tuple[str, ...]] = {
-    Alignment: ("ninguno", "parcial", "total"),
+    Alignment: ("ninguna", "parcial", "total"),
     GovernmentRole: ("ninguno", "informado", "consultado", "codiseñado", "lidera"),
     CapacityLevel: ("ninguna", "alguna", "sustancial"),
     AdditionalityLevel: ("ninguna", "afirmada", "evaluada"),
     DialogueLevel: ("ninguno", "puntual", "regular", "institucionalizado"),
-    ProvisionLevel: ("ninguna", "parcial", "completa"),
+    ProvisionLevel: ("ninguna", "parcial", "total"),
     DataPublication: ("ninguna", "resumen", "datos abiertos", "IATI"),
     ReportingFrequency: (
         "ninguna",
@@ -494,9 +494,9 @@ _ES: dict[type[enum.Enum], tuple[str, ...]] = {
         "semestral",
         "trimestral",
     ),
-    EvaluationStatus: ("ninguna", "prevista", "realizada", "publicada"),
+    EvaluationStatus: ("ninguna", "planificada", "realizada", "publicada"),
     GenderMarker: ("0", "1", "2"),
-    RiskSharing: ("ninguna", "informal", "contractual"),
+    RiskSharing: ("ninguno", "informal", "contractual"),
     Modality: ("bilateral", "multilateral", "sur-sur", "triangular", "multiactor"),
     Instrument: ("donación", "préstamo", "garantía", "capital", "financiamiento mixto"),
     ActorKind: (
@@ -572,7 +572,7 @@ def labels(cls: type[enum.Enum], lang: str = "en") -> tuple[str, ...]:
     --------
     >>> from kampala.scales import Alignment, labels
     >>> labels(Alignment, "es")
-    ('ninguno', 'parcial', 'total')
+    ('ninguna', 'parcial', 'total')
     """
     return tuple(label(m, lang) for m in cls)
 

@@ -6,12 +6,15 @@
   suffix or by content (`detect_format`).
 - IATI activity XML, 2.01 to 2.03, parsed safely and streamed
   (`read_iati`, `import_iati` with its per-activity report).
+- Fill-in templates (Excel workbooks) generated from the field schema
+  (`write_template`), that read back as they are.
 - Indicator tables in COINr's iData/iMeta CSV layout (`read_coinr`).
 
 Parsing happens here, at the edges; the records and data sets it builds are
 validated on construction.
 """
 
+from kampala.io._template import write_template
 from kampala.io.coinr import read_coinr, write_results_csv
 from kampala.io.formats import (
     PortfolioFormat,
@@ -57,4 +60,5 @@ __all__ = [
     "register_format",
     "write_portfolio",
     "write_results_csv",
+    "write_template",
 ]

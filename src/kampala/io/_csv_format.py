@@ -273,6 +273,10 @@ class _Collector:
     lines: list[Array] = attrs.field(factory=list)
     problems: list[tuple[int, RecordValidationError]] = attrs.field(factory=list)
     n_rows: int = 0
+    #: ``note(line, field)``: where a problem is (``line 12``, ``Hoja1!F12``)
+    note: Callable[[int, str], str] = attrs.field(default=lambda n, _: f"line {n}")
+    #: what a line is called in messages (``line``; ``row`` in a workbook)
+    row_word: str = "line"
 
     def add(self, store: dict[str, list[Array]], key: str, arr: Array) -> None:
         store.setdefault(key, []).append(arr)
@@ -592,14 +596,15 @@ def _parse_chunk(
             if commas and isinstance(value, str):
                 value = value.replace(_COMMA, ",")
             rid = ids[r]
-            where = f"partnership {rid!r}" if rid.strip() else f"line {lines[r]}"
+            line = int(lines[r])
+            where = f"partnership {rid!r}" if rid.strip() else f"{out.row_word} {line}"
             err = record_error(
                 where,
                 field,
                 value,
                 expected,
                 hint,
-                f"line {lines[r]}",
+                out.note(line, field),
                 record_id=rid if rid.strip() else None,
             )
             out.problems.append((row0 + r, err))
@@ -726,8 +731,8 @@ def _finish_csv(layout: Layout, out: _Collector, source: str, name: str) -> Port
                     "id",
                     rid,
                     "unique in the portfolio",
-                    f"It is also used on line {lines[first[rid]]}.",
-                    f"line {lines[r]}",
+                    f"It is also used on {out.row_word} {lines[first[rid]]}.",
+                    out.note(int(lines[r]), "id"),
                     record_id=rid,
                 )
                 out.problems.append((r, err))
@@ -782,3 +787,9 @@ def _relocate(
         new.append(f"line {lines[int(m.group(1))]}" if m else note)
     err.__notes__ = new
     return err
+
+
+# the parts a reader of other tables (workbooks) shares with the CSV reader
+Collector = _Collector
+parse_chunk = _parse_chunk
+finish_table = _finish_csv

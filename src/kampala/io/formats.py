@@ -12,7 +12,7 @@ Examples
 --------
 >>> from kampala.io.formats import available_formats, get_format
 >>> available_formats()
-('json', 'jsonl', 'csv', 'iati')
+('json', 'jsonl', 'csv', 'iati', 'xlsx')
 >>> get_format("iati").suffixes, get_format("iati").write is None
 (('.xml',), True)
 """
@@ -514,6 +514,22 @@ def _read_csv_file(path: Path, name: str | None = None, **options: Any) -> Portf
     return read_csv(path, path.name, name or path.stem, **options)
 
 
+def _read_xlsx(path: Path, name: str | None = None, **options: Any) -> Portfolio:
+    from kampala.io._xlsx import read_xlsx
+
+    return read_xlsx(path, path.name, name or path.stem, **options)
+
+
+def _write_xlsx(portfolio: Portfolio, path: Path, **options: Any) -> None:
+    from kampala.io._xlsx import write_xlsx
+
+    write_xlsx(portfolio, path, **options)
+
+
+def _sniff_xlsx(head: bytes) -> bool:
+    return head.startswith(b"PK\x03\x04")
+
+
 def _read_iati(
     path: Path, name: str | None = None, country: str | None = None
 ) -> Portfolio:
@@ -594,9 +610,17 @@ _BUILTIN: tuple[tuple[str, Reader, Writer | None, Any, str], ...] = (
     ("jsonl", _read_jsonl, _write_jsonl, _sniff_jsonl, "one partnership per line"),
     ("csv", _read_csv_file, _write_csv_file, None, "one row per partnership"),
     ("iati", _read_iati, None, _sniff_iati, "IATI activity XML 2.01-2.03"),
+    ("xlsx", _read_xlsx, _write_xlsx, _sniff_xlsx, "Excel workbook, one row each"),
 )
-_OPTIONS = {"iati": ("country",), "csv": ("sep", "decimal", "encoding")}
-_WRITE_OPTIONS = {"csv": ("formula_escape", "sep", "decimal", "encoding", "lang")}
+_OPTIONS = {
+    "iati": ("country",),
+    "csv": ("sep", "decimal", "encoding"),
+    "xlsx": ("sheet",),
+}
+_WRITE_OPTIONS = {
+    "csv": ("formula_escape", "sep", "decimal", "encoding", "lang"),
+    "xlsx": ("formula_escape", "lang"),
+}
 for _name, _read, _write, _sniff, _text in _BUILTIN:
     register_format(
         PortfolioFormat(
