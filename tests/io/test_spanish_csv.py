@@ -154,3 +154,14 @@ def test_headers_by_label_map_to_one_column_each() -> None:
     columns = [f"actor_3_{s.path}" for s in ACTOR_SCHEMA]
     for lang in ("en", "es"):
         assert [canonical_column(h) for h in header_row(columns, lang)] == columns
+
+
+def test_format_reference_lists_the_spanish_labels() -> None:
+    from kampala.io._headers import spanish_labels_table
+
+    docs = Path(__file__).parents[2] / "docs" / "reference" / "formats.md"
+    text = docs.read_text(encoding="utf-8")
+    start = text.index("<!-- generated: kampala.io._headers.spanish_labels_table()")
+    start = text.index("\n", start) + 1
+    end = text.index("<!-- end spanish labels -->")
+    assert text[start:end].strip() == spanish_labels_table()

@@ -88,3 +88,32 @@ def header_row(columns: list[str], lang: str | None) -> list[str]:
             spec = SPEC_BY_PATH[column]
             out.append(spec.label_es if es else spec.label)
     return out
+
+
+def spanish_labels_table() -> str:
+    """Render the Spanish label of every value, per field, as Markdown.
+
+    The table of the format reference page (a test checks it is current).
+
+    Examples
+    --------
+    >>> from kampala.io._headers import spanish_labels_table
+    >>> spanish_labels_table().splitlines()[2].startswith("| `modality` | Modalidad |")
+    True
+    """
+    from kampala.scales import label
+    from kampala.schema import SCHEMA, markdown_table
+
+    specs = [s for s in (*SCHEMA, *ACTOR_SCHEMA) if s.enum is not None]
+    rows = markdown_table(
+        specs,
+        lang="es",
+        describe=lambda s: ", ".join(
+            f"`{m.value}` = {label(m, 'es')}" for m in s.enum or ()
+        ),
+    ).splitlines()
+    out = ["| field | label | values (Spanish labels) |", "|---|---|---|"]
+    for row in rows[2:]:
+        cells = row.split(" | ")
+        out.append(f"{cells[0]} | {cells[2]} | {cells[4]}")
+    return "\n".join(out)
