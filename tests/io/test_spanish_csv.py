@@ -113,8 +113,16 @@ def test_bad_options_are_refused(tmp_path: Path) -> None:
 def test_decimal_comma_unquoted_gives_a_clear_message(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_text("id,title,budget_usd\nA,Agua,1,5\n", encoding="utf-8")
-    with pytest.raises(PortfolioValidationError, match=r"'row' must be 3 cells"):
+    with pytest.raises(PortfolioValidationError, match=r"'row' must be 3 cells") as e:
         read_portfolio(path)
+    assert "save the file with ';' between cells" in str(e.value)
+
+
+def test_utf16_is_refused_with_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("id\ttitle\nA\tB\n".encode("utf-16"))
+    with pytest.raises(DataFormatError, match="'CSV UTF-8'"):
+        read_portfolio(path, format="csv")
 
 
 def test_wrong_spanish_label_suggests_the_closest(tmp_path: Path) -> None:

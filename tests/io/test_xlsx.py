@@ -142,3 +142,15 @@ def test_template_marks_missing_evidence(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path).worksheets[0]
     assert ws["M2"].fill.start_color.rgb.endswith("FFE0B2")  # missing evidence
     assert ws["A2"].fill.fill_type is None
+
+
+def test_a_value_outside_the_header_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "a.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Hoja1"
+    ws.append(["id", "title"])
+    ws.append(["A", "Agua", None, "olvidado"])
+    wb.save(path)
+    with pytest.raises(PortfolioValidationError, match=r"\[Hoja1!D2\]"):
+        read_portfolio(path)

@@ -299,6 +299,18 @@ def read_csv(
     with f:
         head = f.read(HEAD_BYTES)
         f.seek(0)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise DataFormatError(
+                source,
+                "encoding",
+                "UTF-16",
+                "UTF-8, Windows-1252 or Latin-1 text",
+                hint=translate(
+                    "Excel's 'Unicode Text' is UTF-16: save the sheet as "
+                    "'CSV UTF-8' instead.",
+                    None,
+                ),
+            )
         dialect = detect_dialect(
             head, sep=sep, decimal=decimal, encoding=encoding, known=is_known_column
         )
@@ -528,7 +540,7 @@ def _read_block_csv(
                     "row",
                     len(row),
                     f"{layout.width} cells, as many as the header",
-                    "",
+                    _split_hint(dialect) if len(row) > layout.width else "",
                     f"line {lines[i]}",
                 )
                 out.problems.append((out.n_rows + len(keep), err))
@@ -538,6 +550,18 @@ def _read_block_csv(
         if rows:
             cells = list(zip(*rows, strict=True))
             _parse_chunk(layout, cells, lines, out, False, dialect.decimal)
+
+
+def _split_hint(dialect: Dialect) -> str:
+    """Say why a row may have too many cells: a separator inside a cell."""
+    if dialect.sep != ",":
+        return ""
+    return translate(
+        "A decimal comma (1,5) or a comma in unquoted text splits a cell: quote "
+        "the cell, or save the file with ';' between cells (then the decimal "
+        "comma is read).",
+        None,
+    )
 
 
 def _take(cells: Sequence[str], rows: list[int]) -> Sequence[str]:

@@ -239,7 +239,9 @@ def _unsaved_formulas(path: Path, ws: Any) -> dict[tuple[int, int], str]:
         raise
     try:
         found: dict[tuple[int, int], str] = {}
-        for r, row in enumerate(wb[ws.title].iter_rows(values_only=True), start=1):
+        sheet = wb[ws.title]
+        sheet.reset_dimensions()
+        for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             for j, value in enumerate(row):
                 if value is not None and not isinstance(
                     value, str | int | float | bool | dt.date | dt.time | dt.timedelta
@@ -257,6 +259,7 @@ def _read_sheet(
     ws: Any, source: str, name: str, formulas: dict[tuple[int, int], str]
 ) -> Portfolio:
     ref = _sheet_ref(ws.title)
+    ws.reset_dimensions()  # a producer's <dimension> may be wrong: read all rows
     rows = ws.iter_rows(values_only=True)
     first = next(rows, None)
     header = [_text(v).strip() for v in (first or ())]
@@ -284,7 +287,10 @@ def _read_sheet(
         cells = [_text(v) for v in row[:width]]
         if formulas:
             _check_formulas(row[:width], number, header, formulas, out)
-        if not any(cells) and not any(v is not None for v in row[width:]):
+        outside = [j for j, v in enumerate(row[width:], start=width) if v is not None]
+        if outside:
+            _outside_header(row, outside[0], number, ref, out)
+        if not any(cells):
             continue  # an empty row (formatted, or left between rows)
         cells += [""] * (width - len(cells))
         chunk.append(cells)
@@ -293,6 +299,25 @@ def _read_sheet(
             _flush(layout, chunk, lines, out)
     _flush(layout, chunk, lines, out)
     return finish_table(layout, out, source, name)
+
+
+def _outside_header(
+    row: Sequence[Any], j: int, number: int, ref: str, out: Collector
+) -> None:
+    """Report a value in a column that has no header (it would be lost)."""
+    from openpyxl.utils import get_column_letter
+
+    from kampala.io._common import record_error
+
+    err = record_error(
+        f"row {number}",
+        "row",
+        _text(row[j]),
+        "empty outside the columns of the header",
+        translate("Give the column a header, or clear the cell.", None),
+        f"{ref}!{get_column_letter(j + 1)}{number}",
+    )
+    out.problems.append((out.n_rows, err))
 
 
 def _check_formulas(

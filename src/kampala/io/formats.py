@@ -2,8 +2,9 @@
 
 Each format is one `PortfolioFormat`: a name, its file suffixes, a test of a
 file's first bytes (content sniffing), and a reader and a writer. JSON, JSON
-Lines and CSV are built in; IATI activity XML is registered here too and
-imported only when used (`kampala.io.iati.import_iati`). `read_portfolio`,
+Lines, CSV and Excel workbooks (xlsx, with openpyxl, imported only when
+used) are built in; IATI activity XML is registered here too and imported
+only when used (`kampala.io.iati.import_iati`). `read_portfolio`,
 `write_portfolio` and every command of the command line that takes a
 portfolio ask the registry, so a format registered with `register_format`
 (xlsx, Parquet, survey responses) works everywhere at once.
@@ -283,10 +284,10 @@ def read_portfolio(
     ----------
     source : str or os.PathLike
         Path of the file.
-    format : {"json", "jsonl", "csv", "iati"} or str, default=None
+    format : {"json", "jsonl", "csv", "iati", "xlsx"} or str, default=None
         The name of a registered format (see `available_formats`); by
         default inferred from the suffix (``.json``, ``.jsonl``, ``.csv``,
-        ``.xml``, in any case), else from the content.
+        ``.xml``, ``.xlsx``, in any case), else from the content.
     name : str, default=None
         Name of the portfolio; by default the ``name`` of a JSON file, or
         else the file name without its suffix.
@@ -409,10 +410,10 @@ def write_portfolio(
         The portfolio to write.
     target : str or os.PathLike
         Path of the file; it is overwritten.
-    format : {"json", "jsonl", "csv"} or str, default=None
+    format : {"json", "jsonl", "csv", "xlsx"} or str, default=None
         File format; by default inferred from the suffix.
     formula_escape : bool, default=True
-        CSV only: put a ``'`` before every text cell that a spreadsheet
+        CSV and xlsx: put a ``'`` before every text cell that a spreadsheet
         would evaluate (one starting with ``=``, ``+``, ``-``, ``@``, a tab
         or a carriage return). `read_portfolio()` removes exactly that
         quote, so the file reads back as written. ``False`` writes text as
