@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kampala.scales as sc
@@ -18,13 +18,14 @@ from kampala.errors import (
     ParameterValueError,
     PortfolioValidationError,
 )
-from kampala.io import read_portfolio, write_portfolio
+from kampala.io import read_portfolio, write_portfolio, write_template
 from kampala.io._csv_dialect import Dialect, detect_dialect
 from kampala.io._headers import canonical_column, header_row
 from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.records import GovernmentRole
 from kampala.schema import ACTOR_SCHEMA, SCHEMA
+from tests.strategies_records import portfolios
 
 SCALES = [c for c in vars(sc).values() if isinstance(c, type) and c in sc._ES]
 
@@ -173,3 +174,19 @@ def test_format_reference_lists_the_spanish_labels() -> None:
     start = text.index("\n", start) + 1
     end = text.index("<!-- end spanish labels -->")
     assert text[start:end].strip() == spanish_labels_table()
+
+
+@settings(max_examples=8, suppress_health_check=[HealthCheck.too_slow])
+@given(pf=portfolios(max_size=3), spanish=st.booleans())
+def test_spanish_dialect_round_trip_property(
+    tmp_path_factory: pytest.TempPathFactory, pf: Portfolio, spanish: bool
+) -> None:
+    path = tmp_path_factory.mktemp("es") / "p.csv"
+    options = {"sep": ";", "lang": "es"} if spanish else {"sep": "\t", "lang": "en"}
+    write_portfolio(pf, path, encoding="utf-8-sig", **options)
+    assert read_portfolio(path).records == pf.records
+    xlsx = path.with_suffix(".xlsx")
+    write_portfolio(pf, xlsx, lang=options["lang"])
+    assert read_portfolio(xlsx).records == pf.records
+    write_template(xlsx, lang=options["lang"], portfolio=pf)
+    assert read_portfolio(xlsx).records == pf.records

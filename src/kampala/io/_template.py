@@ -22,7 +22,7 @@ from kampala.errors import DataFormatError, ParameterValueError
 from kampala.i18n import N_, resolve_lang, translate
 from kampala.io._common import ACTOR_FIELDS, COLUMNS, SPEC_BY_PATH, check_portfolio
 from kampala.io._headers import header_row
-from kampala.io._xlsx import SHEET_NAMES, openpyxl, portfolio_rows
+from kampala.io._xlsx import SHEET_NAMES, exact_number, openpyxl, portfolio_rows
 from kampala.portfolio import Portfolio
 from kampala.scales import labels
 from kampala.schema import ACTOR_SCHEMA, FieldSpec
@@ -255,9 +255,12 @@ def _workbook(lang: str, portfolio: Portfolio | None) -> Any:
     last = max(len(rows) + 1, BLANK_ROWS + 1)
     for r, row in enumerate(rows, start=2):
         for j, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=j, value=value)
+            exact = exact_number(value) if isinstance(value, float) else None
+            cell = ws.cell(row=r, column=j, value=exact or value)
             if isinstance(value, str):
                 cell.data_type = "s"
+            elif exact is not None:
+                cell.data_type = "n"  # 17 digits: openpyxl would write 16
             elif isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
             if value is None and "." in names[j - 1]:

@@ -444,10 +444,28 @@ def write_workbook(path: Path, sheets: Iterable[Sheet], where: str) -> None:
     wb.save(path)
 
 
+def exact_number(value: float) -> str | None:
+    """Return ``repr(value)`` if openpyxl's 16 digits would change the float.
+
+    openpyxl writes numbers with ``"%.16g"``; a float that needs 17
+    significant digits is written from its exact text instead.
+    """
+    if value != value or float(f"{value:.16g}") == value:
+        return None
+    return repr(value)
+
+
 def _cell(ws: Any, value: Any, where: str) -> Any:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils.exceptions import IllegalCharacterError
 
+    if isinstance(value, float):
+        exact = exact_number(value)
+        if exact is None:
+            return value
+        cell = WriteOnlyCell(ws, value=exact)
+        cell.data_type = "n"
+        return cell
     if not isinstance(value, str):
         return value
     if len(value) > MAX_CELL_CHARS:
