@@ -290,16 +290,22 @@ def _parse_mapped(
     except KeyError:
         pass
     missing = math.nan if np.dtype(dtype).kind == "f" else -1
-    out = np.empty(n, dtype=dtype)
-    bad: Bad = []
-    for i, c in enumerate(cells):
-        v = lut.get(c)
+    found = dict(lut)  # codes, then other spellings as they are met
+    unknown: dict[str, str] = {}  # cell -> hint
+    for c in set(cells).difference(found):
+        v, hint = lookup(c)
         if v is None:
-            v, hint = lookup(c)
-            if v is None:
-                bad.append((i, c, expected, hint))
-                v = missing
-        out[i] = v
+            unknown[c] = hint
+        else:
+            found[c] = v
+    for c in unknown:
+        found[c] = missing
+    out = np.fromiter(map(found.__getitem__, cells), dtype=dtype, count=n)
+    if not unknown:
+        return out, []
+    bad: Bad = [
+        (i, c, expected, unknown[c]) for i, c in enumerate(cells) if c in unknown
+    ]
     return out, bad
 
 
