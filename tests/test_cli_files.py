@@ -61,7 +61,7 @@ def test_spanish_csv_options(
     assert main(["validate", str(path), "--sheet", "Hoja1"]) == 2
     assert "--sheet applies to xlsx files only" in _err(capsys)
     assert main(["validate", str(path), "--encoding", "ebcdic"]) == 2
-    assert "'encoding' must be one of utf-8" in _err(capsys)
+    assert "kampala validate: '--encoding' must be one of utf-8" in _err(capsys)
 
 
 def test_validate_a_workbook_names_the_cell(

@@ -79,9 +79,28 @@ def _given(args: argparse.Namespace, names: dict[str, str]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
+def _checked(options: dict[str, Any], command: str) -> dict[str, Any]:
+    """Check the values of the CSV options, in the words of the command line."""
+    from kampala.errors import ParameterValueError
+    from kampala.io._csv_dialect import check_options
+
+    try:
+        check_options(
+            f"kampala {command}",
+            options.get("sep"),
+            options.get("decimal"),
+            options.get("encoding"),
+        )
+    except ParameterValueError as exc:
+        raise UsageError(
+            str(exc).replace(f"'{exc.field}'", f"'--{exc.field}'", 1)
+        ) from exc
+    return options
+
+
 def read_options(args: argparse.Namespace, fmt: Any, command: str) -> dict[str, Any]:
     """Return the reader options given; refuse those the format has not."""
-    options = _given(args, _READ)
+    options = _checked(_given(args, _READ), command)
     for key in options:
         if key not in fmt.options:
             raise UsageError(
@@ -93,7 +112,7 @@ def read_options(args: argparse.Namespace, fmt: Any, command: str) -> dict[str, 
 
 def write_options(args: argparse.Namespace, fmt: Any, command: str) -> dict[str, Any]:
     """Return the writer options given; refuse those the format has not."""
-    options = _given(args, _WRITE)
+    options = _checked(_given(args, _WRITE), command)
     for key in options:
         if key not in fmt.write_options:
             raise UsageError(

@@ -151,3 +151,39 @@ def test_text_a_workbook_cannot_hold_is_refused(
     with pytest.raises(DataFormatError, match=words):
         write_portfolio(pf, tmp_path / "a.xlsx")
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+# ---------------------------------------------------------------------------
+# CSV as Excel writes it in other locales: options and encodings
+# ---------------------------------------------------------------------------
+DIALECT_CASES = [
+    ("c6-csv-utf16", "id\ttitle\nA\tB\n".encode("utf-16"), [], ["UTF-16", "CSV UTF-8"]),
+    (
+        "c6-csv-utf8-then-cp1252",
+        b"id,title\nA,B\n" + b"C," + b"x" * 70_000 + b"\nD,Ca\xf1ete\n",
+        [],
+        ["line 4", "--encoding cp1252"],
+    ),
+    ("c9-csv-wrong-sep", b"id;title\nA;B\n", ["--sep", ","], ["'sep'", "';'"]),
+    ("c9-csv-bad-encoding", b"id,title\n", ["--encoding", "rot13"], ["'--encoding'"]),
+    ("c9-csv-bad-sep", b"id,title\nA,B\n", ["--sep", "||"], ["'--sep'", "'||'"]),
+    (
+        "c9-csv-undefined-cp1252-byte",  # read as Latin-1, then an unknown column
+        b"id,title,\x81x\nA,B,1\n",
+        [],
+        ["\\x81x", "line 1"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "options", "words"),
+    [pytest.param(c, o, w, id=i) for i, c, o, w in DIALECT_CASES],
+)
+def test_csv_dialect_hostile(
+    tmp_path: Path, content: bytes, options: list[str], words: list[str]
+) -> None:
+    (tmp_path / "cartera.csv").write_bytes(content)
+    outcome = run(["validate", "cartera.csv", *options], tmp_path)
+    bad_option = any(w.startswith("'--") for w in words)  # names the option
+    assert_rejected(outcome, words if bad_option else ["cartera.csv", *words])

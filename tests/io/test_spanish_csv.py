@@ -190,3 +190,13 @@ def test_spanish_dialect_round_trip_property(
     assert read_portfolio(xlsx).records == pf.records
     write_template(xlsx, lang=options["lang"], portfolio=pf)
     assert read_portfolio(xlsx).records == pf.records
+
+
+def test_hints_follow_the_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KAMPALA_LANG", "es")
+    path = tmp_path / "c.csv"
+    path.write_text("id;title;modality\nA;Agua;sur sud\n", encoding="utf-8")
+    with pytest.raises(PortfolioValidationError, match=r"¿Quiso decir 'sur-sur'\?"):
+        read_portfolio(path)

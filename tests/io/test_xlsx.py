@@ -142,6 +142,7 @@ def test_template_marks_missing_evidence(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path).worksheets[0]
     assert ws["M2"].fill.start_color.rgb.endswith("FFE0B2")  # missing evidence
     assert ws["A2"].fill.fill_type is None
+    assert ws["A2"].comment.text.startswith("Evidencia faltante: 29 campo(s)")
 
 
 def test_a_value_outside_the_header_is_reported(tmp_path: Path) -> None:

@@ -265,6 +265,10 @@ def _workbook(lang: str, portfolio: Portfolio | None) -> Any:
                 cell.number_format = "yyyy-mm-dd"
             if value is None and "." in names[j - 1]:
                 cell.fill = missing
+        gaps = sum(v is None and "." in c for v, c in zip(row, names, strict=True))
+        if gaps:  # a note on the id: how much evidence is still missing
+            note = translate("Missing evidence: {n} field(s), in orange.", lang, n=gaps)
+            ws.cell(row=r, column=1).comment = Comment(note, "kampala")
     for j, column in enumerate(names, start=1):
         spec = _spec_of(column)
         cell = ws.cell(row=1, column=j)
