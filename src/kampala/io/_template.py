@@ -284,6 +284,9 @@ def _workbook(lang: str, portfolio: Portfolio | None) -> Any:
         if spec.kind == "date":
             for r in range(2, len(rows) + 2):
                 ws.cell(row=r, column=j).number_format = "yyyy-mm-dd"
+        elif spec.kind in ("str", "strlist"):  # '17.10' stays text, not 17.1
+            for r in range(2, last + 1):
+                ws.cell(row=r, column=j).number_format = "@"
     ws.freeze_panes = "C2"
     _criteria_sheet(wb.create_sheet(criteria_title), lang, bold)
     _instructions_sheet(wb.create_sheet(help_title), lang, bold)
