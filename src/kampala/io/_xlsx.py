@@ -285,14 +285,16 @@ def _read_sheet(
     lines: list[int] = []
     for number, row in enumerate(rows, start=2):
         cells = [_text(v) for v in row[:width]]
+        cells += [""] * (width - len(cells))
         if formulas:
-            _check_formulas(row[:width], number, header, formulas, out)
+            rid = cells[layout.columns["id"]] if "id" in layout.columns else ""
+            where = f"partnership {rid!r}" if rid.strip() else f"row {number}"
+            _check_formulas(row[:width], number, header, formulas, out, where)
         outside = [j for j, v in enumerate(row[width:], start=width) if v is not None]
         if outside:
             _outside_header(row, outside[0], number, ref, out)
         if not any(cells):
             continue  # an empty row (formatted, or left between rows)
-        cells += [""] * (width - len(cells))
         chunk.append(cells)
         lines.append(number)
         if len(chunk) == _ROWS:
@@ -326,6 +328,7 @@ def _check_formulas(
     header: list[str],
     formulas: dict[tuple[int, int], str],
     out: Collector,
+    where: str,
 ) -> None:
     """Report formula cells that have no value saved with the workbook."""
     from kampala.io._common import record_error
@@ -340,7 +343,7 @@ def _check_formulas(
         if m:
             field = f"actors[{int(m.group(1)) - 1}].{m.group(2)}"
         err = record_error(
-            f"row {number}",
+            where,
             field,
             formula,
             "a value saved with the workbook",
