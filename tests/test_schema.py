@@ -112,13 +112,13 @@ CASES: list[
     ),
     (
         "enum",
-        {"ownership.government_role": "lidera"},
-        {},  # a column holds ranks: it cannot hold 'lidera'
-        {"ownership.government_role": "lidera"},
+        {"ownership.government_role": "liderado"},
+        {},  # a column holds ranks: it cannot hold 'liderado'
+        {"ownership.government_role": "liderado"},
         "ownership.government_role",
-        "lidera",
+        "liderado",
         "a GovernmentRole (none, informed, consulted, co-designed, leads)",
-        "",
+        "Did you mean 'lidera'?",
     ),
     (
         "flag",

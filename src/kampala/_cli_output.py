@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kampala import _cli_evidence as _ev
+from kampala import _cli_formats as _files
 from kampala._internal.files import check_regular_file, env_max_bytes
 from kampala._internal.terminal import UsageError
 from kampala._internal.terminal import shown as _shown
@@ -170,23 +171,10 @@ def format_scorecard(
     lang = resolve_lang(lang)
     if fmt == "json":
         return card.to_json(lang=lang) + "\n"
-    rows = card.table(lang=lang)
-    for row in rows:
-        row["flags"] = "; ".join(row["flags"])
-        row["basis"] = " ".join(row["basis"])
+    rows, columns = scorecard_rows(card, lang)
     codes = [p.code for p in card.principles]
     if fmt == "csv":
         buf = io.StringIO()
-        columns = [
-            "rank",
-            "id",
-            "title",
-            *codes,
-            "overall",
-            *(f"{c}_coverage" for c in codes),
-            *_ev.bound_columns(codes),
-            "flags",
-        ]
         write_results_csv(
             buf,
             rows,
@@ -200,6 +188,31 @@ def format_scorecard(
         )
         return buf.getvalue()
     return _scorecard_table(card, rows, codes, lang)
+
+
+def scorecard_rows(
+    card: Scorecard, lang: str | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Return the scorecard's rows and columns as CSV and workbooks write them.
+
+    Flags are joined with ``; ``, the basis with spaces.
+    """
+    rows = card.table(lang=lang)
+    for row in rows:
+        row["flags"] = "; ".join(row["flags"])
+        row["basis"] = " ".join(row["basis"])
+    codes = [p.code for p in card.principles]
+    columns = [
+        "rank",
+        "id",
+        "title",
+        *codes,
+        "overall",
+        *(f"{c}_coverage" for c in codes),
+        *_ev.bound_columns(codes),
+        "flags",
+    ]
+    return rows, columns
 
 
 def _scorecard_table(
@@ -451,11 +464,15 @@ def wrote(path: str, lang: str | None = None) -> str:
 
 
 def load_portfolio(
-    path: str | None, country: str | None = None, command: str = "score"
+    path: str | None,
+    country: str | None = None,
+    command: str = "score",
+    args: argparse.Namespace | None = None,
 ) -> Portfolio:
     """Read a portfolio in any registered format (by suffix, else content).
 
-    None reads the illustrative sample portfolio.
+    None reads the illustrative sample portfolio. ``args`` carries the input
+    file options (``--sep``, ``--decimal``, ``--encoding``, ``--sheet``).
     """
     from kampala.data import sample_portfolio
     from kampala.io.formats import detect_format
@@ -464,11 +481,12 @@ def load_portfolio(
         return sample_portfolio()
     check_regular_file(Path(path), "kampala " + command, "portfolio", env_max_bytes())
     fmt = detect_format(path)
+    options = {} if args is None else _files.read_options(args, fmt, command)
     if country is None:
-        return fmt.read(Path(path))
+        return fmt.read(Path(path), **options)
     if "country" not in fmt.options:
         raise UsageError(f"kampala {command}: --country applies to IATI XML files only")
-    return fmt.read(Path(path), country=country)
+    return fmt.read(Path(path), country=country, **options)
 
 
 #: Messages the command line prints that are built as text (usage errors,

@@ -46,12 +46,14 @@ def write_sensitivity(
     *,
     digits: int | None = None,
     lang: str = "en",
+    xlsx: bool = False,
 ) -> None:
     """Write the tables, JSON and figures; the set appears whole or not at all.
 
     The CSV tables are rounded to ``digits`` places (None: full precision)
     and start with ``#`` lines naming the kampala version, the methodology
-    and the rounding; the JSON keeps full precision.
+    and the rounding; the JSON keeps full precision. ``xlsx``: also the
+    tables as one workbook, ``sensitivity.xlsx``.
     """
     where = "kampala sensitivity"
     try:
@@ -71,6 +73,21 @@ def write_sensitivity(
     else:
         has_plot = True
     with writing(where, "--out", str(out)), atomic_folder(out) as path:
+        if xlsx:
+            from kampala.io._xlsx import write_table_xlsx
+
+            found = (("uncertainty", ua), ("sobol", sobol))
+            tables = [(n, r.table()) for n, r in found if r is not None]
+            write_table_xlsx(
+                path("sensitivity.xlsx"),
+                [
+                    (n, list(t[0]), (list(r.values()) for r in t))
+                    for n, t in tables
+                    if t
+                ],
+                formula_escape=formula_escape,
+                where=where,
+            )
         for name, result in (("uncertainty", ua), ("sobol", sobol)):
             if result is None:
                 continue

@@ -34,6 +34,7 @@ from typing import Any, NoReturn
 import attrs
 
 from kampala import _cli_evidence as _ev
+from kampala import _cli_formats as _files
 from kampala import _cli_output as _out
 from kampala import _cli_sensitivity as _sens
 from kampala._cli_index import asem_methodology, demo_asem, read_methodology
@@ -110,10 +111,10 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument(
         "--format",
-        choices=("table", "csv", "json"),
+        choices=("table", "csv", "json", "xlsx"),
         default=None,
         help="output format (default: table, or the format of the --out "
-        "suffix .csv or .json)",
+        "suffix .csv, .json or .xlsx)",
     )
     score.add_argument("--out", metavar="FILE", help="write the output to FILE")
     add_formula_escape(score)
@@ -126,6 +127,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="IATI files only: keep activities with this recipient country "
         "(ISO 3166-1 alpha-2, e.g. PE)",
     )
+    _files.add_read_options(score)
 
     demo = sub.add_parser(
         "demo",
@@ -152,6 +154,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "status 2 if there is any, 0 if the file is valid.",
     )
     val.add_argument("portfolio", metavar="PORTFOLIO", help="portfolio file")
+    _files.add_read_options(val)
 
     imp = sub.add_parser(
         "import",
@@ -183,6 +186,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="write the import report (CSV, or JSON for a .json suffix)",
     )
     add_formula_escape(imp)
+    _files.add_write_options(imp)
 
     sens = sub.add_parser(
         "sensitivity",
@@ -225,12 +229,19 @@ def _build_parser() -> argparse.ArgumentParser:
         help="which analyses to run (default both)",
     )
     sens.add_argument("--top-k", type=int, default=10, help="k of P(top k)")
-    sens.add_argument("--format", choices=("table", "json"), default="table")
+    sens.add_argument(
+        "--format",
+        choices=("table", "json", "xlsx"),
+        default="table",
+        help="printed output; xlsx prints the table and also writes the tables "
+        "as sensitivity.xlsx in --out",
+    )
     sens.add_argument(
         "--out", metavar="DIR", help="write tables (CSV) and figures (PNG) here"
     )
     add_formula_escape(sens)
     _out.add_digits(sens)
+    _files.add_read_options(sens)
 
     meth = sub.add_parser(
         "methodology",
@@ -261,6 +272,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "kampala._cli_questionnaire",
     "kampala._cli_report",
     "kampala._cli_explain",
+    "kampala._cli_formats",
 )
 
 
@@ -362,19 +374,25 @@ def _cmd_score(args: argparse.Namespace) -> int:
     fmt = args.format
     if args.out:
         suffix = Path(args.out).suffix.lower()
-        named = {".csv": "csv", ".json": "json"}.get(suffix)
+        named = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}.get(suffix)
         if fmt is None:
             fmt = named or "table"
-        elif suffix in (".csv", ".json") and named != fmt:
+        elif suffix in (".csv", ".json", ".xlsx") and named != fmt:
             raise _UsageError(
                 f"kampala score: --out: the suffix {suffix!r} of {args.out!r} does "
                 f"not match --format {fmt}; use --format {named} or another name"
             )
         elif suffix and fmt in ("csv", "json") and suffix != f".{fmt}":
             _check_suffix("kampala score", "--out", args.out, (f".{fmt}", ".txt"))
+    if fmt == "xlsx" and not args.out:
+        raise _UsageError("kampala score: --format xlsx needs --out FILE.xlsx")
     methodology = _evolve(methodology, args.weights, args.aggregate)
-    portfolio = _load_portfolio(args.portfolio, args.country)
+    portfolio = _load_portfolio(args.portfolio, args.country, args=args)
     card = _ev.configure(methodology.run(portfolio), args, fmt or "table")
+    if fmt == "xlsx":
+        rows, columns = _out.scorecard_rows(card, args.output_lang)
+        _files.write_scorecard_xlsx(rows, columns, args.out, args.formula_escape)
+        return 0
     text = _format_scorecard(
         card,
         fmt or "table",
@@ -399,7 +417,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    portfolio = _load_portfolio(args.portfolio, command="validate")
+    portfolio = _load_portfolio(args.portfolio, command="validate", args=args)
     _stdout(_out.validate_text(args.portfolio, portfolio, args.output_lang))
     return 0
 
@@ -415,6 +433,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     where = "kampala import"
     writable = [s for f in _writable_formats() for s in f.suffixes]
+    out_options: dict[str, Any] = {}
     if args.out:
         suffix = Path(args.out).suffix.lower()
         if suffix not in writable:
@@ -423,6 +442,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 f"must be {', '.join(writable)} (the portfolio format is taken "
                 "from it)"
             )
+        out_format = next(f for f in _writable_formats() if suffix in f.suffixes)
+        out_options = _files.write_options(args, out_format, "import")
+    elif any(getattr(args, k) is not None for k in ("sep", "decimal", "encoding")):
+        raise _UsageError(f"{where}: --sep, --decimal and --encoding need --out")
     if args.report:
         _check_suffix(where, "--report", args.report, (".csv", ".json"))
     try:
@@ -452,6 +475,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     part,
                     format=_format_of(args.out),
                     formula_escape=args.formula_escape,
+                    **out_options,
                 )
         if args.report:
             rows = result.report.to_rows()
@@ -512,7 +536,9 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         if args.methodology
         else Methodology.default()
     )
-    portfolio = _load_portfolio(args.portfolio, command="sensitivity")
+    portfolio = _load_portfolio(args.portfolio, command="sensitivity", args=args)
+    if args.format == "xlsx" and not args.out:
+        raise _UsageError("kampala sensitivity: --format xlsx needs --out DIR")
     # every option is checked (designs drawn, memory estimated) first
     plan = _command.plan(args, methodology, portfolio)
     progress = _sens.progress_bar()
@@ -541,7 +567,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.out:  # written before anything is printed: a failure prints nothing
         _sens.write_sensitivity(
             Path(args.out), ua, sobol, args.formula_escape,
-            digits=args.digits, lang=args.output_lang,
+            digits=args.digits, lang=args.output_lang, xlsx=args.format == "xlsx",
         )  # fmt: skip
     _stdout(text)
     if args.out:

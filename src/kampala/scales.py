@@ -10,8 +10,12 @@ users import them; they live here so that the field schema
 
 from __future__ import annotations
 
+import difflib
 import enum
 import functools
+import unicodedata
+
+from kampala.i18n import translate
 
 __all__ = [
     "ActorKind",
@@ -32,6 +36,13 @@ __all__ = [
     "RiskSharing",
     "Role",
     "TargetGroup",
+    "closest_label",
+    "enum_hint",
+    "fold",
+    "label",
+    "labels",
+    "parse_bool",
+    "parse_member",
 ]
 
 
@@ -463,3 +474,206 @@ class Disaggregation(enum.Enum):
     ETHNICITY = "ethnicity"
     LOCATION = "location"
     INCOME = "income"
+
+
+# ---------------------------------------------------------------------------
+# Spanish labels: one per member, declared once (parsing is derived from them)
+# ---------------------------------------------------------------------------
+_ES: dict[type[enum.Enum], tuple[str, ...]] = {
+    Alignment: ("ninguna", "parcial", "total"),
+    GovernmentRole: ("ninguno", "informado", "consultado", "codiseñado", "lidera"),
+    CapacityLevel: ("ninguna", "alguna", "sustancial"),
+    AdditionalityLevel: ("ninguna", "afirmada", "evaluada"),
+    DialogueLevel: ("ninguno", "puntual", "regular", "institucionalizado"),
+    ProvisionLevel: ("ninguna", "parcial", "total"),
+    DataPublication: ("ninguna", "resumen", "datos abiertos", "IATI"),
+    ReportingFrequency: (
+        "ninguna",
+        "solo al final",
+        "anual",
+        "semestral",
+        "trimestral",
+    ),
+    EvaluationStatus: ("ninguna", "planificada", "realizada", "publicada"),
+    GenderMarker: ("0", "1", "2"),
+    RiskSharing: ("ninguno", "informal", "contractual"),
+    Modality: ("bilateral", "multilateral", "sur-sur", "triangular", "multiactor"),
+    Instrument: ("donación", "préstamo", "garantía", "capital", "financiamiento mixto"),
+    ActorKind: (
+        "gobierno",
+        "gobierno subnacional",
+        "sector privado",
+        "mipyme",
+        "gremio empresarial",
+        "sociedad civil",
+        "academia",
+        "organización comunitaria",
+        "organización indígena",
+        "sindicato",
+        "fundación",
+        "socio para el desarrollo",
+        "organismo multilateral",
+        "asociación público-privada",
+        "otro",
+    ),
+    Role: (
+        "financiador",
+        "responsable",
+        "canalizador",
+        "ejecutor",
+        "socio técnico",
+        "gobernanza",
+        "beneficiario",
+    ),
+    TargetGroup: (
+        "mujeres",
+        "pueblos indígenas",
+        "afrodescendientes",
+        "personas con discapacidad",
+        "población rural pobre",
+        "migrantes y refugiados",
+        "jóvenes",
+        "personas adultas mayores",
+        "pequeños productores",
+        "trabajadores informales",
+    ),
+    Disaggregation: ("sexo", "edad", "discapacidad", "etnia", "ubicación", "ingreso"),
+}
+
+
+def label(member: enum.Enum, lang: str = "en") -> str:
+    """Return the label of a member in a language: its code in English.
+
+    Every member of kampala's scales has a Spanish label, declared once in
+    this module; readers accept it as well as the code (see `parse_member`).
+
+    Parameters
+    ----------
+    member : enum.Enum
+        A member of one of kampala's scales.
+    lang : {"en", "es"}, default="en"
+        The language; English labels are the codes.
+
+    Examples
+    --------
+    >>> from kampala.scales import GovernmentRole, label
+    >>> label(GovernmentRole.CO_DESIGNED, "es"), label(GovernmentRole.CO_DESIGNED)
+    ('codiseñado', 'co-designed')
+    """
+    if lang != "es" or type(member) not in _ES:
+        return str(member.value)
+    return _ES[type(member)][_positions(type(member))[member]]
+
+
+def labels(cls: type[enum.Enum], lang: str = "en") -> tuple[str, ...]:
+    """Return the labels of every member of ``cls``, in declaration order.
+
+    Examples
+    --------
+    >>> from kampala.scales import Alignment, labels
+    >>> labels(Alignment, "es")
+    ('ninguna', 'parcial', 'total')
+    """
+    return tuple(label(m, lang) for m in cls)
+
+
+def fold(text: str) -> str:
+    """Fold text for matching labels: no case, no accents, one kind of space.
+
+    Examples
+    --------
+    >>> from kampala.scales import fold
+    >>> fold("  Codiseñado "), fold("Sur-Sur"), fold("SÍ")
+    ('codisenado', 'sur sur', 'si')
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.replace("-", " ").replace("_", " ").split())
+
+
+@functools.cache
+def _folded(cls: type[enum.Enum]) -> dict[str, enum.Enum]:
+    """Each member by its folded code, Spanish label and name (unambiguous ones)."""
+    seen: dict[str, set[enum.Enum]] = {}
+    for m in cls:
+        for text in (str(m.value), label(m, "es"), m.name):
+            seen.setdefault(fold(text), set()).add(m)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
+def parse_member(cls: type[enum.Enum], text: str) -> enum.Enum | None:
+    """Return the member of ``cls`` that ``text`` names, or None.
+
+    ``text`` may be the code (``"co-designed"``) or the Spanish label
+    (``"codiseñado"``), in any case and with or without accents, when that
+    names one member only.
+
+    Examples
+    --------
+    >>> from kampala.scales import GovernmentRole, parse_member
+    >>> parse_member(GovernmentRole, "Codisenado")
+    <GovernmentRole.CO_DESIGNED: 'co-designed'>
+    >>> parse_member(GovernmentRole, "LIDERA"), parse_member(GovernmentRole, "x")
+    (<GovernmentRole.LEADS: 'leads'>, None)
+    """
+    try:
+        return cls(text)
+    except ValueError:
+        return _folded(cls).get(fold(text))
+
+
+def closest_label(cls: type[enum.Enum], text: str) -> str | None:
+    """Return the code or Spanish label of ``cls`` closest to ``text``, if any.
+
+    Examples
+    --------
+    >>> from kampala.scales import GovernmentRole, closest_label
+    >>> closest_label(GovernmentRole, "codiseniado")
+    'codiseñado'
+    """
+    names = {fold(t): t for m in cls for t in (label(m, "es"), str(m.value))}
+    close = difflib.get_close_matches(fold(text), list(names), n=1, cutoff=0.6)
+    return names[close[0]] if close else None
+
+
+#: Words read as a yes/no value (folded, see `fold`), English and Spanish.
+_BOOL_WORDS: dict[str, bool] = {
+    "true": True,
+    "false": False,
+    "no": False,
+    "si": True,
+    "verdadero": True,
+    "falso": False,
+}
+
+
+def parse_bool(text: str) -> bool | None:
+    """Return the yes/no value ``text`` names, or None.
+
+    ``true``/``false`` and the Spanish ``sí``/``no`` and
+    ``verdadero``/``falso``, in any case, with or without accents.
+
+    Examples
+    --------
+    >>> from kampala.scales import parse_bool
+    >>> parse_bool("Sí"), parse_bool("NO"), parse_bool("TRUE"), parse_bool("yes")
+    (True, False, True, None)
+    """
+    return _BOOL_WORDS.get(fold(text))
+
+
+def enum_hint(cls: type[enum.Enum], text: str) -> str:
+    """Return the hint for a value that names no member: the closest label.
+
+    Examples
+    --------
+    >>> from kampala.scales import GovernmentRole, enum_hint
+    >>> enum_hint(GovernmentRole, "codiseniado")
+    "Did you mean 'codiseñado'?"
+    >>> enum_hint(GovernmentRole, "zzz")
+    ''
+    """
+    close = closest_label(cls, text) if isinstance(text, str) else None
+    if close is None:
+        return ""
+    return translate("Did you mean {label!r}?", None, label=close)

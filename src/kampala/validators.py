@@ -42,6 +42,7 @@ import numpy.typing as npt
 
 from kampala._internal.text import enum_expected
 from kampala.errors import RecordValidationError
+from kampala.scales import enum_hint
 
 __all__ = [
     "AtMost",
@@ -488,6 +489,19 @@ class Member(Validator):
     def _ok(self, value: Any) -> bool:
         return isinstance(value, self.members)
 
+    def problem(self, value: Any) -> Problem:
+        """Describe ``value`` as not a member; a close label is the hint.
+
+        Examples
+        --------
+        >>> from kampala.records import GovernmentRole
+        >>> from kampala.validators import Member
+        >>> Member.of(GovernmentRole, "rank").problem("lidere").hint
+        "Did you mean 'lidera'?"
+        """
+        hint = enum_hint(self.members, value) if isinstance(value, str) else ""
+        return Problem(value, self.expected, hint or self.hint)
+
     def _column_ok(self, col: Array) -> Mask:
         top = len(self.members) - 1
         if self.code == "rank":
@@ -541,7 +555,8 @@ class Members(Validator):
             return self.problem(value)
         for item in value:
             if not isinstance(item, self.members):
-                return Problem(item, enum_expected(self.members))
+                hint = enum_hint(self.members, item) if isinstance(item, str) else ""
+                return Problem(item, enum_expected(self.members), hint)
         if len(set(value)) != len(value):
             return Problem(value, "free of repeated values")
         return None

@@ -549,9 +549,9 @@ def test_c9_main_returns_and_never_exits(
             id="c10-index-toml",
         ),
         pytest.param(
-            ["import", "a.xml", "--out", "p.xlsx"],
+            ["import", "a.xml", "--out", "p.ods"],
             ["--out", ".jsonl"],
-            id="c10-import-out-xlsx",
+            id="c10-import-out-ods",
         ),
         pytest.param(
             ["import", "a.xml", "--out", "portfolio"],
@@ -780,7 +780,7 @@ def test_c12_python_writers_raise_kampala_errors(tmp_path: Path) -> None:
     with pytest.raises(KampalaError):
         write_portfolio(pf, tmp_path / "nope" / "p.csv")
     with pytest.raises(KampalaError):
-        write_portfolio(pf, tmp_path / "p.xlsx")
+        write_portfolio(pf, tmp_path / "p.ods")
     with pytest.raises(KampalaError):
         write_portfolio("not a portfolio", tmp_path / "p.csv")  # type: ignore[arg-type]
     _no_leftovers(tmp_path)

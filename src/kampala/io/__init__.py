@@ -10,6 +10,8 @@
   (`merge_portfolios`).
 - Stakeholders' answers as ODK Central and KoboToolbox export them, or in
   kampala's spreadsheet form (`read_responses`).
+- Fill-in templates (Excel workbooks) generated from the field schema
+  (`write_template`), that read back as they are.
 - Indicator tables in COINr's iData/iMeta CSV layout (`read_coinr`).
 
 Parsing happens here, at the edges; the records and data sets it builds are
@@ -17,6 +19,7 @@ validated on construction.
 """
 
 from kampala.io._responses import read_responses
+from kampala.io._template import write_template
 from kampala.io.coinr import read_coinr, write_results_csv
 from kampala.io.formats import (
     PortfolioFormat,
@@ -66,4 +69,5 @@ __all__ = [
     "register_format",
     "write_portfolio",
     "write_results_csv",
+    "write_template",
 ]

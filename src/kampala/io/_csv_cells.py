@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ from kampala.io._common import (
     NUMBER_EXPECTED,
     Array,
 )
+from kampala.scales import enum_hint, parse_bool, parse_member
 from kampala.schema import EnumFieldSpec, FieldSpec
 
 Bad = list[tuple[int, Any, str, str]]  # (row in chunk, value, expected, hint)
@@ -44,14 +45,17 @@ _DATE_CHARS = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})*")
 
 
 def parse_column(
-    spec: FieldSpec, cells: Sequence[str], default: Any
+    spec: FieldSpec, cells: Sequence[str], default: Any, decimal: str = "."
 ) -> tuple[Array, Bad]:
     """Parse the cells of one column, then check them with the field's validator.
 
     Parsing reports cells that are not text of the column's kind (``"1,5"``
-    for a number); the validator of `kampala.schema` reports parsed values
-    that are out of bounds, in the same words as for a record.
+    for a number, unless ``decimal`` is ``","``); the validator of
+    `kampala.schema` reports parsed values that are out of bounds, in the
+    same words as for a record.
     """
+    if decimal != "." and spec.kind in ("amount", "share"):
+        cells = decimal_point(cells, decimal)
     arr, bad = _parse_cells(spec, cells, default)
     parsed_bad = {b[0] for b in bad}
     more = [
@@ -82,20 +86,69 @@ def _parse_cells(
         return _parse_counts(cells)
     if k == "bool":
         lut = {"false": 0.0, "true": 1.0, "": math.nan}
-        return _parse_mapped(cells, lut, np.float64, BOOL_EXPECTED, "")
+        return _parse_mapped(cells, lut, np.float64, BOOL_EXPECTED, _bool_word)
     if not isinstance(spec, EnumFieldSpec):  # pragma: no cover - schema invariant
         raise TypeError(f"no CSV parser for {spec.path!r} ({k})")
-    names = [m.value for m in spec.enum]
+    cls = spec.enum
+    names = [m.value for m in cls]
     if k == "ordinal":
         lut = {v: float(i) for i, v in enumerate(names)}
         lut[""] = math.nan
-        return _parse_mapped(cells, lut, np.float64, enum_expected(spec.enum), "")
+        return _parse_mapped(
+            cells, lut, np.float64, enum_expected(cls), _member_code(cls, float)
+        )
     if k == "enum":
         ilut = {v: i for i, v in enumerate(names)}
         if spec.optional:
             ilut[""] = -1
-        return _parse_mapped(cells, ilut, np.int16, enum_expected(spec.enum), "")
-    return _parse_enumset(cells, spec.enum, spec.optional)
+        return _parse_mapped(
+            cells, ilut, np.int16, enum_expected(cls), _member_code(cls, int)
+        )
+    return _parse_enumset(cells, cls, spec.optional)
+
+
+#: ``(value, hint)``: the parsed value of a cell, or None and a hint.
+Lookup = Callable[[str], tuple[Any, str]]
+
+
+def _bool_word(cell: str) -> tuple[Any, str]:
+    value = parse_bool(cell)
+    return (None, "") if value is None else (float(value), "")
+
+
+def _member_code(cls: type[enum.Enum], kind: Callable[[int], Any]) -> Lookup:
+    """Look a cell up by the Spanish label or any spelling of a member."""
+    order = {m: i for i, m in enumerate(cls)}
+
+    def look(cell: str) -> tuple[Any, str]:
+        member = parse_member(cls, cell)
+        if member is None:
+            return None, enum_hint(cls, cell)
+        return kind(order[member]), ""
+
+    return look
+
+
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]*)?")
+
+
+def decimal_point(cells: Sequence[str], decimal: str) -> Sequence[str]:
+    """Rewrite numbers written with a decimal comma (``1.500,25``) with a point.
+
+    With ``decimal=","`` a point is a thousands separator only between groups
+    of three digits before a comma or at the end (``1.500`` is 1500, ``0.25``
+    stays 0.25); any other cell is left for the number parser to judge.
+    """
+    if not any(decimal in c for c in cells) and not any("." in c for c in cells):
+        return cells
+    out = list(cells)
+    for i, c in enumerate(out):
+        if _GROUPED.fullmatch(c):
+            c = c.replace(".", "")
+        if decimal in c and "." not in c:
+            c = c.replace(decimal, ".")
+        out[i] = c
+    return out
 
 
 def _with_default(cells: Sequence[str], default: str) -> Array:
@@ -229,7 +282,7 @@ def _parse_mapped(
     lut: Mapping[str, Any],
     dtype: Any,
     expected: str,
-    hint: str,
+    lookup: Lookup,
 ) -> tuple[Array, Bad]:
     n = len(cells)
     try:
@@ -237,14 +290,22 @@ def _parse_mapped(
     except KeyError:
         pass
     missing = math.nan if np.dtype(dtype).kind == "f" else -1
-    out = np.empty(n, dtype=dtype)
-    bad: Bad = []
-    for i, c in enumerate(cells):
-        v = lut.get(c)
+    found = dict(lut)  # codes, then other spellings as they are met
+    unknown: dict[str, str] = {}  # cell -> hint
+    for c in set(cells).difference(found):
+        v, hint = lookup(c)
         if v is None:
-            bad.append((i, c, expected, hint))
-            v = missing
-        out[i] = v
+            unknown[c] = hint
+        else:
+            found[c] = v
+    for c in unknown:
+        found[c] = missing
+    out = np.fromiter(map(found.__getitem__, cells), dtype=dtype, count=n)
+    if not unknown:
+        return out, []
+    bad: Bad = [
+        (i, c, expected, unknown[c]) for i, c in enumerate(cells) if c in unknown
+    ]
     return out, bad
 
 
@@ -284,7 +345,8 @@ def _parse_strlist(cells: Sequence[str], optional: bool) -> tuple[Array, Bad]:
 def _parse_enumset(
     cells: Sequence[str], cls: type[enum.Enum], optional: bool
 ) -> tuple[Array, Bad]:
-    members = {m.value: j for j, m in enumerate(cls)}
+    members: dict[str, int] = {m.value: j for j, m in enumerate(cls)}
+    order = {m: j for j, m in enumerate(cls)}
     codes, uniq = _factorize(cells)
     missing = np.nan if optional else 0.0
     table = np.zeros((len(uniq), len(members)))
@@ -297,8 +359,15 @@ def _parse_enumset(
             continue
         items = cell.split(";")
         wrong = [x for x in items if x not in members]
+        if wrong:  # Spanish labels, other spellings
+            found = {x: parse_member(cls, x.strip()) for x in wrong}
+            for x, m in found.items():
+                if m is not None:
+                    members[x] = order[m]
+            wrong = [x for x in wrong if found[x] is None]
         if wrong:
-            bad_codes[i] = (wrong[0], enum_expected(cls), "Separate values with ';'.")
+            hint = enum_hint(cls, wrong[0]) or "Separate values with ';'."
+            bad_codes[i] = (wrong[0], enum_expected(cls), hint)
             table[i] = missing
         elif len(set(items)) != len(items):
             bad_codes[i] = (cell, "free of repeated values", "")

@@ -9,7 +9,7 @@ import itertools
 import operator
 import re
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -23,6 +23,7 @@ from kampala.errors import (
     PortfolioValidationError,
     RecordValidationError,
 )
+from kampala.i18n import translate
 from kampala.io._common import (
     ACTOR_COLUMN,
     ACTOR_DEFAULTS,
@@ -38,8 +39,18 @@ from kampala.io._common import (
     suggest,
 )
 from kampala.io._csv_cells import Bad, parse_column
+from kampala.io._csv_dialect import (
+    DEFAULT,
+    ENCODINGS,
+    HEAD_BYTES,
+    Dialect,
+    check_options,
+    detect_dialect,
+)
+from kampala.io._headers import canonical_column, header_row, is_known_column
 from kampala.portfolio import ACTOR_SCHEMA, Portfolio
 from kampala.provenance import FileProvenance, Source, now
+from kampala.scales import labels
 from kampala.schema import RULES, EnumFieldSpec, FieldSpec
 
 __all__: list[str] = []  # the functions are private; see kampala.io.formats
@@ -63,7 +74,8 @@ class Layout:
         actors: dict[tuple[int, str], int] = {}
         problems: list[tuple[str, Any, str, str]] = []
         seen: set[str] = set()
-        for i, col in enumerate(header):
+        for i, cell in enumerate(header):
+            col = canonical_column(cell)
             if col in seen:
                 problems.append(
                     (col, NO_VALUE, "unique in the header", "Remove the repeat.")
@@ -79,7 +91,7 @@ class Layout:
                 continue
             problems.append(
                 (
-                    col,
+                    cell,
                     NO_VALUE,
                     "a column of the kampala portfolio CSV layout",
                     suggest(col, [*COLUMNS, "actor_1_name"]).replace(
@@ -109,33 +121,49 @@ def _csv_header(n_actors: int) -> list[str]:
     ]
 
 
-def write_csv(portfolio: Portfolio, f: TextIO, *, formula_escape: bool = True) -> None:
-    """Write ``portfolio`` as CSV; text cells are formula-escaped by default."""
+def write_csv(
+    portfolio: Portfolio,
+    f: TextIO,
+    *,
+    formula_escape: bool = True,
+    dialect: Dialect = DEFAULT,
+    lang: str | None = None,
+) -> None:
+    """Write ``portfolio`` as CSV; text cells are formula-escaped by default.
+
+    ``lang`` (``"en"`` or ``"es"``) writes labels for the header and the
+    values of scales instead of column names and codes.
+    """
+    writer = csv.writer(f, delimiter=dialect.sep, lineterminator="\r\n")
+    for rows in table_rows(portfolio, formula_escape, dialect.decimal, lang):
+        writer.writerows(rows)
+
+
+def table_rows(
+    portfolio: Portfolio, formula_escape: bool, decimal: str, lang: str | None
+) -> Iterator[Iterable[Sequence[str]]]:
+    """Yield the header, then chunks of rows, of a portfolio as text cells."""
     n = len(portfolio)
     idx = portfolio.actors["partnership"]
     counts = np.bincount(idx, minlength=n) if n else np.zeros(0, dtype=np.intp)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
     n_actors = int(counts.max()) if counts.size else 0
-    writer = csv.writer(f, lineterminator="\r\n")
-    writer.writerow(_csv_header(n_actors))
+    yield [header_row(_csv_header(n_actors), lang)]
+
+    def text(spec: FieldSpec, col: Array) -> list[str]:
+        return _safe(spec, _format_cells(spec, col, decimal, lang), formula_escape)
+
     for lo in range(0, n, _CHUNK_ROWS):
         hi = min(lo + _CHUNK_ROWS, n)
-        cells: list[list[str]] = [
-            _safe(
-                SPEC_BY_PATH[c],
-                _format_cells(SPEC_BY_PATH[c], portfolio.columns[c][lo:hi]),
-                formula_escape,
-            )
-            for c in COLUMNS
-        ]
+        cells = [text(SPEC_BY_PATH[c], portfolio.columns[c][lo:hi]) for c in COLUMNS]
         for k in range(n_actors):
             rows = np.flatnonzero(counts[lo:hi] > k)
             j = starts[lo:hi][rows] + k
             for spec in ACTOR_SCHEMA:
                 column = np.full(hi - lo, "", dtype=object)
-                column[rows] = _format_cells(spec, portfolio.actors[spec.path][j])
-                cells.append(_safe(spec, column.tolist(), formula_escape))
-        writer.writerows(zip(*cells, strict=True))
+                column[rows] = text(spec, portfolio.actors[spec.path][j])
+                cells.append(column.tolist())
+        yield zip(*cells, strict=True)
 
 
 def _safe(spec: FieldSpec, cells: list[str], formula_escape: bool) -> list[str]:
@@ -158,7 +186,9 @@ def _unescape_column(cells: Sequence[str]) -> Sequence[str]:
     return [unescape_cell(c) for c in cells]
 
 
-def _format_cells(spec: FieldSpec, col: Array) -> list[str]:
+def _format_cells(
+    spec: FieldSpec, col: Array, decimal: str = ".", lang: str | None = None
+) -> list[str]:
     """Encode one column as CSV cells (see the format reference)."""
     k = spec.kind
     if k == "str":
@@ -177,17 +207,19 @@ def _format_cells(spec: FieldSpec, col: Array) -> list[str]:
         text[np.isnat(col)] = ""
         return typing.cast(list[str], text.tolist())
     if k in ("amount", "share"):
-        return ["" if x != x else repr(x) for x in col.tolist()]
+        cells = ["" if x != x else repr(x) for x in col.tolist()]
+        return cells if decimal == "." else [t.replace(".", decimal) for t in cells]
     if k == "count":
         return ["" if x != x else str(int(x)) for x in col.tolist()]
     if k == "bool":
-        table = np.array(["false", "true", ""], dtype=object)
+        words = ["no", "sí"] if lang == "es" else ["false", "true"]
+        table = np.array([*words, ""], dtype=object)
         return typing.cast(
             list[str], table[np.where(np.isnan(col), 2, col).astype(np.intp)].tolist()
         )
     if not isinstance(spec, EnumFieldSpec):  # pragma: no cover - schema invariant
         raise TypeError(f"no CSV writer for {spec.path!r} ({k})")
-    values = [m.value for m in spec.enum]
+    values = list(labels(spec.enum, lang or "en"))
     if k in ("ordinal", "enum"):
         table = np.array([*values, ""], dtype=object)
         missing = np.isnan(col) if k == "ordinal" else col < 0
@@ -242,32 +274,84 @@ class _Collector:
     lines: list[Array] = attrs.field(factory=list)
     problems: list[tuple[int, RecordValidationError]] = attrs.field(factory=list)
     n_rows: int = 0
+    #: ``note(line, field)``: where a problem is (``line 12``, ``Hoja1!F12``)
+    note: Callable[[int, str], str] = attrs.field(default=lambda n, _: f"line {n}")
+    #: what a line is called in messages (``line``; ``row`` in a workbook)
+    row_word: str = "line"
 
     def add(self, store: dict[str, list[Array]], key: str, arr: Array) -> None:
         store.setdefault(key, []).append(arr)
 
 
-def read_csv(path: Path, source: str, name: str) -> Portfolio:
+def read_csv(
+    path: Path,
+    source: str,
+    name: str,
+    *,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+) -> Portfolio:
+    encoding = check_options("read_portfolio()", sep, decimal, encoding)
     try:
         f = path.open("rb")
     except OSError as exc:
         raise open_error(path, exc) from exc
     with f:
-        header = _read_header(f, source)
+        head = f.read(HEAD_BYTES)
+        f.seek(0)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise DataFormatError(
+                source,
+                "encoding",
+                "UTF-16",
+                "UTF-8, Windows-1252 or Latin-1 text",
+                hint=translate(
+                    "Excel's 'Unicode Text' is UTF-16: save the sheet as "
+                    "'CSV UTF-8' instead.",
+                    None,
+                ),
+            )
+        dialect = detect_dialect(
+            head, sep=sep, decimal=decimal, encoding=encoding, known=is_known_column
+        )
+        header = _read_header(f, source, dialect)
         layout = Layout.from_header(header)
+        if not layout.columns and sep is not None:
+            _check_separator(head, header, dialect, source)
         out = _Collector()
         for p in layout.problems:
             out.problems.append((-1, header_error(p, "line 1")))
-        _read_rows(f, layout, out, source)
+        _read_rows(f, layout, out, source, dialect)
     return _finish_csv(layout, out, source, name)
 
 
-def _read_header(f: BinaryIO, source: str) -> list[str]:
+def _check_separator(
+    head: bytes, header: list[str], dialect: Dialect, source: str
+) -> None:
+    """Refuse, in one line, a header that another separator would split."""
+    other = detect_dialect(head, encoding=dialect.encoding, known=is_known_column)
+    if other.sep == dialect.sep:
+        return
+    raise DataFormatError(
+        f"{source} line 1",
+        "sep",
+        dialect.sep,
+        f"the separator of the file, which is {other.sep!r}",
+        hint=translate(
+            "Pass sep={sep!r} (--sep '{sep}'), or leave it out to detect it.",
+            None,
+            sep=other.sep,
+        ),
+    )
+
+
+def _read_header(f: BinaryIO, source: str, dialect: Dialect) -> list[str]:
     raw = f.readline()
     offset = len(raw)
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
-    text = _decode_block(raw, source, 0)
+    text = _decode_block(raw, source, 0, dialect.encoding)
     if not text.strip():
         raise DataFormatError(
             source,
@@ -276,25 +360,38 @@ def _read_header(f: BinaryIO, source: str) -> list[str]:
             "a header row with the column names",
         )
     try:
-        return next(csv.reader([text], strict=True))
+        return next(csv.reader([text], delimiter=dialect.sep, strict=True))
     except csv.Error as exc:
         raise DataFormatError(
             f"{source} line 1", "CSV", str(exc), "well-formed CSV"
         ) from exc
 
 
-def _decode_block(block: bytes, source: str, line: int) -> str:
-    """Decode UTF-8; ``line`` is the number of lines before the block."""
+def _decode_block(block: bytes, source: str, line: int, encoding: str) -> str:
+    """Decode the text; ``line`` is the number of lines before the block."""
     try:
-        return block.decode("utf-8")
+        return block.decode(encoding)
     except UnicodeDecodeError as exc:
         at = line + 1 + block.count(b"\n", 0, exc.start)
         raise DataFormatError(
-            f"{source} line {at}", "encoding", block[exc.start : exc.end], "UTF-8 text"
+            f"{source} line {at}",
+            "encoding",
+            block[exc.start : exc.end],
+            f"{ENCODINGS.get(encoding, encoding)} text",
+            hint=translate(
+                "The file looks like Windows-1252 (Excel in Spanish saves CSV so): "
+                "pass encoding='cp1252' (--encoding cp1252), or save it as "
+                "'CSV UTF-8'.",
+                None,
+            )
+            if encoding == "utf-8"
+            else "",
         ) from exc
 
 
-def _read_rows(f: BinaryIO, layout: Layout, out: _Collector, source: str) -> None:
+def _read_rows(
+    f: BinaryIO, layout: Layout, out: _Collector, source: str, dialect: Dialect
+) -> None:
     """Read the rows after the header, block by block.
 
     Blocks end at a row boundary (by quote parity), so each block is split
@@ -316,14 +413,15 @@ def _read_rows(f: BinaryIO, layout: Layout, out: _Collector, source: str) -> Non
         else:
             block, rest = buf, b""
         if block:
-            text = _decode_block(block, source, line)
-            split = _split_block(text, layout.width) if layout.width > 1 else None
+            text = _decode_block(block, source, line, dialect.encoding)
+            fast = layout.width > 1 and dialect.sep == ","
+            split = _split_block(text, layout.width) if fast else None
             if split is None:
-                line = _read_block_csv(text, layout, out, source, line)
+                line = _read_block_csv(text, layout, out, source, line, dialect)
             else:
                 cells, n, commas = split
                 lines = np.arange(line + 1, line + 1 + n, dtype=np.int64)
-                _parse_chunk(layout, cells, lines, out, commas)
+                _parse_chunk(layout, cells, lines, out, commas, dialect.decimal)
                 line += n
         if not data:
             return
@@ -405,10 +503,17 @@ def _unquote(text: str) -> tuple[str, bool] | None:
 
 
 def _read_block_csv(
-    text: str, layout: Layout, out: _Collector, source: str, line: int
+    text: str,
+    layout: Layout,
+    out: _Collector,
+    source: str,
+    line: int,
+    dialect: Dialect = DEFAULT,
 ) -> int:
     """Split a block with the csv module (any valid CSV); return the last line."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=dialect.sep, strict=True
+    )
     while True:
         before = reader.line_num
         try:
@@ -436,7 +541,7 @@ def _read_block_csv(
                     "row",
                     len(row),
                     f"{layout.width} cells, as many as the header",
-                    "",
+                    _split_hint(dialect) if len(row) > layout.width else "",
                     f"line {lines[i]}",
                 )
                 out.problems.append((out.n_rows + len(keep), err))
@@ -444,7 +549,20 @@ def _read_block_csv(
             rows = [rows[i] for i in keep]
             lines = lines[keep]
         if rows:
-            _parse_chunk(layout, list(zip(*rows, strict=True)), lines, out, False)
+            cells = list(zip(*rows, strict=True))
+            _parse_chunk(layout, cells, lines, out, False, dialect.decimal)
+
+
+def _split_hint(dialect: Dialect) -> str:
+    """Say why a row may have too many cells: a separator inside a cell."""
+    if dialect.sep != ",":
+        return ""
+    return translate(
+        "A decimal comma (1,5) or a comma in unquoted text splits a cell: quote "
+        "the cell, or save the file with ';' between cells (then the decimal "
+        "comma is read).",
+        None,
+    )
 
 
 def _take(cells: Sequence[str], rows: list[int]) -> Sequence[str]:
@@ -477,10 +595,12 @@ def _parse_chunk(
     lines: npt.NDArray[np.int64],
     out: _Collector,
     commas: bool,
+    decimal: str = ".",
 ) -> None:
     """Parse the columns of a chunk of rows and check them.
 
-    ``commas`` says that commas of quoted cells are placeholders (fast path).
+    ``commas`` says that commas of quoted cells are placeholders (fast path);
+    ``decimal`` is the decimal mark of numbers.
     """
     n = len(lines)
     blank: tuple[str, ...] = ("",) * n
@@ -501,14 +621,15 @@ def _parse_chunk(
             if commas and isinstance(value, str):
                 value = value.replace(_COMMA, ",")
             rid = ids[r]
-            where = f"partnership {rid!r}" if rid.strip() else f"line {lines[r]}"
+            line = int(lines[r])
+            where = f"partnership {rid!r}" if rid.strip() else f"{out.row_word} {line}"
             err = record_error(
                 where,
                 field,
                 value,
                 expected,
                 hint,
-                f"line {lines[r]}",
+                out.note(line, field),
                 record_id=rid if rid.strip() else None,
             )
             out.problems.append((row0 + r, err))
@@ -522,11 +643,11 @@ def _parse_chunk(
             arr = np.array(blank, dtype=object)  # reported once, in the header
         else:
             values = ids if path == "id" else column(index, spec.kind)
-            arr, bad = parse_column(spec, values, DEFAULTS.get(path))
+            arr, bad = parse_column(spec, values, DEFAULTS.get(path), decimal)
         report(path, bad)
         parsed[path] = arr
     _check_partnerships(parsed, report)
-    _parse_actors(layout, column, n, row0, report, out)
+    _parse_actors(layout, column, n, row0, report, out, decimal)
     for path, arr in parsed.items():
         out.add(out.columns, path, arr)
     out.lines.append(lines)
@@ -549,6 +670,7 @@ def _parse_actors(
     row0: int,
     report: Callable[[str, Bad], None],
     out: _Collector,
+    decimal: str = ".",
 ) -> None:
     previous = np.ones(n, dtype=bool)
     first_currency = np.full(n, "", dtype=object)
@@ -584,7 +706,9 @@ def _parse_actors(
         parsed: dict[str, Array] = {}
         for f in ACTOR_FIELDS:
             values = raw[f] if every else _take(raw[f], rows_list)
-            arr, bad = parse_column(ACTOR_SPEC[f], values, ACTOR_DEFAULTS.get(f))
+            arr, bad = parse_column(
+                ACTOR_SPEC[f], values, ACTOR_DEFAULTS.get(f), decimal
+            )
             report(
                 f"actors[{k - 1}].{f}",
                 [(rows_list[i], v, e, h) for i, v, e, h in bad],
@@ -632,8 +756,8 @@ def _finish_csv(layout: Layout, out: _Collector, source: str, name: str) -> Port
                     "id",
                     rid,
                     "unique in the portfolio",
-                    f"It is also used on line {lines[first[rid]]}.",
-                    f"line {lines[r]}",
+                    f"It is also used on {out.row_word} {lines[first[rid]]}.",
+                    out.note(int(lines[r]), "id"),
                     record_id=rid,
                 )
                 out.problems.append((r, err))
@@ -692,3 +816,9 @@ def _relocate(
         new.append(f"line {lines[int(m.group(1))]}" if m else note)
     err.__notes__ = new
     return err
+
+
+# the parts a reader of other tables (workbooks) shares with the CSV reader
+Collector = _Collector
+parse_chunk = _parse_chunk
+finish_table = _finish_csv

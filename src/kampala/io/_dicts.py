@@ -42,6 +42,7 @@ from kampala.io._common import (
 from kampala.io._pandas import require
 from kampala.portfolio import Portfolio
 from kampala.records import EVIDENCE_GROUPS, Actor, Partnership
+from kampala.scales import enum_hint, parse_member
 from kampala.schema import ACTOR_SCHEMA, GROUPS, SCHEMA, EnumFieldSpec, FieldSpec
 from kampala.validators import Number
 
@@ -218,10 +219,10 @@ def _enum_structure_factory(cls: type[enum.Enum]) -> Callable[[Any, Any], Any]:
         if isinstance(value, cls):
             return value
         if isinstance(value, str):
-            member = by_value.get(value)
+            member = by_value.get(value) or parse_member(cls, value)
             if member is not None:
                 return member
-        hint = ""
+        hint = enum_hint(cls, value)
         if not isinstance(value, str) and str(value) in by_value:
             hint = f"Write it as a string: {str(value)!r}."
         raise _invalid(value, expected, hint)
@@ -469,7 +470,10 @@ class _Invalid(Exception):
 def _member(cls: type[enum.Enum], value: Any) -> Any:
     if isinstance(value, cls):
         return value
-    return cls(value) if isinstance(value, str) else _fail_quick()
+    if not isinstance(value, str):
+        raise _Invalid
+    member = parse_member(cls, value)
+    return _fail_quick() if member is None else member
 
 
 def _fail_quick() -> Any:

@@ -2,8 +2,9 @@
 
 Each format is one `PortfolioFormat`: a name, its file suffixes, a test of a
 file's first bytes (content sniffing), and a reader and a writer. JSON, JSON
-Lines and CSV are built in; IATI activity XML is registered here too and
-imported only when used (`kampala.io.iati.import_iati`). `read_portfolio`,
+Lines, CSV and Excel workbooks (xlsx, with openpyxl, imported only when
+used) are built in; IATI activity XML is registered here too and imported
+only when used (`kampala.io.iati.import_iati`). `read_portfolio`,
 `write_portfolio` and every command of the command line that takes a
 portfolio ask the registry, so a format registered with `register_format`
 (xlsx, Parquet, survey responses) works everywhere at once.
@@ -12,7 +13,7 @@ Examples
 --------
 >>> from kampala.io.formats import available_formats, get_format
 >>> available_formats()
-('json', 'jsonl', 'csv', 'iati')
+('json', 'jsonl', 'csv', 'iati', 'xlsx')
 >>> get_format("iati").suffixes, get_format("iati").write is None
 (('.xml',), True)
 """
@@ -43,6 +44,7 @@ from kampala.errors import (
     ParameterValueError,
     RegistrationError,
 )
+from kampala.i18n import resolve_lang
 from kampala.io._common import (
     PathLike,
     build_portfolio,
@@ -50,6 +52,7 @@ from kampala.io._common import (
     check_portfolio,
     open_error,
 )
+from kampala.io._csv_dialect import Dialect, check_options
 from kampala.io._csv_format import read_csv, write_csv
 from kampala.io._dicts import portfolio_to_dicts, structure_all
 from kampala.io._json_format import (
@@ -75,8 +78,8 @@ __all__ = [
 
 #: Reads a file: ``read(path, name=None, **options) -> Portfolio``.
 Reader = Callable[..., Portfolio]
-#: Writes a file: ``write(portfolio, path) -> None``.
-Writer = Callable[[Portfolio, Path], None]
+#: Writes a file: ``write(portfolio, path, **options) -> None``.
+Writer = Callable[..., None]
 _SNIFF_BYTES = 4096
 
 
@@ -104,6 +107,9 @@ class PortfolioFormat:
         ``"country"`` for IATI).
     description : str, default=""
         One line for listings.
+    write_options : tuple of str, default=()
+        Keyword options ``write`` takes (such as ``"sep"`` for CSV);
+        ``"formula_escape"`` if it escapes text cells.
 
     Examples
     --------
@@ -124,6 +130,7 @@ class PortfolioFormat:
     sniff: Callable[[bytes], bool] | None = None
     options: tuple[str, ...] = ()
     description: str = ""
+    write_options: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, PortfolioFormat] = {}
@@ -270,6 +277,7 @@ def read_portfolio(
     format: str | None = None,
     name: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    **options: Any,
 ) -> Portfolio:
     """Read a portfolio from a file in any registered format.
 
@@ -283,10 +291,10 @@ def read_portfolio(
     ----------
     source : str or os.PathLike
         Path of the file.
-    format : {"json", "jsonl", "csv", "iati"} or str, default=None
+    format : {"json", "jsonl", "csv", "iati", "xlsx"} or str, default=None
         The name of a registered format (see `available_formats`); by
         default inferred from the suffix (``.json``, ``.jsonl``, ``.csv``,
-        ``.xml``, in any case), else from the content.
+        ``.xml``, ``.xlsx``, in any case), else from the content.
     name : str, default=None
         Name of the portfolio; by default the ``name`` of a JSON file, or
         else the file name without its suffix.
@@ -295,6 +303,12 @@ def read_portfolio(
         before reading it; None lifts the limit. Only regular files are
         read (a symlink is followed): a FIFO, device or directory is
         refused without being opened for reading.
+    **options
+        Options of the format (`PortfolioFormat.options`). CSV: ``sep``
+        (``","``, ``";"`` or a tab), ``decimal`` (``"."`` or ``","``) and
+        ``encoding`` (``"utf-8"``, ``"cp1252"``, ``"latin-1"``), each
+        detected when not given (see the format reference). xlsx:
+        ``sheet``, the name of the worksheet. IATI: ``country``.
 
     Returns
     -------
@@ -351,7 +365,7 @@ def read_portfolio(
     ...
     kampala.errors.PortfolioValidationError: bad.json: 2 problem(s)
       partnership 'A': 'budget_usd' must be >= 0 (got -5.0). Use None for an unknown amount. [record 0]
-      partnership 'B': 'modality' must be a Modality (bilateral, multilateral, south-south, triangular, multi-stakeholder) (got 'bilaterl'). [record 1]
+      partnership 'B': 'modality' must be a Modality (bilateral, multilateral, south-south, triangular, multi-stakeholder) (got 'bilaterl'). Did you mean 'bilateral'? [record 1]
     """  # noqa: E501 - doctest output lines
     caller = "read_portfolio()"
     if not isinstance(source, str | os.PathLike):
@@ -362,7 +376,8 @@ def read_portfolio(
     check_name(name, caller)
     check_regular_file(path, caller, "source", check_max_bytes(max_bytes, caller))
     fmt = _resolve(path, format, caller)
-    return _file_provenance(fmt.read(path, name=name), path, fmt.name)
+    _check_options(caller, fmt, options, fmt.options)
+    return _file_provenance(fmt.read(path, name=name, **options), path, fmt.name)
 
 
 def _file_provenance(pf: Portfolio, path: Path, fmt: str) -> Portfolio:
@@ -380,14 +395,30 @@ def _file_provenance(pf: Portfolio, path: Path, fmt: str) -> Portfolio:
     )
 
 
+def _check_options(
+    caller: str, fmt: PortfolioFormat, options: dict[str, Any], allowed: Any
+) -> None:
+    for key in options:
+        if key not in allowed:
+            names = ", ".join(allowed) or "none"
+            raise ParameterValueError(
+                caller,
+                key,
+                options[key],
+                f"an option of the {fmt.name} format ({names})",
+                hint="Options depend on the format of the file.",
+            )
+
+
 def write_portfolio(
     portfolio: Portfolio,
     target: PathLike,
     *,
     format: str | None = None,
     formula_escape: bool = True,
+    **options: Any,
 ) -> None:
-    """Write a portfolio to a JSON, JSON Lines or CSV file.
+    """Write a portfolio to a JSON, JSON Lines, CSV or Excel (xlsx) file.
 
     Every field is written, missing values included (``null`` in JSON, an
     empty cell in CSV), and floats with ``repr`` precision, so that
@@ -401,14 +432,21 @@ def write_portfolio(
         The portfolio to write.
     target : str or os.PathLike
         Path of the file; it is overwritten.
-    format : {"json", "jsonl", "csv"} or str, default=None
+    format : {"json", "jsonl", "csv", "xlsx"} or str, default=None
         File format; by default inferred from the suffix.
     formula_escape : bool, default=True
-        CSV only: put a ``'`` before every text cell that a spreadsheet
+        CSV and xlsx: put a ``'`` before every text cell that a spreadsheet
         would evaluate (one starting with ``=``, ``+``, ``-``, ``@``, a tab
         or a carriage return). `read_portfolio()` removes exactly that
         quote, so the file reads back as written. ``False`` writes text as
         is, for programs that read the file.
+    **options
+        Options of the format (`PortfolioFormat.write_options`). CSV:
+        ``sep`` and ``decimal`` (as `read_portfolio`), ``encoding``
+        (``"utf-8"``, ``"utf-8-sig"``, ``"cp1252"``) and ``lang``; xlsx:
+        ``lang``. ``lang="es"`` (or ``"en"``) writes the labels of the fields
+        as the header and the Spanish (English) labels of scale values,
+        which `read_portfolio` reads back.
 
     Raises
     ------
@@ -455,23 +493,25 @@ def write_portfolio(
                 "format",
                 None,
                 f"given when the file name does not end in {suffixes}",
-                hint=f"Pass format='csv', 'json' or 'jsonl' for {path.name!r}.",
+                hint=f"Pass format={' or '.join(map(repr, writable))} for "
+                f"{path.name!r}.",
             )
         fmt = found[0]
+    _check_options("write_portfolio()", fmt, options, fmt.write_options)
     write = typing.cast(Writer, fmt.write)  # writable: not None
-    if write is _write_csv_file and not formula_escape:
-        write = functools.partial(_write_csv_file, formula_escape=False)
+    if not formula_escape and "formula_escape" in fmt.write_options:
+        write = functools.partial(write, formula_escape=False)
     try:
         with atomic_path(path) as part:
-            write(portfolio, part)
+            write(portfolio, part, **options)
     except UnicodeEncodeError as exc:
         raise DataFormatError(
             "write_portfolio()",
             "target",
             str(path),
-            "text that UTF-8 can encode",
-            hint=f"The portfolio holds {exc.object[exc.start : exc.end]!r}, "
-            "a lone surrogate; nothing was written.",
+            f"text that {exc.encoding} can encode",
+            hint=f"The portfolio holds {exc.object[exc.start : exc.end]!r}; "
+            "nothing was written. Use UTF-8.",
         ) from exc
     except OSError as exc:
         raise DataFormatError(
@@ -499,8 +539,24 @@ def _read_jsonl(path: Path, name: str | None = None) -> Portfolio:
     return build_portfolio(records, path.name, name or path.stem)
 
 
-def _read_csv_file(path: Path, name: str | None = None) -> Portfolio:
-    return read_csv(path, path.name, name or path.stem)
+def _read_csv_file(path: Path, name: str | None = None, **options: Any) -> Portfolio:
+    return read_csv(path, path.name, name or path.stem, **options)
+
+
+def _read_xlsx(path: Path, name: str | None = None, **options: Any) -> Portfolio:
+    from kampala.io._xlsx import read_xlsx
+
+    return read_xlsx(path, path.name, name or path.stem, **options)
+
+
+def _write_xlsx(portfolio: Portfolio, path: Path, **options: Any) -> None:
+    from kampala.io._xlsx import write_xlsx
+
+    write_xlsx(portfolio, path, **options)
+
+
+def _sniff_xlsx(head: bytes) -> bool:
+    return head.startswith(b"PK\x03\x04")
 
 
 def _read_iati(
@@ -533,10 +589,26 @@ def _write_jsonl(portfolio: Portfolio, path: Path) -> None:
 
 
 def _write_csv_file(
-    portfolio: Portfolio, path: Path, *, formula_escape: bool = True
+    portfolio: Portfolio,
+    path: Path,
+    *,
+    formula_escape: bool = True,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    lang: str | None = None,
 ) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        write_csv(portfolio, f, formula_escape=formula_escape)
+    codec = check_options("write_portfolio()", sep, decimal, encoding) or "utf-8"
+    dialect = Dialect(
+        sep=sep or ",",
+        decimal=decimal or ("," if sep == ";" else "."),
+        encoding=codec,
+    )
+    lang = None if lang is None else resolve_lang(lang)
+    with path.open("w", encoding=codec, newline="") as f:
+        write_csv(
+            portfolio, f, formula_escape=formula_escape, dialect=dialect, lang=lang
+        )
 
 
 def _first_line(head: bytes) -> Any:
@@ -570,7 +642,17 @@ _BUILTIN: tuple[tuple[str, Reader, Writer | None, Any, str], ...] = (
     ("jsonl", _read_jsonl, _write_jsonl, _sniff_jsonl, "one partnership per line"),
     ("csv", _read_csv_file, _write_csv_file, None, "one row per partnership"),
     ("iati", _read_iati, None, _sniff_iati, "IATI activity XML 2.01-2.03"),
+    ("xlsx", _read_xlsx, _write_xlsx, _sniff_xlsx, "Excel workbook, one row each"),
 )
+_OPTIONS = {
+    "iati": ("country",),
+    "csv": ("sep", "decimal", "encoding"),
+    "xlsx": ("sheet",),
+}
+_WRITE_OPTIONS = {
+    "csv": ("formula_escape", "sep", "decimal", "encoding", "lang"),
+    "xlsx": ("formula_escape", "lang"),
+}
 for _name, _read, _write, _sniff, _text in _BUILTIN:
     register_format(
         PortfolioFormat(
@@ -579,7 +661,8 @@ for _name, _read, _write, _sniff, _text in _BUILTIN:
             read=_read,
             write=_write,
             sniff=_sniff,
-            options=("country",) if _name == "iati" else (),
+            options=_OPTIONS.get(_name, ()),
             description=_text,
+            write_options=_WRITE_OPTIONS.get(_name, ()),
         )
     )
