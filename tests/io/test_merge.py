@@ -279,3 +279,54 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ids.write_text("alias;id\n", encoding="utf-8")
     assert main(["merge", str(a), "--out", str(out), "--id-map", str(ids)]) == 2
     assert "'alias,id'" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not CAF_PE.exists(), reason=CAF_SKIP)
+def test_caf_iati_merged_with_a_filled_spanish_template(tmp_path: Path) -> None:
+    """Issue 13's real check: the CAF Peru file imported, a Spanish fill-in
+    template written from five of its activities, filled as an analyst would
+    (Spanish headers and labels, typed into the workbook), merged, scored."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from kampala.io import write_template
+    from kampala.scales import label
+
+    iati = import_iati(CAF_PE).portfolio
+    five = list(iati.ids[:5])
+    template = tmp_path / "plantilla.xlsx"
+    subset = Portfolio.from_records([iati[pid] for pid in five], name="cinco")
+    write_template(template, lang="es", portfolio=subset)
+    specs = {spec.path: spec for spec in SCHEMA}
+    wb = openpyxl.load_workbook(template)
+    ws = wb["Alianzas"]
+    column = {cell.value: cell.column for cell in ws[1]}
+    for row in range(2, 2 + len(five)):
+        for path, code in HAND_FIELDS.items():
+            spec = specs[path]
+            if spec.kind == "bool":
+                value: object = "sí" if code == "true" else "no"
+            elif getattr(spec, "enum", None) is not None:
+                value = label(spec.enum(code), "es")
+            else:
+                value = float(code)
+            ws.cell(row=row, column=column[spec.label_es], value=value)
+    wb.save(template)
+    filled = read_portfolio(template)
+    assert filled.ids == tuple(five)
+    out = merge_portfolios([CAF_PE, template])
+    pf = out.portfolio
+    card = Methodology.default().run(pf)
+    scores = card.score()
+    assert np.isnan(Methodology.default().run(iati).score()).all()  # IATI alone
+    for pid in five:
+        assert not np.isnan(scores[pf.index(pid)])
+        row = pf.index(pid)
+        for spec in SCHEMA:
+            if not is_blank(pf.value(spec.path, row)):
+                src = pf.source_of(pid, spec.path)
+                assert src is not None, spec.path
+                assert src.file in (CAF_PE.name, template.name)
+        for path in HAND_FIELDS:
+            assert pf.source_of(pid, path).file == template.name
+        assert pf.source_of(pid, "title").kind == "iati"
+    others = [i for i, pid in enumerate(pf.ids) if pid not in five]
+    assert np.isnan(scores[others]).all()
