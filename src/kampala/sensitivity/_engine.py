@@ -30,6 +30,7 @@ from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.principles import ScorerRegistry
 from kampala.scoring import indicator_table, methodology_framework
+from kampala.sensitivity._ranking import rank_rows
 from kampala.sensitivity.spec import (
     DiscreteFactor,
     ScorerParameter,
@@ -44,31 +45,6 @@ __all__ = ["Evaluation", "Problem", "rank_rows"]
 
 
 _BLOCK_ELEMENTS = 4_000_000  # samples x units per block
-
-
-def rank_rows(scores: FloatArray, dtype: type = np.float64) -> Any:
-    """Rank each row, 1 = highest; ties share the best rank; NaN stays NaN.
-
-    Competition ranking: one plus the number of values in the row that are
-    strictly greater. Each row is sorted once; within the sorted row a value
-    takes the position of the first member of its tie group.
-    """
-    out: Any = np.full(scores.shape, np.nan, dtype=dtype)
-    n = scores.shape[1]
-    positions = np.arange(n)
-    block = max(1, _BLOCK_ELEMENTS // max(1, n))
-    for start in range(0, scores.shape[0], block):
-        negated = -scores[start : start + block]
-        order = np.argsort(negated, axis=1)  # NaN last
-        ordered = np.take_along_axis(negated, order, axis=1)
-        new_group = np.ones(ordered.shape, dtype=bool)
-        new_group[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-        first = np.maximum.accumulate(np.where(new_group, positions, 0), axis=1)
-        ranks: Any = np.empty(ordered.shape, dtype=dtype)
-        np.put_along_axis(ranks, order, (first + 1).astype(dtype), axis=1)
-        ranks[np.isnan(negated)] = np.nan
-        out[start : start + block] = ranks
-    return out
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -187,12 +163,26 @@ class Problem:
                 "sensitivity", "data", len(self.units), "at least two units"
             )
 
+    #: pickle the prepared variants too (set on the copy shipped to workers)
+    keep_prepared = False
+
     def __getstate__(self) -> dict[str, Any]:
-        """Pickle the problem without its caches (workers rebuild them)."""
+        """Pickle the problem without its caches (workers rebuild them).
+
+        With ``keep_prepared`` set, the prepared variants are kept (and
+        the flag is not): workers then never score the data again.
+        """
         state = dict(self.__dict__)
-        state["_prepared"] = {}
+        if not state.pop("keep_prepared", False):
+            state["_prepared"] = {}
         state["_scored"] = {}
         return state
+
+    def warm(self, u: FloatArray) -> None:
+        """Prepare every variant of the methodology the design ``u`` uses."""
+        choices, _ = self.decode(u)
+        for key in np.unique(choices, axis=0):
+            self._prepare(tuple(int(k) for k in key))
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -307,8 +297,9 @@ class Problem:
         choices, weights = self.decode(u)
         n = u.shape[0]
         n_units = len(self.units)
-        scores: Any = np.full((n, n_units), np.nan, dtype=dtype)
-        ranks: Any = np.full((n, n_units), np.nan, dtype=np.float32)
+        # every row is written below: no fill (it would touch every page twice)
+        scores: Any = np.empty((n, n_units), dtype=dtype)
+        ranks: Any = np.empty((n, n_units), dtype=np.float32)
         if block is None:
             block = max(1, _BLOCK_ELEMENTS // max(1, n_units))
         keys, inverse = np.unique(choices, axis=0, return_inverse=True)
