@@ -32,6 +32,7 @@ from kampala.sensitivity import (
     aggregation_choice,
     missing_evidence_choice,
     sensitivity_analysis,
+    smaa,
     uncertainty_analysis,
 )
 from kampala.sensitivity._rank_stats import nan_quantiles, rank_summary
@@ -294,3 +295,12 @@ def test_rank_summary_is_the_sorting_summary(scores: np.ndarray, k: int) -> None
         np.testing.assert_array_equal(out.shift, np.nanmean(shift, axis=0))
     sorted_q = nan_quantiles(ranks, [0.05, 0.5, 0.95])
     np.testing.assert_array_equal(out.quantiles, sorted_q)
+
+
+def test_smaa_on_an_executor_is_the_serial_result(dask_executor: Executor) -> None:
+    x = np.random.default_rng(0).random((12, 4))
+    serial = smaa(x, n=3000, rng=5, chunk_size=700)
+    for executor in (dask_executor, ThreadPoolExecutor(2)):
+        out = smaa(x, n=3000, rng=5, chunk_size=400, executor=executor)
+        for f in ("acceptability", "central_weights", "holistic", "weight_mean"):
+            assert getattr(out, f).tobytes() == getattr(serial, f).tobytes(), f

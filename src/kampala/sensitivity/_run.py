@@ -39,7 +39,7 @@ import copy
 import pickle
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -50,7 +50,7 @@ from kampala.errors import ExecutionError, KampalaError, ParameterTypeError
 from kampala.i18n import translate
 from kampala.sensitivity._execution import AnalysisProblem, BlockResult
 
-__all__ = ["check_executor", "run_problem", "task_rows"]
+__all__ = ["check_executor", "map_blocks", "run_problem", "task_rows"]
 
 #: Problems a worker keeps unpickled, by token (the latest runs).
 _KEEP = 2
@@ -188,36 +188,68 @@ def run_problem(
     ranks = np.empty((n, n_units), dtype=np.float32)
     choices = np.empty((n, len(engine.discrete)), dtype=np.intp)
     weights = np.empty((n, len(engine.nodes)), dtype=np.float64)
-    pending: dict[cf.Future[BlockResult], tuple[int, int]] = {}
-    for start, stop in ranges:
-        fut = executor.submit(_evaluate, token, payload, start, stop, None)
-        pending[fut] = (start, stop)
     done = 0
-    try:
-        while pending:
-            finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for fut in finished:
-                start, stop = pending.pop(fut)
-                part = _result(fut, where, start, stop)
-                scores[start:stop] = part.scores
-                ranks[start:stop] = part.ranks
-                choices[start:stop] = part.choices
-                weights[start:stop] = part.weights
-                del part, fut
-                done += stop - start
-                if progress is not None:
-                    progress(done, n)
-    finally:
-        for fut in pending:
-            fut.cancel()
+    tasks = map_blocks(
+        where,
+        executor,
+        ranges,
+        lambda start, stop: (_evaluate, token, payload, start, stop, None),
+    )
+    for start, stop, part in tasks:
+        scores[start:stop] = part.scores
+        ranks[start:stop] = part.ranks
+        choices[start:stop] = part.choices
+        weights[start:stop] = part.weights
+        del part
+        done += stop - start
+        if progress is not None:
+            progress(done, n)
     return BlockResult(
         start=0, stop=n, scores=scores, ranks=ranks, choices=choices, weights=weights
     )
 
 
-def _result(
-    fut: cf.Future[BlockResult], where: str, start: int, stop: int
-) -> BlockResult:
+def map_blocks(
+    where: str,
+    executor: cf.Executor,
+    ranges: Sequence[tuple[int, int]],
+    task: Callable[[int, int], tuple[Any, ...]],
+) -> Iterator[tuple[int, int, Any]]:
+    """Submit one task per row range; yield ``(start, stop, result)`` as they end.
+
+    ``task(start, stop)`` gives the function and its arguments. A result is
+    released as soon as the caller has it (``concurrent.futures.wait``, not
+    ``as_completed``, which keeps every finished future alive). On a
+    failure the tasks not yet started are cancelled and the error names
+    the block (see `run_problem`).
+
+    Examples
+    --------
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> from kampala.sensitivity._run import map_blocks
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     out = map_blocks("f()", pool, [(0, 3), (3, 5)],
+    ...                      lambda a, b: (sum, range(a, b)))
+    ...     sorted(out)
+    [(0, 3, 3), (3, 5, 7)]
+    """
+    pending: dict[cf.Future[Any], tuple[int, int]] = {}
+    for start, stop in ranges:
+        fn, *args = task(start, stop)
+        pending[executor.submit(fn, *args)] = (start, stop)
+    try:
+        while pending:
+            finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                start, stop = pending.pop(fut)
+                yield start, stop, _result(fut, where, start, stop)
+                del fut
+    finally:
+        for fut in pending:
+            fut.cancel()
+
+
+def _result(fut: cf.Future[Any], where: str, start: int, stop: int) -> Any:
     """Return the block's result, or raise the error that names it."""
     try:
         return fut.result()
