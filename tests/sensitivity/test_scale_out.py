@@ -12,6 +12,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -31,6 +32,7 @@ from kampala.sensitivity import (
     WeightNoise,
     aggregation_choice,
     missing_evidence_choice,
+    run_methodologies,
     sensitivity_analysis,
     smaa,
     uncertainty_analysis,
@@ -304,3 +306,21 @@ def test_smaa_on_an_executor_is_the_serial_result(dask_executor: Executor) -> No
         out = smaa(x, n=3000, rng=5, chunk_size=400, executor=executor)
         for f in ("acceptability", "central_weights", "holistic", "weight_mean"):
             assert getattr(out, f).tobytes() == getattr(serial, f).tobytes(), f
+
+
+def test_run_methodologies_on_processes_is_the_serial_result(
+    kps: Methodology, portfolio: Portfolio
+) -> None:
+    other = attrs.evolve(kps, id="KPS-B")
+    serial = run_methodologies([kps, other], portfolio)
+    calls: list[int] = []
+    with ProcessPoolExecutor(2) as pool:
+        out = run_methodologies(
+            [kps, other],
+            portfolio,
+            executor=pool,
+            progress=lambda d, t: calls.append(d),
+        )
+    assert calls == [1, 2]
+    for a, b in zip(serial, out, strict=True):
+        assert json.dumps(a.to_dict()) == json.dumps(b.to_dict())
