@@ -266,7 +266,7 @@ def _result(fut: cf.Future[Any], where: str, start: int, stop: int) -> Any:
             (start, stop),
             translate("evaluated by the executor without failure"),
             hint=translate(
-                "Samples {start} to {stop} failed where they ran: {error}. "
+                "Samples {start} to {stop} failed where they ran ({error}). "
                 "Nothing was written; run again, or without workers.",
                 start=start,
                 stop=stop - 1,
