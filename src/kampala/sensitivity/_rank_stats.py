@@ -128,53 +128,70 @@ def rank_summary(
     """
     n_samples, n_units = ranks.shape
     q = np.asarray(qs, dtype=np.float64)
-    width = n_units + 1  # rank 0 counts the samples without a rank
-    levels = np.arange(width, dtype=np.int64)
     ref = np.asarray(nominal, dtype=np.float64)
     mean = np.empty(n_units)
     quant = np.empty((q.size, n_units))
     p_top = np.empty(n_units)
     shift = np.empty(n_units)
-    step = max(1, min(_BLOCK // max(1, n_samples), _BLOCK // width))
-    for a in range(0, n_units, step):
-        b = min(n_units, a + step)
-        block = ranks[:, a:b]
-        codes = np.nan_to_num(block, nan=0.0).astype(np.int64)
-        codes += np.arange(b - a, dtype=np.int64) * width
-        counts = np.bincount(codes.ravel(), minlength=(b - a) * width)
+    # each unit's ranks lie in [low, high]: count only there (bucket 0: NaN)
+    low = np.nan_to_num(np.fmin.reduce(ranks, axis=0), nan=1.0).astype(np.int64)
+    high = np.nan_to_num(np.fmax.reduce(ranks, axis=0), nan=1.0).astype(np.int64)
+    widths = high - low + 2
+    order = np.argsort(widths, kind="stable")  # similar widths together
+    sorted_widths = widths[order]
+    most = max(1, _BLOCK // max(1, n_samples))
+    a = 0
+    while a < n_units:
+        # as many units as fit: count * width <= _BLOCK (at least one)
+        window = sorted_widths[a : a + most]
+        fits = np.arange(1, window.size + 1) * window
+        b = a + max(1, int(np.searchsorted(fits, _BLOCK, side="right")))
+        cols = order[a:b]
+        width = int(sorted_widths[b - 1])
+        base = low[cols] - 1  # bucket t holds rank base + t
+        with np.errstate(invalid="ignore"):
+            codes = np.nan_to_num(ranks[:, cols] - base.astype(np.float32), nan=0.0)
+        index = codes.astype(np.intp)
+        index += np.arange(b - a, dtype=np.intp) * width
+        counts = np.bincount(index.ravel(), minlength=(b - a) * width)
         counts = counts.reshape(b - a, width)
         counts[:, 0] = 0
         known = counts.sum(axis=1)
+        buckets = np.arange(width, dtype=np.int64)
+        cum = np.cumsum(counts, axis=1)
+        top = np.clip(top_k - base, 0, width - 1)
+        p_top[cols] = cum[np.arange(b - a), top] / float(n_samples)
+        value = (base[:, None] + buckets[None, :]).astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean[a:b] = (counts @ levels).astype(np.float64) / known
-            distance = np.abs(levels[None, :] - ref[a:b, None])
-            total = (counts * np.nan_to_num(distance, nan=0.0)).sum(axis=1)
-            shift[a:b] = np.where(np.isnan(ref[a:b]), np.nan, total / known)
-        p_top[a:b] = counts[:, 1 : top_k + 1].sum(axis=1) / float(n_samples)
-        quant[:, a:b] = _count_quantiles(counts, known, q, n_samples)
+            mean[cols] = (counts @ buckets + base * known).astype(np.float64) / known
+            distance = np.nan_to_num(np.abs(value - ref[cols, None]), nan=0.0)
+            total = (counts * distance).sum(axis=1)
+            shift[cols] = np.where(np.isnan(ref[cols]), np.nan, total / known)
+        quant[:, cols] = _count_quantiles(cum, known, base, q, n_samples)
+        a = b
     return RankSummary(mean=mean, quantiles=quant, p_top=p_top, shift=shift)
 
 
 def _count_quantiles(
-    counts: npt.NDArray[np.int64],
+    cum: npt.NDArray[np.int64],
     known: npt.NDArray[np.int64],
+    base: npt.NDArray[np.int64],
     q: FloatArray,
     n_samples: int,
 ) -> FloatArray:
-    """Quantiles of each row's values from their counts (``counts[:, 0] == 0``)."""
-    rows = counts.shape[0]
-    cum = np.cumsum(counts, axis=1)  # cum[u, r]: values <= r
+    """Quantiles of each row from its cumulative counts; bucket t is rank base + t."""
+    rows, width = cum.shape
     # one sorted array: row u's cumulative counts shifted by u * (n + 1)
     offset = np.arange(rows, dtype=np.int64) * (n_samples + 1)
     flat = (cum + offset[:, None]).ravel()
-    width = counts.shape[1]
     last = np.maximum(known - 1, 0)
     out = np.empty((q.size, rows))
+    first = np.arange(rows, dtype=np.int64) * width - base
 
     def order_statistic(i: npt.NDArray[np.intp]) -> FloatArray:
-        # the smallest r with more than i values <= r
+        # the smallest bucket with more than i values at or below it
         pos = np.searchsorted(flat, i + offset, side="right")
-        found: FloatArray = (pos - np.arange(rows) * width).astype(np.float64)
+        found: FloatArray = (pos - first).astype(np.float64)
         return found
 
     for j, qq in enumerate(q):
