@@ -31,6 +31,8 @@ __all__ = [
 
 #: values per block of the column and row statistics: bounded temporaries
 _BLOCK = 1 << 22
+#: samples x units, and counts, per block of the rank quantiles (in cache)
+_COUNTS = 1 << 20
 
 
 def _row_blocks(n_rows: int, n_cols: int) -> Iterator[slice]:
@@ -95,14 +97,14 @@ def rank_summary(
 ) -> RankSummary:
     r"""Summarise integer ranks per unit by counting, without sorting samples.
 
-    The ranks of a unit over $N$ samples take at most ``n_units`` values, so
-    one `numpy.bincount` per block of units gives every count $c_{u,r}$;
-    means, quantiles, top-$k$ shares and shifts follow from the counts
-    exactly: sums of integers, and the order statistics that
-    `numpy.nanquantile` interpolates between (found in the cumulative
-    counts). The numbers are bitwise those of `numpy.nanmean`,
-    `nan_quantiles`, ``(ranks <= top_k).mean(axis=0)`` and the mean of
-    ``|ranks - nominal|``.
+    Means, top-$k$ shares and shifts are sums of integers, exact in any
+    order (one pass over blocks of rows). For the quantiles, the ranks of a
+    unit over $N$ samples lie between its lowest and highest rank, so one
+    `numpy.bincount` per block of units (of similar ranges) gives the
+    counts $c_{u,r}$, and the order statistics that `numpy.nanquantile`
+    interpolates between are found in the cumulative counts. The numbers
+    are bitwise those of `numpy.nanmean`, `nan_quantiles`,
+    ``(ranks <= top_k).mean(axis=0)`` and the mean of ``|ranks - nominal|``.
 
     Parameters
     ----------
@@ -129,47 +131,66 @@ def rank_summary(
     n_samples, n_units = ranks.shape
     q = np.asarray(qs, dtype=np.float64)
     ref = np.asarray(nominal, dtype=np.float64)
-    mean = np.empty(n_units)
+    ref32 = ref.astype(np.float32)
+    # sums of integers, exact in any order: one pass over blocks of rows
+    total = np.zeros(n_units)
+    known = np.zeros(n_units, dtype=np.int64)
+    top = np.zeros(n_units, dtype=np.int64)
+    moved = np.zeros(n_units)
+    for rows in _row_blocks(n_samples, n_units):
+        block = ranks[rows]
+        ok = ~np.isnan(block)
+        total += np.add.reduce(block, axis=0, dtype=np.float64, where=ok)
+        known += ok.sum(axis=0)
+        top += (block <= top_k).sum(axis=0)
+        with np.errstate(invalid="ignore"):
+            shift_block = np.abs(np.subtract(block, ref32, dtype=np.float32))
+        moved += np.add.reduce(shift_block, axis=0, dtype=np.float64, where=ok)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / known
+        shift = np.where(np.isnan(ref), np.nan, moved / known)
+    p_top = top / float(n_samples)
+    return RankSummary(
+        mean=mean,
+        quantiles=_rank_quantiles(ranks, known, q),
+        p_top=p_top,
+        shift=shift,
+    )
+
+
+def _rank_quantiles(
+    ranks: Any, known: npt.NDArray[np.int64], q: FloatArray
+) -> FloatArray:
+    """Quantiles of each column of integer ranks, from their counts."""
+    n_samples, n_units = ranks.shape
     quant = np.empty((q.size, n_units))
-    p_top = np.empty(n_units)
-    shift = np.empty(n_units)
     # each unit's ranks lie in [low, high]: count only there (bucket 0: NaN)
     low = np.nan_to_num(np.fmin.reduce(ranks, axis=0), nan=1.0).astype(np.int64)
     high = np.nan_to_num(np.fmax.reduce(ranks, axis=0), nan=1.0).astype(np.int64)
     widths = high - low + 2
     order = np.argsort(widths, kind="stable")  # similar widths together
     sorted_widths = widths[order]
-    most = max(1, _BLOCK // max(1, n_samples))
+    most = max(1, _COUNTS // max(1, n_samples))
     a = 0
     while a < n_units:
-        # as many units as fit: count * width <= _BLOCK (at least one)
+        # as many units as fit: count * width <= _COUNTS (at least one)
         window = sorted_widths[a : a + most]
         fits = np.arange(1, window.size + 1) * window
-        b = a + max(1, int(np.searchsorted(fits, _BLOCK, side="right")))
-        cols = order[a:b]
+        b = a + max(1, int(np.searchsorted(fits, _COUNTS, side="right")))
+        cols = np.sort(order[a:b])  # read in column order
         width = int(sorted_widths[b - 1])
         base = low[cols] - 1  # bucket t holds rank base + t
-        with np.errstate(invalid="ignore"):
-            codes = np.nan_to_num(ranks[:, cols] - base.astype(np.float32), nan=0.0)
+        codes = ranks[:, cols] - base.astype(np.float32)
+        np.copyto(codes, 0.0, where=np.isnan(codes))
         index = codes.astype(np.intp)
         index += np.arange(b - a, dtype=np.intp) * width
         counts = np.bincount(index.ravel(), minlength=(b - a) * width)
         counts = counts.reshape(b - a, width)
         counts[:, 0] = 0
-        known = counts.sum(axis=1)
-        buckets = np.arange(width, dtype=np.int64)
         cum = np.cumsum(counts, axis=1)
-        top = np.clip(top_k - base, 0, width - 1)
-        p_top[cols] = cum[np.arange(b - a), top] / float(n_samples)
-        value = (base[:, None] + buckets[None, :]).astype(np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean[cols] = (counts @ buckets + base * known).astype(np.float64) / known
-            distance = np.nan_to_num(np.abs(value - ref[cols, None]), nan=0.0)
-            total = (counts * distance).sum(axis=1)
-            shift[cols] = np.where(np.isnan(ref[cols]), np.nan, total / known)
-        quant[:, cols] = _count_quantiles(cum, known, base, q, n_samples)
+        quant[:, cols] = _count_quantiles(cum, known[cols], base, q, n_samples)
         a = b
-    return RankSummary(mean=mean, quantiles=quant, p_top=p_top, shift=shift)
+    return quant
 
 
 def _count_quantiles(
