@@ -158,6 +158,8 @@ class Problem:
                 self.varied[self.node_index[code]] = True
         self._prepared: dict[tuple[int, ...], tuple[IndicatorSet, Aggregate]] = {}
         self._scored: dict[tuple[Any, ...], Any] = {}
+        #: aggregates shared by every sample of a block, by their inputs
+        self._constant: dict[tuple[Any, ...], Any] = {}
         if len(self.units) < 2:
             raise ParameterValueError(
                 "sensitivity", "data", len(self.units), "at least two units"
@@ -176,6 +178,7 @@ class Problem:
         if not state.pop("keep_prepared", False):
             state["_prepared"] = {}
         state["_scored"] = {}
+        state["_constant"] = {}
         return state
 
     def warm(self, u: FloatArray) -> None:
@@ -336,7 +339,7 @@ class Problem:
         probe[:, self.varied] *= 2.0
         rows = np.concatenate([weights, probe])
         out: FloatArray = _aggregate_samples(
-            data.framework, data.values, agg, self.node_index, rows
+            data.framework, data.values, agg, self.node_index, rows, self._constant
         )[:-1]
         return out
 
@@ -347,6 +350,7 @@ def _aggregate_samples(
     agg: Aggregate,
     node_index: Mapping[str, int],
     weights: FloatArray,
+    memo: dict[tuple[Any, ...], Any] | None = None,
 ) -> FloatArray:
     """Root scores of all units for a block of weight samples, shape (S, n).
 
@@ -354,16 +358,34 @@ def _aggregate_samples(
     siblings; the aggregation renormalises over the children with a value.
     Aggregates whose children and weights are the same in every sample of
     the block (for example the principles, when only principle weights
-    vary) are computed once and then used like indicators.
+    vary) are computed once and then used like indicators; with ``memo``,
+    once for every block with the same data, aggregates and weights (the
+    same computation, so the same bits).
     """
     leaf_col = {c: i for i, c in enumerate(framework.indicator_codes)}
     constant = _constant_aggregates(framework, node_index, weights)
     root = framework.root
     assert root is not None
     if constant and weights.shape[0] > 1:
-        once = _aggregate_core(
-            framework, leaves, leaf_col, agg, node_index, weights[:1], constant, ()
+        # the weights the same in every row are all the shared aggregates use
+        same = np.all(weights == weights[:1], axis=0)
+        key = (
+            id(leaves),
+            id(agg),
+            constant,
+            same.tobytes(),
+            weights[0, same].tobytes(),
         )
+        found = None if memo is None else memo.get(key)
+        if found is not None and found[0] is leaves and found[1] is agg:
+            once = found[2]
+        else:
+            once = _aggregate_core(
+                framework, leaves, leaf_col, agg, node_index, weights[:1], constant, ()
+            )
+            if memo is not None:
+                memo.clear()  # one entry: the blocks of a group come in a row
+                memo[key] = (leaves, agg, once)
         order = [c for c in framework.aggregate_codes if c in constant]
         leaves = np.column_stack([leaves, *(once[c][0] for c in order)])
         leaf_col = {**leaf_col, **{c: len(leaf_col) + i for i, c in enumerate(order)}}
