@@ -161,6 +161,13 @@ def test_a_failed_future_names_its_block(
     assert isinstance(err.__cause__, OSError)
 
 
+def _as(cls: type[Any], problem: AnalysisProblem) -> Any:
+    """The same problem, as an instance of a test subclass."""
+    out = cls.__new__(cls)
+    out.__dict__.update(problem.__dict__)
+    return out
+
+
 class _DyingProblem(AnalysisProblem):
     """A problem whose worker process dies in the block that starts at 16."""
 
@@ -175,9 +182,9 @@ class _DyingProblem(AnalysisProblem):
 def test_a_dead_worker_process_names_its_block(
     kps: Methodology, portfolio: Portfolio
 ) -> None:
-    base = AnalysisProblem.uncertainty(kps, portfolio, SPEC, n=64, rng=1)
-    problem = _DyingProblem.__new__(_DyingProblem)
-    problem.__dict__.update(base.__dict__)
+    problem = _as(
+        _DyingProblem, AnalysisProblem.uncertainty(kps, portfolio, SPEC, n=64, rng=1)
+    )
     problem.parent = os.getpid()
     context = multiprocessing.get_context("fork")
     with (
@@ -201,9 +208,9 @@ class _BadData(AnalysisProblem):
 def test_an_error_of_the_data_is_raised_as_in_a_serial_run(
     kps: Methodology, portfolio: Portfolio
 ) -> None:
-    base = AnalysisProblem.uncertainty(kps, portfolio, SPEC, n=32, rng=1)
-    problem = _BadData.__new__(_BadData)
-    problem.__dict__.update(base.__dict__)
+    problem = _as(
+        _BadData, AnalysisProblem.uncertainty(kps, portfolio, SPEC, n=32, rng=1)
+    )
     with ThreadPoolExecutor(2) as pool, pytest.raises(ParameterValueError) as info:
         run_problem(problem, where="f()", executor=pool, block=8)
     assert any("8 to 15" in note for note in info.value.__notes__)

@@ -10,7 +10,6 @@ unpickles them once for all the methodologies it runs.
 from __future__ import annotations
 
 import pickle
-import threading
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -24,26 +23,16 @@ from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.principles import ScorerRegistry
 from kampala.scorecard import Scorecard
-from kampala.sensitivity._run import check_executor, map_blocks
+from kampala.sensitivity._run import check_executor, map_blocks, unpickled
 
 __all__ = ["run_methodologies"]
-
-_data: dict[str, tuple[Any, Any]] = {}
-_lock = threading.Lock()
 
 
 def _run_one(
     token: str, payload: bytes, methodology: Methodology
 ) -> CompositeResult | Scorecard:
     """Run one methodology where the task lands (module level: pickles by name)."""
-    with _lock:
-        loaded = _data.get(token)
-    if loaded is None:
-        loaded = pickle.loads(payload)
-        with _lock:
-            _data[token] = loaded
-            while len(_data) > 2:
-                _data.pop(next(iter(_data)))
+    loaded = unpickled(token, payload)
     data, registry = loaded
     with limit_blas_threads(1):
         if isinstance(data, Portfolio):

@@ -50,11 +50,17 @@ from kampala.errors import ExecutionError, KampalaError, ParameterTypeError
 from kampala.i18n import translate
 from kampala.sensitivity._execution import AnalysisProblem, BlockResult
 
-__all__ = ["check_executor", "map_blocks", "run_problem", "task_rows"]
+__all__ = [
+    "check_executor",
+    "map_blocks",
+    "run_problem",
+    "task_rows",
+    "unpickled",
+]
 
-#: Problems a worker keeps unpickled, by token (the latest runs).
+#: What a worker keeps unpickled, by token (the latest runs).
 _KEEP = 2
-_problems: dict[str, AnalysisProblem] = {}
+_shipped: dict[str, Any] = {}
 _lock = threading.Lock()
 
 
@@ -101,18 +107,36 @@ def task_rows(n_samples: int, block: int | None) -> int:
     return int(min(4096, max(64, -(-n_samples // 16))))
 
 
+def unpickled(token: str, payload: bytes) -> Any:
+    """Return ``pickle.loads(payload)``, once per ``token`` in this process.
+
+    A worker keeps what the latest runs shipped, so that its later tasks
+    of the same run reuse it (and its caches) instead of unpickling again.
+
+    Examples
+    --------
+    >>> import pickle
+    >>> from kampala.sensitivity._run import unpickled
+    >>> data = pickle.dumps([1, 2])
+    >>> unpickled("t", data) is unpickled("t", data)
+    True
+    """
+    with _lock:
+        found = _shipped.get(token)
+    if found is None:
+        found = pickle.loads(payload)
+        with _lock:
+            _shipped[token] = found
+            while len(_shipped) > _KEEP:
+                _shipped.pop(next(iter(_shipped)))
+    return found
+
+
 def _evaluate(
     token: str, payload: bytes, start: int, stop: int, block: int | None
 ) -> BlockResult:
     """Evaluate one block in a worker (module level, so it pickles by name)."""
-    with _lock:
-        problem = _problems.get(token)
-    if problem is None:
-        problem = pickle.loads(payload)
-        with _lock:
-            _problems[token] = problem
-            while len(_problems) > _KEEP:
-                _problems.pop(next(iter(_problems)))
+    problem: AnalysisProblem = unpickled(token, payload)
     with limit_blas_threads(1):
         return problem.evaluate(start, stop, block=block)
 
