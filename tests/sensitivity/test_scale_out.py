@@ -131,19 +131,21 @@ def test_executor_must_be_an_executor(kps: Methodology, portfolio: Portfolio) ->
 
 
 class _Failing(Executor):
-    """Runs every block in this thread, except that one block's future fails."""
+    """Runs every task in this thread, except that the ``bad``-th one fails."""
 
-    def __init__(self, bad_start: int) -> None:
-        self.bad_start = bad_start
+    def __init__(self, bad: int) -> None:
+        self.bad = bad
+        self.submitted = 0
 
     def submit(  # type: ignore[override]
         self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any
     ) -> Future[Any]:
         fut: Future[Any] = Future()
-        if args[2] == self.bad_start:
+        if self.submitted == self.bad:
             fut.set_exception(OSError("connection to the worker lost"))
         else:
             fut.set_result(fn(*args, **kwargs))
+        self.submitted += 1
         return fut
 
 
@@ -152,7 +154,7 @@ def test_a_failed_future_names_its_block(
 ) -> None:
     with pytest.raises(ExecutionError) as info:
         uncertainty_analysis(
-            kps, portfolio, SPEC, n=64, rng=0, executor=_Failing(32), block=16
+            kps, portfolio, SPEC, n=64, rng=0, executor=_Failing(2), block=16
         )
     err = info.value
     assert err.value == (32, 48)
@@ -331,3 +333,11 @@ def test_run_methodologies_on_processes_is_the_serial_result(
     assert calls == [1, 2]
     for a, b in zip(serial, out, strict=True):
         assert json.dumps(a.to_dict()) == json.dumps(b.to_dict())
+
+
+def test_a_failed_methodology_run_names_it(
+    kps: Methodology, portfolio: Portfolio
+) -> None:
+    with pytest.raises(ExecutionError, match="Methodologies 1 to 1") as info:
+        run_methodologies([kps, kps], portfolio, executor=_Failing(1))
+    assert info.value.value == (1, 2)

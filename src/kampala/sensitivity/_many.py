@@ -116,7 +116,11 @@ def run_methodologies(
     token = uuid.uuid4().hex
     ranges = [(i, i + 1) for i in range(len(items))]
     runs = map_blocks(
-        where, executor, ranges, lambda a, b: (_run_one, token, payload, items[a])
+        where,
+        executor,
+        ranges,
+        lambda a, b: (_run_one, token, payload, items[a]),
+        items="methodologies",
     )
     for done, (i, _, result) in enumerate(runs, start=1):
         results[i] = result

@@ -40,14 +40,14 @@ import pickle
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from kampala._internal.blas_threads import limit_blas_threads
 from kampala._internal.checks import as_int
 from kampala.errors import ExecutionError, KampalaError, ParameterTypeError
-from kampala.i18n import translate
+from kampala.i18n import N_, translate
 from kampala.sensitivity._execution import AnalysisProblem, BlockResult
 
 __all__ = [
@@ -238,10 +238,13 @@ def map_blocks(
     executor: cf.Executor,
     ranges: Sequence[tuple[int, int]],
     task: Callable[[int, int], tuple[Any, ...]],
+    *,
+    items: Literal["samples", "methodologies"] = "samples",
 ) -> Iterator[tuple[int, int, Any]]:
     """Submit one task per row range; yield ``(start, stop, result)`` as they end.
 
-    ``task(start, stop)`` gives the function and its arguments. A result is
+    ``task(start, stop)`` gives the function and its arguments; ``items``
+    names what the ranges count, in errors. A result is
     released as soon as the caller has it (``concurrent.futures.wait``, not
     ``as_completed``, which keeps every finished future alive). On a
     failure the tasks not yet started are cancelled and the error names
@@ -266,14 +269,29 @@ def map_blocks(
             finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for fut in finished:
                 start, stop = pending.pop(fut)
-                yield start, stop, _result(fut, where, start, stop)
+                yield start, stop, _result(fut, where, start, stop, items)
                 del fut
     finally:
         for fut in pending:
             fut.cancel()
 
 
-def _result(fut: cf.Future[Any], where: str, start: int, stop: int) -> Any:
+#: what failed, by what the ranges of `map_blocks` count
+_FAILED = {
+    "samples": N_(
+        "Samples {start} to {stop} failed where they ran ({error}). "
+        "Nothing was written; run again, or without workers."
+    ),
+    "methodologies": N_(
+        "Methodologies {start} to {stop} (counted from 0) failed where they "
+        "ran ({error}). Nothing was returned; run again, or without workers."
+    ),
+}
+
+
+def _result(
+    fut: cf.Future[Any], where: str, start: int, stop: int, items: str = "samples"
+) -> Any:
     """Return the block's result, or raise the error that names it."""
     try:
         return fut.result()
@@ -290,8 +308,7 @@ def _result(fut: cf.Future[Any], where: str, start: int, stop: int) -> Any:
             (start, stop),
             translate("evaluated by the executor without failure"),
             hint=translate(
-                "Samples {start} to {stop} failed where they ran ({error}). "
-                "Nothing was written; run again, or without workers.",
+                _FAILED[items],
                 start=start,
                 stop=stop - 1,
                 error=f"{type(exc).__name__}: {exc}",
