@@ -8,10 +8,15 @@
 2. 10,000 partnerships x 10,000 uncertainty samples over the principle
    weights and the overall aggregation (KPS-1). Goal: 10 s or less and a
    peak of 1.5 GB or less.
-3. With ``--workers K`` (K >= 1), case 2 again through the execution layer:
-   ``AnalysisProblem.evaluate`` mapped over blocks of the design by a
-   ``ProcessPoolExecutor`` with K workers, then ``merge_blocks``; the merged
-   ranks are checked to be the serial bytes.
+   The time is split into sampling (the design), preparing the data
+   (scoring the portfolio once per variant), aggregation, ranking and
+   summaries.
+3. With ``--workers K`` (default 2; 0 skips it), case 2 again with
+   ``executor=``: one process (the reference of the same run), a
+   ``ProcessPoolExecutor`` with K workers (goal: 1.5x faster than one process
+   for K = 2) and a ``dask.distributed.LocalCluster`` with K single-threaded
+   worker processes (goal: within 1.3x of the local processes; ``--no-dask``
+   skips it). Every result is checked to be the serial bytes.
 
 Run with ``python benchmarks/bench_sensitivity.py``; figures are printed,
 never asserted.
@@ -20,6 +25,8 @@ never asserted.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
 import sys
 import time
@@ -41,7 +48,6 @@ from kampala.sensitivity import (
     UncertaintySpec,
     WeightNoise,
     aggregation_choice,
-    merge_blocks,
     sensitivity_analysis,
     uncertainty_analysis,
 )
@@ -111,47 +117,143 @@ def _large_case(n_units: int) -> tuple[kp.Portfolio, UncertaintySpec]:
     return portfolio, spec
 
 
-def bench_large(n_units: int, n_samples: int) -> None:
+def _split_timers() -> tuple[dict[str, float], object]:
+    """Time the aggregation and the ranking inside the engine (benchmark only)."""
+    from kampala.sensitivity import _engine
+
+    spent = {"aggregation": 0.0, "ranking": 0.0, "aggregation cpu": 0.0}
+    spent["ranking cpu"] = 0.0
+    aggregate, rank_rows = _engine.Problem._aggregate, _engine.rank_rows
+
+    def timed_aggregate(self, *args):  # type: ignore[no-untyped-def]
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            return aggregate(self, *args)
+        finally:
+            spent["aggregation"] += time.perf_counter() - t0
+            spent["aggregation cpu"] += time.process_time() - c0
+
+    def timed_rank(*args):  # type: ignore[no-untyped-def]
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            return rank_rows(*args)
+        finally:
+            spent["ranking"] += time.perf_counter() - t0
+            spent["ranking cpu"] += time.process_time() - c0
+
+    _engine.Problem._aggregate = timed_aggregate  # type: ignore[method-assign]
+    _engine.rank_rows = timed_rank
+
+    def restore() -> None:
+        _engine.Problem._aggregate = aggregate  # type: ignore[method-assign]
+        _engine.rank_rows = rank_rows
+
+    return spent, restore
+
+
+def bench_large(n_units: int, n_samples: int) -> float:
+    """One process, with the time split; returns the total time."""
+    from kampala.sensitivity import analysis
+
     portfolio, spec = _large_case(n_units)
     methodology = kp.Methodology.default()
+    spent, restore = _split_timers()
+    tracemalloc.start()
+    t0, c0 = time.perf_counter(), time.process_time()
+    problem = AnalysisProblem.uncertainty(
+        methodology, portfolio, spec, n=n_samples, method="random", rng=3
+    )
+    t_sampling = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    problem.engine.warm(problem.design)
+    t_prepare = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    ev = problem.evaluate()
+    t_evaluate = time.perf_counter() - t1
+    t1, c1 = time.perf_counter(), time.process_time()
+    res = analysis._summarise(problem, ev, 10, "random", methodology)
+    t_summaries = time.perf_counter() - t1
+    c_summaries = time.process_time() - c1
+    elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - c0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    restore()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    other = t_evaluate - spent["aggregation"] - spent["ranking"]
+    print(
+        f"uncertainty analysis, {n_units:,} partnerships x {n_samples:,} samples, "
+        f"one process: {elapsed:.2f} s [goal 10 s: "
+        f"{'PASS' if elapsed <= 10 else 'MISS'}]; peak traced "
+        f"{peak / 2**20:.0f} MiB [goal 1536 MiB: "
+        f"{'PASS' if peak <= 1.5 * 2**30 else 'MISS'}]; max RSS {rss:.0f} MiB; "
+        f"mean rank shift {res.mean_rank_shift:.1f}\n"
+        f"  split: sampling {t_sampling:.2f} s, preparing the data {t_prepare:.2f} s, "
+        f"aggregation {spent['aggregation']:.2f} s, ranking {spent['ranking']:.2f} s, "
+        f"other evaluation {other:.2f} s, summaries {t_summaries:.2f} s\n"
+        f"  CPU time (what a quiet machine would take, about): {cpu:.2f} s; "
+        f"aggregation {spent['aggregation cpu']:.2f} s, ranking "
+        f"{spent['ranking cpu']:.2f} s, summaries {c_summaries:.2f} s"
+    )
+    return elapsed
+
+
+def _timed_run(
+    portfolio: kp.Portfolio, spec: UncertaintySpec, n_samples: int, executor: object
+) -> tuple[float, bytes, int]:
     tracemalloc.start()
     t0 = time.perf_counter()
     res = uncertainty_analysis(
-        methodology, portfolio, spec, n=n_samples, method="random", rng=3
+        kp.Methodology.default(),
+        portfolio,
+        spec,
+        n=n_samples,
+        method="random",
+        rng=3,
+        executor=executor,  # type: ignore[arg-type]
     )
     elapsed = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"uncertainty analysis, {n_units:,} partnerships x {n_samples:,} samples: "
-        f"{elapsed:.2f} s [goal 10 s: {'PASS' if elapsed <= 10 else 'MISS'}]; "
-        f"peak traced {peak / 2**20:.0f} MiB [goal 1536 MiB: "
-        f"{'PASS' if peak <= 1.5 * 2**30 else 'MISS'}]; max RSS {rss:.0f} MiB; "
-        f"mean rank shift {res.mean_rank_shift:.1f}"
-    )
+    digest = json.dumps(res.to_dict()).encode() + res.ranks.tobytes()
+    return elapsed, digest, peak
 
 
-def bench_blocks(n_units: int, n_samples: int, workers: int) -> None:
+def bench_workers(n_units: int, n_samples: int, workers: int, dask: bool) -> None:
+    """The same analysis in one process, on local processes and on Dask."""
     portfolio, spec = _large_case(n_units)
-    methodology = kp.Methodology.default()
-    problem = AnalysisProblem.uncertainty(
-        methodology, portfolio, spec, n=n_samples, method="random", rng=3
-    )
-    t0 = time.perf_counter()
-    serial = problem.evaluate()
-    t_serial = time.perf_counter() - t0
-    blocks = problem.blocks(-(-n_samples // (2 * workers)))
-    t0 = time.perf_counter()
-    with ProcessPoolExecutor(workers) as pool:
-        starts, stops = zip(*blocks, strict=True)
-        merged = merge_blocks(pool.map(problem.evaluate, starts, stops))
-    t_pool = time.perf_counter() - t0
-    same = merged.ranks.tobytes() == serial.ranks.tobytes()
+    one, serial, peak1 = _timed_run(portfolio, spec, n_samples, None)
     print(
-        f"execution layer, {n_units:,} x {n_samples:,}: serial evaluate "
-        f"{t_serial:.2f} s; {len(blocks)} blocks on {workers} process(es) "
-        f"{t_pool:.2f} s (with pickling and start-up); merged = serial bytes: {same}"
+        f"  one process (reference): {one:.2f} s, peak traced {peak1 / 2**20:.0f} MiB"
+    )
+    with ProcessPoolExecutor(workers) as pool:
+        _timed_run(portfolio, spec, 64, pool)  # start the workers
+        local, out, peak = _timed_run(portfolio, spec, n_samples, pool)
+    print(
+        f"  {workers} local processes: {local:.2f} s, {one / local:.2f}x one process "
+        f"[goal 1.5x: {'PASS' if one / local >= 1.5 else 'MISS'}]; identical: "
+        f"{out == serial}; peak traced in the caller {peak / 2**20:.0f} MiB"
+    )
+    if not dask:
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        print("  Dask: skipped (pip install 'kampala[dask]')")
+        return
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        executor = client.get_executor()
+        _timed_run(portfolio, spec, 64, executor)  # warm the workers
+        on_dask, out, _ = _timed_run(portfolio, spec, n_samples, executor)
+    print(
+        f"  Dask LocalCluster, {workers} workers: {on_dask:.2f} s, "
+        f"{on_dask / local:.2f}x the {workers} local processes [goal at most 1.3x: "
+        f"{'PASS' if on_dask <= 1.3 * local else 'MISS'}]; identical: {out == serial}"
     )
 
 
@@ -160,12 +262,16 @@ def main() -> None:
     parser.add_argument("--asem-n", type=int, default=1000)
     parser.add_argument("--units", type=int, default=10_000)
     parser.add_argument("--samples", type=int, default=10_000)
-    parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask run")
+    parser.add_argument("--skip-asem", action="store_true")
     args = parser.parse_args()
-    bench_asem(args.asem_n)
+    print(f"load average (1, 5, 15 min): {os.getloadavg()}; {os.cpu_count()} cores")
+    if not args.skip_asem:
+        bench_asem(args.asem_n)
     bench_large(args.units, args.samples)
     if args.workers > 0:
-        bench_blocks(args.units, args.samples, args.workers)
+        bench_workers(args.units, args.samples, args.workers, not args.no_dask)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ NEEDS = {
     "CAF-ActivityFile-2025-10-10.xml": "the CAF IATI file (shared data)",
     "banco.xml": "the bank's IATI file the merge guide starts from",
     "XM-EX-9-PE-001": "a partnership of the file the merge guide makes",
+    "tcp://10.0.0.5:8786": "a Dask scheduler running on the reader's network",
 }
 _BLOCK = re.compile(r"```(bash|console|sh)\n(.*?)```", re.DOTALL)
 

@@ -22,7 +22,15 @@ WARNINGS = [
     for n in errors.__all__
     if isinstance(getattr(errors, n), type) and issubclass(getattr(errors, n), Warning)
 ]
-BUILTINS = (ValueError, TypeError, OSError, ImportError, LookupError, AttributeError)
+BUILTINS = (
+    ValueError,
+    TypeError,
+    OSError,
+    ImportError,
+    LookupError,
+    AttributeError,
+    RuntimeError,
+)
 
 
 def test_message_shape() -> None:

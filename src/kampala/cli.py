@@ -36,6 +36,7 @@ import attrs
 from kampala import _cli_evidence as _ev
 from kampala import _cli_formats as _files
 from kampala import _cli_output as _out
+from kampala import _cli_scale as _scale
 from kampala import _cli_sensitivity as _sens
 from kampala._cli_index import asem_methodology, demo_asem, read_methodology
 from kampala._cli_merge import add_explain, explanations
@@ -242,6 +243,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add_formula_escape(sens)
     _out.add_digits(sens)
     _files.add_read_options(sens)
+    _scale.add_scale_options(sens)
 
     meth = sub.add_parser(
         "methodology",
@@ -543,16 +545,18 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     plan = _command.plan(args, methodology, portfolio)
     progress = _sens.progress_bar()
     ua = sobol = None
-    if args.analysis in ("uncertainty", "both"):
-        ua = sa.uncertainty_analysis(
-            methodology, portfolio, plan.spec, n=plan.n, top_k=args.top_k,
-            progress=progress, rng=plan.seed, max_memory=args.max_memory,
-        )  # fmt: skip
-    if args.analysis in ("sobol", "both"):
-        sobol = sa.sensitivity_analysis(
-            methodology, portfolio, plan.spec, n=plan.n_base, progress=progress,
-            rng=plan.seed, max_memory=args.max_memory,
-        )  # fmt: skip
+    with _scale.executor_from_args(args, "kampala sensitivity") as executor:
+        if args.analysis in ("uncertainty", "both"):
+            ua = sa.uncertainty_analysis(
+                methodology, portfolio, plan.spec, n=plan.n, top_k=args.top_k,
+                progress=progress, rng=plan.seed, max_memory=args.max_memory,
+                executor=executor,
+            )  # fmt: skip
+        if args.analysis in ("sobol", "both"):
+            sobol = sa.sensitivity_analysis(
+                methodology, portfolio, plan.spec, n=plan.n_base, progress=progress,
+                rng=plan.seed, max_memory=args.max_memory, executor=executor,
+            )  # fmt: skip
     if args.format == "json":
         doc = {
             "uncertainty": None if ua is None else ua.to_dict(),

@@ -37,6 +37,7 @@ __all__ = [
     "ConfusableIdWarning",
     "DataFormatError",
     "DegenerateIndicatorWarning",
+    "ExecutionError",
     "FrameworkError",
     "KampalaError",
     "KampalaWarning",
@@ -346,6 +347,27 @@ class PluginLoadError(KampalaError, ImportError):
     'kampala.scorers' (got 'acme.scorers:make'). Set KAMPALA_NO_PLUGINS=1.
     >>> isinstance(err, ImportError)
     True
+    """
+
+
+class ExecutionError(KampalaError, RuntimeError):
+    """A block of an analysis failed where it ran (a worker died or raised).
+
+    ``value`` is the block's row range ``(start, stop)`` of the sample
+    design; the original exception is chained (``__cause__``). Nothing of
+    the analysis is returned or written.
+
+    Examples
+    --------
+    >>> from kampala.errors import ExecutionError
+    >>> err = ExecutionError(
+    ...     "uncertainty_analysis()", "block", (4096, 8192),
+    ...     "evaluated by the executor without failure",
+    ...     hint="BrokenProcessPool: a worker process died.",
+    ... )
+    >>> print(err)
+    uncertainty_analysis(): 'block' must be evaluated by the executor without
+    failure (got (4096, 8192)). BrokenProcessPool: a worker process died.
     """
 
 

@@ -128,8 +128,8 @@ def _rows_matmul(a: FloatArray, b: FloatArray) -> FloatArray:
     tile = np.zeros((_TILE, a.shape[1]))
     for start in range(0, rows, _TILE):
         stop = min(rows, start + _TILE)
-        if stop - start == _TILE:
-            out[start:stop] = a[start:stop] @ b
+        if stop - start == _TILE:  # straight into place: no temporary
+            np.matmul(a[start:stop], b, out=out[start:stop])
         else:
             tile[:] = 0.0
             tile[: stop - start] = a[start:stop]

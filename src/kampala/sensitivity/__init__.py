@@ -8,7 +8,9 @@
   bootstrap confidence intervals (Saltelli design; SALib's estimators).
 - The execution layer (`AnalysisProblem`, `BlockResult`, `merge_blocks`):
   a picklable problem with a fixed sample design whose rows can be
-  evaluated in any blocks, anywhere, and merged exactly.
+  evaluated in any blocks, anywhere, and merged exactly. Every analysis
+  takes ``executor=`` (any `concurrent.futures.Executor`: local processes,
+  Dask), as does `run_methodologies`, with results bitwise the serial ones.
 - Weight robustness of a linear top level (`top_level`): SMAA-2 (`smaa`,
   constrained weights by hit-and-run), exact margins (`rank_margins`,
   `topk_margins`, `stability_intervals`) and local derivatives
@@ -25,6 +27,7 @@ from kampala.sensitivity._local import (
     one_at_a_time,
     weight_derivatives,
 )
+from kampala.sensitivity._many import run_methodologies
 from kampala.sensitivity._margins import (
     MarginResult,
     rank_margins,
@@ -80,6 +83,7 @@ __all__ = [
     "one_at_a_time",
     "order_constraints",
     "rank_margins",
+    "run_methodologies",
     "sample_weights",
     "sensitivity_analysis",
     "smaa",

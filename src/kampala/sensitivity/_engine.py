@@ -30,6 +30,7 @@ from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.principles import ScorerRegistry
 from kampala.scoring import indicator_table, methodology_framework
+from kampala.sensitivity._ranking import rank_rows
 from kampala.sensitivity.spec import (
     DiscreteFactor,
     ScorerParameter,
@@ -44,31 +45,6 @@ __all__ = ["Evaluation", "Problem", "rank_rows"]
 
 
 _BLOCK_ELEMENTS = 4_000_000  # samples x units per block
-
-
-def rank_rows(scores: FloatArray, dtype: type = np.float64) -> Any:
-    """Rank each row, 1 = highest; ties share the best rank; NaN stays NaN.
-
-    Competition ranking: one plus the number of values in the row that are
-    strictly greater. Each row is sorted once; within the sorted row a value
-    takes the position of the first member of its tie group.
-    """
-    out: Any = np.full(scores.shape, np.nan, dtype=dtype)
-    n = scores.shape[1]
-    positions = np.arange(n)
-    block = max(1, _BLOCK_ELEMENTS // max(1, n))
-    for start in range(0, scores.shape[0], block):
-        negated = -scores[start : start + block]
-        order = np.argsort(negated, axis=1)  # NaN last
-        ordered = np.take_along_axis(negated, order, axis=1)
-        new_group = np.ones(ordered.shape, dtype=bool)
-        new_group[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-        first = np.maximum.accumulate(np.where(new_group, positions, 0), axis=1)
-        ranks: Any = np.empty(ordered.shape, dtype=dtype)
-        np.put_along_axis(ranks, order, (first + 1).astype(dtype), axis=1)
-        ranks[np.isnan(negated)] = np.nan
-        out[start : start + block] = ranks
-    return out
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -182,17 +158,34 @@ class Problem:
                 self.varied[self.node_index[code]] = True
         self._prepared: dict[tuple[int, ...], tuple[IndicatorSet, Aggregate]] = {}
         self._scored: dict[tuple[Any, ...], Any] = {}
+        #: aggregates shared by every sample of a block, by their inputs
+        self._constant: dict[tuple[Any, ...], Any] = {}
         if len(self.units) < 2:
             raise ParameterValueError(
                 "sensitivity", "data", len(self.units), "at least two units"
             )
 
+    #: pickle the prepared variants too (set on the copy shipped to workers)
+    keep_prepared = False
+
     def __getstate__(self) -> dict[str, Any]:
-        """Pickle the problem without its caches (workers rebuild them)."""
+        """Pickle the problem without its caches (workers rebuild them).
+
+        With ``keep_prepared`` set, the prepared variants are kept (and
+        the flag is not): workers then never score the data again.
+        """
         state = dict(self.__dict__)
-        state["_prepared"] = {}
+        if not state.pop("keep_prepared", False):
+            state["_prepared"] = {}
         state["_scored"] = {}
+        state["_constant"] = {}
         return state
+
+    def warm(self, u: FloatArray) -> None:
+        """Prepare every variant of the methodology the design ``u`` uses."""
+        choices, _ = self.decode(u)
+        for key in np.unique(choices, axis=0):
+            self._prepare(tuple(int(k) for k in key))
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -312,8 +305,9 @@ class Problem:
         choices, weights = self.decode(u)
         n = u.shape[0]
         n_units = len(self.units)
-        scores: Any = np.full((n, n_units), np.nan, dtype=dtype)
-        ranks: Any = np.full((n, n_units), np.nan, dtype=np.float32)
+        # every row is written below: no fill (it would touch every page twice)
+        scores: Any = np.empty((n, n_units), dtype=dtype)
+        ranks: Any = np.empty((n, n_units), dtype=np.float32)
         if block is None:
             block = max(1, _BLOCK_ELEMENTS // max(1, n_units))
         keys, inverse = np.unique(choices, axis=0, return_inverse=True)
@@ -350,7 +344,7 @@ class Problem:
         probe[:, self.varied] *= 2.0
         rows = np.concatenate([weights, probe])
         out: FloatArray = _aggregate_samples(
-            data.framework, data.values, agg, self.node_index, rows
+            data.framework, data.values, agg, self.node_index, rows, self._constant
         )[:-1]
         return out
 
@@ -361,6 +355,7 @@ def _aggregate_samples(
     agg: Aggregate,
     node_index: Mapping[str, int],
     weights: FloatArray,
+    memo: dict[tuple[Any, ...], Any] | None = None,
 ) -> FloatArray:
     """Root scores of all units for a block of weight samples, shape (S, n).
 
@@ -368,16 +363,34 @@ def _aggregate_samples(
     siblings; the aggregation renormalises over the children with a value.
     Aggregates whose children and weights are the same in every sample of
     the block (for example the principles, when only principle weights
-    vary) are computed once and then used like indicators.
+    vary) are computed once and then used like indicators; with ``memo``,
+    once for every block with the same data, aggregates and weights (the
+    same computation, so the same bits).
     """
     leaf_col = {c: i for i, c in enumerate(framework.indicator_codes)}
     constant = _constant_aggregates(framework, node_index, weights)
     root = framework.root
     assert root is not None
     if constant and weights.shape[0] > 1:
-        once = _aggregate_core(
-            framework, leaves, leaf_col, agg, node_index, weights[:1], constant, ()
+        # the weights the same in every row are all the shared aggregates use
+        same = np.all(weights == weights[:1], axis=0)
+        key = (
+            id(leaves),
+            id(agg),
+            constant,
+            same.tobytes(),
+            weights[0, same].tobytes(),
         )
+        found = None if memo is None else memo.get(key)
+        if found is not None and found[0] is leaves and found[1] is agg:
+            once = found[2]
+        else:
+            once = _aggregate_core(
+                framework, leaves, leaf_col, agg, node_index, weights[:1], constant, ()
+            )
+            if memo is not None:
+                memo.clear()  # one entry: the blocks of a group come in a row
+                memo[key] = (leaves, agg, once)
         order = [c for c in framework.aggregate_codes if c in constant]
         leaves = np.column_stack([leaves, *(once[c][0] for c in order)])
         leaf_col = {**leaf_col, **{c: len(leaf_col) + i for i, c in enumerate(order)}}

@@ -1,62 +1,246 @@
 """Statistics of sampled ranks and scores, and strict-JSON helpers.
 
 Blocked over rows or columns so memory stays bounded on large analyses.
+Ranks are integers, so their statistics are computed from counts
+(`rank_summary`) rather than by sorting the samples; scores' quantiles put
+only the order statistics they need in place (`nan_quantiles`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.array_types import FloatArray
 
 __all__ = [
-    "column_rank_shift",
+    "RankSummary",
+    "column_nanmean",
     "json_safe",
     "nan_quantiles",
     "num_or_none",
+    "rank_summary",
     "row_rank_shift",
 ]
 
 
-def _shift_blocks(
-    ranks: Any, nominal: FloatArray
-) -> Iterator[tuple[slice, FloatArray, npt.NDArray[np.bool_]]]:
-    """Yield blocks of rows of ``|ranks - nominal|``, NaN as 0, and where known.
+#: values per block of the column and row statistics: bounded temporaries
+_BLOCK = 1 << 22
+#: samples x units, and counts, per block of the rank quantiles (in cache)
+_COUNTS = 1 << 20
 
-    Blocks hold about four million values, so large analyses never need a
-    second array of the size of ``ranks``.
-    """
-    block = max(1, 4_000_000 // max(1, ranks.shape[1]))
-    for start in range(0, ranks.shape[0], block):
-        rows = slice(start, start + block)
-        with np.errstate(invalid="ignore"):
-            shift = np.abs(ranks[rows] - nominal)
-        both = ~np.isnan(shift)
-        yield rows, np.where(both, shift, 0.0), both
+
+def _row_blocks(n_rows: int, n_cols: int) -> Iterator[slice]:
+    step = max(1, _BLOCK // max(1, n_cols))
+    for start in range(0, n_rows, step):
+        yield slice(start, min(n_rows, start + step))
 
 
 def row_rank_shift(ranks: Any, nominal: FloatArray) -> FloatArray:
-    """Return the mean absolute rank shift of each sample (row) from the nominal."""
-    out = np.empty(ranks.shape[0])
-    for rows, shift, both in _shift_blocks(ranks, nominal):
-        count = both.sum(axis=1)
-        total = shift.sum(axis=1, dtype=np.float64)
+    """Return the mean absolute rank shift of each sample (row) from the nominal.
+
+    Ranks are integers (exact in float32 below $2^{24}$), so every
+    difference and every row sum is exact and the order of the sums cannot
+    change a bit. NaN (a unit unranked in the sample or nominally) is
+    left out.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kampala.sensitivity._rank_stats import row_rank_shift
+    >>> ranks = np.array([[1, 2, 3], [3, 1, np.nan]], dtype=np.float32)
+    >>> row_rank_shift(ranks, np.array([1.0, 2.0, 3.0])).tolist()
+    [0.0, 1.5]
+    """
+    n_rows, n_cols = ranks.shape
+    out = np.empty(n_rows)
+    ref = np.asarray(nominal, dtype=np.float32)
+    for rows in _row_blocks(n_rows, n_cols):
+        with np.errstate(invalid="ignore"):
+            shift = np.abs(np.subtract(ranks[rows], ref, dtype=np.float32))
+        known = ~np.isnan(shift)
+        count = known.sum(axis=1)
+        total = np.add.reduce(shift, axis=1, dtype=np.float64, where=known)
         out[rows] = np.where(count > 0, total / np.maximum(1, count), np.nan)
     return out
 
 
-def column_rank_shift(ranks: Any, nominal: FloatArray) -> FloatArray:
-    """Return the mean absolute rank shift of each unit (column) from the nominal."""
-    total = np.zeros(ranks.shape[1])
-    count = np.zeros(ranks.shape[1])
-    for _, shift, both in _shift_blocks(ranks, nominal):
-        total += shift.sum(axis=0, dtype=np.float64)
-        count += both.sum(axis=0)
+@attrs.frozen(kw_only=True, eq=False)
+class RankSummary:
+    """Per-unit statistics of integer ranks over samples, from their counts.
+
+    Attributes
+    ----------
+    mean : numpy.ndarray
+        Mean rank over the samples in which the unit is ranked.
+    quantiles : numpy.ndarray, shape (n_quantiles, n_units)
+        Linear-interpolated quantiles, as `numpy.nanquantile`.
+    p_top : numpy.ndarray
+        Share of all samples with rank at most ``top_k``.
+    shift : numpy.ndarray
+        Mean absolute difference from the nominal rank.
+    """
+
+    mean: FloatArray
+    quantiles: FloatArray
+    p_top: FloatArray
+    shift: FloatArray
+
+
+def rank_summary(
+    ranks: Any, nominal: FloatArray, top_k: int, qs: Sequence[float]
+) -> RankSummary:
+    r"""Summarise integer ranks per unit by counting, without sorting samples.
+
+    Means, top-$k$ shares and shifts are sums of integers, exact in any
+    order (one pass over blocks of rows). For the quantiles, the ranks of a
+    unit over $N$ samples lie between its lowest and highest rank, so one
+    `numpy.bincount` per block of units (of similar ranges) gives the
+    counts $c_{u,r}$, and the order statistics that `numpy.nanquantile`
+    interpolates between are found in the cumulative counts. The numbers
+    are bitwise those of `numpy.nanmean`, `nan_quantiles`,
+    ``(ranks <= top_k).mean(axis=0)`` and the mean of ``|ranks - nominal|``.
+
+    Parameters
+    ----------
+    ranks : numpy.ndarray, shape (n_samples, n_units)
+        Competition ranks (integers from 1), NaN where unranked.
+    nominal : numpy.ndarray, shape (n_units,)
+        Nominal ranks, NaN where unranked.
+    top_k : int
+        The $k$ of ``p_top``.
+    qs : sequence of float
+        Quantile levels in $[0, 1]$.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kampala.sensitivity._rank_stats import rank_summary
+    >>> ranks = np.array([[1, 2, 3], [2, 1, 3], [1, 3, np.nan]], dtype=np.float32)
+    >>> out = rank_summary(ranks, np.array([1.0, 2.0, 3.0]), 1, [0.5, 0.95])
+    >>> out.mean.round(3).tolist(), out.quantiles.tolist()
+    ([1.333, 2.0, 3.0], [[1.0, 2.0, 3.0], [1.9, 2.9, 3.0]])
+    >>> out.p_top.round(3).tolist(), out.shift.round(3).tolist()
+    ([0.667, 0.333, 0.0], [0.333, 0.667, 0.0])
+    """
+    n_samples, n_units = ranks.shape
+    q = np.asarray(qs, dtype=np.float64)
+    ref = np.asarray(nominal, dtype=np.float64)
+    ref32 = ref.astype(np.float32)
+    # sums of integers, exact in any order: one pass over blocks of rows
+    total = np.zeros(n_units)
+    known = np.zeros(n_units, dtype=np.int64)
+    top = np.zeros(n_units, dtype=np.int64)
+    moved = np.zeros(n_units)
+    for rows in _row_blocks(n_samples, n_units):
+        block = ranks[rows]
+        ok = ~np.isnan(block)
+        total += np.add.reduce(block, axis=0, dtype=np.float64, where=ok)
+        known += ok.sum(axis=0)
+        top += (block <= top_k).sum(axis=0)
+        with np.errstate(invalid="ignore"):
+            shift_block = np.abs(np.subtract(block, ref32, dtype=np.float32))
+        moved += np.add.reduce(shift_block, axis=0, dtype=np.float64, where=ok)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / known
+        shift = np.where(np.isnan(ref), np.nan, moved / known)
+    p_top = top / float(n_samples)
+    return RankSummary(
+        mean=mean,
+        quantiles=_rank_quantiles(ranks, known, q),
+        p_top=p_top,
+        shift=shift,
+    )
+
+
+def _rank_quantiles(
+    ranks: Any, known: npt.NDArray[np.int64], q: FloatArray
+) -> FloatArray:
+    """Quantiles of each column of integer ranks, from their counts."""
+    n_samples, n_units = ranks.shape
+    quant = np.empty((q.size, n_units))
+    # each unit's ranks lie in [low, high]: count only there (bucket 0: NaN)
+    low = np.nan_to_num(np.fmin.reduce(ranks, axis=0), nan=1.0).astype(np.int64)
+    high = np.nan_to_num(np.fmax.reduce(ranks, axis=0), nan=1.0).astype(np.int64)
+    widths = high - low + 2
+    order = np.argsort(widths, kind="stable")  # similar widths together
+    sorted_widths = widths[order]
+    most = max(1, _COUNTS // max(1, n_samples))
+    a = 0
+    while a < n_units:
+        # as many units as fit: count * width <= _COUNTS (at least one)
+        window = sorted_widths[a : a + most]
+        fits = np.arange(1, window.size + 1) * window
+        b = a + max(1, int(np.searchsorted(fits, _COUNTS, side="right")))
+        cols = np.sort(order[a:b])  # read in column order
+        width = int(sorted_widths[b - 1])
+        base = low[cols] - 1  # bucket t holds rank base + t
+        codes = ranks[:, cols] - base.astype(np.float32)
+        np.copyto(codes, 0.0, where=np.isnan(codes))
+        index = codes.astype(np.intp)
+        index += np.arange(b - a, dtype=np.intp) * width
+        counts = np.bincount(index.ravel(), minlength=(b - a) * width)
+        counts = counts.reshape(b - a, width)
+        counts[:, 0] = 0
+        cum = np.cumsum(counts, axis=1)
+        quant[:, cols] = _count_quantiles(cum, known[cols], base, q, n_samples)
+        a = b
+    return quant
+
+
+def _count_quantiles(
+    cum: npt.NDArray[np.int64],
+    known: npt.NDArray[np.int64],
+    base: npt.NDArray[np.int64],
+    q: FloatArray,
+    n_samples: int,
+) -> FloatArray:
+    """Quantiles of each row from its cumulative counts; bucket t is rank base + t."""
+    rows, width = cum.shape
+    # one sorted array: row u's cumulative counts shifted by u * (n + 1)
+    offset = np.arange(rows, dtype=np.int64) * (n_samples + 1)
+    flat = (cum + offset[:, None]).ravel()
+    last = np.maximum(known - 1, 0)
+    out = np.empty((q.size, rows))
+    first = np.arange(rows, dtype=np.int64) * width - base
+
+    def order_statistic(i: npt.NDArray[np.intp]) -> FloatArray:
+        # the smallest bucket with more than i values at or below it
+        pos = np.searchsorted(flat, i + offset, side="right")
+        found: FloatArray = (pos - first).astype(np.float64)
+        return found
+
+    for j, qq in enumerate(q):
+        pos = qq * last
+        lo = np.floor(pos).astype(np.intp)
+        hi = np.minimum(lo + 1, last)
+        frac = pos - lo
+        v_lo, v_hi = order_statistic(lo), order_statistic(hi)
+        out[j] = np.where(known > 0, v_lo + (v_hi - v_lo) * frac, np.nan)
+    return out
+
+
+def column_nanmean(a: Any) -> FloatArray:
+    """Column means ignoring NaN, as ``numpy.nanmean(a, axis=0, dtype=float64)``.
+
+    Without the NaN-free copy of ``a`` that `numpy.nanmean` makes (a mask
+    of one byte a value instead); rows are added in order, as there.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kampala.sensitivity._rank_stats import column_nanmean
+    >>> column_nanmean(np.array([[1.0, np.nan], [2.0, np.nan]])).tolist()
+    [1.5, nan]
+    """
+    known = ~np.isnan(a)
+    total = np.add.reduce(a, axis=0, dtype=np.float64, where=known)
+    count = known.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         out: FloatArray = total / count
     return out
@@ -65,8 +249,10 @@ def column_rank_shift(ranks: Any, nominal: FloatArray) -> FloatArray:
 def nan_quantiles(a: Any, qs: Any) -> FloatArray:
     """Column quantiles ignoring NaN, as `numpy.nanquantile` (linear).
 
-    Vectorised over columns, in blocks: sort each block once and
-    interpolate between order statistics.
+    Vectorised over columns, in blocks. Only the order statistics the
+    quantiles need are put in place (`numpy.partition`), for the columns
+    with the same number of values together; no column is fully sorted
+    unless its block has many different numbers of missing values.
 
     Examples
     --------
@@ -82,20 +268,23 @@ def nan_quantiles(a: Any, qs: Any) -> FloatArray:
     q = np.asarray(qs, dtype=np.float64)
     n_rows, n_cols = a.shape
     out = np.full((q.size, n_cols), np.nan)
-    block = max(1, 8_000_000 // max(1, n_rows))
+    block = max(1, _BLOCK // max(1, n_rows))
     for start in range(0, n_cols, block):
-        sub = np.sort(a[:, start : start + block], axis=0)  # NaN last
-        count = (~np.isnan(sub)).sum(axis=0)
-        ok = count > 0
-        for j, qq in enumerate(q):
-            pos = qq * np.maximum(count - 1, 0)
-            lo = np.floor(pos).astype(np.intp)
-            hi = np.minimum(lo + 1, np.maximum(count - 1, 0))
-            frac = pos - lo
-            v_lo = np.take_along_axis(sub, lo[None, :], axis=0)[0]
-            v_hi = np.take_along_axis(sub, hi[None, :], axis=0)[0]
-            value = v_lo + (v_hi - v_lo) * frac
-            out[j, start : start + block] = np.where(ok, value, np.nan)
+        sub = np.array(a[:, start : start + block].T, order="C")  # one row a column
+        count = (~np.isnan(sub)).sum(axis=1)
+        last = np.maximum(count - 1, 0)
+        pos = q[:, None] * last[None, :]
+        lo = np.floor(pos).astype(np.intp)
+        hi = np.minimum(lo + 1, last[None, :])
+        need = np.unique(np.concatenate([lo.ravel(), hi.ravel()]))
+        if need.size <= 16:
+            sub.partition(need, axis=1)  # NaN last, as in a sort
+        else:
+            sub.sort(axis=1)
+        v_lo = np.take_along_axis(sub, lo.T, axis=1).T
+        v_hi = np.take_along_axis(sub, hi.T, axis=1).T
+        value = v_lo + (v_hi - v_lo) * (pos - lo)
+        out[:, start : start + block] = np.where(count > 0, value, np.nan)
     return out
 
 

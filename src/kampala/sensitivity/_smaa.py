@@ -23,7 +23,8 @@ sampler (Smith, 1984). Equations (SMAA1)-(SMAA4) below.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -35,6 +36,7 @@ from kampala._internal.arrays import (
     array_fields,
     optional_frozen_float64,
 )
+from kampala._internal.blas_threads import limit_blas_threads
 from kampala._internal.checks import (
     as_float_array,
     as_int,
@@ -44,6 +46,7 @@ from kampala._internal.rng import SeedLike
 from kampala._version import __version__
 from kampala.errors import ParameterValueError
 from kampala.sensitivity._limits import check_memory, max_memory_bytes, seeded
+from kampala.sensitivity._run import check_executor, map_blocks
 from kampala.sensitivity._weight_sampling import (
     as_constraints,
     draw_weights,
@@ -300,6 +303,19 @@ class SMAAResult:
         )
 
 
+def _chunk(
+    x: FloatArray, block: FloatArray, start: int
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Rank counts and first places of one chunk of draws (runs anywhere)."""
+    n_units = x.shape[0]
+    with limit_blas_threads(1):
+        ranks = competition_ranks(linear_scores(x, block))
+    offsets = (np.arange(n_units, dtype=np.intp) * n_units)[:, None]
+    counts = np.bincount((offsets + ranks).ravel(), minlength=n_units * n_units)
+    uu, ss = np.nonzero(ranks == 0)
+    return counts, uu, ss + start
+
+
 def smaa(
     X: npt.ArrayLike,
     *,
@@ -314,6 +330,7 @@ def smaa(
     methodology: MethodologyRef | None = None,
     rng: SeedLike = None,
     max_memory: int | str | None = None,
+    executor: Executor | None = None,
 ) -> SMAAResult:
     r"""SMAA-2 analysis: how much of the weight space supports each rank.
 
@@ -365,6 +382,11 @@ def smaa(
         memory of the draws exceeds this many bytes (or a size such as
         ``"8GiB"``); default ``KAMPALA_MAX_MEMORY``, else half the
         physical memory.
+    executor : concurrent.futures.Executor, default=None
+        Score and rank the chunks of draws there (local processes, a Dask
+        ``Client.get_executor()``, ...). The weights are all drawn here
+        first; counts are integers and the central weights are means in
+        draw order, so the result is bitwise the serial one.
 
     Returns
     -------
@@ -450,6 +472,7 @@ def smaa(
     [1.0, 1.0, 1.0]
     """
     where = "smaa()"
+    executor = check_executor(where, executor)
     x, names = as_matrix(where, X, labels)
     n_units, m = x.shape
     nn, bi, th, ch = sampler_args(where, n, burn_in, thin, chains)
@@ -469,16 +492,18 @@ def smaa(
     W = draw_weights(where, m, nn, cons, bi, th, ch, gen)
 
     counts = np.zeros(n_units * n_units, dtype=np.int64)
-    offsets = (np.arange(n_units, dtype=np.intp) * n_units)[:, None]
-    first_units: list[IntArray] = []
-    first_draws: list[IntArray] = []
-    for start in range(0, nn, chunk):
-        block = W[start : start + chunk]
-        ranks = competition_ranks(linear_scores(x, block))
-        counts += np.bincount((offsets + ranks).ravel(), minlength=n_units * n_units)
-        uu, ss = np.nonzero(ranks == 0)
-        first_units.append(uu)
-        first_draws.append(ss + start)
+    ranges = [(a, min(nn, a + chunk)) for a in range(0, nn, chunk)]
+    parts: dict[int, tuple[IntArray, IntArray]] = {}
+    done: Iterator[tuple[int, int, Any]]
+    if executor is None:
+        done = ((a, b, _chunk(x, W[a:b], a)) for a, b in ranges)
+    else:
+        done = map_blocks(where, executor, ranges, lambda a, b: (_chunk, x, W[a:b], a))
+    for a, _, (chunk_counts, uu, ss) in done:
+        counts += chunk_counts  # integers: any order gives the same sum
+        parts[a] = (uu, ss)
+    first_units = [parts[a][0] for a, _ in ranges]  # draw order, as serial
+    first_draws = [parts[a][1] for a, _ in ranges]
     acceptability = counts.reshape(n_units, n_units) / nn
 
     units = np.concatenate(first_units)

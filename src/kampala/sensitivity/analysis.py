@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import html
 import math
+import os
 import warnings
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, Literal
 
 import attrs
@@ -39,15 +41,17 @@ from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.principles import ScorerRegistry
 from kampala.sensitivity._engine import rank_rows
-from kampala.sensitivity._execution import AnalysisProblem, BlockResult, merge_blocks
+from kampala.sensitivity._execution import AnalysisProblem, BlockResult
 from kampala.sensitivity._rank_stats import (
-    column_rank_shift,
+    column_nanmean,
     json_safe,
     nan_quantiles,
     num_or_none,
+    rank_summary,
     row_rank_shift,
 )
 from kampala.sensitivity._reliability import index_note
+from kampala.sensitivity._run import check_executor, run_problem
 from kampala.sensitivity._sobol import SobolIndices
 from kampala.sensitivity.spec import UncertaintySpec
 
@@ -361,6 +365,7 @@ def uncertainty_analysis(
     registry: ScorerRegistry | None = None,
     rng: SeedLike = None,
     max_memory: int | str | None = None,
+    executor: Executor | None = None,
 ) -> UncertaintyResult:
     r"""Propagate the uncertain choices of a methodology to scores and ranks.
 
@@ -379,9 +384,11 @@ def uncertainty_analysis(
     top_k : int, default=10
         The $k$ of the top-$k$ probability.
     block : int, optional
-        Samples evaluated together; bounds memory, never changes numbers.
+        Samples evaluated together (with an executor: samples per task);
+        bounds memory, never changes numbers.
     progress : callable, optional
-        Called as ``progress(done, total)``.
+        Called as ``progress(done, total)`` (in this process, also when
+        blocks run elsewhere).
     registry : ScorerRegistry, optional
         Where to find scorers.
     rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
@@ -396,6 +403,14 @@ def uncertainty_analysis(
         naming ``n`` gives the estimate and the limit. Default: the
         environment variable ``KAMPALA_MAX_MEMORY``, else half the
         machine's physical memory.
+    executor : concurrent.futures.Executor, optional
+        Evaluate blocks of samples there: a ``ProcessPoolExecutor`` for
+        local processes, a ``dask.distributed`` ``Client.get_executor()``
+        for a cluster, or any other. The sample design is drawn here before
+        it is split, so the result is bit for bit the serial one whatever
+        the executor and ``block``. A block that fails raises
+        `~kampala.errors.ExecutionError` naming its samples. See the how-to
+        "Scale out".
 
     Returns
     -------
@@ -425,6 +440,7 @@ def uncertainty_analysis(
     where = "uncertainty_analysis()"
     if not isinstance(top_k, int) or top_k < 1:
         raise ParameterValueError(where, "top_k", top_k, "an integer >= 1")
+    executor = check_executor(where, executor)
     problem = AnalysisProblem.uncertainty(
         methodology,
         data,
@@ -437,28 +453,25 @@ def uncertainty_analysis(
     )
     # samples are summarised, not re-analysed: float32 storage halves the
     # memory; every sample is computed and ranked in double precision
-    ev = _run(problem, block, progress)
+    ev = run_problem(
+        problem, where=where, executor=executor, block=block, progress=progress
+    )
     return _summarise(problem, ev, top_k, method, methodology)
-
-
-def _run(
-    problem: AnalysisProblem,
-    block: int | None,
-    progress: Callable[[int, int], None] | None,
-) -> BlockResult:
-    """Evaluate every row of the problem's design.
-
-    In process this is one range; an executor would map
-    `AnalysisProblem.evaluate` over `AnalysisProblem.blocks` and
-    `merge_blocks` the results, to the same bits.
-    """
-    return merge_blocks([problem.evaluate(block=block, progress=progress)])
 
 
 def _nominal(problem: AnalysisProblem) -> tuple[FloatArray, FloatArray]:
     """Return the nominal scores and their ranks (1 = best, NaN unranked)."""
     nominal = problem.nominal_scores()
     return nominal, np.asarray(rank_rows(nominal[None, :])[0], dtype=np.float64)
+
+
+_QS = (0.05, 0.5, 0.95)
+
+
+def _quiet(f: Callable[..., Any], *args: Any) -> Any:
+    """Call ``f`` with NumPy's invalid-value warnings off (in any thread)."""
+    with np.errstate(invalid="ignore"):
+        return f(*args)
 
 
 def _summarise(
@@ -473,12 +486,19 @@ def _summarise(
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         # all-missing units give NaN statistics, reported as missing
         warnings.simplefilter("ignore", RuntimeWarning)
-        s_mean = np.nanmean(ev.scores, axis=0, dtype=np.float64)
-        s_q = nan_quantiles(ev.scores, [0.05, 0.5, 0.95])
-        r_mean = np.nanmean(ev.ranks, axis=0, dtype=np.float64)
-        r_q = nan_quantiles(ev.ranks, [0.05, 0.5, 0.95])
-        rank_shift = column_rank_shift(ev.ranks, nominal_rank)
-    p_top = (ev.ranks <= top_k).mean(axis=0, dtype=np.float64)
+        s_mean = column_nanmean(ev.scores)
+        # the score percentiles and the rank statistics (counted, never
+        # sorted) are independent: on two threads when there are two cores
+        with ThreadPoolExecutor(min(2, os.cpu_count() or 1)) as threads:
+            scores_q = threads.submit(_quiet, nan_quantiles, ev.scores, _QS)
+            ranks = rank_summary(ev.ranks, nominal_rank, top_k, _QS)
+            s_q = scores_q.result()
+    r_mean, r_q, p_top, rank_shift = (
+        ranks.mean,
+        ranks.quantiles,
+        ranks.p_top,
+        ranks.shift,
+    )
     mars = row_rank_shift(ev.ranks, nominal_rank)
     return UncertaintyResult(
         units=engine.units,
@@ -736,6 +756,7 @@ def sensitivity_analysis(
     registry: ScorerRegistry | None = None,
     rng: SeedLike = None,
     max_memory: int | str | None = None,
+    executor: Executor | None = None,
 ) -> SensitivityResult:
     r"""Sobol' indices of the uncertain factors for ranks and scores.
 
@@ -759,6 +780,9 @@ def sensitivity_analysis(
     max_memory : int or str, default=None
         Memory limit in bytes or a size such as ``"8GiB"``, as for
         `uncertainty_analysis`.
+    executor : concurrent.futures.Executor, optional
+        Where blocks of the Saltelli design run, as for
+        `uncertainty_analysis`; the indices are bit for bit the serial ones.
 
     Returns
     -------
@@ -800,6 +824,8 @@ def sensitivity_analysis(
     >>> dict(zip(res.factors, res.rank.ST[:, i].round(2).tolist()))
     {'weights@2': 0.03, 'missing': 0.95}
     """
+    where = "sensitivity_analysis()"
+    executor = check_executor(where, executor)
     problem = AnalysisProblem.sobol(
         methodology,
         data,
@@ -810,7 +836,9 @@ def sensitivity_analysis(
         rng=rng,
         max_memory=max_memory,
     )
-    ev = _run(problem, block, progress)
+    ev = run_problem(
+        problem, where=where, executor=executor, block=block, progress=progress
+    )
     indices = _sobol_indices(problem, ev, n_bootstrap, confidence)
     output_mean, output_std = _output_stats(problem, ev)
     return SensitivityResult(

@@ -1,0 +1,316 @@
+"""Evaluate a whole `AnalysisProblem`, in process or with any executor.
+
+`run_problem` is where every Monte Carlo analysis meets ``executor=``: with
+no executor the design is evaluated in this process; with any
+`concurrent.futures.Executor` (a ``ProcessPoolExecutor``, a
+``ThreadPoolExecutor``, a ``dask.distributed`` ``Client.get_executor()``)
+the design's row ranges (`AnalysisProblem.blocks`) are submitted as tasks
+and their results copied into place as they complete.
+
+The numbers never depend on the executor or the block size: the sample
+design is drawn before it is split, each task evaluates a fixed slice with
+the same operations as a serial run (`AnalysisProblem.evaluate`), and the
+results are put back by row. Guarantees:
+
+- **Shipping**: the problem (with the variants of the methodology its
+  design uses already prepared) is pickled once; every task carries those
+  bytes and a token, and a worker unpickles a problem once and keeps it for
+  its later blocks.
+- **Progress**: ``progress(done, total)`` is called in the calling process
+  each time a block completes, whatever worker ran it.
+- **Failure**: when a block fails (its worker died, was killed or raised),
+  the blocks not yet started are cancelled and an `ExecutionError` names
+  the block's rows, with the original exception chained; an error kampala
+  raises on purpose (bad data met by the block) is re-raised as it is, with
+  a note naming the block. Nothing partial is returned, so nothing partial
+  is written.
+- **Memory**: results are copied into arrays allocated once and released
+  block by block; the calling process holds the merged arrays and the
+  blocks in flight, not a second copy.
+- **Threads**: each task runs with one BLAS thread
+  (`kampala._internal.blas_threads.limit_blas_threads`), so that workers
+  do not oversubscribe the cores.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import copy
+import pickle
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+from kampala._internal.blas_threads import limit_blas_threads
+from kampala._internal.checks import as_int
+from kampala.errors import ExecutionError, KampalaError, ParameterTypeError
+from kampala.i18n import N_, translate
+from kampala.sensitivity._execution import AnalysisProblem, BlockResult
+
+__all__ = [
+    "check_executor",
+    "map_blocks",
+    "run_problem",
+    "task_rows",
+    "unpickled",
+]
+
+#: What a worker keeps unpickled, by token (the latest runs).
+_KEEP = 2
+_shipped: dict[str, Any] = {}
+_lock = threading.Lock()
+
+
+def check_executor(where: str, executor: Any) -> cf.Executor | None:
+    """Return ``executor`` if it is None or a `concurrent.futures.Executor`.
+
+    Examples
+    --------
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> from kampala.sensitivity._run import check_executor
+    >>> with ThreadPoolExecutor(1) as pool:
+    ...     check_executor("f()", pool) is pool
+    True
+    >>> check_executor("f()", 2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kampala.errors.ParameterTypeError: f(): 'executor' must be ...
+    """
+    if executor is None or isinstance(executor, cf.Executor):
+        return executor
+    raise ParameterTypeError(
+        where,
+        "executor",
+        executor,
+        translate("a concurrent.futures.Executor or None"),
+        hint=translate(
+            "For local processes use concurrent.futures.ProcessPoolExecutor; "
+            "for Dask, Client.get_executor()."
+        ),
+    )
+
+
+def task_rows(n_samples: int, block: int | None) -> int:
+    """Rows per task: ``block``, else a sixteenth of the design (64 to 4096).
+
+    Examples
+    --------
+    >>> from kampala.sensitivity._run import task_rows
+    >>> task_rows(10_000, None), task_rows(100, None), task_rows(100, 7)
+    (625, 64, 7)
+    """
+    if block is not None:
+        return as_int("run_problem()", "block", block, 1)
+    return int(min(4096, max(64, -(-n_samples // 16))))
+
+
+def unpickled(token: str, payload: bytes) -> Any:
+    """Return ``pickle.loads(payload)``, once per ``token`` in this process.
+
+    A worker keeps what the latest runs shipped, so that its later tasks
+    of the same run reuse it (and its caches) instead of unpickling again.
+
+    Examples
+    --------
+    >>> import pickle
+    >>> from kampala.sensitivity._run import unpickled
+    >>> data = pickle.dumps([1, 2])
+    >>> unpickled("t", data) is unpickled("t", data)
+    True
+    """
+    with _lock:
+        found = _shipped.get(token)
+    if found is None:
+        found = pickle.loads(payload)
+        with _lock:
+            _shipped[token] = found
+            while len(_shipped) > _KEEP:
+                _shipped.pop(next(iter(_shipped)))
+    return found
+
+
+def _evaluate(
+    token: str, payload: bytes, start: int, stop: int, block: int | None
+) -> BlockResult:
+    """Evaluate one block in a worker (module level, so it pickles by name)."""
+    problem: AnalysisProblem = unpickled(token, payload)
+    with limit_blas_threads(1):
+        return problem.evaluate(start, stop, block=block)
+
+
+def _shippable(problem: AnalysisProblem) -> bytes:
+    """Pickle the problem once, with every variant its design needs prepared."""
+    engine = problem.engine
+    engine.warm(problem.design)
+    shipped = copy.copy(problem)
+    shipped.engine = copy.copy(engine)
+    shipped.engine.keep_prepared = True
+    return pickle.dumps(shipped, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def run_problem(
+    problem: AnalysisProblem,
+    *,
+    where: str,
+    executor: cf.Executor | None = None,
+    block: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BlockResult:
+    """Evaluate every row of ``problem``'s design; the same bits however run.
+
+    Parameters
+    ----------
+    problem : AnalysisProblem
+        What to evaluate.
+    where : str
+        The analysis, for error messages (``"uncertainty_analysis()"``).
+    executor : concurrent.futures.Executor, default=None
+        Where blocks run; None evaluates in this process.
+    block : int, default=None
+        Rows per task with an executor (default `task_rows`); without one,
+        samples computed together. Never changes a number.
+    progress : callable, default=None
+        Called as ``progress(done, total)`` in this process.
+
+    Returns
+    -------
+    BlockResult
+        All rows, as `AnalysisProblem.evaluate` of the whole design.
+
+    Raises
+    ------
+    ExecutionError
+        If a block fails where it runs (with the block's rows).
+
+    Examples
+    --------
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.methodology import kps1
+    >>> from kampala.sensitivity import AnalysisProblem, UncertaintySpec, WeightNoise
+    >>> from kampala.sensitivity._run import run_problem
+    >>> problem = AnalysisProblem.uncertainty(
+    ...     kps1(), sample_portfolio(),
+    ...     UncertaintySpec(factors=[WeightNoise(levels=2)]), n=64, rng=0)
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     out = run_problem(problem, where="f()", executor=pool, block=10)
+    >>> out.ranks.tobytes() == problem.evaluate().ranks.tobytes()
+    True
+    """
+    if executor is None:
+        return problem.evaluate(block=block, progress=progress)
+    n = problem.n_samples
+    ranges = problem.blocks(task_rows(n, block))
+    payload = _shippable(problem)
+    token = uuid.uuid4().hex
+    engine = problem.engine
+    n_units = len(engine.units)
+    scores: Any = np.empty((n, n_units), dtype=problem.dtype)
+    ranks = np.empty((n, n_units), dtype=np.float32)
+    choices = np.empty((n, len(engine.discrete)), dtype=np.intp)
+    weights = np.empty((n, len(engine.nodes)), dtype=np.float64)
+    done = 0
+    tasks = map_blocks(
+        where,
+        executor,
+        ranges,
+        lambda start, stop: (_evaluate, token, payload, start, stop, None),
+    )
+    for start, stop, part in tasks:
+        scores[start:stop] = part.scores
+        ranks[start:stop] = part.ranks
+        choices[start:stop] = part.choices
+        weights[start:stop] = part.weights
+        del part
+        done += stop - start
+        if progress is not None:
+            progress(done, n)
+    return BlockResult(
+        start=0, stop=n, scores=scores, ranks=ranks, choices=choices, weights=weights
+    )
+
+
+def map_blocks(
+    where: str,
+    executor: cf.Executor,
+    ranges: Sequence[tuple[int, int]],
+    task: Callable[[int, int], tuple[Any, ...]],
+    *,
+    items: Literal["samples", "methodologies"] = "samples",
+) -> Iterator[tuple[int, int, Any]]:
+    """Submit one task per row range; yield ``(start, stop, result)`` as they end.
+
+    ``task(start, stop)`` gives the function and its arguments; ``items``
+    names what the ranges count, in errors. A result is
+    released as soon as the caller has it (``concurrent.futures.wait``, not
+    ``as_completed``, which keeps every finished future alive). On a
+    failure the tasks not yet started are cancelled and the error names
+    the block (see `run_problem`).
+
+    Examples
+    --------
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> from kampala.sensitivity._run import map_blocks
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     out = map_blocks("f()", pool, [(0, 3), (3, 5)],
+    ...                      lambda a, b: (sum, range(a, b)))
+    ...     sorted(out)
+    [(0, 3, 3), (3, 5, 7)]
+    """
+    pending: dict[cf.Future[Any], tuple[int, int]] = {}
+    for start, stop in ranges:
+        fn, *args = task(start, stop)
+        pending[executor.submit(fn, *args)] = (start, stop)
+    try:
+        while pending:
+            finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                start, stop = pending.pop(fut)
+                yield start, stop, _result(fut, where, start, stop, items)
+                del fut
+    finally:
+        for fut in pending:
+            fut.cancel()
+
+
+#: what failed, by what the ranges of `map_blocks` count
+_FAILED = {
+    "samples": N_(
+        "Samples {start} to {stop} failed where they ran ({error}). "
+        "Nothing was written; run again, or without workers."
+    ),
+    "methodologies": N_(
+        "Methodologies {start} to {stop} (counted from 0) failed where they "
+        "ran ({error}). Nothing was returned; run again, or without workers."
+    ),
+}
+
+
+def _result(
+    fut: cf.Future[Any], where: str, start: int, stop: int, items: str = "samples"
+) -> Any:
+    """Return the block's result, or raise the error that names it."""
+    try:
+        return fut.result()
+    except KampalaError as exc:  # the data, not the worker: as in a serial run
+        exc.add_note(translate("in the block of samples {start} to {stop}",
+                               start=start, stop=stop - 1))  # fmt: skip
+        raise
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise ExecutionError(
+            where,
+            "block",
+            (start, stop),
+            translate("evaluated by the executor without failure"),
+            hint=translate(
+                _FAILED[items],
+                start=start,
+                stop=stop - 1,
+                error=f"{type(exc).__name__}: {exc}",
+            ),
+        ) from exc
