@@ -101,24 +101,27 @@ def _checked(options: dict[str, Any], command: str) -> dict[str, Any]:
 def read_options(args: argparse.Namespace, fmt: Any, command: str) -> dict[str, Any]:
     """Return the reader options given; refuse those the format has not."""
     options = _checked(_given(args, _READ), command)
-    for key in options:
-        if key not in fmt.options:
-            raise UsageError(
-                f"kampala {command}: --{key} applies to {_READ[key]} files only "
-                f"(the file is read as {fmt.name})"
-            )
+    wrong = next((key for key in options if key not in fmt.options), None)
+    if wrong is not None:
+        raise UsageError(
+            f"kampala {command}: --{wrong} applies to {_READ[wrong]} files only "
+            f"(the file is read as {fmt.name})"
+        )
     return options
 
 
 def write_options(args: argparse.Namespace, fmt: Any, command: str) -> dict[str, Any]:
-    """Return the writer options given; refuse those the format has not."""
+    """Return the writer options given; refuse those the format has not.
+
+    Only CSV output has options (``--sep``, ``--decimal``, ``--encoding``).
+    """
     options = _checked(_given(args, _WRITE), command)
-    for key in options:
-        if key not in fmt.write_options:
-            raise UsageError(
-                f"kampala {command}: --{key} applies to CSV output only "
-                f"(--out is written as {fmt.name})"
-            )
+    if not set(options) <= set(fmt.write_options):
+        key = next(k for k in options if k not in fmt.write_options)
+        raise UsageError(
+            f"kampala {command}: --{key} applies to CSV output only "
+            f"(--out is written as {fmt.name})"
+        )
     return options
 
 

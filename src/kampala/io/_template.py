@@ -39,13 +39,6 @@ _SHEETS = {
     "en": ("Lists", "Criteria", "Instructions"),
     "es": ("Listas", "Criterios", "Instrucciones"),
 }
-_SCORERS = (
-    "kps.ownership",
-    "kps.results",
-    "kps.inclusive-partnership",
-    "kps.transparency",
-    "kps.leave-no-one-behind",
-)
 _INSTRUCTIONS = (
     N_("One row per partnership; 'Identifier' and 'Title' are required."),
     N_(
@@ -69,9 +62,9 @@ _INSTRUCTIONS = (
 
 
 def _criteria() -> list[Any]:
-    from kampala.principles._rubric import kps1_criteria
+    from kampala.principles.scorers import default_criteria
 
-    return [c for scorer in _SCORERS for c in kps1_criteria(scorer)]
+    return list(default_criteria())
 
 
 def _feeds(lang: str) -> dict[str, list[str]]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kampala.principles._base import Criterion
 from kampala.principles._rubric import (
     RubricScorer,
     count_score,
@@ -50,6 +51,7 @@ __all__ = [
     "RubricScorer",
     "TransparencyScorer",
     "count_score",
+    "default_criteria",
     "flag_score",
     "ordinal_score",
     "ratio_score",
@@ -64,3 +66,23 @@ DEFAULT_SCORERS: tuple[Callable[[], RubricScorer], ...] = (
     TransparencyScorer,
     LeaveNoOneBehindScorer,
 )
+
+
+def default_criteria() -> tuple[Criterion, ...]:
+    """Return every criterion of the KPS-1 scorers, in principle order.
+
+    Examples
+    --------
+    >>> from kampala.principles.scorers import default_criteria
+    >>> criteria = default_criteria()
+    >>> len(criteria), criteria[0].code, criteria[-1].code
+    (29, 'P1.alignment', 'P5.private_solution')
+    """
+    classes = (
+        OwnershipScorer,
+        ResultsScorer,
+        InclusivePartnershipScorer,
+        TransparencyScorer,
+        LeaveNoOneBehindScorer,
+    )
+    return tuple(c for cls in classes for c in cls.criteria)

@@ -16,7 +16,7 @@ import functools
 from collections.abc import Mapping
 
 from kampala.io.iati._table import NOT_IN_IATI, elements_for
-from kampala.principles._rubric import kps1_criteria
+from kampala.principles.scorers import default_criteria
 
 __all__ = ["FILLED", "NOT_DERIVABLE", "NOT_PUBLISHED", "criteria_status"]
 
@@ -24,13 +24,6 @@ FILLED = "filled"
 NOT_PUBLISHED = "not published"
 NOT_DERIVABLE = "not derivable"
 
-_SCORERS = (
-    "kps.ownership",
-    "kps.results",
-    "kps.inclusive-partnership",
-    "kps.transparency",
-    "kps.leave-no-one-behind",
-)
 #: Criteria scored from any one of their evidence fields.
 _ANY_OF = frozenset({"P2.sdg_targets"})
 #: Criteria IATI cannot give although some of their evidence fields are
@@ -42,9 +35,7 @@ _NOT_DERIVABLE = {
 
 @functools.cache
 def _criteria() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple(
-        (c.code, tuple(c.evidence)) for s in _SCORERS for c in kps1_criteria(s)
-    )
+    return tuple((c.code, tuple(c.evidence)) for c in default_criteria())
 
 
 def criteria_status(
