@@ -86,6 +86,7 @@ def explanation_text(explanation: Explanation) -> str:
     >>> print(explanation_text(ex))  # doctest: +ELLIPSIS
     PE-HEA-001 — Reducción de la anemia infantil con nutrición y agricultura familiar
     puntaje global 0.845 (puesto 1); metodología KPS 1 (sha256:...)
+    con la evidencia faltante: puntaje entre 0.845 y 0.845, puesto entre 1 y 6
       P1 Apropiación nacional inclusiva: 0.868 (cobertura 100%)
         P1.alignment Objetivos tomados de los planes nacionales: 1.00 con peso 0.20 ...
           regla: ...
