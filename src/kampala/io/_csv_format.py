@@ -687,3 +687,7 @@ def _relocate(
         new.append(f"line {lines[int(m.group(1))]}" if m else note)
     err.__notes__ = new
     return err
+
+
+#: Cells of one column as `write_csv` writes them (the columnar formats use it).
+format_cells = _format_cells
