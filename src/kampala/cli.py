@@ -33,6 +33,7 @@ from typing import Any, NoReturn
 
 import attrs
 
+from kampala import _cli_score_columnar as _columnar
 from kampala import _cli_sensitivity as _sens
 from kampala._cli_index import asem_methodology, demo_asem, read_methodology
 from kampala._internal.atomic import atomic_open, atomic_path
@@ -94,7 +95,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "the methodology given.",
     )
     score.add_argument(
-        "portfolio", metavar="PORTFOLIO", nargs="?", help="portfolio file"
+        "portfolio",
+        metavar="PORTFOLIO",
+        nargs="?",
+        help="portfolio file, or a folder of Parquet/Arrow partitions (scored one "
+        "by one, ranked together)",
     )
     score.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
     score.add_argument(
@@ -112,7 +117,7 @@ def _build_parser() -> argparse.ArgumentParser:
         choices=("table", "csv", "json"),
         default=None,
         help="output format (default: table, or the format of the --out "
-        "suffix .csv or .json)",
+        "suffix .csv, .json, .parquet or .arrow)",
     )
     score.add_argument("--out", metavar="FILE", help="write the output to FILE")
     add_formula_escape(score)
@@ -427,6 +432,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
             "a scorecard methodology with principle scorers (such as KPS-1)",
             hint="Use 'kampala index' for indicator tables.",
         )
+    if _columnar.handles(args):  # a folder of partitions, or --out FILE.parquet
+        methodology = _evolve(methodology, args.weights, args.aggregate)
+        return _columnar.score(args, methodology, _load_portfolio)
     fmt = args.format
     if args.out:
         suffix = Path(args.out).suffix.lower()

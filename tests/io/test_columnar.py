@@ -21,6 +21,7 @@ from kampala.testing import sample_test_portfolio
 pa = pytest.importorskip("pyarrow")
 pacsv = pytest.importorskip("pyarrow.csv")
 pq = pytest.importorskip("pyarrow.parquet")
+feather = pytest.importorskip("pyarrow.feather")
 
 from kampala.io import _arrow_format, formats  # noqa: E402 - after the skip
 
@@ -185,7 +186,7 @@ def test_bad_input_same_messages_as_the_own_csv_reader(
     if suffix == ".parquet":
         pq.write_table(table, path)
     else:
-        pa.feather.write_feather(table, str(path))
+        feather.write_feather(table, str(path))
     assert _problems(path) == reference
 
 
