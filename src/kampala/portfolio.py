@@ -285,6 +285,7 @@ class Portfolio:
         actors: Mapping[str, Any] | None = None,
         *,
         name: str = "portfolio",
+        copy: bool = True,
     ) -> Portfolio:
         """Build a portfolio from columns, validating them all at once.
 
@@ -299,6 +300,12 @@ class Portfolio:
             Actor columns with ``partnership`` (row index); none by default.
         name : str, default="portfolio"
             Label for messages.
+        copy : bool, default=True
+            Copy the arrays given, so that changing them later does not
+            change the portfolio. ``False`` keeps arrays of the right dtype
+            as they are and makes them read-only in place (the portfolio
+            takes them over): for large columns built only to make the
+            portfolio, it saves a copy of each. Added in version 0.5.
 
         Raises
         ------
@@ -331,7 +338,8 @@ class Portfolio:
                 )
         for spec in SCHEMA:
             if spec.path in columns:
-                out[spec.path] = _coerce_column(name, spec, columns[spec.path], n)
+                values = columns[spec.path]
+                out[spec.path] = _coerce_column(name, spec, values, n, copy)
             else:
                 out[spec.path] = _owned(_default_column(spec, n), None)
         m_cols = dict(actors or {})
@@ -344,13 +352,13 @@ class Portfolio:
                 )
         for spec in ACTOR_SCHEMA:
             if spec.path in m_cols:
-                act[spec.path] = _coerce_column(name, spec, m_cols[spec.path], m)
+                act[spec.path] = _coerce_column(name, spec, m_cols[spec.path], m, copy)
             elif spec.default is attrs.NOTHING and m > 0:
                 raise DataFormatError(name, "actors", spec.path, "present")
             else:
                 act[spec.path] = _owned(_default_column(spec, m), None)
         given = m_cols.get("partnership", np.empty(0, dtype=np.int64))
-        act["partnership"] = _owned(np.asarray(given, dtype=np.int64), given)
+        act["partnership"] = _owned(np.asarray(given, dtype=np.int64), given, copy)
         pf = cls(out, act, name=name, records=None)
         pf._validate()
         return pf
@@ -780,7 +788,9 @@ def _warn_confusable(name: str, distinct: set[Any]) -> None:
             seen[key] = v
 
 
-def _coerce_column(name: str, spec: FieldSpec, values: Any, n: int) -> Array:
+def _coerce_column(
+    name: str, spec: FieldSpec, values: Any, n: int, copy: bool = True
+) -> Array:
     k = spec.kind
     if k in ("str", "strlist"):
         arr = np.empty(len(values), dtype=object)
@@ -805,7 +815,7 @@ def _coerce_column(name: str, spec: FieldSpec, values: Any, n: int) -> Array:
         arr = np.asarray(values, dtype=np.float64)
     if len(arr) != n:
         raise DataFormatError(name, spec.path, arr.shape[0], f"of length {n}")
-    return _owned(arr, values)
+    return _owned(arr, values, copy)
 
 
 def _all_ascii(items: list[Any]) -> bool:
@@ -816,13 +826,14 @@ def _all_ascii(items: list[Any]) -> bool:
         return False
 
 
-def _owned(arr: Array, given: Any) -> Array:
+def _owned(arr: Array, given: Any, copy: bool = True) -> Array:
     """Return ``arr`` read-only, copied if it shares memory with ``given``.
 
-    A portfolio owns its columns: a caller's array is copied once, a fresh
-    one (converted, or built here) is kept.
+    A portfolio owns its columns: a caller's array is copied once (unless
+    ``copy`` is False: then it is taken over), a fresh one (converted, or
+    built here) is kept.
     """
-    if isinstance(given, np.ndarray) and np.may_share_memory(arr, given):
+    if copy and isinstance(given, np.ndarray) and np.may_share_memory(arr, given):
         arr = arr.copy()
     arr.flags.writeable = False
     return arr

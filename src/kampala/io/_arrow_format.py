@@ -335,7 +335,7 @@ def _fast(table: Any, name: str, *, unescape: bool) -> Portfolio:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            pf = Portfolio.from_columns(columns, actors, name=name)
+            pf = Portfolio.from_columns(columns, actors, name=name, copy=False)
         except (PortfolioValidationError, DataFormatError) as exc:
             raise _Declined from exc
     for w in caught:

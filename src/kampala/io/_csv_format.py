@@ -658,7 +658,7 @@ def _finish_csv(layout: Layout, out: _Collector, source: str, name: str) -> Port
     else:
         actors["partnership"] = np.empty(0, dtype=np.int64)
     try:
-        return Portfolio.from_columns(columns, actors, name=name)
+        return Portfolio.from_columns(columns, actors, name=name, copy=False)
     except PortfolioValidationError as exc:  # pragma: no cover - checked above
         raise PortfolioValidationError(
             source, [_relocate(e, lines) for e in exc.exceptions]
