@@ -9,11 +9,11 @@ from all the overall scores.
 
 The result is the same as scoring the whole portfolio in one piece, to the
 last bit and including ties: KPS-1 scores each partnership from its own
-evidence (equations (S1)--(S3) of the scorecard page), and the rank of a
-score is its position among all the scores,
+evidence (equations (K0)--(K9) of the KPS-1 methodology page), and the rank
+of a score is its position among all the scores (equation (K10)),
 
 $$
-r_u = 1 + \#\{v : s_v > s_u\},
+r_u = 1 + \#\{v : S_v > S_u\},
 $$
 
 which needs the scores only, not the evidence. A methodology whose steps
