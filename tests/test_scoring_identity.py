@@ -58,3 +58,25 @@ def test_criteria_matrix_is_shared_not_copied():
     # the principle blocks are views of one column-major matrix
     assert all(b.base is blocks[0].base for b in blocks)
     assert blocks[0].base.flags.f_contiguous
+
+
+def test_from_columns_copies_unless_told_not_to():
+    budget = np.array([1.0, 2.0])
+    pf = kp.Portfolio.from_columns(
+        {"id": ["A", "B"], "title": ["x", "y"], "budget_usd": budget}
+    )
+    budget[0] = 99.0
+    assert pf.column("budget_usd")[0] == 1.0
+    taken = kp.Portfolio.from_columns(
+        {"id": ["A", "B"], "title": ["x", "y"], "budget_usd": budget}, copy=False
+    )
+    assert np.shares_memory(taken.column("budget_usd"), budget)
+    assert not budget.flags.writeable  # taken over: read-only in place
+
+
+def test_scorer_out_must_have_the_scores_shape():
+    from kampala.errors import ParameterValueError
+    from kampala.principles import OwnershipScorer
+
+    with pytest.raises(ParameterValueError, match="'out' must be of shape"):
+        OwnershipScorer().score(sample_portfolio(), out=np.empty((48, 4)))
