@@ -792,10 +792,20 @@ def _coerce_column(
     name: str, spec: FieldSpec, values: Any, n: int, copy: bool = True
 ) -> Array:
     k = spec.kind
-    if k in ("str", "strlist"):
+    nfc = isinstance(spec.validator, Identifier)
+    if (
+        k in ("str", "strlist")
+        and isinstance(values, np.ndarray)
+        and values.dtype == object
+        and values.ndim == 1
+    ):  # an object array: kept (or copied whole), never rebuilt item by item
+        arr = values.copy() if copy else values
+        if nfc and not _all_ascii(arr.tolist()):
+            arr = np.array([Identifier.nfc(v) for v in arr.tolist()], dtype=object)
+    elif k in ("str", "strlist"):
         arr = np.empty(len(values), dtype=object)
         items = values.tolist() if isinstance(values, np.ndarray) else list(values)
-        if isinstance(spec.validator, Identifier) and not _all_ascii(items):
+        if nfc and not _all_ascii(items):
             items = [Identifier.nfc(v) for v in items]
         arr[:] = items
     elif k == "date":
