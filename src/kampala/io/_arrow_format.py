@@ -191,7 +191,7 @@ def read_parquet(path: Path, name: str | None = None) -> Portfolio:
                 f"at most {_BOMB_RATIO} cells per byte of the file",
                 hint="The file looks like a compression bomb; it was not read.",
             )
-        table = pq.read_table(path, use_threads=False)
+        table = pq.read_table(path)
     except OSError as exc:
         raise open_error(path, exc) from exc
     except (pa.ArrowException, ValueError) as exc:
@@ -418,8 +418,9 @@ def _column(spec: FieldSpec, col: Any, default: Any, unescape: bool) -> Array:
             col = pa.chunked_array(
                 [pa.array(list(map(unescape_cell, col.to_pylist())))]
             )
-        if k == "str" and default is None:  # ids, titles: checked by the portfolio
+        if spec.path in ("id", "title"):  # distinct text, checked by the portfolio
             return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+        # one Python object per distinct value (names, codes, categories, lists)
         encoded = col.combine_chunks().dictionary_encode()
         table = _parsed(spec, encoded.dictionary.to_pylist(), default)
         codes = encoded.indices.to_numpy(zero_copy_only=False)
