@@ -344,11 +344,10 @@ def _fast(table: Any, name: str, *, unescape: bool) -> Portfolio:
 
 
 def _actors(table: Any, layout: Layout, n: int, unescape: bool) -> dict[str, Array]:
+    """Actor columns, partnership by partnership (slots fill from 1, no gaps)."""
     pa = importlib.import_module("pyarrow")
+    slots: list[tuple[dict[str, Any], Array]] = []
     previous = np.ones(n, dtype=bool)
-    parts: dict[str, list[Array]] = {}
-    row_parts: list[Array] = []
-    slot_parts: list[Array] = []
     for k in range(1, layout.n_actors + 1):
         cols = {
             f: table.column(layout.actors[(k, f)])
@@ -361,27 +360,31 @@ def _actors(table: Any, layout: Layout, n: int, unescape: bool) -> dict[str, Arr
         if (present & ~previous).any():
             raise _Declined  # a gap: the own reader says where
         previous = present
+        if present.any():
+            slots.append((cols, present))
+    if not slots:
+        return {}
+    # actor k of row r goes to position start[r] + k - 1: written in place
+    counts = np.sum([present for _, present in slots], axis=0, dtype=np.int64)
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    out: dict[str, Array] = {"partnership": np.repeat(np.arange(n), counts)}
+    for k, (cols, present) in enumerate(slots):
         rows = np.flatnonzero(present)
-        if rows.size == 0:
-            continue
+        where = start[rows] + k
         mask = pa.array(present)
         for f, spec in ACTOR_SPEC.items():
             if f in cols:
-                col = cols[f].filter(mask)
+                col = cols[f] if rows.size == n else cols[f].filter(mask)
                 arr = _column(spec, col, ACTOR_DEFAULTS.get(f), unescape)
             else:
                 arr, bad = parse_column(spec, [""] * rows.size, ACTOR_DEFAULTS.get(f))
                 if bad:
                     raise _Declined
-            parts.setdefault(f, []).append(arr)
-        row_parts.append(rows)
-        slot_parts.append(np.full(rows.size, k, dtype=np.int64))
-    if not row_parts:
-        return {}
-    row = np.concatenate(row_parts)
-    order = np.lexsort((np.concatenate(slot_parts), row))
-    out = {f: np.concatenate(p)[order] for f, p in parts.items()}
-    out["partnership"] = row[order]
+            if f not in out:
+                out[f] = np.empty((int(counts.sum()), *arr.shape[1:]), arr.dtype)
+            elif out[f].dtype != arr.dtype:  # pragma: no cover - one parser per field
+                raise _Declined
+            out[f][where] = arr
     return out
 
 
