@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from kampala.data import sample_portfolio
-from kampala.errors import PortfolioValidationError
+from kampala.errors import DataFormatError, PortfolioValidationError
 from kampala.io import detect_format, read_portfolio, write_portfolio
 from kampala.portfolio import Portfolio
 from kampala.testing import sample_test_portfolio
@@ -197,3 +197,42 @@ def test_formula_cells_round_trip(tmp_path: Path, arrow_csv: None) -> None:
         back = read_portfolio(tmp_path / f"p{suffix}")
         assert back["A"].title == "=1+1"
         assert back["A"].notes == "'+x"
+
+
+QUIRKS = {
+    "bom": b"\xef\xbb\xbfid,title\r\nA,Agua\r\n",
+    "quote-inside": b'id,title\nA,5" screen\n',
+    "quoted-newline": b'id,title,notes\nA,Agua,"line1\r\nline2"\n',
+    "bare-cr": b"id,title\rA,Agua\rB,Banca\r",
+    "blank-lines": b"id,title\n\nA,Agua\n\n",
+    "spaces": b"id,title\nA, Agua \n",
+    "escaped-quote": b'id,title\nA,"say ""hi"""\n',
+    "numbers": b"id,title,budget_usd,results.indicators_total\nA,x,+.5,007\nB,y,5.,\n",
+    "inf": b"id,title,budget_usd\nA,Agua,inf\n",
+    "latin-1": "id,title\nA,Año\n".encode("latin-1"),
+    "semicolons": b"id;title\nA;Agua\n",
+}
+
+
+@pytest.mark.parametrize("data", QUIRKS.values(), ids=QUIRKS.keys())
+def test_csv_quirks_read_alike(
+    tmp_path: Path, data: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "q.csv"
+    path.write_bytes(data)
+
+    def outcome() -> Any:
+        try:
+            pf = read_portfolio(path)
+        except (PortfolioValidationError, DataFormatError) as exc:
+            return str(exc), [str(e) for e in getattr(exc, "exceptions", [])]
+        return pf
+
+    own = outcome()
+    monkeypatch.setattr(formats, "ARROW_CSV_MIN_BYTES", 0)
+    fast = outcome()
+    if isinstance(own, Portfolio):
+        assert isinstance(fast, Portfolio)
+        assert_same(own, fast)
+    else:
+        assert fast == own

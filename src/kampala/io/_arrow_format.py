@@ -233,7 +233,7 @@ def read_csv_arrow(path: Path, source: str, name: str) -> Portfolio | None:
     except ImportError:
         return None
     header = _csv_header(path)
-    if header is None or len(set(header)) != len(header):
+    if header is None or len(set(header)) != len(header) or _bare_cr(path):
         return None
     try:
         table = pacsv.read_csv(
@@ -256,6 +256,22 @@ def read_csv_arrow(path: Path, source: str, name: str) -> Portfolio | None:
         return _fast(table, name, unescape=True)
     except _Declined:
         return None
+
+
+def _bare_cr(path: Path) -> bool:
+    """Whether a carriage return stands alone (pyarrow and csv disagree on it)."""
+    last = b""
+    try:
+        with path.open("rb") as f:
+            while block := f.read(1 << 24):
+                block = last + block
+                crs = block.count(b"\r") - block.count(b"\r\n")
+                if crs > (1 if block.endswith(b"\r") else 0):
+                    return True
+                last = block[-1:]
+    except OSError:
+        return True
+    return last == b"\r"
 
 
 def _csv_header(path: Path) -> list[str] | None:
