@@ -55,6 +55,8 @@ from kampala.portfolio import ACTOR_SCHEMA, Portfolio
 from kampala.schema import FieldSpec
 
 __all__ = [
+    "Declined",
+    "convert_column",
     "read_arrow",
     "read_csv_arrow",
     "read_parquet",
@@ -77,8 +79,8 @@ _BOMB_RATIO = 1000
 _BOMB_FLOOR = 100_000_000
 
 
-class _Declined(Exception):
-    """The fast path leaves this file to the own CSV reader."""
+class Declined(Exception):
+    """The fast path leaves this file to the own reader (which names problems)."""
 
 
 def require_pyarrow(what: str) -> Any:
@@ -254,7 +256,7 @@ def read_csv_arrow(path: Path, source: str, name: str) -> Portfolio | None:
         return None
     try:
         return _fast(table, name, unescape=True)
-    except _Declined:
+    except Declined:
         return None
 
 
@@ -289,7 +291,7 @@ def table_portfolio(table: Any, source: str, name: str | None, stem: str) -> Por
     label = name or meta.get(NAME_KEY, b"").decode("utf-8", "replace") or stem
     try:
         return _fast(table, label, unescape=False)
-    except _Declined:
+    except Declined:
         return _via_csv(table, source, label)
 
 
@@ -337,11 +339,11 @@ def _is_text(column: str) -> bool:
 
 # --- the fast path -----------------------------------------------------------
 def _fast(table: Any, name: str, *, unescape: bool) -> Portfolio:
-    """Build the portfolio column by column, or raise `_Declined`."""
+    """Build the portfolio column by column, or raise `Declined`."""
     names = [str(c) for c in table.column_names]
     layout = Layout.from_header(names)
     if layout.problems:
-        raise _Declined
+        raise Declined
     n = table.num_rows
     columns = {
         path: _column(SPEC_BY_PATH[path], table.column(i), DEFAULTS.get(path), unescape)
@@ -353,7 +355,7 @@ def _fast(table: Any, name: str, *, unescape: bool) -> Portfolio:
         try:
             pf = Portfolio.from_columns(columns, actors, name=name, copy=False)
         except (PortfolioValidationError, DataFormatError) as exc:
-            raise _Declined from exc
+            raise Declined from exc
     for w in caught:
         warnings.warn(w.message, w.category, stacklevel=5)
     return pf
@@ -374,7 +376,7 @@ def _actors(table: Any, layout: Layout, n: int, unescape: bool) -> dict[str, Arr
         for col in cols.values():
             present |= _filled(col)
         if (present & ~previous).any():
-            raise _Declined  # a gap: the own reader says where
+            raise Declined  # a gap: the own reader says where
         previous = present
         if present.any():
             slots.append((cols, present))
@@ -395,11 +397,11 @@ def _actors(table: Any, layout: Layout, n: int, unescape: bool) -> dict[str, Arr
             else:
                 arr, bad = parse_column(spec, [""] * rows.size, ACTOR_DEFAULTS.get(f))
                 if bad:
-                    raise _Declined
+                    raise Declined
             if f not in out:
                 out[f] = np.empty((int(counts.sum()), *arr.shape[1:]), arr.dtype)
             elif out[f].dtype != arr.dtype:  # pragma: no cover - one parser per field
-                raise _Declined
+                raise Declined
             out[f][where] = arr
     return out
 
@@ -419,7 +421,7 @@ def _filled(col: Any) -> Any:
 
 
 def _column(spec: FieldSpec, col: Any, default: Any, unescape: bool) -> Array:
-    """One Arrow column in its portfolio encoding, or raise `_Declined`."""
+    """One Arrow column in its portfolio encoding, or raise `Declined`."""
     pa = importlib.import_module("pyarrow")
     pc = importlib.import_module("pyarrow.compute")
     if pa.types.is_dictionary(col.type):
@@ -451,7 +453,7 @@ def _column(spec: FieldSpec, col: Any, default: Any, unescape: bool) -> Array:
             col.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64
         )
         if k == "count" and (np.abs(values) >= MAX_EXACT_INT).any():
-            raise _Declined
+            raise Declined
         return values
     if k == "bool" and pa.types.is_boolean(t):
         return np.asarray(
@@ -460,13 +462,13 @@ def _column(spec: FieldSpec, col: Any, default: Any, unescape: bool) -> Array:
     if k == "date" and (pa.types.is_date32(t) or pa.types.is_date64(t)):
         out = col.cast(pa.date32()).to_numpy(zero_copy_only=False)
         return np.asarray(out, dtype="datetime64[D]")
-    raise _Declined
+    raise Declined
 
 
 def _parsed(spec: FieldSpec, cells: Sequence[str], default: Any) -> Array:
     arr, bad = parse_column(spec, cells, default)
     if bad:
-        raise _Declined
+        raise Declined
     return arr
 
 
@@ -474,16 +476,21 @@ def _numbers(pa: Any, pc: Any, col: Any, kind: str) -> Array:
     """Decimal text (or integers for counts) to floats, NaN for empty cells."""
     pattern = f"^(?:{_INTEGER if kind == 'count' else _NUMBER})?$"
     if not pc.all(pc.match_substring_regex(col, pattern)).as_py():
-        raise _Declined
+        raise Declined
     empty = pc.equal(col, "")
     values = pc.if_else(empty, pa.scalar(None, pa.string()), col)
     try:
         out = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowException, ValueError) as exc:  # pragma: no cover - matched
-        raise _Declined from exc
+        raise Declined from exc
     arr = np.asarray(out, dtype=np.float64)
     if kind == "count" and (np.abs(arr) >= MAX_EXACT_INT).any():
-        raise _Declined
+        raise Declined
     if not np.isfinite(arr[~np.isnan(arr)]).all():
-        raise _Declined  # an overflow: the own reader names it
+        raise Declined  # an overflow: the own reader names it
     return arr
+
+
+#: One Arrow column in its portfolio encoding, or `Declined` (the JSON Lines
+#: bulk reader uses it too).
+convert_column = _column

@@ -62,6 +62,7 @@ from kampala.io._common import (
 from kampala.io._csv_format import read_csv, write_csv
 from kampala.io._dicts import portfolio_to_dicts, structure_all
 from kampala.io._json_format import FORMAT_ID, dump_line, json_items, jsonl_items
+from kampala.io._jsonl_arrow import read_jsonl_arrow
 from kampala.portfolio import Portfolio
 
 __all__ = [
@@ -476,13 +477,23 @@ def _read_json(path: Path, name: str | None = None) -> Portfolio:
 
 
 def _read_jsonl(path: Path, name: str | None = None) -> Portfolio:
+    if path.stat().st_size >= ARROW_CSV_MIN_BYTES:  # parsed in bulk by pyarrow
+        fast = read_jsonl_arrow(path, name or path.stem)
+        if fast is not None:
+            return fast
+    return _read_jsonl_records(path, name or path.stem)
+
+
+def _read_jsonl_records(path: Path, name: str) -> Portfolio:
+    """Read a JSON Lines file record by record (every problem with its line)."""
     records = structure_all(jsonl_items(path), path.name)
-    return build_portfolio(records, path.name, name or path.stem)
+    return build_portfolio(records, path.name, name)
 
 
-#: CSV files of at least this size are read with pyarrow's reader when it is
-#: installed (the ``arrow`` extra); smaller ones, and any file it declines,
-#: with kampala's own reader. Both give the same portfolio and messages.
+#: CSV and JSON Lines files of at least this size are read with pyarrow's
+#: readers when it is installed (the ``arrow`` extra); smaller ones, and any
+#: file they decline, with kampala's own readers. Both give the same
+#: portfolio and messages.
 ARROW_CSV_MIN_BYTES = 1 << 20
 
 
