@@ -103,3 +103,34 @@ def test_hostile_text_in_a_parquet_file_is_reported(tmp_path: Path) -> None:
     assert outcome.status == 2
     assert "Traceback" not in outcome.stderr
     assert "budget_usd" in outcome.stderr
+
+
+def _case_outcome(path: Path) -> tuple[str, str, list[str]]:
+    try:
+        read_portfolio(path)
+    except KampalaError as exc:
+        subs = [str(e) for e in getattr(exc, "exceptions", [])]
+        return type(exc).__name__, str(exc), subs
+    return "ok", "", []
+
+
+def test_every_hostile_portfolio_reads_alike_through_pyarrow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hostile CSV and JSON Lines cases, through the bulk readers."""
+    from kampala.io import formats
+    from tests.hostile.test_inputs import PORTFOLIO_CASES, write
+
+    checked = 0
+    for case, name, content, _words in PORTFOLIO_CASES:
+        if not name.endswith((".csv", ".jsonl")):
+            continue
+        folder = tmp_path / case
+        folder.mkdir()
+        path = write(folder, name, content)
+        monkeypatch.setattr(formats, "ARROW_CSV_MIN_BYTES", 1 << 62)
+        own = _case_outcome(path)
+        monkeypatch.setattr(formats, "ARROW_CSV_MIN_BYTES", 0)
+        assert _case_outcome(path) == own, case
+        checked += 1
+    assert checked > 10
