@@ -37,6 +37,7 @@ from kampala import _cli_evidence as _ev
 from kampala import _cli_formats as _files
 from kampala import _cli_output as _out
 from kampala import _cli_scale as _scale
+from kampala import _cli_score_columnar as _columnar
 from kampala import _cli_sensitivity as _sens
 from kampala._cli_index import asem_methodology, demo_asem, read_methodology
 from kampala._cli_merge import add_explain, explanations
@@ -97,7 +98,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "the methodology given.",
     )
     score.add_argument(
-        "portfolio", metavar="PORTFOLIO", nargs="?", help="portfolio file"
+        "portfolio",
+        metavar="PORTFOLIO",
+        nargs="?",
+        help="portfolio file, or a folder of Parquet/Arrow partitions (scored one "
+        "by one, ranked together)",
     )
     score.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
     score.add_argument(
@@ -115,7 +120,7 @@ def _build_parser() -> argparse.ArgumentParser:
         choices=("table", "csv", "json", "xlsx"),
         default=None,
         help="output format (default: table, or the format of the --out "
-        "suffix .csv, .json or .xlsx)",
+        "suffix .csv, .json, .xlsx, .parquet or .arrow)",
     )
     score.add_argument("--out", metavar="FILE", help="write the output to FILE")
     add_formula_escape(score)
@@ -373,6 +378,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
             "a scorecard methodology with principle scorers (such as KPS-1)",
             hint="Use 'kampala index' for indicator tables.",
         )
+    if _columnar.handles(args):  # a folder of partitions, or --out FILE.parquet
+        methodology = _evolve(methodology, args.weights, args.aggregate)
+        return _columnar.score(args, methodology, _load_portfolio)
     fmt = args.format
     if args.out:
         suffix = Path(args.out).suffix.lower()

@@ -44,6 +44,7 @@ __all__ = [
     "evidence_bounds",
     "next_evidence",
     "rank_bounds",
+    "rank_flags",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -618,3 +619,50 @@ def next_evidence(
     return NextEvidence(
         partnerships=per_unit, portfolio=tuple(items), rank_width_total=total
     )
+
+
+def rank_flags(
+    score: FloatArray,
+    rank_best: FloatArray,
+    rank_worst: FloatArray,
+    width: int,
+    lang: str | None = None,
+) -> list[str | None]:
+    """Flag each scored unit whose rank interval is wider than ``width`` ranks.
+
+    Parameters
+    ----------
+    score : numpy.ndarray, shape (n,)
+        Current scores; an unscored unit (NaN) is not flagged.
+    rank_best, rank_worst : numpy.ndarray, shape (n,)
+        Rank bounds, as `rank_bounds` gives them.
+    width : int
+        Widest interval (``rank_worst - rank_best``) left unflagged.
+    lang : {"en", "es"} or None, default=None
+        Language of the flag (see `kampala.i18n.resolve_lang`).
+
+    Returns
+    -------
+    list of str or None
+        The flag of each unit, None where there is none.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kampala.evidence import rank_flags
+    >>> rank_flags(np.array([0.9, 0.5, np.nan]), np.array([1.0, 1.0, 1.0]),
+    ...            np.array([2.0, 30.0, 30.0]), 10, "es")
+    [None, 'el puesto depende de la evidencia faltante: 1–30', None]
+    """  # noqa: RUF002 (the en dash of a range, as typeset)
+    wide = ~np.isnan(score) & (rank_worst - rank_best > width)
+    return [
+        translate(
+            "rank depends on missing evidence: {best}–{worst}",  # noqa: RUF001
+            lang,
+            best=int(rank_best[i]),
+            worst=int(rank_worst[i]),
+        )
+        if wide[i]
+        else None
+        for i in range(len(score))
+    ]

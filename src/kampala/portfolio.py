@@ -288,6 +288,7 @@ class Portfolio:
         actors: Mapping[str, Any] | None = None,
         *,
         name: str = "portfolio",
+        copy: bool = True,
     ) -> Portfolio:
         """Build a portfolio from columns, validating them all at once.
 
@@ -302,6 +303,12 @@ class Portfolio:
             Actor columns with ``partnership`` (row index); none by default.
         name : str, default="portfolio"
             Label for messages.
+        copy : bool, default=True
+            Copy the arrays given, so that changing them later does not
+            change the portfolio. ``False`` keeps arrays of the right dtype
+            as they are and makes them read-only in place (the portfolio
+            takes them over): for large columns built only to make the
+            portfolio, it saves a copy of each. Added in version 0.5.
 
         Raises
         ------
@@ -334,9 +341,10 @@ class Portfolio:
                 )
         for spec in SCHEMA:
             if spec.path in columns:
-                out[spec.path] = _coerce_column(name, spec, columns[spec.path], n)
+                values = columns[spec.path]
+                out[spec.path] = _coerce_column(name, spec, values, n, copy)
             else:
-                out[spec.path] = _default_column(spec, n)
+                out[spec.path] = _owned(_default_column(spec, n), None)
         m_cols = dict(actors or {})
         m = len(m_cols["partnership"]) if "partnership" in m_cols else 0
         act: dict[str, Array] = {}
@@ -347,14 +355,13 @@ class Portfolio:
                 )
         for spec in ACTOR_SCHEMA:
             if spec.path in m_cols:
-                act[spec.path] = _coerce_column(name, spec, m_cols[spec.path], m)
+                act[spec.path] = _coerce_column(name, spec, m_cols[spec.path], m, copy)
             elif spec.default is attrs.NOTHING and m > 0:
                 raise DataFormatError(name, "actors", spec.path, "present")
             else:
-                act[spec.path] = _default_column(spec, m)
-        act["partnership"] = np.asarray(
-            m_cols.get("partnership", np.empty(0, dtype=np.int64)), dtype=np.int64
-        )
+                act[spec.path] = _owned(_default_column(spec, m), None)
+        given = m_cols.get("partnership", np.empty(0, dtype=np.int64))
+        act["partnership"] = _owned(np.asarray(given, dtype=np.int64), given, copy)
         pf = cls(out, act, name=name, records=None)
         pf._validate()
         return pf
@@ -362,7 +369,11 @@ class Portfolio:
     # -- validation -------------------------------------------------------------
     def _check_ids(self) -> None:
         ids = self.columns["id"]
-        _warn_confusable(self.name, ids)
+        values = ids.tolist()
+        distinct = set(values)
+        _warn_confusable(self.name, distinct)
+        if len(distinct) == len(values):
+            return
         uniq, counts = np.unique(ids.astype(str), return_counts=True)
         dups = uniq[counts > 1]
         if dups.size:
@@ -415,10 +426,10 @@ class Portfolio:
                 )
             )
             return errors
-        first = np.searchsorted(idx, idx)  # each actor's position in its row
         for spec in ACTOR_SCHEMA:
             for j, problem in spec.validator.column(a[spec.path]):
-                path = f"actors[{j - int(first[j])}].{spec.path}"
+                first = int(np.searchsorted(idx, idx[j]))  # the row's first actor
+                path = f"actors[{j - first}].{spec.path}"
                 errors.append(_row_error(ids, int(idx[j]), path, problem))
         errors.extend(_mixed_currencies(a, ids, n))
         return errors
@@ -774,9 +785,17 @@ def _mixed_currencies(
     )
     if not has_money.any():
         return []
-    codes, inverse = np.unique(cur[has_money].astype(str), return_inverse=True)
-    pairs = np.unique(idx[has_money] * len(codes) + inverse.reshape(-1))
-    per_partnership = np.bincount(pairs // len(codes), minlength=n)
+    used = cur[has_money].tolist()
+    try:
+        lookup = {c: i for i, c in enumerate(set(used))}
+    except TypeError:  # an invalid entry (reported by the validator): as text
+        used = list(map(str, used))
+        lookup = {c: i for i, c in enumerate(set(used))}
+    if len(lookup) == 1:  # one currency in the whole portfolio
+        return []
+    inverse = np.fromiter(map(lookup.__getitem__, used), np.int64, count=len(used))
+    pairs = np.unique(idx[has_money] * len(lookup) + inverse)
+    per_partnership = np.bincount(pairs // len(lookup), minlength=n)
     out = []
     for i in np.flatnonzero(per_partnership > 1).tolist():
         currencies = sorted({str(c) for c in cur[(idx == i) & has_money]})
@@ -804,10 +823,17 @@ def _skeleton(text: str) -> str:
     return unicodedata.normalize("NFKC", folded).translate(_LOOKALIKE)
 
 
-def _warn_confusable(name: str, ids: Array) -> None:
+def _warn_confusable(name: str, distinct: set[Any]) -> None:
     """Warn once per pair of distinct ids with the same skeleton."""
-    values = [v for v in set(ids.tolist()) if isinstance(v, str)]
-    if "".join(values).isascii():  # the skeleton is the case fold: one pass
+    try:
+        values = list(distinct)
+        joined = "".join(values)
+    except TypeError:  # an id that is not text (reported by the validator)
+        values = [v for v in distinct if isinstance(v, str)]
+        joined = "".join(values)
+    if joined.isascii():  # the skeleton is the case fold: one pass
+        if joined.upper() == joined or joined.lower() == joined:
+            return  # one case only: folding cannot make two ids equal
         if len(set(map(str.casefold, values))) == len(values):
             return
     elif len(set(map(_skeleton, values))) == len(values):
@@ -827,12 +853,24 @@ def _warn_confusable(name: str, ids: Array) -> None:
             seen[key] = v
 
 
-def _coerce_column(name: str, spec: FieldSpec, values: Any, n: int) -> Array:
+def _coerce_column(
+    name: str, spec: FieldSpec, values: Any, n: int, copy: bool = True
+) -> Array:
     k = spec.kind
-    if k in ("str", "strlist"):
+    nfc = isinstance(spec.validator, Identifier)
+    if (
+        k in ("str", "strlist")
+        and isinstance(values, np.ndarray)
+        and values.dtype == object
+        and values.ndim == 1
+    ):  # an object array: kept (or copied whole), never rebuilt item by item
+        arr = values.copy() if copy else values
+        if nfc and not _all_ascii(arr.tolist()):
+            arr = np.array([Identifier.nfc(v) for v in arr.tolist()], dtype=object)
+    elif k in ("str", "strlist"):
         arr = np.empty(len(values), dtype=object)
-        items = list(values)
-        if isinstance(spec.validator, Identifier):
+        items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        if nfc and not _all_ascii(items):
             items = [Identifier.nfc(v) for v in items]
         arr[:] = items
     elif k == "date":
@@ -852,4 +890,25 @@ def _coerce_column(name: str, spec: FieldSpec, values: Any, n: int) -> Array:
         arr = np.asarray(values, dtype=np.float64)
     if len(arr) != n:
         raise DataFormatError(name, spec.path, arr.shape[0], f"of length {n}")
+    return _owned(arr, values, copy)
+
+
+def _all_ascii(items: list[Any]) -> bool:
+    """Whether every item is an ASCII str (then NFC changes nothing)."""
+    try:
+        return "".join(items).isascii()
+    except TypeError:
+        return False
+
+
+def _owned(arr: Array, given: Any, copy: bool = True) -> Array:
+    """Return ``arr`` read-only, copied if it shares memory with ``given``.
+
+    A portfolio owns its columns: a caller's array is copied once (unless
+    ``copy`` is False: then it is taken over), a fresh one (converted, or
+    built here) is kept.
+    """
+    if copy and isinstance(given, np.ndarray) and np.may_share_memory(arr, given):
+        arr = arr.copy()
+    arr.flags.writeable = False
     return arr

@@ -36,6 +36,7 @@ from kampala.evidence import (
     NextEvidence,
     evidence_bounds,
     next_evidence,
+    rank_flags,
 )
 from kampala.i18n import N_, resolve_lang, translate
 from kampala.kps import DISCLAIMER_EN, DISCLAIMER_ES
@@ -419,7 +420,7 @@ class Scorecard:
         """
         return self.result.ranks(ROOT)
 
-    def flags(self, *, lang: str | None = None) -> list[list[str]]:
+    def flags(self, *, lang: str | None = None, ranks: bool = True) -> list[list[str]]:
         """Per partnership, the scores withheld and the ranks that rest on gaps.
 
         A score below the coverage threshold is flagged as insufficient
@@ -432,6 +433,9 @@ class Scorecard:
         lang : {"en", "es"}, default=None
             Language of the flags; None: ``KAMPALA_LANG``, else the locale
             (see `kampala.i18n.resolve_lang`).
+        ranks : bool, default=True
+            Include the rank flags (False: only the scores withheld, e.g.
+            for a part of a portfolio ranked later as a whole).
 
         Examples
         --------
@@ -465,17 +469,14 @@ class Scorecard:
         overall = translate(N_("overall: insufficient evidence"), lang)
         for i in np.flatnonzero(np.isnan(self.score())):
             out[i].append(overall)
+        if not ranks:
+            return out
         b = self.evidence_bounds()
-        wide = ~np.isnan(self.score()) & (b.rank_width() > self.rank_flag_width)
-        for i in np.flatnonzero(wide):
-            out[i].append(
-                translate(
-                    "rank depends on missing evidence: {best}–{worst}",  # noqa: RUF001
-                    lang,
-                    best=int(b.rank_best[i]),
-                    worst=int(b.rank_worst[i]),
-                )
-            )
+        width = self.rank_flag_width
+        found = rank_flags(self.score(), b.rank_best, b.rank_worst, width, lang)
+        for row, flag in zip(out, found, strict=True):
+            if flag is not None:
+                row.append(flag)
         return out
 
     # -- missing evidence ------------------------------------------------------------

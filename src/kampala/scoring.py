@@ -44,6 +44,7 @@ from kampala.principles import (
     Criterion,
     Principle,
     PrincipleScores,
+    RubricScorer,
     Scorer,
     ScorerRegistry,
     default_registry,
@@ -275,13 +276,23 @@ def score_principles(
     (['P1', 'P2', 'P3', 'P4', 'P5'], (48, 5))
     """
     memo = {} if memo is None else memo
-    out: dict[Principle, PrincipleScores] = {}
-    for spec in sorted(scorers, key=lambda s: s.principle):
-        key = _memo_key(spec)
-        if key not in memo:
-            memo[key] = resolve_scorer(spec, registry).score(portfolio)
-        out[Principle(spec.principle)] = memo[key]
-    return out
+    specs = sorted(scorers, key=lambda s: s.principle)
+    todo = {_memo_key(s): s for s in specs if _memo_key(s) not in memo}
+    resolved = {key: resolve_scorer(spec, registry) for key, spec in todo.items()}
+    rubric = {k: sc for k, sc in resolved.items() if isinstance(sc, RubricScorer)}
+    if rubric and len(rubric) == len(specs):
+        # one column-major criteria matrix; each scorer writes its columns
+        widths = [len(sc.criteria) for sc in rubric.values()]
+        matrix = np.empty((len(portfolio), sum(widths)), order="F")
+        stop = 0
+        for (key, scorer), width in zip(rubric.items(), widths, strict=True):
+            stop += width
+            part = matrix[:, stop - width : stop]
+            memo[key] = scorer.score(portfolio, out=part)
+    else:
+        for key, sc in resolved.items():
+            memo[key] = sc.score(portfolio)
+    return {Principle(s.principle): memo[_memo_key(s)] for s in specs}
 
 
 def _table(
@@ -291,8 +302,45 @@ def _table(
         framework=scorecard_framework(scores),
         unit_codes=portfolio.ids,
         unit_names=portfolio.column("title").tolist(),
-        values=np.column_stack([ps.values for ps in scores.values()]),
+        values=_criteria_matrix([ps.values for ps in scores.values()]),
     )
+
+
+def _columns_of(blocks: list[Any], base: np.ndarray[Any, Any]) -> bool:
+    """Whether ``blocks`` are consecutive column slices covering ``base``."""
+    n = base.shape[0]
+    if base.ndim != 2 or base.dtype != np.float64 or not base.flags.f_contiguous:
+        return False
+    start = base.__array_interface__["data"][0]
+    for block in blocks:
+        if block.base is not base or block.shape[0] != n:
+            return False
+        if block.__array_interface__["data"][0] != start:
+            return False
+        start += block.shape[1] * n * base.itemsize
+    return bool(start == base.__array_interface__["data"][0] + base.nbytes)
+
+
+def _criteria_matrix(blocks: list[Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Join the principles' score blocks into one column-major, read-only matrix.
+
+    Each criterion is one contiguous copy (no strided row-by-row writes), and
+    the composite engine takes the matrix as it is.
+    """
+    n = blocks[0].shape[0] if blocks else 0
+    width = sum(b.shape[1] for b in blocks)
+    base = blocks[0].base if blocks else None
+    if isinstance(base, np.ndarray) and _columns_of(blocks, base):
+        whole = base.view()  # the scorers wrote into one matrix: use it
+        whole.flags.writeable = False
+        return whole
+    out = np.empty((n, width), order="F")
+    j = 0
+    for block in blocks:
+        out[:, j : j + block.shape[1]] = block
+        j += block.shape[1]
+    out.flags.writeable = False
+    return out
 
 
 def indicator_table(

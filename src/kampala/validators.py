@@ -211,6 +211,8 @@ def _by_distinct(col: Array, ok: Callable[[Any], bool]) -> Mask:
         verdict = {v: ok(v) for v in set(values)}
     except TypeError:  # an unhashable entry: check them one by one
         return np.fromiter(map(ok, values), dtype=bool, count=len(values))
+    if all(verdict.values()):  # the usual case: no second pass over the rows
+        return np.ones(len(values), dtype=bool)
     return np.fromiter(map(verdict.__getitem__, values), dtype=bool, count=len(values))
 
 
@@ -268,14 +270,19 @@ class Text(Validator):
         if self.pattern is None:  # free text: one pass in C when all is well
             values = col.tolist()
             try:
+                distinct = set(values)
+                if 2 * len(distinct) < len(values):  # repeated text: check it once
+                    values = list(distinct)
                 joined = "".join(values)
                 ok = _valid_unicode(joined) and (
-                    all(map(str.strip, values)) if self.nonempty else True
+                    all(values) and not any(map(str.isspace, values))
+                    if self.nonempty
+                    else True
                 )
             except TypeError:  # an entry that is not a string
                 ok = False
             if ok:
-                return np.ones(len(values), dtype=bool)
+                return np.ones(col.shape[0], dtype=bool)
         return _by_distinct(col, lambda v: self.check(v) is None)
 
     def _column_problem(self, entry: Any) -> Problem:
@@ -328,8 +335,9 @@ class Identifier(Text):
         values = col.tolist()
         try:
             joined = "".join(values)
-            ok = joined.isascii() and joined.isprintable()
-            ok = ok and all(v and v == v.strip() for v in values)
+            ok = joined.isascii() and joined.isprintable() and all(values)
+            if ok and " " in joined:  # the only printable ASCII space
+                ok = all(v == v.strip() for v in values)
         except TypeError:
             ok = False
         if ok:

@@ -783,7 +783,7 @@ def _finish_csv(layout: Layout, out: _Collector, source: str, name: str) -> Port
     else:
         actors["partnership"] = np.empty(0, dtype=np.int64)
     try:
-        pf = Portfolio.from_columns(columns, actors, name=name)
+        pf = Portfolio.from_columns(columns, actors, name=name, copy=False)
     except PortfolioValidationError as exc:  # pragma: no cover - checked above
         raise PortfolioValidationError(
             source, [_relocate(e, lines) for e in exc.exceptions]
@@ -822,3 +822,5 @@ def _relocate(
 Collector = _Collector
 parse_chunk = _parse_chunk
 finish_table = _finish_csv
+#: Cells of one column as `write_csv` writes them (the columnar formats use it).
+format_cells = _format_cells

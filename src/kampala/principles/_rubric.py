@@ -210,8 +210,20 @@ class RubricScorer:
         """
         return attrs.asdict(self)
 
-    def score(self, portfolio: Portfolio) -> PrincipleScores:
+    def score(
+        self, portfolio: Portfolio, *, out: FloatArray | None = None
+    ) -> PrincipleScores:
         """Score every partnership of ``portfolio`` on every criterion.
+
+        Parameters
+        ----------
+        portfolio : Portfolio
+            The partnerships to score.
+        out : numpy.ndarray, shape (n_partnerships, n_criteria), default=None
+            Where to write the scores (for example a slice of a larger
+            criteria matrix, as `kampala.scoring.indicator_table` passes);
+            the result's ``values`` is then a read-only view of it. A new
+            array by default.
 
         Examples
         --------
@@ -225,9 +237,17 @@ class RubricScorer:
         ('PE-AGR-002', [nan, 0.75, 0.28, 0.0, 0.0], 0.2575)
         """
         cols = self._compute(portfolio)
-        n = len(portfolio)
-        values = np.column_stack(cols) if n else np.empty((0, len(self.criteria)))
-        values.flags.writeable = False  # a fresh array: frozen, not copied
+        shape = (len(portfolio), len(self.criteria))
+        if out is None:  # column-major: each criterion is one contiguous copy
+            out = np.empty(shape, order="F")
+        elif out.shape != shape:
+            raise ParameterValueError(
+                f"{type(self).__name__}.score()", "out", out.shape, f"of shape {shape}"
+            )
+        for j, col in enumerate(cols):
+            out[:, j] = col
+        values = out.view()
+        values.flags.writeable = False  # frozen, not copied
         return PrincipleScores(
             principle=self.principle,
             scorer_id=self.id,

@@ -51,13 +51,15 @@ _KIND_CATEGORY: dict[ActorKind, int] = {
 
 def _categories(pf: Portfolio) -> rubric.FloatArray:
     """Count distinct stakeholder categories among each partnership's actors."""
-    kinds = pf.actor_column("kind").astype(np.int64)
+    kinds = pf.actor_column("kind").astype(np.intp)
     domestic = pf.actor_column("domestic")
     members = list(ActorKind)
-    cat = np.full(kinds.size, -1, dtype=np.int64)
+    table = np.full(len(members), -1, dtype=np.int64)  # category of each kind
     for kind, c in _KIND_CATEGORY.items():
-        cat[kinds == members.index(kind)] = c
-    private = np.isin(kinds, [members.index(k) for k in _PRIVATE])
+        table[members.index(kind)] = c
+    cat = table[kinds]
+    private = np.isin(np.arange(len(members)), [members.index(k) for k in _PRIVATE])
+    private = private[kinds]
     cat[private & (domestic == 1.0)] = 1
     cat[private & (domestic == 0.0)] = 2
     known = cat >= 0

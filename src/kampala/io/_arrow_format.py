@@ -1,0 +1,496 @@
+"""Columnar portfolio files (Parquet, Arrow IPC) and CSV read through pyarrow.
+
+A columnar file holds the columns of the CSV layout (see the format
+reference): one row per partnership, ``actor_<k>_<field>`` columns for its
+actors. Amounts and shares are float64, counts int64, flags boolean, dates
+date32, everything else text in the CSV's spelling; a null (or a NaN) is a
+missing value.
+
+Reading has two paths with one meaning:
+
+- the **fast path** turns each Arrow column into its portfolio encoding in
+  bulk (numbers and dates as they are, text through the CSV cell parser once
+  per distinct value) and builds the portfolio with
+  `kampala.portfolio.Portfolio.from_columns`;
+- anything the fast path does not accept -- a cell that does not parse, a
+  value out of bounds, an unknown column, a type it does not know -- sends
+  the file to the **own CSV reader** (the file itself for CSV; for Parquet
+  and Arrow the table written out as CSV text), which reports every problem
+  in the same words as for a CSV file. Notes name the line the row has in
+  that CSV text (the header is line 1).
+
+So a valid file gives the same portfolio through either path, and an invalid
+one the same messages as its CSV copy. pyarrow is imported only here, when
+one of these formats is used (the ``arrow`` extra).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kampala._internal.csvsafe import escape_cells, unescape_cell
+from kampala.errors import DataFormatError, PortfolioValidationError
+from kampala.io._common import (
+    ACTOR_COLUMN,
+    ACTOR_DEFAULTS,
+    ACTOR_SPEC,
+    COLUMNS,
+    DEFAULTS,
+    MAX_EXACT_INT,
+    SPEC_BY_PATH,
+    Array,
+    open_error,
+)
+from kampala.io._csv_cells import parse_column
+from kampala.io._csv_format import Layout, format_cells, read_csv
+from kampala.portfolio import ACTOR_SCHEMA, Portfolio
+from kampala.schema import FieldSpec
+
+__all__ = [
+    "Declined",
+    "convert_column",
+    "read_arrow",
+    "read_csv_arrow",
+    "read_parquet",
+    "require_pyarrow",
+    "sniff_arrow",
+    "sniff_parquet",
+    "write_arrow",
+    "write_parquet",
+]
+
+FORMAT_KEY = b"kampala.format"
+NAME_KEY = b"kampala.name"
+FORMAT_ID = b"kampala.portfolio/1"
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_INTEGER = r"[+-]?[0-9]+"
+#: A Parquet file may hold this many cells (rows x columns) per byte of its
+#: size, and at least ``_BOMB_FLOOR`` cells, before it is refused as a
+#: compression bomb (each cell takes at least a byte once read).
+_BOMB_RATIO = 1000
+_BOMB_FLOOR = 100_000_000
+
+
+class Declined(Exception):
+    """The fast path leaves this file to the own reader (which names problems)."""
+
+
+def require_pyarrow(what: str) -> Any:
+    """Import pyarrow, or raise an ImportError naming the ``arrow`` extra."""
+    try:
+        return importlib.import_module("pyarrow")
+    except ImportError as exc:
+        raise ImportError(
+            f"{what} needs pyarrow: pip install 'kampala[arrow]'"
+        ) from exc
+
+
+def sniff_parquet(head: bytes) -> bool:
+    """Tell a Parquet file by its first bytes, ``PAR1``."""
+    return head.startswith(b"PAR1")
+
+
+def sniff_arrow(head: bytes) -> bool:
+    """Tell an Arrow IPC file (Feather v2) by its first bytes, ``ARROW1``."""
+    return head.startswith(b"ARROW1")
+
+
+# ---------------------------------------------------------------------------
+# writing
+# ---------------------------------------------------------------------------
+def portfolio_table(portfolio: Portfolio) -> Any:
+    """Return the portfolio as a typed Arrow table in the CSV layout."""
+    pa = require_pyarrow("Writing Parquet or Arrow files")
+    names: list[str] = []
+    arrays: list[Any] = []
+    for path in COLUMNS:
+        names.append(path)
+        arrays.append(_typed(pa, SPEC_BY_PATH[path], portfolio.columns[path]))
+    n = len(portfolio)
+    idx = portfolio.actors["partnership"]
+    counts = np.bincount(idx, minlength=n) if n else np.zeros(0, dtype=np.intp)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
+    for k in range(int(counts.max()) if counts.size else 0):
+        rows = np.flatnonzero(counts > k)
+        j = starts[rows] + k
+        for spec in ACTOR_SCHEMA:
+            names.append(f"actor_{k + 1}_{spec.path}")
+            arrays.append(_typed(pa, spec, portfolio.actors[spec.path][j], rows, n))
+    meta = {FORMAT_KEY: FORMAT_ID, NAME_KEY: portfolio.name.encode("utf-8")}
+    return pa.Table.from_arrays(arrays, names=names, metadata=meta)
+
+
+def _typed(
+    pa: Any, spec: FieldSpec, col: Array, rows: Any = None, n: int | None = None
+) -> Any:
+    """One column as an Arrow array; ``rows`` places it in ``n`` rows."""
+    k = spec.kind
+    if k in ("amount", "share", "count", "bool"):
+        missing = np.isnan(col)
+        if k == "count":
+            values: Array = np.where(missing, 0, col).astype(np.int64)
+        elif k == "bool":
+            values = col == 1.0
+        else:
+            values = col
+        kind: Any = {"count": pa.int64(), "bool": pa.bool_()}.get(k, pa.float64())
+    elif k == "date":
+        values, missing, kind = col, np.isnat(col), pa.date32()
+    else:
+        cells = np.array(format_cells(spec, col), dtype=object)
+        missing = cells == ""
+        values, kind = cells, pa.string()
+        if k == "str":  # text is kept as it is, "" included
+            missing = np.zeros(len(col), dtype=bool)
+    if rows is not None and n is not None:
+        full = np.zeros(n, dtype=values.dtype)
+        full[rows] = values
+        gone = np.ones(n, dtype=bool)
+        gone[rows] = missing
+        values, missing = full, gone
+    if values.dtype == object:
+        values = np.where(missing, "", values)
+    return pa.array(values, type=kind, mask=missing)
+
+
+def write_parquet(portfolio: Portfolio, path: Path) -> None:
+    """Write ``portfolio`` as a Parquet file (zstd compressed)."""
+    require_pyarrow("Writing Parquet files")
+    pq = importlib.import_module("pyarrow.parquet")
+    pq.write_table(portfolio_table(portfolio), path, compression="zstd")
+
+
+def write_arrow(portfolio: Portfolio, path: Path) -> None:
+    """Write ``portfolio`` as an Arrow IPC file (Feather version 2)."""
+    require_pyarrow("Writing Arrow files")
+    feather = importlib.import_module("pyarrow.feather")
+    feather.write_feather(portfolio_table(portfolio), str(path), compression="zstd")
+
+
+# ---------------------------------------------------------------------------
+# reading
+# ---------------------------------------------------------------------------
+def read_parquet(path: Path, name: str | None = None) -> Portfolio:
+    """Read a Parquet portfolio file."""
+    pa = require_pyarrow("Reading Parquet files")
+    pq = importlib.import_module("pyarrow.parquet")
+    try:
+        meta = pq.read_metadata(path)
+        cells = meta.num_rows * meta.num_columns
+        if cells > max(_BOMB_FLOOR, _BOMB_RATIO * path.stat().st_size):
+            raise DataFormatError(
+                path.name,
+                "content",
+                f"{meta.num_rows} rows x {meta.num_columns} columns",
+                f"at most {_BOMB_RATIO} cells per byte of the file",
+                hint="The file looks like a compression bomb; it was not read.",
+            )
+        table = pq.read_table(path)
+    except OSError as exc:
+        raise open_error(path, exc) from exc
+    except (pa.ArrowException, ValueError) as exc:
+        raise _corrupt(path, "a Parquet file", exc) from exc
+    return table_portfolio(table, path.name, name, path.stem)
+
+
+def read_arrow(path: Path, name: str | None = None) -> Portfolio:
+    """Read an Arrow IPC (Feather version 2) portfolio file."""
+    pa = require_pyarrow("Reading Arrow files")
+    ipc = importlib.import_module("pyarrow.ipc")
+    try:
+        with pa.OSFile(str(path), "rb") as f:
+            table = ipc.open_file(f).read_all()
+        table.validate(full=True)  # offsets and lengths, before any value is read
+    except FileNotFoundError as exc:
+        raise open_error(path, exc) from exc
+    except (pa.ArrowException, ValueError, OSError) as exc:
+        raise _corrupt(path, "an Arrow IPC file (Feather version 2)", exc) from exc
+    return table_portfolio(table, path.name, name, path.stem)
+
+
+def _corrupt(path: Path, expected: str, exc: Exception) -> DataFormatError:
+    return DataFormatError(
+        path.name, "content", type(exc).__name__, expected, hint=str(exc)[:200]
+    )
+
+
+def read_csv_arrow(path: Path, source: str, name: str) -> Portfolio | None:
+    """Read a CSV file with pyarrow's reader; None to use the own reader.
+
+    Every cell is read as text, then parsed as the own reader parses it;
+    a file pyarrow cannot read, or one with a problem, returns None so that
+    the own reader reads it and reports every problem with its line.
+    """
+    try:
+        pa = importlib.import_module("pyarrow")
+        pacsv = importlib.import_module("pyarrow.csv")
+    except ImportError:
+        return None
+    header = _csv_header(path)
+    if header is None or len(set(header)) != len(header) or _bare_cr(path):
+        return None
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+                check_utf8=True,
+            ),
+        )
+    except (pa.ArrowException, OSError, ValueError):
+        return None
+    if table.column_names != header or table.num_rows == 0:
+        return None
+    try:
+        return _fast(table, name, unescape=True)
+    except Declined:
+        return None
+
+
+def _bare_cr(path: Path) -> bool:
+    """Whether a carriage return stands alone (pyarrow and csv disagree on it)."""
+    last = b""
+    try:
+        with path.open("rb") as f:
+            while block := f.read(1 << 24):
+                block = last + block
+                crs = block.count(b"\r") - block.count(b"\r\n")
+                if crs > (1 if block.endswith(b"\r") else 0):
+                    return True
+                last = block[-1:]
+    except OSError:
+        return True
+    return last == b"\r"
+
+
+def _csv_header(path: Path) -> list[str] | None:
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as f:
+            first = f.readline()
+        return next(csv.reader([first], strict=True))
+    except (OSError, UnicodeDecodeError, csv.Error, StopIteration):
+        return None
+
+
+def table_portfolio(table: Any, source: str, name: str | None, stem: str) -> Portfolio:
+    """Build the portfolio of an Arrow table in the CSV layout (see module)."""
+    meta = table.schema.metadata or {}
+    label = name or meta.get(NAME_KEY, b"").decode("utf-8", "replace") or stem
+    try:
+        return _fast(table, label, unescape=False)
+    except Declined:
+        return _via_csv(table, source, label)
+
+
+def _via_csv(table: Any, source: str, name: str) -> Portfolio:
+    """Read the table as CSV text with the own reader (for its messages)."""
+    pa = require_pyarrow("Reading columnar files")
+    pc = importlib.import_module("pyarrow.compute")
+    pacsv = importlib.import_module("pyarrow.csv")
+    columns = []
+    names = [str(c) for c in table.column_names]
+    for label, col in zip(names, table.columns, strict=True):
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+        if pa.types.is_floating(col.type):
+            col = pc.if_else(pc.is_nan(col), None, col)
+        try:
+            text = pc.cast(col, pa.string()).fill_null("")
+        except (pa.ArrowException, ValueError) as exc:
+            raise DataFormatError(
+                source,
+                "columns",
+                str(col.type),
+                "text, numbers, booleans or dates",
+                hint=str(exc)[:200],
+            ) from exc
+        cells = text.to_pylist()
+        if _is_text(label):  # the own reader takes the quote off text cells only
+            cells = escape_cells(cells)
+        columns.append(pa.array(cells, type=pa.string()))
+    with tempfile.TemporaryDirectory(prefix="kampala-") as tmp:
+        path = Path(tmp) / "table.csv"
+        pacsv.write_csv(
+            pa.Table.from_arrays(columns, names=names),
+            path,
+            write_options=pacsv.WriteOptions(quoting_style="needed"),
+        )
+        return read_csv(path, source, name)
+
+
+def _is_text(column: str) -> bool:
+    m = ACTOR_COLUMN.fullmatch(column)
+    spec = ACTOR_SPEC.get(m.group(2)) if m else SPEC_BY_PATH.get(column)
+    return spec is not None and spec.kind in ("str", "strlist")
+
+
+# --- the fast path -----------------------------------------------------------
+def _fast(table: Any, name: str, *, unescape: bool) -> Portfolio:
+    """Build the portfolio column by column, or raise `Declined`."""
+    names = [str(c) for c in table.column_names]
+    layout = Layout.from_header(names)
+    if layout.problems:
+        raise Declined
+    n = table.num_rows
+    columns = {
+        path: _column(SPEC_BY_PATH[path], table.column(i), DEFAULTS.get(path), unescape)
+        for path, i in layout.columns.items()
+    }
+    actors = _actors(table, layout, n, unescape)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            pf = Portfolio.from_columns(columns, actors, name=name, copy=False)
+        except (PortfolioValidationError, DataFormatError) as exc:
+            raise Declined from exc
+    for w in caught:
+        warnings.warn(w.message, w.category, stacklevel=5)
+    return pf
+
+
+def _actors(table: Any, layout: Layout, n: int, unescape: bool) -> dict[str, Array]:
+    """Actor columns, partnership by partnership (slots fill from 1, no gaps)."""
+    pa = importlib.import_module("pyarrow")
+    slots: list[tuple[dict[str, Any], Array]] = []
+    previous = np.ones(n, dtype=bool)
+    for k in range(1, layout.n_actors + 1):
+        cols = {
+            f: table.column(layout.actors[(k, f)])
+            for f in ACTOR_SPEC
+            if (k, f) in layout.actors
+        }
+        present = np.zeros(n, dtype=bool)
+        for col in cols.values():
+            present |= _filled(col)
+        if (present & ~previous).any():
+            raise Declined  # a gap: the own reader says where
+        previous = present
+        if present.any():
+            slots.append((cols, present))
+    if not slots:
+        return {}
+    # actor k of row r goes to position start[r] + k - 1: written in place
+    counts = np.sum([present for _, present in slots], axis=0, dtype=np.int64)
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    out: dict[str, Array] = {"partnership": np.repeat(np.arange(n), counts)}
+    for k, (cols, present) in enumerate(slots):
+        rows = np.flatnonzero(present)
+        where = start[rows] + k
+        mask = pa.array(present)
+        for f, spec in ACTOR_SPEC.items():
+            if f in cols:
+                col = cols[f] if rows.size == n else cols[f].filter(mask)
+                arr = _column(spec, col, ACTOR_DEFAULTS.get(f), unescape)
+            else:
+                arr, bad = parse_column(spec, [""] * rows.size, ACTOR_DEFAULTS.get(f))
+                if bad:
+                    raise Declined
+            if f not in out:
+                out[f] = np.empty((int(counts.sum()), *arr.shape[1:]), arr.dtype)
+            elif out[f].dtype != arr.dtype:  # pragma: no cover - one parser per field
+                raise Declined
+            out[f][where] = arr
+    return out
+
+
+def _filled(col: Any) -> Any:
+    """Cells that hold a value (not null, not NaN, not empty text)."""
+    pa = importlib.import_module("pyarrow")
+    pc = importlib.import_module("pyarrow.compute")
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(col.type.value_type)
+    filled = pc.is_valid(col)
+    if pa.types.is_floating(col.type):
+        filled = pc.and_(filled, pc.invert(pc.is_nan(col)))
+    elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        filled = pc.and_(filled, pc.not_equal(col, ""))
+    return filled.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _column(spec: FieldSpec, col: Any, default: Any, unescape: bool) -> Array:
+    """One Arrow column in its portfolio encoding, or raise `Declined`."""
+    pa = importlib.import_module("pyarrow")
+    pc = importlib.import_module("pyarrow.compute")
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(col.type.value_type)
+    t, k = col.type, spec.kind
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        col = col.fill_null("")
+        if k in ("amount", "share", "count"):
+            return _numbers(pa, pc, col, k)
+        if (
+            unescape
+            and k in ("str", "strlist")
+            and pc.any(pc.starts_with(col, "'")).as_py()
+        ):
+            col = pa.chunked_array(
+                [pa.array(list(map(unescape_cell, col.to_pylist())))]
+            )
+        if spec.path in ("id", "title"):  # distinct text, checked by the portfolio
+            return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+        # one Python object per distinct value (names, codes, categories, lists)
+        encoded = col.combine_chunks().dictionary_encode()
+        table = _parsed(spec, encoded.dictionary.to_pylist(), default)
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        return table[codes] if len(table) else table[:0]
+    if k in ("amount", "share", "count") and (
+        pa.types.is_floating(t) or pa.types.is_integer(t)
+    ):
+        values = np.asarray(
+            col.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64
+        )
+        if k == "count" and (np.abs(values) >= MAX_EXACT_INT).any():
+            raise Declined
+        return values
+    if k == "bool" and pa.types.is_boolean(t):
+        return np.asarray(
+            col.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64
+        )
+    if k == "date" and (pa.types.is_date32(t) or pa.types.is_date64(t)):
+        out = col.cast(pa.date32()).to_numpy(zero_copy_only=False)
+        return np.asarray(out, dtype="datetime64[D]")
+    raise Declined
+
+
+def _parsed(spec: FieldSpec, cells: Sequence[str], default: Any) -> Array:
+    arr, bad = parse_column(spec, cells, default)
+    if bad:
+        raise Declined
+    return arr
+
+
+def _numbers(pa: Any, pc: Any, col: Any, kind: str) -> Array:
+    """Decimal text (or integers for counts) to floats, NaN for empty cells."""
+    pattern = f"^(?:{_INTEGER if kind == 'count' else _NUMBER})?$"
+    if not pc.all(pc.match_substring_regex(col, pattern)).as_py():
+        raise Declined
+    empty = pc.equal(col, "")
+    values = pc.if_else(empty, pa.scalar(None, pa.string()), col)
+    try:
+        out = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowException, ValueError) as exc:  # pragma: no cover - matched
+        raise Declined from exc
+    arr = np.asarray(out, dtype=np.float64)
+    if kind == "count" and (np.abs(arr) >= MAX_EXACT_INT).any():
+        raise Declined
+    if not np.isfinite(arr[~np.isnan(arr)]).all():
+        raise Declined  # an overflow: the own reader names it
+    return arr
+
+
+#: One Arrow column in its portfolio encoding, or `Declined` (the JSON Lines
+#: bulk reader uses it too).
+convert_column = _column
