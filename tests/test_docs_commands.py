@@ -39,6 +39,7 @@ NEEDS = {
     "banco.xml": "the bank's IATI file the merge guide starts from",
     "XM-EX-9-PE-001": "a partnership of the file the merge guide makes",
     "tcp://10.0.0.5:8786": "a Dask scheduler running on the reader's network",
+    "cartera/": "the folder of Parquet partitions the guide writes in Python",
 }
 _BLOCK = re.compile(r"```(bash|console|sh)\n(.*?)```", re.DOTALL)
 
