@@ -20,7 +20,7 @@ babel_pofile = pytest.importorskip("babel.messages.pofile")
 
 import kampala  # noqa: E402
 from kampala.cli import main  # noqa: E402
-from kampala.data import asem_paths, sample_portfolio_path  # noqa: E402
+from kampala.data import asem_paths, sample_portfolio_path, sample_responses_path  # noqa: E402
 
 PO = Path(kampala.__file__).parent / "locale" / "es" / "LC_MESSAGES" / "kampala.po"
 FIXTURES = Path(__file__).parent / "io" / "iati_fixtures"
@@ -79,6 +79,12 @@ COMMANDS = {
     "index": ["index", DATA, META, "--denominate", "--normalise", "min-max"],
     "index-out": ["index", DATA, META, "--out", "scores.csv"],
     "import": ["import", str(FIXTURES / "activities-2.03.xml")],
+    "report": ["report", "--out", "informe.html"],
+    "template": ["template", "--out", "plantilla.xlsx"],
+    "score-xlsx": ["score", "--format", "xlsx", "--out", "puntajes.xlsx"],
+    "questionnaire": ["questionnaire", "--group", "government"],
+    "responses": ["responses", str(sample_responses_path())],
+    "score-next-evidence": ["score", "--next-evidence"],
     # errors, one line each
     "error-usage": ["score", "--format", "xx"],
     "error-required": ["explain"],

@@ -17,6 +17,7 @@ from typing import Any
 
 from kampala._internal.atomic import atomic_path
 from kampala._internal.terminal import UsageError, check_suffix, shown, writing
+from kampala.i18n import N_, translate
 
 __all__ = [
     "add_read_options",
@@ -126,7 +127,11 @@ def write_options(args: argparse.Namespace, fmt: Any, command: str) -> dict[str,
 
 
 def write_scorecard_xlsx(
-    rows: list[dict[str, Any]], columns: list[str], out: str, formula_escape: bool
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    out: str,
+    formula_escape: bool,
+    lang: str | None = None,
 ) -> None:
     """Write the scorecard table as a workbook, atomically."""
     from kampala.io._xlsx import write_table_xlsx
@@ -138,7 +143,7 @@ def write_scorecard_xlsx(
             formula_escape=formula_escape,
             where="kampala score",
         )
-    print(f"wrote {shown(out)}", file=sys.stderr)
+    print(translate(N_("wrote {file}"), lang, file=shown(out)), file=sys.stderr)
 
 
 # ---------------------------------------------------------------------------
@@ -194,5 +199,6 @@ def _cmd_template(args: argparse.Namespace) -> int:
         portfolio = read_portfolio(args.source, max_bytes=env_max_bytes())
     with writing(where, "--out", args.out):
         write_template(args.out, lang=args.lang, portfolio=portfolio, format=fmt)
-    print(f"wrote {shown(args.out)}", file=sys.stderr)
+    done = translate(N_("wrote {file}"), args.lang, file=shown(args.out))
+    print(done, file=sys.stderr)
     return 0

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from kampala._cli_index import read_methodology
+from kampala._cli_output import wrote
 from kampala._internal.atomic import atomic_open
 from kampala._internal.cli_options import add_lang, add_out
 from kampala._internal.files import check_regular_file, env_max_bytes
-from kampala._internal.terminal import UsageError, check_suffix, shown, writing
+from kampala._internal.terminal import UsageError, check_suffix, writing
 from kampala.errors import MethodologyError
 from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
@@ -127,9 +128,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     )
     with writing(_WHERE, "--out", args.out), atomic_open(args.out) as f:
         f.write(page)
-    print(f"wrote {shown(args.out)}", file=sys.stderr)
+    print(wrote(args.out, args.lang), file=sys.stderr)
     if args.pdf is not None:  # pragma: no cover - WeasyPrint is not installed here
         with writing(_WHERE, "--pdf", args.pdf):
             write_pdf(page, args.pdf)
-        print(f"wrote {shown(args.pdf)}", file=sys.stderr)
+        print(wrote(args.pdf, args.lang), file=sys.stderr)
     return 0

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kampala._cli_evidence import bound_columns
-from kampala._cli_output import DEFAULT_DIGITS, csv_comments
+from kampala._cli_output import DEFAULT_DIGITS, csv_comments, wrote
 from kampala._internal.atomic import atomic_open, atomic_path
 from kampala._internal.files import env_max_bytes
 from kampala._internal.terminal import UsageError, write_stdout, writing
@@ -113,7 +113,7 @@ def score(
         with writing(_WHERE, "--out", args.out), atomic_open(args.out) as f:
             f.write(text)
     if args.out is not None:
-        print(translate("wrote {path}", path=args.out), file=sys.stderr)
+        print(wrote(args.out, args.output_lang), file=sys.stderr)
     return 0
 
 

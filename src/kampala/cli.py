@@ -401,7 +401,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
     card = _ev.configure(methodology.run(portfolio), args, fmt or "table")
     if fmt == "xlsx":
         rows, columns = _out.scorecard_rows(card, args.output_lang)
-        _files.write_scorecard_xlsx(rows, columns, args.out, args.formula_escape)
+        _files.write_scorecard_xlsx(
+            rows, columns, args.out, args.formula_escape, args.output_lang
+        )
         return 0
     text = _format_scorecard(
         card,
