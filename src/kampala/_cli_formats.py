@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -132,16 +132,32 @@ def write_scorecard_xlsx(
     out: str,
     formula_escape: bool,
     lang: str | None = None,
+    *,
+    digits: int | None = None,
+    about: Sequence[str] = (),
 ) -> None:
-    """Write the scorecard table as a workbook, atomically."""
+    """Write the scorecard table as a workbook, atomically.
+
+    Floats are rounded to ``digits`` places (None: full precision); the
+    lines of ``about`` (the methodology reference, the rounding) go on a
+    second sheet.
+    """
     from kampala.io._xlsx import write_table_xlsx
 
+    def cells(row: dict[str, Any]) -> list[Any]:
+        values = [row.get(c) for c in columns]
+        if digits is None:
+            return values
+        return [round(v, digits) if isinstance(v, float) else v for v in values]
+
+    sheets: list[tuple[str, Sequence[str], Iterable[Sequence[Any]]]] = [
+        ("Scorecard", columns, map(cells, rows))
+    ]
+    if about:
+        sheets.append((translate(N_("About"), lang), ["note"], ([a] for a in about)))
     with writing("kampala score", "--out", out), atomic_path(out) as part:
         write_table_xlsx(
-            part,
-            [("Scorecard", columns, ([r.get(c) for c in columns] for r in rows))],
-            formula_escape=formula_escape,
-            where="kampala score",
+            part, sheets, formula_escape=formula_escape, where="kampala score"
         )
     print(translate(N_("wrote {file}"), lang, file=shown(out)), file=sys.stderr)
 

@@ -401,8 +401,20 @@ def _cmd_score(args: argparse.Namespace) -> int:
     card = _ev.configure(methodology.run(portfolio), args, fmt or "table")
     if fmt == "xlsx":
         rows, columns = _out.scorecard_rows(card, args.output_lang)
+        about = _out.csv_comments(
+            card.methodology,
+            args.digits,
+            args.output_lang,
+            portfolio=card.portfolio_name,
+        )
         _files.write_scorecard_xlsx(
-            rows, columns, args.out, args.formula_escape, args.output_lang
+            rows,
+            columns,
+            args.out,
+            args.formula_escape,
+            args.output_lang,
+            digits=args.digits,
+            about=about,
         )
         return 0
     text = _format_scorecard(

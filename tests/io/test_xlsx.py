@@ -155,3 +155,29 @@ def test_a_value_outside_the_header_is_reported(tmp_path: Path) -> None:
     wb.save(path)
     with pytest.raises(PortfolioValidationError, match=r"\[Hoja1!D2\]"):
         read_portfolio(path)
+
+
+def test_score_workbook_is_rounded_and_names_its_methodology(tmp_path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from kampala.cli import main
+
+    out = tmp_path / "puntajes.xlsx"
+    assert main(["score", "--format", "xlsx", "--out", str(out), "--lang", "es"]) == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Scorecard", "Acerca de"]
+    floats = [
+        c.value
+        for row in wb["Scorecard"].iter_rows(min_row=2)
+        for c in row
+        if isinstance(c.value, float)
+    ]
+    assert floats
+    assert all(round(v, 4) == v for v in floats)
+    about = [r[0].value for r in wb["Acerca de"].iter_rows(min_row=2)]
+    assert any("KPS 1 (sha256:" in line for line in about)
+    full = tmp_path / "full.xlsx"
+    assert (
+        main(["score", "--format", "xlsx", "--out", str(full), "--digits", "full"]) == 0
+    )
+    values = [c.value for c in openpyxl.load_workbook(full)["Scorecard"][2]]
+    assert any(isinstance(v, float) and round(v, 4) != v for v in values)
