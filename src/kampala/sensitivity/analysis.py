@@ -427,7 +427,8 @@ def uncertainty_analysis(
         geometric mean meeting a negative value): stop the analysis with
         that error, or record the sample as missing (NaN scores and ranks,
         counted in ``n_failed`` with the first reason in ``failure``) and
-        summarise the samples that were computed, as COINr does.
+        summarise the samples that were computed (see "Runs that cannot be
+        computed" on the uncertainty methodology page).
 
     Returns
     -------
