@@ -2,11 +2,10 @@
 
 With ``on_error="missing"`` a sample whose methodology variant raises a
 `~kampala.errors.KampalaError` while it is scored gets NaN scores and ranks
-and the analysis goes on, as COINr's sensitivity analysis does. This module
-is where such samples are collected (`Failures`, per evaluation), merged in
-row order across blocks (`first_failure`), counted and told (`FailedRuns`,
-`failure_note`), and where Saltelli's design gives up the base samples with a
-missing run (`complete_base_rows`).
+and the analysis goes on. This module is where such samples are collected
+(`Failures`, per evaluation), merged in row order across blocks
+(`first_failure`) and told (`failure_note`), and where Saltelli's design
+gives up the base samples with a missing run (`complete_base_rows`).
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from kampala.errors import ExecutionError, KampalaError
 from kampala.i18n import N_, translate
 
 __all__ = [
-    "FailedRuns",
     "Failures",
     "complete_base_rows",
     "failure_note",
@@ -138,40 +136,6 @@ def failure_note(
         runs=n_runs,
         reason=reason,
     )
-
-
-class FailedRuns:
-    """What the results of an analysis say about runs that could not be computed.
-
-    A mixin of `UncertaintyResult` and `SensitivityResult`: they hold
-    ``failed`` (the runs, rows of the design), ``failure`` (the first
-    reason) and ``n_runs`` (every run).
-
-    Examples
-    --------
-    >>> from kampala.sensitivity import example_uncertainty
-    >>> res = example_uncertainty()
-    >>> res.n_failed, res.failure_note()
-    (0, '')
-    """
-
-    __slots__ = ()
-    failed: IntArray
-    failure: str
-
-    @property
-    def n_runs(self) -> int:
-        """Number of runs."""
-        raise NotImplementedError
-
-    @property
-    def n_failed(self) -> int:
-        """Number of runs that could not be computed (see `failure_note`)."""
-        return int(self.failed.size)
-
-    def failure_note(self, *, lang: str | None = "en") -> str:
-        """Say how many runs could not be computed and why ("" if none)."""
-        return failure_note(self.n_failed, self.n_runs, self.failure, lang=lang)
 
 
 def complete_base_rows(

@@ -24,7 +24,7 @@ import os
 import warnings
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import attrs
 import numpy as np
@@ -44,7 +44,6 @@ from kampala.principles import ScorerRegistry
 from kampala.sensitivity._engine import rank_rows
 from kampala.sensitivity._execution import AnalysisProblem, BlockResult
 from kampala.sensitivity._failures import (
-    FailedRuns,
     complete_base_rows,
     failure_note,
     frozen_rows,
@@ -58,6 +57,7 @@ from kampala.sensitivity._rank_stats import (
     row_rank_shift,
 )
 from kampala.sensitivity._reliability import index_note
+from kampala.sensitivity._results import AnalysisResult
 from kampala.sensitivity._run import check_executor, run_problem
 from kampala.sensitivity._sobol import SobolIndices
 from kampala.sensitivity.spec import UncertaintySpec
@@ -72,7 +72,7 @@ __all__ = [
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class UncertaintyResult(FailedRuns):
+class UncertaintyResult(AnalysisResult):
     """How scores and ranks vary over the uncertain choices.
 
     Attributes
@@ -176,6 +176,7 @@ class UncertaintyResult(FailedRuns):
     failure: str = ""
     kampala_version: str = __version__
     numpy_version: str = np.__version__
+    index_name: ClassVar[str] = "unit"
 
     @property
     def n_runs(self) -> int:
@@ -313,35 +314,6 @@ class UncertaintyResult(FailedRuns):
             "failure": self.failure,
             "units": self.table(),
         }
-
-    def to_pandas(self) -> Any:
-        """Return `table` as a pandas DataFrame indexed by unit.
-
-        The methodology is recorded in ``DataFrame.attrs["methodology"]``.
-
-        Raises
-        ------
-        ImportError
-            If pandas is not installed.
-
-        Examples
-        --------
-        >>> from kampala.sensitivity import example_uncertainty
-        >>> res = example_uncertainty()  # 16 samples of the principle weights
-        >>> df = res.to_pandas()
-        >>> df.shape, df.index.name
-        ((48, 13), 'unit')
-        >>> list(df.columns[:4])
-        ['name', 'nominal_rank', 'rank_median', 'rank_p5']
-        >>> df.loc["PE-HEA-001", ["nominal_rank", "p_top_10"]].tolist()
-        [1.0, 1.0]
-        """
-        from kampala.io._pandas import require_pandas
-
-        pd = require_pandas("UncertaintyResult.to_pandas()")
-        df = pd.DataFrame(self.table()).set_index("unit")
-        df.attrs["methodology"] = str(self.methodology)
-        return df
 
     def _repr_html_(self) -> str:
         head = (
@@ -599,7 +571,7 @@ def _summarise(
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class SensitivityResult(FailedRuns):
+class SensitivityResult(AnalysisResult):
     """First-order and total Sobol' indices of the uncertain factors.
 
     Attributes
@@ -676,6 +648,7 @@ class SensitivityResult(FailedRuns):
     n_used: int = attrs.field(default=attrs.Factory(lambda s: s.n, takes_self=True))
     kampala_version: str = __version__
     numpy_version: str = np.__version__
+    index_name: ClassVar[str] = "factor"
 
     def failure_note(self, *, lang: str | None = "en") -> str:
         """Say how many runs could not be computed, why, and what was used.
@@ -784,29 +757,6 @@ class SensitivityResult(FailedRuns):
             "rank": json_safe(self.rank.to_table()),
             "score": json_safe(self.score.to_table()),
         }
-
-    def to_pandas(self) -> Any:
-        """Return `table` as a pandas DataFrame indexed by factor.
-
-        Raises
-        ------
-        ImportError
-            If pandas is not installed.
-
-        Examples
-        --------
-        >>> from kampala.sensitivity import example_sensitivity
-        >>> res = example_sensitivity()  # weights and missing evidence, n=64
-        >>> df = res.to_pandas()
-        >>> df.shape, df.index.name, list(df.columns)
-        ((2, 6), 'factor', ['S1', 'S1_conf', 'ST', 'ST_conf', 'reliable', 'note'])
-        >>> df["ST"].round(2).to_dict()
-        {'weights@2': 0.01, 'missing': 0.99}
-        """
-        from kampala.io._pandas import require_pandas
-
-        pd = require_pandas("SensitivityResult.to_pandas()")
-        return pd.DataFrame(self.table()).set_index("factor")
 
     def _repr_html_(self) -> str:
         rows = "".join(
