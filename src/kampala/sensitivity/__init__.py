@@ -20,7 +20,11 @@ The methods are described, with their equations, on the sensitivity pages of
 the methodology documentation.
 """
 
-from kampala.sensitivity._examples import example_sensitivity, example_uncertainty
+from kampala.sensitivity._examples import (
+    example_sensitivity,
+    example_top_level,
+    example_uncertainty,
+)
 from kampala.sensitivity._execution import AnalysisProblem, BlockResult, merge_blocks
 from kampala.sensitivity._local import (
     OneAtATime,
@@ -80,6 +84,7 @@ __all__ = [
     "aggregation_choice",
     "coverage_choice",
     "example_sensitivity",
+    "example_top_level",
     "example_uncertainty",
     "merge_blocks",
     "missing_evidence_choice",

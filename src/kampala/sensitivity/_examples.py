@@ -1,8 +1,9 @@
 """The small analyses the examples of the sensitivity package start from.
 
 Every method of `UncertaintyResult` and `SensitivityResult` is shown on the
-same two analyses of the sample portfolio; they are built here once, so
-that each example shows only what it is about.
+same two analyses of the sample portfolio, and the weight-robustness
+functions on the same top level; they are built here once, so that each
+example shows only what it is about.
 """
 
 from __future__ import annotations
@@ -18,17 +19,18 @@ from kampala.sensitivity.analysis import (
     sensitivity_analysis,
     uncertainty_analysis,
 )
+from kampala.sensitivity.robustness import TopLevel, top_level
 from kampala.sensitivity.spec import (
     UncertaintySpec,
     WeightNoise,
     missing_evidence_choice,
 )
 
-__all__ = ["example_sensitivity", "example_uncertainty"]
+__all__ = ["example_sensitivity", "example_top_level", "example_uncertainty"]
 
 
 def example_uncertainty(n: int = 16, rng: int = 0) -> UncertaintyResult:
-    """Uncertainty analysis of KPS-1 on the sample portfolio, weights varied.
+    """Run an uncertainty analysis of KPS-1 on the sample portfolio, weights varied.
 
     The principle weights vary by up to 25% (``WeightNoise(levels=2,
     spread=0.25)``).
@@ -62,7 +64,7 @@ def example_uncertainty(n: int = 16, rng: int = 0) -> UncertaintyResult:
 
 
 def example_sensitivity(n: int = 64, rng: int = 1) -> SensitivityResult:
-    """Sobol' indices of KPS-1 on the sample portfolio: weights and missing evidence.
+    """Compute Sobol' indices of KPS-1 on the sample portfolio (weights, evidence).
 
     The factors are the principle weights (``WeightNoise(levels=2)``) and
     whether missing evidence counts as 0 (`missing_evidence_choice`), with
@@ -93,3 +95,24 @@ def example_sensitivity(n: int = 64, rng: int = 1) -> SensitivityResult:
         return sensitivity_analysis(
             kps1(), sample_portfolio(), spec, n=n, n_bootstrap=100, rng=rng
         )
+
+
+def example_top_level() -> TopLevel:
+    """Return the principles of KPS-1 on the sample portfolio as a linear top level.
+
+    Returns
+    -------
+    TopLevel
+
+    Examples
+    --------
+    The same as:
+
+    >>> from kampala.data import sample_portfolio
+    >>> from kampala.methodology import kps1
+    >>> from kampala.sensitivity import example_top_level, top_level
+    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> top.units == example_top_level().units, top.components
+    (True, ('P1', 'P2', 'P3', 'P4', 'P5'))
+    """
+    return top_level(kps1().run(sample_portfolio()))

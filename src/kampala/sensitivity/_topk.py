@@ -23,7 +23,6 @@ from kampala._internal.arrays import (
     array_fields,
 )
 from kampala._internal.checks import as_int, nested_str_tuple, str_tuple
-from kampala._version import __version__
 from kampala.errors import ParameterValueError
 from kampala.sensitivity._margins import (
     l1_boundary,
@@ -31,6 +30,7 @@ from kampala.sensitivity._margins import (
     ranks_from_pairs,
 )
 from kampala.sensitivity._weights_common import (
+    RobustnessResult,
     as_matrix,
     as_methodology,
     as_weights,
@@ -57,7 +57,7 @@ _MAX_CUTS = 10_000
 # (M2) top-k membership, mixed-integer programming with lazy cuts
 # ---------------------------------------------------------------------------
 @attrs.frozen(kw_only=True, field_transformer=array_fields)
-class TopKMarginResult:
+class TopKMarginResult(RobustnessResult):
     r"""Exact margins of membership in the top k.
 
     Parameters
@@ -88,10 +88,8 @@ class TopKMarginResult:
         The units whose order with the unit changes at ``boundary_weights``:
         for a member, those that newly tie or pass it; for a non-member,
         those above it at $w_0$ that it ties or passes.
-    methodology : MethodologyRef or None
-        The methodology whose top level was analysed, when known.
-    kampala_version, numpy_version : str
-        Library versions that produced the result.
+    methodology, kampala_version, numpy_version
+        Where the result comes from (`RobustnessResult`).
 
     See Also
     --------
@@ -99,10 +97,8 @@ class TopKMarginResult:
 
     Examples
     --------
-    >>> from kampala.data import sample_portfolio
-    >>> from kampala.methodology import kps1
-    >>> from kampala.sensitivity import top_level, topk_margins
-    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> from kampala.sensitivity import example_top_level, topk_margins
+    >>> top = example_top_level()  # KPS-1's principles, sample portfolio
     >>> res = topk_margins(
     ...     top.X, top.weights, k=1, labels=top.units, methodology=top.methodology
     ... )
@@ -124,9 +120,6 @@ class TopKMarginResult:
     margin: FloatArray
     boundary_weights: FloatArray
     crossing: tuple[tuple[str, ...], ...] = attrs.field(converter=nested_str_tuple)
-    methodology: MethodologyRef | None = None
-    kampala_version: str = __version__
-    numpy_version: str = np.__version__
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain Python values.
