@@ -143,10 +143,8 @@ def weight_derivatives(
         Criteria values, higher is better, no missing values.
     w0 : array_like of shape (n_criteria,)
         Nominal weights, >= 0 with a positive sum.
-    labels : sequence of str, default=None
-        Unit labels; default ``"0"``, ``"1"``, ... .
-    methodology : MethodologyRef, default=None
-        Recorded on the returned result, as in `rank_margins`.
+    labels, methodology : default=None
+        Unit labels and the methodology to record, as for `rank_margins`.
 
     Returns
     -------
@@ -357,10 +355,8 @@ def one_at_a_time(
     delta : float, default=0.1
         Relative change, > -1 (``0.1`` raises a weight by 10 %, ``-0.1``
         lowers it by 10 %).
-    labels : sequence of str, default=None
-        Unit labels; default ``"0"``, ``"1"``, ... .
-    methodology : MethodologyRef, default=None
-        Recorded on the returned result, as in `rank_margins`.
+    labels, methodology : default=None
+        Unit labels and the methodology to record, as for `rank_margins`.
 
     Returns
     -------

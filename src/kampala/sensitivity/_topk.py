@@ -410,10 +410,8 @@ def topk_margins(
     k : int
         Size of the top group, >= 1. With ``k >= n_units`` every unit is
         always in and every margin is ``inf``.
-    labels : sequence of str, default=None
-        Unit labels; default ``"0"``, ``"1"``, ... .
-    methodology : MethodologyRef, default=None
-        Recorded on the returned result, as in `rank_margins`.
+    labels, methodology : default=None
+        Unit labels and the methodology to record, as for `rank_margins`.
 
     Returns
     -------
