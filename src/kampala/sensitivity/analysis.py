@@ -180,7 +180,15 @@ class UncertaintyResult(AnalysisResult):
 
     @property
     def n_runs(self) -> int:
-        """Number of samples, as `n` (the runs `failure_note` counts)."""
+        """Number of samples, as `n` (the runs `failure_note` counts).
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import example_uncertainty
+        >>> res = example_uncertainty()
+        >>> res.n_runs, res.n_failed
+        (16, 0)
+        """
         return self.n
 
     @property
