@@ -178,6 +178,10 @@ class AnalysisProblem:
     seed : int or None
         For a problem built by `uncertainty` or `sobol`, the seed that
         reproduces its design (drawn from OS entropy when ``rng`` is None).
+    on_error : {"raise", "missing"}
+        What `evaluate` does with a sample that raises a `KampalaError`
+        while scoring: re-raise (the default), or record it in
+        `BlockResult.failed` (set by `uncertainty` and `sobol`, or assign it).
 
     Raises
     ------
