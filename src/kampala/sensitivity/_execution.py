@@ -300,6 +300,7 @@ class AnalysisProblem:
         (32, 5)
         """
         where = "uncertainty_analysis()"
+        on_error = check_on_error(where, on_error)
         limit = max_memory_bytes(where, max_memory)
         gen, seed = seeded(where, rng)
         engine = Problem(methodology, data, spec, registry=registry)
@@ -308,7 +309,7 @@ class AnalysisProblem:
         u = _design(where, n, engine.n_dims, method, gen)
         out = cls._from_engine(engine, u, np.float32)
         out.seed = seed
-        out.on_error = check_on_error(where, on_error)
+        out.on_error = on_error
         return out
 
     @classmethod
@@ -368,6 +369,7 @@ class AnalysisProblem:
         256
         """
         where = "sensitivity_analysis()"
+        on_error = check_on_error(where, on_error)
         limit = max_memory_bytes(where, max_memory)
         gen, seed = seeded(where, rng)
         design_rng, boot_rng = gen.spawn(2)
@@ -384,7 +386,7 @@ class AnalysisProblem:
         out.saltelli = design
         out.bootstrap_rng = boot_rng
         out.seed = seed
-        out.on_error = check_on_error(where, on_error)
+        out.on_error = on_error
         return out
 
     @classmethod
