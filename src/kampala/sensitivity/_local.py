@@ -25,7 +25,6 @@ from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
 )
-from kampala._internal.checks import str_tuple
 from kampala.composite_result import MethodologyRef
 from kampala.errors import (
     DegenerateIndicatorWarning,
@@ -57,8 +56,6 @@ class WeightDerivatives(RobustnessResult):
 
     Parameters
     ----------
-    labels : tuple of str
-        Unit labels, one per row.
     weights : ndarray of shape (n_criteria,)
         The weights as given (not rescaled): the point of differentiation.
     scores : ndarray of shape (n_units,)
@@ -67,8 +64,8 @@ class WeightDerivatives(RobustnessResult):
         $\partial s_u / \partial w_k = (x_{uk} - s_u) / \sum_j w_j$.
     elasticity : ndarray of shape (n_units, n_criteria)
         $(\partial s_u / \partial w_k)\, w_k / s_u$; NaN where $s_u = 0$.
-    methodology, kampala_version, numpy_version
-        Where the result comes from (`RobustnessResult`).
+    labels, methodology, kampala_version, numpy_version
+        The units and where the result comes from (`RobustnessResult`).
 
     Examples
     --------
@@ -90,7 +87,6 @@ class WeightDerivatives(RobustnessResult):
     ('KPS', '1')
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     weights: FloatArray
     scores: FloatArray
     derivative: FloatArray
@@ -232,8 +228,6 @@ class OneAtATime(RobustnessResult):
 
     Parameters
     ----------
-    labels : tuple of str
-        Unit labels, one per row.
     weights : ndarray of shape (n_criteria,)
         Nominal weights, rescaled to sum to 1.
     delta : float
@@ -249,8 +243,8 @@ class OneAtATime(RobustnessResult):
         New score minus nominal score, per unit and perturbed weight.
     rank_change : ndarray of shape (n_units, n_criteria)
         New rank minus nominal rank (negative = moved up).
-    methodology, kampala_version, numpy_version
-        Where the result comes from (`RobustnessResult`).
+    labels, methodology, kampala_version, numpy_version
+        The units and where the result comes from (`RobustnessResult`).
 
     See Also
     --------
@@ -276,7 +270,6 @@ class OneAtATime(RobustnessResult):
     True
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     weights: FloatArray
     delta: float
     scores: FloatArray

@@ -36,7 +36,6 @@ from kampala._internal.arrays import (
 )
 from kampala._internal.checks import (
     optional_str_tuple,
-    str_tuple,
 )
 from kampala.sensitivity._weights_common import (
     RobustnessResult,
@@ -129,8 +128,6 @@ class MarginResult(RobustnessResult):
 
     Parameters
     ----------
-    labels : tuple of str
-        Unit labels, one per row of ``X``.
     weights : ndarray of shape (n_criteria,)
         Nominal weights $w_0$, rescaled to sum to 1.
     scores : ndarray of shape (n_units,)
@@ -153,8 +150,8 @@ class MarginResult(RobustnessResult):
     pairwise : ndarray of shape (n_units, n_units)
         The same distance for every pair of units (symmetric; ``inf`` on the
         diagonal and for pairs that never change order).
-    methodology, kampala_version, numpy_version
-        Where the result comes from (`RobustnessResult`).
+    labels, methodology, kampala_version, numpy_version
+        The units and where the result comes from (`RobustnessResult`).
 
     See Also
     --------
@@ -179,7 +176,6 @@ class MarginResult(RobustnessResult):
     True
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     weights: FloatArray
     scores: FloatArray
     ranks: IntArray

@@ -40,7 +40,6 @@ from kampala._internal.blas_threads import limit_blas_threads
 from kampala._internal.checks import (
     as_float_array,
     as_int,
-    str_tuple,
 )
 from kampala._internal.rng import SeedLike
 from kampala.errors import ParameterValueError
@@ -128,8 +127,6 @@ class SMAAResult(RobustnessResult):
 
     Parameters
     ----------
-    labels : tuple of str
-        Unit labels, one per row of ``X``.
     n : int
         Number of weight vectors drawn.
     sampler : {"dirichlet", "hit-and-run"}
@@ -162,8 +159,8 @@ class SMAAResult(RobustnessResult):
     seed : int or None
         The seed that reproduces the draws (drawn from OS entropy when
         ``rng`` was None; None when a Generator was passed).
-    methodology, kampala_version, numpy_version
-        Where the result comes from (`RobustnessResult`).
+    labels, methodology, kampala_version, numpy_version
+        The units and where the result comes from (`RobustnessResult`).
 
     See Also
     --------
@@ -190,7 +187,6 @@ class SMAAResult(RobustnessResult):
     ('KPS', '1')
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     n: int
     sampler: str
     sampler_params: Mapping[str, int] = attrs.field(converter=_as_mapping, hash=False)

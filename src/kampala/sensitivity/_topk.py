@@ -22,7 +22,7 @@ from kampala._internal.array_types import BoolArray, FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
 )
-from kampala._internal.checks import as_int, nested_str_tuple, str_tuple
+from kampala._internal.checks import as_int, nested_str_tuple
 from kampala.errors import ParameterValueError
 from kampala.sensitivity._margins import (
     l1_boundary,
@@ -62,8 +62,6 @@ class TopKMarginResult(RobustnessResult):
 
     Parameters
     ----------
-    labels : tuple of str
-        Unit labels, one per row of ``X``.
     weights : ndarray of shape (n_criteria,)
         Nominal weights $w_0$, rescaled to sum to 1.
     k : int
@@ -88,8 +86,8 @@ class TopKMarginResult(RobustnessResult):
         The units whose order with the unit changes at ``boundary_weights``:
         for a member, those that newly tie or pass it; for a non-member,
         those above it at $w_0$ that it ties or passes.
-    methodology, kampala_version, numpy_version
-        Where the result comes from (`RobustnessResult`).
+    labels, methodology, kampala_version, numpy_version
+        The units and where the result comes from (`RobustnessResult`).
 
     See Also
     --------
@@ -111,7 +109,6 @@ class TopKMarginResult(RobustnessResult):
     'KPS'
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     weights: FloatArray
     k: int
     scores: FloatArray

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.array_types import FloatArray, IntArray
-from kampala._internal.checks import as_float_array
+from kampala._internal.checks import as_float_array, str_tuple
 from kampala._version import __version__
 from kampala.composite.kernel import weighted_sum
 from kampala.composite_result import MethodologyRef
@@ -181,13 +181,15 @@ def listed_labels(labels: Sequence[str], mask: npt.NDArray[np.bool_]) -> str:
 
 @attrs.frozen(kw_only=True)
 class RobustnessResult:
-    """Where a weight-robustness result comes from (a base class).
+    """Which units a weight-robustness result is about, and where it comes from.
 
-    `MarginResult`, `TopKMarginResult`, `SMAAResult`, `WeightDerivatives`
-    and `OneAtATime` record the same three things.
+    The base class of `MarginResult`, `TopKMarginResult`, `SMAAResult`,
+    `WeightDerivatives` and `OneAtATime`.
 
     Attributes
     ----------
+    labels : tuple of str
+        Unit labels, one per row of ``X``.
     methodology : MethodologyRef or None
         The methodology whose top level was analysed, when known.
     kampala_version, numpy_version : str
@@ -197,11 +199,14 @@ class RobustnessResult:
     --------
     >>> from kampala.sensitivity import rank_margins
     >>> res = rank_margins([[0.9, 0.3], [0.5, 0.6]], [0.5, 0.5])
+    >>> res.labels
+    ('0', '1')
     >>> import kampala
     >>> res.methodology is None, res.kampala_version == kampala.__version__
     (True, True)
     """
 
+    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     methodology: MethodologyRef | None = None
     kampala_version: str = __version__
     numpy_version: str = np.__version__
