@@ -17,7 +17,21 @@ from kampala._internal.terminal import UsageError, writing
 from kampala.i18n import N_, translate
 from kampala.io.coinr import write_results_csv
 
-__all__ = ["progress_bar", "write_sensitivity"]
+__all__ = ["add_on_error", "progress_bar", "write_sensitivity"]
+
+
+def add_on_error(parser: Any) -> None:
+    """Add ``--on-error {raise,missing}`` to ``kampala sensitivity``."""
+    parser.add_argument(
+        "--on-error",
+        choices=("raise", "missing"),
+        default="raise",
+        help=translate(
+            "what a run that cannot be computed (e.g. a geometric mean meeting "
+            "a negative value) does: stop (raise, the default), or count as "
+            "missing and go on (missing; the outputs say how many)"
+        ),
+    )
 
 
 def progress_bar() -> Any:

@@ -249,6 +249,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _out.add_digits(sens)
     _files.add_read_options(sens)
     _scale.add_scale_options(sens)
+    _sens.add_on_error(sens)
 
     meth = sub.add_parser(
         "methodology",
@@ -572,12 +573,13 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             ua = sa.uncertainty_analysis(
                 methodology, portfolio, plan.spec, n=plan.n, top_k=args.top_k,
                 progress=progress, rng=plan.seed, max_memory=args.max_memory,
-                executor=executor,
+                executor=executor, on_error=args.on_error,
             )  # fmt: skip
         if args.analysis in ("sobol", "both"):
             sobol = sa.sensitivity_analysis(
                 methodology, portfolio, plan.spec, n=plan.n_base, progress=progress,
                 rng=plan.seed, max_memory=args.max_memory, executor=executor,
+                on_error=args.on_error,
             )  # fmt: skip
     if args.format == "json":
         doc = {

@@ -20,6 +20,11 @@ The methods are described, with their equations, on the sensitivity pages of
 the methodology documentation.
 """
 
+from kampala.sensitivity._examples import (
+    example_sensitivity,
+    example_top_level,
+    example_uncertainty,
+)
 from kampala.sensitivity._execution import AnalysisProblem, BlockResult, merge_blocks
 from kampala.sensitivity._local import (
     OneAtATime,
@@ -78,6 +83,9 @@ __all__ = [
     "WeightNoise",
     "aggregation_choice",
     "coverage_choice",
+    "example_sensitivity",
+    "example_top_level",
+    "example_uncertainty",
     "merge_blocks",
     "missing_evidence_choice",
     "one_at_a_time",

@@ -260,9 +260,10 @@ def uncertainty_table(ua: Any, lang: str = "en") -> str:
             lang,
             shift=fmt(ua.mean_rank_shift, ".2f"),
         )
-        + "\n"
     )
-    return "\n".join(lines) + "\n"
+    if ua.n_failed:
+        lines.append(ua.failure_note(lang=lang))
+    return "\n".join(lines) + "\n\n"
 
 
 def sobol_table(sobol: Any, lang: str = "en") -> str:
@@ -283,4 +284,6 @@ def sobol_table(sobol: Any, lang: str = "en") -> str:
             s1 = st = "—"
         line = f"{r['factor']:<24}  {s1:>13}  {st:>13}"
         lines.append(f"{line}  {r['note']}" if r["note"] else line)
+    if sobol.n_failed:
+        lines.append(sobol.failure_note(lang=lang))
     return "\n".join(lines) + "\n"

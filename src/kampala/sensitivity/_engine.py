@@ -13,7 +13,7 @@ size, so block size never changes the numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import attrs
 import numpy as np
@@ -23,13 +23,14 @@ from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.params import as_float
 from kampala.composite.aggregate import Aggregate
 from kampala.composite.kernel import NON_NEGATIVE, weighted_mean
-from kampala.errors import MethodologyError, ParameterValueError
+from kampala.errors import KampalaError, MethodologyError, ParameterValueError
 from kampala.framework import Framework
 from kampala.indicators import IndicatorSet
 from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.principles import ScorerRegistry
 from kampala.scoring import indicator_table, methodology_framework
+from kampala.sensitivity._failures import Failures, frozen_rows
 from kampala.sensitivity._ranking import rank_rows
 from kampala.sensitivity.spec import (
     DiscreteFactor,
@@ -62,12 +63,19 @@ class Evaluation:
         Index of the option each discrete factor took.
     weights : numpy.ndarray, shape (n_samples, n_weighted_nodes)
         Relative weight of every weighted node in each sample.
+    failed : numpy.ndarray of intp
+        The samples that could not be computed (``on_error="missing"``),
+        in increasing order; their scores and ranks are NaN.
+    failure : str
+        Why the first of them failed ("" when none did).
     """
 
     scores: FloatArray
     ranks: npt.NDArray[np.float32]
     choices: IntArray
     weights: FloatArray
+    failed: IntArray = attrs.field(factory=frozen_rows)
+    failure: str = ""
 
 
 class Problem:
@@ -181,11 +189,19 @@ class Problem:
         state["_constant"] = {}
         return state
 
-    def warm(self, u: FloatArray) -> None:
-        """Prepare every variant of the methodology the design ``u`` uses."""
+    def warm(self, u: FloatArray, *, skip_failed: bool = False) -> None:
+        """Prepare every variant of the methodology the design ``u`` uses.
+
+        With ``skip_failed``, a variant that cannot be prepared is left for
+        `evaluate` to record as missing.
+        """
         choices, _ = self.decode(u)
         for key in np.unique(choices, axis=0):
-            self._prepare(tuple(int(k) for k in key))
+            try:
+                self._prepare(tuple(int(k) for k in key))
+            except KampalaError:
+                if not skip_failed:
+                    raise
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -285,6 +301,7 @@ class Problem:
         block: int | None = None,
         progress: Callable[[int, int], None] | None = None,
         dtype: type = np.float64,
+        on_error: Literal["raise", "missing"] = "raise",
     ) -> Evaluation:
         """Scores and ranks for every row of a design in [0, 1).
 
@@ -301,6 +318,11 @@ class Problem:
             How the scores are stored. Every block is computed and ranked in
             double precision; ``numpy.float32`` halves the memory of large
             analyses (ranks stay exact), at about 7 significant digits.
+        on_error : {"raise", "missing"}, default="raise"
+            What a `KampalaError` raised while a sample is scored does:
+            stop, or record the sample as missing (NaN scores and ranks,
+            listed in ``failed``) and go on. Each sample is computed as
+            alone, so the others keep their bits.
         """
         choices, weights = self.decode(u)
         n = u.shape[0]
@@ -313,19 +335,65 @@ class Problem:
         keys, inverse = np.unique(choices, axis=0, return_inverse=True)
         inverse = inverse.reshape(-1)
         done = 0
+        failures = Failures(on_error)
         for g, key in enumerate(keys):
             rows = np.flatnonzero(inverse == g)
-            data, agg = self._prepare(tuple(int(k) for k in key))
+            try:
+                data, agg = self._prepare(tuple(int(k) for k in key))
+            except KampalaError as exc:  # the whole variant cannot be computed
+                failures.add(rows, exc)
+                scores[rows] = np.nan
+                ranks[rows] = np.nan
+                done += rows.size
+                if progress is not None:
+                    progress(done, n)
+                continue
             for start in range(0, rows.size, block):
                 sel = rows[start : start + block]
-                block_scores = self._aggregate(data, agg, weights[sel])
+                block_scores = self._aggregate_or_missing(
+                    data, agg, weights, sel, failures
+                )
                 # each row is one whole sample: rank it now, from the exact scores
                 ranks[sel] = rank_rows(block_scores, np.float32)
                 scores[sel] = block_scores
                 done += sel.size
                 if progress is not None:
                     progress(done, n)
-        return Evaluation(scores=scores, ranks=ranks, choices=choices, weights=weights)
+        return Evaluation(
+            scores=scores,
+            ranks=ranks,
+            choices=choices,
+            weights=weights,
+            **failures.fields(),
+        )
+
+    def _aggregate_or_missing(
+        self,
+        data: IndicatorSet,
+        agg: Aggregate,
+        weights: FloatArray,
+        sel: IntArray,
+        failures: Failures,
+    ) -> FloatArray:
+        """Root scores of the rows ``sel``; with failures recorded, NaN rows.
+
+        A block that fails is cut in halves until the samples that fail are
+        alone (numbers never depend on the block, so the others keep their
+        bits); only blocks that fail cost more than one call.
+        """
+        try:
+            return self._aggregate(data, agg, weights[sel])
+        except KampalaError as exc:
+            if sel.size == 1 or not failures.keep_going:
+                failures.add(sel, exc)  # raises unless failures are recorded
+                return np.full((1, len(self.units)), np.nan)
+            half = sel.size // 2
+            return np.concatenate(
+                [
+                    self._aggregate_or_missing(data, agg, weights, part, failures)
+                    for part in (sel[:half], sel[half:])
+                ]
+            )
 
     def _aggregate(
         self, data: IndicatorSet, agg: Aggregate, weights: FloatArray

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import attrs
 import numpy as np
@@ -26,16 +26,23 @@ from kampala._internal.arrays import readonly
 from kampala._internal.checks import as_int
 from kampala._internal.rng import SeedLike
 from kampala.errors import ParameterValueError
+from kampala.i18n import translate
 from kampala.indicators import IndicatorSet
 from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.principles import ScorerRegistry
 from kampala.sensitivity._engine import Problem
+from kampala.sensitivity._failures import first_failure, frozen_rows
 from kampala.sensitivity._limits import check_memory, max_memory_bytes, seeded
 from kampala.sensitivity._sobol import SaltelliDesign, saltelli_design
 from kampala.sensitivity.spec import UncertaintySpec
 
-__all__ = ["AnalysisProblem", "BlockResult", "merge_blocks"]
+__all__ = [
+    "AnalysisProblem",
+    "BlockResult",
+    "check_on_error",
+    "merge_blocks",
+]
 
 
 #: Rows per block of `AnalysisProblem.blocks` when no size is given.
@@ -59,6 +66,12 @@ class BlockResult:
         Option index of each discrete factor.
     weights : numpy.ndarray, shape (stop - start, n_nodes)
         Relative weight of every weighted node.
+    failed : numpy.ndarray of intp
+        Design rows (counted from 0 in the whole design) that could not be
+        computed, in increasing order (only with ``on_error="missing"``);
+        their scores and ranks are NaN.
+    failure : str
+        Why the first of them failed ("" when none did).
 
     Examples
     --------
@@ -81,6 +94,37 @@ class BlockResult:
     ranks: npt.NDArray[np.float32] = attrs.field(converter=readonly)
     choices: npt.NDArray[np.intp]
     weights: FloatArray = attrs.field(converter=readonly)
+    failed: npt.NDArray[np.intp] = attrs.field(
+        factory=frozen_rows, converter=frozen_rows
+    )
+    failure: str = ""
+
+
+#: What ``on_error`` may be.
+ON_ERROR = ("raise", "missing")
+
+
+def check_on_error(where: str, on_error: Any) -> Literal["raise", "missing"]:
+    """Return ``on_error`` if it is ``"raise"`` or ``"missing"``.
+
+    Examples
+    --------
+    >>> from kampala.sensitivity._execution import check_on_error
+    >>> check_on_error("f()", "missing")
+    'missing'
+    >>> check_on_error("f()", "skip")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kampala.errors.ParameterValueError: f(): 'on_error' must be one of ...
+    """
+    if on_error in ON_ERROR:
+        return cast(Literal["raise", "missing"], on_error)
+    raise ParameterValueError(
+        where,
+        "on_error",
+        on_error,
+        translate("one of {choices}", choices=", ".join(map(repr, ON_ERROR))),
+    )
 
 
 class AnalysisProblem:
@@ -134,6 +178,10 @@ class AnalysisProblem:
     seed : int or None
         For a problem built by `uncertainty` or `sobol`, the seed that
         reproduces its design (drawn from OS entropy when ``rng`` is None).
+    on_error : {"raise", "missing"}
+        What `evaluate` does with a sample that raises a `KampalaError`
+        while scoring: re-raise (the default), or record it in
+        `BlockResult.failed` (set by `uncertainty` and `sobol`, or assign it).
 
     Raises
     ------
@@ -209,6 +257,7 @@ class AnalysisProblem:
         registry: ScorerRegistry | None = None,
         rng: SeedLike = None,
         max_memory: int | str | None = None,
+        on_error: Literal["raise", "missing"] = "raise",
     ) -> AnalysisProblem:
         """Return the problem of `uncertainty_analysis`: ``n`` samples.
 
@@ -233,6 +282,10 @@ class AnalysisProblem:
             Refuse (`ParameterValueError` naming ``n``) when the estimated
             memory exceeds this many bytes (or a size such as ``"8GiB"``);
             default ``KAMPALA_MAX_MEMORY``, else half the physical memory.
+        on_error : {"raise", "missing"}, default="raise"
+            Stop at a sample whose methodology variant raises a
+            `KampalaError` while scoring, or record it as missing
+            (`BlockResult.failed`) and go on.
 
         Examples
         --------
@@ -247,6 +300,7 @@ class AnalysisProblem:
         (32, 5)
         """
         where = "uncertainty_analysis()"
+        on_error = check_on_error(where, on_error)
         limit = max_memory_bytes(where, max_memory)
         gen, seed = seeded(where, rng)
         engine = Problem(methodology, data, spec, registry=registry)
@@ -255,6 +309,7 @@ class AnalysisProblem:
         u = _design(where, n, engine.n_dims, method, gen)
         out = cls._from_engine(engine, u, np.float32)
         out.seed = seed
+        out.on_error = on_error
         return out
 
     @classmethod
@@ -269,6 +324,7 @@ class AnalysisProblem:
         registry: ScorerRegistry | None = None,
         rng: SeedLike = None,
         max_memory: int | str | None = None,
+        on_error: Literal["raise", "missing"] = "raise",
     ) -> AnalysisProblem:
         """Return the problem of `sensitivity_analysis`: Saltelli's design.
 
@@ -290,6 +346,8 @@ class AnalysisProblem:
         max_memory : int or str, default=None
             Memory limit in bytes or a size such as ``"8GiB"``, as in
             `uncertainty`.
+        on_error : {"raise", "missing"}, default="raise"
+            As in `uncertainty`.
 
         Raises
         ------
@@ -311,6 +369,7 @@ class AnalysisProblem:
         256
         """
         where = "sensitivity_analysis()"
+        on_error = check_on_error(where, on_error)
         limit = max_memory_bytes(where, max_memory)
         gen, seed = seeded(where, rng)
         design_rng, boot_rng = gen.spawn(2)
@@ -327,6 +386,7 @@ class AnalysisProblem:
         out.saltelli = design
         out.bootstrap_rng = boot_rng
         out.seed = seed
+        out.on_error = on_error
         return out
 
     @classmethod
@@ -348,6 +408,8 @@ class AnalysisProblem:
         #: the seed that reproduces the design (None for a given design or
         #: a Generator passed as ``rng``)
         self.seed: int | None = None
+        #: what a sample that cannot be computed does: stop, or count as missing
+        self.on_error: Literal["raise", "missing"] = "raise"
 
     def blocks(self, size: int | None = None) -> list[tuple[int, int]]:
         """Cut the design into consecutive row ranges of at most ``size`` rows.
@@ -431,7 +493,11 @@ class AnalysisProblem:
                 f"a row range with 0 <= start < stop <= {n}",
             )
         ev = self.engine.evaluate(
-            self.design[start:stop], block=block, progress=progress, dtype=self.dtype
+            self.design[start:stop],
+            block=block,
+            progress=progress,
+            dtype=self.dtype,
+            on_error=self.on_error,
         )
         return BlockResult(
             start=int(start),
@@ -440,6 +506,8 @@ class AnalysisProblem:
             ranks=ev.ranks,
             choices=ev.choices,
             weights=ev.weights,
+            failed=ev.failed + int(start),
+            failure=ev.failure,
         )
 
     def nominal_scores(self) -> FloatArray:
@@ -530,6 +598,7 @@ def merge_blocks(blocks: Iterable[BlockResult]) -> BlockResult:
         ranks=np.concatenate([b.ranks for b in parts]),
         choices=np.concatenate([b.choices for b in parts]),
         weights=np.concatenate([b.weights for b in parts]),
+        **first_failure(parts),
     )
 
 

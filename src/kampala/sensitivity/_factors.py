@@ -35,6 +35,7 @@ __all__ = [
     "EvidenceChoice",
     "Exclusion",
     "FactorBase",
+    "FactorContext",
     "ValueChoice",
     "WeightNoise",
     "weighted_nodes",
@@ -60,6 +61,18 @@ class FactorBase:
     __slots__ = ()
     discrete: ClassVar[bool] = True
     name: str
+
+    @property
+    def where(self) -> str:
+        """Where errors about the factor say they are: ``factor '<name>'``.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import WeightNoise
+        >>> WeightNoise(levels=2).where
+        "factor 'weights@2'"
+        """
+        return f"factor {self.name!r}"
 
     @property
     def weight_levels(self) -> tuple[int, ...]:
@@ -136,8 +149,9 @@ class FactorBase:
     ) -> None:
         """Check the factor against a methodology and its framework.
 
-        The default checks that every level in `weight_levels` carries
-        weights; factor classes add their own checks.
+        Every level in `weight_levels` must carry weights; then the
+        factor's own `check` runs (`UncertaintySpec.validate` calls this for
+        every factor).
 
         Raises
         ------
@@ -163,11 +177,55 @@ class FactorBase:
         for level in self.weight_levels:
             if level not in weighted:
                 raise ParameterValueError(
-                    f"factor {self.name!r}",
+                    self.where,
                     "level",
                     level,
                     f"a level with weighted nodes {weighted}",
                 )
+        self.check(FactorContext(methodology, framework, spec, registry))
+
+    def check(self, context: FactorContext) -> None:
+        """Check what is particular to the factor (nothing here).
+
+        Examples
+        --------
+        >>> from kampala.methodology import kps1
+        >>> from kampala.sensitivity import UncertaintySpec, WeightNoise
+        >>> UncertaintySpec(factors=[WeightNoise(levels=2)]).validate(kps1())
+        """
+
+
+@attrs.frozen
+class FactorContext:
+    """What a factor is checked against (see `FactorBase.check`).
+
+    Attributes
+    ----------
+    methodology : Methodology
+        The nominal methodology.
+    framework : Framework
+        Its framework.
+    spec : UncertaintySpec
+        The whole spec (a factor may depend on the others).
+    registry : ScorerRegistry or None
+        Where to find scorers.
+
+    Examples
+    --------
+    >>> from kampala.methodology import kps1
+    >>> from kampala.scoring import methodology_framework
+    >>> from kampala.sensitivity import UncertaintySpec, WeightNoise
+    >>> from kampala.sensitivity._factors import FactorContext
+    >>> kps, spec = kps1(), UncertaintySpec(factors=[WeightNoise(levels=2)])
+    >>> fw = methodology_framework(kps)
+    >>> FactorContext(kps, fw, spec, None).framework is fw
+    True
+    """
+
+    methodology: Methodology
+    framework: Framework
+    spec: UncertaintySpec
+    registry: ScorerRegistry | None
 
 
 class ValueChoice(FactorBase):
@@ -515,14 +573,7 @@ class Exclusion(FactorBase):
         """
         return "none" if index == 0 else f"-{self.codes[index - 1]}"
 
-    def validate(
-        self,
-        methodology: Methodology,
-        framework: Framework,
-        *,
-        spec: UncertaintySpec,
-        registry: ScorerRegistry | None = None,
-    ) -> None:
+    def check(self, context: FactorContext) -> None:
         """Check that every code is a node of the framework other than the root.
 
         Raises
@@ -533,17 +584,14 @@ class Exclusion(FactorBase):
         Examples
         --------
         >>> from kampala.methodology import kps1
-        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import Exclusion, UncertaintySpec
-        >>> kps = kps1()
-        >>> f = Exclusion(codes=["P1", "P5"])
-        >>> f.validate(kps, methodology_framework(kps),
-        ...            spec=UncertaintySpec(factors=[f]))  # valid: returns None
+        >>> UncertaintySpec(factors=[Exclusion(codes=["P1", "P5"])]).validate(kps1())
         """
+        framework = context.framework
         for code in self.codes:
             if code not in framework or code == framework.root:
                 raise ParameterValueError(
-                    f"factor {self.name!r}",
+                    self.where,
                     "codes",
                     code,
                     "a node of the framework other than the root",

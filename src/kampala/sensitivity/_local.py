@@ -25,8 +25,6 @@ from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
 )
-from kampala._internal.checks import str_tuple
-from kampala._version import __version__
 from kampala.composite_result import MethodologyRef
 from kampala.errors import (
     DegenerateIndicatorWarning,
@@ -34,6 +32,7 @@ from kampala.errors import (
     ParameterValueError,
 )
 from kampala.sensitivity._weights_common import (
+    RobustnessResult,
     as_matrix,
     as_methodology,
     as_weights,
@@ -50,15 +49,13 @@ __all__ = ["OneAtATime", "WeightDerivatives", "one_at_a_time", "weight_derivativ
 # derivatives and elasticities
 # ---------------------------------------------------------------------------
 @attrs.frozen(kw_only=True, field_transformer=array_fields)
-class WeightDerivatives:
+class WeightDerivatives(RobustnessResult):
     r"""Derivatives and elasticities of composite scores with respect to weights.
 
     Unpacks as ``derivative, elasticity = weight_derivatives(X, w0)``.
 
     Parameters
     ----------
-    labels : tuple of str
-        Unit labels, one per row.
     weights : ndarray of shape (n_criteria,)
         The weights as given (not rescaled): the point of differentiation.
     scores : ndarray of shape (n_units,)
@@ -67,20 +64,16 @@ class WeightDerivatives:
         $\partial s_u / \partial w_k = (x_{uk} - s_u) / \sum_j w_j$.
     elasticity : ndarray of shape (n_units, n_criteria)
         $(\partial s_u / \partial w_k)\, w_k / s_u$; NaN where $s_u = 0$.
-    methodology : MethodologyRef or None
-        The methodology whose top level was analysed, when known.
-    kampala_version, numpy_version : str
-        Library versions that produced the result.
+    labels, methodology, kampala_version, numpy_version
+        The units and where the result comes from (`RobustnessResult`).
 
     Examples
     --------
     Which principle weight would raise the overall score of ``PE-HEA-001``
     most?
 
-    >>> from kampala.data import sample_portfolio
-    >>> from kampala.methodology import kps1
-    >>> from kampala.sensitivity import top_level, weight_derivatives
-    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> from kampala.sensitivity import example_top_level, weight_derivatives
+    >>> top = example_top_level()  # KPS-1's principles, sample portfolio
     >>> res = weight_derivatives(
     ...     top.X, top.weights, labels=top.units, methodology=top.methodology
     ... )
@@ -94,14 +87,10 @@ class WeightDerivatives:
     ('KPS', '1')
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     weights: FloatArray
     scores: FloatArray
     derivative: FloatArray
     elasticity: FloatArray
-    methodology: MethodologyRef | None = None
-    kampala_version: str = __version__
-    numpy_version: str = np.__version__
 
     def __iter__(self) -> Iterator[FloatArray]:
         """Yield ``derivative`` then ``elasticity`` (for tuple unpacking)."""
@@ -150,10 +139,8 @@ def weight_derivatives(
         Criteria values, higher is better, no missing values.
     w0 : array_like of shape (n_criteria,)
         Nominal weights, >= 0 with a positive sum.
-    labels : sequence of str, default=None
-        Unit labels; default ``"0"``, ``"1"``, ... .
-    methodology : MethodologyRef, default=None
-        Recorded on the returned result, as in `rank_margins`.
+    labels, methodology : default=None
+        Unit labels and the methodology to record, as for `rank_margins`.
 
     Returns
     -------
@@ -236,13 +223,11 @@ def weight_derivatives(
 # one at a time
 # ---------------------------------------------------------------------------
 @attrs.frozen(kw_only=True, field_transformer=array_fields)
-class OneAtATime:
+class OneAtATime(RobustnessResult):
     r"""Score and rank changes when each weight in turn is raised.
 
     Parameters
     ----------
-    labels : tuple of str
-        Unit labels, one per row.
     weights : ndarray of shape (n_criteria,)
         Nominal weights, rescaled to sum to 1.
     delta : float
@@ -258,10 +243,8 @@ class OneAtATime:
         New score minus nominal score, per unit and perturbed weight.
     rank_change : ndarray of shape (n_units, n_criteria)
         New rank minus nominal rank (negative = moved up).
-    methodology : MethodologyRef or None
-        The methodology whose top level was analysed, when known.
-    kampala_version, numpy_version : str
-        Library versions that produced the result.
+    labels, methodology, kampala_version, numpy_version
+        The units and where the result comes from (`RobustnessResult`).
 
     See Also
     --------
@@ -273,10 +256,8 @@ class OneAtATime:
     Raise each principle weight of KPS-1 by 50 % in turn: how many places
     does a partnership move on average?
 
-    >>> from kampala.data import sample_portfolio
-    >>> from kampala.methodology import kps1
-    >>> from kampala.sensitivity import one_at_a_time, top_level
-    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> from kampala.sensitivity import example_top_level, one_at_a_time
+    >>> top = example_top_level()  # KPS-1's principles, sample portfolio
     >>> res = one_at_a_time(
     ...     top.X, top.weights, delta=0.5, labels=top.units,
     ...     methodology=top.methodology,
@@ -289,7 +270,6 @@ class OneAtATime:
     True
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     weights: FloatArray
     delta: float
     scores: FloatArray
@@ -297,9 +277,6 @@ class OneAtATime:
     perturbed_weights: FloatArray
     score_change: FloatArray
     rank_change: IntArray
-    methodology: MethodologyRef | None = None
-    kampala_version: str = __version__
-    numpy_version: str = np.__version__
 
     @property
     def mean_abs_rank_shift(self) -> FloatArray:
@@ -371,10 +348,8 @@ def one_at_a_time(
     delta : float, default=0.1
         Relative change, > -1 (``0.1`` raises a weight by 10 %, ``-0.1``
         lowers it by 10 %).
-    labels : sequence of str, default=None
-        Unit labels; default ``"0"``, ``"1"``, ... .
-    methodology : MethodologyRef, default=None
-        Recorded on the returned result, as in `rank_margins`.
+    labels, methodology : default=None
+        Unit labels and the methodology to record, as for `rank_margins`.
 
     Returns
     -------

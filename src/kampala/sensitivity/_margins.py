@@ -36,10 +36,9 @@ from kampala._internal.arrays import (
 )
 from kampala._internal.checks import (
     optional_str_tuple,
-    str_tuple,
 )
-from kampala._version import __version__
 from kampala.sensitivity._weights_common import (
+    RobustnessResult,
     as_matrix,
     as_methodology,
     as_weights,
@@ -124,13 +123,11 @@ def l1_boundary(d: FloatArray, w0: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 @attrs.frozen(kw_only=True, field_transformer=array_fields)
-class MarginResult:
+class MarginResult(RobustnessResult):
     r"""Exact rank margins: how far the weights can move before an order changes.
 
     Parameters
     ----------
-    labels : tuple of str
-        Unit labels, one per row of ``X``.
     weights : ndarray of shape (n_criteria,)
         Nominal weights $w_0$, rescaled to sum to 1.
     scores : ndarray of shape (n_units,)
@@ -153,10 +150,8 @@ class MarginResult:
     pairwise : ndarray of shape (n_units, n_units)
         The same distance for every pair of units (symmetric; ``inf`` on the
         diagonal and for pairs that never change order).
-    methodology : MethodologyRef or None
-        The methodology whose top level was analysed, when known.
-    kampala_version, numpy_version : str
-        Library versions that produced the result.
+    labels, methodology, kampala_version, numpy_version
+        The units and where the result comes from (`RobustnessResult`).
 
     See Also
     --------
@@ -167,10 +162,8 @@ class MarginResult:
     How far must the principle weights of KPS-1 move before the first
     partnership of the sample portfolio ties with another?
 
-    >>> from kampala.data import sample_portfolio
-    >>> from kampala.methodology import kps1
-    >>> from kampala.sensitivity import rank_margins, top_level
-    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> from kampala.sensitivity import example_top_level, rank_margins
+    >>> top = example_top_level()  # KPS-1's principles, sample portfolio
     >>> res = rank_margins(
     ...     top.X, top.weights, labels=top.units, methodology=top.methodology
     ... )
@@ -183,7 +176,6 @@ class MarginResult:
     True
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     weights: FloatArray
     scores: FloatArray
     ranks: IntArray
@@ -192,9 +184,6 @@ class MarginResult:
     rival_index: IntArray
     boundary_weights: FloatArray
     pairwise: FloatArray
-    methodology: MethodologyRef | None = None
-    kampala_version: str = __version__
-    numpy_version: str = np.__version__
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain Python values.

@@ -40,8 +40,10 @@ import pickle
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from types import SimpleNamespace
 from typing import Any, Literal
 
+import attrs
 import numpy as np
 
 from kampala._internal.blas_threads import limit_blas_threads
@@ -49,6 +51,7 @@ from kampala._internal.checks import as_int
 from kampala.errors import ExecutionError, KampalaError, ParameterTypeError
 from kampala.i18n import N_, translate
 from kampala.sensitivity._execution import AnalysisProblem, BlockResult
+from kampala.sensitivity._failures import first_failure
 
 __all__ = [
     "check_executor",
@@ -132,6 +135,10 @@ def unpickled(token: str, payload: bytes) -> Any:
     return found
 
 
+def _failure(field: attrs.Attribute[Any], _value: Any) -> bool:
+    return field.name in ("start", "failed", "failure")
+
+
 def _evaluate(
     token: str, payload: bytes, start: int, stop: int, block: int | None
 ) -> BlockResult:
@@ -144,7 +151,7 @@ def _evaluate(
 def _shippable(problem: AnalysisProblem) -> bytes:
     """Pickle the problem once, with every variant its design needs prepared."""
     engine = problem.engine
-    engine.warm(problem.design)
+    engine.warm(problem.design, skip_failed=problem.on_error == "missing")
     shipped = copy.copy(problem)
     shipped.engine = copy.copy(engine)
     shipped.engine.keep_prepared = True
@@ -213,6 +220,7 @@ def run_problem(
     choices = np.empty((n, len(engine.discrete)), dtype=np.intp)
     weights = np.empty((n, len(engine.nodes)), dtype=np.float64)
     done = 0
+    failures: list[Any] = []  # start, failed rows, reason of blocks with failures
     tasks = map_blocks(
         where,
         executor,
@@ -224,12 +232,20 @@ def run_problem(
         ranks[start:stop] = part.ranks
         choices[start:stop] = part.choices
         weights[start:stop] = part.weights
+        if part.failed.size:  # not the part: its arrays are released below
+            failures.append(SimpleNamespace(**attrs.asdict(part, filter=_failure)))
         del part
         done += stop - start
         if progress is not None:
             progress(done, n)
     return BlockResult(
-        start=0, stop=n, scores=scores, ranks=ranks, choices=choices, weights=weights
+        start=0,
+        stop=n,
+        scores=scores,
+        ranks=ranks,
+        choices=choices,
+        weights=weights,
+        **first_failure(failures),
     )
 
 

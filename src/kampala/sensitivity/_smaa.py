@@ -40,10 +40,8 @@ from kampala._internal.blas_threads import limit_blas_threads
 from kampala._internal.checks import (
     as_float_array,
     as_int,
-    str_tuple,
 )
 from kampala._internal.rng import SeedLike
-from kampala._version import __version__
 from kampala.errors import ParameterValueError
 from kampala.sensitivity._limits import check_memory, max_memory_bytes, seeded
 from kampala.sensitivity._run import check_executor, map_blocks
@@ -53,6 +51,7 @@ from kampala.sensitivity._weight_sampling import (
     sampler_args,
 )
 from kampala.sensitivity._weights_common import (
+    RobustnessResult,
     as_matrix,
     as_methodology,
     competition_ranks,
@@ -123,13 +122,11 @@ def _optional_eq(a: FloatArray | None, b: FloatArray | None) -> bool:
 
 
 @attrs.frozen(kw_only=True, field_transformer=array_fields)
-class SMAAResult:
+class SMAAResult(RobustnessResult):
     r"""Result of an SMAA-2 analysis of the weights.
 
     Parameters
     ----------
-    labels : tuple of str
-        Unit labels, one per row of ``X``.
     n : int
         Number of weight vectors drawn.
     sampler : {"dirichlet", "hit-and-run"}
@@ -159,13 +156,11 @@ class SMAAResult:
         The meta-weights $\alpha_r$.
     weight_mean, weight_std, weight_min, weight_max : ndarray of shape (n_criteria,)
         Summary of the weight draws, per criterion.
-    methodology : MethodologyRef or None
-        The methodology whose top level was analysed, when known.
     seed : int or None
         The seed that reproduces the draws (drawn from OS entropy when
         ``rng`` was None; None when a Generator was passed).
-    kampala_version, numpy_version : str
-        Library versions that produced the result.
+    labels, methodology, kampala_version, numpy_version
+        The units and where the result comes from (`RobustnessResult`).
 
     See Also
     --------
@@ -178,10 +173,8 @@ class SMAAResult:
     ``PE-HEA-001``, is first for fewer than a fifth of the weights.
 
     >>> import numpy as np
-    >>> from kampala.data import sample_portfolio
-    >>> from kampala.methodology import kps1
-    >>> from kampala.sensitivity import smaa, top_level
-    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> from kampala.sensitivity import example_top_level, smaa
+    >>> top = example_top_level()  # KPS-1's principles, sample portfolio
     >>> res = smaa(
     ...     top.X, n=2000, labels=top.units, methodology=top.methodology, rng=0
     ... )
@@ -194,7 +187,6 @@ class SMAAResult:
     ('KPS', '1')
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     n: int
     sampler: str
     sampler_params: Mapping[str, int] = attrs.field(converter=_as_mapping, hash=False)
@@ -220,10 +212,7 @@ class SMAAResult:
     weight_std: FloatArray
     weight_min: FloatArray
     weight_max: FloatArray
-    methodology: MethodologyRef | None = None
     seed: int | None = attrs.field(default=None, eq=False)
-    kampala_version: str = __version__
-    numpy_version: str = np.__version__
 
     @property
     def first_rank(self) -> FloatArray:

@@ -227,6 +227,7 @@ class SaltelliDesign:
         n_bootstrap: int = 1000,
         confidence: float = 0.95,
         rng: SeedLike = None,
+        base_rows: npt.ArrayLike | None = None,
     ) -> SobolIndices:
         """Estimate the indices from outputs in `stack` order.
 
@@ -245,13 +246,31 @@ class SaltelliDesign:
             Confidence level of the intervals.
         rng : {None, int, SeedSequence, BitGenerator, Generator}, default=None
             Source of randomness for the bootstrap, as in `sobol_indices`.
+        base_rows : array_like of int, default=None
+            Use only these base samples (rows of ``A``, with their rows of
+            ``B`` and ``AB``), for example those whose runs could all be
+            computed; default all.
 
         Returns
         -------
         SobolIndices
             The indices of each group for every output.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from kampala.sensitivity._sobol import saltelli_design
+        >>> design = saltelli_design([1, 1], 64, rng=1)
+        >>> y = (design.stack() @ np.array([1.0, 3.0]))[:, None]
+        >>> every = design.analyse(y, n_bootstrap=0).ST[:, 0]
+        >>> part = design.analyse(y, n_bootstrap=0, base_rows=range(32)).ST[:, 0]
+        >>> bool(every[1] > every[0]), bool(part[1] > part[0])
+        (True, True)
         """
         fa, fb, fab = self.split(Y)
+        if base_rows is not None:
+            keep = np.asarray(base_rows, dtype=np.intp)
+            fa, fb, fab = fa[keep], fb[keep], fab[:, keep]
         return sobol_indices(
             fa,
             fb,

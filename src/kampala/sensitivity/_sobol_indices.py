@@ -387,10 +387,8 @@ def sobol_indices(
     *Computer Physics Communications* 117(1-2), 35-43.
     https://doi.org/10.1016/S0010-4655(98)00154-4
 
-    Saltelli, A., Annoni, P., Azzini, I., Campolongo, F., Ratto, M. and
-    Tarantola, S. (2010). Variance based sensitivity analysis of model output.
-    Design and estimator for the total sensitivity index. *Computer Physics
-    Communications* 181(2), 259-270. https://doi.org/10.1016/j.cpc.2009.09.018
+    Saltelli, A. et al. (2010), as in `saltelli_design`: the first-order
+    estimator.
 
     Examples
     --------

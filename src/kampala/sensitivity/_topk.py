@@ -22,8 +22,7 @@ from kampala._internal.array_types import BoolArray, FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
 )
-from kampala._internal.checks import as_int, nested_str_tuple, str_tuple
-from kampala._version import __version__
+from kampala._internal.checks import as_int, nested_str_tuple
 from kampala.errors import ParameterValueError
 from kampala.sensitivity._margins import (
     l1_boundary,
@@ -31,6 +30,7 @@ from kampala.sensitivity._margins import (
     ranks_from_pairs,
 )
 from kampala.sensitivity._weights_common import (
+    RobustnessResult,
     as_matrix,
     as_methodology,
     as_weights,
@@ -57,13 +57,11 @@ _MAX_CUTS = 10_000
 # (M2) top-k membership, mixed-integer programming with lazy cuts
 # ---------------------------------------------------------------------------
 @attrs.frozen(kw_only=True, field_transformer=array_fields)
-class TopKMarginResult:
+class TopKMarginResult(RobustnessResult):
     r"""Exact margins of membership in the top k.
 
     Parameters
     ----------
-    labels : tuple of str
-        Unit labels, one per row of ``X``.
     weights : ndarray of shape (n_criteria,)
         Nominal weights $w_0$, rescaled to sum to 1.
     k : int
@@ -88,10 +86,8 @@ class TopKMarginResult:
         The units whose order with the unit changes at ``boundary_weights``:
         for a member, those that newly tie or pass it; for a non-member,
         those above it at $w_0$ that it ties or passes.
-    methodology : MethodologyRef or None
-        The methodology whose top level was analysed, when known.
-    kampala_version, numpy_version : str
-        Library versions that produced the result.
+    labels, methodology, kampala_version, numpy_version
+        The units and where the result comes from (`RobustnessResult`).
 
     See Also
     --------
@@ -99,10 +95,8 @@ class TopKMarginResult:
 
     Examples
     --------
-    >>> from kampala.data import sample_portfolio
-    >>> from kampala.methodology import kps1
-    >>> from kampala.sensitivity import top_level, topk_margins
-    >>> top = top_level(kps1().run(sample_portfolio()))
+    >>> from kampala.sensitivity import example_top_level, topk_margins
+    >>> top = example_top_level()  # KPS-1's principles, sample portfolio
     >>> res = topk_margins(
     ...     top.X, top.weights, k=1, labels=top.units, methodology=top.methodology
     ... )
@@ -115,7 +109,6 @@ class TopKMarginResult:
     'KPS'
     """
 
-    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
     weights: FloatArray
     k: int
     scores: FloatArray
@@ -124,9 +117,6 @@ class TopKMarginResult:
     margin: FloatArray
     boundary_weights: FloatArray
     crossing: tuple[tuple[str, ...], ...] = attrs.field(converter=nested_str_tuple)
-    methodology: MethodologyRef | None = None
-    kampala_version: str = __version__
-    numpy_version: str = np.__version__
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain Python values.
@@ -417,10 +407,8 @@ def topk_margins(
     k : int
         Size of the top group, >= 1. With ``k >= n_units`` every unit is
         always in and every margin is ``inf``.
-    labels : sequence of str, default=None
-        Unit labels; default ``"0"``, ``"1"``, ... .
-    methodology : MethodologyRef, default=None
-        Recorded on the returned result, as in `rank_margins`.
+    labels, methodology : default=None
+        Unit labels and the methodology to record, as for `rank_margins`.
 
     Returns
     -------

@@ -16,13 +16,15 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.array_types import FloatArray, IntArray
-from kampala._internal.checks import as_float_array
+from kampala._internal.checks import as_float_array, str_tuple
+from kampala._version import __version__
 from kampala.composite.kernel import weighted_sum
 from kampala.composite_result import MethodologyRef
 from kampala.errors import ParameterTypeError, ParameterValueError
 
 __all__ = [
     "WARN_LIST",
+    "RobustnessResult",
     "as_labels",
     "as_matrix",
     "as_methodology",
@@ -175,6 +177,39 @@ def listed_labels(labels: Sequence[str], mask: npt.NDArray[np.bool_]) -> str:
     if len(picked) > WARN_LIST:
         text += f" and {len(picked) - WARN_LIST} more"
     return text
+
+
+@attrs.frozen(kw_only=True)
+class RobustnessResult:
+    """Which units a weight-robustness result is about, and where it comes from.
+
+    The base class of `MarginResult`, `TopKMarginResult`, `SMAAResult`,
+    `WeightDerivatives` and `OneAtATime`.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        Unit labels, one per row of ``X``.
+    methodology : MethodologyRef or None
+        The methodology whose top level was analysed, when known.
+    kampala_version, numpy_version : str
+        Library versions that produced the result.
+
+    Examples
+    --------
+    >>> from kampala.sensitivity import rank_margins
+    >>> res = rank_margins([[0.9, 0.3], [0.5, 0.6]], [0.5, 0.5])
+    >>> res.labels
+    ('0', '1')
+    >>> import kampala
+    >>> res.methodology is None, res.kampala_version == kampala.__version__
+    (True, True)
+    """
+
+    labels: tuple[str, ...] = attrs.field(converter=str_tuple)
+    methodology: MethodologyRef | None = None
+    kampala_version: str = __version__
+    numpy_version: str = np.__version__
 
 
 def methodology_dict(ref: MethodologyRef | None) -> dict[str, Any] | None:

@@ -24,7 +24,7 @@ import os
 import warnings
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import attrs
 import numpy as np
@@ -35,13 +35,19 @@ from kampala._internal.arrays import readonly
 from kampala._internal.rng import SeedLike
 from kampala._version import __version__
 from kampala.composite_result import MethodologyRef
-from kampala.errors import ParameterValueError
+from kampala.errors import ExecutionError, ParameterValueError
+from kampala.i18n import N_, translate
 from kampala.indicators import IndicatorSet
 from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio
 from kampala.principles import ScorerRegistry
 from kampala.sensitivity._engine import rank_rows
 from kampala.sensitivity._execution import AnalysisProblem, BlockResult
+from kampala.sensitivity._failures import (
+    complete_base_rows,
+    failure_note,
+    frozen_rows,
+)
 from kampala.sensitivity._rank_stats import (
     column_nanmean,
     json_safe,
@@ -51,6 +57,7 @@ from kampala.sensitivity._rank_stats import (
     row_rank_shift,
 )
 from kampala.sensitivity._reliability import index_note
+from kampala.sensitivity._results import AnalysisResult
 from kampala.sensitivity._run import check_executor, run_problem
 from kampala.sensitivity._sobol import SobolIndices
 from kampala.sensitivity.spec import UncertaintySpec
@@ -65,7 +72,7 @@ __all__ = [
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class UncertaintyResult:
+class UncertaintyResult(AnalysisResult):
     """How scores and ranks vary over the uncertain choices.
 
     Attributes
@@ -110,6 +117,12 @@ class UncertaintyResult:
     seed : int or None
         The seed that reproduces the result (drawn from OS entropy when
         ``rng`` was None; None when a Generator was passed).
+    failed : numpy.ndarray of intp
+        Samples that could not be computed (``on_error="missing"``): their
+        rows of ``scores`` and ``ranks`` are NaN and every statistic above
+        is over the other samples.
+    failure : str
+        Why the first of them failed ("" when none did).
     kampala_version, numpy_version : str
         Versions that produced the result.
 
@@ -157,8 +170,26 @@ class UncertaintyResult:
     method: str
     methodology: MethodologyRef
     seed: int | None = None
+    failed: npt.NDArray[np.intp] = attrs.field(
+        factory=frozen_rows, converter=frozen_rows
+    )
+    failure: str = ""
     kampala_version: str = __version__
     numpy_version: str = np.__version__
+    index_name: ClassVar[str] = "unit"
+
+    @property
+    def n_runs(self) -> int:
+        """Number of samples, as `n` (the runs `failure_note` counts).
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import example_uncertainty
+        >>> res = example_uncertainty()
+        >>> res.n_runs, res.n_failed
+        (16, 0)
+        """
+        return self.n
 
     @property
     def n(self) -> int:
@@ -166,11 +197,8 @@ class UncertaintyResult:
 
         Examples
         --------
-        >>> from kampala import sensitivity as sa
-        >>> from kampala.data import sample_portfolio
-        >>> from kampala.methodology import kps1
-        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2, spread=0.25)])
-        >>> res = sa.uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16, rng=0)
+        >>> from kampala.sensitivity import example_uncertainty
+        >>> res = example_uncertainty()  # 16 samples of the principle weights
         >>> res.n, res.scores.shape  # one row per sample, one column per unit
         (16, (16, 48))
         """
@@ -210,11 +238,8 @@ class UncertaintyResult:
 
         Examples
         --------
-        >>> from kampala import sensitivity as sa
-        >>> from kampala.data import sample_portfolio
-        >>> from kampala.methodology import kps1
-        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2, spread=0.25)])
-        >>> res = sa.uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16, rng=0)
+        >>> from kampala.sensitivity import example_uncertainty
+        >>> res = example_uncertainty()  # 16 samples of the principle weights
         >>> rows = res.table()
         >>> [(r["unit"], r["nominal_rank"], r["rank_p5"], r["rank_p95"])
         ...  for r in rows[:2]]
@@ -254,11 +279,8 @@ class UncertaintyResult:
 
         Examples
         --------
-        >>> from kampala import sensitivity as sa
-        >>> from kampala.data import sample_portfolio
-        >>> from kampala.methodology import kps1
-        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2, spread=0.25)])
-        >>> res = sa.uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16, rng=0)
+        >>> from kampala.sensitivity import example_uncertainty
+        >>> res = example_uncertainty()  # 16 samples of the principle weights
         >>> res.stable(width=0)  # the same rank in (nearly) every sample
         ['PE-ENE-007', 'PE-EDU-004']
         >>> len(res.stable()), len(res.units)
@@ -275,11 +297,8 @@ class UncertaintyResult:
         Examples
         --------
         >>> import json
-        >>> from kampala import sensitivity as sa
-        >>> from kampala.data import sample_portfolio
-        >>> from kampala.methodology import kps1
-        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2, spread=0.25)])
-        >>> res = sa.uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16, rng=0)
+        >>> from kampala.sensitivity import example_uncertainty
+        >>> res = example_uncertainty()  # 16 samples of the principle weights
         >>> d = res.to_dict()
         >>> d["analysis"], d["n"], d["factors"], round(d["mean_rank_shift"], 2)
         ('uncertainty', 16, ['weights@2'], 0.52)
@@ -299,40 +318,10 @@ class UncertaintyResult:
             "factors": list(self.factor_names),
             "top_k": self.top_k,
             "mean_rank_shift": num_or_none(self.mean_rank_shift),
+            "n_failed": self.n_failed,
+            "failure": self.failure,
             "units": self.table(),
         }
-
-    def to_pandas(self) -> Any:
-        """Return `table` as a pandas DataFrame indexed by unit.
-
-        The methodology is recorded in ``DataFrame.attrs["methodology"]``.
-
-        Raises
-        ------
-        ImportError
-            If pandas is not installed.
-
-        Examples
-        --------
-        >>> from kampala import sensitivity as sa
-        >>> from kampala.data import sample_portfolio
-        >>> from kampala.methodology import kps1
-        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2, spread=0.25)])
-        >>> res = sa.uncertainty_analysis(kps1(), sample_portfolio(), spec, n=16, rng=0)
-        >>> df = res.to_pandas()
-        >>> df.shape, df.index.name
-        ((48, 13), 'unit')
-        >>> list(df.columns[:4])
-        ['name', 'nominal_rank', 'rank_median', 'rank_p5']
-        >>> df.loc["PE-HEA-001", ["nominal_rank", "p_top_10"]].tolist()
-        [1.0, 1.0]
-        """
-        from kampala.io._pandas import require_pandas
-
-        pd = require_pandas("UncertaintyResult.to_pandas()")
-        df = pd.DataFrame(self.table()).set_index("unit")
-        df.attrs["methodology"] = str(self.methodology)
-        return df
 
     def _repr_html_(self) -> str:
         head = (
@@ -366,6 +355,7 @@ def uncertainty_analysis(
     rng: SeedLike = None,
     max_memory: int | str | None = None,
     executor: Executor | None = None,
+    on_error: Literal["raise", "missing"] = "raise",
 ) -> UncertaintyResult:
     r"""Propagate the uncertain choices of a methodology to scores and ranks.
 
@@ -411,6 +401,14 @@ def uncertainty_analysis(
         the executor and ``block``. A block that fails raises
         `~kampala.errors.ExecutionError` naming its samples. See the how-to
         "Scale out".
+    on_error : {"raise", "missing"}, default="raise"
+        What a sample does whose methodology variant raises a
+        `~kampala.errors.KampalaError` while scoring (for example a
+        geometric mean meeting a negative value): stop the analysis with
+        that error, or record the sample as missing (NaN scores and ranks,
+        counted in ``n_failed`` with the first reason in ``failure``) and
+        summarise the samples that were computed (see "Runs that cannot be
+        computed" on the uncertainty methodology page).
 
     Returns
     -------
@@ -440,23 +438,59 @@ def uncertainty_analysis(
     where = "uncertainty_analysis()"
     if not isinstance(top_k, int) or top_k < 1:
         raise ParameterValueError(where, "top_k", top_k, "an integer >= 1")
-    executor = check_executor(where, executor)
-    problem = AnalysisProblem.uncertainty(
+    problem, ev = _run(
+        AnalysisProblem.uncertainty,
+        where,
         methodology,
         data,
         spec,
         n=n,
         method=method,
+        block=block,
+        progress=progress,
         registry=registry,
         rng=rng,
         max_memory=max_memory,
+        executor=executor,
+        on_error=on_error,
     )
-    # samples are summarised, not re-analysed: float32 storage halves the
-    # memory; every sample is computed and ranked in double precision
+    return _summarise(problem, ev, top_k, method, methodology)
+
+
+def _run(
+    build: Callable[..., AnalysisProblem],
+    where: str,
+    methodology: Methodology,
+    data: IndicatorSet | Portfolio,
+    spec: UncertaintySpec,
+    *,
+    block: int | None,
+    progress: Callable[[int, int], None] | None,
+    executor: Executor | None,
+    **design: Any,
+) -> tuple[AnalysisProblem, BlockResult]:
+    """Build the problem of an analysis (``build``) and evaluate all of it.
+
+    ``design`` holds the keywords of ``build`` (``n``, ``method``,
+    ``registry``, ``rng``, ``max_memory``, ``on_error``). Raises when no
+    sample at all could be computed.
+    """
+    executor = check_executor(where, executor)
+    problem = build(methodology, data, spec, **design)
+    # uncertainty samples are summarised, not re-analysed: float32 storage
+    # halves the memory; every sample is computed and ranked in double precision
     ev = run_problem(
         problem, where=where, executor=executor, block=block, progress=progress
     )
-    return _summarise(problem, ev, top_k, method, methodology)
+    if ev.failed.size == problem.n_samples:
+        raise ExecutionError(
+            where,
+            "on_error",
+            "missing",
+            translate("a methodology with at least one sample that can be computed"),
+            hint=failure_note(ev.failed.size, problem.n_samples, ev.failure),
+        )
+    return problem, ev
 
 
 def _nominal(problem: AnalysisProblem) -> tuple[FloatArray, FloatArray]:
@@ -483,15 +517,20 @@ def _summarise(
 ) -> UncertaintyResult:
     engine = problem.engine
     nominal, nominal_rank = _nominal(problem)
+    # the statistics are over the computed samples only
+    all_scores, all_ranks = ev.scores, ev.ranks
+    if ev.failed.size:
+        all_scores = np.delete(all_scores, ev.failed, axis=0)
+        all_ranks = np.delete(all_ranks, ev.failed, axis=0)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         # all-missing units give NaN statistics, reported as missing
         warnings.simplefilter("ignore", RuntimeWarning)
-        s_mean = column_nanmean(ev.scores)
+        s_mean = column_nanmean(all_scores)
         # the score percentiles and the rank statistics (counted, never
         # sorted) are independent: on two threads when there are two cores
         with ThreadPoolExecutor(min(2, os.cpu_count() or 1)) as threads:
-            scores_q = threads.submit(_quiet, nan_quantiles, ev.scores, _QS)
-            ranks = rank_summary(ev.ranks, nominal_rank, top_k, _QS)
+            scores_q = threads.submit(_quiet, nan_quantiles, all_scores, _QS)
+            ranks = rank_summary(all_ranks, nominal_rank, top_k, _QS)
             s_q = scores_q.result()
     r_mean, r_q, p_top, rank_shift = (
         ranks.mean,
@@ -499,7 +538,8 @@ def _summarise(
         ranks.p_top,
         ranks.shift,
     )
-    mars = row_rank_shift(ev.ranks, nominal_rank)
+    mars = row_rank_shift(all_ranks, nominal_rank)
+    del all_scores, all_ranks
     return UncertaintyResult(
         units=engine.units,
         unit_names=engine.unit_names,
@@ -533,11 +573,13 @@ def _summarise(
         method=method,
         methodology=methodology.ref,
         seed=problem.seed,
+        failed=ev.failed,
+        failure=ev.failure,
     )
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class SensitivityResult:
+class SensitivityResult(AnalysisResult):
     """First-order and total Sobol' indices of the uncertain factors.
 
     Attributes
@@ -565,6 +607,14 @@ class SensitivityResult:
         Mean and standard deviation of the mean absolute rank shift over all
         runs: when it hardly varies, the indices are reported as unreliable
         (`table`'s ``reliable`` and ``note``).
+    failed : numpy.ndarray of intp
+        Runs (rows of the design, counted from 0) that could not be
+        computed (``on_error="missing"``).
+    failure : str
+        Why the first of them failed ("" when none did).
+    n_used : int
+        Base samples the indices are estimated from: those whose runs (on
+        A, B and every AB_i) were all computed; ``n`` when none failed.
     kampala_version, numpy_version : str
         Versions that produced the result.
 
@@ -599,8 +649,40 @@ class SensitivityResult:
     seed: int | None = None
     output_mean: float = math.nan
     output_std: float = math.nan
+    failed: npt.NDArray[np.intp] = attrs.field(
+        factory=frozen_rows, converter=frozen_rows
+    )
+    failure: str = ""
+    n_used: int = attrs.field(default=attrs.Factory(lambda s: s.n, takes_self=True))
     kampala_version: str = __version__
     numpy_version: str = np.__version__
+    index_name: ClassVar[str] = "factor"
+
+    def failure_note(self, *, lang: str | None = "en") -> str:
+        """Say how many runs could not be computed, why, and what was used.
+
+        Examples
+        --------
+        >>> from kampala.sensitivity import example_sensitivity
+        >>> res = example_sensitivity()
+        >>> res.n_failed, res.n_used == res.n, res.failure_note()
+        (0, True, '')
+        """
+        if not self.n_failed:
+            return ""
+        return (
+            super().failure_note(lang=lang)
+            + " "
+            + translate(
+                N_(
+                    "The Sobol' indices use the {used} of {n} base samples "
+                    "whose runs were all computed."
+                ),
+                lang,
+                used=self.n_used,
+                n=self.n,
+            )
+        )
 
     def table(self, *, lang: str | None = "en") -> list[dict[str, Any]]:
         """One row per factor: indices for the mean absolute rank shift.
@@ -613,15 +695,8 @@ class SensitivityResult:
 
         Examples
         --------
-        >>> import warnings
-        >>> from kampala import sensitivity as sa
-        >>> from kampala.data import sample_portfolio
-        >>> from kampala.methodology import kps1
-        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2),
-        ...                                    sa.missing_evidence_choice()])
-        >>> with warnings.catch_warnings(action="ignore"):  # units without a score
-        ...     res = sa.sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
-        ...                                   n_bootstrap=100, rng=1)
+        >>> from kampala.sensitivity import example_sensitivity
+        >>> res = example_sensitivity()  # weights and missing evidence, n=64
         >>> [(r["factor"], round(r["S1"], 2), round(r["ST"], 2))
         ...  for r in res.table()]
         [('weights@2', -0.01, 0.01), ('missing', 0.98, 0.99)]
@@ -657,15 +732,8 @@ class SensitivityResult:
         Examples
         --------
         >>> import json
-        >>> import warnings
-        >>> from kampala import sensitivity as sa
-        >>> from kampala.data import sample_portfolio
-        >>> from kampala.methodology import kps1
-        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2),
-        ...                                    sa.missing_evidence_choice()])
-        >>> with warnings.catch_warnings(action="ignore"):  # units without a score
-        ...     res = sa.sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
-        ...                                   n_bootstrap=100, rng=1)
+        >>> from kampala.sensitivity import example_sensitivity
+        >>> res = example_sensitivity()  # weights and missing evidence, n=64
         >>> d = res.to_dict()
         >>> d["analysis"], d["n_runs"], len(d["rank"])  # 48 units x 2 factors
         ('sobol', 256, 96)
@@ -690,40 +758,13 @@ class SensitivityResult:
                 "mean_rank_shift_mean": num_or_none(self.output_mean),
                 "mean_rank_shift_std": num_or_none(self.output_std),
             },
+            "n_failed": self.n_failed,
+            "n_used": self.n_used,
+            "failure": self.failure,
             "mean_rank_shift": self.table(),
             "rank": json_safe(self.rank.to_table()),
             "score": json_safe(self.score.to_table()),
         }
-
-    def to_pandas(self) -> Any:
-        """Return `table` as a pandas DataFrame indexed by factor.
-
-        Raises
-        ------
-        ImportError
-            If pandas is not installed.
-
-        Examples
-        --------
-        >>> import warnings
-        >>> from kampala import sensitivity as sa
-        >>> from kampala.data import sample_portfolio
-        >>> from kampala.methodology import kps1
-        >>> spec = sa.UncertaintySpec(factors=[sa.WeightNoise(levels=2),
-        ...                                    sa.missing_evidence_choice()])
-        >>> with warnings.catch_warnings(action="ignore"):  # units without a score
-        ...     res = sa.sensitivity_analysis(kps1(), sample_portfolio(), spec, n=64,
-        ...                                   n_bootstrap=100, rng=1)
-        >>> df = res.to_pandas()
-        >>> df.shape, df.index.name, list(df.columns)
-        ((2, 6), 'factor', ['S1', 'S1_conf', 'ST', 'ST_conf', 'reliable', 'note'])
-        >>> df["ST"].round(2).to_dict()
-        {'weights@2': 0.01, 'missing': 0.99}
-        """
-        from kampala.io._pandas import require_pandas
-
-        pd = require_pandas("SensitivityResult.to_pandas()")
-        return pd.DataFrame(self.table()).set_index("factor")
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -757,6 +798,7 @@ def sensitivity_analysis(
     rng: SeedLike = None,
     max_memory: int | str | None = None,
     executor: Executor | None = None,
+    on_error: Literal["raise", "missing"] = "raise",
 ) -> SensitivityResult:
     r"""Sobol' indices of the uncertain factors for ranks and scores.
 
@@ -783,6 +825,11 @@ def sensitivity_analysis(
     executor : concurrent.futures.Executor, optional
         Where blocks of the Saltelli design run, as for
         `uncertainty_analysis`; the indices are bit for bit the serial ones.
+    on_error : {"raise", "missing"}, default="raise"
+        As for `uncertainty_analysis`. The estimators need, for each base
+        sample, its runs on A, B and every AB_i: a base sample with any
+        run that could not be computed is dropped from every matrix, and
+        the indices are estimated from the others (``n_used``).
 
     Returns
     -------
@@ -824,22 +871,24 @@ def sensitivity_analysis(
     >>> dict(zip(res.factors, res.rank.ST[:, i].round(2).tolist()))
     {'weights@2': 0.03, 'missing': 0.95}
     """
-    where = "sensitivity_analysis()"
-    executor = check_executor(where, executor)
-    problem = AnalysisProblem.sobol(
+    problem, ev = _run(
+        AnalysisProblem.sobol,
+        "sensitivity_analysis()",
         methodology,
         data,
         spec,
         n=n,
         method=method,
+        block=block,
+        progress=progress,
         registry=registry,
         rng=rng,
         max_memory=max_memory,
+        executor=executor,
+        on_error=on_error,
     )
-    ev = run_problem(
-        problem, where=where, executor=executor, block=block, progress=progress
-    )
-    indices = _sobol_indices(problem, ev, n_bootstrap, confidence)
+    base_rows = complete_base_rows(ev.failed, ev.failure, n, len(spec.names))
+    indices = _sobol_indices(problem, ev, n_bootstrap, confidence, base_rows)
     output_mean, output_std = _output_stats(problem, ev)
     return SensitivityResult(
         factors=spec.names,
@@ -853,6 +902,9 @@ def sensitivity_analysis(
         seed=problem.seed,
         output_mean=output_mean,
         output_std=output_std,
+        failed=ev.failed,
+        failure=ev.failure,
+        n_used=n if base_rows is None else int(base_rows.size),
     )
 
 
@@ -870,6 +922,7 @@ def _sobol_indices(
     ev: BlockResult,
     n_bootstrap: int,
     confidence: float,
+    base_rows: npt.NDArray[np.intp] | None = None,
 ) -> tuple[SobolIndices, SobolIndices, SobolIndices]:
     """Estimate the indices of the mean absolute rank shift, ranks and scores."""
     design = problem.saltelli
@@ -891,6 +944,7 @@ def _sobol_indices(
             n_bootstrap=n_bootstrap,
             confidence=confidence,
             rng=seed,
+            base_rows=base_rows,
         )
         for (y, names), seed in zip(outputs, seeds, strict=True)
     )

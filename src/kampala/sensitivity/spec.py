@@ -46,12 +46,13 @@ from kampala.errors import (
 from kampala.framework import Framework
 from kampala.methodology import Methodology
 from kampala.principles import default_registry
-from kampala.scoring import ScorerSpec, resolve_scorer
+from kampala.scoring import ScorerSpec, methodology_framework, resolve_scorer
 from kampala.sensitivity._factors import (
     DirichletWeights,
     EvidenceChoice,
     Exclusion,
     FactorBase,
+    FactorContext,
     ValueChoice,
     WeightNoise,
     weighted_nodes,
@@ -188,14 +189,7 @@ class StepChoice(FactorBase):
             extra = f" cov>={alt.min_coverage:g}"
         return f"{alt.method}{':' + params if params else ''}{extra}"
 
-    def validate(
-        self,
-        methodology: Methodology,
-        framework: Framework,
-        *,
-        spec: UncertaintySpec,
-        registry: ScorerRegistry | None = None,
-    ) -> None:
+    def check(self, context: FactorContext) -> None:
         """Check that the step exists (or may be dropped) and keeps the weights.
 
         Raises
@@ -208,25 +202,22 @@ class StepChoice(FactorBase):
         --------
         >>> from kampala.composite import Treat
         >>> from kampala.methodology import kps1
-        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import StepChoice, UncertaintySpec
-        >>> kps = kps1()
         >>> f = StepChoice(step="treat", alternatives=[Treat(), Treat(method="none")])
-        >>> f.validate(kps, methodology_framework(kps),
-        ...            spec=UncertaintySpec(factors=[f]))
+        >>> UncertaintySpec(factors=[f]).validate(kps1())
         Traceback (most recent call last):
             ...
         kampala.errors.ParameterValueError: factor 'treat': 'step' must be a step of
         methodology 'KPS' (aggregate) (got 'treat'). Add None to the alternatives to
         switch a step on and off.
         """
-        where = f"factor {self.name!r}"
+        methodology = context.methodology
         nominal_agg = methodology.aggregate
         if self.step == "aggregate" and nominal_agg is not None:
             for alt in self.alternatives:
                 if alt.weights != nominal_agg.weights:
                     raise ParameterValueError(
-                        where,
+                        self.where,
                         "alternatives",
                         alt.weights,
                         f"the methodology's weights ({nominal_agg.weights!r})",
@@ -236,7 +227,7 @@ class StepChoice(FactorBase):
             None not in self.alternatives
         ):
             raise ParameterValueError(
-                where,
+                self.where,
                 "step",
                 self.step,
                 f"a step of methodology {methodology.id!r} "
@@ -343,14 +334,7 @@ class SettingChoice(ValueChoice):
             return attrs.evolve(step, method=value, params={})
         return attrs.evolve(step, **{self.setting: value})
 
-    def validate(
-        self,
-        methodology: Methodology,
-        framework: Framework,
-        *,
-        spec: UncertaintySpec,
-        registry: ScorerRegistry | None = None,
-    ) -> None:
+    def check(self, context: FactorContext) -> None:
         """Check the step and setting exist and that every value applies.
 
         Raises
@@ -362,14 +346,10 @@ class SettingChoice(ValueChoice):
         Examples
         --------
         >>> from kampala.methodology import kps1
-        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import UncertaintySpec, coverage_choice
-        >>> kps = kps1()
-        >>> f = coverage_choice([0.5, 0.75])
-        >>> f.validate(kps, methodology_framework(kps),
-        ...            spec=UncertaintySpec(factors=[f]))  # valid: returns None
+        >>> UncertaintySpec(factors=[coverage_choice([0.5, 0.75])]).validate(kps1())
         """
-        where = f"factor {self.name!r}"
+        where, methodology = self.where, context.methodology
         if self.step == "aggregate" and self.setting == "weights":
             raise ParameterValueError(
                 where,
@@ -378,7 +358,7 @@ class SettingChoice(ValueChoice):
                 "a setting other than the weights",
                 hint="Vary weights with WeightNoise or DirichletWeights.",
             )
-        droppable = [g.name for g in spec.factors if g.drops_step(self.step)]
+        droppable = [g.name for g in context.spec.factors if g.drops_step(self.step)]
         if droppable:
             raise ParameterValueError(
                 where,
@@ -396,7 +376,7 @@ class SettingChoice(ValueChoice):
                 f"a step of methodology {methodology.id!r} "
                 f"({', '.join(x.kind for x in methodology.steps)})",
             )
-        self._check_setting(where, step, framework)
+        self._check_setting(where, step, context.framework)
         for i in range(self.options):
             try:
                 self.apply(step, i)
@@ -482,14 +462,7 @@ class ScorerParameter(ValueChoice):
         if not self.name:
             object.__setattr__(self, "name", f"P{self.principle}.{self.param}")
 
-    def validate(
-        self,
-        methodology: Methodology,
-        framework: Framework,
-        *,
-        spec: UncertaintySpec,
-        registry: ScorerRegistry | None = None,
-    ) -> None:
+    def check(self, context: FactorContext) -> None:
         """Check the parameter and every value against the scorer itself.
 
         Raises
@@ -501,18 +474,15 @@ class ScorerParameter(ValueChoice):
         Examples
         --------
         >>> from kampala.methodology import kps1
-        >>> from kampala.scoring import methodology_framework
         >>> from kampala.sensitivity import ScorerParameter, UncertaintySpec
-        >>> kps = kps1()
         >>> f = ScorerParameter(principle=1, param="nope", values=[1, 2])
-        >>> f.validate(kps, methodology_framework(kps),
-        ...            spec=UncertaintySpec(factors=[f]))
+        >>> UncertaintySpec(factors=[f]).validate(kps1())
         Traceback (most recent call last):
             ...
         kampala.errors.ParameterValueError: factor 'P1.nope': 'param' must be a
         parameter of scorer 'kps.ownership' (none) (got 'nope').
         """
-        _check_scorer_parameter(self, f"factor {self.name!r}", methodology, registry)
+        _check_scorer_parameter(self, self.where, context.methodology, context.registry)
 
 
 Factor = (
@@ -632,7 +602,7 @@ class UncertaintySpec:
     def validate(
         self,
         methodology: Methodology,
-        framework: Framework,
+        framework: Framework | None = None,
         *,
         registry: ScorerRegistry | None = None,
     ) -> None:
@@ -647,8 +617,9 @@ class UncertaintySpec:
         ----------
         methodology : Methodology
             The nominal methodology.
-        framework : Framework
-            Its framework (for a scorecard, `methodology_framework`).
+        framework : Framework, default=None
+            Its framework; default the scorecard framework of its scorers
+            (`methodology_framework`), for a scorecard methodology.
         registry : ScorerRegistry, default=None
             Where to find the scorers whose parameters vary; the default
             registry if None. A scorer the registry does not have (or has in
@@ -690,6 +661,8 @@ class UncertaintySpec:
         valid values of aggregate min_coverage (got 1.5). Aggregate():
         'min_coverage' must be between 0 and 1 (got 1.5).
         """
+        if framework is None:
+            framework = methodology_framework(methodology, registry=registry)
         for f in self.factors:
             f.validate(methodology, framework, spec=self, registry=registry)
 
