@@ -172,22 +172,46 @@ def format_scorecard(
     if fmt == "json":
         return card.to_json(lang=lang) + "\n"
     rows, columns = scorecard_rows(card, lang)
-    codes = [p.code for p in card.principles]
     if fmt == "csv":
-        buf = io.StringIO()
-        write_results_csv(
-            buf,
+        return results_csv(
             rows,
             columns,
+            card.methodology,
+            card.portfolio_name,
             formula_escape=formula_escape,
             digits=digits,
-            missing="",
-            comments=csv_comments(
-                card.methodology, digits, lang, portfolio=card.portfolio_name
-            ),
+            lang=lang,
         )
-        return buf.getvalue()
-    return _scorecard_table(card, rows, codes, lang)
+    return _scorecard_table(card, rows, [p.code for p in card.principles], lang)
+
+
+def results_csv(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    methodology: object,
+    portfolio: str,
+    *,
+    formula_escape: bool = True,
+    digits: int | None = DEFAULT_DIGITS,
+    lang: str = "en",
+) -> str:
+    """Return scorecard rows as the CSV text of ``kampala score``.
+
+    Scores rounded to ``digits`` places (None: full precision), missing
+    scores as empty cells, two ``#`` comment lines first (kampala version,
+    methodology and portfolio; the rounding).
+    """
+    buf = io.StringIO()
+    write_results_csv(
+        buf,
+        rows,
+        columns,
+        formula_escape=formula_escape,
+        digits=digits,
+        missing="",
+        comments=csv_comments(methodology, digits, lang, portfolio=portfolio),
+    )
+    return buf.getvalue()
 
 
 def scorecard_rows(
@@ -197,11 +221,17 @@ def scorecard_rows(
 
     Flags are joined with ``; ``, the basis with spaces.
     """
-    rows = card.table(lang=lang)
+    codes = [p.code for p in card.principles]
+    return table_rows(card.table(lang=lang), codes)
+
+
+def table_rows(
+    rows: list[dict[str, Any]], codes: list[str]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Return rows of `Scorecard.table` (or alike) ready for CSV, and the columns."""
     for row in rows:
         row["flags"] = "; ".join(row["flags"])
         row["basis"] = " ".join(row["basis"])
-    codes = [p.code for p in card.principles]
     columns = [
         "rank",
         "id",

@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kampala._cli_evidence import bound_columns
-from kampala._cli_output import DEFAULT_DIGITS, csv_comments, wrote
+from kampala._cli_output import DEFAULT_DIGITS, table_rows, wrote
+from kampala._cli_output import results_csv as csv_text
 from kampala._internal.atomic import atomic_open, atomic_path
 from kampala._internal.files import env_max_bytes
 from kampala._internal.terminal import UsageError, write_stdout, writing
 from kampala.i18n import resolve_lang, translate
-from kampala.io.coinr import write_results_csv
 from kampala.io.partitioned import (
     PARTITION_SUFFIXES,
     PartitionedScores,
@@ -125,35 +123,16 @@ def results_csv(
     lang: str | None = None,
 ) -> str:
     """Return the ranked results as CSV text, as ``kampala score --format csv``."""
-    lang = resolve_lang(lang)
-    rows = scores.table()
-    for row in rows:
-        row["flags"] = "; ".join(row["flags"])
-        row["basis"] = " ".join(row["basis"])
-    codes = list(scores.codes)
-    columns = [
-        "rank",
-        "id",
-        "title",
-        *codes,
-        "overall",
-        *(f"{c}_coverage" for c in codes),
-        *bound_columns(codes),
-        "flags",
-    ]
-    buf = io.StringIO()
-    write_results_csv(
-        buf,
+    rows, columns = table_rows(scores.table(), list(scores.codes))
+    return csv_text(
         rows,
         columns,
+        scores.methodology,
+        scores.portfolio_name,
         formula_escape=formula_escape,
         digits=digits,
-        missing="",
-        comments=csv_comments(
-            scores.methodology, digits, lang, portfolio=scores.portfolio_name
-        ),
+        lang=resolve_lang(lang),
     )
-    return buf.getvalue()
 
 
 def _write_table(scores: PartitionedScores, out: str, suffix: str) -> None:

@@ -23,6 +23,7 @@ so a methodology's hash is unchanged.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -180,6 +181,37 @@ class EvidenceBounds:
         """
         out: FloatArray = self.overall_high - self.overall_low
         return out
+
+    def row(self, i: int) -> dict[str, float | int | None]:
+        """Return the table cells of unit ``i``: ``P1_low`` … ``rank_worst``.
+
+        Missing bounds are None, ranks are ints (the keys and types of
+        `Scorecard.table`).
+
+        Examples
+        --------
+        >>> from kampala import Methodology, data
+        >>> b = Methodology.default().run(data.sample_portfolio()).evidence_bounds()
+        >>> cells = b.row(b.ids.index("PE-FIN-006"))
+        >>> list(cells)[:2], cells["rank_best"], cells["rank_worst"]
+        (['P1_low', 'P1_high'], 1, 37)
+        """
+
+        def num(x: float) -> float | None:
+            return None if math.isnan(x) else float(x)
+
+        cells: dict[str, float | int | None] = {}
+        for k, code in enumerate(self.principles):
+            cells[f"{code}_low"] = num(self.low[i, k])
+            cells[f"{code}_high"] = num(self.high[i, k])
+        cells["overall_low"] = num(self.overall_low[i])
+        cells["overall_high"] = num(self.overall_high[i])
+        for key, ranks in (
+            ("rank_best", self.rank_best),
+            ("rank_worst", self.rank_worst),
+        ):
+            cells[key] = None if math.isnan(ranks[i]) else int(ranks[i])
+        return cells
 
     def rank_width(self) -> FloatArray:
         """Return how many ranks each partnership could move, worst minus best.

@@ -599,13 +599,7 @@ class Scorecard:
             row["overall"] = _none(overall[i])
             for p in self.principles:
                 row[f"{p.code}_coverage"] = float(covs[p][i])
-            for k, p in enumerate(self.principles):
-                row[f"{p.code}_low"] = _none(b.low[i, k])
-                row[f"{p.code}_high"] = _none(b.high[i, k])
-            row["overall_low"] = _none(b.overall_low[i])
-            row["overall_high"] = _none(b.overall_high[i])
-            for key, arr in (("rank_best", b.rank_best), ("rank_worst", b.rank_worst)):
-                row[key] = None if math.isnan(arr[i]) else int(arr[i])
+            row.update(b.row(i))
             row["basis"] = basis[i]
             row["flags"] = flags[i]
             rows.append(row)

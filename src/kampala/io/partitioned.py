@@ -45,7 +45,7 @@ from kampala.errors import (
     PortfolioValidationError,
     RecordValidationError,
 )
-from kampala.evidence import rank_bounds, rank_flags
+from kampala.evidence import EvidenceBounds, rank_bounds, rank_flags
 from kampala.i18n import resolve_lang
 from kampala.io.formats import read_portfolio
 from kampala.methodology import Methodology
@@ -72,10 +72,7 @@ class _Part:
     flags: list[list[str]]
     methodology: MethodologyRef
     min_coverage: float
-    low: FloatArray
-    high: FloatArray
-    overall_low: FloatArray
-    overall_high: FloatArray
+    bounds: EvidenceBounds  # its rank bounds are the partition's own
     basis: list[list[str]]
     rank_flag_width: int
     lang: str
@@ -95,10 +92,7 @@ def _part(card: Scorecard) -> _Part:
         flags=card.flags(lang=lang, ranks=False),
         methodology=card.methodology,
         min_coverage=card.min_coverage,
-        low=bounds.low,
-        high=bounds.high,
-        overall_low=bounds.overall_low,
-        overall_high=bounds.overall_high,
+        bounds=bounds,
         basis=card.basis(),
         rank_flag_width=card.rank_flag_width,
         lang=lang,
@@ -131,11 +125,10 @@ class PartitionedScores:
     ranks : numpy.ndarray, shape (n,)
         Overall ranks among all partnerships (1 = best, ties share the best
         rank, NaN where the overall score is missing).
-    low, high : numpy.ndarray, shape (n, principles)
-        Bounds of the principle scores that the missing evidence leaves
-        (`kampala.evidence.evidence_bounds`; row by row, so exact per part).
-    overall_low, overall_high, rank_best, rank_worst : numpy.ndarray
-        Bounds of the overall score and, over all partnerships, of the rank.
+    bounds : EvidenceBounds
+        The bounds the missing evidence leaves on every score (row by row,
+        so exact per partition) and on the rank, over all partnerships (as
+        `Scorecard.evidence_bounds`).
     basis : tuple of tuple of str
         The principles each overall score rests on.
     min_coverage : float
@@ -164,12 +157,7 @@ class PartitionedScores:
     flags: tuple[tuple[str, ...], ...]
     ranks: FloatArray
     min_coverage: float
-    low: FloatArray
-    high: FloatArray
-    overall_low: FloatArray
-    overall_high: FloatArray
-    rank_best: FloatArray
-    rank_worst: FloatArray
+    bounds: EvidenceBounds
     basis: tuple[tuple[str, ...], ...]
     partitions: int = 1
 
@@ -222,16 +210,7 @@ class PartitionedScores:
             row["overall"] = _none(self.overall[i])
             for j, code in enumerate(self.codes):
                 row[f"{code}_coverage"] = float(self.coverage[i, j])
-            for j, code in enumerate(self.codes):
-                row[f"{code}_low"] = _none(self.low[i, j])
-                row[f"{code}_high"] = _none(self.high[i, j])
-            row["overall_low"] = _none(self.overall_low[i])
-            row["overall_high"] = _none(self.overall_high[i])
-            for key, ranks in (
-                ("rank_best", self.rank_best),
-                ("rank_worst", self.rank_worst),
-            ):
-                row[key] = None if math.isnan(ranks[i]) else int(ranks[i])
+            row.update(self.bounds.row(i))
             row["basis"] = list(self.basis[i])
             row["flags"] = list(self.flags[i])
             rows.append(row)
@@ -274,14 +253,17 @@ class PartitionedScores:
         columns["overall"] = _floats(pa, self.overall[order])
         for j, code in enumerate(self.codes):
             columns[f"{code}_coverage"] = pa.array(self.coverage[order, j])
+        b = self.bounds
         for j, code in enumerate(self.codes):
-            columns[f"{code}_low"] = _floats(pa, self.low[order, j])
-            columns[f"{code}_high"] = _floats(pa, self.high[order, j])
-        columns["overall_low"] = _floats(pa, self.overall_low[order])
-        columns["overall_high"] = _floats(pa, self.overall_high[order])
-        for key in ("rank_best", "rank_worst"):
-            r = getattr(self, key)[order]
-            columns[key] = pa.array(np.nan_to_num(r).astype(np.int64), mask=np.isnan(r))
+            columns[f"{code}_low"] = _floats(pa, b.low[order, j])
+            columns[f"{code}_high"] = _floats(pa, b.high[order, j])
+        columns["overall_low"] = _floats(pa, b.overall_low[order])
+        columns["overall_high"] = _floats(pa, b.overall_high[order])
+        for key, r in (("rank_best", b.rank_best), ("rank_worst", b.rank_worst)):
+            ranks_k = r[order]
+            columns[key] = pa.array(
+                np.nan_to_num(ranks_k).astype(np.int64), mask=np.isnan(ranks_k)
+            )
         columns["basis"] = pa.array(
             [" ".join(self.basis[i]) for i in order.tolist()], pa.string()
         )
@@ -503,8 +485,8 @@ def _combine(parts: list[_Part], name: str) -> PartitionedScores:
         ]
         raise PortfolioValidationError(name, errors)
     overall = np.concatenate([p.overall for p in parts])
-    overall_low = np.concatenate([p.overall_low for p in parts])
-    overall_high = np.concatenate([p.overall_high for p in parts])
+    overall_low = np.concatenate([p.bounds.overall_low for p in parts])
+    overall_high = np.concatenate([p.bounds.overall_high for p in parts])
     best, worst = rank_bounds(overall, overall_low, overall_high)
     found = rank_flags(overall, best, worst, first.rank_flag_width, first.lang)
     flags = [f for p in parts for f in p.flags]
@@ -523,12 +505,16 @@ def _combine(parts: list[_Part], name: str) -> PartitionedScores:
         ),
         ranks=rank_scores(overall),
         min_coverage=first.min_coverage,
-        low=np.concatenate([p.low for p in parts]),
-        high=np.concatenate([p.high for p in parts]),
-        overall_low=overall_low,
-        overall_high=overall_high,
-        rank_best=best,
-        rank_worst=worst,
+        bounds=EvidenceBounds(
+            ids=tuple(ids),
+            principles=first.codes,
+            low=np.concatenate([p.bounds.low for p in parts]),
+            high=np.concatenate([p.bounds.high for p in parts]),
+            overall_low=overall_low,
+            overall_high=overall_high,
+            rank_best=best,
+            rank_worst=worst,
+        ),
         basis=tuple(tuple(b) for p in parts for b in p.basis),
         partitions=len(parts),
     )
