@@ -17,6 +17,7 @@ from typing import Any
 
 from kampala._cli_index import read_methodology
 from kampala._cli_output import add_lang, load_portfolio
+from kampala._internal.cli_options import add_methodology, add_portfolio
 from kampala._internal.terminal import shown_lines
 from kampala._internal.terminal import write_stdout as _stdout
 from kampala.errors import MethodologyError
@@ -38,10 +39,8 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         "contribution to the overall score.",
     )
     parser.add_argument("id", metavar="ID", help="the partnership's id")
-    parser.add_argument(
-        "portfolio", metavar="PORTFOLIO", nargs="?", help="portfolio file"
-    )
-    parser.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
+    add_portfolio(parser)
+    add_methodology(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text")
     add_lang(parser)
     return {"explain": _cmd_explain}

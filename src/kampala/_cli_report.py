@@ -12,7 +12,12 @@ from typing import Any
 from kampala._cli_index import read_methodology
 from kampala._cli_output import wrote
 from kampala._internal.atomic import atomic_open
-from kampala._internal.cli_options import add_lang, add_out
+from kampala._internal.cli_options import (
+    add_lang,
+    add_methodology,
+    add_out,
+    add_portfolio,
+)
 from kampala._internal.files import check_regular_file, env_max_bytes
 from kampala._internal.terminal import UsageError, check_suffix, writing
 from kampala.errors import MethodologyError
@@ -36,9 +41,9 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         "HTML file opens offline and prints to PDF from a browser. Needs the "
         "report extra: pip install 'kampala[report]'.",
     )
-    rep.add_argument("portfolio", metavar="PORTFOLIO", nargs="?", help="portfolio file")
+    add_portfolio(rep)
     add_lang(rep, "language of the report (default: $KAMPALA_LANG, else the locale)")
-    rep.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
+    add_methodology(rep)
     rep.add_argument(
         "--sensitivity",
         action="store_true",

@@ -44,6 +44,7 @@ from kampala._cli_merge import add_explain, explanations
 from kampala._cli_output import format_scorecard as _format_scorecard
 from kampala._cli_output import load_portfolio as _load_portfolio
 from kampala._internal.atomic import atomic_open, atomic_path
+from kampala._internal.cli_options import add_methodology, add_portfolio
 from kampala._internal.files import env_max_bytes
 from kampala._internal.params import parse_spec
 from kampala._internal.terminal import UsageError as _UsageError
@@ -97,14 +98,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "XML file; the illustrative sample portfolio by default) with KPS-1 or "
         "the methodology given.",
     )
-    score.add_argument(
-        "portfolio",
-        metavar="PORTFOLIO",
-        nargs="?",
-        help="portfolio file, or a folder of Parquet/Arrow partitions (scored one "
+    add_portfolio(
+        score,
+        "portfolio file, or a folder of Parquet/Arrow partitions (scored one "
         "by one, ranked together)",
     )
-    score.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
+    add_methodology(score)
     score.add_argument(
         "--weights",
         metavar="CODE=W,...",
@@ -159,7 +158,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "XML, by suffix or content) and list every problem found; exit "
         "status 2 if there is any, 0 if the file is valid.",
     )
-    val.add_argument("portfolio", metavar="PORTFOLIO", help="portfolio file")
+    add_portfolio(val, optional=False)
     _files.add_read_options(val)
 
     imp = sub.add_parser(
@@ -207,8 +206,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "aggregation@3:arithmetic,geometric (the overall score from the "
         "principles).",
     )
-    sens.add_argument("portfolio", metavar="PORTFOLIO", nargs="?")
-    sens.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
+    add_portfolio(sens)
+    add_methodology(sens)
     sens.add_argument(
         "--n", type=int, default=1024, help="samples, a power of 2 (default 1024)"
     )
@@ -257,7 +256,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Print the full description of a methodology (KPS-1 by "
         "default), generated from the methodology object itself.",
     )
-    meth.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
+    add_methodology(meth)
     meth.add_argument("--weights", metavar="CODE=W,...", help="as for 'score'")
     meth.add_argument("--aggregate", metavar="SPEC", help="as for 'score'")
     meth.add_argument("--format", choices=("md", "json"), default="md")

@@ -2,7 +2,8 @@
 
 Each is declared once here, so that every command spells it the same way:
 ``--lang`` offers the languages of `kampala.i18n.LANGUAGES`, ``--out`` takes
-a ``FILE``.
+a ``FILE``, ``PORTFOLIO`` is optional (the sample portfolio by default) and
+``--methodology FILE`` names a methodology JSON file.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 
 from kampala.i18n import LANGUAGES
 
-__all__ = ["add_lang", "add_out"]
+__all__ = ["add_lang", "add_methodology", "add_out", "add_portfolio"]
 
 
 def add_lang(
@@ -32,3 +33,19 @@ def add_out(
     parser.add_argument(
         "--out", metavar="FILE", default=default, required=required, help=help
     )
+
+
+def add_portfolio(
+    parser: argparse.ArgumentParser,
+    help: str = "portfolio file",
+    *,
+    optional: bool = True,
+) -> None:
+    """Add the ``PORTFOLIO`` argument (optional: the sample portfolio)."""
+    nargs = "?" if optional else None
+    parser.add_argument("portfolio", metavar="PORTFOLIO", nargs=nargs, help=help)
+
+
+def add_methodology(parser: argparse.ArgumentParser) -> None:
+    """Add ``--methodology FILE``: a methodology JSON file (KPS-1 by default)."""
+    parser.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
