@@ -139,6 +139,12 @@ def bench_score(n: int) -> None:
     kp.Portfolio.from_columns(*fresh, name="synthetic", copy=False)
     t_take, c_take = time.perf_counter() - t0, time.process_time() - c0
     del fresh
+    # the first call also pays the first touch of about 1 GB of fresh memory
+    # (page faults); a second call, as in a session that loads more than once,
+    # reuses it
+    t0, c0 = time.perf_counter(), time.process_time()
+    kp.Portfolio.from_columns(cols, actors, name="synthetic")
+    t_warm, c_warm = time.perf_counter() - t0, time.process_time() - c0
     methodology = kp.Methodology.default()
     methodology.run(
         kp.Portfolio.from_columns(
@@ -195,8 +201,9 @@ def bench_score(n: int) -> None:
     )
     print(
         f"  building the Portfolio from columns, with validation: {t_build:.2f} s "
-        f"(CPU {c_build:.2f} s) "
-        f"[goal 1.5 s: {'PASS' if t_build <= 1.5 else 'MISS'}]; without copying the "
+        f"(CPU {c_build:.2f} s) on the first call, {t_warm:.2f} s (CPU {c_warm:.2f} s) "
+        f"on a second [goal 1.5 s: first {'PASS' if t_build <= 1.5 else 'MISS'}, "
+        f"second {'PASS' if t_warm <= 1.5 else 'MISS'}]; without copying the "
         f"arrays (copy=False, as the readers do): {t_take:.2f} s (CPU {c_take:.2f} s) "
         f"[{'PASS' if t_take <= 1.5 else 'MISS'}]"
     )
