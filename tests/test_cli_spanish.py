@@ -156,3 +156,36 @@ def test_csv_columns_are_the_same_in_both_languages() -> None:
     header = next(line for line in en.splitlines() if not line.startswith("#"))
     assert header == next(line for line in es.splitlines() if not line.startswith("#"))
     assert "evidencia insuficiente" in es
+
+
+def _command_names() -> list[str]:
+    import argparse
+
+    from kampala.cli import _build_parser
+
+    parser = _build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return ["", *sub.choices]
+
+
+@pytest.mark.parametrize("how", ["--lang", "KAMPALA_LANG"])
+@pytest.mark.parametrize("command", _command_names())
+def test_spanish_help_has_no_english_sentence(
+    command: str, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = [command] if command else []
+    if how == "--lang":
+        argv += ["--lang", "es"] if command else []
+    else:
+        monkeypatch.setenv("KAMPALA_LANG", "es")
+    if not command and how == "--lang":
+        monkeypatch.setenv("LANG", "es_PE.UTF-8")  # the program itself has no --lang
+    status, text = _run([*argv, "--help"])
+    assert status == 0, text
+    english = [f for f in FRAGMENTS if f in text]
+    assert not english, f"English in `kampala {command} --help` ({how}): {english}"
+    assert text.startswith("uso: kampala")
+    assert "opciones:" in text
+    assert "mostrar este mensaje de ayuda y salir" in text
+    assert "usage:" not in text
+    assert "show this help" not in text

@@ -555,6 +555,12 @@ _KNOWN: tuple[str, ...] = (
     N_("{prog}: argument {option}: expected one argument"),
     N_("{prog}: argument {option}: invalid {kind} value: {value}"),
     N_("{prog}: argument {option}: {message}"),
+    N_("{prog}: ambiguous option: {option} could match {matches}"),
+    N_("{prog}: one of the arguments {names} is required"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("not allowed with argument {option}"),
+    N_("ignored explicit argument {value}"),
     N_("must be an integer >= 1 (got {value})"),
     N_("must be an integer from 0 to 17, or 'full' (got {value})"),
     # where a problem is (notes of portfolio errors)

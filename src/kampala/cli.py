@@ -39,6 +39,7 @@ from kampala import _cli_output as _out
 from kampala import _cli_scale as _scale
 from kampala import _cli_score_columnar as _columnar
 from kampala import _cli_sensitivity as _sens
+from kampala._cli_help import localise_parser
 from kampala._cli_index import asem_methodology, demo_asem, read_methodology
 from kampala._cli_merge import add_explain, explanations
 from kampala._cli_output import format_scorecard as _format_scorecard
@@ -656,8 +657,8 @@ def _interrupted() -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = _build_parser()
     lang = _out.argv_lang(sys.argv[1:] if argv is None else argv)
+    parser = localise_parser(_build_parser(), lang)
     try:
         try:
             args = parser.parse_args(argv)
