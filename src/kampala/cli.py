@@ -621,8 +621,11 @@ def _portfolio_problems(exc: PortfolioValidationError, lang: str = "en") -> str:
     notes = " ".join(
         _out.translate_known(str(n), lang) for n in getattr(problem, "__notes__", ())
     )
+    message = _out.error_message(problem, lang)
+    if notes and message.startswith(notes + ":"):  # the problem names it already
+        notes = ""
     where = f"{exc.source}, {notes}" if notes else exc.source
-    return _one_line(f"{where}: {_out.error_message(problem, lang)}")
+    return _one_line(f"{where}: {message}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -245,6 +245,11 @@ _SHAPES = (
     (re.compile(r"^(?P<bound>[<>]=? ?-?[0-9.e+]+)$"), N_("{bound}")),
     (re.compile(r"^partnership (?P<id>'.*')$"), N_("partnership {id}")),
     (re.compile(r"^line (?P<n>[0-9]+)$"), N_("line {n}")),
+    (re.compile(r"^Did you mean (?P<label>'.*')\?$"), N_("Did you mean {label}?")),
+    (
+        re.compile(r"^(?P<n>[0-9]+) cells, as many as the header$"),
+        N_("{n} cells, as many as the header"),
+    ),
 )
 
 
