@@ -23,6 +23,7 @@ from kampala import _cli_formats as _files
 from kampala._internal.files import check_regular_file, env_max_bytes
 from kampala._internal.terminal import UsageError
 from kampala._internal.terminal import shown as _shown
+from kampala._internal.text import new_notes
 from kampala._version import __version__
 from kampala.errors import KampalaError, PortfolioValidationError
 from kampala.i18n import (
@@ -463,10 +464,11 @@ def problems_text(exc: PortfolioValidationError, lang: str) -> str:
         )
     ]
     for err in exc.exceptions:
-        notes = getattr(err, "__notes__", None) or []
-        notes = [translate_known(str(note), lang) for note in notes]
+        message = error_message(err, lang)
+        notes = [translate_known(str(n), lang) for n in getattr(err, "__notes__", ())]
+        notes = new_notes(message, notes)
         suffix = f" [{'; '.join(notes)}]" if notes else ""
-        lines.append(f"  {error_message(err, lang)}{suffix}")
+        lines.append(f"  {message}{suffix}")
     return "\n".join(lines)
 
 

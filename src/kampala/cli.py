@@ -58,6 +58,7 @@ from kampala._internal.terminal import shown_lines as _shown_lines
 from kampala._internal.terminal import silence_stdout as _silence_stdout
 from kampala._internal.terminal import write_stdout as _stdout
 from kampala._internal.terminal import writing as _writing
+from kampala._internal.text import new_notes
 from kampala._version import __version__
 from kampala.composite import aggregate as _aggregate
 from kampala.errors import (
@@ -618,12 +619,16 @@ def _portfolio_problems(exc: PortfolioValidationError, lang: str = "en") -> str:
     if len(exc.exceptions) != 1:
         return _out.problems_text(exc, lang)
     (problem,) = exc.exceptions
-    notes = " ".join(
-        _out.translate_known(str(n), lang) for n in getattr(problem, "__notes__", ())
-    )
     message = _out.error_message(problem, lang)
-    if notes and message.startswith(notes + ":"):  # the problem names it already
-        notes = ""
+    notes = " ".join(
+        new_notes(
+            message,
+            [
+                _out.translate_known(str(n), lang)
+                for n in getattr(problem, "__notes__", ())
+            ],
+        )
+    )
     where = f"{exc.source}, {notes}" if notes else exc.source
     return _one_line(f"{where}: {message}")
 

@@ -33,6 +33,8 @@ import pickle
 from collections.abc import Sequence
 from typing import Any
 
+from kampala._internal.text import new_notes
+
 __all__ = [
     "ConfusableIdWarning",
     "DataFormatError",
@@ -548,7 +550,7 @@ class PortfolioValidationError(ExceptionGroup, KampalaError):
 def _group_message(source: str, errors: Sequence[Exception]) -> str:
     lines = [f"{source}: {len(errors)} problem(s)"]
     for err in errors:
-        notes = getattr(err, "__notes__", None) or []
+        notes = new_notes(str(err), getattr(err, "__notes__", None) or [])
         suffix = f" [{'; '.join(notes)}]" if notes else ""
         lines.append(f"  {err}{suffix}")
     return "\n".join(lines)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 
-__all__ = ["counted", "enum_expected", "with_article"]
+__all__ = ["counted", "enum_expected", "new_notes", "with_article"]
 
 
 def with_article(noun: str) -> str:
@@ -24,3 +25,13 @@ def enum_expected(cls: type[enum.Enum]) -> str:
 def counted(n: int, noun: str) -> str:
     """Return "1 partnership", "2 partnerships": a count with its noun."""
     return f"{n} {noun if n == 1 else noun + 's'}"
+
+
+def new_notes(message: str, notes: Sequence[str]) -> list[str]:
+    """Return the notes of an error that its message does not already start with.
+
+    A problem located by its line (``where="line 2"``) also carries the line
+    as a note, as every problem of a file does; printing both would say
+    ``line 2: ... [line 2]``.
+    """
+    return [n for n in notes if not message.startswith(f"{n}:")]
