@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from kampala._internal.atomic import atomic_path
-from kampala._internal.terminal import UsageError, check_suffix, shown, writing
+from kampala._internal.terminal import (
+    UsageError,
+    check_suffix,
+    writing,
+    wrote,
+)
 from kampala.i18n import N_, translate
 
 __all__ = [
@@ -159,7 +164,7 @@ def write_scorecard_xlsx(
         write_table_xlsx(
             part, sheets, formula_escape=formula_escape, where="kampala score"
         )
-    print(translate(N_("wrote {file}"), lang, file=shown(out)), file=sys.stderr)
+    print(wrote(out, lang), file=sys.stderr)
 
 
 # ---------------------------------------------------------------------------
@@ -215,6 +220,5 @@ def _cmd_template(args: argparse.Namespace) -> int:
         portfolio = read_portfolio(args.source, max_bytes=env_max_bytes())
     with writing(where, "--out", args.out):
         write_template(args.out, lang=args.lang, portfolio=portfolio, format=fmt)
-    done = translate(N_("wrote {file}"), args.lang, file=shown(args.out))
-    print(done, file=sys.stderr)
+    print(wrote(args.out, args.lang), file=sys.stderr)
     return 0

@@ -21,7 +21,7 @@ from typing import Any
 from kampala import _cli_evidence as _ev
 from kampala import _cli_formats as _files
 from kampala._internal.files import check_regular_file, env_max_bytes
-from kampala._internal.terminal import UsageError
+from kampala._internal.terminal import UsageError, wrote, wrote_folder
 from kampala._internal.terminal import shown as _shown
 from kampala._internal.text import new_notes
 from kampala._version import __version__
@@ -490,11 +490,6 @@ def usage_text(exc: BaseException, lang: str) -> str:
     return translate_known(str(exc), lang)
 
 
-def wrote(path: str, lang: str | None = None) -> str:
-    """Return the line on standard error that names a file written."""
-    return translate(N_("wrote {file}"), lang, file=_shown(path))
-
-
 def load_portfolio(
     path: str | None,
     country: str | None = None,
@@ -653,10 +648,3 @@ def translate_known(text: str, lang: str, depth: int = 0) -> str:
                 }
             return translate(template, lang, **fields)
     return text
-
-
-def wrote_folder(path: str, lang: str | None = None) -> str:
-    """Return the line on standard error that names a folder of outputs."""
-    return translate(
-        N_("wrote tables and figures to {folder}"), lang, folder=_shown(path)
-    )

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from kampala._cli_index import read_methodology
-from kampala._cli_output import wrote
 from kampala._internal.atomic import atomic_open
 from kampala._internal.cli_options import (
     add_lang,
@@ -19,7 +18,7 @@ from kampala._internal.cli_options import (
     add_portfolio,
 )
 from kampala._internal.files import check_regular_file, env_max_bytes
-from kampala._internal.terminal import UsageError, check_suffix, writing
+from kampala._internal.terminal import UsageError, check_suffix, writing, wrote
 from kampala.errors import MethodologyError
 from kampala.methodology import Methodology
 from kampala.portfolio import Portfolio

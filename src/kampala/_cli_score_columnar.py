@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kampala._cli_output import DEFAULT_DIGITS, table_rows, wrote
+from kampala._cli_output import DEFAULT_DIGITS, table_rows
 from kampala._cli_output import results_csv as csv_text
 from kampala._internal.atomic import atomic_open, atomic_path
 from kampala._internal.files import env_max_bytes
-from kampala._internal.terminal import UsageError, write_stdout, writing
+from kampala._internal.terminal import UsageError, write_stdout, writing, wrote
 from kampala.i18n import resolve_lang, translate
 from kampala.io.partitioned import (
     PARTITION_SUFFIXES,

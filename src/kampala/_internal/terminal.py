@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from kampala.errors import KampalaError
-from kampala.i18n import error_message
+from kampala.i18n import N_, error_message, translate
 
 __all__ = [
     "UsageError",
@@ -29,6 +29,8 @@ __all__ = [
     "silence_stdout",
     "write_stdout",
     "writing",
+    "wrote",
+    "wrote_folder",
 ]
 
 
@@ -170,4 +172,16 @@ def add_formula_escape(p: argparse.ArgumentParser) -> None:
         dest="formula_escape",
         action="store_false",
         help=_NO_ESCAPE_HELP,
+    )
+
+
+def wrote(path: str, lang: str | None = None) -> str:
+    """Return the line on standard error that names a file written."""
+    return translate(N_("wrote {file}"), lang, file=shown(path))
+
+
+def wrote_folder(path: str, lang: str | None = None) -> str:
+    """Return the line on standard error that names a folder of outputs."""
+    return translate(
+        N_("wrote tables and figures to {folder}"), lang, folder=shown(path)
     )
