@@ -149,20 +149,18 @@ def write_scorecard_xlsx(
     """
     from kampala.io._xlsx import write_table_xlsx
 
-    def cells(row: dict[str, Any]) -> list[Any]:
-        values = [row.get(c) for c in columns]
-        if digits is None:
-            return values
-        return [round(v, digits) if isinstance(v, float) else v for v in values]
-
     sheets: list[tuple[str, Sequence[str], Iterable[Sequence[Any]]]] = [
-        ("Scorecard", columns, map(cells, rows))
+        ("Scorecard", columns, ([row.get(c) for c in columns] for row in rows))
     ]
     if about:
         sheets.append((translate(N_("About"), lang), ["note"], ([a] for a in about)))
     with writing("kampala score", "--out", out), atomic_path(out) as part:
         write_table_xlsx(
-            part, sheets, formula_escape=formula_escape, where="kampala score"
+            part,
+            sheets,
+            formula_escape=formula_escape,
+            where="kampala score",
+            digits=digits,
         )
     print(wrote(out, lang), file=sys.stderr)
 

@@ -90,21 +90,18 @@ def write_sensitivity(
         if xlsx:
             from kampala.io._xlsx import write_table_xlsx
 
-            def cells(row: dict[str, Any]) -> list[Any]:  # rounded as the CSV
-                return [
-                    round(v, digits)
-                    if digits is not None and isinstance(v, float)
-                    else v
-                    for v in row.values()
-                ]
-
             found = (("uncertainty", ua), ("sobol", sobol))
             tables = [(n, r.table()) for n, r in found if r is not None]
             write_table_xlsx(
                 path("sensitivity.xlsx"),
-                [(n, list(t[0]), map(cells, t)) for n, t in tables if t],
+                [
+                    (n, list(t[0]), (list(r.values()) for r in t))
+                    for n, t in tables
+                    if t
+                ],
                 formula_escape=formula_escape,
                 where=where,
+                digits=digits,  # rounded as the CSV tables
             )
         for name, result in (("uncertainty", ua), ("sobol", sobol)):
             if result is None:

@@ -513,13 +513,23 @@ def write_table_xlsx(
     *,
     formula_escape: bool = True,
     where: str = "kampala",
+    digits: int | None = None,
 ) -> None:
-    """Write tables of results (a header and rows each), text formula-escaped."""
+    """Write tables of results (a header and rows each), text formula-escaped.
+
+    Floats are rounded to ``digits`` places, as `write_results_csv` rounds
+    them (None: full precision).
+    """
+
+    def cell(v: Any) -> Any:
+        if isinstance(v, str):
+            return escape_cell(v) if formula_escape else v
+        if digits is not None and isinstance(v, float):
+            return round(v, digits)
+        return v
 
     def escaped(row: Sequence[Any]) -> list[Any]:
-        return [
-            escape_cell(v) if formula_escape and isinstance(v, str) else v for v in row
-        ]
+        return [cell(v) for v in row]
 
     write_workbook(
         path,
