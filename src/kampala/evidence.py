@@ -569,6 +569,7 @@ def next_evidence(
     min_data: float = 0.0,
     scale: tuple[float, float] = (0.0, 1.0),
     portfolio: bool = True,
+    units: Sequence[str] | None = None,
 ) -> NextEvidence:
     r"""Which missing criteria to document first.
 
@@ -594,6 +595,9 @@ def next_evidence(
         Whether to rank the criteria for the portfolio (one bounds
         computation per criterion missing somewhere); False leaves
         ``NextEvidence.portfolio`` empty.
+    units : sequence of str, default=None
+        The units whose lists to build (e.g. the one partnership an
+        explanation is about); None: every unit.
 
     Returns
     -------
@@ -623,8 +627,13 @@ def next_evidence(
     total = float(np.nansum(_bounds(result, values, **kw).rank_width()))
     order = np.argsort(-eff, kind="stable")
     per_unit: dict[str, tuple[CriterionToCollect, ...]] = {}
-    for i, uid in enumerate(result.unit_codes):
-        per_unit[uid] = tuple(
+    rows = (
+        range(len(result.unit_codes))
+        if units is None
+        else [result.unit_index(u) for u in units]
+    )
+    for i in rows:
+        per_unit[result.unit_codes[i]] = tuple(
             CriterionToCollect(
                 code=codes[j], evidence=fields[codes[j]], effective_weight=float(eff[j])
             )

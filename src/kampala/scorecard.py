@@ -451,7 +451,12 @@ class Scorecard:
         >>> flags[card.ids.index("PE-HEA-001")]
         []
         """  # noqa: RUF002 (the en dash of a range, as typeset)
-        lang = resolve_lang(lang)
+        return self._flags(
+            resolve_lang(lang), self.evidence_bounds() if ranks else None
+        )
+
+    def _flags(self, lang: str, bounds: EvidenceBounds | None) -> list[list[str]]:
+        """Return `flags()` from bounds already computed (None: no rank flags)."""
         out: list[list[str]] = [[] for _ in self.ids]
         template = N_("{code}: insufficient evidence (coverage {coverage} < {minimum})")
         for p in self.principles:
@@ -469,11 +474,12 @@ class Scorecard:
         overall = translate(N_("overall: insufficient evidence"), lang)
         for i in np.flatnonzero(np.isnan(self.score())):
             out[i].append(overall)
-        if not ranks:
+        if bounds is None:
             return out
-        b = self.evidence_bounds()
         width = self.rank_flag_width
-        found = rank_flags(self.score(), b.rank_best, b.rank_worst, width, lang)
+        found = rank_flags(
+            self.score(), bounds.rank_best, bounds.rank_worst, width, lang
+        )
         for row, flag in zip(out, found, strict=True):
             if flag is not None:
                 row.append(flag)
@@ -581,9 +587,9 @@ class Scorecard:
         """
         ranks = self.ranks()
         overall = self.score()
-        flags = self.flags(lang=lang)
+        b = self.evidence_bounds()  # once: the flags need it too
+        flags = self._flags(resolve_lang(lang), b)
         basis = self.basis()
-        b = self.evidence_bounds()
         scores = {p: self.score(p) for p in self.principles}
         covs = {p: self.coverage(p) for p in self.principles}
         order = np.lexsort((np.arange(len(self.ids)), np.nan_to_num(ranks, nan=np.inf)))
@@ -798,17 +804,18 @@ class Scorecard:
             for p in self.principle_scores
         )
         rank = self.ranks()[i]
-        row = next(r for r in self.table() if r["id"] == partnership_id)
+        cells = self.evidence_bounds().row(i)  # this partnership's, not the table
         keys = ("overall_low", "overall_high", "rank_best", "rank_worst")
-        bounds = {k: row[k] for k in keys}
+        bounds: dict[str, Any] = {k: cells[k] for k in keys}
         for p in self.principles:
-            bounds[p.code] = [row[f"{p.code}_low"], row[f"{p.code}_high"]]
+            bounds[p.code] = [cells[f"{p.code}_low"], cells[f"{p.code}_high"]]
         nxt = next_evidence(
             self.result,
             self._criterion_evidence(),
             min_coverage=self.min_coverage,
             min_data=self.min_data,
             portfolio=False,
+            units=[partnership_id],
         )
         return Explanation(
             partnership_id=partnership_id,
