@@ -51,6 +51,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.params import scale_weight_rows
+from kampala.composite._patterns import pattern_means, row_sums
 from kampala.errors import ParameterValueError
 
 __all__ = [
@@ -134,14 +135,6 @@ def _rows_matmul(a: FloatArray, b: FloatArray) -> FloatArray:
             tile[:] = 0.0
             tile[: stop - start] = a[start:stop]
             out[start:stop] = (tile @ b)[: stop - start]
-    return out
-
-
-def _row_sums(w: FloatArray) -> FloatArray:
-    """Sum of each row in column order (a reduction's order depends on layout)."""
-    out = np.zeros(w.shape[0])
-    for j in range(w.shape[1]):
-        out += w[:, j]
     return out
 
 
@@ -428,6 +421,13 @@ def weighted_mean(
     if w.ndim == 1:
         n_samples = max(col.shape[0] for _, col in kids.per)
         w = np.broadcast_to(w, (n_samples, w.shape[0]))
+    elif not kids.per and kids.shared is not None:
+        # many weight samples over the same children: one product per pattern
+        found = pattern_means(
+            kids.shared, w, method, min_data=min_data, min_coverage=min_coverage
+        )
+        if found is not None:
+            return found
     return _mean(kids, w, False, method, p, penalty, min_data, min_coverage)
 
 
@@ -637,9 +637,9 @@ def _mean(
     if present is not None:
         den = _dot(ws, present.astype(np.float64), single)
     elif kids.per:
-        den = np.repeat(_row_sums(ws)[:, None], n_units, axis=1)
+        den = np.repeat(row_sums(ws)[:, None], n_units, axis=1)
     else:
-        den = _row_sums(ws)[:, None]
+        den = row_sums(ws)[:, None]
     has_nan = present is not None
     for j, col in kids.per:
         ok = ~np.isnan(col)
@@ -662,7 +662,7 @@ def _mean(
             count = _count(kids, present)
             if min_coverage > 0:
                 # only units with a child missing: complete ones cover 1 exactly
-                total = _row_sums(w)[:, None]
+                total = row_sums(w)[:, None]
                 low = (den / total < min_coverage) & (count < kids.n_children)
                 out = np.where(low, np.nan, out)
             if min_data > 0:

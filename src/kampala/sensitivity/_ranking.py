@@ -6,18 +6,23 @@ ranking of every sample of an uncertainty or Sobol' analysis, so it is built
 for speed without giving up exactness:
 
 - Each score is mapped to a 64-bit unsigned key whose order is the reverse
-  order of the scores (IEEE 754 bits, sign handled, ``-0.0`` as ``0.0``, NaN
-  last). The low $b = \lceil \log_2 n \rceil$ bits of the key are dropped
-  and replaced by the unit's column, so one ``numpy.sort`` of plain integers
-  per row (vectorised sorting networks, no index array) gives the order and
-  the units together.
+  order of the scores, NaN last: when no score is negative (the usual
+  case) the key is the bits of $+\infty$ minus the bits of the score;
+  otherwise the IEEE 754 bits with the sign handled. ``-0.0`` counts as
+  ``0.0``. The low $b = \lceil \log_2 n \rceil$ bits of the key are
+  replaced by the unit's column, so one ``numpy.sort`` of plain integers
+  per row (vectorised sorting networks, no index array) gives the order
+  and the units together; NaN keys carry their column in the high bits
+  too, so NaN never counts as a tie.
 - Dropping low bits is monotone: a higher score never gets a larger key, so
   the sorted order is the order of the scores except possibly inside a
-  group of equal truncated keys. Every such group is checked against the
-  full float64 scores; a row in which one holds different scores (two
-  scores closer than about $2^{b-52}$ of their size) is re-ranked by the
-  exact argsort (`rank_rows_argsort`). Ranks are therefore always those of
-  the float64 scores.
+  group of equal truncated keys. A row without such a group takes the
+  ranks 1..n in sorted order; runs of equal keys take the rank of their
+  first place, and every run is checked against the full float64 scores:
+  a row in which one holds different scores (two scores closer than about
+  $2^{b-52}$ of their size) is re-ranked by the exact argsort
+  (`rank_rows_argsort`). Ranks are therefore always those of the float64
+  scores.
 - Rows are processed in chunks that reuse a few small buffers, so a large
   block does not pay for page faults of fresh temporaries.
 """
@@ -35,6 +40,9 @@ __all__ = ["rank_rows", "rank_rows_argsort"]
 #: values per chunk of `rank_rows`: the buffers stay in the CPU caches
 _CHUNK = 1 << 18
 _LOW63 = np.int64(0x7FFF_FFFF_FFFF_FFFF)
+#: the bits of +inf, and the top bit (NaN keys)
+_INF = np.uint64(0x7FF0_0000_0000_0000)
+_TOP = np.uint64(1 << 63)
 
 
 def rank_rows_argsort(scores: FloatArray, dtype: type = np.float64) -> Any:
@@ -93,57 +101,88 @@ def rank_rows(scores: FloatArray, dtype: type = np.float64) -> Any:
     out: Any = np.empty((n_rows, n), dtype=dtype)
     if n_rows == 0 or n == 0:
         return out
-    shift = np.uint64(max(1, (n - 1).bit_length()))
-    if int(shift) > 32:  # pragma: no cover - more than 2**32 units
+    shift = max(1, (n - 1).bit_length())
+    if shift > 32:  # pragma: no cover - more than 2**32 units
         return rank_rows_argsort(s, dtype)
-    low = np.uint64((1 << int(shift)) - 1)
-    last = np.uint64(2**64 - 1) >> shift  # NaN, after every number
     step = max(1, _CHUNK // n)
-    rows = min(step, n_rows)
-    bits = np.empty((rows, n), dtype=np.int64)
-    work = np.empty((rows, n), dtype=np.int64)
-    nan = np.empty((rows, n), dtype=bool)
-    tied = np.empty((rows, max(0, n - 1)), dtype=bool)
-    pos = np.empty((rows, n), dtype=np.int64)
-    column = np.arange(n, dtype=np.uint64)
-    offsets = np.arange(rows, dtype=np.int64)[:, None] * n
+    buffers = _Buffers(min(step, n_rows), n, shift, dtype)
     redo: list[Any] = []
     for a in range(0, n_rows, step):
-        k = min(n_rows, a + step) - a
-        x = s[a : a + k]
-        b, w, na, ti, po = bits[:k], work[:k], nan[:k], tied[:k], pos[:k]
-        np.add(x, 0.0, out=b.view(np.float64))  # -0.0 becomes 0.0
-        # descending order as unsigned integers: x >= 0 flips all but the sign
-        np.right_shift(b, 63, out=w)
-        np.invert(w, out=w)
-        np.bitwise_and(w, _LOW63, out=w)
-        np.bitwise_xor(b, w, out=b)
-        key = b.view(np.uint64)
-        np.right_shift(key, shift, out=key)
-        np.isnan(x, out=na)
-        np.copyto(key, last, where=na)
-        np.left_shift(key, shift, out=key)
-        np.bitwise_or(key, column, out=key)
-        key.sort(axis=1)
-        unit = w.view(np.uint64)
-        np.bitwise_and(key, low, out=unit)
-        np.right_shift(key, shift, out=key)
-        np.equal(key[:, 1:], key[:, :-1], out=ti)
-        po[:] = column.view(np.int64)
-        np.copyto(po[:, 1:], 0, where=ti)
-        np.maximum.accumulate(po, axis=1, out=po)
-        po += 1
-        w += offsets[:k]  # flat positions in the chunk of ``out``
-        chunk = out[a : a + k]
-        np.put(chunk, w, po)
-        np.copyto(chunk, np.nan, where=na)
-        if ti.any():
-            r, c = np.nonzero(ti)
-            first, second = x.flat[w[r, c]], x.flat[w[r, c + 1]]
-            same = (first == second) | (np.isnan(first) & np.isnan(second))
-            if not same.all():
-                redo.append(np.unique(r[~same]) + a)
+        x = s[a : a + step]
+        again = buffers.rank(x, out[a : a + step])
+        if again.size:
+            redo.append(again + a)
     if redo:
-        again = np.concatenate(redo)
-        out[again] = rank_rows_argsort(s[again], dtype)
+        rows = np.concatenate(redo)
+        out[rows] = rank_rows_argsort(s[rows], dtype)
     return out
+
+
+class _Buffers:
+    """Work arrays of `rank_rows`, reused chunk after chunk (no page faults)."""
+
+    def __init__(self, rows: int, n: int, shift: int, dtype: type) -> None:
+        self.shift = np.uint64(shift)
+        self.low = np.uint64((1 << shift) - 1)
+        self.high = ~self.low
+        self.column = np.arange(n, dtype=np.uint64)
+        # NaN: after every number, in column order, never tied with each other
+        self.nan_key = (_TOP | (self.column << self.shift)) | self.column
+        self.bits = np.empty((rows, n), dtype=np.int64)
+        self.work = np.empty((rows, n), dtype=np.int64)
+        self.nan = np.empty((rows, n), dtype=bool)
+        self.tied = np.empty((rows, max(0, n - 1)), dtype=bool)
+        self.offsets = np.arange(rows, dtype=np.int64)[:, None] * n
+        #: the ranks of a row without ties: its positions in order, plus one
+        self.plain: Any = np.tile(np.arange(1, n + 1, dtype=dtype), rows)
+
+    def keys(self, x: FloatArray, k: int) -> Any:
+        """Sorted keys of the rows ``x``: the order's high bits, then the column."""
+        b, w, na = self.bits[:k], self.work[:k], self.nan[:k]
+        np.add(x, 0.0, out=b.view(np.float64))  # -0.0 becomes 0.0
+        np.isnan(x, out=na)
+        key = b.view(np.uint64)
+        if np.fmin.reduce(x, axis=None, initial=0.0) >= 0.0:
+            # no negative number: the bits of +inf minus the bits is descending
+            np.subtract(_INF, key, out=key)
+        else:
+            # descending order as unsigned integers: x >= 0 flips all but the sign
+            np.right_shift(b, 63, out=w)
+            np.invert(w, out=w)
+            np.bitwise_and(w, _LOW63, out=w)
+            np.bitwise_xor(b, w, out=b)
+            np.right_shift(key, np.uint64(1), out=key)  # below the NaN keys
+        np.bitwise_and(key, self.high, out=key)
+        np.bitwise_or(key, self.column, out=key)
+        np.copyto(key, self.nan_key, where=na)
+        key.sort(axis=1)
+        return key
+
+    def rank(self, x: FloatArray, out: Any) -> Any:
+        """Write the ranks of the rows ``x`` to ``out``; return rows to redo."""
+        k = x.shape[0]
+        key = self.keys(x, k)
+        unit = self.work[:k]
+        np.bitwise_and(key, self.low, out=unit.view(np.uint64))
+        np.bitwise_xor(key, unit.view(np.uint64), out=key)  # the order bits alone
+        ti = self.tied[:k]
+        np.equal(key[:, 1:], key[:, :-1], out=ti)
+        unit += self.offsets[:k]  # flat positions in the chunk of ``out``
+        flat = out.reshape(-1)
+        flat[unit.reshape(-1)] = self.plain[: k * key.shape[1]]
+        np.copyto(out, np.nan, where=self.nan[:k])
+        if not ti.any():
+            return np.empty(0, dtype=np.intp)
+        # competition ranks: each run of ties takes the rank of its first place
+        r, c = np.nonzero(ti)
+        n = key.shape[1]
+        tied = r * n + c + 1  # places (in the chunk) tied with the one before
+        new = np.ones(tied.size, dtype=bool)
+        new[1:] = tied[1:] - 1 != tied[:-1]
+        first = tied[new] - 1
+        at = unit.reshape(-1)
+        flat[at[tied]] = first[np.cumsum(new) - 1] % n + 1
+        # ties of the truncated keys must be ties of the scores
+        a, b = x.flat[at[tied - 1]], x.flat[at[tied]]
+        same = (a == b) | (np.isnan(a) & np.isnan(b))
+        return np.unique(r[~same])
