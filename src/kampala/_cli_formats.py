@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kampala._internal.atomic import atomic_path
+from kampala._internal.cli_options import add_out
 from kampala._internal.terminal import (
     UsageError,
     check_suffix,
@@ -200,7 +201,7 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         metavar="PORTFOLIO",
         help="fill in the partnerships of this portfolio file",
     )
-    tpl.add_argument("--out", metavar="FILE", required=True, help="the file to write")
+    add_out(tpl, "the file to write", required=True)
     return {"template": _cmd_template}
 
 

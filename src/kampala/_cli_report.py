@@ -16,6 +16,7 @@ from kampala._internal.cli_options import (
     add_methodology,
     add_out,
     add_portfolio,
+    add_rng,
 )
 from kampala._internal.files import check_regular_file, env_max_bytes
 from kampala._internal.terminal import UsageError, check_suffix, writing, wrote
@@ -54,11 +55,9 @@ def register(sub: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         default=512,
         help="samples of the robustness analysis, a power of 2 (default 512)",
     )
-    rep.add_argument(
-        "--rng",
-        type=int,
-        default=None,
-        help="random seed of the robustness analysis (default: fresh, recorded "
+    add_rng(
+        rep,
+        "random seed of the robustness analysis (default: fresh, recorded "
         "in the appendix)",
     )
     add_out(rep, "the HTML file to write (default report.html)", default="report.html")

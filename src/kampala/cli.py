@@ -45,7 +45,12 @@ from kampala._cli_merge import add_explain, explanations
 from kampala._cli_output import format_scorecard as _format_scorecard
 from kampala._cli_output import load_portfolio as _load_portfolio
 from kampala._internal.atomic import atomic_open, atomic_path
-from kampala._internal.cli_options import add_methodology, add_portfolio
+from kampala._internal.cli_options import (
+    add_methodology,
+    add_out,
+    add_portfolio,
+    add_rng,
+)
 from kampala._internal.files import env_max_bytes
 from kampala._internal.params import parse_spec
 from kampala._internal.terminal import UsageError as _UsageError
@@ -123,7 +128,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="output format (default: table, or the format of the --out "
         "suffix .csv, .json, .xlsx, .parquet or .arrow)",
     )
-    score.add_argument("--out", metavar="FILE", help="write the output to FILE")
+    add_out(score, "write the output to FILE")
     add_formula_escape(score)
     _ev.add_score_options(score)
     add_explain(score)
@@ -186,7 +191,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "the narratives (any code; default: the output language from "
         "$KAMPALA_LANG or the locale, narratives es)",
     )
-    imp.add_argument("--out", metavar="FILE", help="write the portfolio to FILE")
+    add_out(imp, "write the portfolio to FILE")
     imp.add_argument(
         "--report",
         metavar="FILE",
@@ -213,12 +218,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sens.add_argument(
         "--n", type=int, default=1024, help="samples, a power of 2 (default 1024)"
     )
-    sens.add_argument(
-        "--rng",
-        type=int,
-        default=None,
-        help="random seed, an integer >= 0 (default: a fresh seed, recorded)",
-    )
+    add_rng(sens, "random seed, an integer >= 0 (default: a fresh seed, recorded)")
     sens.add_argument(
         "--max-memory",
         metavar="SIZE",
@@ -243,9 +243,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="printed output; xlsx prints the table and also writes the tables "
         "as sensitivity.xlsx in --out",
     )
-    sens.add_argument(
-        "--out", metavar="DIR", help="write tables (CSV) and figures (PNG) here"
-    )
+    add_out(sens, "write tables (CSV) and figures (PNG) here", metavar="DIR")
     add_formula_escape(sens)
     _out.add_digits(sens)
     _files.add_read_options(sens)
@@ -263,7 +261,7 @@ def _build_parser() -> argparse.ArgumentParser:
     meth.add_argument("--aggregate", metavar="SPEC", help="as for 'score'")
     meth.add_argument("--format", choices=("md", "json"), default="md")
 
-    meth.add_argument("--out", metavar="FILE", help="write the description to FILE")
+    add_out(meth, "write the description to FILE")
     for name in _COMMAND_MODULES:
         _COMMANDS.update(importlib.import_module(name).register(sub))
     _out.add_lang_everywhere(sub)

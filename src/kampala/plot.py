@@ -174,22 +174,18 @@ def rank_intervals(
     ax.hlines(
         y, lo, hi, color=_BLUE, linewidth=3, alpha=0.6, label=translate(_P590, lang)
     )
-    ax.plot(
-        result.rank_median[order],
-        y,
-        "|",
-        color=_BLUE,
-        markersize=10,
-        label=translate(_MEDIAN, lang),
-    )
-    ax.plot(
-        result.nominal_rank[order],
-        y,
-        "o",
-        color=_VERMILLION,
-        markersize=4,
-        label=translate(_NOMINAL, lang),
-    )
+    for ranks, marker, colour, size, label in (
+        (result.rank_median, "|", _BLUE, 10, _MEDIAN),
+        (result.nominal_rank, "o", _VERMILLION, 4, _NOMINAL),
+    ):
+        ax.plot(
+            ranks[order],
+            y,
+            marker,
+            color=colour,
+            markersize=size,
+            label=translate(label, lang),
+        )
     ax.set_yticks(y, [result.units[i] for i in order], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel(translate(_RANK_AXIS, lang))

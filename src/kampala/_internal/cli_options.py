@@ -2,8 +2,9 @@
 
 Each is declared once here, so that every command spells it the same way:
 ``--lang`` offers the languages of `kampala.i18n.LANGUAGES`, ``--out`` takes
-a ``FILE``, ``PORTFOLIO`` is optional (the sample portfolio by default) and
-``--methodology FILE`` names a methodology JSON file.
+a ``FILE`` (or a ``DIR``), ``PORTFOLIO`` is optional (the sample portfolio by
+default), ``--methodology FILE`` names a methodology JSON file and ``--rng``
+takes an integer seed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import argparse
 
 from kampala.i18n import LANGUAGES
 
-__all__ = ["add_lang", "add_methodology", "add_out", "add_portfolio"]
+__all__ = ["add_lang", "add_methodology", "add_out", "add_portfolio", "add_rng"]
 
 
 def add_lang(
@@ -28,10 +29,11 @@ def add_out(
     *,
     default: str | None = None,
     required: bool = False,
+    metavar: str = "FILE",
 ) -> None:
-    """Add ``--out FILE``: the file a command writes."""
+    """Add ``--out FILE``: the file (``metavar="DIR"``: the folder) a command writes."""
     parser.add_argument(
-        "--out", metavar="FILE", default=default, required=required, help=help
+        "--out", metavar=metavar, default=default, required=required, help=help
     )
 
 
@@ -49,3 +51,8 @@ def add_portfolio(
 def add_methodology(parser: argparse.ArgumentParser) -> None:
     """Add ``--methodology FILE``: a methodology JSON file (KPS-1 by default)."""
     parser.add_argument("--methodology", metavar="FILE", help="methodology JSON file")
+
+
+def add_rng(parser: argparse.ArgumentParser, help: str) -> None:
+    """Add ``--rng``: the integer seed of a command that draws samples."""
+    parser.add_argument("--rng", type=int, default=None, help=help)

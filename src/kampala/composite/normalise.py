@@ -33,20 +33,14 @@ import numpy as np
 import numpy.typing as npt
 import scipy.stats
 
-from kampala._internal.params import (
-    Method,
-    Param,
-    ParamValue,
-    as_float,
-    resolve_method,
-)
+from kampala._internal.array_types import FloatArray
+from kampala._internal.params import Method, Param, ParamValue, as_float, resolve_method
 from kampala.composite._step import MethodStep, StepOutput
 from kampala.errors import DegenerateIndicatorWarning, ParameterValueError
 from kampala.indicators import IndicatorSet
 
 __all__ = ["METHODS", "Normalise", "normalise"]
 
-FloatArray = npt.NDArray[np.float64]
 
 METHODS: dict[str, Method] = {
     "min-max": Method(

@@ -36,6 +36,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray
 from kampala._internal.files import DEFAULT_MAX_BYTES
 from kampala.composite_result import MethodologyRef, rank_scores
 from kampala.errors import (
@@ -53,7 +54,6 @@ from kampala.scorecard import Scorecard
 
 __all__ = ["PARTITION_SUFFIXES", "PartitionedScores", "score_partitioned"]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Files of a partitioned portfolio folder, by suffix.
 PARTITION_SUFFIXES = (".parquet", ".arrow", ".feather")

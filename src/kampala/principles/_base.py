@@ -12,8 +12,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray
 from kampala._internal.arrays import frozen_float64
 from kampala.composite.kernel import coverage, weighted_mean
 from kampala.errors import ParameterValueError
@@ -28,8 +28,6 @@ __all__ = [
     "SubPrinciple",
     "subprinciples",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 _ID = re.compile(r"^[a-z][a-z0-9_.-]*$")
 

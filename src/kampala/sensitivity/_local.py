@@ -22,9 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.array_types import FloatArray, IntArray
-from kampala._internal.arrays import (
-    array_fields,
-)
+from kampala._internal.arrays import array_fields
 from kampala.composite_result import MethodologyRef
 from kampala.errors import (
     DegenerateIndicatorWarning,

@@ -31,12 +31,8 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.array_types import FloatArray, IntArray
-from kampala._internal.arrays import (
-    array_fields,
-)
-from kampala._internal.checks import (
-    optional_str_tuple,
-)
+from kampala._internal.arrays import array_fields
+from kampala._internal.checks import optional_str_tuple
 from kampala.sensitivity._weights_common import (
     RobustnessResult,
     as_matrix,

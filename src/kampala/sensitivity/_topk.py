@@ -19,9 +19,7 @@ import numpy.typing as npt
 from scipy import optimize
 
 from kampala._internal.array_types import BoolArray, FloatArray, IntArray
-from kampala._internal.arrays import (
-    array_fields,
-)
+from kampala._internal.arrays import array_fields
 from kampala._internal.checks import as_int, nested_str_tuple
 from kampala.errors import ParameterValueError
 from kampala.sensitivity._margins import (

@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.array_types import FloatArray
-from kampala._internal.arrays import frozen_float64
+from kampala._internal.arrays import array_fields
 from kampala.errors import ParameterTypeError, ParameterValueError
 from kampala.methodology import Methodology, kps1
 from kampala.portfolio import Portfolio
@@ -165,7 +165,7 @@ def _weights(value: Mapping[str, float] | None) -> tuple[float, ...]:
     return tuple(float(value.get(g, 0.0)) for g in STAKEHOLDER_GROUPS)
 
 
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(kw_only=True, eq=False, field_transformer=array_fields)
 class StakeholderEvidence:
     """Evidence from stakeholders' answers: per group and all together.
 
@@ -201,9 +201,9 @@ class StakeholderEvidence:
     rule: CombinationRule
     weights: tuple[float, ...]
     partnerships: tuple[str, ...]
-    counts: FloatArray = attrs.field(converter=frozen_float64)
-    group_level: FloatArray = attrs.field(converter=frozen_float64)
-    level: FloatArray = attrs.field(converter=frozen_float64)
+    counts: FloatArray
+    group_level: FloatArray
+    level: FloatArray
 
     @property
     def groups(self) -> tuple[str, ...]:

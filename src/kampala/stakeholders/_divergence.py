@@ -38,7 +38,7 @@ import attrs
 import numpy as np
 
 from kampala._internal.array_types import FloatArray
-from kampala._internal.arrays import frozen_float64
+from kampala._internal.arrays import array_fields
 from kampala._internal.rng import SeedLike
 from kampala.errors import ParameterValueError
 from kampala.methodology import Methodology, kps1
@@ -52,7 +52,7 @@ __all__ = ["Divergence", "divergence"]
 Level = Literal["criterion", "principle", "overall"]
 
 
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(kw_only=True, eq=False, field_transformer=array_fields)
 class Divergence:
     """Scores per stakeholder group, and where they differ.
 
@@ -79,9 +79,9 @@ class Divergence:
     evidence: StakeholderEvidence
     groups: tuple[str, ...]
     criteria: tuple[str, ...]
-    criterion_scores: FloatArray = attrs.field(converter=frozen_float64)
-    principle_scores: FloatArray = attrs.field(converter=frozen_float64)
-    overall: FloatArray = attrs.field(converter=frozen_float64)
+    criterion_scores: FloatArray
+    principle_scores: FloatArray
+    overall: FloatArray
 
     @property
     def partnerships(self) -> tuple[str, ...]:

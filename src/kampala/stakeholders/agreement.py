@@ -172,6 +172,7 @@ def krippendorff_alpha(data: npt.ArrayLike, *, level: Metric = "ordinal") -> flo
         Values (numbers; NaN where a coder gave none). Here coders are
         stakeholder groups or respondents, units are partnerships.
     level : {"ordinal", "interval", "nominal"}, default="ordinal"
+        The metric, as for `alpha_from_counts`.
 
     Returns
     -------
@@ -280,6 +281,7 @@ def alpha_interval(
     counts : array_like, shape (units, values)
         As for `alpha_from_counts`.
     level : {"ordinal", "interval", "nominal"}, default="ordinal"
+        The metric, as for `alpha_from_counts`.
     values : array_like, default=None
         Numeric values of the columns (interval metric); 0, 1, ... if None.
     n : int, default=1000

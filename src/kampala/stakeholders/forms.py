@@ -105,38 +105,22 @@ def _both(make: Any) -> tuple[str, str]:
     return (make("en"), make("es"))
 
 
+def _fixed_question(kind: str, name: str) -> list[str]:
+    """Return the row of a required question of the form itself (who, about what)."""
+    return _row(kind, name, _both(lambda g: _fixed_label(name, g)), required="yes")
+
+
 def _survey_rows(
     q: Questionnaire, group: str | None, portfolio: Portfolio | None
 ) -> list[list[str]]:
     rows = [_row("start", "start"), _row("end", "end")]
-    rows.append(
-        _row(
-            "text",
-            "respondent",
-            _both(lambda g: _fixed_label("respondent", g)),
-            required="yes",
-        )
-    )
+    rows.append(_fixed_question("text", "respondent"))
     if group is None:
-        rows.append(
-            _row(
-                "select_one stakeholder_group",
-                "group",
-                _both(lambda g: _fixed_label("group", g)),
-                required="yes",
-            )
-        )
+        rows.append(_fixed_question("select_one stakeholder_group", "group"))
     else:
         rows.append(_row("calculate", "group", calculation=f"'{group}'"))
     kind = "select_one partnership" if portfolio is not None else "text"
-    rows.append(
-        _row(
-            kind,
-            "partnership",
-            _both(lambda g: _fixed_label("partnership", g)),
-            required="yes",
-        )
-    )
+    rows.append(_fixed_question(kind, "partnership"))
     section = ""
     for item in _questions(q, group):
         if _section(item) != section:

@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.array_types import FloatArray
 from kampala._internal.arrays import frozen_float64
 from kampala.errors import (
     DataFormatError,
@@ -25,7 +26,6 @@ from kampala.framework import Framework
 from kampala.indicators import IndicatorSet
 
 __all__ = [
-    "FloatArray",
     "FrameworkWeights",
     "check_data",
     "check_labels",
@@ -35,8 +35,6 @@ __all__ = [
     "reject_cells",
     "unit_name",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def check_labels(where: str, labels: Sequence[str] | None, n: int) -> tuple[str, ...]:

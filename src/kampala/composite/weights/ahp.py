@@ -11,8 +11,8 @@ from typing import Any
 import attrs
 import numpy as np
 
+from kampala._internal.array_types import FloatArray
 from kampala.composite.weights._common import (
-    FloatArray,
     FrameworkWeights,
     check_labels,
     check_matrix,

@@ -13,13 +13,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize
 
+from kampala._internal.array_types import FloatArray
 from kampala._internal.arrays import frozen_float64
-from kampala.composite.weights._common import (
-    FloatArray,
-    check_data,
-    reject_cells,
-    unit_name,
-)
+from kampala.composite.weights._common import check_data, reject_cells, unit_name
 from kampala.errors import DataFormatError, ParameterTypeError, ParameterValueError
 from kampala.indicators import IndicatorSet
 

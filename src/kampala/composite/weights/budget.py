@@ -11,9 +11,9 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 
+from kampala._internal.array_types import FloatArray
 from kampala._internal.arrays import frozen_float64
 from kampala.composite.weights._common import (
-    FloatArray,
     FrameworkWeights,
     check_labels,
     check_matrix,
