@@ -45,7 +45,7 @@ from kampala.steps import steps_in_canonical_order
 __all__ = ["Evaluation", "Problem", "rank_rows"]
 
 
-_BLOCK_ELEMENTS = 4_000_000  # samples x units per block
+_BLOCK_ELEMENTS = 1_000_000  # samples x units per block (temporaries stay reused)
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -302,6 +302,7 @@ class Problem:
         progress: Callable[[int, int], None] | None = None,
         dtype: type = np.float64,
         on_error: Literal["raise", "missing"] = "raise",
+        out: tuple[Any, Any] | None = None,
     ) -> Evaluation:
         """Scores and ranks for every row of a design in [0, 1).
 
@@ -310,7 +311,7 @@ class Problem:
         u : numpy.ndarray, shape (n_samples, n_dims)
             The design.
         block : int, optional
-            Samples per block (default: bounded by about four million
+            Samples per block (default: bounded by about one million
             sample-unit values). The numbers do not depend on it.
         progress : callable, optional
             Called as ``progress(done, total)`` after each block.
@@ -323,13 +324,20 @@ class Problem:
             stop, or record the sample as missing (NaN scores and ranks,
             listed in ``failed``) and go on. Each sample is computed as
             alone, so the others keep their bits.
+        out : (scores, ranks), optional
+            Arrays of shape (n_samples, n_units) to write the scores (of
+            ``dtype``) and the float32 ranks into, for example views of
+            arrays shared with the process that collects the results.
         """
         choices, weights = self.decode(u)
         n = u.shape[0]
         n_units = len(self.units)
         # every row is written below: no fill (it would touch every page twice)
-        scores: Any = np.empty((n, n_units), dtype=dtype)
-        ranks: Any = np.empty((n, n_units), dtype=np.float32)
+        if out is None:
+            scores: Any = np.empty((n, n_units), dtype=dtype)
+            ranks: Any = np.empty((n, n_units), dtype=np.float32)
+        else:
+            scores, ranks = out
         if block is None:
             block = max(1, _BLOCK_ELEMENTS // max(1, n_units))
         keys, inverse = np.unique(choices, axis=0, return_inverse=True)

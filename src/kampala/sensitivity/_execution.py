@@ -443,6 +443,7 @@ class AnalysisProblem:
         *,
         block: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        out: tuple[Any, Any] | None = None,
     ) -> BlockResult:
         """Evaluate the design rows ``start`` to ``stop - 1``.
 
@@ -455,6 +456,10 @@ class AnalysisProblem:
             never changes the numbers.
         progress : callable, default=None
             Called as ``progress(done, total)`` within the range.
+        out : (scores, ranks), optional
+            Arrays of shape ``(stop - start, n_units)`` (the problem's
+            ``dtype``, and float32) to write the scores and ranks into; the
+            result then holds them (read-only views).
 
         Returns
         -------
@@ -498,6 +503,7 @@ class AnalysisProblem:
             progress=progress,
             dtype=self.dtype,
             on_error=self.on_error,
+            out=out,
         )
         return BlockResult(
             start=int(start),

@@ -9,6 +9,7 @@ only the order statistics they need in place (`nan_quantiles`).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -19,13 +20,16 @@ import numpy.typing as npt
 from kampala._internal.array_types import FloatArray
 
 __all__ = [
+    "UNIT_SLAB",
     "RankSummary",
+    "UnitStatistics",
     "column_nanmean",
     "json_safe",
     "nan_quantiles",
     "num_or_none",
     "rank_summary",
     "row_rank_shift",
+    "unit_statistics",
 ]
 
 
@@ -33,6 +37,9 @@ __all__ = [
 _BLOCK = 1 << 22
 #: samples x units, and counts, per block of the rank quantiles (in cache)
 _COUNTS = 1 << 20
+#: units per slab of `unit_statistics`: fixed, so that the numbers never
+#: depend on how slabs are shared among workers
+UNIT_SLAB = 256
 
 
 def _row_blocks(n_rows: int, n_cols: int) -> Iterator[slice]:
@@ -93,7 +100,11 @@ class RankSummary:
 
 
 def rank_summary(
-    ranks: Any, nominal: FloatArray, top_k: int, qs: Sequence[float]
+    ranks: Any,
+    nominal: FloatArray,
+    top_k: int,
+    qs: Sequence[float],
+    n_samples: int | None = None,
 ) -> RankSummary:
     r"""Summarise integer ranks per unit by counting, without sorting samples.
 
@@ -116,6 +127,9 @@ def rank_summary(
         The $k$ of ``p_top``.
     qs : sequence of float
         Quantile levels in $[0, 1]$.
+    n_samples : int, optional
+        The samples ``p_top`` is a share of (default: every row; fewer when
+        rows of samples that failed are all NaN).
 
     Examples
     --------
@@ -128,7 +142,7 @@ def rank_summary(
     >>> out.p_top.round(3).tolist(), out.shift.round(3).tolist()
     ([0.667, 0.333, 0.0], [0.333, 0.667, 0.0])
     """
-    n_samples, n_units = ranks.shape
+    n_rows, n_units = ranks.shape
     q = np.asarray(qs, dtype=np.float64)
     ref = np.asarray(nominal, dtype=np.float64)
     ref32 = ref.astype(np.float32)
@@ -137,7 +151,7 @@ def rank_summary(
     known = np.zeros(n_units, dtype=np.int64)
     top = np.zeros(n_units, dtype=np.int64)
     moved = np.zeros(n_units)
-    for rows in _row_blocks(n_samples, n_units):
+    for rows in _row_blocks(n_rows, n_units):
         block = ranks[rows]
         ok = ~np.isnan(block)
         total += np.add.reduce(block, axis=0, dtype=np.float64, where=ok)
@@ -149,7 +163,7 @@ def rank_summary(
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / known
         shift = np.where(np.isnan(ref), np.nan, moved / known)
-    p_top = top / float(n_samples)
+    p_top = top / float(n_rows if n_samples is None else n_samples)
     return RankSummary(
         mean=mean,
         quantiles=_rank_quantiles(ranks, known, q),
@@ -302,3 +316,83 @@ def json_safe(value: Any) -> Any:
 def num_or_none(x: float) -> float | None:
     """Return ``x`` as a float, or None for NaN (strict JSON)."""
     return None if math.isnan(float(x)) else float(x)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class UnitStatistics:
+    """Per-unit statistics of the scores and ranks of an uncertainty analysis.
+
+    Attributes
+    ----------
+    score_mean : numpy.ndarray
+        Mean score over the samples with a score.
+    score_quantiles : numpy.ndarray, shape (n_quantiles, n_units)
+        Score quantiles, as `numpy.nanquantile` (linear).
+    ranks : RankSummary
+        Mean, quantiles, top-$k$ share and shift of the ranks.
+    """
+
+    score_mean: FloatArray
+    score_quantiles: FloatArray
+    ranks: RankSummary
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[UnitStatistics]) -> UnitStatistics:
+        """Join the statistics of consecutive ranges of units."""
+
+        def cat(get: Any, axis: int = 0) -> FloatArray:
+            return np.concatenate([get(p) for p in parts], axis=axis)
+
+        return cls(
+            score_mean=cat(lambda p: p.score_mean),
+            score_quantiles=cat(lambda p: p.score_quantiles, axis=1),
+            ranks=RankSummary(
+                mean=cat(lambda p: p.ranks.mean),
+                quantiles=cat(lambda p: p.ranks.quantiles, axis=1),
+                p_top=cat(lambda p: p.ranks.p_top),
+                shift=cat(lambda p: p.ranks.shift),
+            ),
+        )
+
+
+def unit_statistics(
+    scores: Any,
+    ranks: Any,
+    nominal: FloatArray,
+    top_k: int,
+    qs: Sequence[float],
+    n_samples: int,
+) -> UnitStatistics:
+    """Statistics of each unit (column), slab by slab of `UNIT_SLAB` units.
+
+    Each slab is computed alone with the same operations, so any split of
+    the columns into ranges of whole slabs (among workers, say) gives the
+    same bits. Rows of failed samples are NaN and are left out;
+    ``n_samples`` counts the others.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kampala.sensitivity._rank_stats import unit_statistics
+    >>> scores = np.array([[0.9, 0.5], [0.4, 0.6], [np.nan, np.nan]])
+    >>> ranks = np.array([[1, 2], [2, 1], [np.nan, np.nan]], dtype=np.float32)
+    >>> out = unit_statistics(scores, ranks, np.array([1.0, 2.0]), 1, [0.5], 2)
+    >>> out.score_mean.round(2).tolist(), out.ranks.p_top.tolist()
+    ([0.65, 0.55], [0.5, 0.5])
+    """
+    parts = []
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        # all-missing units give NaN statistics, reported as missing
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for a in range(0, scores.shape[1], UNIT_SLAB):
+            cols = slice(a, a + UNIT_SLAB)
+            parts.append(
+                UnitStatistics(
+                    score_mean=column_nanmean(scores[:, cols]),
+                    score_quantiles=nan_quantiles(scores[:, cols], qs),
+                    ranks=rank_summary(
+                        ranks[:, cols], nominal[cols], top_k, qs, n_samples
+                    ),
+                )
+            )
+    return UnitStatistics.concatenate(parts)

@@ -35,6 +35,7 @@ results are put back by row. Guarantees:
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import copy
 import pickle
 import threading
@@ -46,23 +47,35 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 
+from kampala._internal.array_types import FloatArray
 from kampala._internal.blas_threads import limit_blas_threads
 from kampala._internal.checks import as_int
 from kampala.errors import ExecutionError, KampalaError, ParameterTypeError
 from kampala.i18n import N_, translate
 from kampala.sensitivity._execution import AnalysisProblem, BlockResult
 from kampala.sensitivity._failures import first_failure
+from kampala.sensitivity._rank_stats import (
+    UNIT_SLAB,
+    UnitStatistics,
+    row_rank_shift,
+    unit_statistics,
+)
+from kampala.sensitivity._shared import SharedArrays, shared_arrays
 
 __all__ = [
     "check_executor",
+    "evaluation",
     "map_blocks",
     "run_problem",
+    "summarise_units",
     "task_rows",
     "unpickled",
 ]
 
 #: What a worker keeps unpickled, by token (the latest runs).
 _KEEP = 2
+#: Tasks that summarise the units of an analysis (ranges of whole slabs).
+_SUMMARY_TASKS = 16
 _shipped: dict[str, Any] = {}
 _lock = threading.Lock()
 
@@ -135,17 +148,45 @@ def unpickled(token: str, payload: bytes) -> Any:
     return found
 
 
-def _failure(field: attrs.Attribute[Any], _value: Any) -> bool:
-    return field.name in ("start", "failed", "failure")
+@attrs.frozen(kw_only=True, eq=False)
+class _Written:
+    """A block whose scores and ranks a worker wrote into the shared arrays."""
+
+    choices: Any
+    weights: Any
+    failed: Any
+    failure: str
 
 
 def _evaluate(
-    token: str, payload: bytes, start: int, stop: int, block: int | None
-) -> BlockResult:
-    """Evaluate one block in a worker (module level, so it pickles by name)."""
+    token: str,
+    payload: bytes,
+    start: int,
+    stop: int,
+    block: int | None,
+    target: SharedArrays | None = None,
+) -> BlockResult | _Written:
+    """Evaluate one block in a worker (module level, so it pickles by name).
+
+    Where the worker reaches the run's shared arrays (a thread, or a
+    process on the same machine), it writes its scores and ranks there and
+    sends back only the rest.
+    """
     problem: AnalysisProblem = unpickled(token, payload)
+    arrays = None if target is None else target.arrays()
     with limit_blas_threads(1):
-        return problem.evaluate(start, stop, block=block)
+        if arrays is None:
+            return problem.evaluate(start, stop, block=block)
+        scores, ranks = arrays
+        part = problem.evaluate(
+            start, stop, block=block, out=(scores[start:stop], ranks[start:stop])
+        )
+    return _Written(
+        choices=part.choices,
+        weights=part.weights,
+        failed=part.failed,
+        failure=part.failure,
+    )
 
 
 def _shippable(problem: AnalysisProblem) -> bytes:
@@ -207,46 +248,157 @@ def run_problem(
     >>> out.ranks.tobytes() == problem.evaluate().ranks.tobytes()
     True
     """
+    with evaluation(
+        problem, where=where, executor=executor, block=block, progress=progress
+    ) as (result, _):
+        return result
+
+
+@contextlib.contextmanager
+def evaluation(
+    problem: AnalysisProblem,
+    *,
+    where: str,
+    executor: cf.Executor | None = None,
+    block: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[BlockResult, SharedArrays | None]]:
+    """`run_problem`, keeping the arrays shared with the workers until the end.
+
+    Yields the result and the handle that tasks use to read its scores and
+    ranks where they are (None without an executor); see `summarise_units`.
+    """
     if executor is None:
-        return problem.evaluate(block=block, progress=progress)
+        yield problem.evaluate(block=block, progress=progress), None
+        return
     n = problem.n_samples
     ranges = problem.blocks(task_rows(n, block))
     payload = _shippable(problem)
     token = uuid.uuid4().hex
     engine = problem.engine
     n_units = len(engine.units)
-    scores: Any = np.empty((n, n_units), dtype=problem.dtype)
-    ranks = np.empty((n, n_units), dtype=np.float32)
     choices = np.empty((n, len(engine.discrete)), dtype=np.intp)
     weights = np.empty((n, len(engine.nodes)), dtype=np.float64)
     done = 0
     failures: list[Any] = []  # start, failed rows, reason of blocks with failures
-    tasks = map_blocks(
-        where,
-        executor,
-        ranges,
-        lambda start, stop: (_evaluate, token, payload, start, stop, None),
-    )
-    for start, stop, part in tasks:
-        scores[start:stop] = part.scores
-        ranks[start:stop] = part.ranks
-        choices[start:stop] = part.choices
-        weights[start:stop] = part.weights
-        if part.failed.size:  # not the part: its arrays are released below
-            failures.append(SimpleNamespace(**attrs.asdict(part, filter=_failure)))
-        del part
-        done += stop - start
-        if progress is not None:
-            progress(done, n)
-    return BlockResult(
-        start=0,
-        stop=n,
-        scores=scores,
-        ranks=ranks,
-        choices=choices,
-        weights=weights,
-        **first_failure(failures),
-    )
+    shape = (n, n_units)
+    with shared_arrays([(shape, problem.dtype), (shape, np.float32)]) as (
+        target,
+        (scores, ranks),
+    ):
+        tasks = map_blocks(
+            where,
+            executor,
+            ranges,
+            lambda start, stop: (_evaluate, token, payload, start, stop, None, target),
+        )
+        for start, stop, part in tasks:
+            if isinstance(part, BlockResult):  # shipped back: copy into place
+                scores[start:stop] = part.scores
+                ranks[start:stop] = part.ranks
+            choices[start:stop] = part.choices
+            weights[start:stop] = part.weights
+            if part.failed.size:  # not the part: its arrays are released below
+                failures.append(
+                    SimpleNamespace(
+                        start=start, failed=part.failed, failure=part.failure
+                    )
+                )
+            del part
+            done += stop - start
+            if progress is not None:
+                progress(done, n)
+        yield (
+            BlockResult(
+                start=0,
+                stop=n,
+                scores=scores,
+                ranks=ranks,
+                choices=choices,
+                weights=weights,
+                **first_failure(failures),
+            ),
+            target,
+        )
+
+
+def _unit_task(
+    target: SharedArrays,
+    units: tuple[int, int],
+    rows: tuple[int, int],
+    nominal: FloatArray,
+    top_k: int,
+    qs: tuple[float, ...],
+    n_used: int,
+) -> tuple[UnitStatistics, FloatArray] | None:
+    """Statistics of a range of units and row shifts of a range of rows."""
+    arrays = target.arrays()
+    if arrays is None:  # another machine: the caller computes them
+        return None
+    scores, ranks = arrays
+    (a, b), (r0, r1) = units, rows
+    with limit_blas_threads(1):
+        stats = unit_statistics(
+            scores[:, a:b], ranks[:, a:b], nominal[a:b], top_k, qs, n_used
+        )
+        return stats, row_rank_shift(ranks[r0:r1], nominal)
+
+
+def summarise_units(
+    ev: BlockResult,
+    nominal: FloatArray,
+    *,
+    top_k: int,
+    qs: tuple[float, ...],
+    where: str,
+    executor: cf.Executor | None = None,
+    target: SharedArrays | None = None,
+) -> tuple[UnitStatistics, FloatArray]:
+    """Per-unit statistics and per-sample rank shifts of an evaluated design.
+
+    With an executor whose workers reach the shared arrays (``target``),
+    ranges of units and of samples are summarised where the workers are;
+    the numbers are those of this process in any case (`unit_statistics`
+    works slab by slab, and shifts are sums of integers).
+    """
+    n_rows, n_units = ev.ranks.shape
+    n_used = n_rows - int(ev.failed.size)
+    if executor is None or target is None:
+        return (
+            unit_statistics(ev.scores, ev.ranks, nominal, top_k, qs, n_used),
+            row_rank_shift(ev.ranks, nominal),
+        )
+    slabs = -(-n_units // UNIT_SLAB)
+    n_tasks = max(1, min(slabs, _SUMMARY_TASKS))
+    unit_cuts = [
+        min(n_units, UNIT_SLAB * (slabs * i // n_tasks)) for i in range(n_tasks + 1)
+    ]
+    row_cuts = [n_rows * i // n_tasks for i in range(n_tasks + 1)]
+    ranges = [(i, i + 1) for i in range(n_tasks)]
+    found: dict[int, Any] = {}
+
+    def task(i: int, _: int) -> tuple[Any, ...]:
+        units = (unit_cuts[i], unit_cuts[i + 1])
+        rows = (row_cuts[i], row_cuts[i + 1])
+        return (_unit_task, target, units, rows, nominal, top_k, qs, n_used)
+
+    for i, _, part in map_blocks(where, executor, ranges, task, items="units"):
+        found[i] = part
+    stats, shifts = [], []
+    for i in range(n_tasks):
+        a, b = unit_cuts[i], unit_cuts[i + 1]
+        r0, r1 = row_cuts[i], row_cuts[i + 1]
+        part = found[i]
+        if part is None:  # workers elsewhere: here
+            part = (
+                unit_statistics(
+                    ev.scores[:, a:b], ev.ranks[:, a:b], nominal[a:b], top_k, qs, n_used
+                ),
+                row_rank_shift(ev.ranks[r0:r1], nominal),
+            )
+        stats.append(part[0])
+        shifts.append(part[1])
+    return UnitStatistics.concatenate(stats), np.concatenate(shifts)
 
 
 def map_blocks(
@@ -255,7 +407,7 @@ def map_blocks(
     ranges: Sequence[tuple[int, int]],
     task: Callable[[int, int], tuple[Any, ...]],
     *,
-    items: Literal["samples", "methodologies"] = "samples",
+    items: Literal["samples", "methodologies", "units"] = "samples",
 ) -> Iterator[tuple[int, int, Any]]:
     """Submit one task per row range; yield ``(start, stop, result)`` as they end.
 
@@ -294,6 +446,10 @@ def map_blocks(
 
 #: what failed, by what the ranges of `map_blocks` count
 _FAILED = {
+    "units": N_(
+        "The summary of part {start} of the units failed where it ran ({error}). "
+        "Nothing was written; run again, or without workers."
+    ),
     "samples": N_(
         "Samples {start} to {stop} failed where they ran ({error}). "
         "Nothing was written; run again, or without workers."

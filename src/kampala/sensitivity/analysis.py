@@ -18,12 +18,11 @@ Kampala scorecard).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
-import os
-import warnings
-from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from typing import Any, ClassVar, Literal
 
 import attrs
@@ -49,16 +48,15 @@ from kampala.sensitivity._failures import (
     frozen_rows,
 )
 from kampala.sensitivity._rank_stats import (
-    column_nanmean,
     json_safe,
     nan_quantiles,
     num_or_none,
-    rank_summary,
     row_rank_shift,
 )
 from kampala.sensitivity._reliability import index_note
 from kampala.sensitivity._results import AnalysisResult
-from kampala.sensitivity._run import check_executor, run_problem
+from kampala.sensitivity._run import check_executor, evaluation, summarise_units
+from kampala.sensitivity._shared import SharedArrays
 from kampala.sensitivity._sobol import SobolIndices
 from kampala.sensitivity.spec import UncertaintySpec
 
@@ -438,7 +436,7 @@ def uncertainty_analysis(
     where = "uncertainty_analysis()"
     if not isinstance(top_k, int) or top_k < 1:
         raise ParameterValueError(where, "top_k", top_k, "an integer >= 1")
-    problem, ev = _run(
+    with _evaluated(
         AnalysisProblem.uncertainty,
         where,
         methodology,
@@ -453,11 +451,22 @@ def uncertainty_analysis(
         max_memory=max_memory,
         executor=executor,
         on_error=on_error,
-    )
-    return _summarise(problem, ev, top_k, method, methodology)
+    ) as (problem, ev, target):
+        # the units are summarised where the workers are, when they reach
+        # the arrays they wrote
+        return _summarise(
+            problem,
+            ev,
+            top_k,
+            method,
+            methodology,
+            executor=check_executor(where, executor),
+            target=target,
+        )
 
 
-def _run(
+@contextlib.contextmanager
+def _evaluated(
     build: Callable[..., AnalysisProblem],
     where: str,
     methodology: Methodology,
@@ -468,29 +477,32 @@ def _run(
     progress: Callable[[int, int], None] | None,
     executor: Executor | None,
     **design: Any,
-) -> tuple[AnalysisProblem, BlockResult]:
+) -> Iterator[tuple[AnalysisProblem, BlockResult, SharedArrays | None]]:
     """Build the problem of an analysis (``build``) and evaluate all of it.
 
     ``design`` holds the keywords of ``build`` (``n``, ``method``,
     ``registry``, ``rng``, ``max_memory``, ``on_error``). Raises when no
-    sample at all could be computed.
+    sample at all could be computed. Yields the problem, the result and
+    the handle to the arrays the workers share (see `evaluation`).
     """
     executor = check_executor(where, executor)
     problem = build(methodology, data, spec, **design)
     # uncertainty samples are summarised, not re-analysed: float32 storage
     # halves the memory; every sample is computed and ranked in double precision
-    ev = run_problem(
+    with evaluation(
         problem, where=where, executor=executor, block=block, progress=progress
-    )
-    if ev.failed.size == problem.n_samples:
-        raise ExecutionError(
-            where,
-            "on_error",
-            "missing",
-            translate("a methodology with at least one sample that can be computed"),
-            hint=failure_note(ev.failed.size, problem.n_samples, ev.failure),
-        )
-    return problem, ev
+    ) as (ev, target):
+        if ev.failed.size == problem.n_samples:
+            raise ExecutionError(
+                where,
+                "on_error",
+                "missing",
+                translate(
+                    "a methodology with at least one sample that can be computed"
+                ),
+                hint=failure_note(ev.failed.size, problem.n_samples, ev.failure),
+            )
+        yield problem, ev, target
 
 
 def _nominal(problem: AnalysisProblem) -> tuple[FloatArray, FloatArray]:
@@ -502,44 +514,35 @@ def _nominal(problem: AnalysisProblem) -> tuple[FloatArray, FloatArray]:
 _QS = (0.05, 0.5, 0.95)
 
 
-def _quiet(f: Callable[..., Any], *args: Any) -> Any:
-    """Call ``f`` with NumPy's invalid-value warnings off (in any thread)."""
-    with np.errstate(invalid="ignore"):
-        return f(*args)
-
-
 def _summarise(
     problem: AnalysisProblem,
     ev: BlockResult,
     top_k: int,
     method: str,
     methodology: Methodology,
+    *,
+    executor: Executor | None = None,
+    target: SharedArrays | None = None,
 ) -> UncertaintyResult:
     engine = problem.engine
     nominal, nominal_rank = _nominal(problem)
-    # the statistics are over the computed samples only
-    all_scores, all_ranks = ev.scores, ev.ranks
-    if ev.failed.size:
-        all_scores = np.delete(all_scores, ev.failed, axis=0)
-        all_ranks = np.delete(all_ranks, ev.failed, axis=0)
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        # all-missing units give NaN statistics, reported as missing
-        warnings.simplefilter("ignore", RuntimeWarning)
-        s_mean = column_nanmean(all_scores)
-        # the score percentiles and the rank statistics (counted, never
-        # sorted) are independent: on two threads when there are two cores
-        with ThreadPoolExecutor(min(2, os.cpu_count() or 1)) as threads:
-            scores_q = threads.submit(_quiet, nan_quantiles, all_scores, _QS)
-            ranks = rank_summary(all_ranks, nominal_rank, top_k, _QS)
-            s_q = scores_q.result()
-    r_mean, r_q, p_top, rank_shift = (
-        ranks.mean,
-        ranks.quantiles,
-        ranks.p_top,
-        ranks.shift,
+    # the statistics are over the computed samples only (failed rows are NaN)
+    stats, mars = summarise_units(
+        ev,
+        nominal_rank,
+        top_k=top_k,
+        qs=_QS,
+        where="uncertainty_analysis()",
+        executor=executor,
+        target=target,
     )
-    mars = row_rank_shift(all_ranks, nominal_rank)
-    del all_scores, all_ranks
+    s_mean, s_q = stats.score_mean, stats.score_quantiles
+    r_mean, r_q, p_top, rank_shift = (
+        stats.ranks.mean,
+        stats.ranks.quantiles,
+        stats.ranks.p_top,
+        stats.ranks.shift,
+    )
     return UncertaintyResult(
         units=engine.units,
         unit_names=engine.unit_names,
@@ -871,7 +874,7 @@ def sensitivity_analysis(
     >>> dict(zip(res.factors, res.rank.ST[:, i].round(2).tolist()))
     {'weights@2': 0.03, 'missing': 0.95}
     """
-    problem, ev = _run(
+    with _evaluated(
         AnalysisProblem.sobol,
         "sensitivity_analysis()",
         methodology,
@@ -886,7 +889,8 @@ def sensitivity_analysis(
         max_memory=max_memory,
         executor=executor,
         on_error=on_error,
-    )
+    ) as (problem, ev, _):
+        pass
     base_rows = complete_base_rows(ev.failed, ev.failure, n, len(spec.names))
     indices = _sobol_indices(problem, ev, n_bootstrap, confidence, base_rows)
     output_mean, output_std = _output_stats(problem, ev)
