@@ -131,6 +131,11 @@ class ActivityReport:
 class ImportReport:
     """The report of one IATI import: per activity, and for the file.
 
+    `import_iati` returns it as ``.report``; ``report["A-1"]`` is the
+    `ActivityReport` of one activity. `summary()` words the whole report in
+    English or Spanish; `to_rows()` and `write_csv()` give it as a table, one
+    fact per row, as ``kampala import --report`` writes it.
+
     Parameters
     ----------
     source : str
