@@ -197,6 +197,10 @@ def rank_intervals(
 def sobol_bars(result: Any, *, ax: Any = None, lang: str | None = None) -> Any:
     """Plot Sobol' indices of the mean absolute rank shift with intervals.
 
+    The error bars are the bootstrap confidence intervals (``S1_conf`` and
+    ``ST_conf`` of the result's table). An index that is not reliable is not
+    drawn: the note of its factor is written in its place.
+
     Parameters
     ----------
     result : SensitivityResult
@@ -278,6 +282,11 @@ def acceptability_heatmap(
     lang: str | None = None,
 ) -> Any:
     """Plot a units x ranks matrix of SMAA rank acceptability indices.
+
+    Each cell is the share of weight samples giving the unit that rank. The
+    colour scale (``viridis``, readable in grey and with every common
+    colour-vision deficiency) runs from 0 to 1 whatever the data, so
+    figures of different analyses compare directly.
 
     Parameters
     ----------

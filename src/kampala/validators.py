@@ -470,10 +470,17 @@ class Member(Validator):
 
     Examples
     --------
+    A value must be a member (the message lists them); an enum column
+    (``code="index"``) holds member indices, -1 where missing:
+
+    >>> import numpy as np
     >>> from kampala.records import Modality
     >>> from kampala.validators import Member
-    >>> Member.of(Modality, "index").check("bilaterl").expected
+    >>> modality = Member.of(Modality, "index")
+    >>> modality.check("bilaterl").expected
     'a Modality (bilateral, multilateral, south-south, triangular, multi-stakeholder)'
+    >>> modality.column(np.array([0, -1, 7], dtype=np.int16))
+    [(2, Problem(value=7, expected='an index of Modality or -1', hint=''))]
     """
 
     members: type[Enum] = Enum

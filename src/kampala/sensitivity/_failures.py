@@ -152,6 +152,11 @@ def complete_base_rows(
     ExecutionError
         If fewer than two base samples are left.
 
+    See Also
+    --------
+    SaltelliDesign.analyse : Estimates the indices from these base samples
+        only (``base_rows=``).
+
     Examples
     --------
     >>> import numpy as np

@@ -221,6 +221,13 @@ class Divergence:
     ) -> Agreement:
         """Krippendorff's alpha (ordinal) of one question over the partnerships.
 
+        Each partnership is a unit, and its values are levels of the
+        question's scale: one per group that reached a level
+        (`StakeholderEvidence.group_level`), or every respondent's answer.
+        Answers off the scale (don't know, not applicable, not answered) are
+        not values. The interval is `alpha_interval`'s bootstrap over the
+        partnerships.
+
         Parameters
         ----------
         question : str

@@ -30,8 +30,6 @@ from kampala.i18n import resolve_lang, translate
 from kampala.principles import Principle
 from kampala.stakeholders._questionnaire import (
     STAKEHOLDER_GROUPS,
-    Question,
-    Questionnaire,
     check_group,
     group_label,
     questionnaire,
@@ -39,6 +37,7 @@ from kampala.stakeholders._questionnaire import (
 
 if TYPE_CHECKING:
     from kampala.portfolio import Portfolio
+    from kampala.stakeholders._questionnaire import Question, Questionnaire
 
 __all__ = ["FIXED_QUESTIONS", "write_xlsform", "write_xlsx_form"]
 

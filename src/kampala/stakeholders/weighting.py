@@ -65,6 +65,11 @@ def group_weight_choice(
     ParameterValueError
         For fewer than two weightings, an unknown group or a negative weight.
 
+    See Also
+    --------
+    StakeholderEvidence.reweighted : The evidence under one weighting: one
+        option of the factor.
+
     Examples
     --------
     The government's answers alone, against the private sector's alone:

@@ -131,6 +131,11 @@ class ActivityReport:
 class ImportReport:
     """The report of one IATI import: per activity, and for the file.
 
+    `import_iati` returns it as ``.report``; ``report["A-1"]`` is the
+    `ActivityReport` of one activity. `summary()` words the whole report in
+    English or Spanish; `to_rows()` and `write_csv()` give it as a table, one
+    fact per row, as ``kampala import --report`` writes it.
+
     Parameters
     ----------
     source : str
@@ -316,27 +321,18 @@ class ImportReport:
 
         Examples
         --------
-        >>> import io
+        The class example prints the summary in English; in Spanish:
+
+        >>> from kampala.data import sample_iati_path
         >>> from kampala.io.iati import import_iati
-        >>> xml = b'''<iati-activities version="2.03">
-        ...  <iati-activity><iati-identifier>A-1</iati-identifier>
-        ...   <title><narrative>Agua segura</narrative></title>
-        ...   <recipient-country code="PE"/><sector code="14030"/></iati-activity>
-        ...  <iati-activity><title><narrative>Sin identificador</narrative></title>
-        ...  </iati-activity>
-        ... </iati-activities>'''
-        >>> report = import_iati(io.BytesIO(xml)).report
-        >>> print(report.summary())
-        <stream>: IATI 2.03; 2 activities read, 0 left out by the filters,
-        1 imported; 1 warning(s).
-        Evidence fields filled (partnerships): transparency.publication (1),
+        >>> report = import_iati(sample_iati_path(), country="PE").report
+        >>> print(report.summary("es"))
+        sample_iati.xml: IATI 2.03; 2 actividades leídas, 1 excluidas por los
+        filtros, 1 importada(s); 0 aviso(s).
+        Campos de evidencia completados (alianzas): transparency.publication (1),
         transparency.publication_completeness (1).
-        KPS-1 criteria per activity (of 29): filled from IATI 2.0 on average
-        (2 to 2), not published 17.0, not derivable from IATI 10.0.
-        >>> print(report.summary("es"))  # doctest: +ELLIPSIS
-        <stream>: IATI 2.03; 2 actividades leídas, 0 excluidas por los filtros,
-        1 importada(s); 1 aviso(s).
-        Campos de evidencia completados (alianzas): transparency.publication (1), ...
+        Criterios KPS-1 por actividad (de 29): completados desde IATI 2.0 en
+        promedio (de 2 a 2), no publicados 17.0, no derivables de IATI 10.0.
         """
         n_warn = len(self.warnings) + sum(len(a.warnings) for a in self.activities)
         lines = [
