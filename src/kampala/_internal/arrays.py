@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any
 
 import attrs
@@ -103,3 +104,35 @@ def array_fields(cls: type, fields: list[attrs.Attribute]) -> list[attrs.Attribu
             )
         out.append(f)
     return out
+
+
+#: work arrays of each thread, by name (see `scratch`)
+_scratch = threading.local()
+
+
+def scratch(name: str, shape: tuple[int, ...], dtype: Any = np.float64) -> Any:
+    """Return a work array of this thread, reused by the next call with ``name``.
+
+    Hot loops that need the same large temporary block after block take it
+    from here: no allocation, so no page faults, whatever the allocator's
+    settings (a ``dask.distributed`` worker returns freed memory to the
+    system at once). The content is undefined; the array is valid until
+    the next call with the same name in the same thread, so it must never
+    be returned to a caller. Each name keeps its largest array.
+
+    Examples
+    --------
+    >>> from kampala._internal.arrays import scratch
+    >>> a = scratch("doc.example", (2, 3))
+    >>> b = scratch("doc.example", (3, 2))
+    >>> a.shape, b.shape, bool(np.shares_memory(a, b))
+    ((2, 3), (3, 2), True)
+    """
+    dt = np.dtype(dtype)
+    size = int(np.prod(shape, dtype=np.int64))
+    key = f"{name}:{dt.str}"
+    held = getattr(_scratch, key, None)
+    if held is None or held.size < size:
+        held = np.empty(size, dtype=dt)
+        setattr(_scratch, key, held)
+    return held[:size].reshape(shape)

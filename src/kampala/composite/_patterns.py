@@ -31,6 +31,8 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.arrays import scratch
+
 __all__ = ["pattern_means", "row_sums"]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -136,9 +138,9 @@ def pattern_means(
         return None
     total = row_sums(w)
     n_present = pat.present.sum(axis=1)
-    buf = np.empty((n_samples, n))
+    buf = scratch("kampala.pattern_means.sums", (n_samples, n))
     cols = max(16, _CACHE // max(1, n_samples))
-    tmp = np.empty((n_samples, cols))
+    tmp = scratch("kampala.pattern_means.term", (n_samples, cols))
     hits: list[tuple[int, int, npt.NDArray[np.bool_]]] = []
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for g in range(pat.n_patterns):

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kampala._internal.array_types import FloatArray
+from kampala._internal.arrays import scratch
 
 __all__ = [
     "UNIT_SLAB",
@@ -331,12 +332,14 @@ def _row_nanmean(block: Any) -> FloatArray:
     return out
 
 
-def transposed(a: Any, rows: int = 512) -> Any:
+def transposed(a: Any, rows: int = 512, work: str | None = None) -> Any:
     """Return a C-ordered copy of ``a.T``, copied in cache-sized tiles.
 
     A plain transposed copy of a slice of a wide array reads one value per
     row of it at a time (a new cache line and often a new page each);
-    tiles of ``rows`` rows are about five times faster.
+    tiles of ``rows`` rows are about five times faster. With ``work``, the
+    copy goes to this thread's work array of that name
+    (`kampala._internal.arrays.scratch`), valid until the next such call.
 
     Examples
     --------
@@ -347,7 +350,10 @@ def transposed(a: Any, rows: int = 512) -> Any:
     True
     """
     n_rows, n_cols = a.shape
-    out = np.empty((n_cols, n_rows), dtype=a.dtype)
+    if work is None:
+        out = np.empty((n_cols, n_rows), dtype=a.dtype)
+    else:
+        out = scratch(work, (n_cols, n_rows), a.dtype)
     for r in range(0, n_rows, rows):
         out[:, r : r + rows] = a[r : r + rows].T
     return out
@@ -440,14 +446,21 @@ def unit_statistics(
         warnings.simplefilter("ignore", RuntimeWarning)
         for a in range(0, scores.shape[1], UNIT_SLAB):
             cols = slice(a, a + UNIT_SLAB)
-            sub = transposed(scores[:, cols])  # one unit a row
+            # one unit a row, in this thread's work arrays
+            sub = transposed(scores[:, cols], work="kampala.unit_statistics.scores")
             mean = _row_nanmean(sub)  # before the sort reorders it
             parts.append(
                 UnitStatistics(
                     score_mean=mean,
                     score_quantiles=_row_nan_quantiles(sub, q),
                     ranks=_row_rank_summary(
-                        transposed(ranks[:, cols]), ref[cols], top_k, q, n_samples
+                        transposed(
+                            ranks[:, cols], work="kampala.unit_statistics.ranks"
+                        ),
+                        ref[cols],
+                        top_k,
+                        q,
+                        n_samples,
                     ),
                 )
             )

@@ -29,6 +29,7 @@ for speed without giving up exactness:
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,9 @@ __all__ = ["rank_rows", "rank_rows_argsort"]
 #: values per chunk of `rank_rows`: the buffers stay in the CPU caches
 _CHUNK = 1 << 18
 _LOW63 = np.int64(0x7FFF_FFFF_FFFF_FFFF)
+#: the work arrays of the latest `rank_rows` of each thread (blocks of an
+#: analysis reuse them: no page faults, whatever the allocator's settings)
+_reused = threading.local()
 #: the bits of +inf, and the top bit (NaN keys)
 _INF = np.uint64(0x7FF0_0000_0000_0000)
 _TOP = np.uint64(1 << 63)
@@ -105,7 +109,11 @@ def rank_rows(scores: FloatArray, dtype: type = np.float64) -> Any:
     if shift > 32:  # pragma: no cover - more than 2**32 units
         return rank_rows_argsort(s, dtype)
     step = max(1, _CHUNK // n)
-    buffers = _Buffers(min(step, n_rows), n, shift, dtype)
+    key = (min(step, n_rows), n, shift, np.dtype(dtype).str)
+    buffers = getattr(_reused, "buffers", None)
+    if buffers is None or buffers.key != key:
+        buffers = _Buffers(*key)
+        _reused.buffers = buffers  # one set a thread: a few MiB, reused by blocks
     redo: list[Any] = []
     for a in range(0, n_rows, step):
         x = s[a : a + step]
@@ -121,7 +129,8 @@ def rank_rows(scores: FloatArray, dtype: type = np.float64) -> Any:
 class _Buffers:
     """Work arrays of `rank_rows`, reused chunk after chunk (no page faults)."""
 
-    def __init__(self, rows: int, n: int, shift: int, dtype: type) -> None:
+    def __init__(self, rows: int, n: int, shift: int, dtype: str) -> None:
+        self.key = (rows, n, shift, dtype)
         self.shift = np.uint64(shift)
         self.low = np.uint64((1 << shift) - 1)
         self.high = ~self.low

@@ -13,9 +13,12 @@ the same operations as a serial run (`AnalysisProblem.evaluate`), and the
 results are put back by row. Guarantees:
 
 - **Shipping**: the problem (with the variants of the methodology its
-  design uses already prepared) is pickled once; every task carries those
-  bytes and a token, and a worker unpickles a problem once and keeps it for
-  its later blocks.
+  design uses already prepared) is pickled once. Workers on this machine
+  read those bytes from shared memory (`kampala.sensitivity._shared`) and
+  write their scores and ranks there, so a task carries a few bytes; a
+  worker elsewhere answers `NEED_PROBLEM` and gets a task with the bytes,
+  and ships its block back. A worker unpickles a problem once and keeps it
+  for its later blocks.
 - **Progress**: ``progress(done, total)`` is called in the calling process
   each time a block completes, whatever worker ran it.
 - **Failure**: when a block fails (its worker died, was killed or raised),
@@ -24,9 +27,9 @@ results are put back by row. Guarantees:
   raises on purpose (bad data met by the block) is re-raised as it is, with
   a note naming the block. Nothing partial is returned, so nothing partial
   is written.
-- **Memory**: results are copied into arrays allocated once and released
-  block by block; the calling process holds the merged arrays and the
-  blocks in flight, not a second copy.
+- **Memory**: results are written (or copied) into arrays allocated once;
+  the calling process holds the merged arrays and the blocks in flight,
+  not a second copy.
 - **Threads**: each task runs with one BLAS thread
   (`kampala._internal.blas_threads.limit_blas_threads`), so that workers
   do not oversubscribe the cores.
@@ -123,7 +126,7 @@ def task_rows(n_samples: int, block: int | None) -> int:
     return int(min(4096, max(64, -(-n_samples // 16))))
 
 
-def unpickled(token: str, payload: bytes) -> Any:
+def unpickled(token: str, payload: bytes | memoryview | Any) -> Any:
     """Return ``pickle.loads(payload)``, once per ``token`` in this process.
 
     A worker keeps what the latest runs shipped, so that its later tasks
@@ -158,26 +161,36 @@ class _Written:
     failure: str
 
 
+#: What a worker that does not reach the shared arrays answers a task
+#: without the problem: send it again with the problem.
+NEED_PROBLEM = "kampala: send the problem"
+
+
 def _evaluate(
     token: str,
-    payload: bytes,
+    payload: bytes | None,
     start: int,
     stop: int,
     block: int | None,
     target: SharedArrays | None = None,
-) -> BlockResult | _Written:
+) -> BlockResult | _Written | str:
     """Evaluate one block in a worker (module level, so it pickles by name).
 
     Where the worker reaches the run's shared arrays (a thread, or a
-    process on the same machine), it writes its scores and ranks there and
-    sends back only the rest.
+    process on the same machine), it reads the pickled problem there (when
+    ``payload`` is None), writes its scores and ranks there and sends back
+    only the rest.
     """
-    problem: AnalysisProblem = unpickled(token, payload)
     arrays = None if target is None else target.arrays()
+    if payload is None:
+        if arrays is None:
+            return NEED_PROBLEM
+        payload = arrays[2]
+    problem: AnalysisProblem = unpickled(token, payload)
     with limit_blas_threads(1):
         if arrays is None:
             return problem.evaluate(start, stop, block=block)
-        scores, ranks = arrays
+        scores, ranks = arrays[:2]
         part = problem.evaluate(
             start, stop, block=block, out=(scores[start:stop], ranks[start:stop])
         )
@@ -282,15 +295,25 @@ def evaluation(
     done = 0
     failures: list[Any] = []  # start, failed rows, reason of blocks with failures
     shape = (n, n_units)
-    with shared_arrays([(shape, problem.dtype), (shape, np.float32)]) as (
-        target,
-        (scores, ranks),
-    ):
-        tasks = map_blocks(
+    specs = [(shape, problem.dtype), (shape, np.float32), ((len(payload),), np.uint8)]
+    with shared_arrays(specs) as (target, (scores, ranks, shipped)):
+        # workers on this machine read the problem from shared memory: a
+        # task carries a few bytes; others ask for it (NEED_PROBLEM)
+        shipped[:] = np.frombuffer(payload, dtype=np.uint8)
+        light = target.path != ""
+        tasks = _tasks_with_problem(
             where,
             executor,
             ranges,
-            lambda start, stop: (_evaluate, token, payload, start, stop, None, target),
+            lambda start, stop, with_problem: (
+                _evaluate,
+                token,
+                payload if with_problem or not light else None,
+                start,
+                stop,
+                None,
+                target,
+            ),
         )
         for start, stop, part in tasks:
             if isinstance(part, BlockResult):  # shipped back: copy into place
@@ -322,6 +345,25 @@ def evaluation(
         )
 
 
+def _tasks_with_problem(
+    where: str,
+    executor: cf.Executor,
+    ranges: Sequence[tuple[int, int]],
+    task: Callable[[int, int, bool], tuple[Any, ...]],
+) -> Iterator[tuple[int, int, Any]]:
+    """`map_blocks` of light tasks, then again with the problem for those that ask."""
+    again = []
+    for start, stop, part in map_blocks(
+        where, executor, ranges, lambda a, b: task(a, b, False)
+    ):
+        if isinstance(part, str) and part == NEED_PROBLEM:
+            again.append((start, stop))
+        else:
+            yield start, stop, part
+    if again:
+        yield from map_blocks(where, executor, again, lambda a, b: task(a, b, True))
+
+
 def _unit_task(
     target: SharedArrays,
     units: tuple[int, int],
@@ -335,7 +377,7 @@ def _unit_task(
     arrays = target.arrays()
     if arrays is None:  # another machine: the caller computes them
         return None
-    scores, ranks = arrays
+    scores, ranks = arrays[:2]
     (a, b), (r0, r1) = units, rows
     with limit_blas_threads(1):
         stats = unit_statistics(

@@ -10,7 +10,10 @@ sample and unit), so `SharedArrays` lets workers write in place:
 - a worker **process on this machine** maps a file in ``/dev/shm`` (shared
   memory on Linux; the space is reserved up front, so a full ``/dev/shm``
   is found before any work starts, never by a crashing worker) and checks
-  a random token at its start, so it never writes into another file;
+  a random token at its start, so it never writes into another file. It
+  maps a run's file once, with its page tables filled at once
+  (``MAP_POPULATE``): shared memory comes in small pages, and a fault per
+  page would cost more than the work;
 - anywhere else (a worker on another machine, a system without
   ``/dev/shm``) `SharedArrays.arrays` returns None and the worker ships its
   block back as before.
@@ -23,6 +26,7 @@ freed with the last array that uses it).
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import tempfile
 import threading
@@ -41,6 +45,9 @@ SHM_DIR = "/dev/shm"
 _HEADER = 64
 #: arrays of the running analyses of this process, by token (worker threads)
 _LOCAL: dict[str, tuple[Any, ...]] = {}
+#: arrays this process (a worker) has mapped, by token: the latest runs
+_MAPPED: dict[str, tuple[Any, ...]] = {}
+_KEEP = 2
 _lock = threading.Lock()
 
 
@@ -82,14 +89,34 @@ class SharedArrays:
                 return _LOCAL.get(self.token)
         if not self.path:
             return None
-        try:
-            mm = np.memmap(self.path, dtype=np.uint8, mode="r+")
-        except (OSError, ValueError):
-            return None
+        with _lock:
+            found = _MAPPED.get(self.token)
+        if found is not None:
+            return found
+        buffer = _map(self.path)
         key = self.token.encode()
-        if mm.size < _HEADER or bytes(mm[: len(key)]) != key:
+        if buffer is None or buffer.size < _HEADER or bytes(buffer[: len(key)]) != key:
             return None
-        return _views(mm, self.layout)
+        arrays = _views(buffer, self.layout)
+        with _lock:  # a worker keeps the latest runs mapped: one mapping a run
+            _MAPPED[self.token] = arrays
+            while len(_MAPPED) > _KEEP:
+                _MAPPED.pop(next(iter(_MAPPED)))
+        return arrays
+
+
+def _map(path: str) -> Any:
+    """Map a shared file, page tables filled at once (no fault a page), or None."""
+    try:
+        with open(path, "r+b") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size == 0:
+                return None
+            flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+            m = mmap.mmap(f.fileno(), size, flags=flags)
+    except (OSError, ValueError):
+        return None
+    return np.frombuffer(m, dtype=np.uint8)
 
 
 def _views(
@@ -117,11 +144,14 @@ def _reserve(size: int) -> tuple[str, Any] | None:
             os.posix_fallocate(fd, 0, size)  # no room: an error now, not a SIGBUS
         finally:
             os.close(fd)
-        return path, np.memmap(path, dtype=np.uint8, mode="r+", shape=(size,))
-    except (OSError, ValueError):
+        buffer = _map(path)
+    except OSError:
+        buffer = None
+    if buffer is None:
         with contextlib.suppress(OSError):
             os.unlink(path)
         return None
+    return path, buffer
 
 
 @contextlib.contextmanager
