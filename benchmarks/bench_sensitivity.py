@@ -251,19 +251,19 @@ def bench_workers(n_units: int, n_samples: int, workers: int, dask: bool) -> Non
     for label, env in (("Dask's defaults", environ), ("as the docs advise", tuned)):
         # Dask's default MALLOC_TRIM_THRESHOLD_ turns off glibc's adaptive
         # mmap threshold: every large temporary is mapped and faulted anew
-        with dask.config.set({"distributed.nanny.pre-spawn-environ": env}):
-            with (
-                LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                ) as cluster,
-                Client(cluster) as client,
-            ):
-                executor = client.get_executor()
-                _timed_run(portfolio, spec, 64, executor)  # warm the workers
-                on_dask, out, _ = _timed_run(portfolio, spec, n_samples, executor)
+        with (
+            dask.config.set({"distributed.nanny.pre-spawn-environ": env}),
+            LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            executor = client.get_executor()
+            _timed_run(portfolio, spec, 64, executor)  # warm the workers
+            on_dask, out, _ = _timed_run(portfolio, spec, n_samples, executor)
         print(
             f"  Dask LocalCluster, {workers} workers ({label}): {on_dask:.2f} s, "
             f"{on_dask / local:.2f}x the {workers} local processes [goal at most "
