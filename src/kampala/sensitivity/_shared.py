@@ -105,14 +105,20 @@ class SharedArrays:
         return arrays
 
 
-def _map(path: str) -> Any:
-    """Map a shared file, page tables filled at once (no fault a page), or None."""
+def _map(path: str, *, populate: bool = True) -> Any:
+    """Map a shared file, page tables filled at once (no fault a page), or None.
+
+    The calling process maps without filling: it touches the arrays only
+    when it reads the results, while workers write and read all of them.
+    """
     try:
         with open(path, "r+b") as f:
             size = os.fstat(f.fileno()).st_size
             if size == 0:
                 return None
-            flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+            flags = mmap.MAP_SHARED
+            if populate:
+                flags |= getattr(mmap, "MAP_POPULATE", 0)
             m = mmap.mmap(f.fileno(), size, flags=flags)
     except (OSError, ValueError):
         return None
@@ -144,7 +150,7 @@ def _reserve(size: int) -> tuple[str, Any] | None:
             os.posix_fallocate(fd, 0, size)  # no room: an error now, not a SIGBUS
         finally:
             os.close(fd)
-        buffer = _map(path)
+        buffer = _map(path, populate=False)
     except OSError:
         buffer = None
     if buffer is None:
