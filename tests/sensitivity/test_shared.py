@@ -160,3 +160,22 @@ def test_units_unreachable_by_the_workers_are_summarised_here() -> None:
         warnings.simplefilter("ignore", RuntimeWarning)
         expected = np.nanquantile(scores, QS, axis=0)
     assert np.allclose(alone.score_quantiles, expected, equal_nan=True)
+
+
+@pytest.mark.skipif(not HAS_SHM, reason="needs /dev/shm (Linux)")
+def test_files_of_killed_runs_are_swept() -> None:
+    dead = next(
+        p for p in range(4_000_000, 4_100_000) if not Path(f"/proc/{p}").exists()
+    )
+    left = Path(SHM) / f"kampala-{dead}-abc"
+    alive = Path(SHM) / f"kampala-{os.getpid()}-abc"
+    left.write_bytes(b"x")
+    alive.write_bytes(b"x")
+    try:
+        with shared_arrays([((1,), np.float64)]):
+            pass
+        assert not left.exists()
+        assert alive.exists()  # a live process's run is left alone
+    finally:
+        left.unlink(missing_ok=True)
+        alive.unlink(missing_ok=True)

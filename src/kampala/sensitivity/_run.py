@@ -63,7 +63,7 @@ from kampala.sensitivity._rank_stats import (
     row_rank_shift,
     unit_statistics,
 )
-from kampala.sensitivity._shared import SharedArrays, shared_arrays
+from kampala.sensitivity._shared import SharedArrays, release_file, shared_arrays
 
 __all__ = [
     "check_executor",
@@ -331,6 +331,9 @@ def evaluation(
             done += stop - start
             if progress is not None:
                 progress(done, n)
+        # every worker that took part has it mapped: a process killed from
+        # now on leaves no file behind
+        release_file(target)
         yield (
             BlockResult(
                 start=0,

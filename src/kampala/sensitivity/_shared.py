@@ -18,9 +18,12 @@ sample and unit), so `SharedArrays` lets workers write in place:
   ``/dev/shm``) `SharedArrays.arrays` returns None and the worker ships its
   block back as before.
 
-The file is removed as soon as the run ends, failed or not; the calling
-process keeps its mapping, so the result arrays stay valid (the memory is
-freed with the last array that uses it).
+The file is removed as soon as every block is evaluated (workers keep
+their mappings for the summaries), and in any case when the run ends,
+failed or not; the calling process keeps its mapping, so the result arrays
+stay valid (the memory is freed with the last array that uses it). Files
+left by a process killed in the middle of a run are removed by the next
+run on the machine.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-__all__ = ["SharedArrays", "shared_arrays"]
+__all__ = ["SharedArrays", "release_file", "shared_arrays"]
 
 #: where shared files go (tmpfs on Linux)
 SHM_DIR = "/dev/shm"
@@ -141,8 +144,9 @@ def _reserve(size: int) -> tuple[str, Any] | None:
     """Create a shared file of ``size`` bytes; None if there is no room."""
     if not os.path.isdir(SHM_DIR) or not hasattr(os, "posix_fallocate"):
         return None
+    _sweep()
     try:
-        fd, path = tempfile.mkstemp(prefix="kampala-", dir=SHM_DIR)
+        fd, path = tempfile.mkstemp(prefix=f"kampala-{os.getpid()}-", dir=SHM_DIR)
     except OSError:
         return None
     try:
@@ -158,6 +162,33 @@ def _reserve(size: int) -> tuple[str, Any] | None:
             os.unlink(path)
         return None
     return path, buffer
+
+
+def _sweep() -> None:
+    """Remove the files that runs of processes no longer alive left behind.
+
+    A run removes its file when it ends; only a process killed in the
+    middle of one leaves it (in memory, until the next run here).
+    """
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(SHM_DIR):
+            parts = entry.name.split("-")
+            if len(parts) < 3 or parts[0] != "kampala" or not parts[1].isdigit():
+                continue
+            if not os.path.exists(f"/proc/{parts[1]}"):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def release_file(handle: SharedArrays) -> None:
+    """Remove the run's shared file early; mappings (and the arrays) stay valid.
+
+    Workers that have mapped it keep reaching the arrays; others get None
+    from `SharedArrays.arrays` and the caller does their part.
+    """
+    if handle.path:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.path)
 
 
 @contextlib.contextmanager
@@ -204,6 +235,4 @@ def shared_arrays(
     finally:
         with _lock:
             _LOCAL.pop(token, None)
-        if path:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+        release_file(handle)
