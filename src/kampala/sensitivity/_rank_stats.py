@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from kampala._internal.array_types import FloatArray
 from kampala._internal.arrays import scratch
+from kampala.sensitivity._select import order_statistics
 
 __all__ = [
     "UNIT_SLAB",
@@ -39,6 +40,8 @@ __all__ = [
 _BLOCK = 1 << 22
 #: samples x units, and counts, per block of the rank quantiles (in cache)
 _COUNTS = 1 << 20
+#: samples from which quantiles count rather than sort
+_SELECT_FROM = 64
 #: units per slab of `unit_statistics`: fixed, so that the numbers never
 #: depend on how slabs are shared among workers
 UNIT_SLAB = 256
@@ -278,10 +281,10 @@ def column_nanmean(a: Any) -> FloatArray:
 def nan_quantiles(a: Any, qs: Any) -> FloatArray:
     """Column quantiles ignoring NaN, as `numpy.nanquantile` (linear).
 
-    Vectorised over columns, in blocks. For float64 only the order
-    statistics the quantiles need are put in place (`numpy.partition`);
-    float32 columns are sorted, which vectorised sorting makes faster than
-    a partition at several places.
+    Vectorised over columns, in blocks. Only the order statistics the
+    quantiles need are found, by counting values in buckets
+    (`kampala.sensitivity._select.order_statistics`); short columns (fewer
+    than 64 values) are sorted.
 
     Examples
     --------
@@ -305,19 +308,20 @@ def nan_quantiles(a: Any, qs: Any) -> FloatArray:
 
 
 def _row_nan_quantiles(sub: Any, q: FloatArray) -> FloatArray:
-    """`nan_quantiles` of each row of ``sub``, which it reorders in place."""
+    """`nan_quantiles` of each row of ``sub`` (which it may reorder)."""
     count = (~np.isnan(sub)).sum(axis=1)
     last = np.maximum(count - 1, 0)
     pos = q[:, None] * last[None, :]
     lo = np.floor(pos).astype(np.intp)
     hi = np.minimum(lo + 1, last[None, :])
-    need = np.unique(np.concatenate([lo.ravel(), hi.ravel()]))
-    if need.size <= 16 and sub.dtype != np.float32:
-        sub.partition(need, axis=1)  # NaN last, as in a sort
+    if sub.shape[1] >= _SELECT_FROM:
+        # the few places needed, found by counting (`order_statistics`)
+        found = order_statistics(sub, np.concatenate([lo, hi]))
+        v_lo, v_hi = found[: q.size], found[q.size :]
     else:
-        sub.sort(axis=1)
-    v_lo = np.take_along_axis(sub, lo.T, axis=1).T
-    v_hi = np.take_along_axis(sub, hi.T, axis=1).T
+        sub.sort(axis=1)  # NaN last
+        v_lo = np.take_along_axis(sub, lo.T, axis=1).T
+        v_hi = np.take_along_axis(sub, hi.T, axis=1).T
     value = v_lo + (v_hi - v_lo) * (pos - lo)
     out: FloatArray = np.where(count > 0, value, np.nan)
     return out
@@ -448,7 +452,7 @@ def unit_statistics(
             cols = slice(a, a + UNIT_SLAB)
             # one unit a row, in this thread's work arrays
             sub = transposed(scores[:, cols], work="kampala.unit_statistics.scores")
-            mean = _row_nanmean(sub)  # before the sort reorders it
+            mean = _row_nanmean(sub)  # before a sort may reorder it
             parts.append(
                 UnitStatistics(
                     score_mean=mean,
