@@ -272,7 +272,7 @@ def bench_workers(n_units: int, n_samples: int, workers: int, dask: bool) -> Non
         ):
             executor = client.get_executor()
             _timed_run(portfolio, spec, 64, executor)  # warm the workers
-            on_dask, out, _ = _timed_run(portfolio, spec, n_samples, executor)
+            on_dask, out = _timed_run(portfolio, spec, n_samples, executor)
         print(
             f"  Dask LocalCluster, {workers} workers ({label}): {on_dask:.2f} s, "
             f"{on_dask / local:.2f}x the {workers} local processes [goal at most "

@@ -46,6 +46,7 @@ __all__ = ["Evaluation", "Problem", "rank_rows"]
 
 
 _BLOCK_ELEMENTS = 1_000_000  # samples x units per block (temporaries stay reused)
+_MEMO_ENTRIES = 8  # shared aggregates kept (one entry a group of discrete choices)
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -465,7 +466,9 @@ def _aggregate_samples(
                 framework, leaves, leaf_col, agg, node_index, weights[:1], constant, ()
             )
             if memo is not None:
-                memo.clear()  # one entry: the blocks of a group come in a row
+                # a few entries: a worker's task holds blocks of every group
+                while len(memo) >= _MEMO_ENTRIES:
+                    memo.pop(next(iter(memo)))
                 memo[key] = (leaves, agg, once)
         order = [c for c in framework.aggregate_codes if c in constant]
         leaves = np.column_stack([leaves, *(once[c][0] for c in order)])
