@@ -255,24 +255,30 @@ def bench_workers(n_units: int, n_samples: int, workers: int, dask: bool) -> Non
     except ImportError:
         print("  Dask: skipped (pip install 'kampala[dask]')")
         return
-    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
-    tuned = {k: v for k, v in environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
-    for label, env in (("Dask's defaults", environ), ("as the docs advise", tuned)):
+    advised = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+    for label, setting in (("Dask's defaults", {}), ("as the docs advise", advised)):
         # Dask's default MALLOC_TRIM_THRESHOLD_ turns off glibc's adaptive
-        # mmap threshold: every large temporary is mapped and faulted anew
-        with (
-            dask.config.set({"distributed.nanny.pre-spawn-environ": env}),
-            LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            executor = client.get_executor()
-            _timed_run(portfolio, spec, 64, executor)  # warm the workers
-            on_dask, out = _timed_run(portfolio, spec, n_samples, executor)
+        # mmap threshold: every large temporary is mapped and faulted anew.
+        # A nanny also sets it in this process's environment, which later
+        # workers would inherit: it is restored after each cluster.
+        saved = dict(os.environ)
+        try:
+            with (
+                dask.config.set(setting),
+                LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                ) as cluster,
+                Client(cluster) as client,
+            ):
+                executor = client.get_executor()
+                _timed_run(portfolio, spec, 64, executor)  # warm the workers
+                on_dask, out = _timed_run(portfolio, spec, n_samples, executor)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
         print(
             f"  Dask LocalCluster, {workers} workers ({label}): {on_dask:.2f} s, "
             f"{on_dask / local:.2f}x the {workers} local processes [goal at most "
