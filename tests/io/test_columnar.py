@@ -98,7 +98,10 @@ def test_columns_are_typed_and_the_name_is_kept(tmp_path: Path) -> None:
     assert schema.field("budget_usd").type == pa.float64()
     assert schema.field("results.indicators_total").type == pa.int64()
     assert schema.field("start").type == pa.date32()
-    assert schema.field("ownership.government_role").type == pa.string()
+    codes = pa.dictionary(pa.int32(), pa.string())
+    assert schema.field("ownership.government_role").type == codes
+    assert schema.field("actor_1_name").type == codes
+    assert schema.field("title").type == pa.string()
     assert read_portfolio(tmp_path / "cartera.parquet").name == pf.name
 
 
