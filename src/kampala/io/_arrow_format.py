@@ -70,8 +70,6 @@ __all__ = [
 FORMAT_KEY = b"kampala.format"
 NAME_KEY = b"kampala.name"
 FORMAT_ID = b"kampala.portfolio/1"
-_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-_INTEGER = r"[+-]?[0-9]+"
 #: A Parquet file may hold this many cells (rows x columns) per byte of its
 #: size, and at least ``_BOMB_FLOOR`` cells, before it is refused as a
 #: compression bomb (each cell takes at least a byte once read).
@@ -269,19 +267,31 @@ def read_csv_arrow(path: Path, source: str, name: str) -> Portfolio | None:
 
 
 def _bare_cr(path: Path) -> bool:
-    """Whether a carriage return stands alone (pyarrow and csv disagree on it)."""
-    last = b""
+    """Whether a carriage return stands alone (pyarrow and csv disagree on it).
+
+    The file is read block by block into one buffer (no new memory per
+    block), and the byte after each CR is checked in numpy.
+    """
+    buf = bytearray(1 << 22)
+    data = np.frombuffer(buf, dtype=np.uint8)
+    carry = False  # the previous block ended with a CR
     try:
         with path.open("rb") as f:
-            while block := f.read(1 << 24):
-                block = last + block
-                crs = block.count(b"\r") - block.count(b"\r\n")
-                if crs > (1 if block.endswith(b"\r") else 0):
+            while k := f.readinto(buf):
+                block = data[:k]
+                if carry and block[0] != _LF:
                     return True
-                last = block[-1:]
+                crs = np.flatnonzero(block == _CR)
+                carry = bool(crs.size) and crs[-1] == k - 1
+                inner = crs[:-1] if carry else crs
+                if (block[inner + 1] != _LF).any():
+                    return True
     except OSError:
         return True
-    return last == b"\r"
+    return bool(carry)
+
+
+_CR, _LF = 13, 10
 
 
 def _csv_header(path: Path) -> list[str] | None:
@@ -547,20 +557,33 @@ def _parsed(spec: FieldSpec, cells: Sequence[str], default: Any) -> Array:
 
 
 def _numbers(pa: Any, pc: Any, col: Any, kind: str) -> Array:
-    """Decimal text (or integers for counts) to floats, NaN for empty cells."""
-    pattern = f"^(?:{_INTEGER if kind == 'count' else _NUMBER})?$"
-    if not pc.all(pc.match_substring_regex(col, pattern)).as_py():
-        raise Declined
+    """Decimal text (or integers for counts) to floats, NaN for empty cells.
+
+    Arrow parses the cells; what it accepts beyond the CSV grammar is
+    declined after: ``inf`` and ``nan`` spellings (a value that is not
+    finite, or NaN from a cell that is not empty) and hexadecimal integers.
+    """
     empty = pc.equal(col, "")
     values = pc.if_else(empty, pa.scalar(None, pa.string()), col)
     try:
-        out = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
-    except (pa.ArrowException, ValueError) as exc:  # pragma: no cover - matched
+        parsed = pc.cast(values, pa.int64() if kind == "count" else pa.float64())
+    except (pa.ArrowException, ValueError) as exc:  # the own reader names it
         raise Declined from exc
-    arr = np.asarray(out, dtype=np.float64)
-    if kind == "count" and (np.abs(arr) >= MAX_EXACT_INT).any():
-        raise Declined
-    if not np.isfinite(arr[~np.isnan(arr)]).all():
+    if kind == "count":  # Arrow takes 0x1F
+        hexadecimal = pc.match_substring(col, "x", ignore_case=True)
+        too_big = pc.or_(
+            pc.greater_equal(parsed, MAX_EXACT_INT),
+            pc.less_equal(parsed, -MAX_EXACT_INT),
+        )
+        if pc.any(hexadecimal).as_py() or pc.any(too_big).as_py():
+            raise Declined  # not exact as a float: the own reader names it
+    arr = np.asarray(
+        parsed.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64
+    )
+    nan = np.isnan(arr)
+    if np.count_nonzero(nan) != (pc.sum(empty).as_py() or 0):
+        raise Declined  # "nan" spelled out
+    if not np.isfinite(arr[~nan]).all():
         raise Declined  # an overflow: the own reader names it
     return arr
 
