@@ -199,12 +199,31 @@ def read_parquet(path: Path, name: str | None = None) -> Portfolio:
                 f"at most {_BOMB_RATIO} cells per byte of the file",
                 hint="The file looks like a compression bomb; it was not read.",
             )
-        table = pq.read_table(path)
+        names = meta.schema.to_arrow_schema().names
+        table = pq.read_table(path, read_dictionary=_code_columns(names))
     except OSError as exc:
         raise open_error(path, exc) from exc
     except (pa.ArrowException, ValueError) as exc:
         raise _corrupt(path, "a Parquet file", exc) from exc
     return table_portfolio(table, path.name, name, path.stem)
+
+
+def _code_columns(names: list[str]) -> list[str]:
+    """Text columns that repeat their values, read as codes (dictionaries).
+
+    Parquet keeps such columns dictionary-encoded; reading them so skips
+    making a string per row. Distinct text (ids, titles, notes) and numbers
+    are read as they are.
+    """
+    layout = Layout.from_header(names)
+    kinds = {i: SPEC_BY_PATH[p] for p, i in layout.columns.items()}
+    kinds.update({i: ACTOR_SPEC[f] for (_, f), i in layout.actors.items()})
+    return [
+        names[i]
+        for i, spec in kinds.items()
+        if spec.path not in _DISTINCT_TEXT
+        and spec.kind not in ("amount", "share", "count", "bool", "date")
+    ]
 
 
 def read_arrow(path: Path, name: str | None = None) -> Portfolio:
