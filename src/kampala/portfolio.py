@@ -104,7 +104,7 @@ def _default_column(spec: FieldSpec, n: int) -> Array:
     if default is None or default is attrs.NOTHING:
         return col
     if spec.kind == "strlist":
-        col[:] = [tuple(default)] * n
+        col.fill(tuple(default))
     elif spec.kind == "enumset":  # the empty set
         col[:] = 0.0
     else:
@@ -370,10 +370,10 @@ class Portfolio:
     def _check_ids(self) -> None:
         ids = self.columns["id"]
         values = ids.tolist()
-        distinct = set(values)
-        _warn_confusable(self.name, distinct)
-        if len(distinct) == len(values):
+        if _all_distinct(values):
+            _warn_confusable(self.name, values)
             return
+        _warn_confusable(self.name, set(values))
         uniq, counts = np.unique(ids.astype(str), return_counts=True)
         dups = uniq[counts > 1]
         if dups.size:
@@ -426,12 +426,19 @@ class Portfolio:
                 )
             )
             return errors
+        distinct: dict[str, set[Any] | None] = {}
         for spec in ACTOR_SCHEMA:
-            for j, problem in spec.validator.column(a[spec.path]):
+            if spec.kind == "str":  # names and codes repeat: each checked once
+                problems, distinct[spec.path] = _distinct_problems(spec, a[spec.path])
+            else:
+                problems = spec.validator.column(a[spec.path])
+            for j, problem in problems:
                 first = int(np.searchsorted(idx, idx[j]))  # the row's first actor
                 path = f"actors[{j - first}].{spec.path}"
                 errors.append(_row_error(ids, int(idx[j]), path, problem))
-        errors.extend(_mixed_currencies(a, ids, n))
+        currencies = distinct.get("currency")
+        if currencies is None or len(currencies) > 1:
+            errors.extend(_mixed_currencies(a, ids, n))
         return errors
 
     # -- views ---------------------------------------------------------------------
@@ -775,6 +782,24 @@ def _row_error(
     return err
 
 
+def _distinct_problems(
+    spec: FieldSpec, col: Array
+) -> tuple[list[tuple[int, Problem]], set[Any] | None]:
+    """Check an object column's distinct values, then its rows if one fails.
+
+    Returns the problems and the set of distinct values (None if an entry
+    cannot be hashed).
+    """
+    try:
+        distinct = set(col.tolist())
+    except TypeError:  # an unhashable entry: the validator says which
+        return spec.validator.column(col), None
+    uniq = np.fromiter(distinct, dtype=object, count=len(distinct))
+    if not spec.validator.column(uniq):
+        return [], distinct
+    return spec.validator.column(col), distinct
+
+
 def _mixed_currencies(
     a: Mapping[str, Array], ids: Array, n: int
 ) -> list[RecordValidationError]:
@@ -823,10 +848,24 @@ def _skeleton(text: str) -> str:
     return unicodedata.normalize("NFKC", folded).translate(_LOOKALIKE)
 
 
-def _warn_confusable(name: str, distinct: set[Any]) -> None:
+def _all_distinct(values: list[Any]) -> bool:
+    """Whether the values are distinct, by their hashes (sorted in numpy).
+
+    Distinct hashes mean distinct values; equal hashes (a repeat, or rarely
+    a collision) are left to the caller's exact check.
+    """
+    try:
+        hashes = np.fromiter(map(hash, values), np.int64, count=len(values))
+    except TypeError:  # an unhashable entry
+        return False
+    hashes.sort()
+    return not bool((hashes[1:] == hashes[:-1]).any())
+
+
+def _warn_confusable(name: str, distinct: list[Any] | set[Any]) -> None:
     """Warn once per pair of distinct ids with the same skeleton."""
     try:
-        values = list(distinct)
+        values = distinct if isinstance(distinct, list) else list(distinct)
         joined = "".join(values)
     except TypeError:  # an id that is not text (reported by the validator)
         values = [v for v in distinct if isinstance(v, str)]

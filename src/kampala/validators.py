@@ -216,6 +216,12 @@ def _by_distinct(col: Array, ok: Callable[[Any], bool]) -> Mask:
     return np.fromiter(map(verdict.__getitem__, values), dtype=bool, count=len(values))
 
 
+def _repeats(values: list[Any]) -> bool:
+    """Whether a column's first values repeat (then deduplicating pays off)."""
+    head = values[:1024]
+    return 2 * len(set(head)) < len(head)
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: Invisible characters: format (Cf: zero-width, bidi controls), control
 #: (Cc), line and paragraph separators, surrogates and private use.
@@ -270,9 +276,8 @@ class Text(Validator):
         if self.pattern is None:  # free text: one pass in C when all is well
             values = col.tolist()
             try:
-                distinct = set(values)
-                if 2 * len(distinct) < len(values):  # repeated text: check it once
-                    values = list(distinct)
+                if _repeats(values):  # repeated text: check each value once
+                    values = list(set(values))
                 joined = "".join(values)
                 ok = _valid_unicode(joined) and (
                     all(values) and not any(map(str.isspace, values))
@@ -578,11 +583,16 @@ class Members(Validator):
 
     def _column_ok(self, col: Array) -> Mask:
         flags = (col == 0) | (col == 1)
-        if not self.optional:
-            return flags.all(axis=1)  # type: ignore[no-any-return]
-        nan = np.isnan(col)  # a missing set is a row of NaN
-        ok = (flags | nan).all(axis=1)
-        return ok & (~nan.any(axis=1) | nan.all(axis=1))  # type: ignore[no-any-return]
+        nan = np.isnan(col) if self.optional else None  # a missing set: all NaN
+        if nan is not None:
+            flags |= nan
+        # whole-array reductions first (fast); per-row ones only if one fails
+        if flags.all() and (nan is None or (nan == nan[:, :1]).all()):
+            return np.ones(col.shape[0], dtype=bool)
+        ok: Mask = flags.all(axis=1)
+        if nan is not None:
+            ok &= ~nan.any(axis=1) | nan.all(axis=1)
+        return ok
 
     def _column_problem(self, entry: Any) -> Problem:
         unknown = " (all NaN if unknown)" if self.optional else ""

@@ -10,6 +10,7 @@ error.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -134,3 +135,39 @@ def test_every_hostile_portfolio_reads_alike_through_pyarrow(
         assert _case_outcome(path) == own, case
         checked += 1
     assert checked > 10
+
+
+def _dictionary_table(labels: list[str | None], indices: list[int | None]) -> Any:
+    codes = pa.DictionaryArray.from_arrays(
+        pa.array(indices, pa.int32()), pa.array(labels, pa.string()), safe=False
+    )
+    ids = [f"P-{i}" for i in range(len(indices))]
+    return pa.table({"id": ids, "title": ["t"] * len(ids), "modality": codes})
+
+
+@pytest.mark.parametrize(
+    ("labels", "indices", "message"),
+    [
+        (["bilateral", None], [0, 1], None),  # a null in the dictionary
+        (["bilateral", "nonsense"], [0, 1], "modality"),  # a bad label in use
+        (["nonsense", "bilateral"], [1, 1], None),  # a bad label no row uses
+        (["bilateral"], [0, 5], "Arrow"),  # an index beyond the dictionary
+    ],
+    ids=["null-label", "bad-label-used", "bad-label-unused", "index-out-of-range"],
+)
+def test_hostile_dictionary_columns(
+    tmp_path: Path, labels: list[str | None], indices: list[int], message: str | None
+) -> None:
+    path = tmp_path / "p.arrow"
+    try:
+        table = _dictionary_table(labels, indices)
+    except pa.ArrowException:  # pyarrow refuses to build it: written raw below
+        pytest.skip("pyarrow validates the dictionary on construction")
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as w:
+        w.write_table(table)
+    if message is None:
+        assert len(read_portfolio(path)) == len(indices)
+        return
+    with pytest.raises(KampalaError, match=message):
+        read_portfolio(path)
+    assert_clean_failure(run(["validate", "p.arrow"], tmp_path), names=["p.arrow"])

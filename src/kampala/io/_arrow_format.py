@@ -70,8 +70,6 @@ __all__ = [
 FORMAT_KEY = b"kampala.format"
 NAME_KEY = b"kampala.name"
 FORMAT_ID = b"kampala.portfolio/1"
-_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-_INTEGER = r"[+-]?[0-9]+"
 #: A Parquet file may hold this many cells (rows x columns) per byte of its
 #: size, and at least ``_BOMB_FLOOR`` cells, before it is refused as a
 #: compression bomb (each cell takes at least a byte once read).
@@ -158,7 +156,15 @@ def _typed(
         values, missing = full, gone
     if values.dtype == object:
         values = np.where(missing, "", values)
-    return pa.array(values, type=kind, mask=missing)
+    out = pa.array(values, type=kind, mask=missing)
+    if values.dtype == object and spec.path not in _DISTINCT_TEXT:
+        out = out.dictionary_encode()  # categories, codes, lists: read as codes
+    return out
+
+
+#: Text columns written as plain strings (mostly distinct); the others are
+#: dictionary-encoded.
+_DISTINCT_TEXT = frozenset({"id", "title", "notes"})
 
 
 def write_parquet(portfolio: Portfolio, path: Path) -> None:
@@ -193,12 +199,31 @@ def read_parquet(path: Path, name: str | None = None) -> Portfolio:
                 f"at most {_BOMB_RATIO} cells per byte of the file",
                 hint="The file looks like a compression bomb; it was not read.",
             )
-        table = pq.read_table(path)
+        names = meta.schema.to_arrow_schema().names
+        table = pq.read_table(path, read_dictionary=_code_columns(names))
     except OSError as exc:
         raise open_error(path, exc) from exc
     except (pa.ArrowException, ValueError) as exc:
         raise _corrupt(path, "a Parquet file", exc) from exc
     return table_portfolio(table, path.name, name, path.stem)
+
+
+def _code_columns(names: list[str]) -> list[str]:
+    """Text columns that repeat their values, read as codes (dictionaries).
+
+    Parquet keeps such columns dictionary-encoded; reading them so skips
+    making a string per row. Distinct text (ids, titles, notes) and numbers
+    are read as they are.
+    """
+    layout = Layout.from_header(names)
+    kinds = {i: SPEC_BY_PATH[p] for p, i in layout.columns.items()}
+    kinds.update({i: ACTOR_SPEC[f] for (_, f), i in layout.actors.items()})
+    return [
+        names[i]
+        for i, spec in kinds.items()
+        if spec.path not in _DISTINCT_TEXT
+        and spec.kind not in ("amount", "share", "count", "bool", "date")
+    ]
 
 
 def read_arrow(path: Path, name: str | None = None) -> Portfolio:
@@ -261,19 +286,31 @@ def read_csv_arrow(path: Path, source: str, name: str) -> Portfolio | None:
 
 
 def _bare_cr(path: Path) -> bool:
-    """Whether a carriage return stands alone (pyarrow and csv disagree on it)."""
-    last = b""
+    """Whether a carriage return stands alone (pyarrow and csv disagree on it).
+
+    The file is read block by block into one buffer (no new memory per
+    block), and the byte after each CR is checked in numpy.
+    """
+    buf = bytearray(1 << 22)
+    data = np.frombuffer(buf, dtype=np.uint8)
+    carry = False  # the previous block ended with a CR
     try:
         with path.open("rb") as f:
-            while block := f.read(1 << 24):
-                block = last + block
-                crs = block.count(b"\r") - block.count(b"\r\n")
-                if crs > (1 if block.endswith(b"\r") else 0):
+            while k := f.readinto(buf):
+                block = data[:k]
+                if carry and block[0] != _LF:
                     return True
-                last = block[-1:]
+                crs = np.flatnonzero(block == _CR)
+                carry = bool(crs.size) and crs[-1] == k - 1
+                inner = crs[:-1] if carry else crs
+                if (block[inner + 1] != _LF).any():
+                    return True
     except OSError:
         return True
-    return last == b"\r"
+    return bool(carry)
+
+
+_CR, _LF = 13, 10
 
 
 def _csv_header(path: Path) -> list[str] | None:
@@ -362,7 +399,11 @@ def _fast(table: Any, name: str, *, unescape: bool) -> Portfolio:
 
 
 def _actors(table: Any, layout: Layout, n: int, unescape: bool) -> dict[str, Array]:
-    """Actor columns, partnership by partnership (slots fill from 1, no gaps)."""
+    """Actor columns, partnership by partnership (slots fill from 1, no gaps).
+
+    Each field's slot columns are converted at once (slot after slot, the
+    rows that have that actor), then put in partnership order by one gather.
+    """
     pa = importlib.import_module("pyarrow")
     slots: list[tuple[dict[str, Any], Array]] = []
     previous = np.ones(n, dtype=bool)
@@ -375,6 +416,8 @@ def _actors(table: Any, layout: Layout, n: int, unescape: bool) -> dict[str, Arr
         present = np.zeros(n, dtype=bool)
         for col in cols.values():
             present |= _filled(col)
+            if present.all():  # the usual case: the first field says it all
+                break
         if (present & ~previous).any():
             raise Declined  # a gap: the own reader says where
         previous = present
@@ -382,27 +425,29 @@ def _actors(table: Any, layout: Layout, n: int, unescape: bool) -> dict[str, Arr
             slots.append((cols, present))
     if not slots:
         return {}
-    # actor k of row r goes to position start[r] + k - 1: written in place
     counts = np.sum([present for _, present in slots], axis=0, dtype=np.int64)
     start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rows = [np.flatnonzero(present) for _, present in slots]
+    # actor k of row r goes to position start[r] + k; ``order`` gathers them
+    where = np.concatenate([start[r] + k for k, r in enumerate(rows)])
+    order = np.empty_like(where)
+    order[where] = np.arange(where.size)
     out: dict[str, Array] = {"partnership": np.repeat(np.arange(n), counts)}
-    for k, (cols, present) in enumerate(slots):
-        rows = np.flatnonzero(present)
-        where = start[rows] + k
-        mask = pa.array(present)
-        for f, spec in ACTOR_SPEC.items():
+    for f, spec in ACTOR_SPEC.items():
+        chunks: list[Any] = []
+        for (cols, present), r in zip(slots, rows, strict=True):
             if f in cols:
-                col = cols[f] if rows.size == n else cols[f].filter(mask)
-                arr = _column(spec, col, ACTOR_DEFAULTS.get(f), unescape)
-            else:
-                arr, bad = parse_column(spec, [""] * rows.size, ACTOR_DEFAULTS.get(f))
-                if bad:
-                    raise Declined
-            if f not in out:
-                out[f] = np.empty((int(counts.sum()), *arr.shape[1:]), arr.dtype)
-            elif out[f].dtype != arr.dtype:  # pragma: no cover - one parser per field
-                raise Declined
-            out[f][where] = arr
+                col = cols[f] if r.size == n else cols[f].filter(pa.array(present))
+                chunks.extend(col.chunks)
+            else:  # an empty cell is the field's default, as text
+                chunks.append(pa.nulls(r.size, pa.string()))
+        types = {c.type for c in chunks if c.null_count < len(c)}
+        if len(types) > 1:  # slots written with different types
+            raise Declined
+        kind = types.pop() if types else pa.string()
+        chunks = [c if c.type == kind else c.cast(kind) for c in chunks]
+        column = pa.chunked_array(chunks, type=kind)
+        out[f] = _column(spec, column, ACTOR_DEFAULTS.get(f), unescape, order)
     return out
 
 
@@ -410,41 +455,94 @@ def _filled(col: Any) -> Any:
     """Cells that hold a value (not null, not NaN, not empty text)."""
     pa = importlib.import_module("pyarrow")
     pc = importlib.import_module("pyarrow.compute")
-    if pa.types.is_dictionary(col.type):
-        col = col.cast(col.type.value_type)
-    filled = pc.is_valid(col)
-    if pa.types.is_floating(col.type):
-        filled = pc.and_(filled, pc.invert(pc.is_nan(col)))
-    elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-        filled = pc.and_(filled, pc.not_equal(col, ""))
-    return filled.to_numpy(zero_copy_only=False).astype(bool)
+    t = col.type
+    if pa.types.is_dictionary(t):
+        labels, codes = _codes(pa, col)
+        return np.array([v != "" for v in labels], dtype=bool)[codes]
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        filled = pc.greater(pc.binary_length(col), 0)
+    elif pa.types.is_floating(t):
+        filled = pc.invert(pc.is_nan(col))
+    else:
+        filled = pc.is_valid(col)
+    return np.asarray(filled.fill_null(False).to_numpy(zero_copy_only=False), bool)
 
 
-def _column(spec: FieldSpec, col: Any, default: Any, unescape: bool) -> Array:
-    """One Arrow column in its portfolio encoding, or raise `Declined`."""
+def _holds_text(pa: Any, t: Any) -> bool:
+    """Whether an Arrow type holds text (dictionary-encoded or not)."""
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t))
+
+
+def _codes(pa: Any, col: Any) -> tuple[list[str], Array]:
+    """Return the distinct texts of a column (null as ``""``) and row codes.
+
+    A dictionary-encoded column gives its dictionary and indices as they
+    are; plain text is encoded once (hashing in Arrow, no Python object
+    per row).
+    """
+    if not isinstance(col, pa.ChunkedArray):
+        col = pa.chunked_array([col])
+    given = pa.types.is_dictionary(col.type)
+    if given:
+        try:
+            col = col.unify_dictionaries()
+        except pa.ArrowException:  # a null in a dictionary: encoded again
+            col, given = col.cast(col.type.value_type), False
+    if not given:  # hashed in Arrow, one dictionary
+        col = col.dictionary_encode(null_encoding="encode")
+        sizes = {len(c.dictionary) for c in col.chunks}
+        if len(sizes) > 1:  # pragma: no cover - Arrow gives every chunk the last
+            col = pa.chunked_array([col.combine_chunks().dictionary_encode()])
+    if col.num_chunks == 0:
+        return [], np.zeros(0, dtype=np.int32)
+    dictionary = col.chunk(0).dictionary
+    indices = pa.chunked_array([c.indices for c in col.chunks])
+    labels = dictionary.to_pylist()
+    if indices.null_count:  # a null: one more label, ""
+        indices = indices.fill_null(len(labels))
+        labels.append("")
+    codes = np.asarray(indices.to_numpy(zero_copy_only=False))
+    if given and len(codes):  # a label no row uses is not read
+        unused = np.bincount(codes, minlength=len(labels)) == 0
+        for i in np.flatnonzero(unused).tolist():
+            labels[i] = labels[int(codes[0])]
+    return ["" if v is None else v for v in labels], codes
+
+
+def _column(
+    spec: FieldSpec, col: Any, default: Any, unescape: bool, order: Any = None
+) -> Array:
+    """One Arrow column in its portfolio encoding, or raise `Declined`.
+
+    ``order``, if given, picks and orders the rows of the result.
+    """
     pa = importlib.import_module("pyarrow")
     pc = importlib.import_module("pyarrow.compute")
-    if pa.types.is_dictionary(col.type):
-        col = col.cast(col.type.value_type)
     t, k = col.type, spec.kind
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
+    text = _holds_text(pa, t)
+    if pa.types.is_dictionary(t) and (
+        not text or k in ("amount", "share", "count") or spec.path in ("id", "title")
+    ):
+        col = col.cast(t.value_type)
+        t = col.type
+    if text and k in ("amount", "share", "count"):
+        return _ordered(_numbers(pa, pc, col.fill_null(""), k), order)
+    if text and spec.path in ("id", "title"):  # distinct text, checked later
         col = col.fill_null("")
-        if k in ("amount", "share", "count"):
-            return _numbers(pa, pc, col, k)
-        if (
-            unescape
-            and k in ("str", "strlist")
-            and pc.any(pc.starts_with(col, "'")).as_py()
-        ):
+        if unescape and pc.any(pc.starts_with(col, "'")).as_py():
             col = pa.chunked_array(
                 [pa.array(list(map(unescape_cell, col.to_pylist())))]
             )
-        if spec.path in ("id", "title"):  # distinct text, checked by the portfolio
-            return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
-        # one Python object per distinct value (names, codes, categories, lists)
-        encoded = col.combine_chunks().dictionary_encode()
-        table = _parsed(spec, encoded.dictionary.to_pylist(), default)
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        values = np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+        return _ordered(values, order)
+    if text:  # one Python object per distinct value (names, codes, lists)
+        labels, codes = _codes(pa, col)
+        if unescape and k in ("str", "strlist"):
+            labels = [unescape_cell(v) for v in labels]
+        table = _parsed(spec, labels, default)
+        codes = _ordered(codes, order)
         return table[codes] if len(table) else table[:0]
     if k in ("amount", "share", "count") and (
         pa.types.is_floating(t) or pa.types.is_integer(t)
@@ -454,15 +552,20 @@ def _column(spec: FieldSpec, col: Any, default: Any, unescape: bool) -> Array:
         )
         if k == "count" and (np.abs(values) >= MAX_EXACT_INT).any():
             raise Declined
-        return values
+        return _ordered(values, order)
     if k == "bool" and pa.types.is_boolean(t):
-        return np.asarray(
+        values = np.asarray(
             col.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64
         )
+        return _ordered(values, order)
     if k == "date" and (pa.types.is_date32(t) or pa.types.is_date64(t)):
         out = col.cast(pa.date32()).to_numpy(zero_copy_only=False)
-        return np.asarray(out, dtype="datetime64[D]")
+        return _ordered(np.asarray(out, dtype="datetime64[D]"), order)
     raise Declined
+
+
+def _ordered(values: Array, order: Any) -> Array:
+    return values if order is None else values[order]
 
 
 def _parsed(spec: FieldSpec, cells: Sequence[str], default: Any) -> Array:
@@ -473,20 +576,33 @@ def _parsed(spec: FieldSpec, cells: Sequence[str], default: Any) -> Array:
 
 
 def _numbers(pa: Any, pc: Any, col: Any, kind: str) -> Array:
-    """Decimal text (or integers for counts) to floats, NaN for empty cells."""
-    pattern = f"^(?:{_INTEGER if kind == 'count' else _NUMBER})?$"
-    if not pc.all(pc.match_substring_regex(col, pattern)).as_py():
-        raise Declined
+    """Decimal text (or integers for counts) to floats, NaN for empty cells.
+
+    Arrow parses the cells; what it accepts beyond the CSV grammar is
+    declined after: ``inf`` and ``nan`` spellings (a value that is not
+    finite, or NaN from a cell that is not empty) and hexadecimal integers.
+    """
     empty = pc.equal(col, "")
     values = pc.if_else(empty, pa.scalar(None, pa.string()), col)
     try:
-        out = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
-    except (pa.ArrowException, ValueError) as exc:  # pragma: no cover - matched
+        parsed = pc.cast(values, pa.int64() if kind == "count" else pa.float64())
+    except (pa.ArrowException, ValueError) as exc:  # the own reader names it
         raise Declined from exc
-    arr = np.asarray(out, dtype=np.float64)
-    if kind == "count" and (np.abs(arr) >= MAX_EXACT_INT).any():
-        raise Declined
-    if not np.isfinite(arr[~np.isnan(arr)]).all():
+    if kind == "count":  # Arrow takes 0x1F
+        hexadecimal = pc.match_substring(col, "x", ignore_case=True)
+        too_big = pc.or_(
+            pc.greater_equal(parsed, MAX_EXACT_INT),
+            pc.less_equal(parsed, -MAX_EXACT_INT),
+        )
+        if pc.any(hexadecimal).as_py() or pc.any(too_big).as_py():
+            raise Declined  # not exact as a float: the own reader names it
+    arr = np.asarray(
+        parsed.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64
+    )
+    nan = np.isnan(arr)
+    if np.count_nonzero(nan) != (pc.sum(empty).as_py() or 0):
+        raise Declined  # "nan" spelled out
+    if not np.isfinite(arr[~nan]).all():
         raise Declined  # an overflow: the own reader names it
     return arr
 
