@@ -10,8 +10,8 @@
    without copying the caller's arrays, and on a second call).
 2. Loading 1,000,000 records from CSV (see also ``bench_io.py``).
 
-Run with ``python benchmarks/bench_scorecard.py [--n N] [--from-columns-only]``. Figures are
-printed, never asserted.
+Run with ``python benchmarks/bench_scorecard.py [--n N] [--from-columns-only]``.
+Figures are printed, never asserted.
 """
 
 from __future__ import annotations
