@@ -50,6 +50,7 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 
+from kampala._internal.allocator import reuse_freed_memory
 from kampala._internal.array_types import FloatArray
 from kampala._internal.blas_threads import limit_blas_threads
 from kampala._internal.checks import as_int
@@ -187,7 +188,7 @@ def _evaluate(
             return NEED_PROBLEM
         payload = arrays[2]
     problem: AnalysisProblem = unpickled(token, payload)
-    with limit_blas_threads(1):
+    with limit_blas_threads(1), reuse_freed_memory():
         if arrays is None:
             return problem.evaluate(start, stop, block=block)
         scores, ranks = arrays[:2]
@@ -382,7 +383,7 @@ def _unit_task(
         return None
     scores, ranks = arrays[:2]
     (a, b), (r0, r1) = units, rows
-    with limit_blas_threads(1):
+    with limit_blas_threads(1), reuse_freed_memory():
         stats = unit_statistics(
             scores[:, a:b], ranks[:, a:b], nominal[a:b], top_k, qs, n_used
         )
