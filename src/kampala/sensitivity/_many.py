@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
+from kampala._internal.allocator import reuse_freed_memory
 from kampala._internal.blas_threads import limit_blas_threads
 from kampala.composite_result import CompositeResult
 from kampala.errors import ParameterTypeError
@@ -34,7 +35,7 @@ def _run_one(
     """Run one methodology where the task lands (module level: pickles by name)."""
     loaded = unpickled(token, payload)
     data, registry = loaded
-    with limit_blas_threads(1):
+    with limit_blas_threads(1), reuse_freed_memory():
         if isinstance(data, Portfolio):
             card: Scorecard = methodology.run(data, registry=registry)
             return card

@@ -31,6 +31,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kampala._internal.allocator import reuse_freed_memory
 from kampala._internal.array_types import FloatArray, IntArray
 from kampala._internal.arrays import (
     array_fields,
@@ -297,7 +298,7 @@ def _chunk(
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Rank counts and first places of one chunk of draws (runs anywhere)."""
     n_units = x.shape[0]
-    with limit_blas_threads(1):
+    with limit_blas_threads(1), reuse_freed_memory():
         ranks = competition_ranks(linear_scores(x, block))
     offsets = (np.arange(n_units, dtype=np.intp) * n_units)[:, None]
     counts = np.bincount((offsets + ranks).ravel(), minlength=n_units * n_units)
