@@ -96,6 +96,7 @@ def pattern_means(
     *,
     min_data: float = 0.0,
     min_coverage: float = 0.0,
+    units_a_pattern: int = 32,
 ) -> FloatArray | None:
     r"""Means of the columns of ``x`` under every row of ``w``, or None.
 
@@ -110,6 +111,10 @@ def pattern_means(
         The mean.
     min_data, min_coverage : float, default=0.0
         As in `kampala.composite.kernel.weighted_mean`.
+    units_a_pattern : int, default=32
+        Units a pattern must have on average for grouping to be used (a
+        few units a pattern cost more in Python than the sums they save);
+        at most 64 patterns in any case.
 
     Returns
     -------
@@ -124,17 +129,19 @@ def pattern_means(
     >>> from kampala.composite._patterns import pattern_means
     >>> x = np.array([[10.0, 99.0], [40.0, np.nan], [0.0, 4.0]])
     >>> w = np.array([[1.0, 3.0], [0.0, 1.0]])
-    >>> pattern_means(x, w, "arithmetic").tolist()
+    >>> pattern_means(x, w, "arithmetic", units_a_pattern=1).tolist()
     [[76.75, 40.0, 3.0], [99.0, nan, 4.0]]
-    >>> pattern_means(x, w, "geometric").round(4).tolist()
+    >>> pattern_means(x, w, "geometric", units_a_pattern=1).round(4).tolist()
     [[55.8118, 40.0, 0.0], [99.0, nan, 4.0]]
+    >>> pattern_means(x, w, "geometric") is None  # 3 units: not worth it
+    True
     """
     n, k = x.shape
     n_samples = w.shape[0]
     if method not in _METHODS or k == 0 or k > 30 or n == 0:
         return None
     pat = _Patterns(x, method)
-    if pat.n_patterns > max(_MAX_PATTERNS, n // 256):
+    if pat.n_patterns > min(_MAX_PATTERNS, n // max(1, units_a_pattern)):
         return None
     total = row_sums(w)
     n_present = pat.present.sum(axis=1)

@@ -40,8 +40,9 @@ __all__ = [
 _BLOCK = 1 << 22
 #: samples x units, and counts, per block of the rank quantiles (in cache)
 _COUNTS = 1 << 20
-#: samples from which quantiles count rather than sort
-_SELECT_FROM = 64
+#: samples from which quantiles count rather than sort (below, a sort of a
+#: row in cache is faster)
+_SELECT_FROM = 6144
 #: units per slab of `unit_statistics`: fixed, so that the numbers never
 #: depend on how slabs are shared among workers
 UNIT_SLAB = 256
@@ -283,8 +284,8 @@ def nan_quantiles(a: Any, qs: Any) -> FloatArray:
 
     Vectorised over columns, in blocks. Only the order statistics the
     quantiles need are found, by counting values in buckets
-    (`kampala.sensitivity._select.order_statistics`); short columns (fewer
-    than 64 values) are sorted.
+    (`kampala.sensitivity._select.order_statistics`); columns of fewer than
+    6,144 values are sorted, which is faster while a column fits in cache.
 
     Examples
     --------
