@@ -141,12 +141,26 @@ def from_columns_once(n: int, copy: bool) -> tuple[float, float, int]:
     return t, c, faults
 
 
-def first_call_in_fresh_process(n: int, copy: bool) -> tuple[float, float, int]:
-    """`from_columns_once` in a new Python process (nothing warmed up)."""
+def plain_copy_once(n: int, copy: bool) -> tuple[float, float, int]:
+    """Time a plain numpy copy of the same arrays: the floor of any copying build."""
+    cols, actors = synthetic_columns(n, np.random.default_rng(12345))
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
+    t0, c0 = time.perf_counter(), time.process_time()
+    {k: v.copy() for k, v in cols.items()}
+    {k: v.copy() for k, v in actors.items()}
+    t, c = time.perf_counter() - t0, time.process_time() - c0
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - r0.ru_minflt
+    return t, c, faults
+
+
+def first_call_in_fresh_process(
+    n: int, copy: bool, what: str = "from_columns_once"
+) -> tuple[float, float, int]:
+    """``what`` (`from_columns_once`) in a new Python process (nothing warm)."""
     code = (
         "import sys, json; sys.path.insert(0, sys.argv[1]); "
-        "from bench_scorecard import from_columns_once; "
-        "print(json.dumps(from_columns_once(int(sys.argv[2]), sys.argv[3] == '1')))"
+        f"from bench_scorecard import {what}; "
+        f"print(json.dumps({what}(int(sys.argv[2]), sys.argv[3] == '1')))"
     )
     here = str(Path(__file__).resolve().parent)
     out = subprocess.run(
@@ -163,6 +177,7 @@ def bench_from_columns(n: int) -> None:
     """From columns with full validation: first call in a fresh process, warm."""
     first = first_call_in_fresh_process(n, copy=True)
     first_take = first_call_in_fresh_process(n, copy=False)
+    floor = first_call_in_fresh_process(n, copy=True, what="plain_copy_once")
     cols, actors = synthetic_columns(n, np.random.default_rng(12345))
     kp.Portfolio.from_columns(cols, actors, name="synthetic")
     t0, c0 = time.perf_counter(), time.process_time()
@@ -188,6 +203,11 @@ def bench_from_columns(n: int) -> None:
         f"{first[2]:,} page faults) [{verdict(first[0])}]; without copying "
         f"(copy=False): {first_take[0]:.2f} s (CPU {first_take[1]:.2f} s, "
         f"{first_take[2]:,} page faults) [{verdict(first_take[0])}]"
+    )
+    print(
+        f"  a plain numpy copy of the same arrays, first in a fresh process: "
+        f"{floor[0]:.2f} s (CPU {floor[1]:.2f} s): the floor of a copying build; "
+        f"from_columns is {first[0] / floor[0]:.2f}x that"
     )
     print(
         f"  warm (a second call): {t_warm:.2f} s (CPU {c_warm:.2f} s) "
