@@ -8,7 +8,7 @@ from typing import TextIO
 import attrs
 
 from kampala._internal.textout import write_csv_rows, write_text
-from kampala.i18n import N_, translate
+from kampala.i18n import N_, ntranslate, translate
 from kampala.io.iati._criteria import (
     FILLED,
     NOT_DERIVABLE,
@@ -162,7 +162,7 @@ class ImportReport:
     (2, 1, 1)
     >>> print(report.summary())
     sample_iati.xml: IATI 2.03; 2 activities read, 1 left out by the filters,
-    1 imported; 0 warning(s).
+    1 imported; 0 warnings.
     Evidence fields filled (partnerships): transparency.publication (1),
     transparency.publication_completeness (1).
     KPS-1 criteria per activity (of 29): filled from IATI 2.0 on average (2 to 2),
@@ -327,28 +327,38 @@ class ImportReport:
         >>> from kampala.io.iati import import_iati
         >>> report = import_iati(sample_iati_path(), country="PE").report
         >>> print(report.summary("es"))
-        sample_iati.xml: IATI 2.03; 2 actividades leídas, 1 excluidas por los
-        filtros, 1 importada(s); 0 aviso(s).
+        sample_iati.xml: IATI 2.03; 2 actividades leídas, 1 excluida por los
+        filtros, 1 importada; 0 avisos.
         Campos de evidencia completados (alianzas): transparency.publication (1),
         transparency.publication_completeness (1).
         Criterios KPS-1 por actividad (de 29): completados desde IATI 2.0 en
         promedio (de 2 a 2), no publicados 17.0, no derivables de IATI 10.0.
         """
         n_warn = len(self.warnings) + sum(len(a.warnings) for a in self.activities)
+        counts = (  # each with its own plural (Spanish agrees in gender too)
+            ntranslate("{n} activity read", "{n} activities read", self.read, lang),
+            ntranslate(
+                "{n} left out by the filters",
+                "{n} left out by the filters",
+                self.skipped,
+                lang,
+            ),
+            ntranslate("{n} imported", "{n} imported", self.imported, lang),
+            ntranslate("{n} warning", "{n} warnings", n_warn, lang),
+        )
         lines = [
             translate(
                 N_(
-                    "{source}: IATI {version}; {read} activities read, {skipped} "
-                    "left out by the filters, {imported} imported; {warnings} "
-                    "warning(s)."
+                    "{source}: IATI {version}; {read}, {skipped}, {imported}; "
+                    "{warnings}."
                 ),
                 lang,
                 source=self.source,
                 version=self.version or "?",
-                read=self.read,
-                skipped=self.skipped,
-                imported=self.imported,
-                warnings=n_warn,
+                read=counts[0],
+                skipped=counts[1],
+                imported=counts[2],
+                warnings=counts[3],
             )
         ]
         if self.imported:
