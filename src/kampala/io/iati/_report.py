@@ -335,7 +335,7 @@ class ImportReport:
         promedio (de 2 a 2), no publicados 17.0, no derivables de IATI 10.0.
         """
         n_warn = len(self.warnings) + sum(len(a.warnings) for a in self.activities)
-        counts = (  # each with its own plural (Spanish agrees in gender too)
+        told = (  # each with its own plural (Spanish agrees in gender too)
             ntranslate("{n} activity read", "{n} activities read", self.read, lang),
             ntranslate(
                 "{n} left out by the filters",
@@ -355,10 +355,10 @@ class ImportReport:
                 lang,
                 source=self.source,
                 version=self.version or "?",
-                read=counts[0],
-                skipped=counts[1],
-                imported=counts[2],
-                warnings=counts[3],
+                read=told[0],
+                skipped=told[1],
+                imported=told[2],
+                warnings=told[3],
             )
         ]
         if self.imported:
