@@ -25,7 +25,6 @@ __all__ = [
     "UNIT_SLAB",
     "RankSummary",
     "UnitStatistics",
-    "column_nanmean",
     "json_safe",
     "nan_quantiles",
     "num_or_none",
@@ -104,6 +103,16 @@ class RankSummary:
     p_top: FloatArray
     shift: FloatArray
 
+    @classmethod
+    def concatenate(cls, parts: Sequence[RankSummary]) -> RankSummary:
+        """Join the summaries of consecutive ranges of units."""
+        return cls(
+            mean=np.concatenate([p.mean for p in parts]),
+            quantiles=np.concatenate([p.quantiles for p in parts], axis=1),
+            p_top=np.concatenate([p.p_top for p in parts]),
+            shift=np.concatenate([p.shift for p in parts]),
+        )
+
 
 def rank_summary(
     ranks: Any,
@@ -154,17 +163,13 @@ def rank_summary(
     ref = np.asarray(nominal, dtype=np.float64)
     n = n_rows if n_samples is None else n_samples
     step = max(1, _BLOCK // max(1, n_rows))
-    parts = [
-        _row_rank_summary(
-            transposed(ranks[:, a : a + step]), ref[a : a + step], top_k, q, n
-        )
-        for a in range(0, n_units, step)
-    ]
-    return RankSummary(
-        mean=np.concatenate([p.mean for p in parts]),
-        quantiles=np.concatenate([p.quantiles for p in parts], axis=1),
-        p_top=np.concatenate([p.p_top for p in parts]),
-        shift=np.concatenate([p.shift for p in parts]),
+    return RankSummary.concatenate(
+        [
+            _row_rank_summary(
+                transposed(ranks[:, a : a + step]), ref[a : a + step], top_k, q, n
+            )
+            for a in range(0, n_units, step)
+        ]
     )
 
 
@@ -255,27 +260,6 @@ def _count_quantiles(
         frac = pos - lo
         v_lo, v_hi = order_statistic(lo), order_statistic(hi)
         out[j] = np.where(known > 0, v_lo + (v_hi - v_lo) * frac, np.nan)
-    return out
-
-
-def column_nanmean(a: Any) -> FloatArray:
-    """Column means ignoring NaN, as ``numpy.nanmean(a, axis=0, dtype=float64)``.
-
-    Without the NaN-free copy of ``a`` that `numpy.nanmean` makes (a mask
-    of one byte a value instead); rows are added in order, as there.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from kampala.sensitivity._rank_stats import column_nanmean
-    >>> column_nanmean(np.array([[1.0, np.nan], [2.0, np.nan]])).tolist()
-    [1.5, nan]
-    """
-    known = ~np.isnan(a)
-    total = np.add.reduce(a, axis=0, dtype=np.float64, where=known)
-    count = known.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: FloatArray = total / count
     return out
 
 
@@ -401,19 +385,10 @@ class UnitStatistics:
     @classmethod
     def concatenate(cls, parts: Sequence[UnitStatistics]) -> UnitStatistics:
         """Join the statistics of consecutive ranges of units."""
-
-        def cat(get: Any, axis: int = 0) -> FloatArray:
-            return np.concatenate([get(p) for p in parts], axis=axis)
-
         return cls(
-            score_mean=cat(lambda p: p.score_mean),
-            score_quantiles=cat(lambda p: p.score_quantiles, axis=1),
-            ranks=RankSummary(
-                mean=cat(lambda p: p.ranks.mean),
-                quantiles=cat(lambda p: p.ranks.quantiles, axis=1),
-                p_top=cat(lambda p: p.ranks.p_top),
-                shift=cat(lambda p: p.ranks.shift),
-            ),
+            score_mean=np.concatenate([p.score_mean for p in parts]),
+            score_quantiles=np.concatenate([p.score_quantiles for p in parts], axis=1),
+            ranks=RankSummary.concatenate([p.ranks for p in parts]),
         )
 
 
