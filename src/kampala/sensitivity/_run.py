@@ -368,26 +368,33 @@ def _tasks_with_problem(
         yield from map_blocks(where, executor, again, lambda a, b: task(a, b, True))
 
 
-def _unit_task(
-    target: SharedArrays,
+def _summarise_part(
+    scores: Any,
+    ranks: Any,
     units: tuple[int, int],
     rows: tuple[int, int],
     nominal: FloatArray,
     top_k: int,
     qs: tuple[float, ...],
     n_used: int,
-) -> tuple[UnitStatistics, FloatArray] | None:
+) -> tuple[UnitStatistics, FloatArray]:
     """Statistics of a range of units and row shifts of a range of rows."""
+    (a, b), (r0, r1) = units, rows
+    stats = unit_statistics(
+        scores[:, a:b], ranks[:, a:b], nominal[a:b], top_k, qs, n_used
+    )
+    return stats, row_rank_shift(ranks[r0:r1], nominal)
+
+
+def _unit_task(
+    target: SharedArrays, *args: Any
+) -> tuple[UnitStatistics, FloatArray] | None:
+    """`_summarise_part` where a worker is; None where it cannot reach the arrays."""
     arrays = target.arrays()
     if arrays is None:  # another machine: the caller computes them
         return None
-    scores, ranks = arrays[:2]
-    (a, b), (r0, r1) = units, rows
     with limit_blas_threads(1), reuse_freed_memory():
-        stats = unit_statistics(
-            scores[:, a:b], ranks[:, a:b], nominal[a:b], top_k, qs, n_used
-        )
-        return stats, row_rank_shift(ranks[r0:r1], nominal)
+        return _summarise_part(arrays[0], arrays[1], *args)
 
 
 def summarise_units(
@@ -410,10 +417,8 @@ def summarise_units(
     n_rows, n_units = ev.ranks.shape
     n_used = n_rows - int(ev.failed.size)
     if executor is None or target is None:
-        return (
-            unit_statistics(ev.scores, ev.ranks, nominal, top_k, qs, n_used),
-            row_rank_shift(ev.ranks, nominal),
-        )
+        whole = ((0, n_units), (0, n_rows), nominal, top_k, qs, n_used)
+        return _summarise_part(ev.scores, ev.ranks, *whole)
     slabs = -(-n_units // UNIT_SLAB)
     n_tasks = max(1, min(slabs, _SUMMARY_TASKS))
     unit_cuts = [
@@ -423,25 +428,24 @@ def summarise_units(
     ranges = [(i, i + 1) for i in range(n_tasks)]
     found: dict[int, Any] = {}
 
-    def task(i: int, _: int) -> tuple[Any, ...]:
+    def arguments(i: int) -> tuple[Any, ...]:
         units = (unit_cuts[i], unit_cuts[i + 1])
         rows = (row_cuts[i], row_cuts[i + 1])
-        return (_unit_task, target, units, rows, nominal, top_k, qs, n_used)
+        return (units, rows, nominal, top_k, qs, n_used)
 
-    for i, _, part in map_blocks(where, executor, ranges, task, items="units"):
+    for i, _, part in map_blocks(
+        where,
+        executor,
+        ranges,
+        lambda i, _: (_unit_task, target, *arguments(i)),
+        items="units",
+    ):
         found[i] = part
     stats, shifts = [], []
     for i in range(n_tasks):
-        a, b = unit_cuts[i], unit_cuts[i + 1]
-        r0, r1 = row_cuts[i], row_cuts[i + 1]
         part = found[i]
         if part is None:  # workers elsewhere: here
-            part = (
-                unit_statistics(
-                    ev.scores[:, a:b], ev.ranks[:, a:b], nominal[a:b], top_k, qs, n_used
-                ),
-                row_rank_shift(ev.ranks[r0:r1], nominal),
-            )
+            part = _summarise_part(ev.scores, ev.ranks, *arguments(i))
         stats.append(part[0])
         shifts.append(part[1])
     return UnitStatistics.concatenate(stats), np.concatenate(shifts)
