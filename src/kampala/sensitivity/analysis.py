@@ -460,7 +460,7 @@ def uncertainty_analysis(
             top_k,
             method,
             methodology,
-            executor=check_executor(where, executor),
+            executor=executor,  # checked by _evaluated
             target=target,
         )
 
@@ -890,10 +890,12 @@ def sensitivity_analysis(
         executor=executor,
         on_error=on_error,
     ) as (problem, ev, _):
-        pass
-    base_rows = complete_base_rows(ev.failed, ev.failure, n, len(spec.names))
-    indices = _sobol_indices(problem, ev, n_bootstrap, confidence, base_rows)
-    output_mean, output_std = _output_stats(problem, ev)
+        mars = _rank_shifts(problem, ev)  # once, for the indices and the stats
+        base_rows = complete_base_rows(ev.failed, ev.failure, n, len(spec.names))
+        indices = _sobol_indices(
+            problem, ev, n_bootstrap, confidence, base_rows, mars=mars
+        )
+        output_mean, output_std = _output_stats(problem, ev, mars=mars)
     return SensitivityResult(
         factors=spec.names,
         mean_rank_shift=indices[0],
@@ -912,10 +914,18 @@ def sensitivity_analysis(
     )
 
 
-def _output_stats(problem: AnalysisProblem, ev: BlockResult) -> tuple[float, float]:
-    """Mean and standard deviation of the mean absolute rank shift of all runs."""
+def _rank_shifts(problem: AnalysisProblem, ev: BlockResult) -> FloatArray:
+    """Mean absolute rank shift of every run from the nominal ranks."""
     _, nominal_rank = _nominal(problem)
-    mars = row_rank_shift(ev.ranks, nominal_rank)
+    return row_rank_shift(ev.ranks, nominal_rank)
+
+
+def _output_stats(
+    problem: AnalysisProblem, ev: BlockResult, *, mars: FloatArray | None = None
+) -> tuple[float, float]:
+    """Mean and standard deviation of the mean absolute rank shift of all runs."""
+    if mars is None:
+        mars = _rank_shifts(problem, ev)
     if not np.isfinite(mars).any():
         return math.nan, math.nan
     return float(np.nanmean(mars)), float(np.nanstd(mars))
@@ -927,13 +937,15 @@ def _sobol_indices(
     n_bootstrap: int,
     confidence: float,
     base_rows: npt.NDArray[np.intp] | None = None,
+    *,
+    mars: FloatArray | None = None,
 ) -> tuple[SobolIndices, SobolIndices, SobolIndices]:
     """Estimate the indices of the mean absolute rank shift, ranks and scores."""
     design = problem.saltelli
     assert design is not None
     assert problem.bootstrap_rng is not None
-    _, nominal_rank = _nominal(problem)
-    mars = row_rank_shift(ev.ranks, nominal_rank)
+    if mars is None:
+        mars = _rank_shifts(problem, ev)
     units = list(problem.engine.units)
     seeds = problem.bootstrap_rng.spawn(3)
     outputs: list[tuple[Any, list[str]]] = [
