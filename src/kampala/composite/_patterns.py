@@ -138,10 +138,11 @@ def pattern_means(
     """
     n, k = x.shape
     n_samples = w.shape[0]
-    if method not in _METHODS or k == 0 or k > 30 or n == 0:
-        return None
+    most = min(_MAX_PATTERNS, n // max(1, units_a_pattern))
+    if method not in _METHODS or k == 0 or k > 30 or most == 0:
+        return None  # (too few units even for one pattern: not worth grouping)
     pat = _Patterns(x, method)
-    if pat.n_patterns > min(_MAX_PATTERNS, n // max(1, units_a_pattern)):
+    if pat.n_patterns > most:
         return None
     total = row_sums(w)
     n_present = pat.present.sum(axis=1)
